@@ -1,0 +1,100 @@
+"""The library API: clean text or a file, get the clean body, its removals and its provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .engine import Removal, apply_rules
+from .errors import InputError
+from .extract import extract_html, page_domain
+from .provenance import build_record
+from .ruleset import RuleSet, load_rules
+from .text import decode
+
+HTML_SUFFIXES = (".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """A cleaned document: `text` (the clean body), `removals`, and the JSON-ready `provenance`."""
+
+    text: str
+    removals: tuple[Removal, ...]
+    provenance: dict[str, Any]
+
+    @property
+    def chars_removed(self) -> int:
+        return self.provenance["counts"]["chars_removed"]
+
+    @property
+    def changed(self) -> bool:
+        """Whether cleaning changed anything (layout included)."""
+        return bool(self.removals) or self.provenance["layout"]["final_newline_added"]
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The bundled rule packs, loaded once per process."""
+    return load_rules()
+
+
+def clean(text: str, *, rules: RuleSet | None = None, source: str | None = None,
+          url: str | None = None) -> CleanResult:
+    """Clean article text with `rules` (default: the bundled packs).
+
+    `source` names the document in the provenance record; `url` (or its host name) selects the
+    site-scoped packs that apply on top of the generic ones.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    info = _source_info(source, data, "utf-8", "text")
+    return _clean_text(text, rules or default_rules(), info, _domain(url), None)
+
+
+def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | None = None) -> CleanResult:
+    """Clean a `.txt`/`.md` file (decoded as UTF-8 or by detection) or an `.html`/`.htm` page.
+
+    HTML goes through trafilatura first; the record then hashes the HTML as the source and keeps
+    the page metadata. Raises InputError for unreadable, binary or empty documents.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise InputError(path, "empty document" if not data else "document holds only whitespace")
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text, extraction = extract_html(data, str(path), url)
+        info = _source_info(str(path), data, "html", "html")
+        domain = _domain(url) or page_domain(extraction)
+        return _clean_text(text, rules or default_rules(), info, domain, extraction)
+    text, encoding = decode(data, str(path))
+    if not text.strip():
+        raise InputError(path, "document holds only whitespace")
+    return _clean_text(text, rules or default_rules(), _source_info(str(path), data, encoding, "text"),
+                       _domain(url), None)
+
+
+def _clean_text(text: str, rules: RuleSet, source: dict, domain: str | None,
+                extraction: dict | None) -> CleanResult:
+    outcome = apply_rules(text, rules, domain)
+    record = build_record(source=source, input_text=text, outcome=outcome, ruleset=rules,
+                          extraction=extraction)
+    return CleanResult(outcome.text, outcome.removals, record)
+
+
+def _source_info(path: str | None, data: bytes, encoding: str, fmt: str) -> dict[str, Any]:
+    return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+            "encoding": encoding, "format": fmt}
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    return (urlsplit(url if "//" in url else "//" + url).hostname or "").lower() or None

@@ -1,0 +1,216 @@
+"""The `cleaner` command line.
+
+Exit codes: 0 when every document was cleaned, 1 when some failed (the others are still cleaned and
+each failure is named on stderr), 2 for usage errors and bad rule files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import batch
+from .api import clean_file
+from .errors import CleanerError, RuleError
+from .explain import render
+from .provenance import count_removals, restore
+from .rulecheck import check_examples
+from .ruleset import DEFAULT_TIMEOUT, RuleSet
+from .version import __version__
+
+rules_option = click.option(
+    "--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
+    help="Extra rule pack (file or folder of *.toml); repeatable.",
+)
+no_defaults_option = click.option("--no-default-rules", is_flag=True, help="Do not load the bundled packs.")
+timeout_option = click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+                              help="Seconds any one regex call may take before the document fails.")
+
+
+def _spec(rule_paths: Sequence[str], no_default_rules: bool, timeout: float) -> batch.RuleSpec:
+    return batch.RuleSpec(tuple(rule_paths), not no_default_rules, timeout)
+
+
+def _load(spec: batch.RuleSpec) -> RuleSet:
+    try:
+        return spec.load()
+    except RuleError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="cleaner")
+def main() -> None:
+    """Strip page furniture from scraped article text, recording every removal."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@rules_option
+@no_defaults_option
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes (default 0: one per core, fewer for small runs).")
+@click.option("--dry-run", is_flag=True, help="Clean and report, but write nothing.")
+@click.option("--force", is_flag=True, help="Redo documents whose outputs are already up to date.")
+@timeout_option
+def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, timeout) -> None:
+    """Clean SOURCES (files or folders; .txt .md .html .htm) into OUT.
+
+    SRC/a/b.txt becomes OUT/a/b.txt (the clean body) and OUT/a/b.provenance.json (what was removed
+    and why); OUT/manifest.jsonl gets a line per document. HTML goes through trafilatura first and
+    its text is written as .txt. Documents whose outputs exist from the same source and rules are
+    skipped (--force redoes them).
+    """
+    spec = _spec(rule_paths, no_default_rules, timeout)
+    _load(spec)  # fail fast, with exit 2, on bad rules before any work
+    try:
+        planned, skipped, walk_failures = batch.plan(sources)
+    except batch.PlanError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    workers = jobs or min(os.cpu_count() or 1, max(1, len(planned) // 16))
+    reports = _run_with_progress(planned, out, spec, workers, dry_run, force)
+    reports += walk_failures
+    if not dry_run:
+        batch.write_manifest(out, reports)
+    for r in reports:
+        if r.status == "failed":
+            click.echo(f"error: {r.error}", err=True)
+    click.echo(_summary(reports, skipped, dry_run))
+    sys.exit(1 if any(r.status == "failed" for r in reports) else 0)
+
+
+def _run_with_progress(planned, out, spec, workers, dry_run, force) -> list[batch.Report]:
+    if not sys.stderr.isatty() or not planned:
+        return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force)
+    with click.progressbar(length=len(planned), label="cleaning", file=sys.stderr) as bar:
+        return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force,
+                         on_done=lambda _: bar.update(1))
+
+
+def _summary(reports: Sequence[batch.Report], skipped: Sequence[str], dry_run: bool) -> str:
+    status = Counter(r.status for r in reports)
+    chars_in = sum(r.chars_in for r in reports)
+    removed = sum(r.chars_removed for r in reports)
+    by_rule: Counter = Counter()
+    spans: Counter = Counter()
+    for r in reports:
+        for rule, c in (r.by_rule or {}).items():
+            by_rule[rule] += c["chars"]
+            spans[rule] += c["spans"]
+    share = f" ({removed / chars_in:.1%})" if chars_in else ""
+    lines = [
+        f"{'would clean' if dry_run else 'cleaned'} {status['cleaned']} documents, "
+        f"{status['unchanged']} up to date, {status['failed']} failed, {len(skipped)} skipped (not "
+        f"{'/'.join(batch.SUFFIXES)})",
+        f"removed {removed:,} of {chars_in:,} characters{share}",
+    ]
+    if by_rule:
+        width = max(len(rule) for rule in by_rule)
+        lines.append(f"  {'rule':<{width}}  {'chars':>9}  {'spans':>5}")
+        lines += [f"  {rule:<{width}}  {chars:>9,}  {spans[rule]:>5}" for rule, chars in by_rule.most_common(10)]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@rules_option
+@no_defaults_option
+@click.option("--url", help="The page's URL (selects site-scoped packs for text input).")
+@timeout_option
+def explain(file, rule_paths, no_default_rules, url, timeout) -> None:
+    """Show FILE with each removed line marked by the rule that removed it."""
+    rules = _load(_spec(rule_paths, no_default_rules, timeout))
+    try:
+        result = clean_file(file, rules=rules, url=url)
+    except CleanerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    original = restore(result.text, result.provenance)
+    for line in render(original, result.removals):
+        click.echo(line)
+    counts = count_removals(result.removals)
+    click.echo(f"\n{counts['removals']} removals, {counts['lines_removed']} lines, "
+               f"{counts['chars_removed']:,} characters:")
+    for rule, c in counts["by_rule"].items():
+        click.echo(f"  {rule}: {c['spans']} spans, {c['lines']} lines, {c['chars']:,} chars")
+
+
+@main.command(name="restore")
+@click.argument("clean_file_path", metavar="CLEAN", type=click.Path(exists=True, dir_okay=False))
+@click.argument("provenance_path", metavar="PROVENANCE", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write the original ('-' for stdout).")
+def restore_cmd(clean_file_path, provenance_path, output) -> None:
+    """Rebuild the original document from its CLEAN text and PROVENANCE record.
+
+    For text sources the result is the original file byte for byte (re-encoded in its detected
+    encoding and checked against the recorded hash); for HTML sources it is the text trafilatura
+    extracted, which the rules ran on.
+    """
+    try:
+        record = json.loads(Path(provenance_path).read_text("utf-8"))
+        text = restore(Path(clean_file_path).read_bytes().decode("utf-8"), record)
+        data = _encode_original(text, record)
+    except (OSError, ValueError, KeyError, CleanerError) as exc:
+        click.echo(f"error: {provenance_path}: cannot restore: {exc}", err=True)
+        sys.exit(1)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        batch.write_atomic(Path(output), data)
+
+
+def _encode_original(text: str, record: dict) -> bytes:
+    source = record["source"]
+    if source.get("format") == "html":
+        return text.encode("utf-8")
+    data = text.encode(source["encoding"])
+    if hashlib.sha256(data).hexdigest() != source["sha256"]:
+        raise CleanerError("re-encoded text does not match the source's recorded hash")
+    return data
+
+
+@main.group()
+def rules() -> None:
+    """List and test rule packs."""
+
+
+@rules.command(name="list")
+@rules_option
+@no_defaults_option
+def rules_list(rule_paths, no_default_rules) -> None:
+    """List the loaded packs and their rules, in the order they run."""
+    ruleset = _load(_spec(rule_paths, no_default_rules, DEFAULT_TIMEOUT))
+    for pack in ruleset.packs:
+        scope = f" scope={','.join(pack.scope)}" if pack.scope else ""
+        click.echo(f"{pack.id} v{pack.version}{scope}  ({pack.path}): {pack.description}")
+        for rule in pack.rules:
+            click.echo(f"  {rule.id:<32} {rule.kind:<9} {rule.rationale}")
+    click.echo(f"rule set hash {ruleset.hash}")
+
+
+@rules.command(name="test")
+@rules_option
+@no_defaults_option
+def rules_test(rule_paths, no_default_rules) -> None:
+    """Check every rule against its own examples; exit 1 if any example fails."""
+    ruleset = _load(_spec(rule_paths, no_default_rules, DEFAULT_TIMEOUT))
+    checked, failures = check_examples(ruleset)
+    for failure in failures:
+        click.echo(f"FAIL {failure}", err=True)
+    click.echo(f"{checked - len(failures)} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

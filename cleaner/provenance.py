@@ -1,0 +1,89 @@
+"""Provenance records: what was removed from a document, by which rule, and how to undo it.
+
+A record is a JSON-ready dict (schema `cleaner.provenance/1`). Offsets are character (code point)
+offsets into the text the rules ran on: the decoded file, or for HTML the text trafilatura
+extracted. `restore` re-inserts every removed span and drops the newline the layout pass may have
+appended, which rebuilds that text exactly; the record's hashes let it prove so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from .engine import Outcome, Removal
+from .errors import CleanerError
+from .ruleset import RuleSet
+from .version import __version__
+
+SCHEMA = "cleaner.provenance/1"
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def build_record(
+    *, source: dict[str, Any], input_text: str, outcome: Outcome, ruleset: RuleSet,
+    extraction: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Assemble the provenance record of one cleaned document.
+
+    `source` describes the file (path, sha256, size, encoding, format); `extraction` is set when
+    the rules ran on text extracted from HTML (tool, version, settings, page metadata).
+    """
+    return {
+        "schema": SCHEMA,
+        "cleaner_version": __version__,
+        "source": source,
+        "input": {"sha256": sha256_text(input_text), "chars": len(input_text), "extraction": extraction},
+        "ruleset": ruleset.describe(),
+        "output": {"sha256": sha256_text(outcome.text), "chars": len(outcome.text)},
+        "layout": {"final_newline_added": outcome.final_newline_added},
+        "removals": [r.to_dict() for r in outcome.removals],
+        "counts": count_removals(outcome.removals),
+    }
+
+
+def count_removals(removals: Sequence[Removal]) -> dict[str, Any]:
+    """Totals and per-rule counts (spans, lines, characters)."""
+    by_rule: dict[str, Counter] = {}
+    for r in removals:
+        c = by_rule.setdefault(r.rule_id, Counter())
+        c["spans"] += 1
+        c["lines"] += r.last_line - r.first_line + 1
+        c["chars"] += len(r.text)
+    return {
+        "removals": len(removals),
+        "lines_removed": sum(c["lines"] for c in by_rule.values()),
+        "chars_removed": sum(c["chars"] for c in by_rule.values()),
+        "by_rule": {rule: dict(c) for rule, c in sorted(by_rule.items())},
+    }
+
+
+class RestoreError(CleanerError):
+    """The clean text and the record do not belong together."""
+
+
+def restore(clean_text: str, provenance: dict[str, Any]) -> str:
+    """Rebuild the text the rules ran on from the clean text and its provenance record."""
+    if provenance.get("schema") != SCHEMA:
+        raise RestoreError(f"not a {SCHEMA} record (schema: {provenance.get('schema')!r})")
+    if sha256_text(clean_text) != provenance["output"]["sha256"]:
+        raise RestoreError("the clean text does not match the record's output hash (edited since?)")
+    if provenance["layout"]["final_newline_added"]:
+        clean_text = clean_text[:-1]
+    parts: list[str] = []
+    position = removed_before = 0
+    for removal in sorted(provenance["removals"], key=lambda r: r["start"]):
+        at = removal["start"] - removed_before
+        parts += [clean_text[position:at], removal["text"]]
+        position = at
+        removed_before += len(removal["text"])
+    parts.append(clean_text[position:])
+    original = "".join(parts)
+    if sha256_text(original) != provenance["input"]["sha256"]:
+        raise RestoreError("restored text does not match the record's input hash")
+    return original

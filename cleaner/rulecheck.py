@@ -1,0 +1,75 @@
+"""Check every rule against its own examples, the way semgrep and sqlfluff test their rules.
+
+A `remove` example must be removed entirely by the rule applied alone (plus the rules it declares
+it depends on, e.g. a list_run's `after_rules`), or leave exactly its `expect` text; a `keep`
+example must come through without any rule removal (layout changes aside).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import LAYOUT_PACK, apply_rules
+from .errors import CleanerError
+from .kinds import Rule
+from .ruleset import RuleSet
+
+_NO_RULES = RuleSet(())
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    """One example that does not behave as its rule file says."""
+
+    pack_id: str
+    rule_id: str
+    which: str  # "remove" or "keep"
+    number: int  # 1-based position in the rule's list
+    example: str
+    got: str
+
+    def __str__(self) -> str:
+        snippet = self.example.strip().splitlines()[0][:70]
+        return (f"{self.pack_id}/{self.rule_id}: examples.{self.which}[{self.number}] "
+                f"({snippet!r}…): {self.got}")
+
+
+def check_examples(ruleset: RuleSet) -> tuple[int, list[ExampleFailure]]:
+    """Run every example of every rule; return (examples checked, failures)."""
+    checked, failures = 0, []
+    for rule in ruleset.rules():
+        alone = ruleset.only((rule.id, *rule.depends_on()))
+        for number, (text, expect) in enumerate(rule.examples_remove, 1):
+            checked += 1
+            problem = _check_remove(alone, text, expect)
+            if problem:
+                failures.append(ExampleFailure(rule.pack_id, rule.id, "remove", number, text, problem))
+        for number, text in enumerate(rule.examples_keep, 1):
+            checked += 1
+            problem = _check_keep(alone, rule, text)
+            if problem:
+                failures.append(ExampleFailure(rule.pack_id, rule.id, "keep", number, text, problem))
+    return checked, failures
+
+
+def _check_remove(rules: RuleSet, text: str, expect: str) -> str | None:
+    try:
+        got = apply_rules(text, rules).text
+    except CleanerError as exc:
+        return f"error: {exc}"
+    wanted = apply_rules(expect, _NO_RULES).text
+    if got == wanted:
+        return None
+    return f"expected {wanted!r} to remain, got {got!r}"
+
+
+def _check_keep(rules: RuleSet, rule: Rule, text: str) -> str | None:
+    try:
+        removals = apply_rules(text, rules).removals
+    except CleanerError as exc:
+        return f"error: {exc}"
+    removed = [r for r in removals if r.pack_id != LAYOUT_PACK]
+    if not removed:
+        return None
+    return "removed " + ", ".join(f"line {r.first_line} by {r.rule_id}: {r.text.strip()[:60]!r}"
+                                  for r in removed)

@@ -1,0 +1,237 @@
+"""Engine behaviour: one unit test per rule kind, layout, attribution, idempotence, determinism."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner.engine import apply_rules
+from cleaner.ruleset import load_pack
+from cleaner.text import split_lines
+
+from .conftest import SEEDS
+
+
+def make_rules(tmp_path: Path, body: str, pack_id: str = "t") -> cleaner.RuleSet:
+    path = tmp_path / f"{pack_id}.toml"
+    path.write_text(f'id = "{pack_id}"\nversion = "1"\n' + textwrap.dedent(body), "utf-8")
+    return cleaner.load_rules([path], defaults=False)
+
+
+LINE_RULE = """
+[[rules]]
+id = "ad"
+kind = "line"
+pattern = '^Advertisement$'
+rationale = "ads"
+examples.remove = ["Advertisement"]
+"""
+
+
+def test_line_rule_removes_whole_lines_only(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE)
+    result = cleaner.clean("Body one.\nAdvertisement\nBody two.\n", rules=rules)
+    assert result.text == "Body one.\nBody two.\n"
+    (removal,) = result.removals
+    assert (removal.rule_id, removal.first_line, removal.text) == ("ad", 2, "Advertisement\n")
+
+
+def test_block_rule_needs_its_end_within_the_bound(tmp_path):
+    rules = make_rules(tmp_path, """
+    [[rules]]
+    id = "form"
+    kind = "block"
+    start = '^FORM$'
+    end = '^END$'
+    max_lines = 3
+    rationale = "r"
+    examples.remove = ["FORM\\nEND"]
+    """)
+    assert cleaner.clean("a\nFORM\nx\nEND\nb\n", rules=rules).text == "a\nb\n"
+    # END is the 4th line from FORM: outside max_lines = 3, so nothing is removed
+    assert cleaner.clean("a\nFORM\nx\ny\nEND\nb\n", rules=rules).text == "a\nFORM\nx\ny\nEND\nb\n"
+
+
+def test_list_run_requires_an_adjacent_removal_when_asked(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE + """
+    [[rules]]
+    id = "list"
+    kind = "list_run"
+    item = '^\\* [A-Z]\\w+$'
+    min_items = 3
+    requires = "adjacent_removal"
+    rationale = "r"
+    examples.remove = ["x"]
+    """)
+    items = "* Alpha\n* Beta\n* Gamma\n"
+    assert cleaner.clean("Intro.\n" + items + "End.\n", rules=rules).text == "Intro.\n" + items + "End.\n"
+    assert cleaner.clean("Intro.\nAdvertisement\n\n" + items + "End.\n", rules=rules).text == "Intro.\n\nEnd.\n"
+    # two items are not a run
+    two = "Intro.\nAdvertisement\n* Alpha\n* Beta\nEnd.\n"
+    assert cleaner.clean(two, rules=rules).text == "Intro.\n* Alpha\n* Beta\nEnd.\n"
+
+
+TAIL_RULE = """
+[[rules]]
+id = "more"
+kind = "tail"
+marker = '^More from \\w+$'
+max_item_chars = 60
+rationale = "r"
+examples.remove = ["More from X\\nHeadline"]
+"""
+
+
+def test_tail_cuts_only_when_the_rest_is_headlines(tmp_path):
+    rules = make_rules(tmp_path, TAIL_RULE)
+    doc = "Body.\nMore from Site\nFirst headline\nSecond headline\n"
+    assert cleaner.clean(doc, rules=rules).text == "Body.\n"
+    prose = "Body.\nMore from Site\n" + "A long paragraph of the article that goes on and on. " * 3 + "\n"
+    assert cleaner.clean(prose, rules=rules).text == prose
+
+
+def test_tail_ignores_lines_other_rules_removed(tmp_path):
+    rules = make_rules(tmp_path, TAIL_RULE + LINE_RULE.replace('^Advertisement$', '^Ad: .*$'))
+    doc = "Body.\nMore from Site\nHeadline\nAd: " + "x" * 200 + "\n"
+    result = cleaner.clean(doc, rules=rules)
+    assert result.text == "Body.\n"
+    assert [r.rule_id for r in result.removals] == ["more", "ad"]
+
+
+def test_repeat_removes_the_later_copy(tmp_path):
+    rules = make_rules(tmp_path, """
+    [[rules]]
+    id = "rep"
+    kind = "repeat"
+    min_lines = 2
+    min_chars = 10
+    rationale = "r"
+    examples.remove = [{ text = "ab\\ncd\\nab\\ncd\\n", expect = "ab\\ncd\\n" }]
+    """)
+    doc = "Promo line one\nPromo line two\nBody.\nPromo line one\nPromo line two\nEnd.\n"
+    assert cleaner.clean(doc, rules=rules).text == "Promo line one\nPromo line two\nBody.\nEnd.\n"
+
+
+def test_first_claim_wins_in_phase_order(tmp_path):
+    """A block claims its lines before a line rule that matches one of them."""
+    rules = make_rules(tmp_path, LINE_RULE + """
+    [[rules]]
+    id = "form"
+    kind = "block"
+    start = '^FORM$'
+    end = '^END$'
+    rationale = "r"
+    examples.remove = ["FORM\\nEND"]
+    """)
+    result = cleaner.clean("FORM\nAdvertisement\nEND\nBody.\n", rules=rules)
+    assert [(r.rule_id, r.first_line, r.last_line) for r in result.removals] == [("form", 1, 3)]
+
+
+def test_layout_collapses_blank_runs_and_trims(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE)
+    result = cleaner.clean("\n\nA.\n\nAdvertisement\n\nB.\n\n", rules=rules)
+    assert result.text == "A.\n\nB.\n"
+    assert {r.pack_id for r in result.removals} == {"layout", "t"}
+
+
+def test_final_newline_is_added_and_recorded():
+    result = cleaner.clean("Only a line", rules=cleaner.load_rules(defaults=False))
+    assert result.text == "Only a line\n"
+    assert result.provenance["layout"]["final_newline_added"] is True
+    assert cleaner.restore(result.text, result.provenance) == "Only a line"
+
+
+def test_crlf_and_lone_cr_lines_are_kept_as_they_are(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE)
+    doc = "A.\r\nAdvertisement\r\nB.\rC.\r\n"
+    result = cleaner.clean(doc, rules=rules)
+    assert result.text == "A.\r\nB.\rC.\r\n"
+    assert cleaner.restore(result.text, result.provenance) == doc
+
+
+def test_split_lines_keeps_unicode_separators_inside_lines():
+    lines = split_lines("a\u2028b\x0cc\nd")
+    assert [line.text for line in lines] == ["a\u2028b\x0cc", "d"]
+    assert "".join(line.text + line.end_of_line for line in lines) == "a\u2028b\x0cc\nd"
+
+
+def test_scoped_pack_applies_only_to_its_domain(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text('id = "site"\nversion = "1"\nscope = ["example.com"]\n' + LINE_RULE, "utf-8")
+    rules = cleaner.load_rules([path], defaults=False)
+    doc = "Body.\nAdvertisement\n"
+    assert cleaner.clean(doc, rules=rules).text == doc
+    assert cleaner.clean(doc, rules=rules, url="https://www.example.com/a").text == "Body.\n"
+    assert cleaner.clean(doc, rules=rules, url="https://news.example.com/a").text == "Body.\n"
+    assert cleaner.clean(doc, rules=rules, url="https://example.org/a").text == doc
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_idempotent_on_seeds(seed, rules):
+    once = cleaner.clean_file(seed, rules=rules)
+    twice = cleaner.clean(once.text, rules=rules)
+    assert twice.text == once.text
+    assert twice.removals == ()
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_deterministic_output_and_provenance(seed):
+    first = cleaner.clean_file(seed, rules=cleaner.load_rules())
+    second = cleaner.clean_file(seed, rules=cleaner.load_rules())
+    assert first.text == second.text
+    assert json.dumps(first.provenance, sort_keys=True) == json.dumps(second.provenance, sort_keys=True)
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_output_is_the_original_minus_recorded_spans(seed, rules):
+    text = seed.read_text("utf-8")
+    outcome = apply_rules(text, rules)
+    kept, position = [], 0
+    for removal in sorted(outcome.removals, key=lambda r: r.start):
+        assert text[removal.start : removal.end] == removal.text
+        kept.append(text[position : removal.start])
+        position = removal.end
+    kept.append(text[position:])
+    assert "".join(kept) + ("\n" if outcome.final_newline_added else "") == outcome.text
+
+
+def test_keyword_prefilter_survives_case_mapping_that_changes_length(tmp_path):
+    rules = make_rules(tmp_path, """
+    [[rules]]
+    id = "ad"
+    kind = "line"
+    pattern = '(?i)^advertisement$'
+    keywords = ["advertisement"]
+    rationale = "r"
+    examples.remove = ["Advertisement"]
+    """)
+    doc = "İİİ line with dotted capitals.\nADVERTISEMENT\nBody.\n"
+    assert cleaner.clean(doc, rules=rules).text == "İİİ line with dotted capitals.\nBody.\n"
+
+
+def test_regex_timeout_fails_the_document_and_names_the_rule(tmp_path):
+    path = tmp_path / "slow.toml"
+    path.write_text(textwrap.dedent("""
+    id = "slow"
+    version = "1"
+    [[rules]]
+    id = "catastrophic"
+    kind = "line"
+    pattern = '^(\\w|\\w\\w)+$'
+    rationale = "r"
+    examples.remove = ["ab"]
+    """), "utf-8")
+    rules = cleaner.load_rules([path], defaults=False, timeout=0.2)
+    with pytest.raises(cleaner.RuleTimeout, match="catastrophic"):
+        cleaner.clean("a" * 60 + "!\n", rules=rules)
+
+
+def test_load_pack_records_line_numbers(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('id = "p"\nversion = "1"\n' + LINE_RULE, "utf-8")
+    (rule,) = load_pack(path).rules
+    assert rule.line == 5

@@ -1,0 +1,83 @@
+"""Restore rebuilds the original exactly: on the seeds, via the CLI, and on random documents."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner.cli import main
+
+from .conftest import SEEDS
+
+DEFAULT_RULES = cleaner.load_rules()
+
+# Lines the default rules remove, and lines they keep, mixed at random with blank lines,
+# odd whitespace and every kind of line ending.
+FURNITURE = [
+    "View all newsletters", "Sign up to our newsletters", "Support 110 years of independent journalism.",
+    "-", "- SHARE: If you have anything to share, contact us at [email protected].",
+    "Want to find out more? Get in touch.", "More from LabourList", "Content from our partners",
+    "Select and enter your email address to get our briefing", "  • Arts and Culture",
+    "  • Board Member", "  • Marketing", "  • Service Delivery", "THANK YOU",
+    "Share your thoughts. Write to our editor; the best letters are published.",
+]
+BODY = [
+    "The council voted on Tuesday to close the library.", "By Steve Reed",
+    "“We will appeal,” she said.\u00a0", "Jeremy Corbyn won Labour’s leadership election.",
+    "— Josh Simons MP (@joshsimonsmp) February 28, 2026", "Get Involved", "   ", "",
+]
+line = st.one_of(st.sampled_from(FURNITURE), st.sampled_from(BODY), st.text(max_size=40))
+newline = st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\n  \n"])
+document = st.lists(st.tuples(line, newline), max_size=40).map(
+    lambda parts: "".join(text.replace("\r", "").replace("\n", "") + nl for text, nl in parts)
+)
+
+
+@given(document, st.booleans())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_restore_round_trip_and_idempotence_on_random_documents(doc, drop_last_newline):
+    if drop_last_newline:
+        doc = doc.rstrip("\r\n")
+    result = cleaner.clean(doc, rules=DEFAULT_RULES)
+    assert cleaner.restore(result.text, json.loads(json.dumps(result.provenance))) == doc
+    again = cleaner.clean(result.text, rules=DEFAULT_RULES)
+    assert again.text == result.text
+    if result.text:
+        assert result.text.endswith(("\n", "\r"))
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_cli_restore_rebuilds_seed_bytes(seed, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["clean", str(seed), "-o", str(tmp_path / "out")]).exit_code == 0
+    clean_path = tmp_path / "out" / seed.name
+    prov_path = clean_path.with_suffix(".provenance.json")
+    result = runner.invoke(main, ["restore", str(clean_path), str(prov_path), "-o", str(tmp_path / "back")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "back").read_bytes() == seed.read_bytes()
+
+
+def test_restore_refuses_an_edited_clean_text(tmp_path):
+    result = cleaner.clean("Body.\nView all newsletters\n")
+    with pytest.raises(cleaner.RestoreError, match="output hash"):
+        cleaner.restore(result.text + "edited\n", result.provenance)
+
+
+def test_restore_of_a_cp1252_file_gives_its_bytes_back(tmp_path):
+    sentence = "Caf\u00e9 cr\u00e8me, na\u00efve fa\u00e7ade. Le gar\u00e7on a dit \u00ab non \u00bb.\n"
+    data = sentence.encode("cp1252") * 5
+    data += b"View all newsletters\n"
+    src = tmp_path / "latin.txt"
+    src.write_bytes(data)
+    runner = CliRunner()
+    assert runner.invoke(main, ["clean", str(src), "-o", str(tmp_path / "out")]).exit_code == 0
+    record = json.loads((tmp_path / "out" / "latin.provenance.json").read_text("utf-8"))
+    assert record["source"]["encoding"] != "utf-8"
+    result = runner.invoke(main, ["restore", str(tmp_path / "out" / "latin.txt"),
+                                  str(tmp_path / "out" / "latin.provenance.json"), "-o", "-"])
+    assert result.stdout_bytes == data
