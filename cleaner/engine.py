@@ -2,10 +2,15 @@
 
 Decisions are per line. Rules run in the order `RuleSet.rules` gives (by kind: block, line,
 list_run, tail, repeat; then pack and file order), and a line claimed by an earlier rule keeps that
-attribution, so every removed span belongs to exactly one rule. The layout pass then removes blank
+attribution, so every removed span belongs to exactly one rule. The layout pass removes blank
 lines at the start and end and every blank line that follows another kept blank line; those
 removals are recorded too, under the pseudo-pack "layout". If the last kept line has no line
 terminator, a "\\n" is appended and recorded. Kept lines are never altered.
+
+Cleaning is idempotent because the engine runs to a fixpoint: layout, then the rules over the lines
+still kept, again and again until a pass claims nothing, so the final pass saw exactly the lines of
+the clean text. Only context-dependent kinds can claim more in a later pass (a tail whose rest got
+shorter, a block whose end came within bound), so line rules run in the first pass only.
 """
 
 from __future__ import annotations
@@ -48,39 +53,63 @@ class Outcome:
     final_newline_added: bool
 
 
+MAX_PASSES = 10  # each pass after the first removes at least one line; real documents need 1-3
+
+
 def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None) -> Outcome:
     """Clean `text` with the rules of `ruleset` that apply to `domain`."""
     lines = split_lines(text)
-    doc = Document(lines, ruleset.index.candidate_lines(text, lines), ruleset.timeout)
-    for rule in ruleset.rules(domain, scoped=True):
-        for first, last in rule.find(doc):
-            for i in range(first, last + 1):
-                if doc.claimed[i] is None:
-                    doc.claimed[i] = rule
-    owners: list[Rule | str | None] = list(doc.claimed)
-    _layout(lines, owners)
-    kept = [line.text + line.end_of_line for line, owner in zip(lines, owners, strict=True) if owner is None]
+    hits = ruleset.index.candidate_lines(text, lines)
+    rules = ruleset.rules(domain, scoped=True)
+    owners: list[Rule | str | None] = [None] * len(lines)
+    active = list(range(len(lines)))
+    for _ in range(MAX_PASSES):
+        active = _layout(lines, owners, active)
+        if not _match(lines, active, hits, rules, owners, ruleset.timeout):
+            break
+        active = [i for i in active if owners[i] is None]
+        rules = [r for r in rules if r.kind != "line"]
+    active = _layout(lines, owners, active)  # a no-op unless MAX_PASSES cut the loop short
+    kept = [lines[i].text + lines[i].end_of_line for i in active]
     add_newline = bool(kept) and not kept[-1].endswith(("\n", "\r"))
     clean = "".join(kept) + ("\n" if add_newline else "")
     return Outcome(clean, tuple(_spans(text, lines, owners)), add_newline)
 
 
-def _layout(lines: Sequence[Line], owners: list) -> None:
-    kept = [i for i, owner in enumerate(owners) if owner is None]
+def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]], rules: Sequence[Rule],
+           owners: list, timeout: float) -> bool:
+    """One pass of `rules` over the active lines; record new owners; return whether any line was claimed."""
+    position = {index: p for p, index in enumerate(active)}
+    candidates = {rule_id: [position[i] for i in found if i in position] for rule_id, found in hits.items()}
+    doc = Document([lines[i] for i in active], candidates, timeout)
+    claimed = False
+    for rule in rules:
+        for first, last in rule.find(doc):
+            for p in range(first, last + 1):
+                if doc.claimed[p] is None:
+                    doc.claimed[p] = rule
+                    owners[active[p]] = rule
+                    claimed = True
+    return claimed
+
+
+def _layout(lines: Sequence[Line], owners: list, active: list[int]) -> list[int]:
+    """Mark leading, trailing and repeated blank lines among `active` as layout removals."""
     head = 0
-    while head < len(kept) and lines[kept[head]].is_blank:
-        owners[kept[head]] = LEADING_BLANK
+    while head < len(active) and lines[active[head]].is_blank:
+        owners[active[head]] = LEADING_BLANK
         head += 1
-    tail = len(kept)
-    while tail > head and lines[kept[tail - 1]].is_blank:
+    tail = len(active)
+    while tail > head and lines[active[tail - 1]].is_blank:
         tail -= 1
-        owners[kept[tail]] = TRAILING_BLANK
+        owners[active[tail]] = TRAILING_BLANK
     previous_blank = False
-    for i in kept[head:tail]:
+    for i in active[head:tail]:
         blank = lines[i].is_blank
         if blank and previous_blank:
             owners[i] = BLANK_RUN
         previous_blank = blank
+    return [i for i in active if owners[i] is None]
 
 
 def _spans(text: str, lines: Sequence[Line], owners: Sequence) -> list[Removal]:

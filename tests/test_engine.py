@@ -235,3 +235,20 @@ def test_load_pack_records_line_numbers(tmp_path):
     path.write_text('id = "p"\nversion = "1"\n' + LINE_RULE, "utf-8")
     (rule,) = load_pack(path).rules
     assert rule.line == 5
+
+
+def test_block_whose_end_comes_within_bound_after_other_removals_is_idempotent(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE + """
+    [[rules]]
+    id = "form"
+    kind = "block"
+    start = '^FORM$'
+    end = '^END$'
+    max_lines = 3
+    rationale = "r"
+    examples.remove = ["FORM\\nEND"]
+    """)
+    doc = "Body.\nFORM\nAdvertisement\nAdvertisement\nEND\nMore body.\n"
+    once = cleaner.clean(doc, rules=rules)
+    assert once.text == "Body.\nMore body.\n"
+    assert cleaner.clean(once.text, rules=rules).removals == ()
