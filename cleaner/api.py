@@ -51,9 +51,10 @@ def clean(text: str, *, rules: RuleSet | None = None, source: str | None = None,
     `source` names the document in the provenance record; `url` (or its host name) selects the
     site-scoped packs that apply on top of the generic ones.
     """
+    rules = default_rules() if rules is None else rules
     data = text.encode("utf-8", "surrogatepass")
     info = _source_info(source, data, "utf-8", "text")
-    return _clean_text(text, rules or default_rules(), info, _domain(url), None)
+    return _clean_text(text, rules, info, _domain(url), None)
 
 
 def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | None = None) -> CleanResult:
@@ -63,6 +64,7 @@ def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | Non
     the page metadata. Raises InputError for unreadable, binary or empty documents.
     """
     path = Path(path)
+    rules = default_rules() if rules is None else rules
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -73,11 +75,11 @@ def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | Non
         text, extraction = extract_html(data, str(path), url)
         info = _source_info(str(path), data, "html", "html")
         domain = _domain(url) or page_domain(extraction)
-        return _clean_text(text, rules or default_rules(), info, domain, extraction)
+        return _clean_text(text, rules, info, domain, extraction)
     text, encoding = decode(data, str(path))
     if not text.strip():
         raise InputError(path, "document holds only whitespace")
-    return _clean_text(text, rules or default_rules(), _source_info(str(path), data, encoding, "text"),
+    return _clean_text(text, rules, _source_info(str(path), data, encoding, "text"),
                        _domain(url), None)
 
 

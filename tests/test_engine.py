@@ -22,6 +22,17 @@ def make_rules(tmp_path: Path, body: str, pack_id: str = "t") -> cleaner.RuleSet
     return cleaner.load_rules([path], defaults=False)
 
 
+FORM_RULE = """
+[[rules]]
+id = "form"
+kind = "block"
+start = '^FORM$'
+end = '^END$'
+max_lines = 3
+rationale = "r"
+examples.remove = ["FORM\\nEND"]
+"""
+
 LINE_RULE = """
 [[rules]]
 id = "ad"
@@ -41,16 +52,7 @@ def test_line_rule_removes_whole_lines_only(tmp_path):
 
 
 def test_block_rule_needs_its_end_within_the_bound(tmp_path):
-    rules = make_rules(tmp_path, """
-    [[rules]]
-    id = "form"
-    kind = "block"
-    start = '^FORM$'
-    end = '^END$'
-    max_lines = 3
-    rationale = "r"
-    examples.remove = ["FORM\\nEND"]
-    """)
+    rules = make_rules(tmp_path, FORM_RULE)
     assert cleaner.clean("a\nFORM\nx\nEND\nb\n", rules=rules).text == "a\nb\n"
     # END is the 4th line from FORM: outside max_lines = 3, so nothing is removed
     assert cleaner.clean("a\nFORM\nx\ny\nEND\nb\n", rules=rules).text == "a\nFORM\nx\ny\nEND\nb\n"
@@ -118,15 +120,7 @@ def test_repeat_removes_the_later_copy(tmp_path):
 
 def test_first_claim_wins_in_phase_order(tmp_path):
     """A block claims its lines before a line rule that matches one of them."""
-    rules = make_rules(tmp_path, LINE_RULE + """
-    [[rules]]
-    id = "form"
-    kind = "block"
-    start = '^FORM$'
-    end = '^END$'
-    rationale = "r"
-    examples.remove = ["FORM\\nEND"]
-    """)
+    rules = make_rules(tmp_path, LINE_RULE + FORM_RULE)
     result = cleaner.clean("FORM\nAdvertisement\nEND\nBody.\n", rules=rules)
     assert [(r.rule_id, r.first_line, r.last_line) for r in result.removals] == [("form", 1, 3)]
 
@@ -238,16 +232,7 @@ def test_load_pack_records_line_numbers(tmp_path):
 
 
 def test_block_whose_end_comes_within_bound_after_other_removals_is_idempotent(tmp_path):
-    rules = make_rules(tmp_path, LINE_RULE + """
-    [[rules]]
-    id = "form"
-    kind = "block"
-    start = '^FORM$'
-    end = '^END$'
-    max_lines = 3
-    rationale = "r"
-    examples.remove = ["FORM\\nEND"]
-    """)
+    rules = make_rules(tmp_path, LINE_RULE + FORM_RULE)
     doc = "Body.\nFORM\nAdvertisement\nAdvertisement\nEND\nMore body.\n"
     once = cleaner.clean(doc, rules=rules)
     assert once.text == "Body.\nMore body.\n"
