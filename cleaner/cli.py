@@ -20,6 +20,7 @@ from . import batch
 from .api import clean_file
 from .errors import CleanerError, RuleError
 from .explain import render
+from .hook import hook
 from .provenance import count_removals, restore
 from .rulecheck import check_examples
 from .ruleset import DEFAULT_TIMEOUT, RuleSet
@@ -210,6 +211,9 @@ def rules_test(rule_paths, no_default_rules) -> None:
         click.echo(f"FAIL {failure}", err=True)
     click.echo(f"{checked - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
+
+
+main.add_command(hook)  # `cleaner hook check|fix`, the pre-commit hooks (cleaner/hook.py)
 
 
 if __name__ == "__main__":
