@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from .engine import Removal, apply_rules
 from .errors import InputError
 from .extract import extract_html, page_domain
+from .metadata import text_metadata
 from .provenance import build_record
 from .ruleset import RuleSet, load_rules
 from .text import decode
@@ -69,7 +70,7 @@ def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | Non
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): that copies a large file)
         raise InputError(path, "empty document" if not data else "document holds only whitespace")
     if path.suffix.lower() in HTML_SUFFIXES:
         text, extraction = extract_html(data, str(path), url)
@@ -77,10 +78,11 @@ def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | Non
         domain = _domain(url) or page_domain(extraction)
         return _clean_text(text, rules, info, domain, extraction)
     text, encoding = decode(data, str(path))
-    if not text.strip():
-        raise InputError(path, "document holds only whitespace")
-    return _clean_text(text, rules, _source_info(str(path), data, encoding, "text"),
-                       _domain(url), None)
+    info = _source_info(str(path), data, encoding, "text")
+    del data  # keeps peak memory down on large files: from here on only the text is needed
+    if not text or text.isspace():  # a byte-order mark alone; Unicode spaces such as U+3000
+        raise InputError(path, "empty document" if not text else "document holds only whitespace")
+    return _clean_text(text, rules, info, _domain(url or _sidecar_url(path)), None)
 
 
 def _clean_text(text: str, rules: RuleSet, source: dict, domain: str | None,
@@ -88,7 +90,21 @@ def _clean_text(text: str, rules: RuleSet, source: dict, domain: str | None,
     outcome = apply_rules(text, rules, domain)
     record = build_record(source=source, input_text=text, outcome=outcome, ruleset=rules,
                           extraction=extraction)
+    if extraction is None:  # text input: the title and byline its first lines show (HTML has its own)
+        record["input"]["metadata"] = text_metadata(outcome.text)
     return CleanResult(outcome.text, outcome.removals, record)
+
+
+def _sidecar_url(path: Path) -> str | None:
+    """The URL in `page.url` beside `page.txt` (its first line), which selects site packs."""
+    sidecar = path.with_suffix(".url")
+    if not sidecar.is_file():
+        return None
+    try:
+        lines = sidecar.read_text("utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines[0] if lines else None
 
 
 def _source_info(path: str | None, data: bytes, encoding: str, fmt: str) -> dict[str, Any]:

@@ -1,12 +1,15 @@
 """Rule kinds: each class finds the line ranges its rule claims in one document.
 
 A kind only *proposes* claims (first and last line index, inclusive); `engine.py` decides which
-rule each line is attributed to. Every regex call goes through `Document.search`, which applies the
-rule set's timeout, so a pathological pattern fails one document instead of hanging the run.
+rule each line is attributed to. Every regex call applies the rule set's timeout (`Document.search`,
+or `Document.matching` for many lines at once), so a pathological pattern fails one document
+instead of hanging the run.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -52,6 +55,24 @@ class Document:
         except TimeoutError:
             raise RuleTimeout(rule.id, rule.pack_id, self.timeout) from None
 
+    def matching(self, rule: Rule, pattern: regex.Pattern, indices: Sequence[int],
+                 max_chars: int | None = None) -> list[int]:
+        """The indices among `indices` of lines at most `max_chars` long (None: any) that `pattern`
+        matches, as `search` would say.
+
+        A third of a scraped page's lines repeat another (blank and indentation-only lines, menu
+        items), and a search under a timeout costs far more than a set lookup, so each distinct
+        line text is searched once; comprehensions keep the per-line overhead low.
+        """
+        lines, search, timeout = self.lines, pattern.search, self.timeout
+        if max_chars is not None:
+            indices = [i for i in indices if len(lines[i].text) <= max_chars]
+        try:
+            hits = {text for text in {lines[i].text for i in indices} if search(text, timeout=timeout) is not None}
+        except TimeoutError:
+            raise RuleTimeout(rule.id, rule.pack_id, self.timeout) from None
+        return [i for i in indices if lines[i].text in hits] if hits else []
+
     def is_removed(self, index: int) -> bool:
         return self.claimed[index] is not None
 
@@ -95,12 +116,8 @@ class LineRule(Rule):
     max_chars: int = 0
 
     def find(self, doc: Document) -> Iterator[Claim]:
-        limit = self.max_chars
-        for i in doc.candidates(self):
-            if limit and len(doc.lines[i].text) > limit:
-                continue
-            if doc.search(self, self.pattern, i):
-                yield (i, i)
+        for i in doc.matching(self, self.pattern, doc.candidates(self), self.max_chars or None):
+            yield (i, i)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,15 +179,19 @@ class ListRunRule(Rule):
         return self.after_rules
 
     def find(self, doc: Document) -> Iterator[Claim]:
+        if self.requires != "none" and not self._any_removal_counts(doc):
+            return  # no run could touch a removal that counts: skip every regex call
         for first, last in self._runs(doc):
             if last - first + 1 >= self.min_items and self._context_ok(doc, first, last):
                 yield (first, last)
 
+    def _any_removal_counts(self, doc: Document) -> bool:
+        owners = {owner.id for owner in set(doc.claimed) if owner is not None}
+        return bool(owners & set(self.after_rules)) if self.after_rules else bool(owners)
+
     def _runs(self, doc: Document) -> Iterator[Claim]:
         first = previous = -2
-        for i in doc.candidates(self):
-            if len(doc.lines[i].text) > self.max_chars or not doc.search(self, self.item, i):
-                continue
+        for i in doc.matching(self, self.item, doc.candidates(self), self.max_chars):
             if i != previous + 1:
                 if first >= 0:
                     yield (first, previous)
@@ -275,9 +296,183 @@ class RepeatRule(Rule):
                 p += 1
 
 
-KINDS: dict[str, type[Rule]] = {cls.kind: cls for cls in (LineRule, BlockRule, ListRunRule, TailRule, RepeatRule)}
+_BULLETS = "*+•·▪◦‣-"  # a line starting with one is a list item
+_CLOSERS = "\"'”’»)]*"  # may follow a sentence's final punctuation
+_TERMINAL = ".!?:;…"
+
+
+def is_sentence_like(text: str, min_words: int) -> bool:
+    """A line with at least `min_words` words whose text ends in sentence punctuation."""
+    stripped = text.strip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINAL and len(text.split()) >= min_words
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProseWindowRule(Rule):
+    """Finds the article's main run of prose and removes the lines outside it.
+
+    Each non-blank line gets a score: +1 for prose (sentence-like: `min_words` words, ends in
+    sentence punctuation, at least `min_prose_chars` long, not a list item, not a line the page
+    shows twice), 0 for a short sentence, a list item or a long unpunctuated line, -`penalty` for
+    anything else (menu items, buttons, labels), -`stop_penalty` for a `stop` line ("More in X",
+    "Comments"); a run of lines other rules removed counts as one neutral row. The window is the
+    earliest positive run (Kadane's maximum subarray, one linear pass) scoring at least
+    `first_within` of the best one and `min_score`. Up to `head_lines` rows just before it
+    (headline, standfirst, byline) and `tail_lines` after it (an attribution) stay; every other
+    line goes, unless it is prose at least `keep_outside_chars` long (0: none kept).
+    It only acts on a whole page, not on an extract: see `min_outside_lines`.
+    """
+
+    kind = "prose_window"
+    FIELDS = {
+        "min_words": Field(int),
+        "min_prose_chars": Field(int),
+        "penalty": Field(float),
+        "min_score": Field(float),
+        "head_lines": Field(int),
+        "tail_lines": Field(int),
+        "keep_outside_chars": Field(int),
+        "first_within": Field(float),
+        "min_outside_lines": Field(int),
+        "min_outside_share": Field(float),
+        "menu_chars": Field(int),
+        "min_menu_before": Field(int),
+        "stop": Field(str, pattern=True),
+        "stop_penalty": Field(float),
+        "other_indent_score": Field(float),
+    }
+    min_words: int = 5
+    min_prose_chars: int = 80
+    penalty: float = 0.5
+    min_score: float = 3.0
+    head_lines: int = 3
+    tail_lines: int = 1
+    keep_outside_chars: int = 0  # 0: every line outside the window goes, prose or not
+    first_within: float = 1.0  # articles come before comments and legal text: take the first good run
+    # The page must show its furniture: at least `min_outside_lines` menu-like lines (not sentences,
+    # shorter than `menu_chars`) outside the window, that many as a share of its non-blank lines, and
+    # `min_menu_before` of them before it (a page's navigation); otherwise the text is already an
+    # extract (tables and lists after the run are content) and stays.
+    min_outside_lines: int = 0
+    min_outside_share: float = 0.0
+    menu_chars: int = 40
+    min_menu_before: int = 0
+    # A line matching `stop` ("More in X", "Comments", "You may also like") ends any run it is in,
+    # whether or not another rule removed it: what follows it is another part of the page.
+    stop: regex.Pattern | None = None
+    stop_penalty: float = math.inf  # a finite penalty lets a long body run on past an inline box
+    # Rendered pages indent each block alike: prose at another indentation than most prose (a teaser,
+    # a comment, a caption) scores this instead of 1 (1.0: indentation ignored).
+    other_indent_score: float = 1.0
+
+    def find(self, doc: Document) -> Iterator[Claim]:
+        rows, scores, removed = self._rows(doc)
+        if self.other_indent_score != 1.0:
+            scores = self._by_indent(doc, rows, scores)
+        best = self._best_window(scores)
+        if best is None:
+            return
+        first = max(0, best[0] - self.head_lines)
+        last = min(len(rows) - 1, best[1] + self.tail_lines)
+        outside = [i for p, i in enumerate(rows) if i >= 0 and not first <= p <= last
+                   and not self._kept_outside(doc.lines[i].text, scores[p])]
+        # Evidence of page furniture: menu-like lines outside the window, and lines other rules removed.
+        furniture = [i for i in outside if self._menu_like(doc.lines[i].text)] + removed
+        start = next((i for i in rows[first:] if i >= 0), len(doc.lines))
+        before = sum(1 for i in furniture if i < start)
+        total = sum(1 for i in rows if i >= 0) + len(removed)
+        if len(furniture) >= max(self.min_outside_lines, self.min_outside_share * total) \
+                and before >= self.min_menu_before:
+            yield from ((i, i) for i in outside)
+
+    def _rows(self, doc: Document) -> tuple[list[int], list[float], list[int]]:
+        """Non-blank lines (their indices) with their scores, and the lines other rules removed.
+
+        Each run of removed lines is one neutral row (index -1): a caption or ad removed from the
+        middle of the body does not break the run, and a removed stop line still does."""
+        rows: list[int] = []
+        scores: list[float] = []
+        removed: list[int] = []
+        stops = self._stops(doc)
+        seen = Counter(line.text.strip() for line in doc.lines if not line.is_blank)
+        for i, line in enumerate(doc.lines):
+            if line.is_blank:
+                continue
+            if doc.is_removed(i):
+                removed.append(i)
+                if not rows or rows[-1] != -1:
+                    rows.append(-1)
+                    scores.append(0.0)
+                if i in stops:
+                    scores[-1] = -self.stop_penalty
+            else:
+                rows.append(i)
+                score = -self.stop_penalty if i in stops else self._score(line.text)
+                scores.append(-self.penalty if score > 0 and seen[line.text.strip()] > 1 else score)
+        return rows, scores, removed
+
+    def _by_indent(self, doc: Document, rows: list[int], scores: list[float]) -> list[float]:
+        """Prose lines indented unlike most prose lines (another block of a rendered page: a teaser,
+        a comment, a caption) score `other_indent_score` instead of 1."""
+        pairs = list(zip(rows, scores, strict=True))
+        indents = Counter(_indent(doc.lines[i].text) for i, score in pairs if i >= 0 and score > 0)
+        if not indents:
+            return scores
+        body = indents.most_common(1)[0][0]
+        return [self.other_indent_score if i >= 0 and score > 0 and _indent(doc.lines[i].text) != body else score
+                for i, score in pairs]
+
+    def _stops(self, doc: Document) -> set[int]:
+        if self.stop is None:
+            return set()
+        return {i for i in doc.candidates(self) if doc.search(self, self.stop, i)}
+
+    def _menu_like(self, text: str) -> bool:
+        return len(text.strip()) < self.menu_chars and not is_sentence_like(text, self.min_words)
+
+    def _score(self, text: str) -> float:
+        if not is_sentence_like(text, self.min_words):
+            # long but unpunctuated (a teaser, a table row): neither evidence for the run nor against it
+            return 0.0 if len(text.strip()) >= self.min_prose_chars else -self.penalty
+        if text.lstrip()[:1] in _BULLETS:
+            return 0.0
+        return 1.0 if len(text.strip()) >= self.min_prose_chars else 0.0
+
+    def _best_window(self, scores: Sequence[float]) -> tuple[int, int] | None:
+        """The earliest positive segment scoring at least `first_within` of the best one."""
+        segments = []  # (total, start, end) of each segment's best prefix, in document order
+        total, start, peak = 0.0, 0, None
+        for p, score in enumerate(scores):
+            if total <= 0:
+                if peak:
+                    segments.append(peak)
+                total, start, peak = 0.0, p, None
+            total += score
+            if total > 0 and (peak is None or total > peak[0]):
+                peak = (total, start, p)
+        if peak:
+            segments.append(peak)
+        best = max((s[0] for s in segments), default=0.0)
+        if best < self.min_score:
+            return None
+        total, first, last = next(s for s in segments if s[0] >= max(self.min_score, self.first_within * best))
+        return first, last
+
+    def _kept_outside(self, text: str, score: float) -> bool:
+        return bool(self.keep_outside_chars) and score > 0 and len(text.strip()) >= self.keep_outside_chars
+
+
+KINDS: dict[str, type[Rule]] = {
+    cls.kind: cls for cls in (LineRule, BlockRule, ListRunRule, TailRule, RepeatRule, ProseWindowRule)
+}
 
 # The order in which kinds run; a line claimed by an earlier rule keeps that attribution.
 # Blocks first (the widest explicit structures), then single lines; list runs and tails look at
 # what those removed; repeats last, so a copy already caught by a named rule is credited to it.
-PHASES: tuple[str, ...] = ("block", "line", "list_run", "tail", "repeat")
+# prose_window runs after all of them: it is the structural fallback, looks only at lines no named
+# rule has explained, and so never takes credit for a removal a pattern could name.
+PHASES: tuple[str, ...] = ("block", "line", "list_run", "tail", "repeat", "prose_window")
