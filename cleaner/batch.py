@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import signal
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -96,8 +98,8 @@ def _add(path: Path, rel: Path, jobs: list[Job], skipped: list[str]) -> None:
 
 def _walk(root: Path, failures: list[Report]) -> Iterator[Path]:
     def on_error(exc: OSError) -> None:
-        failures.append(Report(str(exc.filename), "", "", "failed", error=f"cannot read directory: "
-                                                                         f"{exc.strerror}"))
+        failures.append(Report(str(exc.filename), "", "", "failed",
+                               error=f"{exc.filename}: cannot read directory: {exc.strerror}"))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         dirnames.sort()
@@ -120,6 +122,10 @@ _worker_rules: RuleSet | None = None
 
 
 def _init_worker(spec: RuleSpec) -> None:
+    # The parent handles Ctrl-C and SIGTERM and stops the workers itself; a worker that caught them
+    # would report them as the result of a document and carry on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     global _worker_rules
     _worker_rules = spec.load()
 
@@ -129,24 +135,18 @@ def clean_one(job: Job, out: str, rules: RuleSet, *, dry_run: bool = False, forc
     report = Report(job.source, job.output, job.provenance, "failed")
     try:
         out_path, prov_path = _inside(out, job.output), _inside(out, job.provenance)
-        if not force and not dry_run and _up_to_date(job, out_path, prov_path, rules):
-            report.status = "unchanged"
-            return report
+        previous = None if force or dry_run else _up_to_date(job, out_path, prov_path, rules)
+        if previous is not None:  # the manifest line then reads as it did when it was cleaned
+            return _fill(report, "unchanged", previous)
         result = clean_file(job.source, rules=rules)
     except CleanerError as exc:
         report.error = str(exc) if job.source in str(exc) else f"{job.source}: {exc}"
         return report
-    prov = result.provenance
-    report.status = "cleaned"
-    report.source_sha256 = prov["source"]["sha256"]
-    report.output_sha256 = prov["output"]["sha256"]
-    report.chars_in = prov["input"]["chars"]
-    report.chars_removed = prov["counts"]["chars_removed"]
-    report.by_rule = prov["counts"]["by_rule"]
+    _fill(report, "cleaned", result.provenance)
     if not dry_run:
         try:
             write_atomic(out_path, result.text.encode("utf-8"))
-            write_atomic(prov_path, dump_json(prov).encode("utf-8"))
+            write_atomic(prov_path, json_bytes(dump_json(result.provenance)))
         except OSError as exc:
             report.status, report.error = "failed", f"{job.source}: cannot write output: {exc}"
     return report
@@ -173,17 +173,35 @@ def run(
         return reports
     chunksize = max(1, min(64, len(jobs) // (workers * 8)))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spec,)) as pool:
-        for report in pool.map(_clean_in_worker, [(j, out, dry_run, force) for j in jobs],
-                               chunksize=chunksize):
-            reports.append(report)
-            if on_done:
-                on_done(report)
+        try:
+            for report in pool.map(_clean_in_worker, [(j, out, dry_run, force) for j in jobs],
+                                   chunksize=chunksize):
+                reports.append(report)
+                if on_done:
+                    on_done(report)
+        except BaseException:  # Ctrl-C, SIGTERM (see cli.py): stop now; each written file is whole
+            _stop_workers(pool)
+            raise
     return reports
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Drop queued documents and end the workers without waiting for the ones in progress."""
+    workers = dict(getattr(pool, "_processes", None) or {})  # no public way to reach them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers.values():
+        process.terminate()
 
 
 def write_manifest(out: str, reports: Sequence[Report]) -> None:
     lines = "".join(json.dumps(asdict(r), ensure_ascii=False, sort_keys=True) + "\n" for r in reports)
-    write_atomic(Path(out) / MANIFEST, lines.encode("utf-8"))
+    write_atomic(Path(out) / MANIFEST, json_bytes(lines))
+
+
+def json_bytes(text: str) -> bytes:
+    """UTF-8 of JSON text. A file name that is not UTF-8 reaches Python with surrogate escapes
+    (PEP 383); written as the JSON escape "\\udce9", json.loads gives back the same name."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def dump_json(data: Any) -> str:
@@ -205,6 +223,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+# write_atomic's temporary files: ".NAME." + mkstemp's 8 random characters + ".tmp".
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_stale_temp_files(out: str | Path) -> list[Path]:
+    """Delete temporary files a killed run left in OUT (never outputs); return what was deleted.
+
+    Only one run may write to an OUT folder at a time: this would delete a concurrent run's
+    half-written files (which that run would then fail to rename, reporting the document failed).
+    """
+    removed = []
+    for dirpath, _, filenames in os.walk(out):
+        for name in filenames:
+            if _TEMP_NAME.fullmatch(name):
+                path = Path(dirpath, name)
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
 def _inside(out: str, rel: str) -> Path:
     """The output path for `rel`, refusing anything that would resolve outside OUT."""
     root = Path(out).resolve()
@@ -214,14 +252,26 @@ def _inside(out: str, rel: str) -> Path:
     return target
 
 
-def _up_to_date(job: Job, out_path: Path, prov_path: Path, rules: RuleSet) -> bool:
-    """Whether a previous run already wrote this document's outputs from the same source and rules."""
+def _fill(report: Report, status: str, prov: dict[str, Any]) -> Report:
+    report.status = status
+    report.source_sha256 = prov["source"]["sha256"]
+    report.output_sha256 = prov["output"]["sha256"]
+    report.chars_in = prov["input"]["chars"]
+    report.chars_removed = prov["counts"]["chars_removed"]
+    report.by_rule = prov["counts"]["by_rule"]
+    return report
+
+
+def _up_to_date(job: Job, out_path: Path, prov_path: Path, rules: RuleSet) -> dict[str, Any] | None:
+    """The record a previous run wrote for this document from the same source and rules, or None
+    (also when the outputs are missing, unreadable or do not match their record)."""
     try:
         prov = json.loads(prov_path.read_text("utf-8"))
         source_sha = hashlib.sha256(Path(job.source).read_bytes()).hexdigest()
         output = out_path.read_text("utf-8")
-    except (OSError, ValueError):
-        return False
-    return (prov.get("source", {}).get("sha256") == source_sha
-            and prov.get("ruleset", {}).get("hash") == rules.hash
-            and sha256_text(output) == prov.get("output", {}).get("sha256"))
+        current = (prov["source"]["sha256"] == source_sha and prov["ruleset"]["hash"] == rules.hash
+                   and sha256_text(output) == prov["output"]["sha256"])
+        _fill(Report("", "", "", ""), "", prov)  # a record missing the manifest's fields is redone
+    except (OSError, ValueError, LookupError, TypeError):
+        return None
+    return prov if current else None

@@ -16,7 +16,7 @@ shorter, a block whose end came within bound), so line rules run in the first pa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .kinds import Document, Rule
 from .ruleset import RuleSet
@@ -26,6 +26,7 @@ LAYOUT_PACK = "layout"
 LEADING_BLANK = "layout.leading-blank"
 BLANK_RUN = "layout.blank-run"
 TRAILING_BLANK = "layout.trailing-blank"
+CR_LF_JOIN = "layout.cr-lf-join"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ class Removal:
     text: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Spelled out: dataclasses.asdict deep-copies every field, which dominated the cost of a record.
+        return {"rule_id": self.rule_id, "pack_id": self.pack_id, "start": self.start, "end": self.end,
+                "first_line": self.first_line, "last_line": self.last_line, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,14 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None) -> Outco
     rules = ruleset.rules(domain, scoped=True)
     owners: list[Rule | str | None] = [None] * len(lines)
     active = list(range(len(lines)))
+    blank = [not line.text.strip() for line in lines]
     for _ in range(MAX_PASSES):
-        active = _layout(lines, owners, active)
+        active = _unjoin(lines, owners, _layout(blank, owners, active))
         if not _match(lines, active, hits, rules, owners, ruleset.timeout):
             break
         active = [i for i in active if owners[i] is None]
         rules = [r for r in rules if r.kind != "line"]
-    active = _layout(lines, owners, active)  # a no-op unless MAX_PASSES cut the loop short
+    active = _layout(blank, owners, active)  # a no-op unless MAX_PASSES cut the loop short
     kept = [lines[i].text + lines[i].end_of_line for i in active]
     add_newline = bool(kept) and not kept[-1].endswith(("\n", "\r"))
     clean = "".join(kept) + ("\n" if add_newline else "")
@@ -93,22 +97,34 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
     return claimed
 
 
-def _layout(lines: Sequence[Line], owners: list, active: list[int]) -> list[int]:
+def _layout(blank: Sequence[bool], owners: list, active: list[int]) -> list[int]:
     """Mark leading, trailing and repeated blank lines among `active` as layout removals."""
     head = 0
-    while head < len(active) and lines[active[head]].is_blank:
+    while head < len(active) and blank[active[head]]:
         owners[active[head]] = LEADING_BLANK
         head += 1
     tail = len(active)
-    while tail > head and lines[active[tail - 1]].is_blank:
+    while tail > head and blank[active[tail - 1]]:
         tail -= 1
         owners[active[tail]] = TRAILING_BLANK
     previous_blank = False
     for i in active[head:tail]:
-        blank = lines[i].is_blank
-        if blank and previous_blank:
+        if blank[i] and previous_blank:
             owners[i] = BLANK_RUN
-        previous_blank = blank
+        previous_blank = blank[i]
+    return [i for i in active if owners[i] is None]
+
+
+def _unjoin(lines: Sequence[Line], owners: list, active: list[int]) -> list[int]:
+    """Mark empty LF lines that would follow a kept line ending in a lone CR: in the clean text
+    the two would read as one CRLF line, and a second cleaning would see other lines (found by
+    fuzzing: a blank line between two lists vanished, so the lists became one run)."""
+    after_cr = False
+    for i in active:
+        if after_cr and lines[i].end_of_line == "\n" and not lines[i].text:
+            owners[i] = CR_LF_JOIN
+            continue
+        after_cr = lines[i].end_of_line == "\r"
     return [i for i in active if owners[i] is None]
 
 
