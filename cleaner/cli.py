@@ -9,21 +9,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from . import batch
+from . import batch, corpus
 from .api import clean_file
 from .errors import CleanerError, RuleError
 from .explain import render
 from .hook import hook
+from .lint import lint_ruleset
 from .provenance import count_removals, restore
 from .rulecheck import check_examples
 from .ruleset import DEFAULT_TIMEOUT, RuleSet
+from .text import encode
 from .version import __version__
 
 rules_option = click.option(
@@ -62,24 +66,44 @@ def main() -> None:
               help="Worker processes (default 0: one per core, fewer for small runs).")
 @click.option("--dry-run", is_flag=True, help="Clean and report, but write nothing.")
 @click.option("--force", is_flag=True, help="Redo documents whose outputs are already up to date.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: a Dask cluster (pip install 'cleaner[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use (implies --engine dask; default: start a LocalCluster).")
+@click.option("--jsonl-provenance", type=click.Choice(corpus.PROVENANCE_MODES), default="file", show_default=True,
+              help="For JSONL corpora: provenance in a parallel NAME.provenance.jsonl, or in each record.")
 @timeout_option
-def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, timeout) -> None:
-    """Clean SOURCES (files or folders; .txt .md .html .htm) into OUT.
+def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engine, scheduler, jsonl_provenance,
+          timeout) -> None:
+    """Clean SOURCES (files or folders; .txt .md .html .htm; corpus files .jsonl .jsonl.gz .parquet) into OUT.
 
     SRC/a/b.txt becomes OUT/a/b.txt (the clean body) and OUT/a/b.provenance.json (what was removed
     and why); OUT/manifest.jsonl gets a line per document. HTML goes through trafilatura first and
     its text is written as .txt. Documents whose outputs exist from the same source and rules are
-    skipped (--force redoes them).
+    skipped (--force redoes them). A corpus file SRC/name.jsonl (records with id and text, other fields
+    kept) becomes OUT/name.jsonl and OUT/name.provenance.jsonl, line for line; .parquet gives
+    OUT/name.parquet. Every engine and --jobs value writes the same bytes.
     """
     spec = _spec(rule_paths, no_default_rules, timeout)
     _load(spec)  # fail fast, with exit 2, on bad rules before any work
+    corpora = [s for s in sources if corpus.is_corpus(s) and Path(s).is_file()]
     try:
-        planned, skipped, walk_failures = batch.plan(sources)
+        planned, skipped, walk_failures = batch.plan([s for s in sources if s not in corpora])
     except batch.PlanError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    workers = jobs or min(os.cpu_count() or 1, max(1, len(planned) // 16))
-    reports = _run_with_progress(planned, out, spec, workers, dry_run, force)
+    # A handful of files is not worth starting workers for; a corpus file holds many documents.
+    cores = os.cpu_count() or 1
+    workers = jobs or (cores if corpora else min(cores, max(1, len(planned) // 16)))
+    signal.signal(signal.SIGTERM, _interrupt)
+    if not dry_run and Path(out).is_dir():
+        batch.remove_stale_temp_files(out)  # left by a killed run; outputs themselves are always whole
+    if engine == "dask" or scheduler:
+        reports = _run_on_dask(planned, corpora, out, spec, scheduler, jobs or None, dry_run, force,
+                               jsonl_provenance)
+    else:
+        reports = _run_with_progress(planned, out, spec, workers, dry_run, force)
+        reports += _clean_corpora(corpora, out, spec, workers, dry_run, jsonl_provenance, None)
     reports += walk_failures
     if not dry_run:
         batch.write_manifest(out, reports)
@@ -90,12 +114,50 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, time
     sys.exit(1 if any(r.status == "failed" for r in reports) else 0)
 
 
+def _run_on_dask(planned, corpora, out, spec, scheduler, workers, dry_run, force, provenance) -> list[batch.Report]:
+    from . import distributed
+
+    try:
+        with distributed.connect(scheduler, workers=workers) as client:
+            reports = distributed.run_jobs(planned, out, spec, client, dry_run=dry_run, force=force)
+            return reports + _clean_corpora(corpora, out, spec, workers or 1, dry_run, provenance, client)
+    except (CleanerError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _clean_corpora(corpora, out, spec, workers, dry_run, provenance, client) -> list[batch.Report]:
+    reports = []
+    for src in corpora:
+        with tempfile.TemporaryDirectory() as scratch:
+            target = scratch if dry_run else out
+            try:
+                targets, stats = corpus.clean_corpus(src, target, spec, workers=workers, provenance=provenance,
+                                                     client=client)
+            except CleanerError as exc:
+                reports.append(batch.Report(src, "", "", "failed", error=str(exc)))
+                continue
+            reports.append(corpus.to_report(src, target, targets, stats))
+        click.echo(f"{src}: {stats.records:,} records, {stats.failed:,} failed", err=True)
+    return reports
+
+
 def _run_with_progress(planned, out, spec, workers, dry_run, force) -> list[batch.Report]:
-    if not sys.stderr.isatty() or not planned:
-        return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force)
-    with click.progressbar(length=len(planned), label="cleaning", file=sys.stderr) as bar:
-        return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force,
-                         on_done=lambda _: bar.update(1))
+    try:
+        if not sys.stderr.isatty() or not planned:
+            return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force)
+        with click.progressbar(length=len(planned), label="cleaning", file=sys.stderr) as bar:
+            return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force,
+                             on_done=lambda _: bar.update(1))
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: every output written is whole (no manifest this time); run the same "
+                   "command again to resume", err=True)
+        sys.exit(130)
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM stops a run the way Ctrl-C does: promptly, leaving only whole files."""
+    raise KeyboardInterrupt
 
 
 def _summary(reports: Sequence[batch.Report], skipped: Sequence[str], dry_run: bool) -> str:
@@ -175,7 +237,7 @@ def _encode_original(text: str, record: dict) -> bytes:
     source = record["source"]
     if source.get("format") == "html":
         return text.encode("utf-8")
-    data = text.encode(source["encoding"])
+    data = encode(text, source["encoding"])
     if hashlib.sha256(data).hexdigest() != source["sha256"]:
         raise CleanerError("re-encoded text does not match the source's recorded hash")
     return data
@@ -211,6 +273,20 @@ def rules_test(rule_paths, no_default_rules) -> None:
         click.echo(f"FAIL {failure}", err=True)
     click.echo(f"{checked - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
+
+
+@rules.command(name="lint")
+@rules_option
+@no_defaults_option
+def rules_lint(rule_paths, no_default_rules) -> None:
+    """Flag patterns prone to catastrophic backtracking (FILE:LINE RULE: FIELD: why); exit 1 if any."""
+    ruleset = _load(_spec(rule_paths, no_default_rules, DEFAULT_TIMEOUT))
+    findings = lint_ruleset(ruleset)
+    for finding in findings:
+        click.echo(str(finding))
+    patterns = sum(1 for r in ruleset.rules() for name, f in r.FIELDS.items() if f.pattern and getattr(r, name))
+    click.echo(f"{patterns} patterns checked, {len(findings)} findings")
+    sys.exit(1 if findings else 0)
 
 
 main.add_command(hook)  # `cleaner hook check|fix`, the pre-commit hooks (cleaner/hook.py)

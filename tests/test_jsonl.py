@@ -1,0 +1,134 @@
+"""Corpus files: JSONL (and .jsonl.gz, Parquet) cleaned record by record, other fields kept, every
+engine and worker count writing the same bytes."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cleaner
+from cleaner.batch import RuleSpec
+from cleaner.cli import main
+from cleaner.corpus import clean_jsonl, clean_parquet, corpus_name, is_corpus
+from cleaner.provenance import restore
+
+from .conftest import SEEDS
+
+
+def corpus_records(n: int = 24) -> list[dict]:
+    """Records cut from the seeds (whole documents and their halves), each with extra fields."""
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [t[: len(t) // 2] for t in texts] + [t[len(t) // 2 :] for t in texts]
+    return [{"id": f"doc-{i}", "text": texts[i % len(texts)], "url": "https://example.org/a",
+             "lang": "en", "meta": {"n": i, "tags": ["é", None, True], "score": 0.25}} for i in range(n)]
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_round_trip_keeps_other_fields_and_restores_each_text(tmp_path):
+    records = corpus_records()
+    targets, stats = clean_jsonl(write_jsonl(tmp_path / "web.jsonl", records), tmp_path / "out", RuleSpec())
+    assert targets.output == tmp_path / "out" / "web.jsonl"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["web.jsonl", "web.provenance.jsonl"]  # no temp
+    cleaned, notes = read_jsonl(targets.output), read_jsonl(targets.provenance)
+    assert [r["id"] for r in cleaned] == [r["id"] for r in records] == [n["id"] for n in notes]
+    assert stats.records == len(records) and stats.failed == 0
+    assert any(c["text"] != r["text"] for c, r in zip(cleaned, records, strict=True))
+    for original, out, note in zip(records, cleaned, notes, strict=True):
+        assert {k: v for k, v in out.items() if k != "text"} == {k: v for k, v in original.items() if k != "text"}
+        assert out["text"] == cleaner.clean(original["text"], url=original["url"]).text
+        assert restore(out["text"], note["provenance"]) == original["text"]
+
+
+def test_provenance_as_a_field(tmp_path):
+    records = corpus_records(6)
+    targets, _ = clean_jsonl(write_jsonl(tmp_path / "web.jsonl", records), tmp_path / "out", RuleSpec(),
+                             provenance="field")
+    assert targets.provenance is None and not (tmp_path / "out" / "web.provenance.jsonl").exists()
+    for original, out in zip(records, read_jsonl(targets.output), strict=True):
+        assert restore(out["text"], out["provenance"]) == original["text"]
+        assert out["meta"] == original["meta"]
+
+
+def test_bad_records_are_counted_kept_or_dropped(tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    good = corpus_records(1)[0]
+    src.write_text(json.dumps(good) + "\n\nnot json\n" + json.dumps({"id": 7, "body": "x"}) + "\n[1]\n", "utf-8")
+    targets, stats = clean_jsonl(src, tmp_path / "out", RuleSpec())
+    assert (stats.records, stats.failed) == (4, 3)
+    assert [r["id"] for r in read_jsonl(targets.output)] == ["doc-0", 7]
+    assert read_jsonl(targets.output)[1] == {"id": 7, "body": "x"}  # kept as it was
+    notes = read_jsonl(targets.provenance)
+    assert "provenance" in notes[0] and "text" in notes[1]["error"]
+    assert any(e.startswith("line 3:") for e in stats.errors)
+
+
+def test_workers_and_batches_write_identical_bytes(tmp_path):
+    src = write_jsonl(tmp_path / "web.jsonl", corpus_records(40))
+    clean_jsonl(src, tmp_path / "one", RuleSpec())
+    clean_jsonl(src, tmp_path / "two", RuleSpec(), workers=2, batch_bytes=20_000)  # several batches
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_gzipped_input_gives_the_same_output(tmp_path):
+    records = corpus_records(5)
+    plain = write_jsonl(tmp_path / "web.jsonl", records)
+    packed = tmp_path / "gz" / "web.jsonl.gz"
+    packed.parent.mkdir()
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    clean_jsonl(plain, tmp_path / "a", RuleSpec())
+    clean_jsonl(packed, tmp_path / "b", RuleSpec())
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_cli_jobs_2_equals_jobs_1_on_files_and_a_corpus(tmp_path):
+    src = write_jsonl(tmp_path / "web.jsonl", corpus_records(30))
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = CliRunner().invoke(main, ["clean", str(src), str(SEEDS), "-o", str(out), "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outs.append(tree_digest(out))
+    assert outs[0] == outs[1]
+    assert {"web.jsonl", "web.provenance.jsonl", "manifest.jsonl"} <= set(outs[0])
+    manifest = read_jsonl(tmp_path / "out1" / "manifest.jsonl")
+    assert any(r["source"] == str(src) and r["output"] == "web.jsonl" for r in manifest)
+
+
+def test_corpus_names():
+    assert is_corpus("a/web.JSONL.gz") and is_corpus("x.parquet") and not is_corpus("x.json")
+    assert corpus_name("data/web.jsonl.gz") == "web" and corpus_name("w.parquet") == "w"
+
+
+def test_parquet_round_trip(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    records = corpus_records(12)
+    rows = [{"id": r["id"], "text": r["text"], "url": r["url"], "n": r["meta"]["n"]} for r in records]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "web.parquet", row_group_size=5)
+    targets, stats = clean_parquet(tmp_path / "web.parquet", tmp_path / "out", RuleSpec(), rows=4)
+    table = pq.read_table(targets.output)
+    assert table.schema == pq.read_schema(tmp_path / "web.parquet")
+    out = table.to_pylist()
+    notes = read_jsonl(targets.provenance)
+    assert [r["n"] for r in out] == [r["n"] for r in rows] and stats.records == len(rows)
+    for row, cleaned, note in zip(rows, out, notes, strict=True):
+        assert cleaned["text"] == cleaner.clean(row["text"], url=row["url"]).text
+        assert restore(cleaned["text"], note["provenance"]) == row["text"]
