@@ -248,11 +248,13 @@ def _typed(path, data: dict, name: str, typ: type, rule_id, line, default: Any =
             raise RuleError(path, f"missing field '{name}'", rule_id, line)
         return default
     value = data[name]
+    if typ is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)  # `penalty = 1` means 1.0
     # TOML integers are never bools, but Python's bool is an int: refuse `max_lines = true`.
-    if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+    if not isinstance(value, typ) or (typ in (int, float) and isinstance(value, bool)):
         raise RuleError(path, f"field '{name}' must be {typ.__name__}, got {type(value).__name__}",
                         rule_id, line)
-    if typ is int and value < 0:
+    if typ in (int, float) and value < 0:
         raise RuleError(path, f"field '{name}' must not be negative", rule_id, line)
     return value
 

@@ -69,3 +69,15 @@ def test_duplicate_of_a_default_rule_id_is_refused(tmp_path):
     result = CliRunner().invoke(main, ["rules", "list", "--rules", str(path)])
     assert result.exit_code == 2
     assert "lone-separator" in result.output and "duplicate" in result.output
+
+
+def test_float_fields_take_toml_integers_but_not_booleans(tmp_path):
+    base = 'id = "p"\nversion = "1"\n[[rules]]\nid = "w"\nkind = "prose_window"\nrationale = "r"\n' \
+           'examples.remove = ["x"]\n'
+    path = tmp_path / "p.toml"
+    path.write_text(base + "penalty = 1\n", "utf-8")
+    (rule,) = cleaner.load_rules([path], defaults=False).rules()
+    assert rule.penalty == 1.0 and isinstance(rule.penalty, float)
+    path.write_text(base + "penalty = true\n", "utf-8")
+    with pytest.raises(cleaner.RuleError, match="field 'penalty' must be float"):
+        cleaner.load_rules([path], defaults=False)
