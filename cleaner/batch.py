@@ -121,13 +121,20 @@ def _check_collisions(jobs: Sequence[Job]) -> None:
 _worker_rules: RuleSet | None = None
 
 
-def _init_worker(spec: RuleSpec) -> None:
+def init_worker(spec: RuleSpec) -> None:
+    """Process-pool initializer: load the rule set once per worker process (see `worker_rules`)."""
     # The parent handles Ctrl-C and SIGTERM and stops the workers itself; a worker that caught them
     # would report them as the result of a document and carry on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     global _worker_rules
     _worker_rules = spec.load()
+
+
+def worker_rules() -> RuleSet:
+    """The rule set `init_worker` loaded in this worker process."""
+    assert _worker_rules is not None, "init_worker did not run in this process"
+    return _worker_rules
 
 
 def clean_one(job: Job, out: str, rules: RuleSet, *, dry_run: bool = False, force: bool = False) -> Report:
@@ -154,8 +161,7 @@ def clean_one(job: Job, out: str, rules: RuleSet, *, dry_run: bool = False, forc
 
 def _clean_in_worker(args: tuple[Job, str, bool, bool]) -> Report:
     job, out, dry_run, force = args
-    assert _worker_rules is not None
-    return clean_one(job, out, _worker_rules, dry_run=dry_run, force=force)
+    return clean_one(job, out, worker_rules(), dry_run=dry_run, force=force)
 
 
 def run(
@@ -172,7 +178,7 @@ def run(
                 on_done(reports[-1])
         return reports
     chunksize = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(spec,)) as pool:
         try:
             for report in pool.map(_clean_in_worker, [(j, out, dry_run, force) for j in jobs],
                                    chunksize=chunksize):

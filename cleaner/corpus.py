@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .api import clean
-from .batch import Report
+from .batch import Report, init_worker, worker_rules
 from .errors import CleanerError
 from .ruleset import RuleSet
 
@@ -299,17 +299,8 @@ def _tmp(path: Path) -> Path:
     return Path(name)
 
 
-_worker_rules: RuleSet | None = None
-
-
-def _init_worker(spec: Any) -> None:
-    global _worker_rules
-    _worker_rules = spec.load()
-
-
 def _in_worker(fn: Callable, batch: Any, provenance: str) -> Any:
-    assert _worker_rules is not None
-    return fn(batch, _worker_rules, provenance)
+    return fn(batch, worker_rules(), provenance)
 
 
 def _map_ordered(fn: Callable, batches: Iterator, spec: Any, workers: int, provenance: str) -> Iterator:
@@ -319,7 +310,7 @@ def _map_ordered(fn: Callable, batches: Iterator, spec: Any, workers: int, prove
         for batch in batches:
             yield fn(batch, rules, provenance)
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(spec,)) as pool:
         yield from _bounded(pool, fn, batches, 2 * workers, provenance)
 
 
