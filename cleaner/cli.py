@@ -20,35 +20,15 @@ import click
 
 from . import batch, corpus
 from .api import clean_file
-from .errors import CleanerError, RuleError
+from .errors import CleanerError
 from .explain import render
 from .hook import hook
 from .lint import lint_ruleset
+from .options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
 from .provenance import count_removals, restore
 from .rulecheck import check_examples
-from .ruleset import DEFAULT_TIMEOUT, RuleSet
 from .text import encode
 from .version import __version__
-
-rules_option = click.option(
-    "--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
-    help="Extra rule pack (file or folder of *.toml); repeatable.",
-)
-no_defaults_option = click.option("--no-default-rules", is_flag=True, help="Do not load the bundled packs.")
-timeout_option = click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
-                              help="Seconds any one regex call may take before the document fails.")
-
-
-def _spec(rule_paths: Sequence[str], no_default_rules: bool, timeout: float) -> batch.RuleSpec:
-    return batch.RuleSpec(tuple(rule_paths), not no_default_rules, timeout)
-
-
-def _load(spec: batch.RuleSpec) -> RuleSet:
-    try:
-        return spec.load()
-    except RuleError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
 
 
 @click.group()
@@ -84,8 +64,8 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     kept) becomes OUT/name.jsonl and OUT/name.provenance.jsonl, line for line; .parquet gives
     OUT/name.parquet. Every engine and --jobs value writes the same bytes.
     """
-    spec = _spec(rule_paths, no_default_rules, timeout)
-    _load(spec)  # fail fast, with exit 2, on bad rules before any work
+    spec = rule_spec(rule_paths, no_default_rules, timeout)
+    load_or_exit(spec)  # fail fast, with exit 2, on bad rules before any work
     corpora = [s for s in sources if corpus.is_corpus(s) and Path(s).is_file()]
     try:
         planned, skipped, walk_failures = batch.plan([s for s in sources if s not in corpora])
@@ -192,7 +172,7 @@ def _summary(reports: Sequence[batch.Report], skipped: Sequence[str], dry_run: b
 @timeout_option
 def explain(file, rule_paths, no_default_rules, url, timeout) -> None:
     """Show FILE with each removed line marked by the rule that removed it."""
-    rules = _load(_spec(rule_paths, no_default_rules, timeout))
+    rules = load_or_exit(rule_spec(rule_paths, no_default_rules, timeout))
     try:
         result = clean_file(file, rules=rules, url=url)
     except CleanerError as exc:
@@ -253,7 +233,7 @@ def rules() -> None:
 @no_defaults_option
 def rules_list(rule_paths, no_default_rules) -> None:
     """List the loaded packs and their rules, in the order they run."""
-    ruleset = _load(_spec(rule_paths, no_default_rules, DEFAULT_TIMEOUT))
+    ruleset = load_or_exit(rule_spec(rule_paths, no_default_rules))
     for pack in ruleset.packs:
         scope = f" scope={','.join(pack.scope)}" if pack.scope else ""
         click.echo(f"{pack.id} v{pack.version}{scope}  ({pack.path}): {pack.description}")
@@ -267,7 +247,7 @@ def rules_list(rule_paths, no_default_rules) -> None:
 @no_defaults_option
 def rules_test(rule_paths, no_default_rules) -> None:
     """Check every rule against its own examples; exit 1 if any example fails."""
-    ruleset = _load(_spec(rule_paths, no_default_rules, DEFAULT_TIMEOUT))
+    ruleset = load_or_exit(rule_spec(rule_paths, no_default_rules))
     checked, failures = check_examples(ruleset)
     for failure in failures:
         click.echo(f"FAIL {failure}", err=True)
@@ -280,7 +260,7 @@ def rules_test(rule_paths, no_default_rules) -> None:
 @no_defaults_option
 def rules_lint(rule_paths, no_default_rules) -> None:
     """Flag patterns prone to catastrophic backtracking (FILE:LINE RULE: FIELD: why); exit 1 if any."""
-    ruleset = _load(_spec(rule_paths, no_default_rules, DEFAULT_TIMEOUT))
+    ruleset = load_or_exit(rule_spec(rule_paths, no_default_rules))
     findings = lint_ruleset(ruleset)
     for finding in findings:
         click.echo(str(finding))

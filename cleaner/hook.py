@@ -34,13 +34,14 @@ from typing import Any
 import click
 
 from .api import HTML_SUFFIXES, TEXT_SUFFIXES, CleanResult, clean_file
-from .batch import RuleSpec, dump_json, write_atomic
+from .batch import dump_json, write_atomic
 from .engine import Removal, apply_rules
-from .errors import CleanerError, InputError, RuleError
+from .errors import CleanerError, InputError
 from .extract import page_domain
 from .fingerprint import METHOD, NEAR_DUPLICATE, Fingerprint, fingerprint, from_record
+from .options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
 from .provenance import build_record, restore
-from .ruleset import DEFAULT_TIMEOUT, RuleSet
+from .ruleset import RuleSet
 
 SEED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 RECORD_SUFFIX = ".provenance.json"
@@ -210,16 +211,14 @@ def staged_paths() -> set[Path]:
 def _options(command):
     for option in reversed([
         click.argument("files", nargs=-1, type=click.Path(dir_okay=False)),
-        click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
-                     help="Extra rule pack (file or folder of *.toml), e.g. the repository's rules/; repeatable."),
-        click.option("--no-default-rules", is_flag=True, help="Do not load the bundled packs."),
+        rules_option,
+        no_defaults_option,
         click.option("--allow-near-duplicates", is_flag=True,
                      help="Report near-duplicate seeds without failing."),
         click.option("--near-duplicate-threshold", type=click.FloatRange(0.5, 1.0), default=NEAR_DUPLICATE,
                      show_default=True, help="Simhash similarity from which two clean bodies count as "
                                              "near-duplicates."),
-        click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
-                     help="Seconds any one regex call may take before the file fails."),
+        timeout_option,
     ]):
         command = option(command)
     return command
@@ -234,24 +233,16 @@ def hook() -> None:
 @_options
 def check(files, rule_paths, no_default_rules, allow_near_duplicates, near_duplicate_threshold, timeout) -> None:
     """Fail if FILES hold boilerplate the rules would remove (or near-duplicate other seeds); change nothing."""
-    sys.exit(_run(files, _load(rule_paths, no_default_rules, timeout), near_duplicate_threshold,
-                  allow_near_duplicates, write=False))
+    rules = load_or_exit(rule_spec(rule_paths, no_default_rules, timeout))
+    sys.exit(_run(files, rules, near_duplicate_threshold, allow_near_duplicates, write=False))
 
 
 @hook.command()
 @_options
 def fix(files, rule_paths, no_default_rules, allow_near_duplicates, near_duplicate_threshold, timeout) -> None:
     """Clean FILES in place (HTML: into NAME.txt) with a NAME.provenance.json record; fail if anything changed."""
-    sys.exit(_run(files, _load(rule_paths, no_default_rules, timeout), near_duplicate_threshold,
-                  allow_near_duplicates, write=True))
-
-
-def _load(rule_paths: Sequence[str], no_default_rules: bool, timeout: float) -> RuleSet:
-    try:
-        return RuleSpec(tuple(rule_paths), not no_default_rules, timeout).load()
-    except RuleError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    rules = load_or_exit(rule_spec(rule_paths, no_default_rules, timeout))
+    sys.exit(_run(files, rules, near_duplicate_threshold, allow_near_duplicates, write=True))
 
 
 def _run(files: Iterable[str], rules: RuleSet, threshold: float, allow_near: bool, *, write: bool) -> int:
