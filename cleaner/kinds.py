@@ -370,7 +370,11 @@ class ProseWindowRule(Rule):
     other_indent_score: float = 1.0
 
     def find(self, doc: Document) -> Iterator[Claim]:
-        rows, scores, removed = self._rows(doc)
+        keys = [line.text.strip() for line in doc.lines]  # what scoring and the repeat count look at
+        nonblank = [i for i, key in enumerate(keys) if key]
+        if not self._may_show_furniture(doc, keys, nonblank):
+            return
+        rows, scores, removed = self._rows(doc, keys, nonblank)
         if self.other_indent_score != 1.0:
             scores = self._by_indent(doc, rows, scores)
         best = self._best_window(scores)
@@ -379,9 +383,9 @@ class ProseWindowRule(Rule):
         first = max(0, best[0] - self.head_lines)
         last = min(len(rows) - 1, best[1] + self.tail_lines)
         outside = [i for p, i in enumerate(rows) if i >= 0 and not first <= p <= last
-                   and not self._kept_outside(doc.lines[i].text, scores[p])]
+                   and not self._kept_outside(keys[i], scores[p])]
         # Evidence of page furniture: menu-like lines outside the window, and lines other rules removed.
-        furniture = [i for i in outside if self._menu_like(doc.lines[i].text)] + removed
+        furniture = [i for i in outside if self._menu_like(doc.lines[i].text, keys[i])] + removed
         start = next((i for i in rows[first:] if i >= 0), len(doc.lines))
         before = sum(1 for i in furniture if i < start)
         total = sum(1 for i in rows if i >= 0) + len(removed)
@@ -389,19 +393,26 @@ class ProseWindowRule(Rule):
                 and before >= self.min_menu_before:
             yield from ((i, i) for i in outside)
 
-    def _rows(self, doc: Document) -> tuple[list[int], list[float], list[int]]:
+    def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
+        """Whether enough lines could count as furniture (short, or removed by another rule) to meet
+        `min_outside_lines` and `min_outside_share` whatever the window: if not (an extract, a short
+        text), the scoring pass is skipped, as it could not remove anything."""
+        claimed, menu_chars = doc.claimed, self.menu_chars
+        possible = sum(1 for i in nonblank if claimed[i] is not None or len(keys[i]) < menu_chars)
+        return possible >= max(self.min_outside_lines, self.min_outside_share * len(nonblank))
+
+    def _rows(self, doc: Document, keys: list[str], nonblank: list[int]) -> tuple[list[int], list[float], list[int]]:
         """Non-blank lines (their indices) with their scores, and the lines other rules removed.
 
-        Each run of removed lines is one neutral row (index -1): a caption or ad removed from the
-        middle of the body does not break the run, and a removed stop line still does."""
+        `keys` are the lines' stripped texts, `nonblank` the indices of the non-empty ones. Each run of
+        removed lines is one neutral row (index -1): a caption or ad removed from the middle of the
+        body does not break the run, and a removed stop line still does."""
         rows: list[int] = []
         scores: list[float] = []
         removed: list[int] = []
         stops = self._stops(doc)
-        seen = Counter(line.text.strip() for line in doc.lines if not line.is_blank)
-        for i, line in enumerate(doc.lines):
-            if line.is_blank:
-                continue
+        seen = Counter(keys[i] for i in nonblank)
+        for i in nonblank:
             if doc.is_removed(i):
                 removed.append(i)
                 if not rows or rows[-1] != -1:
@@ -411,8 +422,8 @@ class ProseWindowRule(Rule):
                     scores[-1] = -self.stop_penalty
             else:
                 rows.append(i)
-                score = -self.stop_penalty if i in stops else self._score(line.text)
-                scores.append(-self.penalty if score > 0 and seen[line.text.strip()] > 1 else score)
+                score = -self.stop_penalty if i in stops else self._score(doc.lines[i].text, keys[i])
+                scores.append(-self.penalty if score > 0 and seen[keys[i]] > 1 else score)
         return rows, scores, removed
 
     def _by_indent(self, doc: Document, rows: list[int], scores: list[float]) -> list[float]:
@@ -431,16 +442,18 @@ class ProseWindowRule(Rule):
             return set()
         return {i for i in doc.candidates(self) if doc.search(self, self.stop, i)}
 
-    def _menu_like(self, text: str) -> bool:
-        return len(text.strip()) < self.menu_chars and not is_sentence_like(text, self.min_words)
+    def _menu_like(self, text: str, key: str) -> bool:
+        """`key` is `text` stripped."""
+        return len(key) < self.menu_chars and not is_sentence_like(text, self.min_words)
 
-    def _score(self, text: str) -> float:
+    def _score(self, text: str, key: str) -> float:
+        """The score of a line `text` (not a stop line), `key` being it stripped."""
         if not is_sentence_like(text, self.min_words):
             # long but unpunctuated (a teaser, a table row): neither evidence for the run nor against it
-            return 0.0 if len(text.strip()) >= self.min_prose_chars else -self.penalty
-        if text.lstrip()[:1] in _BULLETS:
+            return 0.0 if len(key) >= self.min_prose_chars else -self.penalty
+        if key[:1] in _BULLETS:
             return 0.0
-        return 1.0 if len(text.strip()) >= self.min_prose_chars else 0.0
+        return 1.0 if len(key) >= self.min_prose_chars else 0.0
 
     def _best_window(self, scores: Sequence[float]) -> tuple[int, int] | None:
         """The earliest positive segment scoring at least `first_within` of the best one."""
@@ -462,8 +475,8 @@ class ProseWindowRule(Rule):
         total, first, last = next(s for s in segments if s[0] >= max(self.min_score, self.first_within * best))
         return first, last
 
-    def _kept_outside(self, text: str, score: float) -> bool:
-        return bool(self.keep_outside_chars) and score > 0 and len(text.strip()) >= self.keep_outside_chars
+    def _kept_outside(self, key: str, score: float) -> bool:
+        return bool(self.keep_outside_chars) and score > 0 and len(key) >= self.keep_outside_chars
 
 
 KINDS: dict[str, type[Rule]] = {

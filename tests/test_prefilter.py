@@ -1,0 +1,49 @@
+"""The keyword prefilter scans a document in chunks of lines; the candidates must not depend on where the
+chunks are cut."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.prefilter import KeywordIndex
+from cleaner.text import split_lines
+
+KEYWORDS = {"a": ["share", "-", "ς"], "b": ["ab", "İ"], "c": ["b"]}
+INDEX = KeywordIndex(KEYWORDS.items())
+
+
+def by_line(text: str) -> dict[str, list[int]]:
+    """What the prefilter promises: per rule, the lines whose lower-cased text holds one of its keywords."""
+    lines = split_lines(text)
+    found = {rule_id: [i for i, line in enumerate(lines) if any(k.lower() in line.text.lower() for k in keywords)]
+             for rule_id, keywords in KEYWORDS.items()}
+    return {rule_id: indices for rule_id, indices in found.items() if indices}
+
+
+def test_keywords_at_chunk_boundaries_are_found():
+    line = "x" * 20 + "\n"
+    text = "".join(("Share" if n % 3 == 0 else "x" * 5) + line + ("ab\n" if n % 4 == 0 else "") for n in range(200))
+    lines = split_lines(text)
+    whole = INDEX.candidate_lines(text, lines, chunk_chars=len(text))
+    assert whole == by_line(text)
+    for chunk_chars in (1, 26, 27, 29, 100, 1000):
+        assert INDEX.candidate_lines(text, lines, chunk_chars=chunk_chars) == whole
+
+
+def test_a_line_longer_than_a_chunk_is_scanned_whole():
+    text = "intro\n" + "y" * 500 + "share" + "y" * 500 + "\n-\n"
+    assert INDEX.candidate_lines(text, split_lines(text), chunk_chars=100) == {"a": [1, 2]}
+
+
+def test_only_the_chunk_whose_length_changes_on_lowering_goes_line_by_line():
+    text = "share\n" * 50 + "İstanbul\nab\n" + "-\n" * 50
+    lines = split_lines(text)
+    assert INDEX.candidate_lines(text, lines, chunk_chars=40) == by_line(text)
+    assert INDEX.candidate_lines(text, lines) == by_line(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abSHAREshare-Σσς İx\n\r ", max_size=120), st.integers(min_value=1, max_value=60))
+def test_chunked_candidates_equal_a_line_by_line_search(text, chunk_chars):
+    assert INDEX.candidate_lines(text, split_lines(text), chunk_chars=chunk_chars) == by_line(text)
