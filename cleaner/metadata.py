@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import regex
 
+from .ruleset import DEFAULT_TIMEOUT
+
 HEAD_LINES = 10
+MAX_LINE_CHARS = 10_000  # a longer line is neither a title (<= 150 once stripped) nor a byline: not copied
 _BYLINE = regex.compile(
     r"^\s*(?:by|von|par|por|di|door)\s+(?P<name>\p{Lu}[\w.'’-]*(?:\s+(?:and\s+|&\s+|de\s+|van\s+)?\p{Lu}[\w.'’-]*){0,5})"
     r"\s*(?:[,|–-].{0,80})?$",
@@ -19,18 +22,43 @@ _BYLINE = regex.compile(
 )
 
 
+_NON_SPACE = regex.compile(r"\S")
+
+
 def text_metadata(body: str) -> dict[str, str]:
     """{'title': ..., 'byline': ...} for whichever of the two the body's first lines show."""
-    head = [line.strip() for line in body.splitlines() if line.strip()][:HEAD_LINES]
+    head = _head(body)
     found: dict[str, str] = {}
-    if head and _is_headline(head[0]) and not _BYLINE.match(head[0]):
-        found["title"] = head[0]
+    first = head[0] if head else None
+    if first is not None and _is_headline(first) and not _BYLINE.match(first, timeout=DEFAULT_TIMEOUT):
+        found["title"] = first
     for line in head:
-        match = _BYLINE.match(line) if len(line) <= 120 else None
+        match = _BYLINE.match(line, timeout=DEFAULT_TIMEOUT) if line is not None and len(line) <= 120 else None
         if match:
             found["byline"] = match.group("name")
             break
     return found
+
+
+def _head(body: str) -> list[str | None]:
+    """The first HEAD_LINES non-blank lines, stripped; None for a line too long to be a title or byline.
+
+    Reads only the start of the body: splitting a 50 MB body to look at ten lines would copy it all.
+    """
+    head: list[str | None] = []
+    start = 0
+    while len(head) < HEAD_LINES and start < len(body):
+        ends = [i for i in (body.find("\n", start), body.find("\r", start)) if i >= 0]
+        end = min(ends) if ends else len(body)
+        if end - start > MAX_LINE_CHARS:
+            if _NON_SPACE.search(body, start, end, timeout=DEFAULT_TIMEOUT):
+                head.append(None)
+        else:
+            line = body[start:end].strip()
+            if line:
+                head.append(line)
+        start = end + 1
+    return head
 
 
 def _is_headline(line: str) -> bool:
