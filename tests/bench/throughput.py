@@ -8,7 +8,7 @@ import time
 from collections import Counter
 
 import trafilatura
-from common import dev_pages, dev_texts, median_seconds, report
+from common import ROOT, dev_pages, dev_texts, median_seconds, report
 
 import cleaner
 from cleaner.ruleset import RuleSet
@@ -68,6 +68,9 @@ def main() -> None:
         return lambda: [cleaner.clean(t, rules=rules) for t in docs]
 
     clean_s, _ = median_seconds(run_cleaner(texts), RUNS)
+    seeds = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    seeds_mb = sum(len(t.encode("utf-8")) for t in seeds) / 1e6
+    seeds_s, _ = median_seconds(run_cleaner(seeds * 20), RUNS)  # 3 seeds are too few to time alone
     floor_s, _ = median_seconds(lambda: [cleaner.clean(t, rules=RuleSet(())) for t in texts], RUNS)
     clean_pages_s, _ = median_seconds(run_cleaner(same_pages), RUNS)
     c4_s, _ = median_seconds(lambda: [c4_filter(t) for t in texts], RUNS)
@@ -77,6 +80,8 @@ def main() -> None:
     traf_s, _ = median_seconds(lambda: [trafilatura.extract(h, deduplicate=False) for h in pages], runs, warmup=0)
     html_mb = sum(map(len, pages)) / 1e6
     rows = [
+        ["cleaner.clean", "the 3 seeds (x20)", len(seeds) * 20, round(seeds_mb * 20, 2), seeds_mb * 20 / seeds_s,
+         len(seeds) * 20 / seeds_s],
         ["cleaner.clean", "dev text (full+recall)", len(texts), round(megabytes, 2), megabytes / clean_s,
          len(texts) / clean_s],
         ["cleaner.clean", "dev text (full, 88 pages)", len(same_pages), "", "", len(same_pages) / clean_pages_s],
@@ -95,6 +100,7 @@ def main() -> None:
         "cleaner_mb_per_s": megabytes / clean_s,
         "engine_without_rules_mb_per_s": megabytes / floor_s,
         "cleaner_docs_per_s": len(texts) / clean_s,
+        "cleaner_seeds_mb_per_s": seeds_mb * 20 / seeds_s,
         "speedup_vs_trafilatura_docs_per_s": (len(same_pages) / clean_pages_s) / (len(pages) / traf_s),
         "cleaner_vs_c4_time_ratio": clean_s / c4_s,
         "target_mb_per_s": 20.0,
