@@ -132,7 +132,19 @@ def _run_with_progress(planned, out, spec, workers, dry_run, force) -> list[batc
     except KeyboardInterrupt:
         click.echo("\ninterrupted: every output written is whole (no manifest this time); run the same "
                    "command again to resume", err=True)
-        sys.exit(130)
+        _exit_now(130)
+
+
+def _exit_now(code: int) -> None:
+    """Exit without running atexit hooks, once every output written is whole.
+
+    After its workers were terminated, a process pool's atexit hook in CPython 3.11 can write to a
+    wake-up pipe the pool already closed and print a traceback ("Bad file descriptor") after our
+    message; nothing is left to flush but stdout and stderr.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _interrupt(signum, frame) -> None:
