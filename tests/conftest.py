@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import cleaner
 
@@ -13,6 +15,13 @@ SEEDS = ROOT / "seeds"
 EXPECTED = ROOT / "tests" / "data" / "expected"
 # CI and developers have the project's shared folder beside the checkout.
 SHARED = ROOT.parent / "shared"
+
+
+# CI (CI=true) replays the same hypothesis examples on every run, so a landing never hangs on a new
+# random draw; local runs keep exploring new examples (and tests/fuzz explores at scale).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
