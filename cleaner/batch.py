@@ -70,14 +70,19 @@ class PlanError(CleanerError):
     """The inputs cannot be cleaned as asked (e.g. two map to one output); nothing was written."""
 
 
-def plan(sources: Sequence[str | Path]) -> tuple[list[Job], list[str], list[Report]]:
-    """Map inputs to outputs. Returns (jobs, skipped paths, failures found while walking)."""
+def plan(sources: Sequence[str | Path], out: str | Path | None = None) -> tuple[list[Job], list[str], list[Report]]:
+    """Map inputs to outputs. Returns (jobs, skipped paths, failures found while walking).
+
+    A folder being walked never yields what lies inside `out` (OUT may sit inside SRC, e.g.
+    `cleaner clean seeds -o seeds/clean`: a second run must not clean the first run's outputs).
+    """
     jobs: list[Job] = []
     skipped: list[str] = []
     walk_failures: list[Report] = []
+    exclude = Path(out).resolve() if out is not None else None
     for src in map(Path, sources):
         if src.is_dir():
-            for path in _walk(src, walk_failures):
+            for path in _walk(src, walk_failures, exclude):
                 _add(path, path.relative_to(src), jobs, skipped)
         elif src.is_file():
             _add(src, Path(src.name), jobs, skipped)
@@ -96,12 +101,14 @@ def _add(path: Path, rel: Path, jobs: list[Job], skipped: list[str]) -> None:
     jobs.append(Job(str(path), name.as_posix(), rel.with_suffix(".provenance.json").as_posix()))
 
 
-def _walk(root: Path, failures: list[Report]) -> Iterator[Path]:
+def _walk(root: Path, failures: list[Report], exclude: Path | None = None) -> Iterator[Path]:
     def on_error(exc: OSError) -> None:
         failures.append(Report(str(exc.filename), "", "", "failed",
                                error=f"{exc.filename}: cannot read directory: {exc.strerror}"))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        if exclude is not None:
+            dirnames[:] = [d for d in dirnames if Path(dirpath, d).resolve() != exclude]
         dirnames.sort()
         for name in sorted(filenames):
             yield Path(dirpath, name)

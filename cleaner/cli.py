@@ -68,7 +68,7 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     load_or_exit(spec)  # fail fast, with exit 2, on bad rules before any work
     corpora = [s for s in sources if corpus.is_corpus(s) and Path(s).is_file()]
     try:
-        planned, skipped, walk_failures = batch.plan([s for s in sources if s not in corpora])
+        planned, skipped, walk_failures = batch.plan([s for s in sources if s not in corpora], out)
     except batch.PlanError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -125,3 +125,14 @@ def test_console_script_runs_and_progress_stays_off_stderr_when_not_a_terminal(t
     assert proc.returncode == 0
     assert proc.stderr == ""
     assert "cleaned 3 documents" in proc.stdout
+
+
+def test_an_output_folder_inside_the_source_is_not_cleaned_again(tmp_path):
+    src = tmp_path / "seeds"
+    shutil.copytree(SEEDS, src)
+    out = src / "clean"
+    assert run("clean", str(src), "-o", str(out)).exit_code == 0
+    second = run("clean", str(src), "-o", str(out))
+    assert second.exit_code == 0
+    assert "3 up to date" in second.output and "0 skipped" in second.output
+    assert not (out / "clean").exists()
