@@ -52,6 +52,8 @@ class Report:
     chars_removed: int = 0
     by_rule: dict[str, dict[str, int]] | None = None
     error: str | None = None
+    records: int | None = None  # corpus files only: records read, and how many of them failed
+    records_failed: int | None = None
 
 
 @dataclass(frozen=True)

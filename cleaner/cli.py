@@ -169,6 +169,12 @@ def _summary(reports: Sequence[batch.Report], skipped: Sequence[str], dry_run: b
         f"{'/'.join(batch.SUFFIXES)})",
         f"removed {removed:,} of {chars_in:,} characters{share}",
     ]
+    corpora = [r for r in reports if r.records is not None]
+    if corpora:
+        records = sum(r.records for r in corpora)
+        failed = sum(r.records_failed for r in corpora)
+        lines.insert(1, f"corpus files: {len(corpora)}, {records - failed:,} of {records:,} records cleaned, "
+                        f"{failed:,} failed (a corpus file with a failed record counts as failed above)")
     if by_rule:
         width = max(len(rule) for rule in by_rule)
         lines.append(f"  {'rule':<{width}}  {'chars':>9}  {'spans':>5}")

@@ -347,4 +347,5 @@ def to_report(src: str, out: str | Path, targets: CorpusOutputs, stats: CorpusSt
         error = f"{src}: {stats.failed} of {stats.records} records failed: " + "; ".join(stats.errors[:3])
     return Report(src, rel(targets.output), rel(targets.provenance), "failed" if stats.failed else "cleaned",
                   chars_in=stats.chars_in, chars_removed=stats.chars_removed,
-                  by_rule={rule: dict(c) for rule, c in sorted(stats.by_rule.items())}, error=error)
+                  by_rule={rule: dict(c) for rule, c in sorted(stats.by_rule.items())}, error=error,
+                  records=stats.records, records_failed=stats.failed)

@@ -132,3 +132,14 @@ def test_parquet_round_trip(tmp_path):
     for row, cleaned, note in zip(rows, out, notes, strict=True):
         assert cleaned["text"] == cleaner.clean(row["text"], url=row["url"]).text
         assert restore(cleaned["text"], note["provenance"]) == row["text"]
+
+
+def test_cli_summary_and_manifest_count_a_corpus_by_its_records(tmp_path):
+    src = write_jsonl(tmp_path / "web.jsonl", corpus_records(5))
+    with src.open("a", encoding="utf-8") as f:
+        f.write("not json\n")
+    result = CliRunner().invoke(main, ["clean", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "corpus files: 1, 5 of 6 records cleaned, 1 failed" in result.output
+    (row,) = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
+    assert (row["records"], row["records_failed"], row["status"]) == (6, 1, "failed")
