@@ -86,7 +86,9 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
     position = [-1] * len(lines)  # a list, not a dict: a fifth of the memory on a document of a million lines
     for p, index in enumerate(active):
         position[index] = p
-    candidates = {rule_id: [position[i] for i in found if position[i] >= 0] for rule_id, found in hits.items()}
+    # Only this pass's rules need their keyword hits mapped (later passes run no line rules).
+    candidates = {rule.id: [position[i] for i in hits[rule.id] if position[i] >= 0]
+                  for rule in rules if rule.id in hits}
     doc = Document([lines[i] for i in active], candidates, timeout)
     claimed = False
     for rule in rules:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import regex
 
 from .errors import RuleTimeout
+from .linesearch import matching_texts
 from .text import Line
 
 Claim = tuple[int, int]  # first and last line index, inclusive
@@ -42,6 +44,16 @@ class Document:
         self._candidates = candidates
         self.timeout = timeout
 
+    @cached_property
+    def texts(self) -> list[str]:
+        """The lines' texts."""
+        return [line.text for line in self.lines]
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """The lines' texts stripped of surrounding whitespace (empty for a blank line)."""
+        return list(map(str.strip, self.texts))
+
     def candidates(self, rule: Rule) -> Sequence[int] | range:
         """Indices of the lines the rule can match, by its keyword prefilter."""
         if rule.keywords:
@@ -64,11 +76,11 @@ class Document:
         items), and a search under a timeout costs far more than a set lookup, so each distinct
         line text is searched once; comprehensions keep the per-line overhead low.
         """
-        lines, search, timeout = self.lines, pattern.search, self.timeout
+        lines = self.lines
         if max_chars is not None:
             indices = [i for i in indices if len(lines[i].text) <= max_chars]
         try:
-            hits = {text for text in {lines[i].text for i in indices} if search(text, timeout=timeout) is not None}
+            hits = matching_texts(pattern, {lines[i].text for i in indices}, self.timeout)
         except TimeoutError:
             raise RuleTimeout(rule.id, rule.pack_id, self.timeout) from None
         return [i for i in indices if lines[i].text in hits] if hits else []
@@ -278,8 +290,8 @@ class RepeatRule(Rule):
     min_chars: int = 120
 
     def find(self, doc: Document) -> Iterator[Claim]:
-        rows = [i for i, line in enumerate(doc.lines) if not line.is_blank]
-        keys = [doc.lines[i].text.strip() for i in rows]
+        keys = [key for key in doc.keys if key]
+        rows = [i for i, key in enumerate(doc.keys) if key]
         k = self.min_lines
         first_seen: dict[tuple[str, ...], int] = {}
         p = 0
@@ -299,12 +311,19 @@ class RepeatRule(Rule):
 _BULLETS = "*+•·▪◦‣-"  # a line starting with one is a list item
 _CLOSERS = "\"'”’»)]*"  # may follow a sentence's final punctuation
 _TERMINAL = ".!?:;…"
+_TERMINAL_SET = frozenset(_TERMINAL)
 
 
 def is_sentence_like(text: str, min_words: int) -> bool:
     """A line with at least `min_words` words whose text ends in sentence punctuation."""
     stripped = text.strip().rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _TERMINAL and len(text.split()) >= min_words
+    return bool(stripped) and stripped[-1] in _TERMINAL and len(text.split(None, min_words - 1)) >= min_words
+
+
+def _sentence_like(keys: Iterable[str], min_words: int) -> set[str]:
+    """The texts among `keys` (stripped lines) that are sentence-like, as `is_sentence_like` says."""
+    ending = [key for key in keys if key.rstrip(_CLOSERS)[-1:] in _TERMINAL_SET]
+    return {key for key in ending if len(key.split(None, min_words - 1)) >= min_words}
 
 
 def _indent(text: str) -> int:
@@ -370,7 +389,7 @@ class ProseWindowRule(Rule):
     other_indent_score: float = 1.0
 
     def find(self, doc: Document) -> Iterator[Claim]:
-        keys = [line.text.strip() for line in doc.lines]  # what scoring and the repeat count look at
+        keys = doc.keys  # what scoring and the repeat count look at
         nonblank = [i for i, key in enumerate(keys) if key]
         if not self._may_show_furniture(doc, keys, nonblank):
             return
@@ -382,13 +401,18 @@ class ProseWindowRule(Rule):
             return
         first = max(0, best[0] - self.head_lines)
         last = min(len(rows) - 1, best[1] + self.tail_lines)
-        outside = [i for p, i in enumerate(rows) if i >= 0 and not first <= p <= last
-                   and not self._kept_outside(keys[i], scores[p])]
+        if self.keep_outside_chars:
+            outside = [i for p, i in enumerate(rows) if i >= 0 and not first <= p <= last
+                       and not self._kept_outside(keys[i], scores[p])]
+        else:
+            outside = [i for i in rows[:first] if i >= 0] + [i for i in rows[last + 1:] if i >= 0]
         # Evidence of page furniture: menu-like lines outside the window, and lines other rules removed.
-        furniture = [i for i in outside if self._menu_like(doc.lines[i].text, keys[i])] + removed
+        short = {keys[i] for i in outside if len(keys[i]) < self.menu_chars}
+        menu_like = short - _sentence_like(short, self.min_words)
+        furniture = [i for i in outside if keys[i] in menu_like] + removed
         start = next((i for i in rows[first:] if i >= 0), len(doc.lines))
         before = sum(1 for i in furniture if i < start)
-        total = sum(1 for i in rows if i >= 0) + len(removed)
+        total = len(rows) - rows.count(-1) + len(removed)
         if len(furniture) >= max(self.min_outside_lines, self.min_outside_share * total) \
                 and before >= self.min_menu_before:
             yield from ((i, i) for i in outside)
@@ -411,44 +435,53 @@ class ProseWindowRule(Rule):
         scores: list[float] = []
         removed: list[int] = []
         stops = self._stops(doc)
+        claimed, stop_score = doc.claimed, -self.stop_penalty
         seen = Counter(keys[i] for i in nonblank)
+        # A line's score depends only on its stripped text (and how often the page shows it): once per text.
+        kept = {keys[i] for i in nonblank if claimed[i] is None}
+        sentences = _sentence_like(kept, self.min_words)
+        penalty = -self.penalty
+        score_of = {key: self._score_key(key, key in sentences) for key in kept}
+        score_of = {key: penalty if score > 0 and seen[key] > 1 else score for key, score in score_of.items()}
+        in_removed_row = False
         for i in nonblank:
-            if doc.is_removed(i):
+            if claimed[i] is not None:
                 removed.append(i)
-                if not rows or rows[-1] != -1:
+                if not in_removed_row:
                     rows.append(-1)
                     scores.append(0.0)
+                    in_removed_row = True
                 if i in stops:
-                    scores[-1] = -self.stop_penalty
+                    scores[-1] = stop_score
             else:
+                in_removed_row = False
                 rows.append(i)
-                score = -self.stop_penalty if i in stops else self._score(doc.lines[i].text, keys[i])
-                scores.append(-self.penalty if score > 0 and seen[keys[i]] > 1 else score)
+                scores.append(stop_score if i in stops else score_of[keys[i]])
         return rows, scores, removed
 
     def _by_indent(self, doc: Document, rows: list[int], scores: list[float]) -> list[float]:
         """Prose lines indented unlike most prose lines (another block of a rendered page: a teaser,
         a comment, a caption) score `other_indent_score` instead of 1."""
-        pairs = list(zip(rows, scores, strict=True))
-        indents = Counter(_indent(doc.lines[i].text) for i, score in pairs if i >= 0 and score > 0)
-        if not indents:
+        lines = doc.lines
+        prose = [p for p, score in enumerate(scores) if score > 0 and rows[p] >= 0]
+        indent_of = {p: _indent(lines[rows[p]].text) for p in prose}
+        if not indent_of:
             return scores
-        body = indents.most_common(1)[0][0]
-        return [self.other_indent_score if i >= 0 and score > 0 and _indent(doc.lines[i].text) != body else score
-                for i, score in pairs]
+        body = Counter(indent_of.values()).most_common(1)[0][0]
+        scores = list(scores)
+        for p, indent in indent_of.items():
+            if indent != body:
+                scores[p] = self.other_indent_score
+        return scores
 
     def _stops(self, doc: Document) -> set[int]:
         if self.stop is None:
             return set()
-        return {i for i in doc.candidates(self) if doc.search(self, self.stop, i)}
+        return set(doc.matching(self, self.stop, doc.candidates(self)))
 
-    def _menu_like(self, text: str, key: str) -> bool:
-        """`key` is `text` stripped."""
-        return len(key) < self.menu_chars and not is_sentence_like(text, self.min_words)
-
-    def _score(self, text: str, key: str) -> float:
-        """The score of a line `text` (not a stop line), `key` being it stripped."""
-        if not is_sentence_like(text, self.min_words):
+    def _score_key(self, key: str, sentence_like: bool) -> float:
+        """The score of a line whose stripped text is `key` (not a stop line), given `is_sentence_like`."""
+        if not sentence_like:
             # long but unpunctuated (a teaser, a table row): neither evidence for the run nor against it
             return 0.0 if len(key) >= self.min_prose_chars else -self.penalty
         if key[:1] in _BULLETS:
