@@ -30,6 +30,7 @@ from cleaner.evaluate import PageScore, Score, aggregate, c4_line_filter, score_
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DEVSET = ROOT.parent / "shared" / "devset"
 TARGETS = {"full.txt": 0.93, "recall.txt": 0.98, "html": 0.98}
+MIN_RECALL = {"recall.txt": 0.97}  # the recall.txt target also asks that recall not drop below this
 
 
 def page_ids(pages: Path) -> list[str]:
@@ -116,8 +117,11 @@ def table(runs: list[Run]) -> str:
         s = run.score
         target = ""
         if run.method.startswith("cleaner"):
-            wanted = TARGETS[run.variant]
-            target = f">= {wanted:.2f} {'met' if round(s.f1, 3) >= wanted else 'NOT met'}"
+            # Judged on the exact figures, not the rounded ones shown (0.9298 is not >= 0.93).
+            wanted, floor = TARGETS[run.variant], MIN_RECALL.get(run.variant, 0.0)
+            met = s.f1 >= wanted and s.recall >= floor
+            target = f"F1 >= {wanted:.2f}" + (f", R >= {floor:.2f}" if floor else "")
+            target += f": {'met' if met else 'NOT met'} (F1 {s.f1:.4f})"
         rows.append(f"| {run.method} | {run.variant} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | "
                     f"{target} | {run.seconds:.1f} |")
     return "\n".join(rows)
