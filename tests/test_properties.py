@@ -56,7 +56,10 @@ def random_rule(draw, n: int):
         fields = {"min_lines": draw(st.integers(1, 3)), "min_chars": draw(st.integers(0, 20))}
     else:  # a kind added later: build it from its defaults, with a word for each pattern field
         fields = {name: word_pattern(draw) for name, spec in KINDS[kind].FIELDS.items() if spec.pattern}
-    compiled = {k: regex.compile(v) if isinstance(v, str) and k not in ("requires",) else v for k, v in fields.items()}
+    # cache_pattern=False: when its cache is full, regex evicts with the global `random` module, which
+    # would make draws depend on state outside hypothesis (and it warns so).
+    compiled = {k: regex.compile(v, cache_pattern=False) if isinstance(v, str) and k not in ("requires",) else v
+                for k, v in fields.items()}
     keywords = ()
     patterns = [v for k, v in fields.items() if isinstance(v, str) and k != "requires"]
     if patterns and draw(st.booleans()):
