@@ -25,7 +25,7 @@ import hashlib
 import json
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -58,6 +58,9 @@ class Plan:
     record: dict[str, Any] | None = None
     note: str = ""  # why there is something to write beyond the removals
     near: list[tuple[Path, float]] = field(default_factory=list)
+    # Whether `body` is the clean text of the file as it is on disk (not when cleaned again from the
+    # original a record restores): then its fingerprint stands for the file among its folder's seeds.
+    body_from_disk: bool = True
 
     def __post_init__(self) -> None:
         if self.record is not None:
@@ -92,7 +95,7 @@ def plan_seed(path: Path, rules: RuleSet) -> Plan:
                         f"another file's record); move or delete {record_path.name}, then run again")
     again = _clean_from_original(path, previous, rules)
     return Plan(path, again.text, result.removals, path, again.provenance,
-                note=f"cleaned again from the original that {record_path.name} restores")
+                note=f"cleaned again from the original that {record_path.name} restores", body_from_disk=False)
 
 
 def _plan_html(path: Path, result: CleanResult) -> Plan:
@@ -144,12 +147,15 @@ def apply_plan(plan: Plan) -> None:
     write_atomic(plan.text_path, plan.body.encode("utf-8"))
 
 
-def folder_fingerprints(folder: Path, rules: RuleSet) -> dict[Path, Fingerprint]:
-    """The fingerprints of the seeds in `folder` as they are on disk (unreadable ones left out)."""
+def folder_fingerprints(folder: Path, rules: RuleSet,
+                        known: Mapping[Path, Fingerprint] | None = None) -> dict[Path, Fingerprint]:
+    """The fingerprints of the seeds in `folder` as they are on disk (unreadable ones left out);
+    `known` gives those already computed (the seeds this call planned), which are not cleaned again."""
+    known = known or {}
     prints = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in SEED_SUFFIXES and path.is_file() and not _derived_html(path):
-            found = _fingerprint_on_disk(path, rules)
+            found = known[path] if path in known else _fingerprint_on_disk(path, rules)
             if found is not None:
                 prints[path] = found
     return prints
@@ -179,10 +185,11 @@ def find_near_duplicates(plans: Sequence[Plan], rules: RuleSet, threshold: float
     A pair of new seeds is reported on the later path only; `new` holds the resolved paths of the
     seeds being committed (this call's and the other calls').
     """
+    known = {plan.path: plan.fingerprint for plan in plans if plan.body_from_disk}
     folders: dict[Path, dict[Path, Fingerprint]] = {}
     for plan in plans:
         if plan.path.parent not in folders:
-            folders[plan.path.parent] = folder_fingerprints(plan.path.parent, rules)
+            folders[plan.path.parent] = folder_fingerprints(plan.path.parent, rules, known)
         me = plan.path.resolve()
         for other, theirs in folders[plan.path.parent].items():
             resolved = other.resolve()
