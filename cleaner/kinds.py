@@ -278,18 +278,33 @@ class RepeatRule(Rule):
 
     The later copy is removed; the earlier one stays unless another rule removes it. Lines are
     compared exactly (after stripping surrounding whitespace); detection is one pass with a hash
-    of each window, so it stays linear in the document.
+    of each window, so it stays linear in the document. Repetition that pervades the document is
+    its own structure (a meal plan day by day, a song's chorus, a table), not a block the page
+    repeats: when there are `structure_copies` or more copies and they cover at least
+    `structure_share` of the non-blank lines, nothing is removed (a `structure_share` above 1: never).
     """
 
     kind = "repeat"
     FIELDS = {
         "min_lines": Field(int),
         "min_chars": Field(int),
+        "structure_copies": Field(int),
+        "structure_share": Field(float),
     }
     min_lines: int = 3
     min_chars: int = 120
+    structure_copies: int = 3
+    structure_share: float = 2.0
 
     def find(self, doc: Document) -> Iterator[Claim]:
+        copies = list(self._copies(doc))
+        covered = sum(1 for first, last in copies for key in doc.keys[first : last + 1] if key)
+        non_blank = sum(1 for key in doc.keys if key)
+        if len(copies) >= self.structure_copies and covered >= self.structure_share * non_blank:
+            return
+        yield from copies
+
+    def _copies(self, doc: Document) -> Iterator[Claim]:
         keys = [key for key in doc.keys if key]
         rows = [i for i, key in enumerate(doc.keys) if key]
         k = self.min_lines

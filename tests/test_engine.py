@@ -118,6 +118,27 @@ def test_repeat_removes_the_later_copy(tmp_path):
     assert cleaner.clean(doc, rules=rules).text == "Promo line one\nPromo line two\nBody.\nEnd.\n"
 
 
+@pytest.mark.parametrize("structure, removed", [("", 3), ("structure_copies = 3\nstructure_share = 0.5", 0),
+                                                 ("structure_copies = 4\nstructure_share = 0.5", 3),
+                                                 ("structure_copies = 3\nstructure_share = 0.7", 3)])
+def test_repeat_keeps_repetition_that_is_the_documents_structure(tmp_path, structure, removed):
+    """Three copies over 9 of 16 lines (56%): kept once `structure_*` allow it, removed otherwise."""
+    rules = make_rules(tmp_path, f"""
+    [[rules]]
+    id = "rep"
+    kind = "repeat"
+    min_lines = 2
+    min_chars = 10
+    {structure}
+    rationale = "r"
+    examples.remove = [{{ text = "ab\\ncd\\nab\\ncd\\n", expect = "ab\\ncd\\n" }}]
+    """.replace("\n    ", "\n"))
+    day = "Breakfast: oats\nLunch: salad\nDinner: fish\n"
+    doc = "".join(f"Day {n}\n{day}" for n in range(1, 4)) + "Intro to day four.\n" + day
+    result = cleaner.clean(doc, rules=rules)
+    assert len(result.removals) == removed
+
+
 def test_first_claim_wins_in_phase_order(tmp_path):
     """A block claims its lines before a line rule that matches one of them."""
     rules = make_rules(tmp_path, LINE_RULE + FORM_RULE)
