@@ -378,6 +378,7 @@ class ProseWindowRule(Rule):
         "stop": Field(str, pattern=True),
         "stop_penalty": Field(float),
         "other_indent_score": Field(float),
+        "indent_sample": Field(int),
     }
     min_words: int = 5
     min_prose_chars: int = 80
@@ -402,6 +403,9 @@ class ProseWindowRule(Rule):
     # Rendered pages indent each block alike: prose at another indentation than most prose (a teaser,
     # a comment, a caption) scores this instead of 1 (1.0: indentation ignored).
     other_indent_score: float = 1.0
+    # The body's indentation is the commonest among the first `indent_sample` prose lines (0: all):
+    # the article comes first, and its comments or teasers may outnumber its paragraphs.
+    indent_sample: int = 0
 
     def find(self, doc: Document) -> Iterator[Claim]:
         keys = doc.keys  # what scoring and the repeat count look at
@@ -482,7 +486,8 @@ class ProseWindowRule(Rule):
         indent_of = {p: _indent(lines[rows[p]].text) for p in prose}
         if not indent_of:
             return scores
-        body = Counter(indent_of.values()).most_common(1)[0][0]
+        sample = prose[: self.indent_sample] if self.indent_sample else prose
+        body = Counter(indent_of[p] for p in sample).most_common(1)[0][0]
         scores = list(scores)
         for p, indent in indent_of.items():
             if indent != body:

@@ -177,6 +177,19 @@ def test_prose_at_another_indentation_counts_less(tmp_path):
     assert cleaner.clean(text, rules=by_indent).text == lines(body)
 
 
+def test_indent_sample_takes_the_body_indentation_from_the_first_prose(tmp_path):
+    """Comments after the article outnumber its paragraphs: their indentation must not become the body's."""
+    body = ["    " + p for p in PROSE]
+    comments = ["        " + p for p in other(PROSE, "Reader") + other(PROSE, "Guest")]
+    text = lines(MENU, body, ["Related"], comments)
+    fields = dict(head_lines=0, tail_lines=0, stop="^Related$", stop_penalty=3.0, other_indent_score=0.2)
+    by_majority = make_rules(tmp_path, **fields)
+    assert cleaner.clean(text, rules=by_majority).text == lines(comments)
+    (tmp_path / "t.toml").unlink()
+    by_first = make_rules(tmp_path, indent_sample=4, **fields)
+    assert cleaner.clean(text, rules=by_first).text == lines(body)
+
+
 def test_a_line_the_page_shows_twice_is_not_prose(tmp_path):
     teaser = "A teaser for another story that the page shows in two of its lists today."
     text = lines(MENU, [teaser], FOOTER, PROSE, FOOTER, [teaser])
