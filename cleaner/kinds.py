@@ -55,10 +55,12 @@ class Document:
         return list(map(str.strip, self.texts))
 
     def candidates(self, rule: Rule) -> Sequence[int] | range:
-        """Indices of the lines the rule can match, by its keyword prefilter."""
-        if rule.keywords:
-            return self._candidates.get(rule.id, ())
-        return range(len(self.lines))
+        """Indices of the lines the rule's `CANDIDATE_PATTERN` can match, by the prefilters (keywords, and
+        the pattern prefilter when it ran): every line for a rule they say nothing about."""
+        found = self._candidates.get(rule.id)
+        if found is not None:
+            return found
+        return () if rule.keywords else range(len(self.lines))
 
     def search(self, rule: Rule, pattern: regex.Pattern, index: int) -> bool:
         """Whether `pattern` matches line `index`, under the timeout."""
@@ -79,6 +81,8 @@ class Document:
         lines = self.lines
         if max_chars is not None:
             indices = [i for i in indices if len(lines[i].text) <= max_chars]
+        if not indices:  # most rules on most pages, once the prefilters ran: skip the machinery below
+            return []
         try:
             hits = matching_texts(pattern, {lines[i].text for i in indices}, self.timeout)
         except TimeoutError:
@@ -95,6 +99,9 @@ class Rule:
 
     kind: ClassVar[str] = ""
     FIELDS: ClassVar[dict[str, Field]] = {}
+    # The field whose pattern `find` searches `doc.candidates(self)` lines with, and only with: a line
+    # that pattern cannot match need not be a candidate (None: no such pattern).
+    CANDIDATE_PATTERN: ClassVar[str | None] = None
 
     id: str
     pack_id: str
@@ -120,6 +127,7 @@ class LineRule(Rule):
     """
 
     kind = "line"
+    CANDIDATE_PATTERN = "pattern"
     FIELDS = {
         "pattern": Field(str, pattern=True),
         "max_chars": Field(int),
@@ -141,6 +149,7 @@ class BlockRule(Rule):
     """
 
     kind = "block"
+    CANDIDATE_PATTERN = "start"
     FIELDS = {
         "start": Field(str, pattern=True),
         "end": Field(str, pattern=True),
@@ -174,6 +183,7 @@ class ListRunRule(Rule):
     """
 
     kind = "list_run"
+    CANDIDATE_PATTERN = "item"
     FIELDS = {
         "item": Field(str, pattern=True),
         "min_items": Field(int),
@@ -238,6 +248,7 @@ class TailRule(Rule):
     """
 
     kind = "tail"
+    CANDIDATE_PATTERN = "marker"
     FIELDS = {
         "marker": Field(str, pattern=True),
         "item": Field(str, pattern=True),
@@ -362,6 +373,7 @@ class ProseWindowRule(Rule):
     """
 
     kind = "prose_window"
+    CANDIDATE_PATTERN = "stop"
     FIELDS = {
         "min_words": Field(int),
         "min_prose_chars": Field(int),

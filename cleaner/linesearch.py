@@ -73,11 +73,13 @@ def _one_by_one(pattern: regex.Pattern, texts: Collection[str], timeout: float |
 
 def _scan(scan: LineScan, chunk: list[str], joined: str, timeout: float | None) -> set[str]:
     """The texts of `chunk` holding a match of `scan` in `joined` ("\\n".join(chunk))."""
+    if scan.anchored:  # each match captures its line's text (the last group): no offsets to map
+        found_lines = scan.pattern.findall("\n" + joined, timeout=timeout)
+        return set(found_lines) if scan.pattern.groups == 1 else {groups[-1] for groups in found_lines}
     starts = list(accumulate((len(text) + 1 for text in chunk[:-1]), initial=0))
     found: set[str] = set()
     last = -1
-    # Anchored: a match begins at the "\\n" before its line, which is where the line begins in joined.
-    for match in scan.pattern.finditer("\n" + joined if scan.anchored else joined, timeout=timeout):
+    for match in scan.pattern.finditer(joined, timeout=timeout):
         index = bisect_right(starts, match.start()) - 1
         if index != last:
             found.add(chunk[index])
@@ -98,8 +100,9 @@ def _chunks(texts: list[str]) -> Iterator[list[str]]:
 
 
 class LineScan(NamedTuple):
-    """The line-bounded form of a pattern; `anchored`: it is "\\n" + the pattern's alternatives without
-    their leading "^", to be scanned over "\\n" + the joined lines."""
+    """The line-bounded form of a pattern; `anchored`: it is "\\n", a lookahead for the pattern's
+    alternatives without their leading "^", and a last group capturing the line's text, to be scanned
+    over "\\n" + the joined lines."""
 
     pattern: regex.Pattern
     anchored: bool
@@ -120,8 +123,8 @@ def line_bounded(source: str, flags: int) -> LineScan | None:
         alternatives = _top_level_alternatives(pieces)
         if all(alternative[:1] == ["^"] for alternative in alternatives):
             # every match starts a line: scan for "\n" + the rest, which `regex` finds far faster than "^"
-            return LineScan(regex.compile("\\n(?:" + "|".join("".join(a[1:]) for a in alternatives) + ")", flags),
-                            True)
+            rest = "|".join("".join(a[1:]) for a in alternatives)
+            return LineScan(regex.compile("\\n(?=(?:" + rest + "))([^\\n]*)", flags), True)
         return LineScan(regex.compile("".join(pieces), flags), False)
     except (_Unsupported, regex.error):
         return None

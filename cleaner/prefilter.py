@@ -1,7 +1,8 @@
 """Literal keyword prefilter: one Aho-Corasick pass per document finds the lines a rule can match.
 
 A rule that declares `keywords` is only tried on lines containing one of them (case-insensitive),
-so most lines never reach a regex. Rules without keywords are tried on every line.
+so most lines never reach a regex. Rules without keywords are tried on every line. `CandidateIndex`
+narrows these lines further with the Hyperscan pattern prefilter (multimatch.py) when it is installed.
 
 The document is scanned in chunks of whole lines of about `CHUNK_CHARS` characters, so memory
 stays bounded however large the document: only one chunk is ever lower-cased (and copied by the
@@ -12,15 +13,19 @@ overlapping windows. Lower-casing never looks across a line terminator
 
 from __future__ import annotations
 
+import re as _re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import ahocorasick
+import regex
 
+from .multimatch import LinePrefilter
 from .text import Line
 
 CHUNK_CHARS = 1 << 20  # about 1 MB of text per automaton pass; a longer line is a chunk of its own
+COMPILE_AFTER_LINES = 200_000  # about as many lines as the pattern prefilter's compile time would clean
 
 
 class KeywordIndex:
@@ -106,3 +111,55 @@ def _windows(text: str, size: int, overlap: int) -> Iterator[str]:
         return
     for start in range(0, len(text), size):
         yield text[max(0, start - overlap):start + size]
+
+
+class CandidateIndex:
+    """Per rule, the lines worth searching with its candidate pattern: the keyword prefilter's lines,
+    narrowed, when Hyperscan is installed, to the lines the pattern prefilter says the pattern may
+    match (multimatch.py); a rule without keywords then gets those lines instead of every line.
+
+    Built from (rule id, keywords, candidate pattern or None) triples. Compiling the pattern
+    prefilter takes about a second, so it is done once the index has been asked about
+    `compile_after` lines in all (None: never), or on `prepare()`: a short run never pays for it.
+    """
+
+    def __init__(self, rules: Iterable[tuple[str, Sequence[str], regex.Pattern | None]],
+                 compile_after: int | None = COMPILE_AFTER_LINES) -> None:
+        rules = list(rules)
+        self.keywords = KeywordIndex((rule_id, keywords) for rule_id, keywords, _ in rules if keywords)
+        self._patterns = LinePrefilter((rule_id, p) for rule_id, _, p in rules if p is not None)
+        self._rules = rules
+        self._uncovered: KeywordIndex | None = None  # keywords of the rules the pattern prefilter misses
+        # per rule, a search for any of its lower-cased keywords (as `in` finds them), in one call
+        self._keyword_search: dict[str, Callable] = {
+            rule_id: _re.compile("|".join(map(_re.escape, map(str.lower, keywords)))).search
+            for rule_id, keywords, _ in rules if keywords}
+        self.compile_after = compile_after
+        self.lines_seen = 0
+
+    def prepare(self) -> bool:
+        """Compile the pattern prefilter now; return whether it is in use (Hyperscan installed)."""
+        self.compile_after = 0
+        return self._patterns.available
+
+    def candidate_lines(self, text: str, lines: Sequence[Line]) -> dict[str, list[int]]:
+        """Per rule id, the sorted indices of its candidate lines (see `Document.candidates`)."""
+        self.lines_seen += len(lines)
+        if self.compile_after is not None and self.lines_seen >= self.compile_after and self._patterns.available:
+            return self._narrowed(self._patterns.lines_matching([line.text for line in lines]), text, lines)
+        return self.keywords.candidate_lines(text, lines)
+
+    def _narrowed(self, found: dict[str, list[int]], text: str, lines: Sequence[Line]) -> dict[str, list[int]]:
+        if self._uncovered is None:
+            self._uncovered = KeywordIndex((rule_id, keywords) for rule_id, keywords, _ in self._rules
+                                           if keywords and rule_id not in found)
+        hits = self._uncovered.candidate_lines(text, lines)
+        lowered = {i: lines[i].text.lower() for indices in found.values() for i in indices}
+        for rule_id, indices in found.items():
+            search = self._keyword_search.get(rule_id)
+            if search is not None:  # the lines that hold a keyword, as the keyword prefilter says
+                indices = [i for i in indices if search(lowered[i])]
+                if not indices:
+                    continue
+            hits[rule_id] = indices
+        return hits

@@ -21,7 +21,7 @@ import regex
 
 from .errors import RuleError
 from .kinds import KINDS, PHASES, Rule
-from .prefilter import KeywordIndex
+from .prefilter import CandidateIndex
 
 DEFAULT_TIMEOUT = 1.0  # seconds per regex call
 PACK_FIELDS = {"id", "version", "description", "scope", "rules"}
@@ -64,13 +64,14 @@ class RuleSet:
     packs: tuple[RulePack, ...]
     timeout: float = DEFAULT_TIMEOUT
     hash: str = field(init=False)
-    index: KeywordIndex = field(init=False, compare=False, repr=False)
+    index: CandidateIndex = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         digest = hashlib.sha256(json.dumps([p.sha256 for p in self.packs]).encode()).hexdigest()
         object.__setattr__(self, "hash", digest)
-        keywords = ((r.id, r.keywords) for r in self.rules() if r.keywords)
-        object.__setattr__(self, "index", KeywordIndex(keywords))
+        rules = ((r.id, r.keywords, getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None)
+                 for r in self.rules())
+        object.__setattr__(self, "index", CandidateIndex(rules))
 
     def rules(self, domain: str | None = None, *, scoped: bool = False) -> list[Rule]:
         """Rules in the order they run: by kind (PHASES), then pack order, then file order.

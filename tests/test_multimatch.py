@@ -1,0 +1,166 @@
+"""The Hyperscan pattern prefilter (cleaner/multimatch.py) must never miss a line a pattern matches:
+every line `pattern.search` matches is among the lines it reports, for the bundled patterns and for
+patterns built to hit the places where Hyperscan and `regex` disagree (case folding, `\\s`, `\\w`,
+`\\b`, anchors). And cleaning with it gives exactly what cleaning without it gives."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+
+import pytest
+import regex
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner import multimatch
+from cleaner.multimatch import LinePrefilter, ascii_case_variants, superset_expression
+from cleaner.prefilter import CandidateIndex
+from cleaner.text import split_lines
+
+from .conftest import SEEDS, SHARED
+
+pytest.importorskip("hyperscan")
+
+BUNDLED = sorted({getattr(r, r.CANDIDATE_PATTERN).pattern for r in cleaner.default_rules().rules()
+                  if r.CANDIDATE_PATTERN and getattr(r, r.CANDIDATE_PATTERN) is not None})
+# Where the two engines' semantics part: case variants of ASCII letters (İ ı ſ K), non-ASCII case pairs,
+# Unicode spaces and word characters, assertions, `$` inside a pattern, backreferences, repeats.
+TRICKY = [
+    r"(?i)^kelvin$", r"(?i)\bsiri\b", r"(?i)^İ", r"(?i)ſ+", r"[^i]x", r"(?i)[a-z]{2,3}$", r"(?i)é\w",
+    r"^\s*[•·-]\s+\S", r"\bab\b", r"\Bb", r"a$|b", r"^(a|b$)c?", r"(?<=a)b", r"(?!a)[ab]{2}", r"(a)\1",
+    r"(x|)y", r"^$", r"x*", r"\s+$", r"[[:upper:]][[:lower:]]+", r"[^\W\d]{3}", r"\d{1,3}\s*/\s*\d",
+    r"(?i)ab{0,20}c", r"a.{0,30}z$", r"(?P<q>[\"'])x", r"(?i)[^a-z ]", r"(?i)\xe9|\u00c9", r"a*?b+?c??",
+    r"(?>a+)b", r"a++b", r"\t|\x0b", r"a.b", r"a\sb", r"a\Wb", r"a[^x]b", r"a\w{2}b",
+    "[\ud800x]y", "[^a]\\d",
+]
+ALPHABET = "abcxyzABC İıiIſsSKk\u212aéÉ•·-*/\t\u2028\xa0\u3000 019\"'$.…’"
+PREFILTER = LinePrefilter((p, regex.compile(p)) for p in BUNDLED + TRICKY)
+
+
+def _assert_superset(texts: list[str]) -> None:
+    found = PREFILTER.lines_matching(texts)
+    for source in BUNDLED + TRICKY:
+        pattern = regex.compile(source)
+        missed = [texts[i] for i in range(len(texts)) if pattern.search(texts[i]) and i not in set(found[source])]
+        assert not missed, (source, missed[:3])
+
+
+def test_every_pattern_here_is_covered():
+    assert PREFILTER.available
+    assert set(PREFILTER.lines_matching(["x"])) == set(BUNDLED + TRICKY)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET, max_size=30), min_size=1, max_size=30))
+@example(["a•b", "a\u2028b", "a\xa0b", "aİb", "\u212aelvin", "ſiri", "\u3000• Home", "xé\u0301", "İ", "ab$",
+          "\ud800y", "\ud8001"])
+def test_no_line_a_pattern_matches_is_missed(texts):
+    _assert_superset(texts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([e for r in cleaner.default_rules().rules() for e, _ in r.examples_remove]
+                                + [e for r in cleaner.default_rules().rules() for e in r.examples_keep]),
+                min_size=1, max_size=8),
+       st.sampled_from([str, str.upper, str.lower, lambda t: t.replace("i", "İ").replace("s", "ſ")]),
+       st.sampled_from(["", "  ", "\t", "\xa0", "• "]))
+def test_no_example_line_is_missed(examples, case, indent):
+    """Lines of the rules' own examples (which they match), re-cased and indented."""
+    _assert_superset([indent + case(line) for text in examples for line in text.splitlines()])
+
+
+def test_no_dev_corpus_line_is_missed():
+    pages = sorted((SHARED / "devset" / "pages").glob("*.full.txt"))[:40]
+    if not pages:
+        pytest.skip("the shared dev corpus is not available")
+    for page in pages:
+        _assert_superset([line.text for line in split_lines(page.read_text("utf-8"))])
+
+
+def test_chunked_scans_report_the_same_lines(monkeypatch):
+    texts = ["Share this", "x" * 50, "Advertisement", "", "  • Home", "Published: 3 May 2024"] * 20
+    whole = PREFILTER.lines_matching(texts)
+    monkeypatch.setattr(multimatch, "CHUNK_CHARS", 40)
+    assert PREFILTER.lines_matching(texts) == whole
+
+
+def test_case_variants_are_every_non_ascii_character_an_ascii_one_matches():
+    variants = ascii_case_variants()
+    assert {"\u212a", "\u0130", "\u017f"} <= set(variants)  # KELVIN SIGN, I with dot above, long s
+    every = multimatch._every_non_ascii()
+    for code in range(0x80):
+        pattern = regex.compile("(?i)" + regex.escape(chr(code)))
+        assert set(pattern.findall(every)) <= set(variants), chr(code)
+        assert all(regex.fullmatch("(?i)" + regex.escape(variants[x]), x) for x in pattern.findall(every))
+
+
+@pytest.mark.parametrize("source", [r"(?s)a.b", r"(?x)a b", r"\p{L}x", r"(?i:a)b", r"(?:ab){e<=1}", r"a\Z",
+                                    r"(?V1)a", r"x{,}", r"(?#c)a", r"[[a]b]"])
+def test_what_the_rewrite_does_not_handle_gets_no_expression(source):
+    pattern = regex.compile(source)
+    assert superset_expression(pattern.pattern, pattern.flags) is None
+
+
+def test_candidates_narrow_the_keyword_candidates_and_keep_every_match():
+    ruleset = cleaner.default_rules()
+    rules = [(r.id, r.keywords, getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None)
+             for r in ruleset.rules()]
+    plain, fast = CandidateIndex(rules, compile_after=None), CandidateIndex(rules)
+    assert fast.prepare()
+    text = "".join(path.read_text("utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    lines = split_lines(text)
+    before, after = plain.candidate_lines(text, lines), fast.candidate_lines(text, lines)
+    for rule_id, keywords, pattern in rules:
+        if pattern is None:
+            continue
+        everything = range(len(lines))
+        wide = before.get(rule_id, []) if keywords else everything
+        narrow = after.get(rule_id, [] if keywords else everything)
+        assert set(narrow) <= set(wide), rule_id
+        assert {i for i in wide if pattern.search(lines[i].text)} <= set(narrow), rule_id
+
+
+def _documents() -> list[str]:
+    docs = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    docs += [d.upper() for d in docs] + [d.replace("\n", "\r\n") for d in docs]
+    pages = sorted((SHARED / "devset" / "pages").glob("*.full.txt"))[:30]
+    return docs + [p.read_text("utf-8") for p in pages]
+
+
+def test_cleaning_with_the_pattern_prefilter_gives_the_same_result():
+    plain, fast = cleaner.load_rules(), cleaner.load_rules()
+    plain.index.compile_after = None
+    assert fast.index.prepare()
+    for doc in _documents():
+        a, b = cleaner.clean(doc, rules=plain), cleaner.clean(doc, rules=fast)
+        assert a.text == b.text
+        assert [(r.rule_id, r.first_line, r.last_line) for r in a.removals] == \
+            [(r.rule_id, r.first_line, r.last_line) for r in b.removals]
+
+
+def test_threads_can_scan_at_once():
+    """Each thread scans with its own Hyperscan scratch space (a shared one fails with 'scratch in use')."""
+    texts = [line for text in _documents()[:6] for line in text.splitlines()]
+    expected = PREFILTER.lines_matching(texts)
+    results: list = []
+
+    def scan() -> None:
+        results.extend(PREFILTER.lines_matching(texts) == expected for _ in range(5))
+
+    threads = [threading.Thread(target=scan) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 20
+
+
+def test_a_rule_set_pickles_with_its_pattern_prefilter():
+    """Rule sets travel to worker processes (batch, Dask); the database is compiled again there."""
+    rules = cleaner.load_rules()
+    assert rules.index.prepare()
+    copy = pickle.loads(pickle.dumps(rules))
+    texts = [line for text in _documents()[:3] for line in text.splitlines()]
+    assert copy.index._patterns.lines_matching(texts) == rules.index._patterns.lines_matching(texts)
