@@ -92,6 +92,8 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
     doc = Document([lines[i] for i in active], candidates, timeout)
     claimed = False
     for rule in rules:
+        if rule.NEEDS_CANDIDATES and not doc.candidates(rule):
+            continue
         for first, last in rule.find(doc):
             for p in range(first, last + 1):
                 if doc.claimed[p] is None:

@@ -102,6 +102,9 @@ class Rule:
     # The field whose pattern `find` searches `doc.candidates(self)` lines with, and only with: a line
     # that pattern cannot match need not be a candidate (None: no such pattern).
     CANDIDATE_PATTERN: ClassVar[str | None] = None
+    # Whether every claim `find` makes starts at a candidate line, so a document without any gives none:
+    # the engine then skips the call (most rules on most documents, once the prefilters ran).
+    NEEDS_CANDIDATES: ClassVar[bool] = False
 
     id: str
     pack_id: str
@@ -127,6 +130,7 @@ class LineRule(Rule):
     """
 
     kind = "line"
+    NEEDS_CANDIDATES = True
     CANDIDATE_PATTERN = "pattern"
     FIELDS = {
         "pattern": Field(str, pattern=True),
@@ -149,6 +153,7 @@ class BlockRule(Rule):
     """
 
     kind = "block"
+    NEEDS_CANDIDATES = True
     CANDIDATE_PATTERN = "start"
     FIELDS = {
         "start": Field(str, pattern=True),
@@ -183,6 +188,7 @@ class ListRunRule(Rule):
     """
 
     kind = "list_run"
+    NEEDS_CANDIDATES = True
     CANDIDATE_PATTERN = "item"
     FIELDS = {
         "item": Field(str, pattern=True),
@@ -248,6 +254,7 @@ class TailRule(Rule):
     """
 
     kind = "tail"
+    NEEDS_CANDIDATES = True
     CANDIDATE_PATTERN = "marker"
     FIELDS = {
         "marker": Field(str, pattern=True),

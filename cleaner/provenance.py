@@ -9,7 +9,6 @@ appended, which rebuilds that text exactly; the record's hashes let it prove so.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,17 +48,19 @@ def build_record(
 
 def count_removals(removals: Sequence[Removal]) -> dict[str, Any]:
     """Totals and per-rule counts (spans, lines, characters)."""
-    by_rule: dict[str, Counter] = {}
+    by_rule: dict[str, list[int]] = {}  # spans, lines, chars (lists: a Counter per rule cost more than the rest)
     for r in removals:
-        c = by_rule.setdefault(r.rule_id, Counter())
-        c["spans"] += 1
-        c["lines"] += r.last_line - r.first_line + 1
-        c["chars"] += len(r.text)
+        counts = by_rule.get(r.rule_id)
+        if counts is None:
+            counts = by_rule[r.rule_id] = [0, 0, 0]
+        counts[0] += 1
+        counts[1] += r.last_line - r.first_line + 1
+        counts[2] += len(r.text)
     return {
         "removals": len(removals),
-        "lines_removed": sum(c["lines"] for c in by_rule.values()),
-        "chars_removed": sum(c["chars"] for c in by_rule.values()),
-        "by_rule": {rule: dict(c) for rule, c in sorted(by_rule.items())},
+        "lines_removed": sum(c[1] for c in by_rule.values()),
+        "chars_removed": sum(c[2] for c in by_rule.values()),
+        "by_rule": {rule: {"spans": s, "lines": n, "chars": c} for rule, (s, n, c) in sorted(by_rule.items())},
     }
 
 
