@@ -28,22 +28,18 @@ from typing import NamedTuple
 
 import regex
 
+from .regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
+
 # About this many characters of lines per joined scan: far from any timeout on ordinary text.
 CHUNK_CHARS = 1 << 18
 MIN_JOINED = 16  # fewer lines are searched one by one: joining them costs more than the calls it saves
-_PLAIN_FLAGS = regex.VERSION0 | regex.UNICODE | regex.IGNORECASE  # flags the rewrite understands
 # Escapes outside a class: kept as they are, or rewritten so they cannot match "\n".
 _KEPT_ESCAPES = set("SdwbBtrfvae") | {chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()}
 _NEWLINE_FREE = {"s": r"[^\S\n]", "W": r"[^\w\n]", "D": r"[^\d\n]"}
-_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
 # POSIX classes that never match "\n" (inside a positive set).
 _SAFE_POSIX = {"alnum", "alpha", "digit", "lower", "upper", "word", "punct", "graph", "xdigit"}
 _QUANTIFIER = regex.compile(r"\{\d*(,\d*)?\}")
 _POSIX = regex.compile(r"\[:(\^?)(\w+):\]")
-
-
-class _Unsupported(Exception):
-    """The pattern uses something the rewrite does not handle: search it line by line."""
 
 
 def matching_texts(pattern: regex.Pattern, texts: Collection[str], timeout: float | None) -> set[str]:
@@ -112,7 +108,7 @@ class LineScan(NamedTuple):
 def line_bounded(source: str, flags: int) -> LineScan | None:
     """The MULTILINE, newline-free form of the pattern `source` compiled with `flags` (see the
     module docstring), or None when the pattern uses something the rewrite does not handle."""
-    if flags & ~_PLAIN_FLAGS:
+    if flags & ~SIMPLE_FLAGS:
         return None
     try:
         pieces = list(_rewrite(source))
@@ -126,7 +122,7 @@ def line_bounded(source: str, flags: int) -> LineScan | None:
             rest = "|".join("".join(a[1:]) for a in alternatives)
             return LineScan(regex.compile("\\n(?=(?:" + rest + "))([^\\n]*)", flags), True)
         return LineScan(regex.compile("".join(pieces), flags), False)
-    except (_Unsupported, regex.error):
+    except (Unsupported, regex.error):
         return None
 
 
@@ -143,7 +139,7 @@ def _top_level_alternatives(pieces: list[str]) -> list[list[str]]:
 
 
 def _rewrite(source: str) -> Iterator[str]:
-    """The pieces of the rewritten pattern; raises _Unsupported for anything outside the subset."""
+    """The pieces of the rewritten pattern; raises Unsupported for anything outside the subset."""
     i, n = 0, len(source)
     if source.startswith("(?i)"):
         yield "(?i)"
@@ -158,17 +154,17 @@ def _rewrite(source: str) -> Iterator[str]:
             yield piece
         elif c == "(":
             if source.startswith("(?", i) and not source.startswith("(?:", i):
-                raise _Unsupported(source[i:i + 3])  # lookarounds, inline flags, named/atomic groups
+                raise Unsupported(source[i:i + 3])  # lookarounds, inline flags, named/atomic groups
             yield c
             i += 1
         elif c == "{":
             quantifier = _QUANTIFIER.match(source, i)
             if quantifier is None:
-                raise _Unsupported("{")  # a literal brace or fuzzy matching
+                raise Unsupported("{")  # a literal brace or fuzzy matching
             yield quantifier.group()
             i = quantifier.end()
         elif c == "\n":
-            raise _Unsupported("newline")
+            raise Unsupported("newline")
         else:  # . (never "\n" without DOTALL), ^, $, ), |, quantifiers and literal characters
             yield c
             i += 1
@@ -181,18 +177,12 @@ def _escape(source: str, i: int) -> tuple[str, int]:
         return _NEWLINE_FREE[c], i + 2
     if c in _KEPT_ESCAPES or c in "123456789":  # classes without "\n", assertions, literals, backreferences
         return source[i:i + 2], i + 2
-    if c in _HEX_DIGITS:
-        end = i + 2 + _HEX_DIGITS[c]
-        if _code_point(source[i + 2:end]) == 0x0A:
-            raise _Unsupported("\\n")
+    if c in HEX_DIGITS:
+        code, end = hex_escape(source, i)
+        if code == 0x0A:
+            raise Unsupported("\\n")
         return source[i:end], end
-    raise _Unsupported("\\" + c)
-
-
-def _code_point(digits: str) -> int:
-    if len(digits) not in (2, 4, 8) or not all(d in "0123456789abcdefABCDEF" for d in digits):
-        raise _Unsupported("escape")
-    return int(digits, 16)
+    raise Unsupported("\\" + c)
 
 
 def _set(source: str, i: int) -> tuple[str, int]:
@@ -207,25 +197,25 @@ def _set(source: str, i: int) -> tuple[str, int]:
     may_hold_newline = False
     while True:
         if i >= len(source):
-            raise _Unsupported("unterminated set")
+            raise Unsupported("unterminated set")
         c = source[i]
         if c == "]":
             if i == body_start:
-                raise _Unsupported("] first in a set")
+                raise Unsupported("] first in a set")
             break
         if c == "[":
             posix = _POSIX.match(source, i)
             if posix is None:
-                raise _Unsupported("nested set")
+                raise Unsupported("nested set")
             may_hold_newline |= bool(posix.group(1)) or posix.group(2) not in _SAFE_POSIX
             i, low = posix.end(), None
             continue
         if source.startswith(("&&", "||", "--", "~~"), i):
-            raise _Unsupported("set operation")
+            raise Unsupported("set operation")
         if c == "-" and low is not None and source[i + 1:i + 2] not in ("", "]"):
             high, i = _set_char(source, i + 1)
             if high is None or high < low:
-                raise _Unsupported("range")
+                raise Unsupported("range")
             may_hold_newline |= low <= 0x0A <= high
             low = None
             continue
@@ -251,12 +241,12 @@ def _set_char(source: str, i: int) -> tuple[int | None, int]:
     e = source[i + 1:i + 2]
     if e in ("s", "S", "d", "D", "w", "W"):
         return None, i + 2
-    if e in _HEX_DIGITS:
-        end = i + 2 + _HEX_DIGITS[e]
-        return _code_point(source[i + 2:end]), end
-    controls = {"t": 9, "n": 10, "r": 13, "f": 12, "v": 11, "a": 7, "e": 27}
-    if e in controls:
-        return controls[e], i + 2
+    if e in HEX_DIGITS:
+        return hex_escape(source, i)
+    if e == "n":
+        return 0x0A, i + 2
+    if e in CONTROL_ESCAPES:
+        return ord(CONTROL_ESCAPES[e]), i + 2
     if e and not e.isalnum() and e.isascii() and e.isprintable():
         return ord(e), i + 2
-    raise _Unsupported("\\" + e)
+    raise Unsupported("\\" + e)

@@ -38,23 +38,18 @@ from itertools import accumulate
 
 import regex
 
+from .regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
+
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised when the optional dependency is absent
     hyperscan = None
 
-_SUPPORTED_FLAGS = regex.VERSION0 | regex.UNICODE | regex.IGNORECASE
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _POSIX = regex.compile(r"\[:\^?\w+:\]")
-_CONTROLS = {"t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
-_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
 CHUNK_CHARS = 1 << 20  # lines scanned at once (a longer line alone)
 _LONG_REPEAT = 16  # a repeat bounded above this is compiled unbounded: cheaper, and still a superset
 _SURROGATES = range(0xD800, 0xE000)
-
-
-class _Unsupported(Exception):
-    """The pattern uses something the rewrite does not handle."""
 
 
 _ANY_NON_ASCII = "[\\x80-\\xff]+"  # the UTF-8 bytes of any non-ASCII character (and more)
@@ -101,7 +96,7 @@ def _atom_expression(atom: str, ignorecase: bool, exact: bool, literal: str | No
     try:
         single = regex.compile(flags + "(?:" + atom + ")")
     except regex.error as exc:
-        raise _Unsupported(atom) from exc
+        raise Unsupported(atom) from exc
     points = {c for c in range(0x80) if c != 0x0A and single.fullmatch(chr(c))}
     points |= {ord(char) for variant, char in ascii_case_variants().items() if single.fullmatch(variant)}
     if not exact or any(single.fullmatch(chr(c)) for c in _SURROGATES):  # lone surrogates: scanned as bytes
@@ -117,7 +112,7 @@ def _atom_expression(atom: str, ignorecase: bool, exact: bool, literal: str | No
     else:
         pieces += ["".join(f"\\x{b:02x}" for b in c.encode("utf-8")) for c in others]
     if not pieces:
-        raise _Unsupported("an atom that matches no character of a line")
+        raise Unsupported("an atom that matches no character of a line")
     return pieces[0] if len(pieces) == 1 else "(?:" + "|".join(pieces) + ")"
 
 
@@ -140,12 +135,12 @@ def superset_expression(source: str, flags: int) -> str | None:
     """A Hyperscan expression (UTF-8, multi-line mode) that matches on every line the `regex` pattern
     `source` compiled with `flags` can match, each such line reported once, at its "\\n"; or None
     when the pattern uses something the rewrite does not handle (see the module docstring)."""
-    if flags & ~_SUPPORTED_FLAGS:
+    if flags & ~SIMPLE_FLAGS:
         return None
     ignorecase = bool(flags & regex.IGNORECASE)
     try:
         alternatives = _Rewriter(source, 4 if source.startswith("(?i)") else 0, ignorecase).rewrite()
-    except _Unsupported:
+    except Unsupported:
         return None
     parts = []
     for pieces in alternatives:
@@ -180,7 +175,7 @@ class _Rewriter:
                 self.depth += not self.discard
             elif c == ")":
                 if not groups:
-                    raise _Unsupported("unbalanced )")
+                    raise Unsupported("unbalanced )")
                 self.depth -= not self.discard
                 self._emit(")", True)
                 self.i += 1
@@ -212,12 +207,12 @@ class _Rewriter:
                 self._atom(".")
                 self.i += 1
             elif c == "\n":
-                raise _Unsupported("newline")
+                raise Unsupported("newline")
             else:
                 self._literal(c)
                 self.i += 1
         if groups:
-            raise _Unsupported("unbalanced (")
+            raise Unsupported("unbalanced (")
         return self.alternatives
 
     def _emit(self, piece: str, quantifiable: bool) -> None:
@@ -230,7 +225,7 @@ class _Rewriter:
 
     def _literal(self, char: str) -> None:
         if ord(char) in _SURROGATES:
-            raise _Unsupported("a lone surrogate")
+            raise Unsupported("a lone surrogate")
         self._emit(_atom_expression(regex.escape(char), self.ignorecase, True, char), True)
 
     def _open_group(self) -> bool:
@@ -251,14 +246,14 @@ class _Rewriter:
         if name:
             self.i += name.end()
             return False
-        raise _Unsupported(source[i:i + 3])  # inline flags, conditionals, recursion, ...
+        raise Unsupported(source[i:i + 3])  # inline flags, conditionals, recursion, ...
 
     def _quantifier(self) -> None:
         source, i = self.source, self.i
         if source[i] == "{":
             match = _QUANTIFIER.match(source, i)
             if match is None or match.group() in ("{}", "{,}"):
-                raise _Unsupported("{")  # a literal brace or fuzzy matching
+                raise Unsupported("{")  # a literal brace or fuzzy matching
             low = int(match.group(1) or 0)
             high = None if match.group(2) and not match.group(3) else int(match.group(3) or match.group(1))
             piece = f"{{{low},}}" if high is None or high > _LONG_REPEAT else f"{{{low},{high}}}"
@@ -269,11 +264,11 @@ class _Rewriter:
         if self.i < len(source) and source[self.i] in "?+":
             self.i += 1  # lazy or possessive: the same or more lines match greedily
         if self.i < len(source) and source[self.i] in "*+?{":
-            raise _Unsupported("stacked quantifiers")
+            raise Unsupported("stacked quantifiers")
         if self.discard:
             return
         if not self.quantifiable:
-            raise _Unsupported("quantifier after " + (self.out[-1] if self.out else "nothing"))
+            raise Unsupported("quantifier after " + (self.out[-1] if self.out else "nothing"))
         if piece in ("*", "+") or piece.endswith(",}"):
             self.out[-1] = _bytes_repeated(self.out[-1])
         self.out.append(piece)
@@ -295,18 +290,15 @@ class _Rewriter:
         elif e in ("d", "D", "w", "W", "s", "S"):
             self._atom(source[i:i + 2])
             self.i += 2
-        elif e in _CONTROLS:
-            self._literal(_CONTROLS[e])
+        elif e in CONTROL_ESCAPES:
+            self._literal(CONTROL_ESCAPES[e])
             self.i += 2
-        elif e in _HEX_DIGITS:
-            digits = source[i + 2:i + 2 + _HEX_DIGITS[e]]
-            if len(digits) != _HEX_DIGITS[e] or not all(d in "0123456789abcdefABCDEF" for d in digits):
-                raise _Unsupported("escape")
-            code = int(digits, 16)
+        elif e in HEX_DIGITS:
+            code, end = hex_escape(source, i)
             if code == 0x0A or code in _SURROGATES or code > 0x10FFFF:
-                raise _Unsupported("escape")
+                raise Unsupported("escape")
             self._literal(chr(code))
-            self.i += 2 + _HEX_DIGITS[e]
+            self.i = end
         elif e in "123456789" and e:
             self._emit("[^\\n]*", False)  # a backreference (or an octal escape): some text of the same line
             self.i += 2
@@ -316,7 +308,7 @@ class _Rewriter:
             self._literal(e)
             self.i += 2
         else:
-            raise _Unsupported("\\" + e)
+            raise Unsupported("\\" + e)
 
 
 def _set_end(source: str, i: int) -> int:
@@ -325,7 +317,7 @@ def _set_end(source: str, i: int) -> int:
     if source.startswith("^", j):
         j += 1
     if source.startswith("]", j):
-        raise _Unsupported("] first in a set")
+        raise Unsupported("] first in a set")
     while j < len(source):
         c = source[j]
         if c == "\\":
@@ -333,15 +325,15 @@ def _set_end(source: str, i: int) -> int:
         elif c == "[":
             posix = _POSIX.match(source, j)
             if posix is None:
-                raise _Unsupported("nested set")
+                raise Unsupported("nested set")
             j = posix.end()
         elif source.startswith(("&&", "||", "--", "~~"), j):
-            raise _Unsupported("set operation")
+            raise Unsupported("set operation")
         elif c == "]":
             return j + 1
         else:
             j += 1
-    raise _Unsupported("unterminated set")
+    raise Unsupported("unterminated set")
 
 
 class LinePrefilter:
