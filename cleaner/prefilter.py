@@ -121,6 +121,8 @@ class CandidateIndex:
     Built from (rule id, keywords, candidate pattern or None) triples. Compiling the pattern
     prefilter takes about a second, so it is done once the index has been asked about
     `compile_after` lines in all (None: never), or on `prepare()`: a short run never pays for it.
+    A compiled database is cached on disk (multimatch.cache_dir), and once one is there for these
+    patterns every process loads it, in milliseconds, from its first document.
     """
 
     def __init__(self, rules: Iterable[tuple[str, Sequence[str], regex.Pattern | None]],
@@ -145,7 +147,8 @@ class CandidateIndex:
     def candidate_lines(self, text: str, lines: Sequence[Line]) -> dict[str, list[int]]:
         """Per rule id, the sorted indices of its candidate lines (see `Document.candidates`)."""
         self.lines_seen += len(lines)
-        if self.compile_after is not None and self.lines_seen >= self.compile_after and self._patterns.available:
+        if self.compile_after is not None and (self.lines_seen >= self.compile_after or self._patterns.cached) \
+                and self._patterns.available:
             return self._narrowed(self._patterns.lines_matching([line.text for line in lines]), text, lines)
         return self.keywords.candidate_lines(text, lines)
 

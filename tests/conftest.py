@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,11 @@ SHARED = ROOT.parent / "shared"
 
 # CI (CI=true) replays the same hypothesis examples on every run, so a landing never hangs on a new
 # random draw; local runs keep exploring new examples (and tests/fuzz explores at scale).
+# Compiled pattern databases (cleaner/multimatch.py) go to this session's own cache, not ~/.cache, and
+# the hook and CLI subprocesses the tests start inherit it.
+os.environ["CLEANER_CACHE_DIR"] = tempfile.mkdtemp(prefix="cleaner-test-cache-")
+atexit.register(shutil.rmtree, os.environ["CLEANER_CACHE_DIR"], ignore_errors=True)
+
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")

@@ -164,3 +164,58 @@ def test_a_rule_set_pickles_with_its_pattern_prefilter():
     copy = pickle.loads(pickle.dumps(rules))
     texts = [line for text in _documents()[:3] for line in text.splitlines()]
     assert copy.index._patterns.lines_matching(texts) == rules.index._patterns.lines_matching(texts)
+
+
+CACHE_PATTERNS = [(p, regex.compile(p)) for p in BUNDLED[:12] + TRICKY[:8]]
+
+
+def _lines() -> list[str]:
+    return [line for text in _documents()[:4] for line in text.splitlines()]
+
+
+def test_a_compiled_database_is_cached_and_loaded_without_compiling(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    first = LinePrefilter(CACHE_PATTERNS)
+    assert not first.cached
+    assert first.available and first.cached and first.cache_path.parent == tmp_path
+    second = LinePrefilter(CACHE_PATTERNS)
+    assert second.cached
+
+    def no_compiling(self) -> None:
+        raise AssertionError("compiled although a cached database was there")
+
+    monkeypatch.setattr(LinePrefilter, "_compile_expressions", no_compiling)
+    assert second.available
+    assert second.lines_matching(_lines()) == first.lines_matching(_lines())
+
+
+def test_the_cache_key_follows_the_patterns_and_their_flags(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    paths = {LinePrefilter(CACHE_PATTERNS).cache_path, LinePrefilter(CACHE_PATTERNS[1:]).cache_path,
+             LinePrefilter([(k, regex.compile(p.pattern, regex.I)) for k, p in CACHE_PATTERNS]).cache_path,
+             LinePrefilter([("other key", p) for _, p in CACHE_PATTERNS]).cache_path}
+    assert len(paths) == 4
+
+
+def test_a_damaged_or_unwritable_cache_means_compiling_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path / "a"))
+    expected = LinePrefilter(CACHE_PATTERNS)
+    assert expected.available
+    expected.cache_path.write_bytes(b'["x"]\ndamaged')
+    damaged = LinePrefilter(CACHE_PATTERNS)
+    assert damaged.available and damaged.lines_matching(_lines()) == expected.lines_matching(_lines())
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path / "file" / "cache"))
+    unwritable = LinePrefilter(CACHE_PATTERNS)
+    assert unwritable.available and not unwritable.cache_path.exists()
+    assert unwritable.lines_matching(_lines()) == expected.lines_matching(_lines())
+
+
+def test_with_a_cached_database_the_pattern_prefilter_runs_from_the_first_document(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    assert cleaner.load_rules().index.prepare()  # compiles, and caches
+    rules = cleaner.load_rules()
+    assert rules.index.lines_seen == 0 and rules.index.compile_after > 0
+    seed = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text("utf-8")
+    cleaner.clean(seed, rules=rules)
+    assert rules.index._patterns._database is not None
