@@ -371,7 +371,7 @@ class LinePrefilter:
     @property
     def cached(self) -> bool:
         """Whether a compiled database for these patterns is ready to load (loading costs milliseconds)."""
-        path = self.cache_path
+        path = self.cache_path if self._sources else None
         return self._database is not None or (path is not None and path.is_file())
 
     def __reduce__(self) -> tuple:

@@ -138,6 +138,7 @@ class CandidateIndex:
             for rule_id, keywords, _ in rules if keywords}
         self.compile_after = compile_after
         self.lines_seen = 0
+        self._cached: bool | None = None  # whether a compiled database was cached when first asked
 
     def prepare(self) -> bool:
         """Compile the pattern prefilter now; return whether it is in use (Hyperscan installed)."""
@@ -147,10 +148,16 @@ class CandidateIndex:
     def candidate_lines(self, text: str, lines: Sequence[Line]) -> dict[str, list[int]]:
         """Per rule id, the sorted indices of its candidate lines (see `Document.candidates`)."""
         self.lines_seen += len(lines)
-        if self.compile_after is not None and (self.lines_seen >= self.compile_after or self._patterns.cached) \
-                and self._patterns.available:
+        if self._pattern_prefilter_ready():
             return self._narrowed(self._patterns.lines_matching([line.text for line in lines]), text, lines)
         return self.keywords.candidate_lines(text, lines)
+
+    def _pattern_prefilter_ready(self) -> bool:
+        if self.compile_after is None:
+            return False
+        if self._cached is None:  # looked up once: a file system call per document costs a fifth of a small one
+            self._cached = self._patterns.cached
+        return (self._cached or self.lines_seen >= self.compile_after) and self._patterns.available
 
     def _narrowed(self, found: dict[str, list[int]], text: str, lines: Sequence[Line]) -> dict[str, list[int]]:
         if self._uncovered is None:
