@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import trafilatura
-
 from .errors import InputError
 
 SETTINGS = {"favor_recall": True, "include_comments": False, "deduplicate": False, "output_format": "json"}
@@ -21,6 +19,8 @@ METADATA_FIELDS = ("title", "author", "date", "source", "source-hostname", "host
 
 def extract_html(data: bytes, path: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
     """Return (text, extraction info) for an HTML page; InputError when nothing can be extracted."""
+    import trafilatura  # here, not at the top: it is a third of the command's start-up, and only HTML needs it
+
     # deduplicate=False: trafilatura's dedup cache is process-wide, so a page seen several times in
     # a run would come back empty the fourth time.
     result = trafilatura.extract(data, url=url, with_metadata=True, **SETTINGS)

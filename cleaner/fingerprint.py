@@ -21,8 +21,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from trafilatura.deduplication import Simhash, sample_tokens
-
 METHOD = "trafilatura-simhash-64"
 NEAR_DUPLICATE = 0.84375
 MIN_TOKENS = 32
@@ -53,6 +51,9 @@ class Fingerprint:
 
 def fingerprint(body: str) -> Fingerprint:
     """The fingerprint of a clean body."""
+    # imported here: trafilatura is a third of the command's start-up, and only the hook needs this
+    from trafilatura.deduplication import Simhash, sample_tokens
+
     return Fingerprint(Simhash(body, length=BITS).to_hex(), len(sample_tokens(body)),
                        hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest())
 
