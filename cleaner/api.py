@@ -55,7 +55,7 @@ def clean(text: str, *, rules: RuleSet | None = None, source: str | None = None,
     rules = default_rules() if rules is None else rules
     data = text.encode("utf-8", "surrogatepass")
     info = _source_info(source, data, "utf-8", "text")
-    return _clean_text(text, rules, info, _domain(url), None)
+    return _clean_text(text, rules, info, _domain(url), None, input_sha256=info["sha256"])
 
 
 def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | None = None) -> CleanResult:
@@ -86,10 +86,11 @@ def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | Non
 
 
 def _clean_text(text: str, rules: RuleSet, source: dict, domain: str | None,
-                extraction: dict | None) -> CleanResult:
+                extraction: dict | None, input_sha256: str | None = None) -> CleanResult:
+    """`input_sha256`: the hash of `text`'s UTF-8, when the caller has it (hashing a large text twice costs)."""
     outcome = apply_rules(text, rules, domain)
     record = build_record(source=source, input_text=text, outcome=outcome, ruleset=rules,
-                          extraction=extraction)
+                          extraction=extraction, input_sha256=input_sha256)
     if extraction is None:  # text input: the title and byline its first lines show (HTML has its own)
         record["input"]["metadata"] = text_metadata(outcome.text)
     return CleanResult(outcome.text, outcome.removals, record)

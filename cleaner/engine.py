@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from typing import NamedTuple
 
 from .kinds import Document, Rule
 from .ruleset import RuleSet
@@ -29,9 +31,11 @@ TRAILING_BLANK = "layout.trailing-blank"
 CR_LF_JOIN = "layout.cr-lf-join"
 
 
-@dataclass(frozen=True)
-class Removal:
-    """One deleted span of the input: which rule, where (character offsets, 1-based lines), what."""
+class Removal(NamedTuple):
+    """One deleted span of the input: which rule, where (character offsets, 1-based lines), what.
+
+    A named tuple, not a dataclass: a frozen dataclass took a twentieth of the cleaning time to build.
+    """
 
     rule_id: str
     pack_id: str
@@ -42,7 +46,7 @@ class Removal:
     text: str
 
     def to_dict(self) -> dict:
-        # Spelled out: dataclasses.asdict deep-copies every field, which dominated the cost of a record.
+        # Spelled out: a literal is faster than _asdict() or dict(zip(...)).
         return {"rule_id": self.rule_id, "pack_id": self.pack_id, "start": self.start, "end": self.end,
                 "first_line": self.first_line, "last_line": self.last_line, "text": self.text}
 
@@ -137,17 +141,14 @@ def _unjoin(lines: Sequence[Line], owners: list, active: list[int]) -> list[int]
 def _spans(text: str, lines: Sequence[Line], owners: Sequence) -> list[Removal]:
     """Group consecutive removed lines with the same owner into Removals."""
     removals: list[Removal] = []
-    i, n = 0, len(lines)
-    while i < n:
+    i = 0
+    # Runs are found in C, by identity (a rule's == is Python code): most lines are never touched here.
+    for _, run in groupby(map(id, owners)):
+        j = i + len(list(run))
         owner = owners[i]
-        if owner is None:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and owners[j + 1] is owner:
-            j += 1
-        start, end = lines[i].start, lines[j].end
-        rule_id, pack_id = (owner, LAYOUT_PACK) if isinstance(owner, str) else (owner.id, owner.pack_id)
-        removals.append(Removal(rule_id, pack_id, start, end, i + 1, j + 1, text[start:end]))
-        i = j + 1
+        if owner is not None:
+            start, end = lines[i].start, lines[j - 1].end
+            rule_id, pack_id = (owner, LAYOUT_PACK) if isinstance(owner, str) else (owner.id, owner.pack_id)
+            removals.append(Removal(rule_id, pack_id, start, end, i + 1, j, text[start:end]))
+        i = j
     return removals

@@ -26,18 +26,20 @@ def sha256_text(text: str) -> str:
 
 def build_record(
     *, source: dict[str, Any], input_text: str, outcome: Outcome, ruleset: RuleSet,
-    extraction: dict[str, Any] | None = None,
+    extraction: dict[str, Any] | None = None, input_sha256: str | None = None,
 ) -> dict[str, Any]:
     """Assemble the provenance record of one cleaned document.
 
     `source` describes the file (path, sha256, size, encoding, format); `extraction` is set when
-    the rules ran on text extracted from HTML (tool, version, settings, page metadata).
+    the rules ran on text extracted from HTML (tool, version, settings, page metadata);
+    `input_sha256` is `sha256_text(input_text)` when the caller has already computed it.
     """
     return {
         "schema": SCHEMA,
         "cleaner_version": __version__,
         "source": source,
-        "input": {"sha256": sha256_text(input_text), "chars": len(input_text), "extraction": extraction},
+        "input": {"sha256": input_sha256 or sha256_text(input_text), "chars": len(input_text),
+                  "extraction": extraction},
         "ruleset": ruleset.describe(),
         "output": {"sha256": sha256_text(outcome.text), "chars": len(outcome.text)},
         "layout": {"final_newline_added": outcome.final_newline_added},
