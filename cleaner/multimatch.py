@@ -40,7 +40,7 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import accumulate
 from pathlib import Path
 
@@ -462,8 +462,10 @@ class LinePrefilter:
             if bounds is None:
                 lengths = map(len, texts) if len(data) == len(joined) else map(len, data.split(b"\n"))
                 bounds = list(accumulate(map((1).__add__, lengths)))
-            # a match ends on line i when bounds[i - 1] < end <= bounds[i] (a true match at bounds[i], once)
-            found[pattern_id] += sorted({first + bisect_left(bounds, end) for end in offsets})
+            # a match ends on line i when bounds[i - 1] < end <= bounds[i] (a true match at bounds[i], once);
+            # map() keeps the per-match work in C: dense patterns (bulleted items) match a third of all lines
+            indices = sorted(set(map(partial(bisect_left, bounds), offsets)))
+            found[pattern_id] += [first + i for i in indices] if first else indices
 
 
 def _database(expressions: Sequence[tuple[str, bytes, int]]) -> object:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re as _re
 import sys
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -136,6 +137,7 @@ class CandidateIndex:
         self._keyword_search: dict[str, Callable] = {
             rule_id: _re.compile("|".join(map(_re.escape, map(str.lower, keywords)))).search
             for rule_id, keywords, _ in rules if keywords}
+        self._caseless = {rule_id for rule_id, keywords, _ in rules if keywords and all(map(is_caseless, keywords))}
         self.compile_after = compile_after
         self.lines_seen = 0
         self._cached: bool | None = None  # whether a compiled database was cached when first asked
@@ -164,12 +166,22 @@ class CandidateIndex:
             self._uncovered = KeywordIndex((rule_id, keywords) for rule_id, keywords, _ in self._rules
                                            if keywords and rule_id not in found)
         hits = self._uncovered.candidate_lines(text, lines)
-        lowered = {i: lines[i].text.lower() for indices in found.values() for i in indices}
         for rule_id, indices in found.items():
             search = self._keyword_search.get(rule_id)
             if search is not None:  # the lines that hold a keyword, as the keyword prefilter says
-                indices = [i for i in indices if search(lowered[i])]
+                if rule_id in self._caseless:  # (bullets, dashes) lower() changes nothing they could match
+                    indices = [i for i in indices if search(lines[i].text)]
+                else:
+                    indices = [i for i in indices if search(lines[i].text.lower())]
                 if not indices:
                     continue
             hits[rule_id] = indices
         return hits
+
+
+def is_caseless(keyword: str) -> bool:
+    """Whether a line holds `keyword` exactly when its lower-cased text does: no character of it has a
+    case mapping or is a letter or combining mark. lower() maps letters only (and "İ" to "i" plus a
+    combining dot), so it neither makes nor unmakes such a character (checked on every code point in
+    tests/test_prefilter.py)."""
+    return all(c.lower() == c == c.upper() and not c.isalpha() and not unicodedata.combining(c) for c in keyword)

@@ -3,10 +3,13 @@ chunks are cut."""
 
 from __future__ import annotations
 
+import sys
+
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import KeywordIndex
+from cleaner.prefilter import CandidateIndex, KeywordIndex, is_caseless
 from cleaner.text import split_lines
 
 KEYWORDS = {"a": ["share", "-", "ς"], "b": ["ab", "İ"], "c": ["b"]}
@@ -47,3 +50,27 @@ def test_only_the_chunk_whose_length_changes_on_lowering_goes_line_by_line():
 @given(st.text(alphabet="abSHAREshare-Σσς İx\n\r ", max_size=120), st.integers(min_value=1, max_value=60))
 def test_chunked_candidates_equal_a_line_by_line_search(text, chunk_chars):
     assert INDEX.candidate_lines(text, split_lines(text), chunk_chars=chunk_chars) == by_line(text)
+
+
+def test_lower_never_makes_or_unmakes_a_caseless_character():
+    """is_caseless lets the pattern prefilter look for such keywords without lower-casing the line:
+    exact only if no character lower-cases to (or from) one of them."""
+    accepted = {chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF and is_caseless(chr(c))}
+    assert {"•", "*", "-", "·", "|", "[", "0"} <= accepted and not {"a", "İ", "\u0307", "Ⓐ", "Ⅻ"} & accepted
+    for c in range(sys.maxunicode + 1):
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        lowered = chr(c).lower()
+        if lowered != chr(c):
+            assert not accepted & set(lowered), (hex(c), lowered)
+
+
+def test_caseless_keywords_narrow_as_lower_cased_ones_do():
+    texts = ["  • Tech", "  • Cars", "Plain prose with a dash - here", "  * Gaming", "ⓐ no bullet"]
+    lines = split_lines("\n".join(texts) + "\n")
+    rules = [("bullets", ("•", "*"), regex.compile(r"^\s*[•*]\s+\w+$")),
+             ("words", ("TECH",), regex.compile(r"(?i)tech"))]
+    index = CandidateIndex(rules)
+    assert index._caseless == {"bullets"}
+    found = {"bullets": [0, 1, 2, 3, 4], "words": [0, 2]}
+    assert index._narrowed(found, "\n".join(texts) + "\n", lines) == {"bullets": [0, 1, 3], "words": [0]}
