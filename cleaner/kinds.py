@@ -26,13 +26,15 @@ Claim = tuple[int, int]  # first and last line index, inclusive
 
 @dataclass(frozen=True)
 class Field:
-    """One field a kind accepts in a rule file: its TOML type, and whether it is a regex to compile.
+    """One field a kind accepts in a rule file: its TOML type, whether it is a regex to compile, and
+    the least value a number may take (None: any).
 
     A field is required when the kind's dataclass gives it no default.
     """
 
     type: type
     pattern: bool = False
+    minimum: int | None = None
 
 
 class Document:
@@ -305,7 +307,7 @@ class RepeatRule(Rule):
 
     kind = "repeat"
     FIELDS = {
-        "min_lines": Field(int),
+        "min_lines": Field(int, minimum=1),
         "min_chars": Field(int),
         "structure_copies": Field(int),
         "structure_share": Field(float),
@@ -327,10 +329,12 @@ class RepeatRule(Rule):
         keys = [key for key in doc.keys if key]
         rows = [i for i, key in enumerate(doc.keys) if key]
         k = self.min_lines
+        # windows[p] == tuple(keys[p:p + k]), built in C (the shorter slices end the zip)
+        windows = list(zip(*(keys[j:] for j in range(k)), strict=False))
         first_seen: dict[tuple[str, ...], int] = {}
         p = 0
         while p + k <= len(rows):
-            window = tuple(keys[p : p + k])
+            window = windows[p]
             seen = first_seen.setdefault(window, p)
             if seen + k <= p and sum(map(len, window)) >= self.min_chars:
                 q = p + k  # extend the copy as far as it keeps matching the earlier one

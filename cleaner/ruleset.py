@@ -173,6 +173,8 @@ def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: _Locator) -
         if name not in data:
             continue
         value = _typed(path, data, name, spec.type, rule_id, line)
+        if spec.minimum is not None and value < spec.minimum:
+            raise RuleError(path, f"field '{name}' must be at least {spec.minimum}, got {value}", rule_id, line)
         values[name] = _compile(path, value, name, rule_id, line) if spec.pattern else value
     if "after_rules" in values:
         values["after_rules"] = tuple(values["after_rules"])

@@ -31,6 +31,9 @@ CASES = {
                       ["unknown field(s) ['patern']", "ok-rule"]),
     "wrong-type": ('id = "p"\nversion = "1"\n' + GOOD_RULE + "max_chars = 'ten'\n",
                    ["field 'max_chars' must be int", "ok-rule"]),
+    "repeat-of-no-lines": ('id = "p"\nversion = "1"\n[[rules]]\nid = "rep"\nkind = "repeat"\nmin_lines = 0\n'
+                           'rationale = "r"\nexamples.remove = ["a\\na\\n"]\n',
+                           ["field 'min_lines' must be at least 1, got 0", "rep", "p.toml:4"]),
     "no-examples": ('id = "p"\nversion = "1"\n' + GOOD_RULE.replace('examples.remove = ["x"]\n', ""),
                     ["examples.remove", "ok-rule"]),
 }
