@@ -33,12 +33,10 @@ def text_metadata(body: str) -> dict[str, str]:
     head = _head(body)
     found: dict[str, str] = {}
     first = head[0] if head else None
-    if first is not None and _is_headline(first) and not (first[0] in _BYLINE_INITIALS
-                                                             and _BYLINE.match(first, timeout=DEFAULT_TIMEOUT)):
+    if first is not None and _is_headline(first) and not _byline(first):
         found["title"] = first
     for line in head:
-        match = (_BYLINE.match(line, timeout=DEFAULT_TIMEOUT)
-                 if line is not None and len(line) <= 120 and line[0] in _BYLINE_INITIALS else None)
+        match = _byline(line) if line is not None and len(line) <= 120 else None
         if match:
             found["byline"] = match.group("name")
             break
@@ -64,6 +62,11 @@ def _head(body: str) -> list[str | None]:
                 head.append(line)
         start = end + 1
     return head
+
+
+def _byline(line: str) -> regex.Match | None:
+    """The byline pattern's match on a stripped, non-empty line, or None."""
+    return _BYLINE.match(line, timeout=DEFAULT_TIMEOUT) if line[0] in _BYLINE_INITIALS else None
 
 
 def _is_headline(line: str) -> bool:
