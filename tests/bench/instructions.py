@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import report
+from common import dev_texts, report
 
 PASSES = 2
 WORKLOAD = """
@@ -45,8 +45,6 @@ def instructions(script: Path, passes: int, out: Path) -> int:
 def main() -> None:
     if shutil.which("valgrind") is None:
         sys.exit("valgrind not found: apt install valgrind")
-    from common import dev_texts
-
     megabytes = sum(len(t.encode("utf-8")) for t in dev_texts()) / 1e6
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp, "workload.py")
