@@ -9,12 +9,12 @@ byte-for-byte, and record which rule removed which span so every change can be e
     ['masthead-newsletter-links']
 """
 
-from .api import CleanResult, clean, clean_file, default_rules
-from .engine import Removal
-from .errors import CleanerError, InputError, RuleError, RuleTimeout
-from .provenance import RestoreError, restore
-from .ruleset import RulePack, RuleSet, load_rules
-from .version import __version__
+from cleaner.api import CleanResult, clean, clean_file, default_rules
+from cleaner.engine.decide import Removal
+from cleaner.engine.provenance import RestoreError, restore
+from cleaner.errors import CleanerError, InputError, RuleError, RuleTimeout
+from cleaner.rules.ruleset import RulePack, RuleSet, load_rules
+from cleaner.version import __version__
 
 __all__ = [
     "CleanResult", "CleanerError", "InputError", "Removal", "RestoreError", "RuleError", "RulePack",

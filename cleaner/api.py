@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .engine import Removal, apply_rules
-from .errors import InputError
-from .extract import extract_html, page_domain
-from .metadata import text_metadata
-from .provenance import build_record
-from .ruleset import RuleSet, load_rules
-from .text import decode
+from cleaner.engine.decide import Removal, apply_rules
+from cleaner.engine.metadata import text_metadata
+from cleaner.engine.provenance import build_record
+from cleaner.errors import InputError
+from cleaner.io.decode import decode
+from cleaner.io.html import extract_html, page_domain
+from cleaner.rules.ruleset import RuleSet, load_rules
 
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md")

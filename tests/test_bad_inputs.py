@@ -21,8 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner import batch
-from cleaner.cli import main
+from cleaner.cli.main import main
+from cleaner.run import batch
 
 from .conftest import SEEDS
 
@@ -138,7 +138,7 @@ def test_encodings_are_detected_recorded_written_as_utf8_and_restored(src, tmp_p
     assert result.exit_code == 0, result.output
     prov = record(out, name)
     assert prov["source"]["encoding"] == encoding
-    text = cleaner.text.decode(data)[0]
+    text = cleaner.io.decode.decode(data)[0]
     clean = (out / name).read_bytes().decode("utf-8")  # strict: the output is UTF-8
     assert clean == cleaner.clean(text).text
     assert FURNITURE not in clean and not clean.startswith("\ufeff")
@@ -175,7 +175,7 @@ def test_a_5_mb_line_without_a_newline_is_cleaned(src, tmp_path):
 MEASURE = """
 import resource, sys
 import cleaner
-from cleaner import batch
+from cleaner.run import batch
 rules = cleaner.load_rules()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 report = batch.clean_one(batch.Job(sys.argv[1], "big.txt", "big.provenance.json"), sys.argv[2], rules)
@@ -330,7 +330,7 @@ def test_a_catastrophic_pattern_fails_only_the_documents_it_hangs_on(src, tmp_pa
         (src / f"trap{i}.txt").write_text(f"Intro {i}.\n" + "a" * 60 + "!\nEnd.\n", "utf-8")
     before = digest(src)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "cleaner.cli", "clean", str(src), "-o", str(out), "--jobs", jobs,
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--jobs", jobs,
                            "--rules", str(tmp_path / "evil.toml"), "--timeout", "0.2"],
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 1, proc.stderr

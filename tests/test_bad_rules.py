@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 GOOD_RULE = """
 [[rules]]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 from .conftest import EXPECTED, ROOT, SEEDS
 
@@ -120,7 +120,7 @@ def test_explain_marks_removed_lines_with_their_rule_in_plain_text():
 
 
 def test_console_script_runs_and_progress_stays_off_stderr_when_not_a_terminal(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "cleaner.cli", "clean", str(SEEDS), "-o", str(tmp_path / "o")],
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(SEEDS), "-o", str(tmp_path / "o")],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0
     assert proc.stderr == ""

@@ -8,13 +8,13 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 from .conftest import SEEDS
 from .test_jsonl import corpus_records, tree_digest, write_jsonl
 
 distributed = pytest.importorskip("distributed")
-cd = pytest.importorskip("cleaner.distributed")
+cd = pytest.importorskip("cleaner.run.distributed")
 
 
 @pytest.fixture(scope="module")

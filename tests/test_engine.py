@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner.engine import apply_rules
-from cleaner.ruleset import load_pack
-from cleaner.text import split_lines
+from cleaner.engine.decide import apply_rules
+from cleaner.lines import split_lines
+from cleaner.rules.ruleset import load_pack
 
 from .conftest import SEEDS
 

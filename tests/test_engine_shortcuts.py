@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 
 import cleaner
-from cleaner.engine import apply_rules
-from cleaner.kinds import KINDS, Document
-from cleaner.provenance import count_removals
-from cleaner.text import split_lines
+from cleaner.engine.decide import apply_rules
+from cleaner.engine.provenance import count_removals
+from cleaner.lines import split_lines
+from cleaner.rules.kinds import KINDS, Document
 
 from .conftest import SEEDS
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner.cli import main
-from cleaner.fingerprint import MIN_TOKENS, NEAR_DUPLICATE, fingerprint, from_record
+from cleaner.cli.main import main
+from cleaner.engine.fingerprint import MIN_TOKENS, NEAR_DUPLICATE, fingerprint, from_record
 
 from .conftest import EXPECTED, ROOT, SEEDS
 

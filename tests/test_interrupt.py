@@ -47,7 +47,7 @@ def reference(corpus, tmp_path_factory) -> dict[str, bytes]:
 
 def start(src: Path, out: Path) -> subprocess.Popen:
     # A shell's background jobs inherit SIGINT ignored; a user's Ctrl-C reaches a foreground run.
-    return subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", str(src), "-o", str(out), "--jobs", "2"],
+    return subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 import cleaner
-from cleaner.batch import RuleSpec
-from cleaner.cli import main
-from cleaner.corpus import clean_jsonl, clean_parquet, corpus_name, is_corpus
-from cleaner.provenance import restore
+from cleaner.cli.main import main
+from cleaner.engine.provenance import restore
+from cleaner.run.batch import RuleSpec
+from cleaner.run.corpus import clean_jsonl, clean_parquet, corpus_name, is_corpus
 
 from .conftest import SEEDS
 

@@ -9,7 +9,7 @@ import pytest
 
 import cleaner
 from cleaner.errors import RuleError
-from cleaner.kinds import is_sentence_like
+from cleaner.rules.kinds import is_sentence_like
 
 PROSE = [
     "The council voted on Tuesday night to close the town's last public library, despite a petition.",

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import linesearch
-from cleaner.linesearch import line_bounded, matching_texts
-from cleaner.text import split_lines
+from cleaner.lines import split_lines
+from cleaner.search import joined as linesearch
+from cleaner.search.joined import line_bounded, matching_texts
 
 from .conftest import SEEDS, SHARED
 

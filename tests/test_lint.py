@@ -6,8 +6,8 @@ import pytest
 import regex
 from click.testing import CliRunner
 
-from cleaner.cli import main
-from cleaner.lint import lint_pattern, probe, static_findings
+from cleaner.authoring.lint import lint_pattern, probe, static_findings
+from cleaner.cli.main import main
 
 # Exponential on a run of matching characters followed by one that breaks the match.
 CATASTROPHIC = [r"^(\w|\w\w)+$", r"(a+)+$", r"(\w+\s?)*$", r"(.*)*x", r"(a|a?)+$", r"(x+x+)+y",

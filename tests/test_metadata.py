@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.metadata import text_metadata
+from cleaner.engine.metadata import text_metadata
 
 
 def test_title_and_byline_from_the_first_lines():

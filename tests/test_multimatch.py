@@ -14,10 +14,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import multimatch
-from cleaner.multimatch import LinePrefilter, ascii_case_variants, superset_expression
-from cleaner.prefilter import CandidateIndex
-from cleaner.text import split_lines
+from cleaner.lines import split_lines
+from cleaner.search import hyperscan_prefilter as multimatch
+from cleaner.search.candidates import CandidateIndex
+from cleaner.search.hyperscan_prefilter import LinePrefilter, ascii_case_variants, superset_expression
 
 from .conftest import SEEDS, SHARED
 

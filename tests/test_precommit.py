@@ -143,7 +143,7 @@ def test_newsletter_fails_the_commit_fix_rewrites_and_the_restaged_commit_succee
     committed = git(seed_repo, "show", "--name-only", "--format=", "HEAD").stdout.split()
     assert committed == ["seeds/article.provenance.json", "seeds/article.txt"]
 
-    restored = subprocess.run([sys.executable, "-m", "cleaner.cli", "restore", str(seed),
+    restored = subprocess.run([sys.executable, "-m", "cleaner", "restore", str(seed),
                                str(seed.with_suffix(".provenance.json")), "-o", "-"], capture_output=True)
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout == original.encode("utf-8")

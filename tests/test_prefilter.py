@@ -9,8 +9,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import CandidateIndex, KeywordIndex, is_caseless
-from cleaner.text import split_lines
+from cleaner.lines import split_lines
+from cleaner.search.candidates import CandidateIndex, KeywordIndex, is_caseless
 
 KEYWORDS = {"a": ["share", "-", "ς"], "b": ["ab", "İ"], "c": ["b"]}
 INDEX = KeywordIndex(KEYWORDS.items())

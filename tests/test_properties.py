@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.kinds import KINDS
-from cleaner.ruleset import RulePack, RuleSet
-from cleaner.text import decode, encode, split_lines
+from cleaner.io.decode import decode, encode
+from cleaner.lines import split_lines
+from cleaner.rules.kinds import KINDS
+from cleaner.rules.ruleset import RulePack, RuleSet
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

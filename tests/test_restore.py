@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 from .conftest import SEEDS
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from cleaner.api import default_rules
 from cleaner.errors import RuleTimeout
-from cleaner.kinds import Document, LineRule
-from cleaner.text import split_lines
+from cleaner.lines import split_lines
+from cleaner.rules.kinds import Document, LineRule
 
 TRICKY = [r"^\s*[-*]\s+[[:upper:]][^.!?;:]*$", r"^$", r"x*", r"\s+", r"^\s*$", r"\bab\b", r"(?i)^A B$", r"[^a-]+$"]
 BUNDLED = sorted({p.pattern for r in default_rules().rules() for name in r.FIELDS

@@ -10,9 +10,9 @@ from pathlib import Path
 from common import median_seconds, report, write_jsonl_corpus
 
 import cleaner
-from cleaner import distributed as cd
-from cleaner.batch import RuleSpec
-from cleaner.corpus import clean_jsonl
+from cleaner.run import distributed as cd
+from cleaner.run.batch import RuleSpec
+from cleaner.run.corpus import clean_jsonl
 
 DOCS = 10_000
 RUNS = 3

@@ -57,7 +57,7 @@ def main() -> None:
     try:
         corpus = folder / "corpus.jsonl"
         docs, size = write_corpus(corpus, args.mb)
-        command = [sys.executable, "-m", "cleaner.cli", "clean", str(corpus), "-o", str(folder / "out"),
+        command = [sys.executable, "-m", "cleaner.cli.main", "clean", str(corpus), "-o", str(folder / "out"),
                    "--jobs", str(args.jobs)]
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -25,7 +25,7 @@ RUNS = 5
 
 
 def command(corpus: Path, out: Path, jobs: int) -> list[str]:
-    return [sys.executable, "-m", "cleaner.cli", "clean", str(corpus), "-o", str(out), "--jobs", str(jobs)]
+    return [sys.executable, "-m", "cleaner.cli.main", "clean", str(corpus), "-o", str(out), "--jobs", str(jobs)]
 
 
 def timed(commands: list[list[str]]) -> float:

@@ -15,7 +15,7 @@ import trafilatura
 from common import ROOT, dev_pages, dev_texts, median_seconds, report
 
 import cleaner
-from cleaner.ruleset import RuleSet
+from cleaner.rules.ruleset import RuleSet
 
 RUNS = 5
 C4_TERMINAL = ('.', '!', '?', '"', "'", "”", "’")

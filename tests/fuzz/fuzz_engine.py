@@ -21,7 +21,8 @@ import atheris
 with atheris.instrument_imports():
     import cleaner
     from cleaner.errors import InputError, RuleTimeout
-    from cleaner.text import decode, encode, split_lines
+    from cleaner.io.decode import decode, encode
+    from cleaner.lines import split_lines
 
 RULES = cleaner.load_rules()
 FURNITURE = [

@@ -19,9 +19,9 @@ from typing import Any
 
 import regex
 
-from .errors import RuleError
-from .kinds import KINDS, PHASES, Rule
-from .prefilter import CandidateIndex
+from cleaner.errors import RuleError
+from cleaner.rules.kinds import KINDS, PHASES, Rule
+from cleaner.search.candidates import CandidateIndex
 
 DEFAULT_TIMEOUT = 1.0  # seconds per regex call
 PACK_FIELDS = {"id", "version", "description", "scope", "rules"}
@@ -31,8 +31,9 @@ REQUIRES_VALUES = ("none", "adjacent_removal")
 
 def default_rules_dir() -> Path:
     """The bundled packs: inside the installed wheel, or `rules/` of a source checkout."""
-    packaged = Path(__file__).parent / "default_rules"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "default_rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import regex
 
-from .ruleset import RuleSet
+from cleaner.rules.ruleset import RuleSet
 
 PROBE_TIMEOUT = 0.25  # seconds: a sound pattern scans these short strings in well under a millisecond
 PUMP_LENGTHS = (30, 2000)  # exponential blow-ups show at 30 repeats, high-degree polynomial ones at 2,000

@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .api import HTML_SUFFIXES, TEXT_SUFFIXES, clean_file
-from .errors import CleanerError
-from .provenance import sha256_text
-from .ruleset import DEFAULT_TIMEOUT, RuleSet, load_rules
+from cleaner.api import HTML_SUFFIXES, TEXT_SUFFIXES, clean_file
+from cleaner.engine.provenance import sha256_text
+from cleaner.errors import CleanerError
+from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet, load_rules
 
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 MANIFEST = "manifest.jsonl"

@@ -17,9 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .api import default_rules
-from .batch import Job, Report, RuleSpec, clean_one
-from .corpus import (
+from cleaner.api import default_rules
+from cleaner.errors import CleanerError
+from cleaner.rules.ruleset import RuleSet
+from cleaner.run.batch import Job, Report, RuleSpec, clean_one
+from cleaner.run.corpus import (
     PROVENANCE_MODES,
     CorpusOutputs,
     CorpusStats,
@@ -28,8 +30,6 @@ from .corpus import (
     clean_or_note,
     outputs_for,
 )
-from .errors import CleanerError
-from .ruleset import RuleSet
 
 BLOCKSIZE = "16MiB"  # per partition for read_jsonl (compressed shards are one partition each)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from .ruleset import DEFAULT_TIMEOUT
+from cleaner.rules.ruleset import DEFAULT_TIMEOUT
 
 HEAD_LINES = 10
 MAX_LINE_CHARS = 10_000  # a longer line is neither a title (<= 150 once stripped) nor a byline: not copied

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .api import clean
-from .batch import Report, init_worker, worker_rules
-from .errors import CleanerError
-from .ruleset import RuleSet
+from cleaner.api import clean
+from cleaner.errors import CleanerError
+from cleaner.rules.ruleset import RuleSet
+from cleaner.run.batch import Report, init_worker, worker_rules
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 PARQUET_SUFFIX = ".parquet"
@@ -331,7 +331,7 @@ def clean_corpus(src: str, out: str | Path, spec: Any, *, workers: int = 1, prov
     if str(src).lower().endswith(PARQUET_SUFFIX):
         return clean_parquet(src, out, spec, workers=workers)
     if client is not None:
-        from .distributed import clean_jsonl as clean_jsonl_on_cluster
+        from cleaner.run.distributed import clean_jsonl as clean_jsonl_on_cluster
 
         return clean_jsonl_on_cluster(str(src), out, client, spec.load(), provenance=provenance)
     return clean_jsonl(src, out, spec, workers=workers, provenance=provenance)

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import regex
 
-from .regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
+from cleaner.search.regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
 
 # About this many characters of lines per joined scan: far from any timeout on ordinary text.
 CHUNK_CHARS = 1 << 18

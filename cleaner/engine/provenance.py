@@ -12,10 +12,10 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from .engine import Outcome, Removal
-from .errors import CleanerError
-from .ruleset import RuleSet
-from .version import __version__
+from cleaner.engine.decide import Outcome, Removal
+from cleaner.errors import CleanerError
+from cleaner.rules.ruleset import RuleSet
+from cleaner.version import __version__
 
 SCHEMA = "cleaner.provenance/1"
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import NamedTuple
 
-from .kinds import Document, Rule
-from .ruleset import RuleSet
-from .text import Line, split_lines
+from cleaner.lines import Line, split_lines
+from cleaner.rules.kinds import Document, Rule
+from cleaner.rules.ruleset import RuleSet
 
 LAYOUT_PACK = "layout"
 LEADING_BLANK = "layout.leading-blank"

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import click
 
-from .batch import RuleSpec
-from .errors import RuleError
-from .ruleset import DEFAULT_TIMEOUT, RuleSet
+from cleaner.errors import RuleError
+from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
+from cleaner.run.batch import RuleSpec
 
 rules_option = click.option(
     "--rules", "rule_paths", multiple=True, type=click.Path(exists=True),

@@ -46,8 +46,8 @@ from pathlib import Path
 
 import regex
 
-from . import regexsyntax
-from .regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
+from cleaner.search import regexsyntax
+from cleaner.search.regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
 
 try:
     import hyperscan

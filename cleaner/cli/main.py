@@ -18,17 +18,17 @@ from pathlib import Path
 
 import click
 
-from . import batch, corpus
-from .api import clean_file
-from .errors import CleanerError
-from .explain import render
-from .hook import hook
-from .lint import lint_ruleset
-from .options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
-from .provenance import count_removals, restore
-from .rulecheck import check_examples
-from .text import encode
-from .version import __version__
+from cleaner.api import clean_file
+from cleaner.authoring.check import check_examples
+from cleaner.authoring.lint import lint_ruleset
+from cleaner.cli.explain import render
+from cleaner.cli.hook import hook
+from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
+from cleaner.engine.provenance import count_removals, restore
+from cleaner.errors import CleanerError
+from cleaner.io.decode import encode
+from cleaner.run import batch, corpus
+from cleaner.version import __version__
 
 
 @click.group()
@@ -95,7 +95,7 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
 
 
 def _run_on_dask(planned, corpora, out, spec, scheduler, workers, dry_run, force, provenance) -> list[batch.Report]:
-    from . import distributed
+    from cleaner.run import distributed
 
     try:
         with distributed.connect(scheduler, workers=workers) as client:

@@ -33,15 +33,15 @@ from typing import Any
 
 import click
 
-from .api import HTML_SUFFIXES, TEXT_SUFFIXES, CleanResult, clean_file
-from .batch import dump_json, write_atomic
-from .engine import Removal, apply_rules
-from .errors import CleanerError, InputError
-from .extract import page_domain
-from .fingerprint import METHOD, NEAR_DUPLICATE, Fingerprint, fingerprint, from_record
-from .options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
-from .provenance import build_record, restore
-from .ruleset import RuleSet
+from cleaner.api import HTML_SUFFIXES, TEXT_SUFFIXES, CleanResult, clean_file
+from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
+from cleaner.engine.decide import Removal, apply_rules
+from cleaner.engine.fingerprint import METHOD, NEAR_DUPLICATE, Fingerprint, fingerprint, from_record
+from cleaner.engine.provenance import build_record, restore
+from cleaner.errors import CleanerError, InputError
+from cleaner.io.html import page_domain
+from cleaner.rules.ruleset import RuleSet
+from cleaner.run.batch import dump_json, write_atomic
 
 SEED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 RECORD_SUFFIX = ".provenance.json"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .errors import InputError
+from cleaner.errors import InputError
 
 SETTINGS = {"favor_recall": True, "include_comments": False, "deduplicate": False, "output_format": "json"}
 METADATA_FIELDS = ("title", "author", "date", "source", "source-hostname", "hostname", "fingerprint",

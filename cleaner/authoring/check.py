@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .engine import LAYOUT_PACK, apply_rules
-from .errors import CleanerError
-from .kinds import Rule
-from .ruleset import RuleSet
+from cleaner.engine.decide import LAYOUT_PACK, apply_rules
+from cleaner.errors import CleanerError
+from cleaner.rules.kinds import Rule
+from cleaner.rules.ruleset import RuleSet
 
 _NO_RULES = RuleSet(())
 

@@ -17,9 +17,9 @@ from typing import ClassVar
 
 import regex
 
-from .errors import RuleTimeout
-from .linesearch import matching_texts
-from .text import Line
+from cleaner.errors import RuleTimeout
+from cleaner.lines import Line
+from cleaner.search.joined import matching_texts
 
 Claim = tuple[int, int]  # first and last line index, inclusive
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import click
 
-from .engine import Removal
-from .text import split_lines
+from cleaner.engine.decide import Removal
+from cleaner.lines import split_lines
 
 
 def render(text: str, removals: Sequence[Removal]) -> list[str]:

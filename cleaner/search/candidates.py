@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import ahocorasick
 import regex
 
-from .multimatch import LinePrefilter
-from .text import Line
+from cleaner.lines import Line
+from cleaner.search.hyperscan_prefilter import LinePrefilter
 
 CHUNK_CHARS = 1 << 20  # about 1 MB of text per automaton pass; a longer line is a chunk of its own
 COMPILE_AFTER_LINES = 200_000  # about as many lines as the pattern prefilter's compile time would clean

@@ -1,0 +1,1 @@
+"""Tools for rule authors: example checks and the pattern linter."""

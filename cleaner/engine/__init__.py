@@ -1,0 +1,1 @@
+"""Decide and record: which lines go, the layout, provenance records, text metadata, fingerprints."""

@@ -1,0 +1,1 @@
+"""Read and write: decoding bytes, HTML extraction."""

@@ -1,0 +1,1 @@
+"""Match: rule kinds and rule sets (loaded from packs)."""

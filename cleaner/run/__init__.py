@@ -1,0 +1,1 @@
+"""Runners over many documents: folders, corpora, Dask."""

@@ -1,0 +1,1 @@
+"""Speed-ups that never change a result: candidate lines, joined scans, the Hyperscan prefilter."""
