@@ -13,7 +13,8 @@ from cleaner.api import CleanResult, clean, clean_file, default_rules
 from cleaner.engine.decide import Removal
 from cleaner.engine.provenance import RestoreError, restore
 from cleaner.errors import CleanerError, InputError, RuleError, RuleTimeout
-from cleaner.rules.ruleset import RulePack, RuleSet, load_rules
+from cleaner.rules.loader import load_rules
+from cleaner.rules.ruleset import RulePack, RuleSet
 from cleaner.version import __version__
 
 __all__ = [

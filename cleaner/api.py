@@ -15,7 +15,8 @@ from cleaner.engine.provenance import build_record
 from cleaner.errors import InputError
 from cleaner.io.decode import decode
 from cleaner.io.html import extract_html, page_domain
-from cleaner.rules.ruleset import RuleSet, load_rules
+from cleaner.rules.loader import load_rules
+from cleaner.rules.ruleset import RuleSet
 
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md")

@@ -11,7 +11,7 @@ import pytest
 import cleaner
 from cleaner.engine.decide import apply_rules
 from cleaner.lines import split_lines
-from cleaner.rules.ruleset import load_pack
+from cleaner.rules.loader import load_pack
 
 from .conftest import SEEDS
 

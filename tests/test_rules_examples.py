@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import cleaner
 from cleaner.authoring.check import check_examples
 from cleaner.cli.main import main
-from cleaner.rules.ruleset import default_rules_dir
+from cleaner.rules.loader import default_rules_dir
 
 RULES = cleaner.load_rules()
 CASES = [(r.pack_id, r.id) for r in RULES.rules()]

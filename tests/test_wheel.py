@@ -37,7 +37,7 @@ def test_code_from_the_wheel_cleans_seeds_with_its_own_rules(wheel, tmp_path):
     code = (
         "import cleaner, sys, pathlib;"
         "assert pathlib.Path(cleaner.__file__).is_relative_to(sys.argv[1]), cleaner.__file__;"
-        "from cleaner.rules.ruleset import default_rules_dir;"
+        "from cleaner.rules.loader import default_rules_dir;"
         "assert default_rules_dir().name == 'default_rules', default_rules_dir();"
         "sys.stdout.write(cleaner.clean_file(sys.argv[2]).text)"
     )

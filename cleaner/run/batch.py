@@ -23,7 +23,8 @@ from typing import Any
 from cleaner.api import HTML_SUFFIXES, TEXT_SUFFIXES, clean_file
 from cleaner.engine.provenance import sha256_text
 from cleaner.errors import CleanerError
-from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet, load_rules
+from cleaner.rules.loader import load_rules
+from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
 
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 MANIFEST = "manifest.jsonl"

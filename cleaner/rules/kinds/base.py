@@ -1,0 +1,154 @@
+"""What every rule kind shares: the `Document` a rule looks at, the `Rule` base class, and `Field`,
+the declaration of one rule-file field, from which the loader validates and the README's kind table
+is generated (`python -m cleaner.authoring.kinddocs`).
+
+A kind declares each of its rule-file fields once, as a dataclass field made by `option` (optional,
+with its default) or `required`; `register` (in `kinds/__init__.py`) collects them into `FIELDS`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar
+
+import regex
+
+from cleaner.errors import RuleTimeout
+from cleaner.lines import Line
+from cleaner.search.joined import matching_texts
+
+Claim = tuple[int, int]  # first and last line index, inclusive
+
+_METADATA_KEY = "cleaner.field"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field a kind accepts in a rule file.
+
+    `type` is its TOML type (`str` for a pattern, compiled when `pattern`; `list` for a list of
+    strings, stored as a tuple); a number must be at least `minimum` (numbers are never negative);
+    a string must be one of `choices` when given. A `required` field has no `default`. `name` is
+    filled in by `declared_fields`.
+    """
+
+    type: type
+    doc: str
+    pattern: bool = False
+    minimum: float = 0
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    default: Any = None
+    name: str = ""
+
+
+def option(type: type, default: Any, doc: str, *, pattern: bool = False, minimum: float = 0,
+           choices: tuple[str, ...] = ()) -> Any:
+    """An optional rule-file field of a kind, with its default (a dataclass field)."""
+    spec = Field(type, doc, pattern=pattern, minimum=minimum, choices=choices, default=default)
+    return dataclasses.field(default=default, metadata={_METADATA_KEY: spec})
+
+
+def required(type: type, doc: str, *, pattern: bool = False, minimum: float = 0) -> Any:
+    """A rule-file field every rule of the kind must give (a dataclass field without default)."""
+    spec = Field(type, doc, pattern=pattern, minimum=minimum, required=True)
+    return dataclasses.field(metadata={_METADATA_KEY: spec})
+
+
+def declared_fields(cls: type) -> dict[str, Field]:
+    """The rule-file fields `cls` declares with `option` / `required`, in declaration order."""
+    return {f.name: dataclasses.replace(f.metadata[_METADATA_KEY], name=f.name)
+            for f in dataclasses.fields(cls) if _METADATA_KEY in f.metadata}
+
+
+class Document:
+    """What a rule sees of a document: its lines, the lines already claimed, keyword hits."""
+
+    def __init__(self, lines: Sequence[Line], candidates: dict[str, list[int]], timeout: float) -> None:
+        self.lines = lines
+        self.claimed: list[Rule | None] = [None] * len(lines)
+        self._candidates = candidates
+        self.timeout = timeout
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """The lines' texts."""
+        return [line.text for line in self.lines]
+
+    @cached_property
+    def keys(self) -> list[str]:
+        """The lines' texts stripped of surrounding whitespace (empty for a blank line)."""
+        return list(map(str.strip, self.texts))
+
+    def candidates(self, rule: Rule) -> Sequence[int] | range:
+        """Indices of the lines the rule's `CANDIDATE_PATTERN` can match, by the prefilters (keywords, and
+        the pattern prefilter when it ran): every line for a rule they say nothing about."""
+        found = self._candidates.get(rule.id)
+        if found is not None:
+            return found
+        return () if rule.keywords else range(len(self.lines))
+
+    def search(self, rule: Rule, pattern: regex.Pattern, index: int) -> bool:
+        """Whether `pattern` matches line `index`, under the timeout."""
+        try:
+            return pattern.search(self.lines[index].text, timeout=self.timeout) is not None
+        except TimeoutError:
+            raise RuleTimeout(rule.id, rule.pack_id, self.timeout) from None
+
+    def matching(self, rule: Rule, pattern: regex.Pattern, indices: Sequence[int],
+                 max_chars: int | None = None) -> list[int]:
+        """The indices among `indices` of lines at most `max_chars` long (None: any) that `pattern`
+        matches, as `search` would say. The length is the line's whole text, indentation included
+        (measuring it stripped was tried: no better on the dev set, and it moves many removals).
+
+        A third of a scraped page's lines repeat another (blank and indentation-only lines, menu
+        items), and a search under a timeout costs far more than a set lookup, so each distinct
+        line text is searched once; comprehensions keep the per-line overhead low.
+        """
+        lines = self.lines
+        if max_chars is not None:
+            indices = [i for i in indices if len(lines[i].text) <= max_chars]
+        if not indices:  # most rules on most pages, once the prefilters ran: skip the machinery below
+            return []
+        try:
+            hits = matching_texts(pattern, {lines[i].text for i in indices}, self.timeout)
+        except TimeoutError:
+            raise RuleTimeout(rule.id, rule.pack_id, self.timeout) from None
+        return [i for i in indices if lines[i].text in hits] if hits else []
+
+    def is_removed(self, index: int) -> bool:
+        return self.claimed[index] is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """Fields every rule has; subclasses declare their rule-file fields with `option` / `required`,
+    say what they remove in `REMOVES` (one line, for the README) and implement `find`."""
+
+    kind: ClassVar[str] = ""
+    REMOVES: ClassVar[str] = ""
+    FIELDS: ClassVar[dict[str, Field]] = {}  # filled in by `register` from the declarations
+    # The field whose pattern `find` searches `doc.candidates(self)` lines with, and only with: a line
+    # that pattern cannot match need not be a candidate (None: no such pattern).
+    CANDIDATE_PATTERN: ClassVar[str | None] = None
+    # Whether every claim `find` makes starts at a candidate line, so a document without any gives none:
+    # the engine then skips the call (most rules on most documents, once the prefilters ran).
+    NEEDS_CANDIDATES: ClassVar[bool] = False
+
+    id: str
+    pack_id: str
+    rationale: str
+    keywords: tuple[str, ...] = ()
+    examples_remove: tuple[tuple[str, str], ...] = ()  # (snippet, what must remain)
+    examples_keep: tuple[str, ...] = ()
+    line: int | None = None  # where the rule is declared in its file
+
+    def find(self, doc: Document) -> Iterator[Claim]:
+        raise NotImplementedError
+
+    def depends_on(self) -> tuple[str, ...]:
+        """Ids of rules whose removals this rule looks at (needed to test its examples)."""
+        return ()

@@ -1,0 +1,73 @@
+"""The `list_run` kind: a run of consecutive list-item lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListRunRule(Rule):
+    """A run of at least `min_items` consecutive lines matching `item`, each at most `max_chars`.
+
+    With `requires = "adjacent_removal"` the run must touch a line already removed by another rule
+    (directly, or across blank lines), or lie between two removed lines: a list that follows a
+    sign-up prompt is furniture, the same list in an article may not be. `after_rules` narrows
+    which rules' removals count (default: any).
+    """
+
+    kind = "list_run"
+    REMOVES = ("a run of ≥ `min_items` consecutive `item` lines; with `requires = \"adjacent_removal\"` "
+               "only next to (or between) lines removed by `after_rules` (or any rule)")
+    NEEDS_CANDIDATES = True
+    CANDIDATE_PATTERN = "item"
+    item: regex.Pattern = required(str, "the regex each line of the run matches", pattern=True)
+    min_items: int = option(int, 3, "the fewest consecutive item lines that make a run")
+    max_chars: int = option(int, 80, "the longest item line (characters)")
+    requires: str = option(str, "none", "`adjacent_removal`: the run must touch a line another rule removed",
+                           choices=("none", "adjacent_removal"))
+    after_rules: tuple[str, ...] = option(list, (), "ids of the rules whose removals count for `requires` "
+                                          "(empty: any rule)")
+
+    def depends_on(self) -> tuple[str, ...]:
+        return self.after_rules
+
+    def find(self, doc: Document) -> Iterator[Claim]:
+        if self.requires != "none" and not self._any_removal_counts(doc):
+            return  # no run could touch a removal that counts: skip every regex call
+        for first, last in self._runs(doc):
+            if last - first + 1 >= self.min_items and self._context_ok(doc, first, last):
+                yield (first, last)
+
+    def _any_removal_counts(self, doc: Document) -> bool:
+        owners = {owner.id for owner in set(doc.claimed) if owner is not None}
+        return bool(owners & set(self.after_rules)) if self.after_rules else bool(owners)
+
+    def _runs(self, doc: Document) -> Iterator[Claim]:
+        first = previous = -2
+        for i in doc.matching(self, self.item, doc.candidates(self), self.max_chars):
+            if i != previous + 1:
+                if first >= 0:
+                    yield (first, previous)
+                first = i
+            previous = i
+        if first >= 0:
+            yield (first, previous)
+
+    def _context_ok(self, doc: Document, first: int, last: int) -> bool:
+        if self.requires == "none":
+            return True
+        return self._removed_near(doc, first, -1) or self._removed_near(doc, last, +1)
+
+    def _removed_near(self, doc: Document, index: int, step: int) -> bool:
+        i = index + step
+        while 0 <= i < len(doc.lines) and doc.lines[i].is_blank and not doc.is_removed(i):
+            i += step
+        if not 0 <= i < len(doc.lines):
+            return False
+        owner = doc.claimed[i]
+        return owner is not None and (not self.after_rules or owner.id in self.after_rules)

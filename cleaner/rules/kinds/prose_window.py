@@ -1,0 +1,210 @@
+"""The `prose_window` kind: the article's main run of prose, and the lines outside it."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from cleaner.rules.kinds.base import Claim, Document, Rule, option
+
+_BULLETS = "*+•·▪◦‣-"  # a line starting with one is a list item
+_CLOSERS = "\"'”’»)]*"  # may follow a sentence's final punctuation
+_TERMINAL = ".!?:;…"
+_TERMINAL_SET = frozenset(_TERMINAL)
+
+
+def is_sentence_like(text: str, min_words: int) -> bool:
+    """A line with at least `min_words` words whose text ends in sentence punctuation."""
+    stripped = text.strip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINAL and len(text.split(None, min_words - 1)) >= min_words
+
+
+def _sentence_like(keys: Iterable[str], min_words: int) -> set[str]:
+    """The texts among `keys` (stripped lines) that are sentence-like, as `is_sentence_like` says."""
+    ending = [key for key in keys if key.rstrip(_CLOSERS)[-1:] in _TERMINAL_SET]
+    return {key for key in ending if len(key.split(None, min_words - 1)) >= min_words}
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProseWindowRule(Rule):
+    """Finds the article's main run of prose and removes the lines outside it.
+
+    Each non-blank line gets a score: +1 for prose (sentence-like: `min_words` words, ends in
+    sentence punctuation, at least `min_prose_chars` long, not a list item, not a line the page
+    shows twice), 0 for a short sentence, a list item or a long unpunctuated line, -`penalty` for
+    anything else (menu items, buttons, labels), -`stop_penalty` for a `stop` line ("More in X",
+    "Comments"); a run of lines other rules removed counts as one neutral row. The window is the
+    earliest positive run (Kadane's maximum subarray, one linear pass) scoring at least
+    `first_within` of the best one and `min_score`. Up to `head_lines` rows just before it
+    (headline, standfirst, byline) and `tail_lines` after it (an attribution) stay; every other
+    line goes, unless it is prose at least `keep_outside_chars` long (0: none kept).
+    It only acts on a whole page, not on an extract: see `min_outside_lines`.
+    """
+
+    kind = "prose_window"
+    CANDIDATE_PATTERN = "stop"
+    REMOVES = ("on a whole rendered page, every line outside the article's main run of prose "
+               "(see [Quality on real pages](#quality-on-real-pages))")
+    min_words: int = option(int, 5, "the fewest words in a sentence-like line")
+    min_prose_chars: int = option(int, 80, "the shortest sentence-like line (characters) that scores as prose")
+    penalty: float = option(float, 0.5, "what a menu-like line (not prose, not neutral) costs")
+    min_score: float = option(float, 3.0, "the least score of the window")
+    head_lines: int = option(int, 3, "rows kept just before the window (headline, standfirst, byline)")
+    tail_lines: int = option(int, 1, "rows kept just after the window (an attribution)")
+    keep_outside_chars: int = option(int, 0, "prose outside the window at least this long stays (0: none "
+                                     "stays)")
+    # articles come before comments and legal text: take the first good run
+    first_within: float = option(float, 1.0, "the window is the earliest run scoring this share of the best")
+    # The page must show its furniture: at least `min_outside_lines` menu-like lines (not sentences,
+    # shorter than `menu_chars`) outside the window, that many as a share of its non-blank lines, and
+    # `min_menu_before` of them before it (a page's navigation); otherwise the text is already an
+    # extract (tables and lists after the run are content) and stays.
+    min_outside_lines: int = option(int, 0, "the fewest menu-like or removed lines outside the window")
+    min_outside_share: float = option(float, 0.0, "... as a share of the non-blank lines")
+    menu_chars: int = option(int, 40, "a menu-like line is shorter than this (characters)")
+    min_menu_before: int = option(int, 0, "the fewest menu-like lines before the window")
+    # A line matching `stop` ("More in X", "Comments", "You may also like") ends any run it is in,
+    # whether or not another rule removed it: what follows it is another part of the page.
+    stop: regex.Pattern | None = option(str, None, "the regex of a line that ends any run it is in "
+                                        "(\"More in X\", \"Comments\")", pattern=True)
+    # a finite penalty lets a long body run on past an inline box
+    stop_penalty: float = option(float, math.inf, "what a `stop` line costs (inf: it always ends the run)")
+    # Rendered pages indent each block alike: prose at another indentation than most prose (a teaser,
+    # a comment, a caption) scores this instead of 1 (1.0: indentation ignored).
+    other_indent_score: float = option(float, 1.0, "the score of prose indented unlike the body's prose "
+                                       "(1: indentation ignored)")
+    # The article comes first, and its comments or teasers may outnumber its paragraphs.
+    indent_sample: int = option(int, 0, "the body's indentation is the commonest among this many first "
+                                "prose lines (0: all)")
+
+    def find(self, doc: Document) -> Iterator[Claim]:
+        keys = doc.keys  # what scoring and the repeat count look at
+        nonblank = [i for i, key in enumerate(keys) if key]
+        if not self._may_show_furniture(doc, keys, nonblank):
+            return
+        rows, scores, removed = self._rows(doc, keys, nonblank)
+        if self.other_indent_score != 1.0:
+            scores = self._by_indent(doc, rows, scores)
+        best = self._best_window(scores)
+        if best is None:
+            return
+        first = max(0, best[0] - self.head_lines)
+        last = min(len(rows) - 1, best[1] + self.tail_lines)
+        if self.keep_outside_chars:
+            outside = [i for p, i in enumerate(rows) if i >= 0 and not first <= p <= last
+                       and not self._kept_outside(keys[i], scores[p])]
+        else:
+            outside = [i for i in rows[:first] if i >= 0] + [i for i in rows[last + 1:] if i >= 0]
+        # Evidence of page furniture: menu-like lines outside the window, and lines other rules removed.
+        short = {keys[i] for i in outside if len(keys[i]) < self.menu_chars}
+        menu_like = short - _sentence_like(short, self.min_words)
+        furniture = [i for i in outside if keys[i] in menu_like] + removed
+        start = next((i for i in rows[first:] if i >= 0), len(doc.lines))
+        before = sum(1 for i in furniture if i < start)
+        total = len(rows) - rows.count(-1) + len(removed)
+        if len(furniture) >= max(self.min_outside_lines, self.min_outside_share * total) \
+                and before >= self.min_menu_before:
+            yield from ((i, i) for i in outside)
+
+    def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
+        """Whether enough lines could count as furniture (short, or removed by another rule) to meet
+        `min_outside_lines` and `min_outside_share` whatever the window: if not (an extract, a short
+        text), the scoring pass is skipped, as it could not remove anything."""
+        claimed, menu_chars = doc.claimed, self.menu_chars
+        possible = sum(1 for i in nonblank if claimed[i] is not None or len(keys[i]) < menu_chars)
+        return possible >= max(self.min_outside_lines, self.min_outside_share * len(nonblank))
+
+    def _rows(self, doc: Document, keys: list[str], nonblank: list[int]) -> tuple[list[int], list[float], list[int]]:
+        """Non-blank lines (their indices) with their scores, and the lines other rules removed.
+
+        `keys` are the lines' stripped texts, `nonblank` the indices of the non-empty ones. Each run of
+        removed lines is one neutral row (index -1): a caption or ad removed from the middle of the
+        body does not break the run, and a removed stop line still does."""
+        rows: list[int] = []
+        scores: list[float] = []
+        removed: list[int] = []
+        stops = self._stops(doc)
+        claimed, stop_score = doc.claimed, -self.stop_penalty
+        seen = Counter(keys[i] for i in nonblank)
+        # A line's score depends only on its stripped text (and how often the page shows it): once per text.
+        kept = {keys[i] for i in nonblank if claimed[i] is None}
+        sentences = _sentence_like(kept, self.min_words)
+        penalty = -self.penalty
+        score_of = {key: self._score_key(key, key in sentences) for key in kept}
+        score_of = {key: penalty if score > 0 and seen[key] > 1 else score for key, score in score_of.items()}
+        in_removed_row = False
+        for i in nonblank:
+            if claimed[i] is not None:
+                removed.append(i)
+                if not in_removed_row:
+                    rows.append(-1)
+                    scores.append(0.0)
+                    in_removed_row = True
+                if i in stops:
+                    scores[-1] = stop_score
+            else:
+                in_removed_row = False
+                rows.append(i)
+                scores.append(stop_score if i in stops else score_of[keys[i]])
+        return rows, scores, removed
+
+    def _by_indent(self, doc: Document, rows: list[int], scores: list[float]) -> list[float]:
+        """Prose lines indented unlike most prose lines (another block of a rendered page: a teaser,
+        a comment, a caption) score `other_indent_score` instead of 1."""
+        lines = doc.lines
+        prose = [p for p, score in enumerate(scores) if score > 0 and rows[p] >= 0]
+        indent_of = {p: _indent(lines[rows[p]].text) for p in prose}
+        if not indent_of:
+            return scores
+        sample = prose[: self.indent_sample] if self.indent_sample else prose
+        body = Counter(indent_of[p] for p in sample).most_common(1)[0][0]
+        scores = list(scores)
+        for p, indent in indent_of.items():
+            if indent != body:
+                scores[p] = self.other_indent_score
+        return scores
+
+    def _stops(self, doc: Document) -> set[int]:
+        if self.stop is None:
+            return set()
+        return set(doc.matching(self, self.stop, doc.candidates(self)))
+
+    def _score_key(self, key: str, sentence_like: bool) -> float:
+        """The score of a line whose stripped text is `key` (not a stop line), given `is_sentence_like`."""
+        if not sentence_like:
+            # long but unpunctuated (a teaser, a table row): neither evidence for the run nor against it
+            return 0.0 if len(key) >= self.min_prose_chars else -self.penalty
+        if key[:1] in _BULLETS:
+            return 0.0
+        return 1.0 if len(key) >= self.min_prose_chars else 0.0
+
+    def _best_window(self, scores: Sequence[float]) -> tuple[int, int] | None:
+        """The earliest positive segment scoring at least `first_within` of the best one."""
+        segments = []  # (total, start, end) of each segment's best prefix, in document order
+        total, start, peak = 0.0, 0, None
+        for p, score in enumerate(scores):
+            if total <= 0:
+                if peak:
+                    segments.append(peak)
+                total, start, peak = 0.0, p, None
+            total += score
+            if total > 0 and (peak is None or total > peak[0]):
+                peak = (total, start, p)
+        if peak:
+            segments.append(peak)
+        best = max((s[0] for s in segments), default=0.0)
+        if best < self.min_score:
+            return None
+        total, first, last = next(s for s in segments if s[0] >= max(self.min_score, self.first_within * best))
+        return first, last
+
+    def _kept_outside(self, key: str, score: float) -> bool:
+        return bool(self.keep_outside_chars) and score > 0 and len(key) >= self.keep_outside_chars

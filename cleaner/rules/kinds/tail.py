@@ -1,0 +1,53 @@
+"""The `tail` kind: a marker line and the furniture after it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
+
+
+@dataclass(frozen=True, kw_only=True)
+class TailRule(Rule):
+    """A `marker` line after which the rest of the document is removed, if the rest is furniture.
+
+    "The rest" is every line after the marker not already removed by another rule; it counts as
+    furniture when it has between `min_items` and `max_items` non-blank lines, each at most
+    `max_item_chars` long and matching `item` when set (headline-like lines). So "More from X" in
+    the middle of a real body, followed by paragraphs, cuts nothing.
+    """
+
+    kind = "tail"
+    REMOVES = ("a marker line and everything after it, only if what follows (lines not removed by other "
+               "rules) is `min_items`..`max_items` short lines")
+    NEEDS_CANDIDATES = True
+    CANDIDATE_PATTERN = "marker"
+    marker: regex.Pattern = required(str, "the regex of the line the tail starts at", pattern=True)
+    item: regex.Pattern | None = option(str, None, "the regex every line after the marker matches "
+                                        "(unset: any)", pattern=True)
+    min_items: int = option(int, 1, "the fewest non-blank lines after the marker")
+    max_items: int = option(int, 15, "the most non-blank lines after the marker")
+    max_item_chars: int = option(int, 120, "the longest line (characters) after the marker")
+
+    def find(self, doc: Document) -> Iterator[Claim]:
+        last = len(doc.lines) - 1
+        for i in doc.candidates(self):
+            if doc.search(self, self.marker, i) and self._rest_is_furniture(doc, i + 1):
+                yield (i, last)
+                return
+
+    def _rest_is_furniture(self, doc: Document, start: int) -> bool:
+        items = 0
+        for j in range(start, len(doc.lines)):
+            line = doc.lines[j]
+            if line.is_blank or doc.is_removed(j):
+                continue
+            items += 1
+            if items > self.max_items or len(line.text) > self.max_item_chars:
+                return False
+            if self.item is not None and not doc.search(self, self.item, j):
+                return False
+        return items >= self.min_items
