@@ -24,6 +24,7 @@ from cleaner.authoring.lint import lint_ruleset
 from cleaner.cli.explain import render
 from cleaner.cli.hook import hook
 from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
+from cleaner.cli.report import report
 from cleaner.engine.provenance import count_removals, restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import encode
@@ -288,6 +289,7 @@ def rules_lint(rule_paths, no_default_rules) -> None:
 
 
 main.add_command(hook)  # `cleaner hook check|fix`, the pre-commit hooks (cleaner/hook.py)
+main.add_command(report)  # `cleaner report OUT` (cleaner/cli/report.py)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Review what cleaning removed: read a cleaned corpus back, aggregate, diff, report, compare rule sets."""
