@@ -118,3 +118,13 @@ def _domain(url: str | None) -> str | None:
     if not url:
         return None
     return (urlsplit(url if "//" in url else "//" + url).hostname or "").lower() or None
+
+
+def site_host(path: str | Path | None, url: str | None = None, extraction: dict | None = None) -> str | None:
+    """The host name that selects site packs for a document, found as `clean` and `clean_file` find
+    it: from `url`, else the page metadata of an HTML `extraction`, else the `.url` sidecar of `path`."""
+    if url:
+        return _domain(url)
+    if extraction:
+        return page_domain(extraction)
+    return _domain(_sidecar_url(Path(path))) if path else None

@@ -7,6 +7,8 @@ example must come through without any rule removal (layout changes aside).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleaner.engine.decide import LAYOUT_PACK, apply_rules
@@ -26,50 +28,64 @@ class ExampleFailure:
     which: str  # "remove" or "keep"
     number: int  # 1-based position in the rule's list
     example: str
-    got: str
+    got: str  # what went wrong, in one line
+    expected_text: str | None = None  # what should remain and what did, when the rule ran
+    actual_text: str | None = None
 
     def __str__(self) -> str:
         snippet = self.example.strip().splitlines()[0][:70]
         return (f"{self.pack_id}/{self.rule_id}: examples.{self.which}[{self.number}] "
                 f"({snippet!r}…): {self.got}")
 
+    def diff(self) -> list[str]:
+        """A unified diff of the text that should remain against the text that did (empty on errors)."""
+        if self.expected_text is None or self.actual_text is None:
+            return []
+        return [line.rstrip("\n") for line in difflib.unified_diff(
+            self.expected_text.splitlines(keepends=True), self.actual_text.splitlines(keepends=True),
+            "expected", "got", lineterm="\n")]
 
-def check_examples(ruleset: RuleSet) -> tuple[int, list[ExampleFailure]]:
-    """Run every example of every rule; return (examples checked, failures)."""
+
+def check_examples(ruleset: RuleSet, select: Callable[[Rule], bool] | None = None
+                   ) -> tuple[int, list[ExampleFailure]]:
+    """Run every example of every rule (of those `select` accepts); return (examples checked, failures)."""
     checked, failures = 0, []
     for rule in ruleset.rules():
+        if select is not None and not select(rule):
+            continue
         alone = ruleset.only((rule.id, *rule.depends_on()))
         for number, (text, expect) in enumerate(rule.examples_remove, 1):
             checked += 1
             problem = _check_remove(alone, text, expect)
             if problem:
-                failures.append(ExampleFailure(rule.pack_id, rule.id, "remove", number, text, problem))
+                failures.append(ExampleFailure(rule.pack_id, rule.id, "remove", number, text, *problem))
         for number, text in enumerate(rule.examples_keep, 1):
             checked += 1
-            problem = _check_keep(alone, rule, text)
+            problem = _check_keep(alone, text)
             if problem:
-                failures.append(ExampleFailure(rule.pack_id, rule.id, "keep", number, text, problem))
+                failures.append(ExampleFailure(rule.pack_id, rule.id, "keep", number, text, *problem))
     return checked, failures
 
 
-def _check_remove(rules: RuleSet, text: str, expect: str) -> str | None:
+def _check_remove(rules: RuleSet, text: str, expect: str) -> tuple[str, str | None, str | None] | None:
     try:
         got = apply_rules(text, rules).text
     except CleanerError as exc:
-        return f"error: {exc}"
+        return f"error: {exc}", None, None
     wanted = apply_rules(expect, _NO_RULES).text
     if got == wanted:
         return None
-    return f"expected {wanted!r} to remain, got {got!r}"
+    return f"expected {wanted!r} to remain, got {got!r}", wanted, got
 
 
-def _check_keep(rules: RuleSet, rule: Rule, text: str) -> str | None:
+def _check_keep(rules: RuleSet, text: str) -> tuple[str, str | None, str | None] | None:
     try:
-        removals = apply_rules(text, rules).removals
+        outcome = apply_rules(text, rules)
     except CleanerError as exc:
-        return f"error: {exc}"
-    removed = [r for r in removals if r.pack_id != LAYOUT_PACK]
+        return f"error: {exc}", None, None
+    removed = [r for r in outcome.removals if r.pack_id != LAYOUT_PACK]
     if not removed:
         return None
-    return "removed " + ", ".join(f"line {r.first_line} by {r.rule_id}: {r.text.strip()[:60]!r}"
-                                  for r in removed)
+    message = "removed " + ", ".join(f"line {r.first_line} by {r.rule_id}: {r.text.strip()[:60]!r}"
+                                     for r in removed)
+    return message, apply_rules(text, _NO_RULES).text, outcome.text

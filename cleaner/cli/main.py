@@ -18,14 +18,12 @@ from pathlib import Path
 
 import click
 
-from cleaner.api import clean_file
-from cleaner.authoring.check import check_examples
-from cleaner.authoring.lint import lint_ruleset
-from cleaner.cli.explain import render
+from cleaner.cli.explain import explain
 from cleaner.cli.hook import hook
 from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
 from cleaner.cli.report import report
-from cleaner.engine.provenance import count_removals, restore
+from cleaner.cli.rules_cmd import rules_impact, rules_lint, rules_test
+from cleaner.engine.provenance import restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import encode
 from cleaner.run import batch, corpus
@@ -183,30 +181,6 @@ def _summary(reports: Sequence[batch.Report], skipped: Sequence[str], dry_run: b
     return "\n".join(lines)
 
 
-@main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@rules_option
-@no_defaults_option
-@click.option("--url", help="The page's URL (selects site-scoped packs for text input).")
-@timeout_option
-def explain(file, rule_paths, no_default_rules, url, timeout) -> None:
-    """Show FILE with each removed line marked by the rule that removed it."""
-    rules = load_or_exit(rule_spec(rule_paths, no_default_rules, timeout))
-    try:
-        result = clean_file(file, rules=rules, url=url)
-    except CleanerError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    original = restore(result.text, result.provenance)
-    for line in render(original, result.removals):
-        click.echo(line)
-    counts = count_removals(result.removals)
-    click.echo(f"\n{counts['removals']} removals, {counts['lines_removed']} lines, "
-               f"{counts['chars_removed']:,} characters:")
-    for rule, c in counts["by_rule"].items():
-        click.echo(f"  {rule}: {c['spans']} spans, {c['lines']} lines, {c['chars']:,} chars")
-
-
 @main.command(name="restore")
 @click.argument("clean_file_path", metavar="CLEAN", type=click.Path(exists=True, dir_okay=False))
 @click.argument("provenance_path", metavar="PROVENANCE", type=click.Path(exists=True, dir_okay=False))
@@ -261,35 +235,14 @@ def rules_list(rule_paths, no_default_rules) -> None:
     click.echo(f"rule set hash {ruleset.hash}")
 
 
-@rules.command(name="test")
-@rules_option
-@no_defaults_option
-def rules_test(rule_paths, no_default_rules) -> None:
-    """Check every rule against its own examples; exit 1 if any example fails."""
-    ruleset = load_or_exit(rule_spec(rule_paths, no_default_rules))
-    checked, failures = check_examples(ruleset)
-    for failure in failures:
-        click.echo(f"FAIL {failure}", err=True)
-    click.echo(f"{checked - len(failures)} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
-
-
-@rules.command(name="lint")
-@rules_option
-@no_defaults_option
-def rules_lint(rule_paths, no_default_rules) -> None:
-    """Flag patterns prone to catastrophic backtracking (FILE:LINE RULE: FIELD: why); exit 1 if any."""
-    ruleset = load_or_exit(rule_spec(rule_paths, no_default_rules))
-    findings = lint_ruleset(ruleset)
-    for finding in findings:
-        click.echo(str(finding))
-    patterns = sum(1 for r in ruleset.rules() for name, f in r.FIELDS.items() if f.pattern and getattr(r, name))
-    click.echo(f"{patterns} patterns checked, {len(findings)} findings")
-    sys.exit(1 if findings else 0)
+rules.add_command(rules_test)  # `cleaner rules test|lint|impact` (cleaner/cli/rules_cmd.py)
+rules.add_command(rules_lint)
+rules.add_command(rules_impact)
 
 
 main.add_command(hook)  # `cleaner hook check|fix`, the pre-commit hooks (cleaner/hook.py)
 main.add_command(report)  # `cleaner report OUT` (cleaner/cli/report.py)
+main.add_command(explain)  # `cleaner explain SOURCES...` (cleaner/cli/explain.py)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import click
 
 from cleaner.review.collect import ReviewError, read_cleaned
 from cleaner.review.html_report import render_report
+from cleaner.review.words import plural
 from cleaner.run.batch import write_atomic
 
 
@@ -37,5 +38,4 @@ def report(out: str, output: str | None) -> None:
     write_atomic(target, page)
     unreadable = sum(1 for d in documents if d.error is not None)
     note = f", {unreadable} could not be read (listed at the end)" if unreadable else ""
-    count = f"{len(documents)} document{'' if len(documents) == 1 else 's'}"
-    click.echo(f"wrote {target} ({count}{note})")
+    click.echo(f"wrote {target} ({plural(len(documents), 'document')}{note})")

@@ -20,6 +20,7 @@ from cleaner.engine.decide import LAYOUT_PACK
 from cleaner.lines import split_lines
 from cleaner.review.aggregate import GroupSummary, RuleSummary, by_group, category_of, summarize
 from cleaner.review.collect import ReviewedDocument
+from cleaner.review.words import plural
 
 LINES_PER_RULE = 200  # distinct lines listed per rule; the rest are counted
 
@@ -84,10 +85,6 @@ def _rule_removals(document: ReviewedDocument) -> list[dict]:
     return [r for r in document.removals if r.get("pack_id") != LAYOUT_PACK]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _header(title: str, documents: Sequence[ReviewedDocument], summaries: dict[str, RuleSummary],
             groups: list[GroupSummary], touched: int) -> str:
     chars = sum(r.chars for r in summaries.values())
@@ -96,8 +93,8 @@ def _header(title: str, documents: Sequence[ReviewedDocument], summaries: dict[s
     group_options = "".join(f'<option value="{escape(g.name)}">{escape(_group_label(g))}</option>'
                             for g in sorted(groups, key=lambda g: g.name))
     return (
-        f"<header><h1>Removals in {escape(title)}</h1><p class=\"meta\">{_plural(len(documents), 'document')}, "
-        f"{touched:,} with removals; {_plural(len(summaries), 'rule')} removed {_plural(chars, 'character')}."
+        f"<header><h1>Removals in {escape(title)}</h1><p class=\"meta\">{plural(len(documents), 'document')}, "
+        f"{touched:,} with removals; {plural(len(summaries), 'rule')} removed {plural(chars, 'character')}."
         "</p><form id=\"filters\" onsubmit=\"return false\">"
         f"<label>Rule <select id=\"filter-rule\"><option value=\"\">all rules</option>{rule_options}</select></label>"
         f"<label>Category <select id=\"filter-category\"><option value=\"\">all categories</option>"
@@ -144,13 +141,13 @@ def _rule(rule: RuleSummary, documents: Sequence[ReviewedDocument]) -> str:
         rows.append(f'<tr class="removed-line" {data}><td class="num">{line.count:,}</td>'
                     f"<td><code>{escape(line.text)}</code></td><td>{samples}</td></tr>")
     more = len(rule.distinct) - len(rows)
-    rest = f'<p class="meta">and {_plural(more, "more distinct line")}</p>' if more > 0 else ""
+    rest = f'<p class="meta">and {plural(more, "more distinct line")}</p>' if more > 0 else ""
     category = f", category {escape(rule.category)}" if rule.category else ""
     return (
         f'<article class="rule" id="rule-{escape(rule.rule_id)}" {data}><h3>{escape(rule.rule_id)}</h3>'
-        f'<p class="meta">pack {escape(rule.pack_id)}{category}: {_plural(rule.spans, "span")}, '
-        f'{_plural(rule.lines, "line")}, {_plural(rule.chars, "character")} in '
-        f'{_plural(len(rule.documents), "document")}; {_plural(len(rule.distinct), "distinct line")}</p>'
+        f'<p class="meta">pack {escape(rule.pack_id)}{category}: {plural(rule.spans, "span")}, '
+        f'{plural(rule.lines, "line")}, {plural(rule.chars, "character")} in '
+        f'{plural(len(rule.documents), "document")}; {plural(len(rule.distinct), "distinct line")}</p>'
         '<table><thead><tr><th class="num">count</th><th>removed line</th><th>sample documents</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table>{rest}</article>'
     )
@@ -159,7 +156,7 @@ def _rule(rule: RuleSummary, documents: Sequence[ReviewedDocument]) -> str:
 def _documents_section(documents: Sequence[ReviewedDocument], touched: list[int]) -> str:
     views = "".join(_document(n, documents[n]) for n in touched)
     untouched = len(documents) - len(touched) - sum(1 for d in documents if d.error is not None)
-    note = f'<p class="meta">{_plural(untouched, "document")} without rule removals not shown.</p>' if untouched else ""
+    note = f'<p class="meta">{plural(untouched, "document")} without rule removals not shown.</p>' if untouched else ""
     return f'<section id="documents"><h2>Documents</h2>{note}{views}</section>'
 
 
@@ -183,8 +180,8 @@ def _document(position: int, document: ReviewedDocument) -> str:
                    f"{escape(line.text)}</div>")
     removed = _rule_removals(document)
     return (f'<article class="doc" id="doc-{position}"><h3>{escape(document.name)}</h3>'
-            f'<p class="meta">{_plural(len(removed), "removal")}, '
-            f'{_plural(sum(len(r.get("text", "")) for r in removed), "character")}</p>'
+            f'<p class="meta">{plural(len(removed), "removal")}, '
+            f'{plural(sum(len(r.get("text", "")) for r in removed), "character")}</p>'
             f'<div class="doc-text">{"".join(out)}</div></article>')
 
 

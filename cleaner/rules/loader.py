@@ -188,6 +188,16 @@ def _typed(path, data: dict, name: str, typ: type, rule_id, line, default: Any =
     return value
 
 
+def with_pack(ruleset: RuleSet, path: str | Path) -> tuple[RuleSet, RulePack | None]:
+    """`ruleset` with the pack at `path` added (last), or put in place of the loaded pack with the same
+    id; returns the new rule set and the pack it replaced (None when added). Ids stay unique."""
+    pack = load_pack(Path(path))
+    replaced = next((p for p in ruleset.packs if p.id == pack.id), None)
+    packs = [pack if p is replaced else p for p in ruleset.packs] + ([] if replaced else [pack])
+    _check_unique(packs)
+    return RuleSet(tuple(packs), ruleset.timeout), replaced
+
+
 def _check_unique(packs: Sequence[RulePack]) -> None:
     seen_packs: dict[str, str] = {}
     seen_rules: dict[str, str] = {}

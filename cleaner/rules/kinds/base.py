@@ -152,3 +152,9 @@ class Rule:
     def depends_on(self) -> tuple[str, ...]:
         """Ids of rules whose removals this rule looks at (needed to test its examples)."""
         return ()
+
+    def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
+        """(line index, why) for each place the rule nearly matched but declined to remove, for rule
+        authors (`cleaner explain -v`, `cleaner rules test -v`); never called while cleaning.
+        Kinds whose decision is more than a pattern match (tail, list_run) say why here."""
+        return iter(())

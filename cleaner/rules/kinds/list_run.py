@@ -43,6 +43,18 @@ class ListRunRule(Rule):
             if last - first + 1 >= self.min_items and self._context_ok(doc, first, last):
                 yield (first, last)
 
+    def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
+        """Runs of two or more item lines (or of `min_items`, when that is one) left in place, and why."""
+        for first, last in self._runs(doc):
+            size = last - first + 1
+            if any(doc.is_removed(i) for i in range(first, last + 1)) or size < min(2, self.min_items):
+                continue
+            if size < self.min_items:
+                yield first, f"{size} items < min_items {self.min_items}"
+            elif not self._context_ok(doc, first, last):
+                by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
+                yield first, f"{size} items, but no adjacent removal{by} (requires = \"{self.requires}\")"
+
     def _any_removal_counts(self, doc: Document) -> bool:
         owners = {owner.id for owner in set(doc.claimed) if owner is not None}
         return bool(owners & set(self.after_rules)) if self.after_rules else bool(owners)

@@ -40,14 +40,32 @@ class TailRule(Rule):
                 return
 
     def _rest_is_furniture(self, doc: Document, start: int) -> bool:
+        return self._rest_problem(doc, start) is None
+
+    def _rest_problem(self, doc: Document, start: int) -> str | None:
+        """None when the lines after the marker are furniture; else why not (the first reason found)."""
         items = 0
         for j in range(start, len(doc.lines)):
             line = doc.lines[j]
             if line.is_blank or doc.is_removed(j):
                 continue
             items += 1
-            if items > self.max_items or len(line.text) > self.max_item_chars:
-                return False
+            if items > self.max_items:
+                return "items"
+            if len(line.text) > self.max_item_chars:
+                return f"line {line.number} is {len(line.text)} chars > max_item_chars {self.max_item_chars}"
             if self.item is not None and not doc.search(self, self.item, j):
-                return False
-        return items >= self.min_items
+                return f"line {line.number} does not match item"
+        return None if items >= self.min_items else f"{items} items < min_items {self.min_items}"
+
+    def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
+        for i in doc.candidates(self):
+            if doc.is_removed(i) or not doc.search(self, self.marker, i):
+                continue
+            problem = self._rest_problem(doc, i + 1)
+            if problem == "items":
+                rest = sum(1 for j in range(i + 1, len(doc.lines))
+                           if not doc.lines[j].is_blank and not doc.is_removed(j))
+                problem = f"{rest} items > max_items {self.max_items}"
+            if problem is not None:
+                yield i, f"marker matched, but {problem}"
