@@ -59,14 +59,21 @@ def clean(text: str, *, rules: RuleSet | None = None, source: str | None = None,
     return _clean_text(text, rules, info, _domain(url), None, input_sha256=info["sha256"])
 
 
-def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | None = None) -> CleanResult:
-    """Clean a `.txt`/`.md` file (decoded as UTF-8 or by detection) or an `.html`/`.htm` page.
+@dataclass(frozen=True)
+class Document:
+    """A document as the rules see it: its text, where it came from, its site and (HTML) extraction."""
 
-    HTML goes through trafilatura first; the record then hashes the HTML as the source and keeps
-    the page metadata. Raises InputError for unreadable, binary or empty documents.
-    """
+    text: str
+    source: dict[str, Any]
+    domain: str | None
+    extraction: dict[str, Any] | None
+
+
+def load_document(path: str | Path, *, url: str | None = None) -> Document:
+    """Read a `.txt`/`.md` file (decoded as UTF-8 or by detection) or an `.html`/`.htm` page (through
+    trafilatura) into the text the rules run on; its domain comes from `url`, the page's metadata or a
+    `page.url` sidecar. Raises InputError for unreadable, binary or empty documents."""
     path = Path(path)
-    rules = default_rules() if rules is None else rules
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -76,14 +83,24 @@ def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | Non
     if path.suffix.lower() in HTML_SUFFIXES:
         text, extraction = extract_html(data, str(path), url)
         info = _source_info(str(path), data, "html", "html")
-        domain = _domain(url) or page_domain(extraction)
-        return _clean_text(text, rules, info, domain, extraction)
+        return Document(text, info, _domain(url) or page_domain(extraction), extraction)
     text, encoding = decode(data, str(path))
     info = _source_info(str(path), data, encoding, "text")
     del data  # keeps peak memory down on large files: from here on only the text is needed
     if not text or text.isspace():  # a byte-order mark alone; Unicode spaces such as U+3000
         raise InputError(path, "empty document" if not text else "document holds only whitespace")
-    return _clean_text(text, rules, info, _domain(url or _sidecar_url(path)), None)
+    return Document(text, info, _domain(url or _sidecar_url(path)), None)
+
+
+def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | None = None) -> CleanResult:
+    """Clean a `.txt`/`.md` file (decoded as UTF-8 or by detection) or an `.html`/`.htm` page.
+
+    HTML goes through trafilatura first; the record then hashes the HTML as the source and keeps
+    the page metadata. Raises InputError for unreadable, binary or empty documents.
+    """
+    doc = load_document(path, url=url)
+    return _clean_text(doc.text, default_rules() if rules is None else rules, doc.source, doc.domain,
+                       doc.extraction)
 
 
 def _clean_text(text: str, rules: RuleSet, source: dict, domain: str | None,
@@ -112,6 +129,11 @@ def _sidecar_url(path: Path) -> str | None:
 def _source_info(path: str | None, data: bytes, encoding: str, fmt: str) -> dict[str, Any]:
     return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
             "encoding": encoding, "format": fmt}
+
+
+def domain_of(url: str | None) -> str | None:
+    """The lower-cased host name of a URL (or of a bare host name); None when there is none."""
+    return _domain(url)
 
 
 def _domain(url: str | None) -> str | None:

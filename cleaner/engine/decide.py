@@ -44,11 +44,15 @@ class Removal(NamedTuple):
     first_line: int
     last_line: int
     text: str
+    evidence: tuple[tuple[str, int], ...] | None = None  # the rule's, when it declares any (mined rules)
 
     def to_dict(self) -> dict:
         # Spelled out: a literal is faster than _asdict() or dict(zip(...)).
-        return {"rule_id": self.rule_id, "pack_id": self.pack_id, "start": self.start, "end": self.end,
-                "first_line": self.first_line, "last_line": self.last_line, "text": self.text}
+        record = {"rule_id": self.rule_id, "pack_id": self.pack_id, "start": self.start, "end": self.end,
+                  "first_line": self.first_line, "last_line": self.last_line, "text": self.text}
+        if self.evidence is not None:
+            record["evidence"] = dict(self.evidence)
+        return record
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,10 @@ def _spans(text: str, lines: Sequence[Line], owners: Sequence) -> list[Removal]:
         owner = owners[i]
         if owner is not None:
             start, end = lines[i].start, lines[j - 1].end
-            rule_id, pack_id = (owner, LAYOUT_PACK) if isinstance(owner, str) else (owner.id, owner.pack_id)
-            removals.append(Removal(rule_id, pack_id, start, end, i + 1, j, text[start:end]))
+            if isinstance(owner, str):
+                removals.append(Removal(owner, LAYOUT_PACK, start, end, i + 1, j, text[start:end]))
+            else:
+                removals.append(Removal(owner.id, owner.pack_id, start, end, i + 1, j, text[start:end],
+                                        owner.evidence))
         i = j
     return removals

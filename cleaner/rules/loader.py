@@ -19,10 +19,14 @@ import regex
 
 from cleaner.errors import RuleError
 from cleaner.rules.kinds import KINDS, Field, Rule
-from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RulePack, RuleSet
+from cleaner.rules.ruleset import DEFAULT_TIMEOUT, ORDER_VALUES, RulePack, RuleSet
 
-PACK_FIELDS = {"id", "version", "description", "scope", "rules"}
-COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples"}
+PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules"}
+COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples", "evidence"}
+# `evidence = { pages = 37, seen = 100 }`, any kind: a mined rule's lines were on `pages` of the `seen`
+# pages of its site; the optional counts say where else (cleaner/authoring/mine.py, MinedLine.evidence).
+EVIDENCE_FIELDS = ("pages", "seen", "layout_pages", "layout_seen", "prose_pages")
+EVIDENCE_REQUIRED = ("pages", "seen")
 _RULE_ID = regex.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 
 
@@ -66,6 +70,9 @@ def load_pack(path: Path) -> RulePack:
     pack_id = _typed(path, data, "id", str, None, None)
     scope = _typed(path, data, "scope", list, None, None, [])
     rules_data = _typed(path, data, "rules", list, None, None)
+    order = _typed(path, data, "order", str, None, None, "default")
+    if order not in ORDER_VALUES:
+        raise RuleError(path, f"order must be one of {ORDER_VALUES}, got {order!r}")
     rules = tuple(_build_rule(path, pack_id, r, n, locate) for n, r in enumerate(rules_data))
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return RulePack(
@@ -76,6 +83,7 @@ def load_pack(path: Path) -> RulePack:
         path=str(path),
         rules=rules,
         sha256=digest,
+        order=order,
     )
 
 
@@ -100,8 +108,25 @@ def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: _Locator) -
         id=rule_id, pack_id=pack_id, line=line,
         rationale=_typed(path, data, "rationale", str, rule_id, line),
         keywords=_keywords(path, data, rule_id, line),
-        examples_remove=remove, examples_keep=keep, **values,
+        examples_remove=remove, examples_keep=keep, evidence=_evidence(path, data, rule_id, line), **values,
     )
+
+
+def _evidence(path: Path, data: dict, rule_id: str, line: int | None) -> tuple[tuple[str, int], ...] | None:
+    """The optional `evidence` table: counts (non-negative integers), `pages` of `seen` required."""
+    evidence = _typed(path, data, "evidence", dict, rule_id, line, None)
+    if evidence is None:
+        return None
+    unknown = sorted(set(evidence) - set(EVIDENCE_FIELDS))
+    missing = [k for k in EVIDENCE_REQUIRED if k not in evidence]
+    if unknown or missing:
+        raise RuleError(path, f"evidence: unknown {unknown} / missing {missing}; allowed: {list(EVIDENCE_FIELDS)}",
+                        rule_id, line)
+    for name in evidence:
+        _typed(path, evidence, name, int, rule_id, line)
+    if evidence["pages"] > evidence["seen"]:
+        raise RuleError(path, "evidence: pages must not exceed seen", rule_id, line)
+    return tuple(sorted(evidence.items()))
 
 
 def _field_value(path: Path, spec: Field, data: dict, rule_id: str, line: int | None) -> Any:

@@ -17,6 +17,9 @@ from cleaner.rules.kinds import PHASES, Rule
 from cleaner.search.candidates import CandidateIndex
 
 DEFAULT_TIMEOUT = 1.0  # seconds per regex call
+# A pack's `order`: "default" runs its rules among the others (by kind, then pack order); "last" runs
+# them after every "default" pack's rules, so they only see lines the other packs kept (mined packs).
+ORDER_VALUES = ("default", "last")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class RulePack:
     path: str
     rules: tuple[Rule, ...]
     sha256: str  # of the pack's parsed content, so comments and formatting do not change it
+    order: str = "default"  # ORDER_VALUES
 
     def applies_to(self, domain: str | None) -> bool:
         """Unscoped packs apply everywhere; scoped ones only to their domains and subdomains."""
@@ -58,14 +62,16 @@ class RuleSet:
         object.__setattr__(self, "index", CandidateIndex(rules))
 
     def rules(self, domain: str | None = None, *, scoped: bool = False) -> list[Rule]:
-        """Rules in the order they run: by kind (PHASES), then pack order, then file order.
+        """Rules in the order they run: packs of order "default" before those of order "last"; within
+        each, by kind (PHASES), then pack order, then file order.
 
         With `scoped=True` only packs that apply to `domain` are included.
         """
         packs = [p for p in self.packs if not scoped or p.applies_to(domain)]
         ordered = []
-        for kind in PHASES:
-            ordered += [r for p in packs for r in p.rules if r.kind == kind]
+        for order in ORDER_VALUES:
+            for kind in PHASES:
+                ordered += [r for p in packs if p.order == order for r in p.rules if r.kind == kind]
         return ordered
 
     def rule(self, rule_id: str) -> Rule:

@@ -145,6 +145,9 @@ class Rule:
     examples_remove: tuple[tuple[str, str], ...] = ()  # (snippet, what must remain)
     examples_keep: tuple[str, ...] = ()
     line: int | None = None  # where the rule is declared in its file
+    # Optional, any kind: how often a mined rule's lines were seen, as sorted (name, value) pairs
+    # (`pages` matched of `seen`, ...; see loader.EVIDENCE_FIELDS). Provenance cites it per removal.
+    evidence: tuple[tuple[str, int], ...] | None = None
 
     def find(self, doc: Document) -> Iterator[Claim]:
         raise NotImplementedError

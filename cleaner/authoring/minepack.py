@@ -1,0 +1,186 @@
+"""Turn mined lines into a reviewable rule pack (TOML) and a report.
+
+Each proposed line becomes an ordinary `line` rule: a literal pattern when every page spells the
+line alike (indentation and surrounding space aside), else the commonest spelling with its digit
+runs as `\\d+`, its runs of spaces as `\\s+` and its month and weekday names (next to a number) as
+any month or weekday, case-insensitive when spellings differ in case. The rule carries its
+`evidence` (pages matched, pages seen), `examples.remove` from the corpus and `examples.keep` from a
+body line of the same pages. Lines held back (prose inside an article body, not on most pages) are
+listed as comments, never as rules. Packs are scoped to their site and run after the other packs
+(`order = "last"`), so a mined rule only sees what the other rules kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from cleaner.authoring.mine import DATE_NAME, MinedLine, Thresholds, is_date_name
+
+_PIECE = re.compile(r"\s+|\d+|" + DATE_NAME.pattern, re.IGNORECASE)
+_DATE_PATTERN = r"[a-z]{3,9}\.?"  # any month or weekday name (or its abbreviation), under (?i)
+_KEYWORD_CHARS = 3  # shortest literal worth a keyword
+REGEX_TIMEOUT = 1.0
+
+
+@dataclass(frozen=True)
+class LinePattern:
+    pattern: str
+    keywords: tuple[str, ...]
+    matches: tuple[str, ...]  # the spellings the pattern matches (all of them, normally)
+
+
+def line_pattern(spellings: Sequence[str]) -> LinePattern | None:
+    """A pattern for a line spelled `spellings` (commonest first), or None if none can be built."""
+    spellings = [s for s in spellings if _encodable(s)]
+    if not spellings:
+        return None
+    base = spellings[0]
+    literal = all(s == base for s in spellings)
+    body: list[str] = []
+    literals = [""]  # the literal runs between generalised pieces, for keywords
+    dated, at = False, 0
+    for m in _PIECE.finditer(base):
+        before, token = base[at:m.start()], m.group()
+        body.append(re.escape(before))
+        literals[-1] += before
+        at = m.end()
+        if token.isspace():
+            body.append(r"\s+")
+        elif not literal and token.isdigit():
+            body.append(r"\d+")
+        elif not literal and not token.isdigit() and is_date_name(base, m):
+            body.append(_DATE_PATTERN)
+            dated = True
+        else:
+            body.append(re.escape(token))
+            literals[-1] += token
+            continue
+        literals.append("")
+    body.append(re.escape(base[at:]))
+    literals[-1] += base[at:]
+    core = r"^\s*" + "".join(body) + r"\s*$"
+    for flags in ("(?i)",) if dated else ("", "(?i)"):
+        compiled = regex.compile(flags + core)
+        matches = tuple(s for s in spellings if compiled.fullmatch(s, timeout=REGEX_TIMEOUT))
+        if len(matches) == len(spellings):
+            break
+    return LinePattern(flags + core, _keywords(literals), matches)
+
+
+def _keywords(pieces: Sequence[str]) -> tuple[str, ...]:
+    """The longest literal run without spaces (lower-cased), when long enough to narrow the search."""
+    words = [w for piece in pieces for w in piece.split() if len(w) >= _KEYWORD_CHARS]
+    return (max(words, key=lambda w: (len(w), w)).lower(),) if words else ()
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates cannot go into TOML
+        return False
+    return bool(text.strip())
+
+
+def toml_string(text: str) -> str:
+    """A TOML string for `text`: a literal string when it can be one (patterns stay readable)."""
+    if "'" not in text and not any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return f"'{text}'"
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def slug(text: str, limit: int = 40) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-")
+
+
+def pack_id(site: str) -> str:
+    return "mined-" + (slug(site, 80) or "site")
+
+
+def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *, scoped: bool = True) -> str:
+    """The TOML text of the pack for `site` (scoped to it unless `scoped=False`)."""
+    proposed = [m for m in mined if m.proposed]
+    out = [
+        f"# Mined by `cleaner mine` from {mined[0].seen if mined else 0} pages of {site}. Review it before",
+        "# committing: each rule removes every line its pattern matches on this site's pages, after the",
+        "# other packs ran (order = \"last\"). Delete a rule to keep its line.",
+        f"id = {toml_string(pack_id(site))}",
+        'version = "1"',
+        f"description = {toml_string(describe(site, thresholds))}",
+        f"scope = [{toml_string(site.lower().removeprefix('www.'))}]" if scoped else "scope = []",
+        'order = "last"',
+        "rules = []" if not proposed else "",
+    ]
+    used: set[str] = set()
+    for line in proposed:
+        rule = _render_rule(site, line, used)
+        if rule:
+            out += rule
+    held = [m for m in mined if not m.proposed]
+    if held:
+        out += ["", "# Held back: these lines repeat but read as prose inside an article body on some pages,"
+                    " and are not on most of the site's pages. Write a rule for one only if it is furniture."]
+        out += [f"#   {m.pages} of {m.seen} pages, prose in the body of {m.prose_pages}: {m.spellings[0][:100]!r}"
+                for m in held]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def describe(site: str, thresholds: Thresholds) -> str:
+    return (f"Furniture mined from the pages of {site}: lines on at least {thresholds.min_pages} pages and at "
+            f"least {thresholds.min_share:.0%} of the site's pages (or of one layout's); lines that read as "
+            f"prose inside an article body only when on at least {thresholds.body_share:.0%} of its pages.")
+
+
+def _render_rule(site: str, line: MinedLine, used: set[str]) -> list[str] | None:
+    built = line_pattern(line.spellings)
+    if built is None or not built.matches:
+        return None
+    rule_id = f"{slug(site, 40) or 'site'}.{slug(line.spellings[0]) or 'line'}-{line.key_hash & 0xFFFFFFFF:08x}"
+    while rule_id in used:
+        rule_id += "x"
+    used.add(rule_id)
+    remove = list(dict.fromkeys(built.matches[:1] + tuple(s for s in built.matches[1:2] if s != built.matches[0])))
+    compiled = regex.compile(built.pattern)
+    keep = [line.body_example] if line.body_example and _encodable(line.body_example) and not compiled.search(
+        line.body_example, timeout=REGEX_TIMEOUT) else []
+    evidence = ", ".join(f"{k} = {v}" for k, v in line.evidence().items())
+    lines = ["", "[[rules]]", f"id = {toml_string(rule_id)}", 'kind = "line"',
+             f"pattern = {toml_string(built.pattern)}"]
+    if built.keywords:
+        lines.append(f"keywords = [{toml_string(built.keywords[0])}]")
+    lines += [
+        f"evidence = {{ {evidence} }}",
+        f"rationale = {toml_string(_rationale(site, line))}",
+        f"examples.remove = [{', '.join(map(toml_string, remove))}]",
+        f"examples.keep = [{', '.join(map(toml_string, keep))}]",
+    ]
+    return lines
+
+
+def _rationale(site: str, line: MinedLine) -> str:
+    text = f"Repeats on {line.pages} of the {line.seen} pages of {site}"
+    if line.layout_pages is not None:
+        text += f" ({line.layout_pages} of the {line.layout_seen} pages of one layout)"
+    if line.prose_pages:
+        text = (f"REVIEW: reads as prose inside the article body on {line.prose_pages} pages; proposed because "
+                f"it is on most of the site's pages. " + text)
+    return text + "."
+
+
+def render_report(site: str, seen: int, layouts: int, mined: Sequence[MinedLine], limit: int = 20) -> list[str]:
+    """Lines for `cleaner mine --report`: what was found on one site, with counts."""
+    proposed = [m for m in mined if m.proposed]
+    held = [m for m in mined if not m.proposed]
+    flagged = [m for m in proposed if m.prose_pages]
+    out = [f"{site}: {seen} pages, {layouts} layouts, {len(proposed)} lines proposed "
+           f"({len(flagged)} flagged as prose in a body), {len(held)} held back"]
+    out += [f"  {m.pages:>5}/{m.seen:<5} {'REVIEW ' if m.prose_pages else ''}{m.spellings[0][:90]!r}"
+            for m in proposed[:limit]]
+    if len(proposed) > limit:
+        out.append(f"  ... {len(proposed) - limit} more in the pack")
+    out += [f"  held  {m.pages:>5}/{m.seen:<5} {m.spellings[0][:90]!r}" for m in held[:limit]]
+    return out

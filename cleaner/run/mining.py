@@ -1,0 +1,272 @@
+"""Mine site packs from folders and corpora: group documents by site, run the two mining reductions
+(cleaner/authoring/mine.py) in this process, in worker processes or on a Dask cluster, write packs.
+
+A document's site is the host of its URL (a JSONL/Parquet record's `url` field, an HTML page's
+metadata, a `page.url` sidecar beside a text file), without a leading `www.`; else the name of its
+folder (for a corpus file: the file's name without its suffix). Work goes out in units (up to 64
+files, or about 1 MB of corpus records); every unit is reduced to per-site counts, and counts are
+merged by sums and minima, so the packs are the same whatever the order of the inputs and the number
+of workers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from cleaner.api import domain_of, load_document
+from cleaner.authoring.mine import MinedLine, SiteCounts, SiteEvidence, Thresholds, propose
+from cleaner.authoring.minepack import render_pack, render_report, slug
+from cleaner.errors import CleanerError
+from cleaner.rules.ruleset import RuleSet
+from cleaner.run import batch, corpus
+
+FILES_PER_UNIT = 64
+
+
+@dataclass(frozen=True)
+class SiteDocument:
+    site: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of work: files to read, or corpus records (JSONL lines or Parquet rows) with their
+    corpus name (the site of records without a URL)."""
+
+    files: tuple[str, ...] = ()
+    corpus: str = ""
+    records: tuple[Any, ...] = ()
+
+
+def site_of(url: str | None, folder: str) -> str:
+    """The site a document belongs to: its URL's host without `www.`, else its folder's name."""
+    host = domain_of(url) if url else None
+    return (host or folder or "site").lower().removeprefix("www.")
+
+
+class Sources:
+    """The work units for some sources (files, folders, corpus files), read lazily: iterating twice
+    reads the corpus files twice, so memory holds a unit at a time, never a corpus."""
+
+    def __init__(self, sources: Sequence[str], out: str | None = None) -> None:
+        self.corpora = [s for s in sources if corpus.is_corpus(s) and Path(s).is_file()]
+        jobs, self.skipped, failures = batch.plan([s for s in sources if s not in self.corpora], out)
+        self.skipped += [f.source for f in failures]
+        self.files = [j.source for j in jobs]
+
+    def __iter__(self) -> Iterator[Unit]:
+        for i in range(0, len(self.files), FILES_PER_UNIT):
+            yield Unit(files=tuple(self.files[i:i + FILES_PER_UNIT]))
+        for path in self.corpora:
+            name = corpus.corpus_name(path)
+            if str(path).lower().endswith(corpus.PARQUET_SUFFIX):
+                yield from (Unit(corpus=name, records=tuple(rows)) for rows in _parquet_rows(path))
+            else:
+                yield from (Unit(corpus=name, records=tuple(lines)) for _, lines in corpus.read_jsonl_batches(path))
+
+
+def _parquet_rows(path: str) -> Iterator[list[dict]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise CleanerError("Parquet needs pyarrow: pip install 'cleaner[parquet]'") from exc
+    reader = pq.ParquetFile(path)
+    columns = [c for c in ("text", "url") if c in reader.schema_arrow.names]
+    for b in reader.iter_batches(batch_size=corpus.PARQUET_BATCH_ROWS, columns=columns):
+        yield b.to_pylist()
+
+
+def documents(unit: Unit) -> Iterator[SiteDocument]:
+    """The unit's documents with their sites. Unreadable documents and bad records are passed over
+    (mining only counts; `cleaner clean` reports them)."""
+    for path in unit.files:
+        try:
+            doc = load_document(path)
+        except CleanerError:
+            continue
+        yield SiteDocument(site_of(doc.domain, Path(path).resolve().parent.name), doc.text)
+    for raw in unit.records:
+        record = raw
+        if isinstance(raw, (bytes, str)):
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                continue
+        if isinstance(record, dict) and isinstance(record.get("text"), str) and record["text"].strip():
+            url = record.get("url") if isinstance(record.get("url"), str) else None
+            yield SiteDocument(site_of(url, unit.corpus), record["text"])
+
+
+def count_documents(docs: Iterable[SiteDocument]) -> dict[str, SiteCounts]:
+    """Pass 1 over some documents. Exact duplicates within them count once (a page saved twice
+    would otherwise make every one of its lines repeat)."""
+    counts: dict[str, SiteCounts] = {}
+    seen: set[tuple[str, str]] = set()
+    for doc in docs:
+        if (doc.site, doc.text) in seen:
+            continue
+        seen.add((doc.site, doc.text))
+        counts.setdefault(doc.site, SiteCounts()).add_page(doc.text)
+    return counts
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """What pass 2 needs of a site: its repeated keys and its layouts."""
+
+    repeated: frozenset[int]
+    leaders: tuple[tuple[int, ...], ...]
+
+
+def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], rules: RuleSet
+                      ) -> dict[str, SiteEvidence]:
+    """Pass 2 over some documents (duplicates within them once, as in pass 1)."""
+    evidence: dict[str, SiteEvidence] = {}
+    seen: set[tuple[str, str]] = set()
+    for doc in docs:
+        if (doc.site, doc.text) in seen or doc.site not in plans:
+            continue
+        seen.add((doc.site, doc.text))
+        plan = plans[doc.site]
+        evidence.setdefault(doc.site, SiteEvidence()).add_page(doc.text, plan.repeated, plan.leaders, rules)
+    return evidence
+
+
+def merge_sites(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Merge per-site partial results (SiteCounts or SiteEvidence) by site."""
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for site, value in part.items():
+            merged[site] = merged[site].merge(value) if site in merged else value
+    return merged
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    site: str
+    pages: int
+    layouts: int
+    mined: list[MinedLine]
+
+
+def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str, SitePlan]:
+    """Sites with at least `min_pages` pages (one page alone teaches nothing) and what pass 2 needs."""
+    return {site: SitePlan(c.repeated(thresholds), c.layouts())
+            for site, c in counts.items() if c.pages >= thresholds.min_pages}
+
+
+def results(evidence: dict[str, SiteEvidence], plans: dict[str, SitePlan], thresholds: Thresholds
+            ) -> list[SiteResult]:
+    return [SiteResult(site, ev.pages, len(plans[site].leaders), propose(ev, thresholds))
+            for site, ev in sorted(evidence.items())]
+
+
+# -- local engine: this process or a pool of worker processes ------------------------------------------
+
+def mine_local(work: Iterable[Unit], spec: batch.RuleSpec, thresholds: Thresholds, workers: int = 1
+               ) -> list[SiteResult]:
+    """Both passes over `work` (iterated once per pass) with `workers` processes (1: this process);
+    `spec` gives the default rules, which tell body lines from the rest."""
+    if workers <= 1:
+        rules = spec.load()
+        counts = merge_sites(count_documents(documents(u)) for u in work)
+        plans = plans_for(counts, thresholds)
+        evidence = merge_sites(observe_documents(documents(u), plans, rules) for u in work)
+        return results(evidence, plans, thresholds)
+    with ProcessPoolExecutor(workers, initializer=batch.init_worker, initargs=(spec,)) as pool:
+        counts = merge_sites(_bounded(pool, _count_unit, work, 2 * workers))
+        plans = plans_for(counts, thresholds)
+        evidence = merge_sites(_bounded(pool, partial(_observe_unit, plans=plans), work, 2 * workers))
+    return results(evidence, plans, thresholds)
+
+
+def _bounded(pool: ProcessPoolExecutor, fn: Callable, work: Iterable[Unit], window: int) -> Iterator[Any]:
+    """fn over `work` in the pool with at most `window` units in flight (results in any order: they
+    are merged by sums and minima)."""
+    pending: set[Future] = set()
+    for unit in work:
+        pending.add(pool.submit(fn, unit))
+        if len(pending) >= window:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in done)
+    for future in pending:
+        yield future.result()
+
+
+def _count_unit(unit: Unit) -> dict[str, SiteCounts]:
+    return count_documents(documents(unit))
+
+
+def _observe_unit(unit: Unit, plans: dict[str, SitePlan]) -> dict[str, SiteEvidence]:
+    return observe_documents(documents(unit), plans, batch.worker_rules())
+
+
+# -- Dask: the same two passes as bag reductions -------------------------------------------------------
+
+def mine_bag(bag: Any, rules: RuleSet, thresholds: Thresholds | None = None, corpus_name: str = "corpus"
+             ) -> list[SiteResult]:
+    """Mine a Dask bag of records (dicts with `text`, and `url` to name the site; else `corpus_name`).
+
+    Each pass is a tree reduction: partitions become per-site counts of line hashes, merged pairwise,
+    so the client and each worker hold counts of distinct lines, never the corpus.
+    """
+    import dask
+
+    from cleaner.run.distributed import shipped
+
+    thresholds = thresholds or Thresholds()
+    counts = bag.reduction(partial(_count_records, corpus_name), merge_sites).compute()
+    plans = plans_for(counts, thresholds)
+    shared_plans = dask.delayed(plans, traverse=False)
+    partials = bag.map_partitions(_observe_records, corpus_name, shared_plans, shipped(rules))
+    evidence = partials.reduction(merge_sites, merge_sites).compute()
+    return results(evidence, plans, thresholds)
+
+
+def _count_records(name: str, part: Iterable[Any]) -> dict[str, SiteCounts]:
+    return count_documents(documents(Unit(corpus=name, records=tuple(part))))
+
+
+def _observe_records(part: Iterable[Any], name: str, plans: dict[str, SitePlan], rules: RuleSet
+                     ) -> list[dict[str, SiteEvidence]]:
+    return [observe_documents(documents(Unit(corpus=name, records=tuple(part))), plans, rules)]
+
+
+# -- packs ---------------------------------------------------------------------------------------------
+
+def pack_file_name(site: str) -> str:
+    return (slug(site, 80).replace("-", ".") or "site") + ".toml"
+
+
+def write_packs(found: Sequence[SiteResult], out: str | Path, thresholds: Thresholds, *, scoped: bool = True
+                ) -> dict[str, Path]:
+    """One pack per site with at least one line found, written atomically into `out`: {site: path}."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for result in found:
+        if not any(m.proposed for m in result.mined):
+            continue
+        path = out / pack_file_name(result.site)
+        batch.write_atomic(path, render_pack(result.site, result.mined, thresholds, scoped=scoped).encode("utf-8"))
+        written[result.site] = path
+    return written
+
+
+def report(found: Sequence[SiteResult]) -> list[str]:
+    lines = []
+    for result in found:
+        lines += render_report(result.site, result.pages, result.layouts, result.mined)
+    return lines
+
+
+def default_workers(jobs: int) -> int:
+    return jobs or (os.cpu_count() or 1)

@@ -1,0 +1,120 @@
+"""Learning a site's furniture: mine each site of ../shared/sites over its own pages, then clean.
+
+    python tests/bench/mining.py              # the table of the README (about a minute)
+    python tests/bench/mining.py --leave-one-out
+
+For each site and input (`full.txt`, `recall.txt`) the site's pages of that input are mined (no gold
+is read), the pack is written and loaded like any pack, and every page is cleaned with the default
+rules plus the pack; F1 uses the dev set's metric (cleaner/evaluate.py). `--leave-one-out` also fits
+the thresholds on four sites (a small grid, best mean F1) and scores the fifth with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from cleaner.api import default_rules
+from cleaner.authoring.mine import Thresholds, mine_texts
+from cleaner.authoring.minepack import render_pack
+from cleaner.engine.decide import apply_rules
+from cleaner.evaluate import aggregate, score_page
+from cleaner.rules.loader import load_pack
+from cleaner.rules.ruleset import RuleSet
+
+ROOT = Path(__file__).resolve().parents[2]
+SITES = Path(os.environ.get("CLEANER_SITES", ROOT.parent / "shared" / "sites"))
+KINDS = ("full", "recall")
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def site_pages(site: Path, kind: str) -> list[tuple[str, str]]:
+    """(text, gold) of each page of `site` for one input kind."""
+    return [(p.read_text("utf-8"), p.with_name(p.name.replace(f".{kind}.txt", ".gold.txt")).read_text("utf-8"))
+            for p in sorted(site.glob(f"*.{kind}.txt"))]
+
+
+def learned_rules(site: str, texts: list[str], thresholds: Thresholds, scratch: Path) -> tuple[RuleSet, int]:
+    """The default rules plus the pack mined from `texts`, written and loaded as a user's would be."""
+    base = default_rules()
+    mined = mine_texts(texts, base, thresholds)
+    path = scratch / f"{site}.toml"
+    path.write_text(render_pack(site, mined, thresholds, scoped=False), "utf-8")
+    return RuleSet((*base.packs, load_pack(path)), base.timeout), sum(m.proposed for m in mined)
+
+
+def score(pages, rules: RuleSet):
+    return [score_page(apply_rules(text, rules).text, gold) for text, gold in pages]
+
+
+def evaluate(thresholds: Thresholds, sites: list[Path], kind: str, scratch: Path) -> dict[str, dict]:
+    out = {}
+    for site in sites:
+        pages = site_pages(site, kind)
+        rules, n = learned_rules(site.name, [t for t, _ in pages], thresholds, scratch)
+        out[site.name] = {"default": score(pages, default_rules()), "learned": score(pages, rules), "rules": n}
+    return out
+
+
+def f1(scores) -> float:
+    return aggregate(scores).f1
+
+
+GRID = [Thresholds(p, s) for p, s in itertools.product((2, 3, 5), (0.02, 0.03, 0.05, 0.1))]
+
+
+def leave_one_out(sites: list[Path], scratch: Path) -> list[str]:
+    """Fit (min_pages, min_share) on four sites, score the fifth with the fitted values."""
+    rows = []
+    per = {(t, k): evaluate(t, sites, k, scratch) for t in GRID for k in KINDS}
+    for held in sites:
+        for kind in KINDS:
+            rest = [s.name for s in sites if s != held]
+            best = max(GRID, key=lambda t: (f1([x for s in rest for x in per[(t, kind)][s]["learned"]]),
+                                            -GRID.index(t)))
+            got = f1(per[(best, kind)][held.name]["learned"])
+            ours = f1(per[(Thresholds(), kind)][held.name]["learned"])
+            rows.append(f"| {held.name} | {kind}.txt | {best.min_pages}, {best.min_share:.0%} | {got:.4f} | {ours:.4f} |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leave-one-out", action="store_true")
+    args = parser.parse_args()
+    if not SITES.is_dir():
+        sys.exit(f"sites not found at {SITES} (set CLEANER_SITES)")
+    sites = sorted(p for p in SITES.iterdir() if p.is_dir())
+    thresholds = Thresholds()
+    print(f"thresholds: {thresholds}")
+    print("| site | input | pages | mined rules | page by page | learned | change |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    summary = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for kind in KINDS:
+            result = evaluate(thresholds, sites, kind, Path(scratch))
+            for site, r in result.items():
+                a, b = f1(r["default"]), f1(r["learned"])
+                print(f"| {site} | {kind}.txt | {len(r['default'])} | {r['rules']} | {a:.4f} | {b:.4f} | {b - a:+.4f} |")
+            a = f1([x for r in result.values() for x in r["default"]])
+            b = f1([x for r in result.values() for x in r["learned"]])
+            print(f"| **all** | {kind}.txt | {sum(len(r['default']) for r in result.values())} | | {a:.4f} | **{b:.4f}** | {b - a:+.4f} |")
+            summary[kind] = {"page_by_page": a, "learned": b,
+                             "sites": {s: {"page_by_page": f1(r["default"]), "learned": f1(r["learned"])}
+                                       for s, r in result.items()}}
+        if args.leave_one_out:
+            print("\n| held-out site | input | thresholds fitted on the other four | F1 with them | F1 with the defaults |")
+            print("| --- | --- | --- | --- | --- |")
+            print("\n".join(leave_one_out(sites, Path(scratch))))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "mining.json").write_text(json.dumps({"thresholds": vars(thresholds), **summary}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
