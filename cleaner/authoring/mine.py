@@ -113,6 +113,7 @@ class SiteCounts:
     pages: int = 0
     df: Counter = field(default_factory=Counter)
     sample: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)  # (page hash, sketch), sorted
+    files: list[str] = field(default_factory=list)  # the site's files, when mined from files
 
     def add_page(self, text: str) -> None:
         hashes = {key_hash(k) for k in map(line_key, text.splitlines()) if k is not None}
@@ -124,7 +125,7 @@ class SiteCounts:
             del self.sample[LAYOUT_SAMPLE:]
 
     def merge(self, other: SiteCounts) -> SiteCounts:
-        merged = SiteCounts(self.pages + other.pages, self.df + other.df)
+        merged = SiteCounts(self.pages + other.pages, self.df + other.df, files=sorted(self.files + other.files))
         merged.sample = heapq.nsmallest(LAYOUT_SAMPLE, set(self.sample) | set(other.sample))
         return merged
 

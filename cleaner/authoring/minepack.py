@@ -113,7 +113,7 @@ def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *
         f"description = {toml_string(describe(site, thresholds))}",
         f"scope = [{toml_string(site.lower().removeprefix('www.'))}]" if scoped else "scope = []",
         'order = "last"',
-        "rules = []" if not proposed else "",
+        *(["rules = []"] if not proposed else []),
     ]
     used: set[str] = set()
     for line in proposed:

@@ -14,19 +14,21 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
 from cleaner.cli.explain import explain
 from cleaner.cli.hook import hook
+from cleaner.cli.mine import body_share_option, min_pages_option, min_share_option, mine, thresholds_of
 from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
 from cleaner.cli.report import report
 from cleaner.cli.rules_cmd import rules_impact, rules_lint, rules_test
 from cleaner.engine.provenance import restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import encode
-from cleaner.run import batch, corpus
+from cleaner.run import batch, corpus, learn, mining
 from cleaner.version import __version__
 
 
@@ -51,9 +53,14 @@ def main() -> None:
               help="Dask scheduler to use (implies --engine dask; default: start a LocalCluster).")
 @click.option("--jsonl-provenance", type=click.Choice(corpus.PROVENANCE_MODES), default="file", show_default=True,
               help="For JSONL corpora: provenance in a parallel NAME.provenance.jsonl, or in each record.")
+@click.option("--learn-sites", is_flag=True,
+              help="Mine each site's furniture from its pages first (as `cleaner mine` does) and clean with it too.")
+@min_pages_option
+@min_share_option
+@body_share_option
 @timeout_option
 def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engine, scheduler, jsonl_provenance,
-          timeout) -> None:
+          learn_sites, min_pages, min_share, body_share, timeout) -> None:
     """Clean SOURCES (files or folders; .txt .md .html .htm; corpus files .jsonl .jsonl.gz .parquet) into OUT.
 
     SRC/a/b.txt becomes OUT/a/b.txt (the clean body) and OUT/a/b.provenance.json (what was removed
@@ -61,7 +68,8 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     its text is written as .txt. Documents whose outputs exist from the same source and rules are
     skipped (--force redoes them). A corpus file SRC/name.jsonl (records with id and text, other fields
     kept) becomes OUT/name.jsonl and OUT/name.provenance.jsonl, line for line; .parquet gives
-    OUT/name.parquet. Every engine and --jobs value writes the same bytes.
+    OUT/name.parquet. Every engine and --jobs value writes the same bytes. With --learn-sites, each
+    site's repeated lines are mined from its pages first and removed too, citing their evidence.
     """
     spec = rule_spec(rule_paths, no_default_rules, timeout)
     load_or_exit(spec)  # fail fast, with exit 2, on bad rules before any work
@@ -77,7 +85,11 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     signal.signal(signal.SIGTERM, _interrupt)
     if not dry_run and Path(out).is_dir():
         batch.remove_stale_temp_files(out)  # left by a killed run; outputs themselves are always whole
-    if engine == "dask" or scheduler:
+    if learn_sites:
+        thresholds = thresholds_of(min_pages, min_share, body_share)
+        reports = _learn_and_clean(sources, planned, corpora, out, spec, thresholds, engine == "dask" or scheduler,
+                                   scheduler, jobs, workers, dry_run, force, jsonl_provenance)
+    elif engine == "dask" or scheduler:
         reports = _run_on_dask(planned, corpora, out, spec, scheduler, jobs or None, dry_run, force,
                                jsonl_provenance)
     else:
@@ -91,6 +103,38 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
             click.echo(f"error: {r.error}", err=True)
     click.echo(_summary(reports, skipped, dry_run))
     sys.exit(1 if any(r.status == "failed" for r in reports) else 0)
+
+
+def _learn_and_clean(sources, planned, corpora, out, spec, thresholds, on_dask, scheduler, jobs, workers, dry_run,
+                     force, provenance) -> list[batch.Report]:
+    """Mine every site in memory, write its pack to a scratch folder, clean with it (cleaner/run/learn.py)."""
+    with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
+        client = None
+        if on_dask:
+            from cleaner.run import distributed
+
+            client = stack.enter_context(distributed.connect(scheduler, workers=jobs or None))
+        try:
+            found = learn.mine_sources(mining.Sources(sources, out), spec, thresholds,
+                                       workers=mining.default_workers(jobs), client=client)
+        except (CleanerError, OSError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        packs, scoped = learn.write_site_packs(found, scratch, thresholds)
+        click.echo(f"learned {sum(1 for r in found for m in r.mined if m.proposed)} rules for {len(packs)} of "
+                   f"{len(found)} sites", err=True)
+
+        def run_group(group, group_spec):
+            if client is not None:
+                from cleaner.run import distributed
+
+                return distributed.run_jobs(group, out, group_spec, client, dry_run=dry_run, force=force)
+            return batch.run(group, out, group_spec, workers=min(workers, max(1, len(group) // 16)),
+                             dry_run=dry_run, force=force)
+
+        reports = learn.clean_files(planned, found, packs, spec, run_group)
+        return reports + _clean_corpora(corpora, out, learn.with_pack(spec, scoped), workers, dry_run, provenance,
+                                        client)
 
 
 def _run_on_dask(planned, corpora, out, spec, scheduler, workers, dry_run, force, provenance) -> list[batch.Report]:
@@ -240,6 +284,7 @@ rules.add_command(rules_lint)
 rules.add_command(rules_impact)
 
 
+main.add_command(mine)  # `cleaner mine`, site packs from a site's own pages (cleaner/cli/mine.py)
 main.add_command(hook)  # `cleaner hook check|fix`, the pre-commit hooks (cleaner/hook.py)
 main.add_command(report)  # `cleaner report OUT` (cleaner/cli/report.py)
 main.add_command(explain)  # `cleaner explain SOURCES...` (cleaner/cli/explain.py)

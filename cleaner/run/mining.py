@@ -34,6 +34,7 @@ FILES_PER_UNIT = 64
 class SiteDocument:
     site: str
     text: str
+    path: str | None = None  # for files: which site each file belongs to is kept (for --learn-sites)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def documents(unit: Unit) -> Iterator[SiteDocument]:
             doc = load_document(path)
         except CleanerError:
             continue
-        yield SiteDocument(site_of(doc.domain, Path(path).resolve().parent.name), doc.text)
+        yield SiteDocument(site_of(doc.domain, Path(path).resolve().parent.name), doc.text, path)
     for raw in unit.records:
         record = raw
         if isinstance(raw, (bytes, str)):
@@ -115,6 +116,8 @@ def count_documents(docs: Iterable[SiteDocument]) -> dict[str, SiteCounts]:
             continue
         seen.add((doc.site, doc.text))
         counts.setdefault(doc.site, SiteCounts()).add_page(doc.text)
+        if doc.path:
+            counts[doc.site].files.append(doc.path)
     return counts
 
 
@@ -155,6 +158,7 @@ class SiteResult:
     pages: int
     layouts: int
     mined: list[MinedLine]
+    files: tuple[str, ...] = ()  # the site's files (sources given as files or folders)
 
 
 def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str, SitePlan]:
@@ -163,10 +167,16 @@ def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str
             for site, c in counts.items() if c.pages >= thresholds.min_pages}
 
 
-def results(evidence: dict[str, SiteEvidence], plans: dict[str, SitePlan], thresholds: Thresholds
-            ) -> list[SiteResult]:
-    return [SiteResult(site, ev.pages, len(plans[site].leaders), propose(ev, thresholds))
-            for site, ev in sorted(evidence.items())]
+def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], plans: dict[str, SitePlan],
+            thresholds: Thresholds) -> list[SiteResult]:
+    """Every site, by name: what was mined (nothing for a site with too few pages) and its files."""
+    found = []
+    for site, c in sorted(counts.items()):
+        ev = evidence.get(site)
+        mined = propose(ev, thresholds) if ev is not None else []
+        found.append(SiteResult(site, c.pages, len(plans[site].leaders) if site in plans else 0, mined,
+                                tuple(c.files)))
+    return found
 
 
 # -- local engine: this process or a pool of worker processes ------------------------------------------
@@ -180,12 +190,12 @@ def mine_local(work: Iterable[Unit], spec: batch.RuleSpec, thresholds: Threshold
         counts = merge_sites(count_documents(documents(u)) for u in work)
         plans = plans_for(counts, thresholds)
         evidence = merge_sites(observe_documents(documents(u), plans, rules) for u in work)
-        return results(evidence, plans, thresholds)
+        return results(counts, evidence, plans, thresholds)
     with ProcessPoolExecutor(workers, initializer=batch.init_worker, initargs=(spec,)) as pool:
         counts = merge_sites(_bounded(pool, _count_unit, work, 2 * workers))
         plans = plans_for(counts, thresholds)
         evidence = merge_sites(_bounded(pool, partial(_observe_unit, plans=plans), work, 2 * workers))
-    return results(evidence, plans, thresholds)
+    return results(counts, evidence, plans, thresholds)
 
 
 def _bounded(pool: ProcessPoolExecutor, fn: Callable, work: Iterable[Unit], window: int) -> Iterator[Any]:
@@ -211,9 +221,8 @@ def _observe_unit(unit: Unit, plans: dict[str, SitePlan]) -> dict[str, SiteEvide
 
 # -- Dask: the same two passes as bag reductions -------------------------------------------------------
 
-def mine_bag(bag: Any, rules: RuleSet, thresholds: Thresholds | None = None, corpus_name: str = "corpus"
-             ) -> list[SiteResult]:
-    """Mine a Dask bag of records (dicts with `text`, and `url` to name the site; else `corpus_name`).
+def mine_bag(bag: Any, rules: RuleSet, thresholds: Thresholds | None = None) -> list[SiteResult]:
+    """Mine a Dask bag of `Unit`s (see `units_bag`).
 
     Each pass is a tree reduction: partitions become per-site counts of line hashes, merged pairwise,
     so the client and each worker hold counts of distinct lines, never the corpus.
@@ -223,21 +232,46 @@ def mine_bag(bag: Any, rules: RuleSet, thresholds: Thresholds | None = None, cor
     from cleaner.run.distributed import shipped
 
     thresholds = thresholds or Thresholds()
-    counts = bag.reduction(partial(_count_records, corpus_name), merge_sites).compute()
+    counts = bag.reduction(_count_units, merge_sites).compute()
     plans = plans_for(counts, thresholds)
-    shared_plans = dask.delayed(plans, traverse=False)
-    partials = bag.map_partitions(_observe_records, corpus_name, shared_plans, shipped(rules))
+    partials = bag.map_partitions(_observe_units, dask.delayed(plans, traverse=False), shipped(rules))
     evidence = partials.reduction(merge_sites, merge_sites).compute()
-    return results(evidence, plans, thresholds)
+    return results(counts, evidence, plans, thresholds)
 
 
-def _count_records(name: str, part: Iterable[Any]) -> dict[str, SiteCounts]:
-    return count_documents(documents(Unit(corpus=name, records=tuple(part))))
+def units_bag(sources: Sources) -> Any:
+    """A Dask bag of units: JSONL corpora read by the workers (partitions of records), folders' files
+    in units of FILES_PER_UNIT paths (read by the workers: they must share the file system), Parquet
+    read here (as `cleaner clean --engine dask` does)."""
+    import dask.bag
+
+    from cleaner.run.distributed import read_jsonl
+
+    bags = []
+    files = [Unit(files=tuple(sources.files[i:i + FILES_PER_UNIT]))
+             for i in range(0, len(sources.files), FILES_PER_UNIT)]
+    if files:
+        bags.append(dask.bag.from_sequence(files, partition_size=1))
+    for path in sources.corpora:
+        name = corpus.corpus_name(path)
+        if str(path).lower().endswith(corpus.PARQUET_SUFFIX):
+            bags.append(dask.bag.from_sequence([Unit(corpus=name, records=tuple(rows)) for rows in _parquet_rows(path)],
+                                               partition_size=1))
+        else:
+            bags.append(read_jsonl(path).map_partitions(_as_units, name))
+    return dask.bag.concat(bags) if bags else dask.bag.from_sequence([], npartitions=1)
 
 
-def _observe_records(part: Iterable[Any], name: str, plans: dict[str, SitePlan], rules: RuleSet
-                     ) -> list[dict[str, SiteEvidence]]:
-    return [observe_documents(documents(Unit(corpus=name, records=tuple(part))), plans, rules)]
+def _as_units(part: Iterable[Any], name: str) -> list[Unit]:
+    return [Unit(corpus=name, records=tuple(part))]
+
+
+def _count_units(part: Iterable[Unit]) -> dict[str, SiteCounts]:
+    return merge_sites(count_documents(documents(u)) for u in part)
+
+
+def _observe_units(part: Iterable[Unit], plans: dict[str, SitePlan], rules: RuleSet) -> list[dict[str, SiteEvidence]]:
+    return [merge_sites(observe_documents(documents(u), plans, rules) for u in part)]
 
 
 # -- packs ---------------------------------------------------------------------------------------------
