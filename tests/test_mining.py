@@ -1,0 +1,284 @@
+"""`cleaner mine` and `cleaner clean --learn-sites` on generated sites (and on ../shared/sites when present)."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cleaner
+from cleaner.authoring.check import check_examples
+from cleaner.authoring.lint import lint_ruleset
+from cleaner.authoring.mine import Thresholds, line_key, mine_texts
+from cleaner.authoring.minepack import line_pattern, render_pack
+from cleaner.cli.main import main
+from cleaner.errors import RuleError
+from cleaner.rules.ruleset import load_pack
+from cleaner.run.batch import RuleSpec
+from cleaner.run.mining import Sources, mine_local
+
+from .conftest import SEEDS, SHARED
+
+WORDS = [
+    "river", "council", "budget", "school", "water", "health", "market", "court", "police", "road",
+    "housing", "energy", "night", "city", "people", "report", "plan", "office", "money", "families",
+    "change", "weeks", "months", "years", "village", "farmers",
+]
+NAV = ["Home", "World", "Business", "Sport", "Sign in", "Subscribe to our newsletter"]
+FOOTER = "Copyright 2010 The Daily Example. All rights reserved."
+# Furniture that reads as prose, on a fifth of the pages, between paragraphs of the body.
+PROSE_FURNITURE = "Readers who enjoyed this story also signed up for our morning briefing on the city."
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(12, 20))]
+    return " ".join(words).capitalize() + "."
+
+
+def page(n: int, rng: random.Random, *, prose_furniture: bool = False) -> str:
+    body = [sentence(rng) for _ in range(6)]
+    if prose_furniture:
+        body.insert(3, PROSE_FURNITURE)
+    month = rng.choice(["May", "June", "March"])
+    stamp = f"Updated {rng.randint(1, 28)} {month} 2010, {rng.randint(10, 23)}:{rng.randint(10, 59)}"
+    return "\n".join([*NAV, f"Headline number {n} about the {rng.choice(WORDS)}", stamp, "", *body, "",
+                      f"{rng.randint(2, 90)} comments", FOOTER]) + "\n"
+
+
+def site_pages(count: int = 20, seed: int = 1) -> list[str]:
+    rng = random.Random(seed)
+    return [page(n, rng, prose_furniture=n % 5 == 0) for n in range(count)]
+
+
+def write_site(folder: Path, pages: list[str], suffix: str = ".txt") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, text in enumerate(pages):
+        (folder / f"page-{n:03d}{suffix}").write_text(text, "utf-8")
+    return folder
+
+
+def cli(*args: str | Path):
+    result = CliRunner().invoke(main, [*map(str, args)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def proposed(mined):
+    return {m.spellings[0] for m in mined if m.proposed}
+
+
+# -- what is mined -------------------------------------------------------------------------------------
+
+def test_repeated_lines_are_proposed_and_the_body_is_not(rules):
+    mined = mine_texts(site_pages(), rules)
+    found = proposed(mined)
+    assert set(NAV) <= found and FOOTER in found
+    assert not any(w in " ".join(found).lower() for w in ("river council budget",))
+    stamp = next(m for m in mined if m.spellings[0].startswith("Updated"))
+    assert stamp.pages == 20 and len(stamp.spellings) > 1  # one rule over dates and times
+    assert any(s.endswith("comments") for s in found)  # counts fold too
+
+
+def test_a_prose_line_inside_the_body_is_held_back_and_reported(rules, tmp_path):
+    mined = mine_texts(site_pages(), rules)
+    held = [m for m in mined if not m.proposed]
+    assert [m.spellings[0] for m in held] == [PROSE_FURNITURE]
+    assert held[0].prose_pages == 4 and held[0].pages == 4
+    text = render_pack("example.com", mined, Thresholds())
+    assert "# Held back" in text and PROSE_FURNITURE[:60] in text
+    assert f"'{PROSE_FURNITURE}'" not in text.split("# Held back")[0]
+    # On most pages it is proposed, flagged for review, with its prose pages in the evidence.
+    pages = [page(n, random.Random(n), prose_furniture=n % 5 != 0) for n in range(20)]
+    flagged = next(m for m in mine_texts(pages, rules) if m.spellings[0] == PROSE_FURNITURE)
+    assert flagged.proposed and flagged.evidence() == {"pages": 16, "seen": 20, "prose_pages": 16}
+    assert "REVIEW" in render_pack("example.com", [flagged], Thresholds())
+
+
+@pytest.mark.parametrize(("pages_with_line", "total", "thresholds", "expected"), [
+    (3, 20, Thresholds(min_pages=3, min_share=0.1), True),
+    (2, 20, Thresholds(min_pages=3, min_share=0.1), False),  # under min_pages
+    (3, 100, Thresholds(min_pages=3, min_share=0.05), False),  # under the share of the site
+    (5, 100, Thresholds(min_pages=3, min_share=0.05), True),
+    (4, 40, Thresholds(min_pages=4, min_share=0.05), True),
+])
+def test_thresholds_on_pages_and_share(rules, pages_with_line, total, thresholds, expected):
+    rng = random.Random(7)
+    texts = ["\n".join(sentence(rng) for _ in range(4))
+             + ("\nJoin the Tuesday club\n" if n < pages_with_line else "\n") for n in range(total)]
+    found = proposed(mine_texts(texts, rules, thresholds))
+    assert ("Join the Tuesday club" in found) is expected
+
+
+def test_a_layout_of_few_pages_qualifies_by_its_own_share(rules):
+    """A line on 4 of 200 pages (2 %) fails a 3 % site share, but it is on every page of its layout."""
+    rng = random.Random(3)
+    old = [f"Old site menu\nOld archive\nOld sections\nOld search\nOld index\n{sentence(rng)}\n{sentence(rng)}\n"
+           f"Printer friendly version\n" for _ in range(4)]
+    new = [f"{n} new\n" + "\n".join(f"menu entry {k}" for k in range(12)) + f"\n{sentence(rng)}\n{sentence(rng)}\n"
+           for n in range(196)]
+    mined = mine_texts(old + new, rules, Thresholds(min_pages=3, min_share=0.03))
+    line = next(m for m in mined if m.spellings[0] == "Printer friendly version")
+    assert line.proposed and line.evidence() == {"pages": 4, "seen": 200, "layout_pages": 4, "layout_seen": 4}
+
+
+def test_line_keys_and_generalised_patterns():
+    assert line_key("Last Updated: Friday, 1 April, 2005") == line_key("Last Updated:  Monday, 30 May, 2010")
+    assert line_key("You may also like") == "you may also like"
+    assert line_key("  -----  ") is None
+    built = line_pattern(["Updated 3 May 2010, 12:30", "Updated 14 June 2009, 9:05"])
+    assert built.pattern == r"(?i)^\s*Updated\s+\d+\s+[a-z]{3,9}\.?\s+\d+,\s+\d+:\d+\s*$"
+    assert built.keywords == ("updated",) and len(built.matches) == 2
+    assert line_pattern(["• Home"]).pattern == r"^\s*•\s+Home\s*$"  # one spelling: literal
+
+
+# -- packs ---------------------------------------------------------------------------------------------
+
+def test_mined_pack_passes_rules_test_and_lint_and_cites_evidence(rules, tmp_path):
+    write_site(tmp_path / "site" / "example.com", site_pages())
+    result = cli("mine", tmp_path / "site", "-o", tmp_path / "packs", "--report")
+    assert result.exit_code == 0, result.output
+    assert "example.com: 20 pages" in result.output and "held back" in result.output
+    pack_path = tmp_path / "packs" / "example.com.toml"
+    pack = load_pack(pack_path)
+    assert pack.scope == ("example.com",) and pack.order == "last"
+    assert all(r.kind == "line" and dict(r.evidence)["seen"] == 20 for r in pack.rules)
+    loaded = cleaner.load_rules([pack_path])
+    checked, failures = check_examples(loaded.only(r.id for r in pack.rules))
+    assert checked > len(pack.rules) and not failures
+    assert not lint_ruleset(loaded.only(r.id for r in pack.rules))
+    assert cli("rules", "test", "--rules", tmp_path / "packs").exit_code == 0
+    assert cli("rules", "lint", "--rules", tmp_path / "packs").exit_code == 0
+    # Each removal by a mined rule names it and cites its evidence.
+    cleaned = cleaner.clean(site_pages(1, seed=99)[0], rules=loaded, url="https://www.example.com/a")
+    mined_removals = [r for r in cleaned.provenance["removals"] if r["pack_id"] == pack.id]
+    assert mined_removals and all(r["evidence"]["seen"] == 20 for r in mined_removals)
+    assert not [r for r in cleaner.clean(site_pages(1, seed=99)[0], rules=loaded).removals if r.pack_id == pack.id]
+
+
+def test_evidence_is_validated(tmp_path):
+    def pack(evidence: str) -> Path:
+        path = tmp_path / "p.toml"
+        path.write_text(f"id = 'p'\nversion = '1'\n[[rules]]\nid = 'r'\nkind = 'line'\npattern = '^x$'\n"
+                        f"rationale = 'x'\nexamples.remove = ['x']\nevidence = {evidence}\n", "utf-8")
+        return path
+    assert load_pack(pack("{ pages = 3, seen = 9 }")).rules[0].evidence == (("pages", 3), ("seen", 9))
+    for bad in ("{ pages = 3 }", "{ pages = 10, seen = 9 }", "{ pages = 3, seen = 9, colour = 1 }",
+                "{ pages = 'x', seen = 9 }", "3"):
+        with pytest.raises(RuleError):
+            load_pack(pack(bad))
+
+
+# -- grouping by site ----------------------------------------------------------------------------------
+
+def html_page(url: str, text: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
+    return (f'<html><head><title>t</title><link rel="canonical" href="{url}"/>'
+            f'<meta property="og:url" content="{url}"/></head><body><article>{paragraphs}</article></body></html>')
+
+
+def sites_of(tmp_path: Path, *sources: Path) -> dict[str, int]:
+    found = mine_local(Sources([str(s) for s in sources]), RuleSpec(), Thresholds())
+    return {r.site: r.pages for r in found}
+
+
+def test_grouping_by_folder_sidecar_html_jsonl_and_parquet(tmp_path):
+    pages = site_pages(6)
+    write_site(tmp_path / "by-folder" / "www.folder.org", pages[:3])
+    sidecars = write_site(tmp_path / "by-sidecar" / "mixed", pages[3:])
+    for n, p in enumerate(sorted(sidecars.glob("*.txt"))):
+        p.with_suffix(".url").write_text(f"https://{'a' if n < 2 else 'b'}.example.net/story/{n}\n", "utf-8")
+    html = tmp_path / "by-html" / "saved"
+    html.mkdir(parents=True)
+    for n, text in enumerate(pages[:2]):
+        (html / f"p{n}.html").write_text(html_page(f"https://news.example.org/{n}", text), "utf-8")
+    records = [{"id": n, "text": t, "url": f"https://www.jsonl.example/{n}"} for n, t in enumerate(pages[:4])]
+    records.append({"id": 9, "text": pages[5]})  # no url: the corpus file's name
+    (tmp_path / "web.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    assert sites_of(tmp_path, tmp_path / "by-folder", tmp_path / "by-sidecar", tmp_path / "by-html",
+                    tmp_path / "web.jsonl") == {
+        # an HTML page's site is the host name trafilatura reports (the one that selects site packs)
+        "folder.org": 3, "a.example.net": 2, "b.example.net": 1, "example.org": 2, "jsonl.example": 4,
+        "web": 1}
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "rows.parquet")
+    assert sites_of(tmp_path, tmp_path / "rows.parquet") == {"jsonl.example": 4, "rows": 1}
+
+
+# -- determinism, learn-sites --------------------------------------------------------------------------
+
+def test_packs_are_the_same_whatever_the_order_and_the_workers(tmp_path):
+    pages = site_pages(30)
+    shuffled = pages[:]
+    random.Random(5).shuffle(shuffled)
+    for name, order in (("a", pages), ("b", shuffled)):
+        recs = [{"id": n, "text": t, "url": "https://example.com/x"} for n, t in enumerate(order)]
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), "utf-8")
+    outs = []
+    for name, jobs in (("a", "1"), ("b", "2"), ("b", "1")):
+        out = tmp_path / f"packs-{name}-{jobs}"
+        assert cli("mine", tmp_path / f"{name}.jsonl", "-o", out, "--jobs", jobs).exit_code == 0
+        outs.append((out / "example.com.toml").read_bytes())
+    assert outs[0] == outs[1] == outs[2]
+
+
+def test_learn_sites_cleans_with_mined_rules_and_is_deterministic(tmp_path):
+    write_site(tmp_path / "src" / "example.com", site_pages(24))
+    one = cli("clean", tmp_path / "src", "-o", tmp_path / "one", "--learn-sites", "--jobs", "1")
+    two = cli("clean", tmp_path / "src", "-o", tmp_path / "two", "--learn-sites", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, one.output
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert all((tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes() for f in files)
+    body = (tmp_path / "one" / "example.com" / "page-005.txt").read_text("utf-8")
+    assert "Subscribe to our newsletter" not in body and FOOTER not in body
+    assert PROSE_FURNITURE in body  # held back: prose inside the body, on a fifth of the pages
+    record = json.loads((tmp_path / "one" / "example.com" / "page-005.provenance.json").read_text("utf-8"))
+    cited = [r for r in record["removals"] if r["pack_id"] == "mined-example-com"]
+    assert cited and all(r["evidence"]["seen"] == 24 for r in cited)
+    original = cleaner.restore(body, record)
+    assert original == (tmp_path / "src" / "example.com" / "page-005.txt").read_text("utf-8")
+
+
+def test_learn_sites_changes_nothing_when_each_site_has_one_page(tmp_path):
+    assert cli("clean", SEEDS, "-o", tmp_path / "plain", "--jobs", "1").exit_code == 0
+    assert cli("clean", SEEDS, "-o", tmp_path / "learned", "--jobs", "1", "--learn-sites").exit_code == 0
+    for path in (tmp_path / "plain").rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() == (tmp_path / "learned" / path.relative_to(tmp_path / "plain")).read_bytes()
+
+
+# -- the pre-commit hook applies a committed mined pack ------------------------------------------------
+
+def test_hook_applies_a_mined_pack_to_a_new_seed(tmp_path):
+    write_site(tmp_path / "corpus" / "example.com", site_pages(20))
+    assert cli("mine", tmp_path / "corpus", "-o", tmp_path / "repo" / "rules").exit_code == 0
+    seeds = tmp_path / "repo" / "seeds"
+    seeds.mkdir()
+    new = seeds / "new.txt"
+    new.write_text(site_pages(1, seed=42)[0], "utf-8")
+    new.with_suffix(".url").write_text("https://example.com/2011/new-story\n", "utf-8")
+    result = cli("hook", "check", "--rules", tmp_path / "repo" / "rules", new)
+    assert result.exit_code == 1 and "mined-example-com" in result.output
+    result = cli("hook", "fix", "--rules", tmp_path / "repo" / "rules", new)
+    assert result.exit_code == 1
+    assert "Subscribe to our newsletter" not in new.read_text("utf-8")
+    assert cli("hook", "check", "--rules", tmp_path / "repo" / "rules", new).exit_code == 0
+
+
+# -- the real sites --------------------------------------------------------------------------------------
+
+SITES = SHARED / "sites"
+
+
+@pytest.mark.skipif(not SITES.is_dir(), reason="needs ../shared/sites")
+def test_a_real_site_mines_a_pack_that_passes_its_own_examples(tmp_path):
+    site = sorted(p for p in SITES.iterdir() if p.is_dir())[0]
+    shutil.copytree(site, tmp_path / site.name, ignore=shutil.ignore_patterns("*.html", "*.gold.txt", "*.recall.txt"))
+    assert cli("mine", tmp_path / site.name, "-o", tmp_path / "packs").exit_code == 0
+    assert cli("rules", "test", "--rules", tmp_path / "packs").exit_code == 0
+    assert cli("rules", "lint", "--rules", tmp_path / "packs").exit_code == 0
