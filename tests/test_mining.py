@@ -282,3 +282,24 @@ def test_a_real_site_mines_a_pack_that_passes_its_own_examples(tmp_path):
     assert cli("mine", tmp_path / site.name, "-o", tmp_path / "packs").exit_code == 0
     assert cli("rules", "test", "--rules", tmp_path / "packs").exit_code == 0
     assert cli("rules", "lint", "--rules", tmp_path / "packs").exit_code == 0
+
+
+# -- the Dask reduction on a real LocalCluster -----------------------------------------------------------
+
+def test_dask_reduction_mines_what_the_local_engine_mines(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from cleaner.run.mining import mine_bag, units_bag
+
+    pages = site_pages(24)
+    records = [{"id": n, "text": t, "url": f"https://{'a' if n % 2 else 'b'}.example.com/{n}"}
+               for n, t in enumerate(pages)]
+    corpus_path = tmp_path / "web.jsonl"
+    corpus_path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    local = mine_local(Sources([str(corpus_path)]), RuleSpec(), Thresholds())
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster):
+        bag = units_bag(Sources([str(corpus_path)]), blocksize=2000)
+        assert bag.npartitions > 4  # partial counts to merge
+        on_dask = mine_bag(bag, cleaner.load_rules(), Thresholds())
+    assert [(r.site, r.pages, r.mined) for r in on_dask] == [(r.site, r.pages, r.mined) for r in local]
+    assert {r.site for r in local} == {"a.example.com", "b.example.com"}

@@ -239,7 +239,7 @@ def mine_bag(bag: Any, rules: RuleSet, thresholds: Thresholds | None = None) -> 
     return results(counts, evidence, plans, thresholds)
 
 
-def units_bag(sources: Sources) -> Any:
+def units_bag(sources: Sources, *, blocksize: int | str | None = None) -> Any:
     """A Dask bag of units: JSONL corpora read by the workers (partitions of records), folders' files
     in units of FILES_PER_UNIT paths (read by the workers: they must share the file system), Parquet
     read here (as `cleaner clean --engine dask` does)."""
@@ -258,7 +258,8 @@ def units_bag(sources: Sources) -> Any:
             bags.append(dask.bag.from_sequence([Unit(corpus=name, records=tuple(rows)) for rows in _parquet_rows(path)],
                                                partition_size=1))
         else:
-            bags.append(read_jsonl(path).map_partitions(_as_units, name))
+            options = {"blocksize": blocksize} if blocksize else {}
+            bags.append(read_jsonl(path, **options).map_partitions(_as_units, name))
     return dask.bag.concat(bags) if bags else dask.bag.from_sequence([], npartitions=1)
 
 

@@ -17,7 +17,6 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from cleaner.api import default_rules
@@ -80,7 +79,8 @@ def leave_one_out(sites: list[Path], scratch: Path) -> list[str]:
                                             -GRID.index(t)))
             got = f1(per[(best, kind)][held.name]["learned"])
             ours = f1(per[(Thresholds(), kind)][held.name]["learned"])
-            rows.append(f"| {held.name} | {kind}.txt | {best.min_pages}, {best.min_share:.0%} | {got:.4f} | {ours:.4f} |")
+            rows.append(f"| {held.name} | {kind}.txt | {best.min_pages}, {best.min_share:.0%} | {got:.4f} "
+                        f"| {ours:.4f} |")
     return rows
 
 
@@ -101,15 +101,18 @@ def main() -> None:
             result = evaluate(thresholds, sites, kind, Path(scratch))
             for site, r in result.items():
                 a, b = f1(r["default"]), f1(r["learned"])
-                print(f"| {site} | {kind}.txt | {len(r['default'])} | {r['rules']} | {a:.4f} | {b:.4f} | {b - a:+.4f} |")
+                print(f"| {site} | {kind}.txt | {len(r['default'])} | {r['rules']} | {a:.4f} | {b:.4f} "
+                      f"| {b - a:+.4f} |")
             a = f1([x for r in result.values() for x in r["default"]])
             b = f1([x for r in result.values() for x in r["learned"]])
-            print(f"| **all** | {kind}.txt | {sum(len(r['default']) for r in result.values())} | | {a:.4f} | **{b:.4f}** | {b - a:+.4f} |")
+            pages = sum(len(r["default"]) for r in result.values())
+            print(f"| **all** | {kind}.txt | {pages} | | {a:.4f} | **{b:.4f}** | {b - a:+.4f} |")
             summary[kind] = {"page_by_page": a, "learned": b,
                              "sites": {s: {"page_by_page": f1(r["default"]), "learned": f1(r["learned"])}
                                        for s, r in result.items()}}
         if args.leave_one_out:
-            print("\n| held-out site | input | thresholds fitted on the other four | F1 with them | F1 with the defaults |")
+            print("\n| held-out site | input | thresholds fitted on the other four | F1 with them "
+                  "| F1 with the defaults |")
             print("| --- | --- | --- | --- | --- |")
             print("\n".join(leave_one_out(sites, Path(scratch))))
     RESULTS.mkdir(exist_ok=True)
