@@ -17,7 +17,7 @@ from cleaner.authoring.mine import Thresholds, line_key, mine_texts
 from cleaner.authoring.minepack import line_pattern, render_pack
 from cleaner.cli.main import main
 from cleaner.errors import RuleError
-from cleaner.rules.ruleset import load_pack
+from cleaner.rules.loader import load_pack
 from cleaner.run.batch import RuleSpec
 from cleaner.run.mining import Sources, mine_local
 
