@@ -1,64 +1,102 @@
-"""Quality regression on the dev set: F1 per input may not drop more than the tolerance below the
-figures recorded in tests/data/quality_baseline.json. Skips when ../shared/devset is absent."""
+"""Quality on the dev set (../shared/devset, WCXB's 781-page dev split): the regression test, the
+metric against the dev set README's reference figures, and unit tests of the evaluation library in
+tests/bench (evaluate.py, devset.py, references.py). The dev-set tests skip when the folder is absent.
+
+The regression test scores the build as shipped: full.txt and recall.txt on every page (mean F1 over
+the five folds by site), the HTML path on a fixed sample (every 8th page in id order, all pages
+pooled) so CI stays within a minute. A figure may not drop more than `tolerance` below
+tests/data/quality_baseline.json; raise the figures there when a change raises them.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
+from collections import Counter
 
 import pytest
 
 import cleaner
-from cleaner.evaluate import aggregate, c4_line_filter, score_page, shingles
 
 from .conftest import ROOT, SHARED
 
-PAGES = SHARED / "devset" / "pages"
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+from devset import RuleSpec, clean_pages, constant, load_pages, out_of_fold, score_folds  # noqa: E402
+from evaluate import aggregate, score_page, shingles, snippet_found  # noqa: E402
+from references import c4_line_filter, line_oracle  # noqa: E402
+
+DEVSET = SHARED / "devset"
 BASELINE = json.loads((ROOT / "tests" / "data" / "quality_baseline.json").read_text("utf-8"))
+HTML_SAMPLE_STEP = 8
+
+needs_devset = pytest.mark.skipif(not DEVSET.is_dir(), reason="../shared/devset is not beside this checkout")
 
 
-def page_ids() -> list[str]:
-    return sorted(p.name.removesuffix(".gold.txt") for p in PAGES.glob("*.gold.txt"))
-
-
-def read(page: str, suffix: str) -> str:
-    return (PAGES / f"{page}.{suffix}").read_text("utf-8")
-
-
-def url(page: str) -> str | None:
-    path = PAGES / f"{page}.url"
-    if not path.exists():
-        return None
-    return path.read_text("utf-8").strip() or None
-
-
-def cleaned(page: str, variant: str) -> str:
-    if variant == "html":
-        return cleaner.clean_file(PAGES / f"{page}.html", url=url(page)).text
-    return cleaner.clean(read(page, variant), url=url(page)).text
-
-
-needs_devset = pytest.mark.skipif(not PAGES.is_dir(), reason="../shared/devset is not beside this checkout")
+@pytest.fixture(scope="module")
+def pages():
+    return load_pages(DEVSET)
 
 
 @needs_devset
-def test_metric_reproduces_the_devset_reference_figures():
-    ids = page_ids()
-    raw = aggregate(score_page(read(p, "full.txt"), read(p, "gold.txt")) for p in ids)
-    extract = aggregate(score_page(read(p, "recall.txt"), read(p, "gold.txt")) for p in ids)
-    c4 = aggregate(score_page(c4_line_filter(read(p, "recall.txt")), read(p, "gold.txt")) for p in ids)
-    assert (round(raw.precision, 3), round(raw.recall, 3), round(raw.f1, 3)) == (0.539, 0.993, 0.699)
-    assert round(extract.f1, 3) == 0.959
-    assert (round(c4.precision, 3), round(c4.recall, 3), round(c4.f1, 3)) == (0.951, 0.880, 0.914)
+@pytest.mark.parametrize(("input_name", "expected"), [("full.txt", (0.699, 0.984, 0.817)),
+                                                      ("recall.txt", (0.929, 0.940, 0.935))])
+def test_metric_reproduces_the_devset_reference_figures(pages, input_name, expected):
+    score = score_folds(pages, [p.text(input_name) for p in pages]).pooled
+    assert score.pages == 781
+    assert (round(score.precision, 3), round(score.recall, 3), round(score.f1, 3)) == expected
 
 
 @needs_devset
-@pytest.mark.parametrize("variant", ["full.txt", "recall.txt", "html"])
-def test_devset_f1_does_not_regress(variant):
-    ids = page_ids()
-    score = aggregate(score_page(cleaned(p, variant), read(p, "gold.txt")) for p in ids)
-    recorded = BASELINE["f1"][variant]
-    assert score.f1 >= recorded - BASELINE["tolerance"], (
-        f"{variant}: F1 {score.f1:.4f} is more than {BASELINE['tolerance']} below the recorded {recorded}")
+@pytest.mark.parametrize("input_name", ["full.txt", "recall.txt"])
+def test_devset_f1_does_not_regress(pages, input_name):
+    f1 = score_folds(pages, clean_pages(pages, input_name)).f1
+    recorded = BASELINE["f1"][input_name]
+    assert f1 >= recorded - BASELINE["tolerance"], (
+        f"{input_name}: mean F1 over folds {f1:.4f} is more than {BASELINE['tolerance']} below the recorded {recorded}")
+
+
+@needs_devset
+def test_devset_html_sample_f1_does_not_regress(pages):
+    sample = pages[::HTML_SAMPLE_STEP]
+    f1 = score_folds(sample, clean_pages(sample, "html", jobs=2)).pooled.f1
+    recorded = BASELINE["f1"]["html sample"]
+    assert f1 >= recorded - BASELINE["tolerance"], (
+        f"html: F1 on every {HTML_SAMPLE_STEP}th page {f1:.4f} is more than {BASELINE['tolerance']} "
+        f"below the recorded {recorded}")
+
+
+def _tiny_devset(tmp_path, n=10):
+    """n pages on n sites, in 5 folds; page i's gold is its first line."""
+    folds = {"fold": {}, "domains": {}}
+    for i in range(n):
+        page = f"{i:04d}"
+        (tmp_path / f"{page}.gold.txt").write_text(f"the body of page {i} is here\n", "utf-8")
+        (tmp_path / f"{page}.recall.txt").write_text(f"the body of page {i} is here\nShare this\n", "utf-8")
+        folds["fold"][page], folds["domains"][page] = i % 5, f"site{i}.example"
+    folds_file = tmp_path / "folds.json"
+    folds_file.write_text(json.dumps(folds), "utf-8")
+    return load_pages(tmp_path, folds_file)
+
+
+def test_out_of_fold_fits_on_the_other_folds_only(tmp_path):
+    pages = _tiny_devset(tmp_path)
+    seen = []
+
+    def fit(train, input_name, workdir):
+        seen.append({p.fold for p in train})
+        pack = workdir / "drop_share.toml"
+        pack.write_text('id = "fitted"\nversion = "1"\n[[rules]]\nid = "fitted-share"\nkind = "line"\n'
+                        "pattern = '^Share this$'\nrationale = \"fitted\"\n"
+                        'examples.remove = ["Share this"]\n', "utf-8")
+        return RuleSpec(packs=(str(pack),), defaults=False)
+
+    outputs = out_of_fold(pages, "recall.txt", fit)
+    assert seen == [{1, 2, 3, 4}, {0, 2, 3, 4}, {0, 1, 3, 4}, {0, 1, 2, 4}, {0, 1, 2, 3}]
+    assert outputs == [p.gold for p in pages]
+    scores = score_folds(pages, outputs)
+    assert scores.f1 == 1.0 and list(scores.by_fold) == [0, 1, 2, 3, 4]
+    unfitted = score_folds(pages, out_of_fold(pages, "recall.txt", constant(RuleSpec(defaults=False))))
+    assert unfitted.precision < 1.0 and unfitted.recall == 1.0
 
 
 def test_page_score_is_normalised_and_counts_multisets():
@@ -67,6 +105,7 @@ def test_page_score_is_normalised_and_counts_multisets():
     assert score.tp + score.fp + score.fn == pytest.approx(1.0)
     # six predicted shingles, two of them gold ("one two three four" twice counts once)
     assert score.precision == pytest.approx(1 / 3) and score.recall == 1.0
+    assert score_page("one two three four five", Counter(shingles(gold))).recall == 1.0
     assert shingles("a b") == {("a", "b"): 1}
     empty = score_page("", gold)
     assert empty.precision is None and empty.recall == 0.0
@@ -79,9 +118,23 @@ def test_aggregate_averages_pages_and_takes_the_harmonic_mean():
     assert score.f1 == 0.5
 
 
-def test_c4_keeps_punctuated_lines_of_three_words_without_policy_wording():
-    text = "Home\nThe council voted on Tuesday.\nWe use cookies on this site.\nShort one.\n"
-    assert c4_line_filter(text) == "The council voted on Tuesday.\n"
+def test_c4_keeps_punctuated_lines_of_three_words_and_drops_short_pages():
+    body = "".join(f"The council voted on item {i}.\n" for i in range(5))
+    text = "Home\n" + body + "We use cookies on this site.\nShort one.\nSee the minutes [1].\n"
+    assert c4_line_filter(text) == body + "See the minutes ."
+    assert c4_line_filter("The council voted on Tuesday.\n") == ""  # fewer than five sentences
+    assert c4_line_filter(body + "The budget is {draft}.\n") == ""  # a curly bracket drops the page
+
+
+def test_line_oracle_keeps_gold_lines_and_the_title_line():
+    text = "Ferry returns\nMenu\nThe ferry carried its first passengers.\nShare\nFerry returns\n"
+    gold = "The ferry carried its first passengers. It was full."
+    assert line_oracle(text, gold, "Ferry returns!") == "Ferry returns\nThe ferry carried its first passengers."
+
+
+def test_snippet_check_ignores_case_and_whitespace_runs():
+    assert snippet_found("Sign up  for our\nnewsletter", "SIGN UP for our newsletter today")
+    assert not snippet_found("Sign up for our newsletter", "Sign up for the newsletter")
 
 
 HTML_SEED = ROOT / "tests" / "data" / "html" / "share_footer_page.html"

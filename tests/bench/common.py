@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = Path(os.environ.get("CLEANER_DEVSET", ROOT.parent / "shared" / "devset" / "pages"))
+PAGES = Path(os.environ.get("CLEANER_DEVSET", ROOT.parent / "shared" / "devset"))
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def dev_texts(kinds: tuple[str, ...] = ("full", "recall")) -> list[str]:
-    """The dev corpus text: every page's *.full.txt then every *.recall.txt (88 pages each)."""
+    """The dev corpus text: every page's *.full.txt then every *.recall.txt (781 pages each)."""
     if not PAGES.is_dir():
         sys.exit(f"dev corpus not found at {PAGES} (set CLEANER_DEVSET)")
     return [p.read_text("utf-8") for kind in kinds for p in sorted(PAGES.glob(f"*.{kind}.txt"))]
