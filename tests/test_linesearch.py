@@ -93,7 +93,7 @@ def test_anchored_patterns_scan_for_line_starts():
 
 def corpus_lines() -> set[str]:
     paths = sorted(SEEDS.glob("*.txt"))
-    pages = SHARED / "devset" / "pages"
+    pages = SHARED / "devset"
     if pages.is_dir():
         paths += sorted(pages.glob("*.full.txt"))[:20]
     texts = {line.text for path in paths for line in split_lines(path.read_text("utf-8"))}

@@ -72,7 +72,7 @@ def test_no_example_line_is_missed(examples, case, indent):
 
 
 def test_no_dev_corpus_line_is_missed():
-    pages = sorted((SHARED / "devset" / "pages").glob("*.full.txt"))[:40]
+    pages = sorted((SHARED / "devset").glob("*.full.txt"))[:40]
     if not pages:
         pytest.skip("the shared dev corpus is not available")
     for page in pages:
@@ -125,7 +125,7 @@ def test_candidates_narrow_the_keyword_candidates_and_keep_every_match():
 def _documents() -> list[str]:
     docs = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     docs += [d.upper() for d in docs] + [d.replace("\n", "\r\n") for d in docs]
-    pages = sorted((SHARED / "devset" / "pages").glob("*.full.txt"))[:30]
+    pages = sorted((SHARED / "devset").glob("*.full.txt"))[:30]
     return docs + [p.read_text("utf-8") for p in pages]
 
 

@@ -91,6 +91,7 @@ def main() -> None:
     runs = 1 if "--quick" in sys.argv else 3
     traf_s, _ = median_seconds(lambda: [trafilatura.extract(h, deduplicate=False) for h in pages], runs, warmup=0)
     html_mb = sum(map(len, pages)) / 1e6
+    full_label = f"dev text (full, {len(same_pages)} pages)"
     rows = [
         ["cleaner.clean", "the 3 seeds (x20)", len(seeds) * 20, round(seeds_mb * 20, 2), seeds_mb * 20 / seeds_s,
          len(seeds) * 20 / seeds_s],
@@ -98,15 +99,15 @@ def main() -> None:
          len(texts) / clean_s],
         ["cleaner.clean, keyword prefilter only", "dev text (full+recall)", len(texts), round(megabytes, 2),
          megabytes / keywords_s, len(texts) / keywords_s],
-        ["cleaner.clean", f"dev text (full, {len(same_pages)} pages)", len(same_pages), "", "", len(same_pages) / clean_pages_s],
+        ["cleaner.clean", full_label, len(same_pages), "", "", len(same_pages) / clean_pages_s],
         ["cleaner.clean, no rules", "dev text (full+recall)", len(texts), round(megabytes, 2), megabytes / floor_s,
          len(texts) / floor_s],
-        ["cleaner.clean, no rules", f"dev text (full, {len(same_pages)} pages)", len(same_pages), "", "",
+        ["cleaner.clean, no rules", full_label, len(same_pages), "", "",
          len(same_pages) / floor_pages_s],
         ["C4 line filter", "dev text (full+recall)", len(texts), round(megabytes, 2), megabytes / c4_s,
          len(texts) / c4_s],
-        ["C4 line filter", f"dev text (full, {len(same_pages)} pages)", len(same_pages), "", "", len(same_pages) / c4_pages_s],
-        ["trafilatura.extract", "the 88 pages' HTML", len(pages), round(html_mb, 2), html_mb / traf_s,
+        ["C4 line filter", full_label, len(same_pages), "", "", len(same_pages) / c4_pages_s],
+        ["trafilatura.extract", f"the {len(pages)} pages' HTML", len(pages), round(html_mb, 2), html_mb / traf_s,
          len(pages) / traf_s],
     ]
     costs = rule_costs(texts, rules)
