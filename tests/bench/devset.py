@@ -29,7 +29,7 @@ from pathlib import Path
 from evaluate import Score, aggregate, score_page, shingles
 
 import cleaner
-from cleaner.rules.ruleset import default_rules_dir
+from cleaner.rules.loader import default_rules_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DEVSET = Path(os.environ.get("CLEANER_DEVSET", ROOT.parent / "shared" / "devset"))
