@@ -5,7 +5,7 @@
 
 For each site and input (`full.txt`, `recall.txt`) the site's pages of that input are mined (no gold
 is read), the pack is written and loaded like any pack, and every page is cleaned with the default
-rules plus the pack; F1 uses the dev set's metric (cleaner/evaluate.py). `--leave-one-out` also fits
+rules plus the pack; F1 uses the dev set's metric (tests/bench/evaluate.py). `--leave-one-out` also fits
 the thresholds on four sites (a small grid, best mean F1) and scores the fifth with them.
 """
 
@@ -19,11 +19,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from evaluate import aggregate, score_page
+
 from cleaner.api import default_rules
 from cleaner.authoring.mine import Thresholds, mine_texts
 from cleaner.authoring.minepack import render_pack
 from cleaner.engine.decide import apply_rules
-from cleaner.evaluate import aggregate, score_page
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
 
