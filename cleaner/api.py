@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cleaner.engine.decide import Removal, apply_rules
+from cleaner.engine.keep import KeepEntry
 from cleaner.engine.metadata import text_metadata
 from cleaner.engine.provenance import build_record
 from cleaner.errors import InputError
@@ -47,16 +49,18 @@ def default_rules() -> RuleSet:
 
 
 def clean(text: str, *, rules: RuleSet | None = None, source: str | None = None,
-          url: str | None = None) -> CleanResult:
-    """Clean article text with `rules` (default: the bundled packs).
+          url: str | None = None, keep: Sequence[KeepEntry] = ()) -> CleanResult:
+    """Clean article text with `rules` (default: the bundled packs; `cleaner.config` loads a
+    project's settings when asked).
 
     `source` names the document in the provenance record; `url` (or its host name) selects the
-    site-scoped packs that apply on top of the generic ones.
+    site-scoped packs that apply on top of the generic ones; `keep` names lines some rules must not
+    remove (`cleaner.engine.keep`).
     """
     rules = default_rules() if rules is None else rules
     data = text.encode("utf-8", "surrogatepass")
     info = _source_info(source, data, "utf-8", "text")
-    return _clean_text(text, rules, info, _domain(url), None, input_sha256=info["sha256"])
+    return _clean_text(text, rules, info, _site(url, "url"), None, input_sha256=info["sha256"], keep=keep)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,12 @@ class Document:
     source: dict[str, Any]
     domain: str | None
     extraction: dict[str, Any] | None
+    domain_from: str | None = None  # what gave the domain: "url", "html metadata" or the sidecar's path
+
+    @property
+    def site(self) -> dict[str, Any] | None:
+        """The record's `site` (its site packs are added when cleaned)."""
+        return None if self.domain is None else {"domain": self.domain, "selected_by": self.domain_from}
 
 
 def load_document(path: str | Path, *, url: str | None = None) -> Document:
@@ -83,32 +93,44 @@ def load_document(path: str | Path, *, url: str | None = None) -> Document:
     if path.suffix.lower() in HTML_SUFFIXES:
         text, extraction = extract_html(data, str(path), url)
         info = _source_info(str(path), data, "html", "html")
-        return Document(text, info, _domain(url) or page_domain(extraction), extraction)
+        site = _site(url, "url") or _site(page_domain(extraction), "html metadata")
+        return Document(text, info, site and site["domain"], extraction, site and site["selected_by"])
     text, encoding = decode(data, str(path))
     info = _source_info(str(path), data, encoding, "text")
     del data  # keeps peak memory down on large files: from here on only the text is needed
     if not text or text.isspace():  # a byte-order mark alone; Unicode spaces such as U+3000
         raise InputError(path, "empty document" if not text else "document holds only whitespace")
-    return Document(text, info, _domain(url or _sidecar_url(path)), None)
+    site = _site(url, "url") or _site(_sidecar_url(path), str(path.with_suffix(".url")))
+    return Document(text, info, site and site["domain"], None, site and site["selected_by"])
 
 
-def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | None = None) -> CleanResult:
+def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | None = None,
+               keep: Sequence[KeepEntry] | None = None) -> CleanResult:
     """Clean a `.txt`/`.md` file (decoded as UTF-8 or by detection) or an `.html`/`.htm` page.
 
     HTML goes through trafilatura first; the record then hashes the HTML as the source and keeps
     the page metadata. Raises InputError for unreadable, binary or empty documents.
+    `keep`: entries naming lines some rules must not remove; None (the default) reads the
+    document's sidecar `NAME.keep.toml`, if any (`cleaner.config.Config.keep_for` adds a project's).
     """
+    if keep is None:
+        from cleaner.config import sidecar_keep  # config sits above the API; only this needs it
+
+        keep = sidecar_keep(Path(path))
     doc = load_document(path, url=url)
-    return _clean_text(doc.text, default_rules() if rules is None else rules, doc.source, doc.domain,
-                       doc.extraction)
+    return _clean_text(doc.text, default_rules() if rules is None else rules, doc.source, doc.site,
+                       doc.extraction, keep=keep)
 
 
-def _clean_text(text: str, rules: RuleSet, source: dict, domain: str | None,
-                extraction: dict | None, input_sha256: str | None = None) -> CleanResult:
+def _clean_text(text: str, rules: RuleSet, source: dict, site: dict | None, extraction: dict | None,
+                input_sha256: str | None = None, keep: Sequence[KeepEntry] = ()) -> CleanResult:
     """`input_sha256`: the hash of `text`'s UTF-8, when the caller has it (hashing a large text twice costs)."""
-    outcome = apply_rules(text, rules, domain)
+    domain = site["domain"] if site else None
+    outcome = apply_rules(text, rules, domain, keep=keep)
+    if site is not None:
+        site["packs"] = [p.id for p in rules.packs if p.scope and p.applies_to(domain)]
     record = build_record(source=source, input_text=text, outcome=outcome, ruleset=rules,
-                          extraction=extraction, input_sha256=input_sha256)
+                          extraction=extraction, input_sha256=input_sha256, site=site, keep=keep)
     if extraction is None:  # text input: the title and byline its first lines show (HTML has its own)
         record["input"]["metadata"] = text_metadata(outcome.text)
     return CleanResult(outcome.text, outcome.removals, record)
@@ -129,6 +151,12 @@ def _sidecar_url(path: Path) -> str | None:
 def _source_info(path: str | None, data: bytes, encoding: str, fmt: str) -> dict[str, Any]:
     return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
             "encoding": encoding, "format": fmt}
+
+
+def _site(url: str | None, selected_by: str) -> dict[str, Any] | None:
+    """The record's `site`: the document's domain and what gave it (its site packs are added later)."""
+    domain = _domain(url)
+    return None if domain is None else {"domain": domain, "selected_by": selected_by}
 
 
 def domain_of(url: str | None) -> str | None:

@@ -77,7 +77,7 @@ def test_clean_dataframe(client):
     out = cd.clean_dataframe(dd.from_pandas(frame, npartitions=3)).compute()
     assert out["n"].tolist() == frame["n"].tolist()
     assert out["text"].tolist() == [cleaner.clean(t).text for t in frame["text"]]
-    assert all(json.loads(p)["schema"] == "cleaner.provenance/1" for p in out["provenance"])
+    assert all(json.loads(p)["schema"] == "cleaner.provenance/2" for p in out["provenance"])
 
 
 def test_engine_dask_starts_and_closes_a_local_cluster(corpus, tmp_path):

@@ -2,7 +2,11 @@
 
 Decisions are per line. Rules run in the order `RuleSet.rules` gives (by kind: block, line,
 list_run, tail, repeat; then pack and file order), and a line claimed by an earlier rule keeps that
-attribution, so every removed span belongs to exactly one rule. The layout pass removes blank
+attribution, so every removed span belongs to exactly one rule (its owner); the other rules whose
+claims covered it are listed after the owner in the span's `matched`. Within a kind, rules with a
+higher `priority` run first, so the most specific rule owns a line a broad one also matches. Lines
+a keep entry names (`engine.keep`) are never claimed by the rules it keeps them from; lines the
+caller marks as removed by hand (`manual`) are removed first, under the pseudo-rule "manual". The layout pass removes blank
 lines at the start and end and every blank line that follows another kept blank line; those
 removals are recorded too, under the pseudo-pack "layout". If the last kept line has no line
 terminator, a "\\n" is appended and recorded. Kept lines are never altered.
@@ -15,11 +19,12 @@ shorter, a block whose end came within bound), so line rules run in the first pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import NamedTuple
 
+from cleaner.engine.keep import KeepEntry, protects, resolve
 from cleaner.lines import Line, split_lines
 from cleaner.rules.kinds import Document, Rule
 from cleaner.rules.ruleset import RuleSet
@@ -29,6 +34,7 @@ LEADING_BLANK = "layout.leading-blank"
 BLANK_RUN = "layout.blank-run"
 TRAILING_BLANK = "layout.trailing-blank"
 CR_LF_JOIN = "layout.cr-lf-join"
+MANUAL = "manual"  # the rule id and pack id of lines a user removed by hand
 
 
 class Removal(NamedTuple):
@@ -45,11 +51,13 @@ class Removal(NamedTuple):
     last_line: int
     text: str
     evidence: tuple[tuple[str, int], ...] | None = None  # the rule's, when it declares any (mined rules)
+    matched: tuple[str, ...] = ()  # the owner, then every other rule whose claims covered the span
 
     def to_dict(self) -> dict:
         # Spelled out: a literal is faster than _asdict() or dict(zip(...)).
         record = {"rule_id": self.rule_id, "pack_id": self.pack_id, "start": self.start, "end": self.end,
-                  "first_line": self.first_line, "last_line": self.last_line, "text": self.text}
+                  "first_line": self.first_line, "last_line": self.last_line, "text": self.text,
+                  "matched": list(self.matched or (self.rule_id,))}
         if self.evidence is not None:
             record["evidence"] = dict(self.evidence)
         return record
@@ -62,22 +70,33 @@ class Outcome:
     text: str
     removals: tuple[Removal, ...]
     final_newline_added: bool
+    # Lines a keep entry saved: 0-based line index -> ids of the rules it was kept from, in run order.
+    kept: dict[int, list[str]] | None = None
 
 
 MAX_PASSES = 10  # each pass after the first removes at least one line; real documents need 1-3
 
 
-def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None) -> Outcome:
-    """Clean `text` with the rules of `ruleset` that apply to `domain`."""
+def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
+                keep: Sequence[KeepEntry] = (), manual: Collection[int] = ()) -> Outcome:
+    """Clean `text` with the rules of `ruleset` that apply to `domain`.
+
+    `keep`: entries naming lines some rules must not remove; `manual`: 0-based indices of lines
+    removed by hand before any rule runs (recorded under the rule id "manual").
+    """
     lines = split_lines(text)
     hits = ruleset.index.candidate_lines(text, lines)
     rules = ruleset.rules(domain, scoped=True)
     owners: list[Rule | str | None] = [None] * len(lines)
-    active = list(range(len(lines)))
+    for i in manual:
+        owners[i] = MANUAL
+    guard = _Guard(resolve(keep, lines)) if keep else None
+    others: dict[int, list[Rule]] = {}
+    active = [i for i in range(len(lines)) if owners[i] is None]
     blank = [not line.text.strip() for line in lines]
     for _ in range(MAX_PASSES):
         active = _unjoin(lines, owners, _layout(blank, owners, active))
-        if not _match(lines, active, hits, rules, owners, ruleset.timeout):
+        if not _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout):
             break
         active = [i for i in active if owners[i] is None]
         rules = [r for r in rules if r.kind != "line"]
@@ -85,12 +104,31 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None) -> Outco
     kept = [lines[i].text + lines[i].end_of_line for i in active]
     add_newline = bool(kept) and not kept[-1].endswith(("\n", "\r"))
     clean = "".join(kept) + ("\n" if add_newline else "")
-    return Outcome(clean, tuple(_spans(text, lines, owners)), add_newline)
+    return Outcome(clean, tuple(_spans(text, lines, owners, others)), add_newline,
+                   guard.kept if guard is not None else None)
+
+
+class _Guard:
+    """The lines keep entries name, and what they were kept from."""
+
+    def __init__(self, named: dict[int, tuple[KeepEntry, ...]]) -> None:
+        self.named = named
+        self.kept: dict[int, list[str]] = {}
+
+    def refuses(self, index: int, rule: Rule) -> bool:
+        named = self.named.get(index)
+        if named is None or not protects(named, rule.id):
+            return False
+        rules = self.kept.setdefault(index, [])
+        if rule.id not in rules:
+            rules.append(rule.id)
+        return True
 
 
 def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]], rules: Sequence[Rule],
-           owners: list, timeout: float) -> bool:
-    """One pass of `rules` over the active lines; record new owners; return whether any line was claimed."""
+           owners: list, others: dict[int, list[Rule]], guard: _Guard | None, timeout: float) -> bool:
+    """One pass of `rules` over the active lines; record new owners (and in `others` the rules whose
+    claims a line's owner overrode); return whether any line was claimed."""
     position = [-1] * len(lines)  # a list, not a dict: a fifth of the memory on a document of a million lines
     for p, index in enumerate(active):
         position[index] = p
@@ -104,10 +142,17 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
             continue
         for first, last in rule.find(doc):
             for p in range(first, last + 1):
-                if doc.claimed[p] is None:
+                owner = doc.claimed[p]
+                if owner is None:
+                    if guard is not None and guard.refuses(active[p], rule):
+                        continue
                     doc.claimed[p] = rule
                     owners[active[p]] = rule
                     claimed = True
+                elif owner is not rule:  # rare: a second rule claiming a line (cheap to note)
+                    overridden = others.setdefault(active[p], [])
+                    if rule not in overridden:
+                        overridden.append(rule)
     return claimed
 
 
@@ -142,8 +187,9 @@ def _unjoin(lines: Sequence[Line], owners: list, active: list[int]) -> list[int]
     return [i for i in active if owners[i] is None]
 
 
-def _spans(text: str, lines: Sequence[Line], owners: Sequence) -> list[Removal]:
-    """Group consecutive removed lines with the same owner into Removals."""
+def _spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]]) -> list[Removal]:
+    """Group consecutive removed lines with the same owner into Removals, each listing its owner and
+    then the rules it overrode on any of its lines (in the order they ran)."""
     removals: list[Removal] = []
     i = 0
     # Runs are found in C, by identity (a rule's == is Python code): most lines are never touched here.
@@ -153,9 +199,15 @@ def _spans(text: str, lines: Sequence[Line], owners: Sequence) -> list[Removal]:
         if owner is not None:
             start, end = lines[i].start, lines[j - 1].end
             if isinstance(owner, str):
-                removals.append(Removal(owner, LAYOUT_PACK, start, end, i + 1, j, text[start:end]))
+                rule_id, pack_id, evidence = owner, (MANUAL if owner == MANUAL else LAYOUT_PACK), None
             else:
-                removals.append(Removal(owner.id, owner.pack_id, start, end, i + 1, j, text[start:end],
-                                        owner.evidence))
+                rule_id, pack_id, evidence = owner.id, owner.pack_id, owner.evidence
+            matched: tuple[str, ...] = (rule_id,)
+            if others:
+                for k in range(i, j):
+                    for rule in others.get(k, ()):
+                        if rule.id not in matched:
+                            matched += (rule.id,)
+            removals.append(Removal(rule_id, pack_id, start, end, i + 1, j, text[start:end], evidence, matched))
         i = j
     return removals
