@@ -36,7 +36,8 @@ from typing import Any
 
 from cleaner.engine.keep import KeepEntry, KeepError, parse_entries
 from cleaner.errors import CleanerError
-from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet, load_rules
+from cleaner.rules.loader import load_rules
+from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
 from cleaner.rules.select import DEFAULT_PROFILE, Layer, Selection, check_profile
 
 PYPROJECT = "pyproject.toml"

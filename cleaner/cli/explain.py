@@ -10,7 +10,14 @@ import click
 
 from cleaner.api import CleanResult, clean, clean_file, site_host
 from cleaner.authoring.declines import find_declines
-from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
+from cleaner.cli.options import (
+    load_or_exit,
+    no_defaults_option,
+    rule_spec,
+    rules_option,
+    selection_options,
+    timeout_option,
+)
 from cleaner.engine.decide import Removal
 from cleaner.engine.provenance import count_removals, restore
 from cleaner.errors import CleanerError
@@ -50,6 +57,7 @@ def render(text: str, removals: Sequence[Removal]) -> list[str]:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @rules_option
 @no_defaults_option
+@selection_options
 @click.option("--url", help="The page's URL (selects site-scoped packs for text input).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also say where a tail or list_run rule declined to remove, and why.")

@@ -34,7 +34,14 @@ from typing import Any
 import click
 
 from cleaner.api import HTML_SUFFIXES, TEXT_SUFFIXES, CleanResult, clean_file
-from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
+from cleaner.cli.options import (
+    load_or_exit,
+    no_defaults_option,
+    rule_spec,
+    rules_option,
+    selection_options,
+    timeout_option,
+)
 from cleaner.engine.decide import Removal, apply_rules
 from cleaner.engine.fingerprint import METHOD, NEAR_DUPLICATE, Fingerprint, fingerprint, from_record
 from cleaner.engine.provenance import build_record, restore
@@ -226,6 +233,7 @@ def _options(command):
                      show_default=True, help="Simhash similarity from which two clean bodies count as "
                                              "near-duplicates."),
         timeout_option,
+        selection_options,
     ]):
         command = option(command)
     return command

@@ -22,7 +22,14 @@ import click
 from cleaner.cli.explain import explain
 from cleaner.cli.hook import hook
 from cleaner.cli.mine import body_share_option, min_pages_option, min_share_option, mine, thresholds_of
-from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
+from cleaner.cli.options import (
+    load_or_exit,
+    no_defaults_option,
+    rule_spec,
+    rules_option,
+    selection_options,
+    timeout_option,
+)
 from cleaner.cli.report import report
 from cleaner.cli.rules_cmd import rules_impact, rules_lint, rules_test
 from cleaner.engine.provenance import restore
@@ -43,6 +50,7 @@ def main() -> None:
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @rules_option
 @no_defaults_option
+@selection_options
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
               help="Worker processes (default 0: one per core, fewer for small runs).")
 @click.option("--dry-run", is_flag=True, help="Clean and report, but write nothing.")
@@ -268,6 +276,7 @@ def rules() -> None:
 @rules.command(name="list")
 @rules_option
 @no_defaults_option
+@selection_options
 def rules_list(rule_paths, no_default_rules) -> None:
     """List the loaded packs and their rules, in the order they run."""
     ruleset = load_or_exit(rule_spec(rule_paths, no_default_rules))
@@ -275,7 +284,9 @@ def rules_list(rule_paths, no_default_rules) -> None:
         scope = f" scope={','.join(pack.scope)}" if pack.scope else ""
         click.echo(f"{pack.id} v{pack.version}{scope}  ({pack.path}): {pack.description}")
         for rule in pack.rules:
-            click.echo(f"  {rule.id:<32} {rule.kind:<9} {rule.rationale}")
+            click.echo(f"  {rule.id:<32} {rule.kind:<12} {rule.category:<10} {rule.rationale}")
+        if pack.excluded:
+            click.echo(f"  (switched off: {', '.join(pack.excluded)})")
     click.echo(f"rule set hash {ruleset.hash}")
 
 

@@ -7,7 +7,14 @@ import sys
 import click
 
 from cleaner.authoring.mine import Thresholds
-from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, timeout_option
+from cleaner.cli.options import (
+    load_or_exit,
+    no_defaults_option,
+    rule_spec,
+    rules_option,
+    selection_options,
+    timeout_option,
+)
 from cleaner.errors import CleanerError
 from cleaner.run.batch import PlanError
 from cleaner.run.learn import mine_sources
@@ -39,6 +46,7 @@ def thresholds_of(min_pages: int, min_share: float, body_share: float) -> Thresh
 @body_share_option
 @rules_option
 @no_defaults_option
+@selection_options
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to use (implies --engine dask).")

@@ -1,33 +1,106 @@
-"""Command-line options shared by `cleaner` and its pre-commit hooks, and loading rules for them."""
+"""Command-line options shared by `cleaner` and its pre-commit hooks, and loading rules for them.
+
+Which rules run comes from the project's configuration (`[tool.cleaner]` in the nearest
+pyproject.toml, see `cleaner.config`) overridden by the flags: `--rules` replaces the configured
+packs, `--no-default-rules` and `--timeout` override theirs, `--profile` replaces the profile, and
+`--select` / `--ignore` form a layer on top of the configured ones (as ruff's do). `--config PATH`
+names the pyproject.toml to use; `--isolated` ignores every configuration file.
+The selection flags do not reach the commands as parameters: `selection_options` keeps them in
+the click context, where `rule_spec` reads them, so every command that loads rules gets them alike.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 
-from cleaner.errors import RuleError
+from cleaner.config import Config, load_config
+from cleaner.errors import CleanerError
 from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
+from cleaner.rules.select import PROFILES, Layer, Selection
 from cleaner.run.batch import RuleSpec
 
 rules_option = click.option(
     "--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
-    help="Extra rule pack (file or folder of *.toml), e.g. a repository's rules/; repeatable.",
+    help="Extra rule pack (file or folder of *.toml), e.g. a repository's rules/; repeatable "
+         "(replaces the configuration's `rules`).",
 )
 no_defaults_option = click.option("--no-default-rules", is_flag=True, help="Do not load the bundled packs.")
-timeout_option = click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
-                              help="Seconds any one regex call may take before the document fails.")
+timeout_option = click.option("--timeout", type=float, default=None,
+                              help=f"Seconds any one regex call may take before the document fails "
+                                   f"[default: the configuration's, else {DEFAULT_TIMEOUT:g}].")
+_META = "cleaner.selection"
 
 
-def rule_spec(rule_paths: Sequence[str], no_default_rules: bool, timeout: float = DEFAULT_TIMEOUT) -> RuleSpec:
-    return RuleSpec(tuple(rule_paths), not no_default_rules, timeout)
+def _store(name: str) -> Callable:
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        ctx.meta.setdefault(_META, {})[name] = value
+        return value
+    return callback
+
+
+def _names(values: Sequence[str]) -> tuple[str, ...]:
+    """`--select a,b --select c` gives (a, b, c), as ruff takes them."""
+    return tuple(n.strip() for value in values for n in value.split(",") if n.strip())
+
+
+def selection_options(command: Callable) -> Callable:
+    """--select, --ignore, --profile, --config and --isolated (read back by `rule_spec`)."""
+    for option in reversed([
+        click.option("--select", multiple=True, expose_value=False, callback=_store("select"), metavar="NAMES",
+                      help="Run only these rule ids, pack ids or categories (comma-separated or repeated)."),
+        click.option("--ignore", multiple=True, expose_value=False, callback=_store("ignore"), metavar="NAMES",
+                     help="Switch off these rule ids, pack ids or categories; the most specific name wins, "
+                          "and ignore wins a tie."),
+        click.option("--profile", type=click.Choice(list(PROFILES)), default=None, expose_value=False,
+                     callback=_store("profile"),
+                     help="article (default): keep headline, standfirst, byline; body: remove them too."),
+        click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), expose_value=False,
+                     callback=_store("config"), help="The pyproject.toml to read [tool.cleaner] from "
+                                                     "(default: the nearest one above the working directory)."),
+        click.option("--isolated", is_flag=True, expose_value=False, callback=_store("isolated"),
+                     help="Ignore every configuration file."),
+    ]):
+        command = option(command)
+    return command
+
+
+def current_config() -> Config:
+    """The configuration this command runs with (exits 2 on a bad one)."""
+    ctx = click.get_current_context()
+    cached = ctx.meta.get("cleaner.config")
+    if cached is None:
+        flags = ctx.meta.get(_META, {})
+        try:
+            cached = load_config(flags.get("config"), isolated=bool(flags.get("isolated")))
+        except CleanerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        ctx.meta["cleaner.config"] = cached
+    return cached
+
+
+def rule_spec(rule_paths: Sequence[str], no_default_rules: bool, timeout: float | None = None) -> RuleSpec:
+    """The rule set to load: the configuration, overridden by the command's flags."""
+    config = current_config()
+    flags = click.get_current_context().meta.get(_META, {})
+    layers = [config.layer] if config.layer else []
+    select, ignore = _names(flags.get("select") or ()), _names(flags.get("ignore") or ())
+    if select or ignore:
+        layers.append(Layer(select or None, ignore, "command line"))
+    selection = Selection(tuple(layers), flags.get("profile") or config.profile)
+    return RuleSpec(tuple(rule_paths) or config.rules, config.default_rules and not no_default_rules,
+                    config.timeout if timeout is None else timeout, selection,
+                    None if config.path is None else str(config.path))
+
 
 
 def load_or_exit(spec: RuleSpec) -> RuleSet:
-    """Load the rule set, or print the RuleError (file, line, rule) and exit 2."""
+    """Load the rule set, or print the error (file, line, rule; or the unknown name) and exit 2."""
     try:
         return spec.load()
-    except RuleError as exc:
+    except CleanerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -11,7 +11,7 @@ from cleaner.authoring.check import ExampleFailure, check_examples
 from cleaner.authoring.declines import find_declines
 from cleaner.authoring.lint import lint_ruleset
 from cleaner.authoring.prose import prose_findings, prose_sample
-from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option
+from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option, selection_options
 from cleaner.errors import RuleError
 from cleaner.review.aggregate import RuleSummary
 from cleaner.review.impact import Impact, measure_impact
@@ -31,6 +31,7 @@ def _under(path: str, root: Path) -> bool:
 @click.option("-v", "--verbose", is_flag=True, help="Also list passing rules, and say why a tail or list_run declined.")
 @rules_option
 @no_defaults_option
+@selection_options
 def rules_test(path, rule_ids, verbose, rule_paths, no_default_rules) -> None:
     """Check rules against their own examples; a failing example shows a diff of the text that should
     remain (expected) against the text that did (got). Exit 1 if any example fails.
@@ -81,6 +82,7 @@ def _show_failure(failure: ExampleFailure, ruleset: RuleSet, verbose: bool) -> N
 @click.command(name="lint")
 @rules_option
 @no_defaults_option
+@selection_options
 def rules_lint(rule_paths, no_default_rules) -> None:
     """Flag patterns prone to catastrophic backtracking, and line-removing patterns that match ordinary
     prose (a built-in sample of article sentences): FILE:LINE RULE: FIELD: why. Exit 1 if any."""
@@ -99,6 +101,7 @@ def rules_lint(rule_paths, no_default_rules) -> None:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
 @rules_option
 @no_defaults_option
+@selection_options
 @click.option("--lines", "shown", type=click.IntRange(min=1), default=10, show_default=True,
               help="Distinct lines shown per rule.")
 def rules_impact(pack, sources, rule_paths, no_default_rules, shown) -> None:

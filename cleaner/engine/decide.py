@@ -6,10 +6,10 @@ attribution, so every removed span belongs to exactly one rule (its owner); the 
 claims covered it are listed after the owner in the span's `matched`. Within a kind, rules with a
 higher `priority` run first, so the most specific rule owns a line a broad one also matches. Lines
 a keep entry names (`engine.keep`) are never claimed by the rules it keeps them from; lines the
-caller marks as removed by hand (`manual`) are removed first, under the pseudo-rule "manual". The layout pass removes blank
-lines at the start and end and every blank line that follows another kept blank line; those
-removals are recorded too, under the pseudo-pack "layout". If the last kept line has no line
-terminator, a "\\n" is appended and recorded. Kept lines are never altered.
+caller marks as removed by hand (`manual`) are removed first, under the pseudo-rule "manual".
+The layout pass removes blank lines at the start and end and every blank line that follows
+another kept blank line; those removals are recorded too, under the pseudo-pack "layout". If the
+last kept line has no line terminator, a "\\n" is appended and recorded. Kept lines are never altered.
 
 Cleaning is idempotent because the engine runs to a fixpoint: layout, then the rules over the lines
 still kept, again and again until a pass claims nothing, so the final pass saw exactly the lines of

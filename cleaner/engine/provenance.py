@@ -15,8 +15,8 @@ from typing import Any
 
 from cleaner.engine.decide import Outcome, Removal
 from cleaner.engine.keep import KeepEntry, kept_record, resolve
-from cleaner.lines import split_lines
 from cleaner.errors import CleanerError
+from cleaner.lines import split_lines
 from cleaner.rules.ruleset import RuleSet
 from cleaner.version import __version__
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,10 @@ import regex
 from cleaner.errors import RuleError
 from cleaner.rules.kinds import KINDS, Field, Rule
 from cleaner.rules.ruleset import DEFAULT_TIMEOUT, ORDER_VALUES, RulePack, RuleSet
+from cleaner.rules.select import CATEGORIES, DEFAULT_CATEGORY, DEFAULT_PROFILE, PROFILES, Selection
 
-PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules"}
-COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples", "evidence"}
+PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules", "category", "profiles"}
+COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples", "evidence", "category", "priority"}
 # `evidence = { pages = 37, seen = 100 }`, any kind: a mined rule's lines were on `pages` of the `seen`
 # pages of its site; the optional counts say where else (cleaner/authoring/mine.py, MinedLine.evidence).
 EVIDENCE_FIELDS = ("pages", "seen", "layout_pages", "layout_seen", "prose_pages")
@@ -38,9 +39,17 @@ def default_rules_dir() -> Path:
 
 
 def load_rules(
-    paths: Sequence[str | Path] | None = None, *, defaults: bool = True, timeout: float = DEFAULT_TIMEOUT
+    paths: Sequence[str | Path] | None = None, *, defaults: bool = True, timeout: float = DEFAULT_TIMEOUT,
+    select: Iterable[str] | None = None, ignore: Iterable[str] = (), profile: str = DEFAULT_PROFILE,
+    selection: Selection | None = None,
 ) -> RuleSet:
-    """Load the default packs (unless `defaults=False`) and the packs at `paths` (files or folders)."""
+    """Load the default packs (unless `defaults=False`) and the packs at `paths` (files or folders).
+
+    `select` / `ignore` (rule ids, pack ids, categories or "ALL"; see `cleaner.rules.select`) and
+    `profile` ("article" or "body") choose which of their rules run; `selection` gives them as one
+    object (layers of select/ignore, as the configuration and the command line make). An unknown
+    name or profile raises SelectionError.
+    """
     files: list[Path] = []
     sources = ([default_rules_dir()] if defaults else []) + [Path(p) for p in paths or ()]
     for source in sources:
@@ -52,7 +61,9 @@ def load_rules(
             raise RuleError(source, "no such rule file or folder")
     packs = [load_pack(f) for f in files]
     _check_unique(packs)
-    return RuleSet(tuple(packs), timeout)
+    if selection is None:
+        selection = Selection.of(select, ignore, profile)
+    return RuleSet(tuple(packs), timeout).selected(selection)
 
 
 def load_pack(path: Path) -> RulePack:
@@ -69,11 +80,16 @@ def load_pack(path: Path) -> RulePack:
     _expect_keys(path, data, PACK_FIELDS, {"id", "version", "rules"}, None, None)
     pack_id = _typed(path, data, "id", str, None, None)
     scope = _typed(path, data, "scope", list, None, None, [])
+    category = _category(path, data, DEFAULT_CATEGORY, None, None)
+    profiles = _typed(path, data, "profiles", list, None, None, [])
+    unknown = [p for p in profiles if p not in PROFILES]
+    if unknown:
+        raise RuleError(path, f"unknown profile(s) {unknown}; known: {', '.join(PROFILES)}")
     rules_data = _typed(path, data, "rules", list, None, None)
     order = _typed(path, data, "order", str, None, None, "default")
     if order not in ORDER_VALUES:
         raise RuleError(path, f"order must be one of {ORDER_VALUES}, got {order!r}")
-    rules = tuple(_build_rule(path, pack_id, r, n, locate) for n, r in enumerate(rules_data))
+    rules = tuple(_build_rule(path, pack_id, r, n, locate, category) for n, r in enumerate(rules_data))
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return RulePack(
         id=pack_id,
@@ -84,10 +100,19 @@ def load_pack(path: Path) -> RulePack:
         rules=rules,
         sha256=digest,
         order=order,
+        category=category,
+        profiles=tuple(profiles),
     )
 
 
-def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: _Locator) -> Rule:
+def _category(path: Path, data: dict, default: str, rule_id: str | None, line: int | None) -> str:
+    category = _typed(path, data, "category", str, rule_id, line, default)
+    if category not in CATEGORIES:
+        raise RuleError(path, f"unknown category {category!r}; known: {', '.join(CATEGORIES)}", rule_id, line)
+    return category
+
+
+def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: _Locator, category: str) -> Rule:
     if not isinstance(data, dict):
         raise RuleError(path, f"rules[{n}] is not a table", line=locate.rule_header(n))
     rule_id = data.get("id")
@@ -109,6 +134,8 @@ def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: _Locator) -
         rationale=_typed(path, data, "rationale", str, rule_id, line),
         keywords=_keywords(path, data, rule_id, line),
         examples_remove=remove, examples_keep=keep, evidence=_evidence(path, data, rule_id, line), **values,
+        category=_category(path, data, category, rule_id, line),
+        priority=_typed(path, data, "priority", int, rule_id, line, 0),
     )
 
 

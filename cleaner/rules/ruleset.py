@@ -1,7 +1,8 @@
 """Rule packs and rule sets, loaded (by `cleaner.rules.loader`): the model the engine runs.
 
 A rule pack is data only: an id, a version, a description, an optional scope (domains it is
-limited to) and a list of rules, each with its kind's fields, a rationale and its own examples.
+limited to), an optional default category and profiles, and a list of rules, each with its kind's
+fields, a rationale and its own examples.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.rules.kinds import PHASES, Rule
+from cleaner.rules.select import Selection, Selector
 from cleaner.search.candidates import CandidateIndex
 
 DEFAULT_TIMEOUT = 1.0  # seconds per regex call
@@ -34,6 +36,9 @@ class RulePack:
     rules: tuple[Rule, ...]
     sha256: str  # of the pack's parsed content, so comments and formatting do not change it
     order: str = "default"  # ORDER_VALUES
+    category: str = "other"  # the default category of its rules
+    profiles: tuple[str, ...] = ()  # the profiles it loads under (empty: every profile)
+    excluded: tuple[str, ...] = ()  # ids of its rules a selection switched off
 
     def applies_to(self, domain: str | None) -> bool:
         """Unscoped packs apply everywhere; scoped ones only to their domains and subdomains."""
@@ -51,28 +56,51 @@ class RuleSet:
 
     packs: tuple[RulePack, ...]
     timeout: float = DEFAULT_TIMEOUT
+    profile: str = "article"
     hash: str = field(init=False)
     index: CandidateIndex = field(init=False, compare=False, repr=False)
+    _ordered: tuple[Rule, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         digest = hashlib.sha256(json.dumps([p.sha256 for p in self.packs]).encode()).hexdigest()
         object.__setattr__(self, "hash", digest)
+        phase = {kind: n for n, kind in enumerate(PHASES)}
+        everything = [r for p in self.packs for r in p.rules]  # pack order, then file order
+        pack_order = {p.id: ORDER_VALUES.index(p.order) for p in self.packs}
+        object.__setattr__(self, "_ordered", tuple(sorted(
+            everything, key=lambda r: (pack_order[r.pack_id], phase[r.kind], -r.priority))))
         rules = ((r.id, r.keywords, getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None)
                  for r in self.rules())
         object.__setattr__(self, "index", CandidateIndex(rules))
 
     def rules(self, domain: str | None = None, *, scoped: bool = False) -> list[Rule]:
         """Rules in the order they run: packs of order "default" before those of order "last"; within
-        each, by kind (PHASES), then pack order, then file order.
+        each, by kind (PHASES), then by `priority` (higher first), then pack order, then file order.
 
         With `scoped=True` only packs that apply to `domain` are included.
         """
-        packs = [p for p in self.packs if not scoped or p.applies_to(domain)]
-        ordered = []
-        for order in ORDER_VALUES:
-            for kind in PHASES:
-                ordered += [r for p in packs if p.order == order for r in p.rules if r.kind == kind]
-        return ordered
+        if not scoped or all(not p.scope for p in self.packs):
+            return list(self._ordered)
+        skipped = {p.id for p in self.packs if not p.applies_to(domain)}
+        return [r for r in self._ordered if r.pack_id not in skipped]
+
+    def selected(self, selection: Selection) -> RuleSet:
+        """The rule set `selection` chooses: packs of other profiles dropped, rules it switches off
+        left out (and listed in their pack's `excluded`, which changes the pack's hash)."""
+        if selection.is_default and not any(p.profiles for p in self.packs):
+            return self
+        selector = Selector(selection, (r.id for r in self.rules()), (p.id for p in self.packs))
+        packs = []
+        for pack in self.packs:
+            if pack.profiles and selection.profile not in pack.profiles:
+                continue
+            kept = tuple(r for r in pack.rules if selector.keeps(r.id, pack.id, r.category))
+            if len(kept) < len(pack.rules):
+                excluded = tuple(r.id for r in pack.rules if r not in kept)
+                digest = hashlib.sha256(json.dumps([pack.sha256, excluded]).encode()).hexdigest()
+                pack = dataclasses.replace(pack, rules=kept, excluded=excluded, sha256=digest)
+            packs.append(pack)
+        return RuleSet(tuple(packs), self.timeout, selection.profile)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules():
@@ -87,12 +115,16 @@ class RuleSet:
             dataclasses.replace(p, rules=tuple(r for r in p.rules if r.id in wanted), scope=())
             for p in self.packs
         )
-        return RuleSet(tuple(p for p in packs if p.rules), self.timeout)
+        return RuleSet(tuple(p for p in packs if p.rules), self.timeout, self.profile)
 
     def describe(self) -> dict[str, Any]:
-        """The JSON-ready summary that provenance records."""
-        return {
-            "hash": self.hash,
-            "timeout_seconds": self.timeout,
-            "packs": [{"id": p.id, "version": p.version, "sha256": p.sha256} for p in self.packs],
-        }
+        """The JSON-ready summary of the rule set: a run's manifest holds it once, records its hash."""
+        packs = []
+        for p in self.packs:
+            pack = {"id": p.id, "version": p.version, "sha256": p.sha256, "category": p.category}
+            if p.scope:
+                pack["scope"] = list(p.scope)
+            if p.excluded:
+                pack["excluded"] = list(p.excluded)
+            packs.append(pack)
+        return {"hash": self.hash, "timeout_seconds": self.timeout, "profile": self.profile, "packs": packs}

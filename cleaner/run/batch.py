@@ -25,6 +25,7 @@ from cleaner.engine.provenance import sha256_text
 from cleaner.errors import CleanerError
 from cleaner.rules.loader import load_rules
 from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
+from cleaner.rules.select import Selection
 
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 MANIFEST = "manifest.jsonl"
@@ -64,9 +65,11 @@ class RuleSpec:
     paths: tuple[str, ...] = ()
     defaults: bool = True
     timeout: float = DEFAULT_TIMEOUT
+    selection: Selection = Selection()  # profile, select and ignore
+    config: str | None = None  # the pyproject.toml the settings came from (recorded in the manifest)
 
     def load(self) -> RuleSet:
-        return load_rules(self.paths, defaults=self.defaults, timeout=self.timeout)
+        return load_rules(self.paths, defaults=self.defaults, timeout=self.timeout, selection=self.selection)
 
 
 class PlanError(CleanerError):

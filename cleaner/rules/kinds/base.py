@@ -148,6 +148,8 @@ class Rule:
     # Optional, any kind: how often a mined rule's lines were seen, as sorted (name, value) pairs
     # (`pages` matched of `seen`, ...; see loader.EVIDENCE_FIELDS). Provenance cites it per removal.
     evidence: tuple[tuple[str, int], ...] | None = None
+    category: str = "other"  # the kind of furniture (`cleaner.rules.select.CATEGORIES`): its own, or its pack's
+    priority: int = 0  # within a kind, higher runs first, so it owns a line a lower one also matches
 
     def find(self, doc: Document) -> Iterator[Claim]:
         raise NotImplementedError
