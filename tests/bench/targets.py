@@ -1,0 +1,215 @@
+"""The speed targets, each as a ratio measured in one run against the tool a user would otherwise run.
+
+    python tests/bench/targets.py [--runs 3] [--html-pages 60] [--only text,html,cli,load,scaling,parallel]
+
+- text ≥ 1.0x datatrove: MB/s of `cleaner.clean` over the dev set's whole-page texts (`*.full.txt`)
+  against datatrove's `C4QualityFilter.filter` on the same texts, in one process. Two rows: the
+  filter's line rules alone (`min_num_sentences=-1`, the strict comparison, which sets met/not met)
+  and its default, which also counts sentences with spaCy.
+- HTML ≥ 0.9x trafilatura: docs/s of `cleaner.clean_file` (extraction, metadata, rules, record)
+  against `trafilatura.extract` with default settings, on the same pages read from disk.
+- CLI within 1.5x in-process: `cleaner clean DIR -o OUT` (a fresh process, default --jobs) on 1,000
+  small documents, against cleaning the same files with `cleaner.clean_file` in this process.
+- rule loading < 2 s: `cleaner.load_rules` on a generated pack of 5,000 line rules.
+- scaling ≤ 1.5: time per MB of one document of 100 KB, 1 MB and 10 MB, largest over smallest.
+- parallel ≥ 1.7x: `cleaner clean` of the dev texts with `--jobs 2` against `--jobs 1`.
+
+Each comparison alternates its two sides (a, b, a, b, ...) so load from other users of a shared
+machine falls on both, and reports medians and ranges. Needs `../shared/devset` and the bench extra
+(`pip install -e '.[bench]'`: datatrove).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from common import PAGES, dev_pieces, report
+from scaling import document
+
+import cleaner
+
+SMALL_DOCS = 1_000
+LOAD_RULES = 5_000
+SCALING_SIZES = (100_000, 1_000_000, 10_000_000)
+
+
+def alternate(a: Callable[[], object], b: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
+    """Wall times of `runs` calls of a and of b, taken a, b, a, b, ... after one untimed call of each."""
+    a(), b()
+    times_a, times_b = [], []
+    for _ in range(runs):
+        for fn, times in ((a, times_a), (b, times_b)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return times_a, times_b
+
+
+def spread(times: list[float], scale: float = 1.0) -> str:
+    rates = sorted(scale / t for t in times)
+    return f"{statistics.median(rates):,.2f} ({rates[0]:,.2f}-{rates[-1]:,.2f})"
+
+
+def text_vs_c4(runs: int, sentences: bool) -> list:
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import C4QualityFilter
+
+    texts = [p.read_text("utf-8") for p in sorted(PAGES.glob("*.full.txt"))]
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    rules = cleaner.default_rules()
+    rules.index.prepare()  # steady state: the compiled pattern prefilter, as a long run has it
+    c4 = C4QualityFilter() if sentences else C4QualityFilter(min_num_sentences=-1)
+    ours, theirs = alternate(lambda: [cleaner.clean(t, rules=rules) for t in texts],
+                             lambda: [c4.filter(Document(text=t, id=str(i))) for i, t in enumerate(texts)], runs)
+    ratio = statistics.median(theirs) / statistics.median(ours)
+    name = "default, spaCy sentence count" if sentences else "line rules, min_num_sentences=-1"
+    return [f"text: MB/s vs C4QualityFilter ({name})", f"{len(texts)} pages, {megabytes:.1f} MB",
+            spread(ours, megabytes), spread(theirs, megabytes), ratio, ">= 1.0", ratio >= 1.0]
+
+
+def html_vs_trafilatura(runs: int, n_pages: int) -> list:
+    import trafilatura
+
+    pages = sorted(PAGES.glob("*.html"))[:n_pages]
+    rules = cleaner.default_rules()
+    ours, theirs = alternate(lambda: [cleaner.clean_file(p, rules=rules) for p in pages],
+                             lambda: [trafilatura.extract(p.read_bytes()) for p in pages], runs)
+    ratio = statistics.median(theirs) / statistics.median(ours)
+    return ["html: docs/s vs trafilatura.extract (default)", f"{len(pages)} pages", spread(ours, len(pages)),
+            spread(theirs, len(pages)), ratio, ">= 0.9", ratio >= 0.9]
+
+
+def cli_vs_in_process(runs: int) -> list:
+    work = Path(tempfile.mkdtemp(prefix="cleaner-bench-cli-"))
+    try:
+        src = work / "src"
+        src.mkdir()
+        pieces = dev_pieces(1500)
+        paths = []
+        for i in range(SMALL_DOCS):
+            paths.append(src / f"{i:04d}.txt")
+            paths[-1].write_text(pieces[i % len(pieces)], "utf-8")
+        rules = cleaner.default_rules()
+        counter = iter(range(10**6))
+
+        def cli() -> None:
+            out = work / f"out{next(counter)}"
+            subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out)], check=True,
+                           stdout=subprocess.DEVNULL)
+            shutil.rmtree(out)
+
+        ours, theirs = alternate(cli, lambda: [cleaner.clean_file(p, rules=rules) for p in paths], runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ratio = statistics.median(ours) / statistics.median(theirs)
+    return [f"cli: time vs in-process on {SMALL_DOCS:,} small docs", f"{SMALL_DOCS:,} docs",
+            spread(ours, SMALL_DOCS), spread(theirs, SMALL_DOCS), ratio, "<= 1.5", ratio <= 1.5]
+
+
+def rule_loading(runs: int) -> list:
+    work = Path(tempfile.mkdtemp(prefix="cleaner-bench-load-"))
+    try:
+        pack = work / "many.toml"
+        rules = "".join(f'\n[[rules]]\nid = "generated-{i}"\nkind = "line"\nrationale = "generated"\n'
+                        f'pattern = \'^\\s*token{i} marker\\b\'\nkeywords = ["token{i} marker"]\n'
+                        f'examples.remove = ["token{i} marker"]\nexamples.keep = ["a sentence about token{i}."]\n'
+                        for i in range(LOAD_RULES))
+        pack.write_text(f'id = "many"\nversion = "1"\ndescription = "generated"\n{rules}', "utf-8")
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            cleaner.load_rules([pack], defaults=False)
+            times.append(time.perf_counter() - start)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    seconds = statistics.median(times)
+    return [f"load: a pack of {LOAD_RULES:,} rules", "seconds", f"{seconds:.2f} ({min(times):.2f}-{max(times):.2f})",
+            "", seconds, "< 2 s", seconds < 2.0]
+
+
+def scaling(runs: int) -> list:
+    texts = [p.read_text("utf-8") for p in sorted(PAGES.glob("*.full.txt"))]
+    rules = cleaner.default_rules()
+    rules.index.prepare()
+    per_mb = []
+    for size in SCALING_SIZES:
+        doc = document(size, texts, distinct=True)
+        megabytes = len(doc.encode("utf-8")) / 1e6
+        repeat = max(1, round(2.0 / megabytes))
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            for _ in range(repeat):
+                cleaner.clean(doc, rules=rules)
+            times.append((time.perf_counter() - start) / repeat / megabytes)
+        per_mb.append(statistics.median(times))
+    ratio = max(per_mb) / min(per_mb)
+    shown = ", ".join(f"{s * 1000:.0f}" for s in per_mb)
+    return ["scaling: s/MB at 100 KB, 1 MB, 10 MB", "ms/MB", shown, "", ratio, "<= 1.5", ratio <= 1.5]
+
+
+def parallel(runs: int) -> list:
+    work = Path(tempfile.mkdtemp(prefix="cleaner-bench-par-"))
+    try:
+        src = work / "src"
+        src.mkdir()
+        for page in sorted(PAGES.glob("*.full.txt")) + sorted(PAGES.glob("*.recall.txt")):
+            shutil.copyfile(page, src / page.name)
+        counter = iter(range(10**6))
+
+        def run(jobs: int) -> Callable[[], None]:
+            def go() -> None:
+                out = work / f"out{next(counter)}"
+                subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--jobs",
+                                str(jobs)], check=True, stdout=subprocess.DEVNULL)
+                shutil.rmtree(out)
+            return go
+
+        two, one = alternate(run(2), run(1), runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ratio = statistics.median(one) / statistics.median(two)
+    return ["parallel: --jobs 2 vs --jobs 1, dev texts", "runs/min", spread(two, 60), spread(one, 60), ratio,
+            ">= 1.7", ratio >= 1.7]
+
+
+BENCHMARKS = {
+    "text": lambda runs: text_vs_c4(runs, sentences=False),
+    "text-spacy": lambda runs: text_vs_c4(runs, sentences=True),
+    "html": html_vs_trafilatura,
+    "cli": cli_vs_in_process,
+    "load": rule_loading,
+    "scaling": scaling,
+    "parallel": parallel,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--html-pages", type=int, default=60)
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated: " + ", ".join(BENCHMARKS))
+    args = parser.parse_args()
+    if not PAGES.is_dir():
+        sys.exit(f"dev set not found at {PAGES} (set CLEANER_DEVSET)")
+    rows = []
+    for name in args.only.split(","):
+        fn = BENCHMARKS[name]
+        rows.append(fn(args.runs, args.html_pages) if name == "html" else fn(args.runs))
+        print(" | ".join(str(c) for c in rows[-1]), file=sys.stderr, flush=True)
+    met = sum(1 for row in rows if row[-1])
+    report("targets", "python tests/bench/targets.py",
+           ["target", "input", "cleaner (median, range)", "other (median, range)", "ratio", "target", "met"], rows,
+           {"targets_met": f"{met} of {len(rows)}", "runs_per_side": args.runs})
+
+
+if __name__ == "__main__":
+    main()
