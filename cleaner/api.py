@@ -57,6 +57,8 @@ def clean(text: str, *, rules: RuleSet | None = None, source: str | None = None,
     site-scoped packs that apply on top of the generic ones; `keep` names lines some rules must not
     remove (`cleaner.engine.keep`).
     """
+    if not isinstance(text, str):
+        raise TypeError(_not_text(text))
     rules = default_rules() if rules is None else rules
     data = text.encode("utf-8", "surrogatepass")
     info = _source_info(source, data, "utf-8", "text")
@@ -134,6 +136,14 @@ def _clean_text(text: str, rules: RuleSet, source: dict, site: dict | None, extr
     if extraction is None:  # text input: the title and byline its first lines show (HTML has its own)
         record["input"]["metadata"] = text_metadata(outcome.text)
     return CleanResult(outcome.text, outcome.removals, record)
+
+
+def _not_text(value: object) -> str:
+    """The TypeError message for `clean` given something other than str."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return ("clean() takes the document as str, not bytes: decode it first (data.decode('utf-8')), or "
+                "pass the file to cleaner.clean_file(path), which detects the encoding and records it")
+    return f"clean() takes the document as str, not {type(value).__name__}"
 
 
 def _sidecar_url(path: Path) -> str | None:
