@@ -207,3 +207,50 @@ def test_a_binary_seed_fails_with_a_message_and_is_left_alone(seed_repo, precomm
     assert "Traceback" not in proc.stdout
     assert sha(seed_repo / "seeds" / "image.txt") == before
     assert not (seed_repo / "seeds" / "image.provenance.json").exists()
+
+
+OURS_PACK = '''
+id = "ours"
+version = "1"
+description = "The seed repository's own pack"
+
+[[rules]]
+id = "podcast-plug"
+kind = "line"
+pattern = '^Listen to our podcast\\b'
+rationale = "A site's own promotion"
+examples.remove = ["Listen to our podcast on the way home"]
+'''
+
+
+def readme_precommit_config() -> str:
+    """The `.pre-commit-config.yaml` the README's "Pre-commit hook" section shows, as written."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Pre-commit hook"):]
+    start = section.index("```yaml\n") + len("```yaml\n")
+    return section[start:section.index("\n```", start)] + "\n"
+
+
+def test_the_readme_precommit_example_works_as_written(tmp_path, hook_clone, precommit_env):
+    """The README's config, with only its two explained placeholders filled in (this project as a
+    local git repository, and one of its commits), cleans a seed with the repository's own pack."""
+    clone, rev = hook_clone
+    config = readme_precommit_config()
+    assert "repo: https://example.invalid/cleaner.git" in config and "rev: <commit sha>" in config
+    repo = init_repo(tmp_path / "seeds-repo")
+    (repo / ".pre-commit-config.yaml").write_text(
+        config.replace("https://example.invalid/cleaner.git", clone.as_posix()).replace("<commit sha>", rev), "utf-8")
+    (repo / "rules").mkdir()
+    (repo / "rules" / "ours.toml").write_text(OURS_PACK, "utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "config and rules")
+    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=precommit_env,
+                               capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    body = prose(7)
+    add_seeds(repo, {"interview.txt": body.replace("\n\n", "\n\nListen to our podcast every Friday\n\n", 1)})
+    first = commit(repo, precommit_env)
+    assert first.returncode != 0 and "podcast-plug" in first.stdout, first.stdout
+    assert (repo / "seeds" / "interview.txt").read_text("utf-8") == body
+    git(repo, "add", "seeds")
+    assert commit(repo, precommit_env).returncode == 0
