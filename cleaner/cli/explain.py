@@ -61,8 +61,9 @@ def render(text: str, removals: Sequence[Removal]) -> list[str]:
 @click.option("--url", help="The page's URL (selects site-scoped packs for text input).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also say where a tail or list_run rule declined to remove, and why.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the counts per rule, not the documents.")
 @timeout_option
-def explain(sources, rule_paths, no_default_rules, url, verbose, timeout) -> None:
+def explain(sources, rule_paths, no_default_rules, url, verbose, quiet, timeout) -> None:
     """Show SOURCES (files, folders, or '-' for one document on stdin) with each removed line marked
     by the rule that removed it, then the counts per rule. Exit 1 if a document could not be cleaned."""
     rules = load_or_exit(rule_spec(rule_paths, no_default_rules, timeout))
@@ -81,7 +82,7 @@ def explain(sources, rule_paths, no_default_rules, url, verbose, timeout) -> Non
             click.echo(f"error: {exc}", err=True)
             failed += 1
             continue
-        _show(result, rules, domain, verbose)
+        _show(result, rules, domain, verbose, quiet)
     sys.exit(1 if failed else 0)
 
 
@@ -105,12 +106,15 @@ def _clean(path: str, rules: RuleSet, url: str | None) -> tuple[CleanResult, str
     return result, site_host(path, url, result.provenance["input"].get("extraction"))
 
 
-def _show(result: CleanResult, rules: RuleSet, domain: str | None, verbose: bool) -> None:
+def _show(result: CleanResult, rules: RuleSet, domain: str | None, verbose: bool, quiet: bool) -> None:
     original = restore(result.text, result.provenance)
-    for line in render(original, result.removals):
-        click.echo(line)
+    if not quiet:
+        for line in render(original, result.removals):
+            click.echo(line)
     counts = count_removals(result.removals)
-    click.echo(f"\n{plural(counts['removals'], 'removal')}, {plural(counts['lines_removed'], 'line')}, "
+    if not quiet:
+        click.echo()
+    click.echo(f"{plural(counts['removals'], 'removal')}, {plural(counts['lines_removed'], 'line')}, "
                f"{plural(counts['chars_removed'], 'character')}:")
     for rule, c in counts["by_rule"].items():
         click.echo(f"  {rule}: {plural(c['spans'], 'span')}, {plural(c['lines'], 'line')}, "

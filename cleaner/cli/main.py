@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from cleaner.cli.conventions import CONTEXT_SETTINGS, color_option, color_setting
 from cleaner.cli.explain import explain
 from cleaner.cli.hook import hook
 from cleaner.cli.mine import body_share_option, min_pages_option, min_share_option, mine, thresholds_of
@@ -39,10 +40,13 @@ from cleaner.run import batch, corpus, learn, mining
 from cleaner.version import __version__
 
 
-@click.group()
-@click.version_option(__version__, prog_name="cleaner")
-def main() -> None:
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="cleaner")
+@color_option
+@click.pass_context
+def main(ctx: click.Context, color: str) -> None:
     """Strip page furniture from scraped article text, recording every removal."""
+    ctx.color = color_setting(color)
 
 
 @main.command()

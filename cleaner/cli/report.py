@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from cleaner.cli.conventions import quiet_option
 from cleaner.review.collect import ReviewError, read_cleaned
 from cleaner.review.html_report import render_report
 from cleaner.review.words import plural
@@ -17,7 +18,8 @@ from cleaner.run.batch import write_atomic
 @click.argument("out", type=click.Path(exists=True, file_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Where to write the page (default OUT/report.html; '-' for stdout).")
-def report(out: str, output: str | None) -> None:
+@quiet_option
+def report(out: str, output: str | None, quiet: bool) -> None:
     """Write an HTML page reviewing the corpus `cleaner clean` wrote to OUT.
 
     It reads OUT's manifest and provenance records and shows, per category and per rule, the
@@ -36,6 +38,8 @@ def report(out: str, output: str | None) -> None:
         return
     target = Path(output) if output else Path(out) / "report.html"
     write_atomic(target, page)
+    if quiet:
+        return
     unreadable = sum(1 for d in documents if d.error is not None)
     note = f", {unreadable} could not be read (listed at the end)" if unreadable else ""
     click.echo(f"wrote {target} ({plural(len(documents), 'document')}{note})")
