@@ -83,3 +83,11 @@ def test_singular_counts_read_right():
     result = run("explain", "-", stdin=DOC)
     assert "1 removal, 1 line, 21 characters:" in result.output
     assert "masthead-newsletter-links: 1 span, 1 line, 21 chars" in result.output
+
+
+def test_no_default_rules_without_rules_is_a_usage_error(tmp_path):
+    for args in (["clean", str(SEEDS), "-o", str(tmp_path / "o")], ["explain", str(SEEDS)], ["rules", "list"]):
+        result = run(*args, "--no-default-rules")
+        assert result.exit_code == 2, args
+        assert "--no-default-rules leaves no rules to run: add --rules PACK" in result.output
+    assert not (tmp_path / "o").exists()

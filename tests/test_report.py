@@ -161,3 +161,15 @@ def test_report_on_a_folder_that_is_not_a_cleaned_corpus_is_a_usage_error(tmp_pa
     result = run("report", str(tmp_path))
     assert result.exit_code == 2
     assert "manifest.jsonl" in result.output
+
+
+def test_report_groups_rules_by_their_category_and_unknown_rules_by_pack(tmp_path):
+    _, out = make_corpus(tmp_path)
+    html = run("report", str(out), "-o", "-").stdout
+    # Bundled rules carry categories; the extra pack was not given to `report`, so its rule is grouped by pack.
+    assert re.search(r'<article class="rule" id="rule-more-from-tail" data-rule="more-from-tail" '
+                     r'data-category="related">', html)
+    assert '<option value="hostile">hostile (pack)</option>' in html
+    with_pack = run("report", str(out), "-o", "-", "--rules", str(tmp_path / "hostile.toml")).stdout
+    assert '<option value="hostile">hostile (pack)</option>' not in with_pack
+    assert 'data-rule="markup-line" data-category="other"' in with_pack

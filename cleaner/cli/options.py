@@ -85,6 +85,9 @@ def current_config() -> Config:
 def rule_spec(rule_paths: Sequence[str], no_default_rules: bool, timeout: float | None = None) -> RuleSpec:
     """The rule set to load: the configuration, overridden by the command's flags."""
     config = current_config()
+    if no_default_rules and not rule_paths and not config.rules:
+        raise click.UsageError("--no-default-rules leaves no rules to run: add --rules PACK (a pack file or "
+                               "folder), or set rules in [tool.cleaner]")
     flags = click.get_current_context().meta.get(_META, {})
     layers = [config.layer] if config.layer else []
     select, ignore = _names(flags.get("select") or ()), _names(flags.get("ignore") or ())

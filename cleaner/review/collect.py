@@ -65,6 +65,14 @@ def read_cleaned(out: str | Path) -> Iterator[ReviewedDocument]:
             yield _document(root, row, name)
 
 
+def categorize(documents: list[ReviewedDocument], categories: dict[str, str]) -> None:
+    """Give each removal without a `category` the one `categories` has for its rule (if any)."""
+    for document in documents:
+        for removal in document.removals:
+            if "category" not in removal and removal.get("rule_id") in categories:
+                removal["category"] = categories[removal["rule_id"]]
+
+
 def _document(root: Path, row: dict[str, Any], name: str) -> ReviewedDocument:
     try:
         record = json.loads((root / row["provenance"]).read_text("utf-8"))
