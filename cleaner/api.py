@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from cleaner.engine.decide import Removal, apply_rules
 from cleaner.engine.keep import KeepEntry
 from cleaner.engine.metadata import text_metadata
-from cleaner.engine.provenance import build_record
+from cleaner.engine.provenance import build_record, removal_warnings
 from cleaner.errors import InputError
 from cleaner.io.decode import decode
 from cleaner.io.html import extract_html, page_domain
@@ -35,6 +35,12 @@ class CleanResult:
     @property
     def chars_removed(self) -> int:
         return self.provenance["counts"]["chars_removed"]
+
+    @property
+    def warnings(self) -> list[str]:
+        """E.g. ["removed 97% of the text"] when cleaning removed 90% or more of the text, and per rule
+        that alone did (see `cleaner.engine.provenance.removal_warnings`); [] otherwise."""
+        return removal_warnings(self.provenance["input"]["chars"], self.provenance["counts"]["by_rule"])
 
     @property
     def changed(self) -> bool:

@@ -15,6 +15,7 @@ select = ["ALL"]              # rule ids, pack ids or categories (see `cleaner r
 ignore = ["share", "image-credit"]
 profile = "article"           # or "body"
 timeout = 1.0                 # seconds per regex call
+doc-timeout = 5.0             # seconds per document, all rules together
 
 [tool.cleaner.keep]           # per document (a path relative to this file, or a glob)
 "seeds/interview.txt" = [{ text = "Photo: Jane Doe", rule = "image-credit" }]
@@ -37,12 +38,12 @@ from typing import Any
 from cleaner.engine.keep import KeepEntry, KeepError, parse_entries
 from cleaner.errors import CleanerError
 from cleaner.rules.loader import load_rules
-from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
+from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet
 from cleaner.rules.select import DEFAULT_PROFILE, Layer, Selection, check_profile
 
 PYPROJECT = "pyproject.toml"
 KEEP_SUFFIX = ".keep.toml"
-KEYS = {"rules", "default-rules", "select", "ignore", "profile", "timeout", "keep"}
+KEYS = {"rules", "default-rules", "select", "ignore", "profile", "timeout", "doc-timeout", "keep"}
 
 
 class ConfigError(CleanerError):
@@ -60,6 +61,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     profile: str = DEFAULT_PROFILE
     timeout: float = DEFAULT_TIMEOUT
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT
     keep: dict[str, tuple[KeepEntry, ...]] = field(default_factory=dict)  # pattern -> entries
 
     @property
@@ -74,7 +76,7 @@ class Config:
 
     def load_rules(self) -> RuleSet:
         """The rule set this configuration describes."""
-        return load_rules(self.rules, defaults=self.default_rules, timeout=self.timeout,
+        return load_rules(self.rules, defaults=self.default_rules, timeout=self.timeout, doc_timeout=self.doc_timeout,
                           selection=self.selection())
 
     def keep_for(self, document: str | Path) -> tuple[KeepEntry, ...]:
@@ -137,15 +139,14 @@ def _parse(path: Path, table: Any) -> Config:
                   for p in _strings(path, table, "rules", []))
     select = table.get("select")
     profile = table.get("profile", DEFAULT_PROFILE)
-    timeout = table.get("timeout", DEFAULT_TIMEOUT)
+    timeout = _seconds(path, table, "timeout", DEFAULT_TIMEOUT)
+    doc_timeout = _seconds(path, table, "doc-timeout", DEFAULT_DOC_TIMEOUT)
     if not isinstance(profile, str):
         raise ConfigError(f"{path}: profile must be a string")
     try:
         check_profile(profile)
     except CleanerError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < 3600:
-        raise ConfigError(f"{path}: timeout must be a number of seconds between 0 and 3600")
     if not isinstance(table.get("default-rules", True), bool):
         raise ConfigError(f"{path}: default-rules must be true or false")
     keep = table.get("keep", {})
@@ -158,8 +159,15 @@ def _parse(path: Path, table: Any) -> Config:
         raise ConfigError(str(exc)) from None
     return Config(path=path, rules=rules, default_rules=table.get("default-rules", True),
                   select=None if select is None else _strings(path, table, "select", []),
-                  ignore=_strings(path, table, "ignore", []), profile=profile, timeout=float(timeout),
-                  keep=entries)
+                  ignore=_strings(path, table, "ignore", []), profile=profile, timeout=timeout,
+                  doc_timeout=doc_timeout, keep=entries)
+
+
+def _seconds(path: Path, table: dict, key: str, default: float) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 3600:
+        raise ConfigError(f"{path}: {key} must be a number of seconds between 0 and 3600")
+    return float(value)
 
 
 def _strings(path: Path, table: dict, key: str, default: Sequence[str]) -> tuple[str, ...]:

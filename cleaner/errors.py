@@ -51,3 +51,16 @@ class RuleTimeout(CleanerError):
             f"rule '{self.rule_id}' (pack '{self.pack_id}') timed out after {self.timeout:g}s; "
             "its pattern is probably prone to catastrophic backtracking (see `cleaner rules lint`)"
         )
+
+
+@dataclass
+class DocumentTimeout(CleanerError):
+    """A document used up its time budget (the rule set's `doc_timeout`); names the rule then running."""
+
+    rule_id: str
+    pack_id: str
+    budget: float
+
+    def __str__(self) -> str:
+        return (f"document took over {self.budget:g}s, its time budget (--doc-timeout); rule '{self.rule_id}' "
+                f"(pack '{self.pack_id}') was running when it ran out")

@@ -5,6 +5,7 @@ patterns built to hit the places where Hyperscan and `regex` disagree (case fold
 
 from __future__ import annotations
 
+import json
 import pickle
 import threading
 
@@ -219,3 +220,29 @@ def test_with_a_cached_database_the_pattern_prefilter_runs_from_the_first_docume
     seed = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text("utf-8")
     cleaner.clean(seed, rules=rules)
     assert rules.index._patterns._database is not None
+
+
+@pytest.mark.parametrize("change", ["keys reordered", "keys as a bare list", "a key renamed", "digest edited"])
+def test_a_changed_cache_header_is_detected_and_the_database_compiled_again(tmp_path, monkeypatch, change):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    expected = LinePrefilter(CACHE_PATTERNS)
+    assert expected.available
+    header, _, blob = expected.cache_path.read_bytes().partition(b"\n")
+    data = json.loads(header)
+    keys = data["keys"] if isinstance(data, dict) else data
+    assert len(keys) >= 2
+    edited = {"keys reordered": keys[::-1], "keys as a bare list": keys,
+              "a key renamed": ["renamed", *keys[1:]], "digest edited": keys}[change]
+    if change == "keys as a bare list" or not isinstance(data, dict):
+        data = edited
+    else:
+        data = {**data, "keys": edited}
+        if change == "digest edited":
+            data["sha256"] = "0" * 64
+    expected.cache_path.write_bytes(json.dumps(data).encode("utf-8") + b"\n" + blob)  # still valid JSON
+    compiled = []
+    original = LinePrefilter._compile_expressions
+    monkeypatch.setattr(LinePrefilter, "_compile_expressions", lambda self: compiled.append(1) or original(self))
+    again = LinePrefilter(CACHE_PATTERNS)
+    assert again.lines_matching(_lines()) == expected.lines_matching(_lines())
+    assert compiled == [1]

@@ -87,3 +87,48 @@ def test_restore_of_a_cp1252_file_gives_its_bytes_back(tmp_path):
     result = runner.invoke(main, ["restore", str(tmp_path / "out" / "latin.txt"),
                                   str(tmp_path / "out" / "latin.provenance.json"), "-o", "-"])
     assert result.stdout_bytes == data
+
+
+def _malformed(record: dict) -> list[tuple[str, object]]:
+    """Ways a record gets damaged (hand edits, truncation, another tool's JSON), each with what it becomes."""
+    def changed(path: tuple, value: object) -> dict:
+        copy = json.loads(json.dumps(record))
+        target = copy
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        return copy
+
+    return [
+        ("a list", [record]), ("a string", "record"), ("null output", changed(("output",), None)),
+        ("output hash a number", changed(("output", "sha256"), 5)),
+        ("layout a list", changed(("layout",), [])),
+        ("newline flag a string", changed(("layout", "final_newline_added"), "yes")),
+        ("removals an object", changed(("removals",), {})),
+        ("removal a string", changed(("removals", 0), "text")),
+        ("start a string", changed(("removals", 0, "start"), "12")),
+        ("start negative", changed(("removals", 0, "start"), -3)),
+        ("text missing", changed(("removals", 0), {"start": 0})),
+        ("input missing", {k: v for k, v in record.items() if k != "input"}),
+        ("encoding a number", changed(("source", "encoding"), 8)),
+        ("unknown encoding", changed(("source", "encoding"), "klingon")),
+        ("no schema", {k: v for k, v in record.items() if k != "schema"}),
+    ]
+
+
+def test_a_malformed_record_is_one_line_in_the_library_and_the_cli(tmp_path):
+    clean_path = tmp_path / "clean.txt"
+    result = cleaner.clean("Body.\nView all newsletters\nMore body.\n")
+    clean_path.write_bytes(result.text.encode("utf-8"))
+    for what, record in _malformed(result.provenance):
+        if what != "unknown encoding":  # the library rebuilds text; only the CLI re-encodes to bytes
+            with pytest.raises(cleaner.RestoreError):
+                cleaner.restore(result.text, record)
+        prov_path = tmp_path / "bad.provenance.json"
+        prov_path.write_text(json.dumps(record), "utf-8")
+        out = CliRunner().invoke(main, ["restore", str(clean_path), str(prov_path), "-o", str(tmp_path / "back")])
+        assert out.exit_code == 1, (what, out.output)
+        assert out.exception is None or isinstance(out.exception, SystemExit), (what, out.exception)
+        lines = out.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {prov_path}: cannot restore:"), (what, lines)
+        assert not (tmp_path / "back").exists()

@@ -83,6 +83,8 @@ def explain(sources, rule_paths, no_default_rules, url, verbose, quiet, timeout)
             failed += 1
             continue
         _show(result, rules, domain, verbose, quiet)
+        if result.warnings:
+            click.echo(f"warning: {path}: {'; '.join(result.warnings)}", err=True)
     sys.exit(1 if failed else 0)
 
 

@@ -33,7 +33,7 @@ from cleaner.cli.options import (
 )
 from cleaner.cli.report import report
 from cleaner.cli.rules_cmd import rules_impact, rules_lint, rules_test
-from cleaner.engine.provenance import restore
+from cleaner.engine.provenance import removal_warnings, restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import encode
 from cleaner.run import batch, corpus, learn, mining
@@ -113,6 +113,8 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     for r in reports:
         if r.status == "failed":
             click.echo(f"error: {r.error}", err=True)
+        elif warnings := removal_warnings(r.chars_in, r.by_rule or {}):
+            click.echo(f"warning: {r.source}: {'; '.join(warnings)}", err=True)
     click.echo(_summary(reports, skipped, dry_run))
     sys.exit(1 if any(r.status == "failed" for r in reports) else 0)
 

@@ -18,9 +18,26 @@ import click
 
 from cleaner.config import Config, load_config
 from cleaner.errors import CleanerError
-from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
+from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet, check_seconds
 from cleaner.rules.select import PROFILES, Layer, Selection
 from cleaner.run.batch import RuleSpec
+
+
+class Seconds(click.ParamType):
+    """A number of seconds above 0 and finite: 0, negative, nan and inf are usage errors (exit 2)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        try:
+            return check_seconds(seconds, "it")
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
 
 rules_option = click.option(
     "--rules", "rule_paths", multiple=True, type=click.Path(exists=True),
@@ -28,9 +45,6 @@ rules_option = click.option(
          "(replaces the configuration's `rules`).",
 )
 no_defaults_option = click.option("--no-default-rules", is_flag=True, help="Do not load the bundled packs.")
-timeout_option = click.option("--timeout", type=float, default=None,
-                              help=f"Seconds any one regex call may take before the document fails "
-                                   f"[default: the configuration's, else {DEFAULT_TIMEOUT:g}].")
 _META = "cleaner.selection"
 
 
@@ -39,6 +53,25 @@ def _store(name: str) -> Callable:
         ctx.meta.setdefault(_META, {})[name] = value
         return value
     return callback
+
+
+_call_timeout = click.option(
+    "--timeout", type=Seconds(), default=None,
+    help=f"Seconds any one regex call may take before the document fails [default: the configuration's, "
+         f"else {DEFAULT_TIMEOUT:g}].")
+_doc_timeout = click.option(
+    "--doc-timeout", type=Seconds(), default=None, expose_value=False, callback=_store("doc_timeout"),
+    help=f"Seconds all the rules may take on one document (times its length in millions of characters, "
+         f"when longer) before it fails, naming the rule then running [default: the configuration's, "
+         f"else {DEFAULT_DOC_TIMEOUT:g}].")
+
+
+def timeout_option(command: Callable) -> Callable:
+    """`--timeout` (per regex call; the command's `timeout` parameter) and `--doc-timeout` (per document).
+
+    `--doc-timeout` reaches `rule_spec` through the click context, as the selection options do, so
+    every command taking `timeout_option` gets both without a change to its signature."""
+    return _call_timeout(_doc_timeout(command))
 
 
 def _names(values: Sequence[str]) -> tuple[str, ...]:
@@ -96,8 +129,8 @@ def rule_spec(rule_paths: Sequence[str], no_default_rules: bool, timeout: float 
     selection = Selection(tuple(layers), flags.get("profile") or config.profile)
     return RuleSpec(tuple(rule_paths) or config.rules, config.default_rules and not no_default_rules,
                     config.timeout if timeout is None else timeout, selection,
-                    None if config.path is None else str(config.path))
-
+                    None if config.path is None else str(config.path),
+                    doc_timeout=flags.get("doc_timeout") or config.doc_timeout)
 
 
 def load_or_exit(spec: RuleSpec) -> RuleSet:

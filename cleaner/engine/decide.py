@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from time import monotonic
 from typing import NamedTuple
 
 from cleaner.engine.keep import KeepEntry, protects, resolve
+from cleaner.errors import DocumentTimeout
 from cleaner.lines import Line, split_lines
 from cleaner.rules.kinds import Document, Rule
 from cleaner.rules.ruleset import RuleSet
@@ -74,6 +76,7 @@ class Outcome:
     kept: dict[int, list[str]] | None = None
 
 
+BUDGET_CHARS = 1_000_000  # a document's time budget is `doc_timeout` per this many characters, at least once
 MAX_PASSES = 10  # each pass after the first removes at least one line; real documents need 1-3
 
 
@@ -83,9 +86,18 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
 
     `keep`: entries naming lines some rules must not remove; `manual`: 0-based indices of lines
     removed by hand before any rule runs (recorded under the rule id "manual").
+
+    Raises RuleTimeout when one regex call runs past `ruleset.timeout`, DocumentTimeout when the
+    rules together run past the document's budget: `ruleset.doc_timeout` seconds, times the text's
+    length in millions of characters (`BUDGET_CHARS`) when that is above 1, since cleaning takes time
+    linear in the length: a budget meant for a web page does not fail a whole book. The budget starts
+    once the prefilters ran: they are linear, and may include compiling the Hyperscan database once
+    per process, which is no document's doing.
     """
+    budget = ruleset.doc_timeout * max(1.0, len(text) / BUDGET_CHARS)
     lines = split_lines(text)
     hits = ruleset.index.candidate_lines(text, lines)
+    deadline = monotonic() + budget
     rules = ruleset.rules(domain, scoped=True)
     owners: list[Rule | str | None] = [None] * len(lines)
     for i in manual:
@@ -96,7 +108,7 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     blank = [not line.text.strip() for line in lines]
     for _ in range(MAX_PASSES):
         active = _unjoin(lines, owners, _layout(blank, owners, active))
-        if not _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout):
+        if not _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout, (deadline, budget)):
             break
         active = [i for i in active if owners[i] is None]
         rules = [r for r in rules if r.kind != "line"]
@@ -126,16 +138,19 @@ class _Guard:
 
 
 def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]], rules: Sequence[Rule],
-           owners: list, others: dict[int, list[Rule]], guard: _Guard | None, timeout: float) -> bool:
+           owners: list, others: dict[int, list[Rule]], guard: _Guard | None, timeout: float,
+           deadline: tuple[float, float]) -> bool:
     """One pass of `rules` over the active lines; record new owners (and in `others` the rules whose
-    claims a line's owner overrode); return whether any line was claimed."""
+    claims a line's owner overrode); return whether any line was claimed.
+
+    `deadline` is the monotonic time the document's budget runs out at, and that budget."""
     position = [-1] * len(lines)  # a list, not a dict: a fifth of the memory on a document of a million lines
     for p, index in enumerate(active):
         position[index] = p
     # Only this pass's rules need their keyword hits mapped (later passes run no line rules).
     candidates = {rule.id: [position[i] for i in hits[rule.id] if position[i] >= 0]
                   for rule in rules if rule.id in hits}
-    doc = Document([lines[i] for i in active], candidates, timeout)
+    doc = Document([lines[i] for i in active], candidates, timeout, *deadline)
     claimed = False
     for rule in rules:
         if rule.NEEDS_CANDIDATES and not doc.candidates(rule):
@@ -153,6 +168,8 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
                     overridden = others.setdefault(active[p], [])
                     if rule not in overridden:
                         overridden.append(rule)
+        if monotonic() > deadline[0]:  # time spent outside regex calls (scoring, windows) counts too
+            raise DocumentTimeout(rule.id, rule.pack_id, deadline[1])
     return claimed
 
 

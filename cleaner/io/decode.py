@@ -58,10 +58,15 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
 
 
 def encode(text: str, encoding: str) -> bytes:
-    """The inverse of `decode`: the original bytes of `text` decoded as `encoding`."""
-    if encoding.endswith(_BOM_SUFFIX):
-        return _BOM_OF[encoding] + text.encode(encoding.removesuffix(_BOM_SUFFIX))
-    return text.encode(encoding)
+    """The inverse of `decode`: the original bytes of `text` decoded as `encoding`.
+
+    Raises ValueError for an encoding `decode` never gives, or text it cannot encode."""
+    try:
+        if encoding.endswith(_BOM_SUFFIX):
+            return _BOM_OF[encoding] + text.encode(encoding.removesuffix(_BOM_SUFFIX))
+        return text.encode(encoding)
+    except (KeyError, LookupError):
+        raise ValueError(f"unknown encoding {encoding!r}") from None
 
 
 def _refuse_broken_utf8(data: bytes, first_bad: int, path: str) -> None:

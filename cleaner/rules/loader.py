@@ -19,7 +19,8 @@ import regex
 
 from cleaner.errors import RuleError
 from cleaner.rules.kinds import KINDS, Field, Rule
-from cleaner.rules.ruleset import DEFAULT_TIMEOUT, ORDER_VALUES, RulePack, RuleSet
+from cleaner.rules.patterns import PatternTooCostly, compile_bounded
+from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, ORDER_VALUES, RulePack, RuleSet, check_seconds
 from cleaner.rules.select import CATEGORIES, DEFAULT_CATEGORY, DEFAULT_PROFILE, PROFILES, Selection
 
 PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules", "category", "profiles"}
@@ -41,15 +42,18 @@ def default_rules_dir() -> Path:
 def load_rules(
     paths: Sequence[str | Path] | None = None, *, defaults: bool = True, timeout: float = DEFAULT_TIMEOUT,
     select: Iterable[str] | None = None, ignore: Iterable[str] = (), profile: str = DEFAULT_PROFILE,
-    selection: Selection | None = None,
+    selection: Selection | None = None, doc_timeout: float = DEFAULT_DOC_TIMEOUT,
 ) -> RuleSet:
     """Load the default packs (unless `defaults=False`) and the packs at `paths` (files or folders).
 
     `select` / `ignore` (rule ids, pack ids, categories or "ALL"; see `cleaner.rules.select`) and
     `profile` ("article" or "body") choose which of their rules run; `selection` gives them as one
     object (layers of select/ignore, as the configuration and the command line make). An unknown
-    name or profile raises SelectionError.
+    name or profile raises SelectionError. `timeout` bounds each regex call and `doc_timeout` each
+    document (seconds, above 0 and finite; ValueError otherwise, before any file is read).
     """
+    check_seconds(timeout, "timeout")
+    check_seconds(doc_timeout, "doc_timeout")
     files: list[Path] = []
     sources = ([default_rules_dir()] if defaults else []) + [Path(p) for p in paths or ()]
     for source in sources:
@@ -63,7 +67,7 @@ def load_rules(
     _check_unique(packs)
     if selection is None:
         selection = Selection.of(select, ignore, profile)
-    return RuleSet(tuple(packs), timeout).selected(selection)
+    return RuleSet(tuple(packs), timeout, doc_timeout=doc_timeout).selected(selection)
 
 
 def load_pack(path: Path) -> RulePack:
@@ -174,10 +178,13 @@ def _field_value(path: Path, spec: Field, data: dict, rule_id: str, line: int | 
 
 
 def _compile(path: Path, pattern: str, name: str, rule_id: str | None, line: int | None) -> regex.Pattern:
+    """The compiled pattern, within the memory and time bound of `compile_bounded`."""
     try:
-        return regex.compile(pattern)
+        return compile_bounded(pattern)
     except regex.error as exc:
         raise RuleError(path, f"invalid regex in '{name}': {exc}", rule_id, line) from exc
+    except PatternTooCostly as exc:
+        raise RuleError(path, f"regex in '{name}' is too costly to compile: {exc}", rule_id, line) from None
 
 
 def _keywords(path: Path, data: dict, rule_id: str, line: int | None) -> tuple[str, ...]:
@@ -247,7 +254,7 @@ def with_pack(ruleset: RuleSet, path: str | Path) -> tuple[RuleSet, RulePack | N
     replaced = next((p for p in ruleset.packs if p.id == pack.id), None)
     packs = [pack if p is replaced else p for p in ruleset.packs] + ([] if replaced else [pack])
     _check_unique(packs)
-    return RuleSet(tuple(packs), ruleset.timeout), replaced
+    return RuleSet(tuple(packs), ruleset.timeout, ruleset.profile, ruleset.doc_timeout), replaced
 
 
 def _check_unique(packs: Sequence[RulePack]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,16 @@ DEFAULT_TIMEOUT = 1.0  # seconds per regex call
 # A pack's `order`: "default" runs its rules among the others (by kind, then pack order); "last" runs
 # them after every "default" pack's rules, so they only see lines the other packs kept (mined packs).
 ORDER_VALUES = ("default", "last")
+DEFAULT_DOC_TIMEOUT = 5.0  # seconds per document, all rules together
+
+
+def check_seconds(value: float, what: str) -> float:
+    """`value` if it is a number of seconds above 0 and finite; ValueError naming `what` otherwise.
+
+    0 would fail every document, and a negative or NaN timeout switches the `regex` module's guard off."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise ValueError(f"{what} must be a number of seconds above 0 and finite, got {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -52,16 +63,23 @@ class RulePack:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Rule packs loaded together: ids unique across packs, one content hash, one keyword index."""
+    """Rule packs loaded together: ids unique across packs, one content hash, one keyword index.
+
+    `timeout` bounds each regex call, `doc_timeout` all the rules' work on one document (seconds,
+    above 0 and finite: ValueError otherwise). Neither changes the hash: they decide whether a
+    document fails, never what a cleaned one looks like."""
 
     packs: tuple[RulePack, ...]
     timeout: float = DEFAULT_TIMEOUT
     profile: str = "article"
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT
     hash: str = field(init=False)
     index: CandidateIndex = field(init=False, compare=False, repr=False)
     _ordered: tuple[Rule, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "timeout", check_seconds(self.timeout, "timeout"))
+        object.__setattr__(self, "doc_timeout", check_seconds(self.doc_timeout, "doc_timeout"))
         digest = hashlib.sha256(json.dumps([p.sha256 for p in self.packs]).encode()).hexdigest()
         object.__setattr__(self, "hash", digest)
         phase = {kind: n for n, kind in enumerate(PHASES)}
@@ -100,7 +118,7 @@ class RuleSet:
                 digest = hashlib.sha256(json.dumps([pack.sha256, excluded]).encode()).hexdigest()
                 pack = dataclasses.replace(pack, rules=kept, excluded=excluded, sha256=digest)
             packs.append(pack)
-        return RuleSet(tuple(packs), self.timeout, selection.profile)
+        return RuleSet(tuple(packs), self.timeout, selection.profile, self.doc_timeout)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules():
@@ -115,7 +133,7 @@ class RuleSet:
             dataclasses.replace(p, rules=tuple(r for r in p.rules if r.id in wanted), scope=())
             for p in self.packs
         )
-        return RuleSet(tuple(p for p in packs if p.rules), self.timeout, self.profile)
+        return RuleSet(tuple(p for p in packs if p.rules), self.timeout, self.profile, self.doc_timeout)
 
     def describe(self) -> dict[str, Any]:
         """The JSON-ready summary of the rule set: a run's manifest holds it once, records its hash."""
@@ -127,4 +145,5 @@ class RuleSet:
             if p.excluded:
                 pack["excluded"] = list(p.excluded)
             packs.append(pack)
-        return {"hash": self.hash, "timeout_seconds": self.timeout, "profile": self.profile, "packs": packs}
+        return {"hash": self.hash, "timeout_seconds": self.timeout,
+                "doc_timeout_seconds": self.doc_timeout, "profile": self.profile, "packs": packs}

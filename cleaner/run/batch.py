@@ -24,7 +24,7 @@ from cleaner.api import HTML_SUFFIXES, TEXT_SUFFIXES, clean_file
 from cleaner.engine.provenance import sha256_text
 from cleaner.errors import CleanerError
 from cleaner.rules.loader import load_rules
-from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
+from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet
 from cleaner.rules.select import Selection
 
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -68,8 +68,11 @@ class RuleSpec:
     selection: Selection = Selection()  # profile, select and ignore
     config: str | None = None  # the pyproject.toml the settings came from (recorded in the manifest)
 
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT
+
     def load(self) -> RuleSet:
-        return load_rules(self.paths, defaults=self.defaults, timeout=self.timeout, selection=self.selection)
+        return load_rules(self.paths, defaults=self.defaults, timeout=self.timeout, selection=self.selection,
+                          doc_timeout=self.doc_timeout)
 
 
 class PlanError(CleanerError):

@@ -30,14 +30,8 @@ Hyperscan is optional (the `fast` extra): without it nothing changes.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-import os
-import platform
 import sys
 import threading
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache, partial
@@ -47,6 +41,7 @@ from pathlib import Path
 import regex
 
 from cleaner.search import regexsyntax
+from cleaner.search.hyperscan_cache import cache_dir, cache_key, load_cached, save_cached
 from cleaner.search.regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
 
 try:
@@ -365,7 +360,8 @@ class LinePrefilter:
     def cache_path(self) -> Path | None:
         """Where the compiled database is cached (None without Hyperscan); see `cache_dir`."""
         if self._cache_path is None and hyperscan is not None:
-            self._cache_path = cache_dir() / f"hyperscan-{_cache_key(self._sources)}.db"
+            code = [sys.modules[__name__], regexsyntax]  # a change to the rewrite is a new cache
+            self._cache_path = cache_dir() / f"hyperscan-{cache_key(self._sources, code)}.db"
         return self._cache_path
 
     @property
@@ -388,14 +384,14 @@ class LinePrefilter:
         return self._database is not None
 
     def _compile(self) -> None:
-        loaded = _load(self.cache_path)
+        loaded = load_cached(self.cache_path, [key for key, _ in self._sources])
         if loaded is not None:
             self._patterns = []
             self._keys, self._database = loaded
             return
         self._compile_expressions()
         if self._database is not None:
-            _save(self.cache_path, self._keys, self._database)
+            save_cached(self.cache_path, self._keys, self._database)
 
     def _compile_expressions(self) -> None:
         expressions = []
@@ -473,45 +469,3 @@ def _database(expressions: Sequence[tuple[str, bytes, int]]) -> object:
     database.compile(expressions=[e for _, e, _ in expressions], ids=list(range(len(expressions))),
                      flags=[f for _, _, f in expressions])
     return database
-
-
-def cache_dir() -> Path:
-    """Where compiled pattern databases are kept: $CLEANER_CACHE_DIR, else $XDG_CACHE_HOME/cleaner,
-    else ~/.cache/cleaner. Only a cache: a missing, unwritable or damaged one means compiling again."""
-    if os.environ.get("CLEANER_CACHE_DIR"):
-        return Path(os.environ["CLEANER_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cleaner"
-
-
-def _cache_key(sources: Sequence[tuple[str, regex.Pattern]]) -> str:
-    """A digest of everything the database depends on: the keyed patterns and flags, this rewrite's
-    code, and the versions of Hyperscan, `regex` and Unicode, so a cached database is never stale."""
-    code = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], regexsyntax))
-    facts = [[(key, pattern.pattern, pattern.flags) for key, pattern in sources], hashlib.sha256(code).hexdigest(),
-             getattr(hyperscan, "__version__", ""), regex.__version__, unicodedata.unidata_version, platform.machine()]
-    return hashlib.sha256(json.dumps(facts).encode("utf-8")).hexdigest()[:32]
-
-
-def _load(path: Path | None) -> tuple[list[str], object] | None:
-    """The keys and database cached at `path`, or None (absent, unreadable, damaged)."""
-    if path is None:
-        return None
-    try:
-        header, _, blob = path.read_bytes().partition(b"\n")
-        return json.loads(header), hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
-    except (OSError, ValueError, hyperscan.error):
-        return None
-
-
-def _save(path: Path | None, keys: list[str], database: object) -> None:
-    """Cache the database at `path`, atomically; a cache that cannot be written is skipped."""
-    if path is None:
-        return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(json.dumps(keys).encode("utf-8") + b"\n" + hyperscan.dumpb(database))
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()

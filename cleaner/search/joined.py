@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterator
 from functools import lru_cache
 from itertools import accumulate
+from time import monotonic
 from typing import NamedTuple
 
 import regex
@@ -42,29 +43,44 @@ _QUANTIFIER = regex.compile(r"\{\d*(,\d*)?\}")
 _POSIX = regex.compile(r"\[:(\^?)(\w+):\]")
 
 
-def matching_texts(pattern: regex.Pattern, texts: Collection[str], timeout: float | None) -> set[str]:
+def matching_texts(pattern: regex.Pattern, texts: Collection[str], timeout: float | None,
+                   deadline: float | None = None) -> set[str]:
     """The texts among `texts` (each free of "\\n") in which `pattern.search` finds a match.
 
     Raises TimeoutError only when a single text's own search runs out of time, as a per-line
-    search would."""
+    search would, or when the `time.monotonic()` `deadline` (None: none) passes: each search then
+    gets the time left, if that is less than `timeout`."""
     scan = line_bounded(pattern.pattern, pattern.flags) if len(texts) >= MIN_JOINED else None
     if scan is None:
-        return _one_by_one(pattern, texts, timeout)
+        return _one_by_one(pattern, texts, timeout, deadline)
     hits: set[str] = set()
     for chunk in _chunks(list(texts)):
         joined = "\n".join(chunk)
         if joined.count("\n") != len(chunk) - 1:  # a text holds a "\n": the proof above does not apply
-            return _one_by_one(pattern, texts, timeout)
+            return _one_by_one(pattern, texts, timeout, deadline)
         try:
-            hits.update(_scan(scan, chunk, joined, timeout))
+            hits.update(_scan(scan, chunk, joined, _left(timeout, deadline)))
         except TimeoutError:
-            hits.update(_one_by_one(pattern, chunk, timeout))
+            hits.update(_one_by_one(pattern, chunk, timeout, deadline))
     return hits
 
 
-def _one_by_one(pattern: regex.Pattern, texts: Collection[str], timeout: float | None) -> set[str]:
+def _left(timeout: float | None, deadline: float | None) -> float | None:
+    """`timeout`, or the time left until `deadline` when less; TimeoutError when it has passed."""
+    if deadline is None:
+        return timeout
+    left = deadline - monotonic()
+    if left <= 0:
+        raise TimeoutError("the deadline has passed")
+    return left if timeout is None or left < timeout else timeout
+
+
+def _one_by_one(pattern: regex.Pattern, texts: Collection[str], timeout: float | None,
+                deadline: float | None = None) -> set[str]:
     search = pattern.search
-    return {text for text in texts if search(text, timeout=timeout) is not None}
+    if deadline is None:
+        return {text for text in texts if search(text, timeout=timeout) is not None}
+    return {text for text in texts if search(text, timeout=_left(timeout, deadline)) is not None}
 
 
 def _scan(scan: LineScan, chunk: list[str], joined: str, timeout: float | None) -> set[str]:

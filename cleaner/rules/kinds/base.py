@@ -12,11 +12,12 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from time import monotonic
 from typing import Any, ClassVar
 
 import regex
 
-from cleaner.errors import RuleTimeout
+from cleaner.errors import DocumentTimeout, RuleTimeout
 from cleaner.lines import Line
 from cleaner.search.joined import matching_texts
 
@@ -65,13 +66,21 @@ def declared_fields(cls: type) -> dict[str, Field]:
 
 
 class Document:
-    """What a rule sees of a document: its lines, the lines already claimed, keyword hits."""
+    """What a rule sees of a document: its lines, the lines already claimed, keyword hits.
 
-    def __init__(self, lines: Sequence[Line], candidates: dict[str, list[int]], timeout: float) -> None:
+    Each regex call gets `timeout` seconds, or what is left until `deadline` (a `time.monotonic()`
+    value; None: no deadline) when that is less; running out of the latter raises DocumentTimeout,
+    naming the rule, budget `budget`.
+    """
+
+    def __init__(self, lines: Sequence[Line], candidates: dict[str, list[int]], timeout: float,
+                 deadline: float | None = None, budget: float = 0.0) -> None:
         self.lines = lines
         self.claimed: list[Rule | None] = [None] * len(lines)
         self._candidates = candidates
         self.timeout = timeout
+        self.deadline = deadline
+        self.budget = budget
 
     @cached_property
     def texts(self) -> list[str]:
@@ -93,10 +102,25 @@ class Document:
 
     def search(self, rule: Rule, pattern: regex.Pattern, index: int) -> bool:
         """Whether `pattern` matches line `index`, under the timeout."""
+        timeout = self.call_timeout(rule)
         try:
-            return pattern.search(self.lines[index].text, timeout=self.timeout) is not None
+            return pattern.search(self.lines[index].text, timeout=timeout) is not None
         except TimeoutError:
-            raise RuleTimeout(rule.id, rule.pack_id, self.timeout) from None
+            raise self._timed_out(rule, timeout) from None
+
+    def call_timeout(self, rule: Rule) -> float:
+        """The timeout of `rule`'s next regex call: `timeout`, or less if the deadline is nearer."""
+        if self.deadline is None:
+            return self.timeout
+        left = self.deadline - monotonic()
+        if left <= 0:
+            raise DocumentTimeout(rule.id, rule.pack_id, self.budget)
+        return left if left < self.timeout else self.timeout
+
+    def _timed_out(self, rule: Rule, timeout: float) -> Exception:
+        if timeout < self.timeout or (self.deadline is not None and monotonic() >= self.deadline):
+            return DocumentTimeout(rule.id, rule.pack_id, self.budget)  # the document's budget ran out
+        return RuleTimeout(rule.id, rule.pack_id, self.timeout)
 
     def matching(self, rule: Rule, pattern: regex.Pattern, indices: Sequence[int],
                  max_chars: int | None = None) -> list[int]:
@@ -113,10 +137,11 @@ class Document:
             indices = [i for i in indices if len(lines[i].text) <= max_chars]
         if not indices:  # most rules on most pages, once the prefilters ran: skip the machinery below
             return []
+        timeout = self.call_timeout(rule)
         try:
-            hits = matching_texts(pattern, {lines[i].text for i in indices}, self.timeout)
+            hits = matching_texts(pattern, {lines[i].text for i in indices}, timeout, self.deadline)
         except TimeoutError:
-            raise RuleTimeout(rule.id, rule.pack_id, self.timeout) from None
+            raise self._timed_out(rule, timeout) from None
         return [i for i in indices if lines[i].text in hits] if hits else []
 
     def is_removed(self, index: int) -> bool:
