@@ -19,7 +19,7 @@ LAYERS = [
     {"cleaner.search"},
     {"cleaner.rules"},
     {"cleaner.engine"},
-    {"cleaner.io"},
+    {"cleaner.io", "cleaner.config"},  # config: the project settings, read like any input
     {"cleaner.api"},
     {"cleaner.authoring", "cleaner.review", "cleaner.evaluate"},  # review: reading cleaned corpora back
     {"cleaner.run"},
