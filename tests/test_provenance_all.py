@@ -65,7 +65,8 @@ def test_record_names_the_site_packs_and_what_selected_them(tmp_path):
 
 def test_record_refers_to_the_rule_set_by_hash_and_is_smaller(rules, seed_paths):
     result = cleaner.clean_file(seed_paths[0], rules=rules)
-    assert result.provenance["ruleset"] == {"hash": rules.hash, "timeout_seconds": rules.timeout}
+    assert result.provenance["ruleset"] == {"hash": rules.hash, "timeout_seconds": rules.timeout,
+                                            "doc_timeout_seconds": rules.doc_timeout}
     assert "packs" in rules.describe()  # the pack list: once per run, in the manifest
 
 
