@@ -9,6 +9,7 @@ with its default) or `required`; `register` (in `kinds/__init__.py`) collects th
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -143,6 +144,11 @@ class Document:
         except TimeoutError:
             raise self._timed_out(rule, timeout) from None
         return [i for i in indices if lines[i].text in hits] if hits else []
+
+    @cached_property
+    def key_counts(self) -> Counter[str]:
+        """How often each stripped line text occurs in the document."""
+        return Counter(self.keys)
 
     def is_removed(self, index: int) -> bool:
         return self.claimed[index] is not None

@@ -7,14 +7,20 @@ from dataclasses import dataclass
 
 import regex
 
-from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
+from cleaner.rules.kinds.base import Claim, Document, option, required
+from cleaner.rules.kinds.context import ContextRule
 
 
 @dataclass(frozen=True, kw_only=True)
-class LineRule(Rule):
+class LineRule(ContextRule):
     """A line matching `pattern` (and at most `max_chars` long, when set) is removed.
 
     Example: pattern = '(?i)^view all newsletters$' removes the masthead line "View all newsletters".
+
+    With `context = "standalone"` a matching line that is a sentence, occurs once and has prose lines
+    above and below it stays (`kinds/context.py` defines the terms): "Related: the night's biggest
+    snubs were ..." inside a report is the article's text, the same words on their own line between
+    headlines are a link.
     """
 
     kind = "line"
@@ -25,5 +31,9 @@ class LineRule(Rule):
     max_chars: int = option(int, 0, "the longest line (characters) the rule removes; 0: any length")
 
     def find(self, doc: Document) -> Iterator[Claim]:
-        for i in doc.matching(self, self.pattern, doc.candidates(self), self.max_chars or None):
+        matched = doc.matching(self, self.pattern, doc.candidates(self), self.max_chars or None)
+        if self.context == "standalone":
+            in_matched = set(matched)
+            matched = [i for i in matched if not self.line_in_prose(doc, i, in_matched)]
+        for i in matched:
             yield (i, i)

@@ -8,16 +8,21 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
+from cleaner.rules.kinds.context import ContextRule
 
 
 @dataclass(frozen=True, kw_only=True)
-class ListRunRule(Rule):
+class ListRunRule(ContextRule):
     """A run of at least `min_items` consecutive lines matching `item`, each at most `max_chars`.
 
     With `requires = "adjacent_removal"` the run must touch a line already removed by another rule
-    (directly, or across blank lines), or lie between two removed lines: a list that follows a
-    sign-up prompt is furniture, the same list in an article may not be. `after_rules` narrows
-    which rules' removals count (default: any).
+    (directly, across blank lines, or by holding it: a heading the item pattern matches too), or
+    lie between two removed lines: a list that follows a sign-up prompt is furniture, the same list
+    in an article may not be. `after_rules` narrows which rules' removals count (default: any).
+
+    With `context = "standalone"` a run stays when the line above it is a lead-in ending in a colon,
+    or both lines around it are prose lines (`kinds/context.py` defines the terms):
+    an article's own list of award winners is not a list of links.
     """
 
     kind = "list_run"
@@ -40,7 +45,8 @@ class ListRunRule(Rule):
         if self.requires != "none" and not self._any_removal_counts(doc):
             return  # no run could touch a removal that counts: skip every regex call
         for first, last in self._runs(doc):
-            if last - first + 1 >= self.min_items and self._context_ok(doc, first, last):
+            if last - first + 1 >= self.min_items and self._context_ok(doc, first, last) \
+                    and not (self.context == "standalone" and self.run_in_prose(doc, first, last)):
                 yield (first, last)
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
@@ -73,7 +79,12 @@ class ListRunRule(Rule):
     def _context_ok(self, doc: Document, first: int, last: int) -> bool:
         if self.requires == "none":
             return True
-        return self._removed_near(doc, first, -1) or self._removed_near(doc, last, +1)
+        # A run whose item pattern also matched the removed line itself (a heading) touches it too.
+        return any(self._counts(doc.claimed[i]) for i in range(first, last + 1)) \
+            or self._removed_near(doc, first, -1) or self._removed_near(doc, last, +1)
+
+    def _counts(self, owner: Rule | None) -> bool:
+        return owner is not None and (not self.after_rules or owner.id in self.after_rules)
 
     def _removed_near(self, doc: Document, index: int, step: int) -> bool:
         i = index + step
@@ -81,5 +92,4 @@ class ListRunRule(Rule):
             i += step
         if not 0 <= i < len(doc.lines):
             return False
-        owner = doc.claimed[i]
-        return owner is not None and (not self.after_rules or owner.id in self.after_rules)
+        return self._counts(doc.claimed[i])

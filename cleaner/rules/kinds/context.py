@@ -1,0 +1,88 @@
+"""The `context` condition of the pattern kinds (`line`, `list_run`): a match that sits inside the
+article's prose is left alone unless it stands as furniture.
+
+Wording that names furniture ("accept all cookies", "click here", "related:", "newsletter",
+"share") also occurs in articles that report on it. With `context = "standalone"` a rule removes a
+match only where it stands apart from the article's prose; `"any"` (the default) removes it
+wherever it is. The terms, decided here once for every kind:
+
+- A **sentence** is a line (stripped) of at least `SENTENCE_WORDS` words that ends in sentence
+  punctuation (`. ! ? : ; …`, then optionally closing quotes or brackets) and is not set in
+  headline case: fewer than `HEADLINE_SHARE` of its words after the first start with a capital.
+- A **prose line** is a non-blank line no rule has removed (and, for the line kind, that the same
+  rule does not match) which is a sentence.
+- A **lead-in** is a non-blank line no rule has removed that ends in a colon ("The winners were:").
+- The neighbours of a line or run are the nearest non-blank lines above and below it.
+
+`line`: a matching line stays when it is a sentence, occurs once in the document and both its
+neighbours are prose lines. It goes when it is short or not a sentence, at the edge of a block (a
+neighbour is missing, a heading, a list item without punctuation...), next to a removed or
+matching line, or repeated.
+
+`list_run`: a run stays when the line above it is a lead-in, or both its neighbours are prose
+lines: the article's own list (award winners, steps, a shortlist). A run under a bare heading,
+next to other furniture, at the edge of the page or followed by a short credit line goes.
+
+"Removed" means claimed by a rule that ran before this one (blocks before lines, lines before list
+runs; within a kind, earlier packs and rules first), so the decision does not depend on rules
+that run later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from cleaner.rules.kinds.base import Document, Rule, option
+from cleaner.rules.kinds.prose_window import is_sentence_like
+
+SENTENCE_WORDS = 8
+HEADLINE_SHARE = 0.6
+CONTEXTS = ("any", "standalone")
+
+
+def is_sentence(key: str) -> bool:
+    """Whether a stripped line is a sentence in the sense of the module docstring."""
+    return is_sentence_like(key, SENTENCE_WORDS) and not _headline_cased(key)
+
+
+def _headline_cased(key: str) -> bool:
+    words = [word for word in key.split()[1:] if word[:1].isalpha()]
+    return bool(words) and sum(1 for word in words if word[:1].isupper()) >= HEADLINE_SHARE * len(words)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContextRule(Rule):
+    """A rule kind whose matches may be limited to lines standing apart from the prose (`context`)."""
+
+    context: str = option(str, "any", "`standalone`: leave a match that sits inside the article's prose "
+                          "(see `cleaner/rules/kinds/context.py`)", choices=CONTEXTS)
+
+    def line_in_prose(self, doc: Document, index: int, matched: Collection[int]) -> bool:
+        """Whether matching line `index` stays under `context = "standalone"`; `matched` holds the
+        lines this rule matches in the document."""
+        key = doc.keys[index]
+        if not is_sentence(key) or doc.key_counts[key] > 1:
+            return False
+        return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
+
+    def run_in_prose(self, doc: Document, first: int, last: int) -> bool:
+        """Whether the run of lines `first`..`last` stays under `context = "standalone"`."""
+        above, below = _neighbour(doc, first, -1), _neighbour(doc, last, 1)
+        if above is not None and doc.claimed[above] is None and doc.keys[above].endswith(":"):
+            return True
+        return self._prose(doc, above, ()) and self._prose(doc, below, ())
+
+    @staticmethod
+    def _prose(doc: Document, index: int | None, matched: Collection[int]) -> bool:
+        return index is not None and doc.claimed[index] is None and index not in matched \
+            and is_sentence(doc.keys[index])
+
+
+def _neighbour(doc: Document, index: int, step: int) -> int | None:
+    """The nearest non-blank line above (`step` -1) or below (+1) line `index`, if any."""
+    keys = doc.keys
+    i = index + step
+    while 0 <= i < len(keys) and not keys[i]:
+        i += step
+    return i if 0 <= i < len(keys) else None

@@ -1,0 +1,197 @@
+"""Precision on prose: furniture wording inside an article's own sentences stays, and the
+`context = "standalone"` condition that keeps it is decided as `cleaner/rules/kinds/context.py` says.
+
+The five passages are the cases of issue 12 a new user found removed, written as article text: each
+has the trigger sentence (or list) between the article's own paragraphs, and the default rules
+must keep every line of it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner.errors import RuleError
+from cleaner.rules.kinds.context import is_sentence
+
+# (rule whose wording the passage uses, the passage's lines)
+PROSE_CASES = [
+    ("cookie-notice", [
+        "Regulators in Paris fined the publisher on Thursday for the way its consent banner worked.",
+        'Investigators found that readers who clicked the "Accept all cookies" button were tracked by forty '
+        "advertising firms, while the button to refuse was hidden two screens away.",
+        "The publisher said it would appeal, and that it had changed the banner in the spring.",
+    ]),
+    ("app-promo", [
+        "The bank's call centre was closed in March, and customers were told to use its website instead.",
+        '"Click here is not a customer service strategy," said Maria Lopez, who runs a consumer group in Leeds, '
+        "after the bank's chief executive defended the change.",
+        "The bank said waiting times on its chat service had fallen by half since the spring.",
+    ]),
+    ("bulleted-headline-run", [
+        "The academy handed out its awards on Sunday night in a ceremony that ran almost four hours.",
+        "The winners in the main categories were:",
+        "- Best Picture: The Quiet Harbour Of Saint Malo",
+        "- Best Director: Ana Maria Costa For The Quiet Harbour",
+        "- Best Actress: Lena Okafor In Northern Lights Again",
+        "- Best Actor: Tomas Berg In The Last Ferry Home",
+        "The ceremony drew its smallest television audience in a decade, the broadcaster said.",
+    ]),
+    ("related-link-line", [
+        "The ceremony itself was short, and the host kept the speeches to a minute each.",
+        "Related: the night's biggest snubs were the two documentaries that critics had tipped for months.",
+        "Neither film's director attended, and the studio declined to comment on Monday.",
+    ]),
+    ("inbox-promo", [
+        "Asked how she copes with the volume of e-mail her job brings, the editor laughed.",
+        '"I started subscribing to fewer newsletters and now I actually read the ones delivered to my inbox '
+        'every morning," she said.',
+        "She reads them on the train, she added, before the office opens at nine.",
+    ]),
+]
+
+# Job-category lists in forms no rule file quotes: inline, and as a list under a heading.
+JOB_LISTS = [
+    "Jobs in: Sales / Marketing / Finance / IT\n",
+    "Browse jobs by sector\nSales\nMarketing\nFinance\nIT\n",
+    "Vacancies by region: North West | Yorkshire | Scotland | Wales\n",
+    "Popular job searches\n  • Warehouse Operative\n  • Care Assistant\n  • HGV Driver\n  • Receptionist\n",
+    "Search jobs by category:\n- Accounting\n- Engineering\n- Healthcare\n- Teaching\n",
+]
+
+
+def _article(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("rule_id,lines", PROSE_CASES, ids=[rule for rule, _ in PROSE_CASES])
+def test_default_rules_keep_furniture_wording_inside_an_article(rule_id, lines):
+    text = _article(lines)
+    alone = cleaner.load_rules().only([rule_id])
+    assert cleaner.clean(text, rules=alone).text == text, f"{rule_id} removed article text"
+    result = cleaner.clean(text)
+    assert result.text == text, [(r.rule_id, r.text) for r in result.removals]
+
+
+@pytest.mark.parametrize("rule_id,lines", PROSE_CASES, ids=[rule for rule, _ in PROSE_CASES])
+def test_the_same_wording_standing_apart_is_still_removed(rule_id, lines):
+    """The trigger line, with the prose around it replaced by page furniture, goes: the context
+    condition spares prose, it does not switch the rule off."""
+    trigger = [line for line in lines if line.startswith("- ")] or [lines[1]]
+    page = "\n".join(["Home", "News", *trigger, "About us", "Contact"]) + "\n"
+    alone = cleaner.load_rules().only([rule_id])
+    removed = [r.text for r in cleaner.clean(page, rules=alone).removals if r.pack_id != "layout"]
+    assert "".join(removed).splitlines() == trigger
+
+
+@pytest.mark.parametrize("text", JOB_LISTS)
+def test_default_rules_remove_job_category_lists(text):
+    assert cleaner.clean(text).text.strip() == ""
+
+
+def test_an_article_about_jobs_keeps_its_figures_and_sentences():
+    text = _article([
+        "The economy added 210,000 jobs in May, more than economists had expected.",
+        "Jobs in the sectors that led the gains:",
+        "- Health care: 68,000",
+        "- Construction: 31,000",
+        "- Leisure and hospitality: 42,000",
+        "Wages rose 0.4 per cent over the month, the bureau said on Friday.",
+    ])
+    assert cleaner.clean(text).text == text
+
+
+RULE = """
+id = "t"
+version = "1"
+[[rules]]
+id = "promo"
+kind = "{kind}"
+context = "{context}"
+{field} = '{pattern}'
+min_items = 2
+rationale = "r"
+examples.remove = ["{example}"]
+"""
+
+
+def _rules(tmp_path: Path, context: str, kind: str = "line") -> cleaner.RuleSet:
+    field, pattern, example = ("pattern", "(?i)newsletter", "Newsletter") if kind == "line" else \
+        ("item", "^- ", "- a\\n- b")
+    text = RULE.format(kind=kind, context=context, field=field, pattern=pattern, example=example)
+    if kind == "line":
+        text = text.replace("min_items = 2\n", "")
+    path = tmp_path / "t.toml"
+    path.write_text(text, "utf-8")
+    return cleaner.load_rules([path], defaults=False)
+
+
+P1 = "The council published its accounts on Monday, two months later than the law requires."
+P2 = "Auditors said the delay came from a software change that nobody had tested before April."
+INSIDE = "Residents learnt about the overspend from the parish newsletter, which reported it first."
+
+
+def test_standalone_line_keeps_a_sentence_between_prose_lines(tmp_path):
+    rules = _rules(tmp_path, "standalone")
+    assert cleaner.clean(f"{P1}\n{INSIDE}\n{P2}\n", rules=rules).removals == ()
+    assert cleaner.clean(f"{P1}\n\n{INSIDE}\n\n{P2}\n", rules=rules).text.count(INSIDE) == 1
+
+
+@pytest.mark.parametrize("text", [
+    f"{P1}\nSign up for our newsletter\n{P2}\n",           # short: not a sentence
+    f"{INSIDE}\n{P2}\n",                                  # at the edge of the document
+    f"Latest news\n{INSIDE}\n{P2}\n",                     # under a heading
+    f"{P1}\n{INSIDE}\nThe newsletter is free to read.\n",  # next to another matching line
+    f"{P1}\n{INSIDE}\n{P2}\n{INSIDE}\n{P1}\n",            # repeated
+    f"{P1}\nGet Our Free Weekly Newsletter For Council Watchers Today.\n{P2}\n",  # headline case
+])
+def test_standalone_line_removes_a_match_that_stands_as_furniture(tmp_path, text):
+    rules = _rules(tmp_path, "standalone")
+    removed = [r for r in cleaner.clean(text, rules=rules).removals if r.pack_id != "layout"]
+    assert removed and all("ewsletter" in r.text for r in removed)
+
+
+def test_any_context_removes_the_sentence_too(tmp_path):
+    rules = _rules(tmp_path, "any")
+    assert cleaner.clean(f"{P1}\n{INSIDE}\n{P2}\n", rules=rules).text == f"{P1}\n{P2}\n"
+
+
+def test_standalone_run_keeps_a_list_after_a_lead_in_or_between_prose(tmp_path):
+    rules = _rules(tmp_path, "standalone", kind="list_run")
+    items = "- one\n- two\n- three\n"
+    assert cleaner.clean(f"The three options were:\n{items}", rules=rules).removals == ()
+    assert cleaner.clean(f"{P1}\n{items}{P2}\n", rules=rules).removals == ()
+    assert cleaner.clean(f"Read next\n{items}", rules=rules).text == "Read next\n"
+    assert cleaner.clean(f"{P1}\n{items}Photo: Agency\n", rules=rules).text == f"{P1}\nPhoto: Agency\n"
+
+
+def test_context_must_be_one_of_its_choices(tmp_path):
+    with pytest.raises(RuleError, match="context"):
+        _rules(tmp_path, "inside")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The council published its accounts on Monday, late again.", True),
+    ("Related: the night's biggest snubs were the two documentaries.", True),
+    ("READ MORE: Will The New Rules Change How Students Apply To College?", False),
+    ("Sign up for our newsletter.", False),  # too short
+    ("A long line of words without any closing punctuation at all here", False),
+])
+def test_what_counts_as_a_sentence(text, expected):
+    assert is_sentence(text) is expected
+
+
+def test_every_sentence_matching_default_rule_declares_a_context_and_a_prose_example():
+    """A line rule that can hold a sentence (no `max_chars`, or 100 characters and more) declares
+    `context = "standalone"` and keeps a prose sentence among its examples."""
+    missing = []
+    for rule in cleaner.load_rules().rules():
+        if rule.kind != "line" or 0 < rule.max_chars < 100:
+            continue
+        if rule.context != "standalone":
+            missing.append(f"{rule.id}: context")
+        if not any(is_sentence(line.strip()) for keep in rule.examples_keep for line in keep.splitlines()):
+            missing.append(f"{rule.id}: no prose sentence in examples.keep")
+    assert not missing, missing
