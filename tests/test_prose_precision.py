@@ -62,6 +62,17 @@ JOB_LISTS = [
 ]
 
 
+# Newsletter sign-up blocks in wordings no rule file quotes.
+NEWSLETTER_BLOCKS = [
+    "Never miss a story\nGet our weekly digest of the best long reads delivered to your inbox.\n"
+    "Your email address\nSubscribe\nUnsubscribe at any time.\n",
+    "Sign up to receive the latest updates from the field station\nEnter your email\nSign me up\n",
+    "Join 40,000 gardeners who get our seasonal planting newsletter\nEmail address*\nSign Up\n",
+    "Enjoyed this piece? Subscribe to the Sunday bulletin for more stories like it.\n",
+    "Monthly newsletter\nNewsletter sign-up\n",
+]
+
+
 def _article(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
@@ -89,6 +100,20 @@ def test_the_same_wording_standing_apart_is_still_removed(rule_id, lines):
 @pytest.mark.parametrize("text", JOB_LISTS)
 def test_default_rules_remove_job_category_lists(text):
     assert cleaner.clean(text).text.strip() == ""
+
+
+@pytest.mark.parametrize("text", NEWSLETTER_BLOCKS)
+def test_default_rules_remove_newsletter_sign_up_blocks(text):
+    assert cleaner.clean(text).text.strip() == ""
+
+
+def test_an_article_about_newsletters_keeps_its_sentences():
+    text = _article([
+        "The council's own newsletter went out to 40,000 homes last year, at a cost of 12p a copy.",
+        "Residents who sign up for the e-mail edition instead save the council about £4,000 a year.",
+        "The leader said the printed edition would continue for readers without internet access.",
+    ])
+    assert cleaner.clean(text).text == text
 
 
 def test_an_article_about_jobs_keeps_its_figures_and_sentences():
