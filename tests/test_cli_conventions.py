@@ -91,3 +91,13 @@ def test_no_default_rules_without_rules_is_a_usage_error(tmp_path):
         assert result.exit_code == 2, args
         assert "--no-default-rules leaves no rules to run: add --rules PACK" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_restore_writes_to_stdout_by_default(tmp_path):
+    out = tmp_path / "out"
+    assert run("clean", str(SEEDS), "-o", str(out)).exit_code == 0
+    name = "002_5d7dadc0c9256121"
+    result = CliRunner().invoke(main, ["restore", str(out / f"{name}.txt"), str(out / f"{name}.provenance.json")])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == (SEEDS / f"{name}.txt").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing written beside

@@ -242,8 +242,8 @@ def _summary(reports: Sequence[batch.Report], skipped: Sequence[str], dry_run: b
 @main.command(name="restore")
 @click.argument("clean_file_path", metavar="CLEAN", type=click.Path(exists=True, dir_okay=False))
 @click.argument("provenance_path", metavar="PROVENANCE", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="Where to write the original ('-' for stdout).")
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write the original (default '-': stdout).")
 def restore_cmd(clean_file_path, provenance_path, output) -> None:
     """Rebuild the original document from its CLEAN text and PROVENANCE record.
 
