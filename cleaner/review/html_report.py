@@ -34,9 +34,10 @@ text-align:left;vertical-align:top}td.num,th.num{text-align:right;white-space:no
 code,.doc-text{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
 .rule,.doc{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.5em .9em;margin:.8em 0}
 .meta{color:#666}.tag{display:inline-block;min-width:14em;color:#8a5a00;user-select:none}
-.line{white-space:pre-wrap;min-height:1.2em;padding-left:.3em}.line .no{display:inline-block;width:3.5em;
-color:#999;user-select:none}.removed{background:#ffecec;text-decoration:line-through;
-text-decoration-color:#d99}.removed .tag,.removed .no{text-decoration:none}
+.line{white-space:pre-wrap;min-height:1.2em;padding-left:.3em;scroll-margin-top:8em}
+.line .no{display:inline-block;width:3.5em;color:#999;user-select:none}
+.removed{background:#ffecec;text-decoration:line-through;text-decoration-color:#d99}
+.removed .tag,.removed .no{text-decoration:none}
 .line:target,.sample:focus{outline:2px solid #0a66c2}[hidden]{display:none!important}
 .error{color:#b00020}label{margin-right:1.2em}
 """
