@@ -21,8 +21,9 @@ import cleaner
 from .conftest import ROOT, SHARED
 
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
-from devset import RuleSpec, clean_pages, constant, load_pages, out_of_fold, score_folds  # noqa: E402
+from devset import RuleSpec, clean_pages, clean_results, constant, load_pages, out_of_fold, score_folds  # noqa: E402
 from evaluate import aggregate, score_page, shingles, snippet_found  # noqa: E402
+from losses import report  # noqa: E402
 from references import c4_line_filter, line_oracle  # noqa: E402
 
 DEVSET = SHARED / "devset"
@@ -176,3 +177,13 @@ def test_a_url_sidecar_selects_site_packs_for_a_text_file(tmp_path):
     assert "Join our crew" in cleaner.clean_file(page, rules=rules).text
     (tmp_path / "page.url").write_text("https://news.northport.example/local/ferry\n", "utf-8")
     assert "Join our crew" not in cleaner.clean_file(page, rules=rules).text
+
+
+def test_losses_name_the_rule_that_removed_gold_text(tmp_path):
+    pages = _tiny_devset(tmp_path, n=5)
+    share = tmp_path / "share.toml"
+    share.write_text('id = "greedy"\nversion = "1"\n[[rules]]\nid = "drop-body"\nkind = "line"\n'
+                     "pattern = '^the body'\nrationale = \"too greedy\"\nexamples.remove = [\"the body\"]\n", "utf-8")
+    text = report(pages, "recall.txt", clean_results(pages, "recall.txt", RuleSpec((str(share),), defaults=False)), 2)
+    assert "drop-body 35" in text  # 7 words on each of 5 pages
+    assert "leaked Share this" in text

@@ -177,12 +177,23 @@ def constant(spec: RuleSpec = RuleSpec()) -> Fitter:
     return fit
 
 
-def out_of_fold(pages: Sequence[Page], input_name: str, fitter: Fitter, jobs: int = 1) -> list[str]:
-    """Outputs for every page, each cleaned by rules fitted on the other folds' pages only."""
+def clean_results(pages: Sequence[Page], input_name: str, spec: RuleSpec = RuleSpec(),
+                  jobs: int = 1) -> list[cleaner.CleanResult]:
+    """Like clean_pages, in this process, keeping each page's CleanResult (its removals and rules)."""
+    rules = spec.load()
+    if input_name == "html":
+        return [cleaner.clean_file(p.path("html"), rules=rules, url=p.url) for p in pages]
+    return [cleaner.clean(p.text(input_name), rules=rules, url=p.url) for p in pages]
+
+
+def out_of_fold(pages: Sequence[Page], input_name: str, fitter: Fitter, jobs: int = 1,
+                clean: Callable[[Sequence[Page], str, RuleSpec, int], list] = clean_pages) -> list:
+    """`clean`'s result (by default the output text) for every page, each page cleaned by rules
+    fitted on the other folds' pages only."""
     spec = getattr(fitter, "constant", None)
     if spec is not None:
-        return clean_pages(pages, input_name, spec, jobs)
-    outputs: dict[str, str] = {}
+        return clean(pages, input_name, spec, jobs)
+    outputs: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="cleaner-fold-") as scratch:
         for k in fold_numbers(pages):
             train = [p for p in pages if p.fold != k]
@@ -190,6 +201,6 @@ def out_of_fold(pages: Sequence[Page], input_name: str, fitter: Fitter, jobs: in
             workdir = Path(scratch) / f"fold{k}"
             workdir.mkdir()
             fold_spec = fitter(train, input_name, workdir)
-            outputs.update(zip((p.id for p in held_out), clean_pages(held_out, input_name, fold_spec, jobs),
+            outputs.update(zip((p.id for p in held_out), clean(held_out, input_name, fold_spec, jobs),
                                strict=True))
     return [outputs[p.id] for p in pages]

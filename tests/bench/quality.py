@@ -22,6 +22,7 @@ import importlib
 import importlib.util
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from devset import (
     FoldScores,
     Page,
     RuleSpec,
+    clean_results,
     constant,
     load_pages,
     out_of_fold,
@@ -99,11 +101,16 @@ def evaluate_input(pages: Sequence[Page], input_name: str, fitter: Fitter, refer
     return rows
 
 
-def gold_words_removed(pages: Sequence[Page], fitter: Fitter, jobs: int = 1) -> float:
-    """Share of the gold bodies' own words that the cleaner removes when given the gold bodies."""
-    outputs = out_of_fold(pages, "gold.txt", fitter, jobs)
+def gold_words_removed(pages: Sequence[Page], fitter: Fitter, jobs: int = 1) -> tuple[float, Counter]:
+    """Share of the gold bodies' own words that the cleaner removes when given the gold bodies
+    (out-of-fold like the rest), and the words removed per rule."""
+    results = out_of_fold(pages, "gold.txt", fitter, jobs, clean=clean_results)
+    by_rule: Counter = Counter()
+    for result in results:
+        for removal in result.removals:
+            by_rule[f"{removal.pack_id}/{removal.rule_id}"] += len(removal.text.split())
     total = sum(len(p.gold.split()) for p in pages)
-    return (total - sum(len(o.split()) for o in outputs)) / total if total else 0.0
+    return (sum(by_rule.values()) / total if total else 0.0), by_rule
 
 
 def table(input_name: str, rows: list[Row]) -> str:
@@ -189,9 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     for input_name in inputs:
         results[input_name] = evaluate_input(pages, input_name, fitter, not args.no_references, args.jobs)
         print(table(input_name, results[input_name]) + "\n", flush=True)
-    gold_removed = None if args.no_gold else gold_words_removed(pages, fitter, args.jobs)
-    if gold_removed is not None:
-        print(f"gold bodies cleaned: {gold_removed:.3%} of their words removed\n")
+    gold_removed = None
+    if not args.no_gold:
+        gold_removed, by_rule = gold_words_removed(pages, fitter, args.jobs)
+        top = ", ".join(f"{rule} {n}" for rule, n in by_rule.most_common(8))
+        print(f"## gold bodies cleaned: {gold_removed:.3%} of their words removed; most by {top}\n")
     print(targets(results, gold_removed))
     return 0
 
