@@ -1,9 +1,9 @@
 """The reference methods the quality table compares the cleaner with, and the line-oracle ceiling.
 
 All take a page's text (or HTML file) and return the text they keep. trafilatura's outputs are
-cached under $CLEANER_QUALITY_CACHE (default /tmp/cleaner-quality-cache), keyed by the tool's
-version, its settings and the page's bytes: the dev set's HTML takes minutes to extract and does
-not change. Nothing is cached inside the repository.
+and jusText's outputs are cached under $CLEANER_QUALITY_CACHE (default /tmp/cleaner-quality-cache),
+keyed by the tool's version, its settings and the input's bytes: they take minutes over the dev set
+and do not change. Nothing is cached inside the repository.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hashlib
 import html
 import os
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 _WORD = re.compile(r"\w+")
@@ -53,16 +54,34 @@ def c4_line_filter(text: str) -> str:
     return "\n".join(kept).strip() if sentences >= C4_MIN_SENTENCES else ""
 
 
+def _cached(tool: str, settings: str, data: bytes, compute) -> str:
+    """compute(), stored under CACHE by tool, version, settings and input bytes; written atomically,
+    so a concurrent run never reads half a file."""
+    key = hashlib.sha256(f"{tool}|{settings}|".encode() + data).hexdigest()
+    cached = CACHE / tool.split()[0] / f"{key}.txt"
+    if cached.exists():
+        return cached.read_text("utf-8")
+    text = compute()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(text, "utf-8")
+    partial.replace(cached)
+    return text
+
+
 def justext_lines(text: str) -> str:
     """jusText (English stop list, default settings) over the text's lines, each line one paragraph."""
     import justext
 
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return ""
-    page = "<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in lines) + "</body></html>"
-    paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"), encoding="utf-8")
-    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+    def run() -> str:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if not lines:
+            return ""
+        page = "<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in lines) + "</body></html>"
+        paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"), encoding="utf-8")
+        return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+    return _cached(f"justext {version('jusText')}", "English,lines", text.encode("utf-8"), run)
 
 
 def trafilatura_text(path: Path, **options: bool) -> str:
@@ -71,16 +90,8 @@ def trafilatura_text(path: Path, **options: bool) -> str:
 
     data = path.read_bytes()
     settings = ",".join(f"{k}={v}" for k, v in sorted(options.items()))
-    key = hashlib.sha256(f"{trafilatura.__version__}|{settings}|".encode() + data).hexdigest()
-    cached = CACHE / "trafilatura" / f"{key}.txt"
-    if cached.exists():
-        return cached.read_text("utf-8")
-    text = trafilatura.extract(data, deduplicate=False, **options) or ""
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(text, "utf-8")
-    partial.replace(cached)  # atomic: a concurrent run never reads half a file
-    return text
+    return _cached(f"trafilatura {trafilatura.__version__}", settings, data,
+                   lambda: trafilatura.extract(data, deduplicate=False, **options) or "")
 
 
 def line_oracle(text: str, gold: str, title: str) -> str:
