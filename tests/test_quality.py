@@ -187,3 +187,10 @@ def test_losses_name_the_rule_that_removed_gold_text(tmp_path):
     text = report(pages, "recall.txt", clean_results(pages, "recall.txt", RuleSpec((str(share),), defaults=False)), 2)
     assert "drop-body 35" in text  # 7 words on each of 5 pages
     assert "leaked Share this" in text
+
+
+def test_rule_spec_drops_bundled_files_by_stem():
+    bundled = {pack.id for pack in RuleSpec().load().packs}
+    assert "prose" in bundled
+    dropped = {pack.id for pack in RuleSpec(drop=("prose",)).load().packs}
+    assert dropped == bundled - {"prose"}
