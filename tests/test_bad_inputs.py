@@ -22,7 +22,8 @@ from click.testing import CliRunner
 
 import cleaner
 from cleaner.cli.main import main
-from cleaner.run import batch
+from cleaner.run.documents import clean_one
+from cleaner.run.plan import Job
 
 from .conftest import SEEDS
 
@@ -175,10 +176,11 @@ def test_a_5_mb_line_without_a_newline_is_cleaned(src, tmp_path):
 MEASURE = """
 import resource, sys
 import cleaner
-from cleaner.run import batch
+from cleaner.run.documents import clean_one
+from cleaner.run.plan import Job
 rules = cleaner.load_rules()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-report = batch.clean_one(batch.Job(sys.argv[1], "big.txt", "big.provenance.json"), sys.argv[2], rules)
+report = clean_one(Job(sys.argv[1], "big.txt", "big.provenance.json"), sys.argv[2], rules)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(report.status, (after - before) * 1024)
 """
@@ -234,11 +236,12 @@ def test_a_file_name_that_is_not_utf8_is_cleaned_and_reported(src, tmp_path):
     assert os.fsdecode(raw) in [r["source"] for r in rows]
 
 
-def test_symlinks_files_followed_directories_not_and_loops_cannot_hang(src, tmp_path):
+def test_symlinks_inside_followed_outside_not_directories_not_and_loops_cannot_hang(src, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "outside.txt").write_text(document(), "utf-8")
-    (src / "linked.txt").symlink_to(elsewhere / "outside.txt")  # a file link: read like a file
+    (src / "linked.txt").symlink_to(elsewhere / "outside.txt")  # leaves SRC: not followed
+    (src / "inner.txt").symlink_to(src / "good" / next(SEEDS.glob("*.txt")).name)  # stays inside: read
     (src / "good" / "loop").symlink_to(src)  # a directory link back up: not descended
     (src / "dir-link").symlink_to(elsewhere)  # not descended either
     (src / "dangling.txt").symlink_to(tmp_path / "missing.txt")
@@ -247,12 +250,18 @@ def test_symlinks_files_followed_directories_not_and_loops_cannot_hang(src, tmp_
     result = run("clean", str(src), "-o", str(out))
     assert result.exit_code == 1, result.output
     assert f"error: {src / 'dangling.txt'}: cannot read" in result.output
-    assert (out / "linked.txt").read_text("utf-8") == BODY + "\n" + BODY + "\n"
-    assert sorted(manifest(out)) == sorted(["linked.txt", "dangling.txt"]
-                                           + [p.name for p in SEEDS.glob("*.txt")])
+    assert f"note: {src / 'linked.txt'}: links outside" in result.output and "--follow-symlinks" in result.output
+    assert not (out / "linked.txt").exists() and (out / "inner.txt").exists()
+    assert sorted(manifest(out)) == sorted(["inner.txt", "dangling.txt"] + [p.name for p in SEEDS.glob("*.txt")])
     assert not (out / "good" / "loop").exists() and not (out / "dir-link").exists()
     assert_good_files_cleaned(out)
     assert {k: v for k, v in digest(tmp_path).items() if not k.startswith("out/")} == before
+
+    followed = run("clean", str(src), "-o", str(tmp_path / "followed"), "--follow-symlinks")
+    assert (tmp_path / "followed" / "linked.txt").read_text("utf-8") == BODY + "\n" + BODY + "\n"
+    assert (tmp_path / "followed" / "dir-link" / "outside.txt").exists()  # folder links descended, once
+    assert not (tmp_path / "followed" / "good" / "loop").exists()  # the loop back to SRC is not
+    assert followed.exit_code == 1  # the dangling link
 
 
 def test_a_folder_unreadable_part_way_is_named_and_the_rest_is_cleaned(src, tmp_path, monkeypatch):
@@ -303,8 +312,8 @@ def test_output_paths_from_the_plan_cannot_leave_out(tmp_path):
     rules = cleaner.load_rules(defaults=False)
     (tmp_path / "doc.txt").write_text(document(), "utf-8")
     for rel in ["../escape.txt", "/tmp/escape.txt", "a/../../escape.txt"]:
-        job = batch.Job(str(tmp_path / "doc.txt"), rel, rel.replace(".txt", ".provenance.json"))
-        report = batch.clean_one(job, str(tmp_path / "out"), rules)
+        job = Job(str(tmp_path / "doc.txt"), rel, rel.replace(".txt", ".provenance.json"))
+        report = clean_one(job, str(tmp_path / "out"), rules)
         assert report.status == "failed" and "would leave the output folder" in report.error
     assert not (tmp_path / "escape.txt").exists() and not Path("/tmp/escape.txt").exists()
 

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 import cleaner
 from cleaner.cli.main import main
 from cleaner.engine.provenance import restore
-from cleaner.run.batch import RuleSpec
 from cleaner.run.corpus import clean_jsonl, clean_parquet, corpus_name, is_corpus
+from cleaner.run.options import RuleSpec
 
 from .conftest import SEEDS
 
@@ -44,12 +44,12 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 def test_round_trip_keeps_other_fields_and_restores_each_text(tmp_path):
     records = corpus_records()
-    targets, stats = clean_jsonl(write_jsonl(tmp_path / "web.jsonl", records), tmp_path / "out", RuleSpec())
-    assert targets.output == tmp_path / "out" / "web.jsonl"
+    report = clean_jsonl(write_jsonl(tmp_path / "web.jsonl", records), tmp_path / "out", RuleSpec())
+    assert (report.output, report.provenance) == ("web.jsonl", "web.provenance.jsonl")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["web.jsonl", "web.provenance.jsonl"]  # no temp
-    cleaned, notes = read_jsonl(targets.output), read_jsonl(targets.provenance)
+    cleaned, notes = read_jsonl(tmp_path / "out" / "web.jsonl"), read_jsonl(tmp_path / "out" / "web.provenance.jsonl")
     assert [r["id"] for r in cleaned] == [r["id"] for r in records] == [n["id"] for n in notes]
-    assert stats.records == len(records) and stats.failed == 0
+    assert report.tally.records == len(records) and report.tally.failed == 0
     assert any(c["text"] != r["text"] for c, r in zip(cleaned, records, strict=True))
     for original, out, note in zip(records, cleaned, notes, strict=True):
         assert {k: v for k, v in out.items() if k != "text"} == {k: v for k, v in original.items() if k != "text"}
@@ -59,10 +59,10 @@ def test_round_trip_keeps_other_fields_and_restores_each_text(tmp_path):
 
 def test_provenance_as_a_field(tmp_path):
     records = corpus_records(6)
-    targets, _ = clean_jsonl(write_jsonl(tmp_path / "web.jsonl", records), tmp_path / "out", RuleSpec(),
-                             provenance="field")
-    assert targets.provenance is None and not (tmp_path / "out" / "web.provenance.jsonl").exists()
-    for original, out in zip(records, read_jsonl(targets.output), strict=True):
+    report = clean_jsonl(write_jsonl(tmp_path / "web.jsonl", records), tmp_path / "out", RuleSpec(),
+                         provenance="field")
+    assert report.provenance == "" and not (tmp_path / "out" / "web.provenance.jsonl").exists()
+    for original, out in zip(records, read_jsonl(tmp_path / "out" / "web.jsonl"), strict=True):
         assert restore(out["text"], out["provenance"]) == original["text"]
         assert out["meta"] == original["meta"]
 
@@ -71,13 +71,13 @@ def test_bad_records_are_counted_kept_or_dropped(tmp_path):
     src = tmp_path / "mixed.jsonl"
     good = corpus_records(1)[0]
     src.write_text(json.dumps(good) + "\n\nnot json\n" + json.dumps({"id": 7, "body": "x"}) + "\n[1]\n", "utf-8")
-    targets, stats = clean_jsonl(src, tmp_path / "out", RuleSpec())
-    assert (stats.records, stats.failed) == (4, 3)
-    assert [r["id"] for r in read_jsonl(targets.output)] == ["doc-0", 7]
-    assert read_jsonl(targets.output)[1] == {"id": 7, "body": "x"}  # kept as it was
-    notes = read_jsonl(targets.provenance)
+    report = clean_jsonl(src, tmp_path / "out", RuleSpec())
+    assert (report.tally.records, report.tally.failed) == (4, 3)
+    assert [r["id"] for r in read_jsonl(tmp_path / "out" / "mixed.jsonl")] == ["doc-0", 7]
+    assert read_jsonl(tmp_path / "out" / "mixed.jsonl")[1] == {"id": 7, "body": "x"}  # kept as it was
+    notes = read_jsonl(tmp_path / "out" / "mixed.provenance.jsonl")
     assert "provenance" in notes[0] and "text" in notes[1]["error"]
-    assert any(e.startswith("line 3:") for e in stats.errors)
+    assert [e.split(":")[0] for e in report.errors] == ["line 3", "line 4", "line 5"]  # every one, by line
 
 
 def test_workers_and_batches_write_identical_bytes(tmp_path):
@@ -123,12 +123,12 @@ def test_parquet_round_trip(tmp_path):
     records = corpus_records(12)
     rows = [{"id": r["id"], "text": r["text"], "url": r["url"], "n": r["meta"]["n"]} for r in records]
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "web.parquet", row_group_size=5)
-    targets, stats = clean_parquet(tmp_path / "web.parquet", tmp_path / "out", RuleSpec(), rows=4)
-    table = pq.read_table(targets.output)
+    report = clean_parquet(tmp_path / "web.parquet", tmp_path / "out", RuleSpec(), rows=4)
+    table = pq.read_table(tmp_path / "out" / "web.parquet")
     assert table.schema == pq.read_schema(tmp_path / "web.parquet")
     out = table.to_pylist()
-    notes = read_jsonl(targets.provenance)
-    assert [r["n"] for r in out] == [r["n"] for r in rows] and stats.records == len(rows)
+    notes = read_jsonl(tmp_path / "out" / "web.provenance.jsonl")
+    assert [r["n"] for r in out] == [r["n"] for r in rows] and report.tally.records == len(rows)
     for row, cleaned, note in zip(rows, out, notes, strict=True):
         assert cleaned["text"] == cleaner.clean(row["text"], url=row["url"]).text
         assert restore(cleaned["text"], note["provenance"]) == row["text"]

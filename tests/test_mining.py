@@ -18,8 +18,8 @@ from cleaner.authoring.minepack import line_pattern, render_pack
 from cleaner.cli.main import main
 from cleaner.errors import RuleError
 from cleaner.rules.loader import load_pack
-from cleaner.run.batch import RuleSpec
 from cleaner.run.mining import Sources, mine_local
+from cleaner.run.options import RuleSpec
 
 from .conftest import SEEDS, SHARED
 

@@ -1,39 +1,19 @@
 """The pre-commit hooks: `cleaner hook check FILES...` reports boilerplate, `cleaner hook fix FILES...` removes it.
 
-Both plan the same change per file, so check fails exactly when fix would change something:
-- a text seed (.txt, .md) is cleaned in place; its record goes beside it as NAME.provenance.json;
-- an HTML seed is never modified: its clean text goes beside it (page.html -> page.txt +
-  page.provenance.json), and it counts as unfixed until that text is there and up to date.
-A seed that already has a record beside it and matches the record's output is cleaned again from
-the original the record restores (rules changed since), so `cleaner restore` still gives the
-original; a record that does not describe its file (the file was edited after cleaning, or the
-record is another file's) is never overwritten: the file fails with a message saying what to do.
-
-Fix writes the record first, then the clean text, each atomically, so an interruption never loses
-the original. Unreadable, binary or empty files fail with a message naming them and are left alone.
-
-Near-duplicates: each seed's clean body is compared with the other seeds in its folder as they are
-on disk (pre-commit splits the files over parallel calls, so the arguments are not the whole
-picture). A pair in which both seeds are new (staged, or named in this call) is reported once, on
-the later path; a seed near-duplicating one already there is always reported. Near-duplicates
-fail both hooks unless --allow-near-duplicates is given.
+What each hook plans and writes is in `cleaner/run/seeds.py`. Files that are not seeds (other
+suffixes, and files cleaner writes such as NAME.provenance.json) are passed over, so
+`cleaner hook fix seeds/*` can run any number of times. File names are printed with control
+characters escaped. Near-duplicates fail both hooks unless --allow-near-duplicates is given.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from cleaner.api import HTML_SUFFIXES, TEXT_SUFFIXES, CleanResult, clean_file
 from cleaner.cli.options import (
     load_or_exit,
     no_defaults_option,
@@ -42,189 +22,17 @@ from cleaner.cli.options import (
     selection_options,
     timeout_option,
 )
-from cleaner.engine.decide import Removal, apply_rules
-from cleaner.engine.fingerprint import METHOD, NEAR_DUPLICATE, Fingerprint, fingerprint, from_record
-from cleaner.engine.provenance import build_record, restore
+from cleaner.engine.fingerprint import METHOD, NEAR_DUPLICATE
 from cleaner.errors import CleanerError, InputError
-from cleaner.io.html import page_domain
+from cleaner.io.files import RECORD_SUFFIX, describe_os_error, shown
 from cleaner.rules.ruleset import RuleSet
-from cleaner.run.batch import dump_json, write_atomic
-
-SEED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
-RECORD_SUFFIX = ".provenance.json"
-
-
-@dataclass
-class Plan:
-    """What fixing one seed means: the spans to report, and the files to write (none when clean)."""
-
-    path: Path
-    body: str  # the clean body, whether or not anything is to be written
-    removals: tuple[Removal, ...] = ()  # as found in the file as it is (line numbers the user sees)
-    text_path: Path | None = None
-    record: dict[str, Any] | None = None
-    note: str = ""  # why there is something to write beyond the removals
-    near: list[tuple[Path, float]] = field(default_factory=list)
-    # Whether `body` is the clean text of the file as it is on disk (not when cleaned again from the
-    # original a record restores): then its fingerprint stands for the file among its folder's seeds.
-    body_from_disk: bool = True
-
-    def __post_init__(self) -> None:
-        if self.record is not None:
-            self.record["fingerprint"] = self.fingerprint.to_dict()
-
-    @cached_property
-    def fingerprint(self) -> Fingerprint:
-        return fingerprint(self.body)
-
-    @property
-    def writes(self) -> bool:
-        return self.record is not None
-
-
-class HookError(CleanerError):
-    """A seed the hook refuses to touch; the message says why and what to do."""
-
-
-def plan_seed(path: Path, rules: RuleSet) -> Plan:
-    """Plan the fix of one seed; raises CleanerError (naming the file) when it cannot be fixed."""
-    result = clean_file(path, rules=rules)
-    if path.suffix.lower() in HTML_SUFFIXES:
-        return _plan_html(path, result)
-    if not result.changed:
-        return Plan(path, result.text)
-    record_path = path.with_suffix(RECORD_SUFFIX)
-    previous = _read_record(record_path)
-    if previous is None:
-        return Plan(path, result.text, result.removals, path, result.provenance)
-    if previous["output"]["sha256"] != hashlib.sha256(path.read_bytes()).hexdigest():
-        raise HookError(f"{path}: {record_path.name} does not describe this file (edited after cleaning, or "
-                        f"another file's record); move or delete {record_path.name}, then run again")
-    again = _clean_from_original(path, previous, rules)
-    return Plan(path, again.text, result.removals, path, again.provenance,
-                note=f"cleaned again from the original that {record_path.name} restores", body_from_disk=False)
-
-
-def _plan_html(path: Path, result: CleanResult) -> Plan:
-    text_path, record_path = path.with_suffix(".txt"), path.with_suffix(RECORD_SUFFIX)
-    previous = _read_record(record_path)
-    ours = previous is not None and Path(previous["source"].get("path") or "").name == path.name
-    if (text_path.exists() or record_path.exists()) and not ours:
-        raise HookError(f"{path}: {text_path.name} or {record_path.name} exists and was not written from "
-                        f"{path.name}; rename one of them")
-    if ours and text_path.exists():
-        on_disk = text_path.read_bytes()
-        if hashlib.sha256(on_disk).hexdigest() != previous["output"]["sha256"]:
-            raise HookError(f"{path}: {text_path.name} was edited after cleaning ({record_path.name} does not "
-                            f"describe it); move or delete {text_path.name}, then run again")
-        if previous["source"]["sha256"] == result.provenance["source"]["sha256"] \
-                and on_disk == result.text.encode("utf-8"):
-            return Plan(path, result.text)
-    note = f"{text_path.name} is out of date" if text_path.exists() else f"{text_path.name} is missing"
-    return Plan(path, result.text, result.removals, text_path, result.provenance, note=note)
-
-
-def _read_record(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
-        return None
-    try:
-        record = json.loads(path.read_text("utf-8"))
-        if not (isinstance(record.get("output"), dict) and isinstance(record.get("source"), dict)
-                and "sha256" in record["output"] and "sha256" in record["source"]):
-            raise ValueError("no output and source hashes")
-    except (OSError, ValueError, AttributeError) as exc:
-        raise HookError(f"{path}: not a readable provenance record ({exc}); move or delete it") from exc
-    return record
-
-
-def _clean_from_original(path: Path, previous: dict[str, Any], rules: RuleSet) -> CleanResult:
-    """Clean the original `previous` restores from `path`, with today's rules, into a fresh record."""
-    original = restore(path.read_bytes().decode("utf-8"), previous)
-    extraction = previous["input"].get("extraction")
-    outcome = apply_rules(original, rules, page_domain(extraction) if extraction else None)
-    record = build_record(source=previous["source"], input_text=original, outcome=outcome, ruleset=rules,
-                          extraction=extraction)
-    return CleanResult(outcome.text, outcome.removals, record)
-
-
-def apply_plan(plan: Plan) -> None:
-    """Write the record, then the clean text, each atomically (the original survives an interruption)."""
-    assert plan.record is not None and plan.text_path is not None
-    write_atomic(plan.path.with_suffix(RECORD_SUFFIX), dump_json(plan.record).encode("utf-8"))
-    write_atomic(plan.text_path, plan.body.encode("utf-8"))
-
-
-def folder_fingerprints(folder: Path, rules: RuleSet,
-                        known: Mapping[Path, Fingerprint] | None = None) -> dict[Path, Fingerprint]:
-    """The fingerprints of the seeds in `folder` as they are on disk (unreadable ones left out);
-    `known` gives those already computed (the seeds this call planned), which are not cleaned again."""
-    known = known or {}
-    prints = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in SEED_SUFFIXES and path.is_file() and not _derived_html(path):
-            found = known[path] if path in known else _fingerprint_on_disk(path, rules)
-            if found is not None:
-                prints[path] = found
-    return prints
-
-
-def _derived_html(path: Path) -> bool:
-    """An HTML seed whose clean text is beside it: that text stands for it."""
-    return path.suffix.lower() in HTML_SUFFIXES and path.with_suffix(".txt").exists()
-
-
-def _fingerprint_on_disk(path: Path, rules: RuleSet) -> Fingerprint | None:
-    try:
-        data = path.read_bytes()
-        record = _read_record(path.with_suffix(RECORD_SUFFIX))
-        if record is not None and record["output"]["sha256"] == hashlib.sha256(data).hexdigest():
-            stored = from_record(record)
-            if stored is not None:
-                return stored
-        return fingerprint(clean_file(path, rules=rules).text)
-    except (OSError, CleanerError):
-        return None  # an unreadable neighbour is reported when it is itself an argument
-
-
-def find_near_duplicates(plans: Sequence[Plan], rules: RuleSet, threshold: float, new: set[Path]) -> None:
-    """Fill each plan's `near` with the seeds of its folder its body nearly duplicates.
-
-    A pair of new seeds is reported on the later path only; `new` holds the resolved paths of the
-    seeds being committed (this call's and the other calls').
-    """
-    known = {plan.path: plan.fingerprint for plan in plans if plan.body_from_disk}
-    folders: dict[Path, dict[Path, Fingerprint]] = {}
-    for plan in plans:
-        if plan.path.parent not in folders:
-            folders[plan.path.parent] = folder_fingerprints(plan.path.parent, rules, known)
-        me = plan.path.resolve()
-        for other, theirs in folders[plan.path.parent].items():
-            resolved = other.resolve()
-            if other.stem == plan.path.stem or (resolved in new and str(resolved) > str(me)):
-                continue
-            similarity = plan.fingerprint.similarity(theirs)
-            if similarity >= threshold:
-                plan.near.append((other, similarity))
-        plan.near.sort(key=lambda item: (-item[1], str(item[0])))
-
-
-def staged_paths() -> set[Path]:
-    """The resolved paths git has staged (added, copied, modified, renamed); empty outside a repository."""
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True)
-        names = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"],
-                               capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return set()
-    root = Path(top.stdout.strip())
-    return {(root / name).resolve() for name in names.stdout.split("\0") if name}
-
+from cleaner.run.seeds import Plan, apply_plan, find_near_duplicates, is_seed, plan_seed, staged_paths
 
 # ---- command line -------------------------------------------------------------------------------
 
 def _options(command):
     for option in reversed([
-        click.argument("files", nargs=-1, type=click.Path(dir_okay=False)),
+        click.argument("files", nargs=-1, type=click.Path()),
         rules_option,
         no_defaults_option,
         click.option("--allow-near-duplicates", is_flag=True,
@@ -263,10 +71,15 @@ def fix(files, rule_paths, no_default_rules, allow_near_duplicates, near_duplica
 def _run(files: Iterable[str], rules: RuleSet, threshold: float, allow_near: bool, *, write: bool) -> int:
     plans, failed = [], False
     for name in sorted(set(files)):
+        if not is_seed(Path(name)):
+            continue
         try:
             plans.append(plan_seed(Path(name), rules))
         except CleanerError as exc:
-            click.echo(f"error: {_named(name, exc)}", err=True)
+            _error(_named(name, exc))
+            failed = True
+        except OSError as exc:
+            _error(f"{name}: cannot read: {describe_os_error(exc)}")
             failed = True
     find_near_duplicates(plans, rules, threshold, staged_paths() | {p.path.resolve() for p in plans})
     for plan in plans:
@@ -276,13 +89,21 @@ def _run(files: Iterable[str], rules: RuleSet, threshold: float, allow_near: boo
                 try:
                     apply_plan(plan)
                 except OSError as exc:
-                    click.echo(f"error: {plan.path}: cannot write: {exc}", err=True)
+                    _error(f"{plan.path}: cannot write: {describe_os_error(exc)}")
                     continue
-            click.echo("\n".join(_describe(plan, write)))
+            _echo(_describe(plan, write))
         if plan.near:
             failed = failed or not allow_near
-            click.echo("\n".join(_describe_near(plan, threshold, allow_near)))
+            _echo(_describe_near(plan, threshold, allow_near))
     return 1 if failed else 0
+
+
+def _echo(lines: list[str]) -> None:
+    click.echo("\n".join(map(shown, lines)))
+
+
+def _error(message: str) -> None:
+    click.echo(f"error: {shown(message)}", err=True)
 
 
 def _named(name: str, exc: CleanerError) -> str:

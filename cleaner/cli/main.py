@@ -11,10 +11,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
-from collections import Counter
-from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -36,7 +32,11 @@ from cleaner.cli.rules_cmd import rules_impact, rules_lint, rules_test
 from cleaner.engine.provenance import removal_warnings, restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import encode
-from cleaner.run import batch, corpus, learn, mining
+from cleaner.io.files import describe_os_error, shown, write_atomic
+from cleaner.run import session
+from cleaner.run.options import ENGINES, PROVENANCE_MODES, RunOptions
+from cleaner.run.plan import SUFFIXES
+from cleaner.run.report import Report, summary
 from cleaner.version import __version__
 
 
@@ -59,12 +59,14 @@ def main(ctx: click.Context, color: str) -> None:
               help="Worker processes (default 0: one per core, fewer for small runs).")
 @click.option("--dry-run", is_flag=True, help="Clean and report, but write nothing.")
 @click.option("--force", is_flag=True, help="Redo documents whose outputs are already up to date.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
               help="local: worker processes on this machine; dask: a Dask cluster (pip install 'cleaner[dask]').")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler to use (implies --engine dask; default: start a LocalCluster).")
-@click.option("--jsonl-provenance", type=click.Choice(corpus.PROVENANCE_MODES), default="file", show_default=True,
+@click.option("--jsonl-provenance", type=click.Choice(PROVENANCE_MODES), default="file", show_default=True,
               help="For JSONL corpora: provenance in a parallel NAME.provenance.jsonl, or in each record.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Read links in a source folder that point outside it, and descend folder links.")
 @click.option("--learn-sites", is_flag=True,
               help="Mine each site's furniture from its pages first (as `cleaner mine` does) and clean with it too.")
 @min_pages_option
@@ -72,7 +74,7 @@ def main(ctx: click.Context, color: str) -> None:
 @body_share_option
 @timeout_option
 def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engine, scheduler, jsonl_provenance,
-          learn_sites, min_pages, min_share, body_share, timeout) -> None:
+          follow_symlinks, learn_sites, min_pages, min_share, body_share, timeout) -> None:
     """Clean SOURCES (files or folders; .txt .md .html .htm; corpus files .jsonl .jsonl.gz .parquet) into OUT.
 
     SRC/a/b.txt becomes OUT/a/b.txt (the clean body) and OUT/a/b.provenance.json (what was removed
@@ -80,112 +82,60 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     its text is written as .txt. Documents whose outputs exist from the same source and rules are
     skipped (--force redoes them). A corpus file SRC/name.jsonl (records with id and text, other fields
     kept) becomes OUT/name.jsonl and OUT/name.provenance.jsonl, line for line; .parquet gives
-    OUT/name.parquet. Every engine and --jobs value writes the same bytes. With --learn-sites, each
-    site's repeated lines are mined from its pages first and removed too, citing their evidence.
+    OUT/name.parquet. Every engine and --jobs value writes the same bytes. A run that would
+    overwrite an input, or write one output twice, is refused before anything is written (exit 2).
+    With --learn-sites, each site's repeated lines are mined from its pages first and removed too,
+    citing their evidence.
     """
     spec = rule_spec(rule_paths, no_default_rules, timeout)
     load_or_exit(spec)  # fail fast, with exit 2, on bad rules before any work
-    corpora = [s for s in sources if corpus.is_corpus(s) and Path(s).is_file()]
-    try:
-        planned, skipped, walk_failures = batch.plan([s for s in sources if s not in corpora], out)
-    except batch.PlanError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    # A handful of files is not worth starting workers for; a corpus file holds many documents.
-    cores = os.cpu_count() or 1
-    workers = jobs or (cores if corpora else min(cores, max(1, len(planned) // 16)))
+    learn = thresholds_of(min_pages, min_share, body_share) if learn_sites else None
+    options = RunOptions(Path(out), spec, jobs, dry_run, force, engine, scheduler, jsonl_provenance, follow_symlinks,
+                         learn)
     signal.signal(signal.SIGTERM, _interrupt)
-    if not dry_run and Path(out).is_dir():
-        batch.remove_stale_temp_files(out)  # left by a killed run; outputs themselves are always whole
-    if learn_sites:
-        thresholds = thresholds_of(min_pages, min_share, body_share)
-        reports = _learn_and_clean(sources, planned, corpora, out, spec, thresholds, engine == "dask" or scheduler,
-                                   scheduler, jobs, workers, dry_run, force, jsonl_provenance)
-    elif engine == "dask" or scheduler:
-        reports = _run_on_dask(planned, corpora, out, spec, scheduler, jobs or None, dry_run, force,
-                               jsonl_provenance)
-    else:
-        reports = _run_with_progress(planned, out, spec, workers, dry_run, force)
-        reports += _clean_corpora(corpora, out, spec, workers, dry_run, jsonl_provenance, None)
-    reports += walk_failures
-    if not dry_run:
-        batch.write_manifest(out, reports)
-    for r in reports:
-        if r.status == "failed":
-            click.echo(f"error: {r.error}", err=True)
-        elif warnings := removal_warnings(r.chars_in, r.by_rule or {}):
-            click.echo(f"warning: {r.source}: {'; '.join(warnings)}", err=True)
-    click.echo(_summary(reports, skipped, dry_run))
-    sys.exit(1 if any(r.status == "failed" for r in reports) else 0)
-
-
-def _learn_and_clean(sources, planned, corpora, out, spec, thresholds, on_dask, scheduler, jobs, workers, dry_run,
-                     force, provenance) -> list[batch.Report]:
-    """Mine every site in memory, write its pack to a scratch folder, clean with it (cleaner/run/learn.py)."""
-    with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
-        client = None
-        if on_dask:
-            from cleaner.run import distributed
-
-            client = stack.enter_context(distributed.connect(scheduler, workers=jobs or None))
-        try:
-            found = learn.mine_sources(mining.Sources(sources, out), spec, thresholds,
-                                       workers=mining.default_workers(jobs), client=client)
-        except (CleanerError, OSError) as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-        packs, scoped = learn.write_site_packs(found, scratch, thresholds)
-        click.echo(f"learned {sum(1 for r in found for m in r.mined if m.proposed)} rules for {len(packs)} of "
-                   f"{len(found)} sites", err=True)
-
-        def run_group(group, group_spec):
-            if client is not None:
-                from cleaner.run import distributed
-
-                return distributed.run_jobs(group, out, group_spec, client, dry_run=dry_run, force=force)
-            return batch.run(group, out, group_spec, workers=min(workers, max(1, len(group) // 16)),
-                             dry_run=dry_run, force=force)
-
-        reports = learn.clean_files(planned, found, packs, spec, run_group)
-        return reports + _clean_corpora(corpora, out, learn.with_pack(spec, scoped), workers, dry_run, provenance,
-                                        client)
-
-
-def _run_on_dask(planned, corpora, out, spec, scheduler, workers, dry_run, force, provenance) -> list[batch.Report]:
-    from cleaner.run import distributed
-
     try:
-        with distributed.connect(scheduler, workers=workers) as client:
-            reports = distributed.run_jobs(planned, out, spec, client, dry_run=dry_run, force=force)
-            return reports + _clean_corpora(corpora, out, spec, workers or 1, dry_run, provenance, client)
-    except (CleanerError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        work = session.prepare(list(sources), options)
+        for note in work.notes:
+            click.echo(f"note: {shown(note)}", err=True)
+        outcome = _execute_with_progress(work, options)
+    except CleanerError as exc:  # PlanError, LockedError, an OUT that cannot be made, no cluster
+        _error(str(exc))
         sys.exit(2)
+    for note in outcome.notes:
+        click.echo(shown(note), err=True)
+    for r in outcome.reports:
+        if r.failed:
+            _error(_failure(r))
+        elif warnings := removal_warnings(r.tally.chars_in, r.tally.rules_sorted()):
+            click.echo(f"warning: {shown(r.source)}: {'; '.join(warnings)}", err=True)
+    if outcome.manifest_error:
+        _error(outcome.manifest_error)
+    click.echo(summary(outcome.reports, len(work.skipped), "/".join(SUFFIXES), dry_run))
+    failed = outcome.manifest_error or any(r.failed for r in outcome.reports)
+    sys.exit(1 if failed else 0)
 
 
-def _clean_corpora(corpora, out, spec, workers, dry_run, provenance, client) -> list[batch.Report]:
-    reports = []
-    for src in corpora:
-        with tempfile.TemporaryDirectory() as scratch:
-            target = scratch if dry_run else out
-            try:
-                targets, stats = corpus.clean_corpus(src, target, spec, workers=workers, provenance=provenance,
-                                                     client=client)
-            except CleanerError as exc:
-                reports.append(batch.Report(src, "", "", "failed", error=str(exc)))
-                continue
-            reports.append(corpus.to_report(src, target, targets, stats))
-        click.echo(f"{src}: {stats.records:,} records, {stats.failed:,} failed", err=True)
-    return reports
+def _failure(report: Report) -> str:
+    if report.corpus and report.errors:
+        return f"{report.source}: {report.tally.failed} of {report.tally.records} records failed (each named above)"
+    return report.error or f"{report.source}: failed"
 
 
-def _run_with_progress(planned, out, spec, workers, dry_run, force) -> list[batch.Report]:
+def _error(message: str) -> None:
+    click.echo(f"error: {shown(message)}", err=True)
+
+
+def _record_errors(source: str, messages: list[str]) -> None:
+    for message in messages:
+        _error(f"{source}: {message}")
+
+
+def _execute_with_progress(work, options: RunOptions) -> session.Outcome:
     try:
-        if not sys.stderr.isatty() or not planned:
-            return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force)
-        with click.progressbar(length=len(planned), label="cleaning", file=sys.stderr) as bar:
-            return batch.run(planned, out, spec, workers=workers, dry_run=dry_run, force=force,
-                             on_done=lambda _: bar.update(1))
+        if not sys.stderr.isatty() or not work.documents:
+            return session.execute(work, options, on_errors=_record_errors)
+        with click.progressbar(length=len(work.documents), label="cleaning", file=sys.stderr) as bar:
+            return session.execute(work, options, on_report=lambda _: bar.update(1), on_errors=_record_errors)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: every output written is whole (no manifest this time); run the same "
                    "command again to resume", err=True)
@@ -209,34 +159,6 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _summary(reports: Sequence[batch.Report], skipped: Sequence[str], dry_run: bool) -> str:
-    status = Counter(r.status for r in reports)
-    chars_in = sum(r.chars_in for r in reports)
-    removed = sum(r.chars_removed for r in reports)
-    by_rule: Counter = Counter()
-    spans: Counter = Counter()
-    for r in reports:
-        for rule, c in (r.by_rule or {}).items():
-            by_rule[rule] += c["chars"]
-            spans[rule] += c["spans"]
-    share = f" ({removed / chars_in:.1%})" if chars_in else ""
-    lines = [
-        f"{'would clean' if dry_run else 'cleaned'} {status['cleaned']} documents, "
-        f"{status['unchanged']} up to date, {status['failed']} failed, {len(skipped)} skipped (not "
-        f"{'/'.join(batch.SUFFIXES)})",
-        f"removed {removed:,} of {chars_in:,} characters{share}",
-    ]
-    corpora = [r for r in reports if r.records is not None]
-    if corpora:
-        records = sum(r.records for r in corpora)
-        failed = sum(r.records_failed for r in corpora)
-        lines.insert(1, f"corpus files: {len(corpora)}, {records - failed:,} of {records:,} records cleaned, "
-                        f"{failed:,} failed (a corpus file with a failed record counts as failed above)")
-    if by_rule:
-        width = max(len(rule) for rule in by_rule)
-        lines.append(f"  {'rule':<{width}}  {'chars':>9}  {'spans':>5}")
-        lines += [f"  {rule:<{width}}  {chars:>9,}  {spans[rule]:>5}" for rule, chars in by_rule.most_common(10)]
-    return "\n".join(lines)
 
 
 @main.command(name="restore")
@@ -261,7 +183,11 @@ def restore_cmd(clean_file_path, provenance_path, output) -> None:
     if output == "-":
         sys.stdout.buffer.write(data)
     else:
-        batch.write_atomic(Path(output), data)
+        try:
+            write_atomic(Path(output), data)
+        except OSError as exc:
+            _error(f"cannot write {output}: {describe_os_error(exc)}")
+            sys.exit(1)
 
 
 def _encode_original(text: str, record: dict) -> bytes:

@@ -16,9 +16,9 @@ from cleaner.cli.options import (
     timeout_option,
 )
 from cleaner.errors import CleanerError
-from cleaner.run.batch import PlanError
 from cleaner.run.learn import mine_sources
 from cleaner.run.mining import Sources, default_workers, report, write_packs
+from cleaner.run.plan import PlanError
 
 _DEFAULTS = Thresholds()
 

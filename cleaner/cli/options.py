@@ -20,7 +20,7 @@ from cleaner.config import Config, load_config
 from cleaner.errors import CleanerError
 from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet, check_seconds
 from cleaner.rules.select import PROFILES, Layer, Selection
-from cleaner.run.batch import RuleSpec
+from cleaner.run.options import RuleSpec
 
 
 class Seconds(click.ParamType):

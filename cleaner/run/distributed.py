@@ -1,36 +1,31 @@
-"""Clean on a Dask cluster: the same cleaning as one process, mapped over a bag or a dataframe.
+"""Clean on a Dask cluster: the executor the CLI's `--engine dask` uses, and bag/dataframe helpers.
 
 `pip install 'cleaner[dask]'`. Without a scheduler address a `LocalCluster` (one single-threaded
-worker process per core) is started and closed again. The rule set travels to the workers once:
-it is one task in the graph, keyed by the rule set's content hash, that each worker fetches once
-and every partition reuses (for folders of files, each worker process loads it once from the
-`RuleSpec`). Partitions are cleaned by the functions the local engine uses and written back in
-input order, so the outputs are byte-identical to `--jobs 1`.
+worker process per core) is started and closed again. `DaskExecutor` is the same interface as the
+local executors: the client reads the batches (so a bad line is reported exactly as the local
+engine reports it), the workers clean them through the one record loop, and the client writes the
+results in input order, so the outputs are byte-identical to `--jobs 1`. The rule set reaches each
+worker once (scattered to every worker; in a graph, one task keyed `cleaner-rules-<hash>`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cleaner.api import default_rules
 from cleaner.errors import CleanerError
 from cleaner.rules.ruleset import RuleSet
-from cleaner.run.batch import Job, Report, RuleSpec, clean_one
-from cleaner.run.corpus import (
-    PROVENANCE_MODES,
-    CorpusOutputs,
-    CorpusStats,
-    CorpusWriter,
-    clean_jsonl_lines,
-    clean_or_note,
-    outputs_for,
-)
+from cleaner.run.corpus import BATCH_BYTES, clean_corpus
+from cleaner.run.plan import corpus_job
+from cleaner.run.records import clean_items
+from cleaner.run.report import Report
 
+T = TypeVar("T")
 BLOCKSIZE = "16MiB"  # per partition for read_jsonl (compressed shards are one partition each)
 
 
@@ -58,6 +53,42 @@ def connect(scheduler: str | None = None, *, workers: int | None = None) -> Iter
         yield client
 
 
+class DaskExecutor:
+    """fn(batch, rules) on the cluster's workers, results in input order, two batches per worker in flight."""
+
+    def __init__(self, client: Any, rules: RuleSet) -> None:
+        self._client = client
+        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+        self._rules = client.scatter(rules, broadcast=True)
+        self._pending: deque = deque()
+
+    def map(self, fn: Callable[[Any, RuleSet], T], batches: Iterable[Any]) -> Iterator[T]:
+        pending = self._pending
+        try:
+            for batch in batches:
+                pending.append(self._client.submit(fn, batch, self._rules, pure=False))
+                if len(pending) >= 2 * self.workers:
+                    yield self._next()
+            while pending:
+                yield self._next()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _next(self) -> Any:
+        future = self._pending.popleft()
+        result = future.result()
+        future.release()
+        return result
+
+    def close(self) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        while self._pending:
+            self._pending.popleft().cancel()
+
+
 def shipped(rules: RuleSet | None = None) -> Any:
     """The rule set as one Dask task keyed by its hash, so each worker receives it once."""
     dask, _, _ = _dask()
@@ -74,15 +105,11 @@ def clean_bag(bag: Any, rules: RuleSet | None = None, *, provenance_field: str |
     return bag.map_partitions(_clean_records, shipped(rules), provenance_field)
 
 
-def _clean_records(records: Sequence[dict], rules: RuleSet, provenance_field: str | None) -> list[dict]:
-    out = []
-    stats = CorpusStats()
-    for number, record in enumerate(records, 1):
-        cleaned, note = clean_or_note(record, rules, stats, number)
-        if provenance_field:
-            cleaned = {**cleaned, provenance_field: note.get("provenance", note)}
-        out.append(cleaned)
-    return out
+def _clean_records(records: Sequence[Any], rules: RuleSet, provenance_field: str | None) -> list[dict]:
+    done = clean_items(enumerate(records, 1), rules, unit="record")
+    if not provenance_field:
+        return done.records
+    return [{**r, provenance_field: n.get("provenance", n)} for r, n in zip(done.records, done.notes, strict=True)]
 
 
 def read_jsonl(urls: str | Sequence[str], *, blocksize: str | int | None = BLOCKSIZE) -> Any:
@@ -107,78 +134,23 @@ def clean_dataframe(df: Any, rules: RuleSet | None = None, *, text_column: str =
 
 def _clean_frame(frame: Any, rules: RuleSet, text_column: str, provenance_column: str | None) -> Any:
     frame = frame.copy()
-    records = frame.to_dict(orient="records")
-    texts, notes = [], []
-    stats = CorpusStats()
-    for number, record in enumerate(records, 1):
-        record = {**record, "text": record.get(text_column)}
-        cleaned, note = clean_or_note(record, rules, stats, number)
-        texts.append(cleaned["text"])
-        notes.append(json.dumps(note.get("provenance", note), ensure_ascii=False, separators=(",", ":")))
+    rows = [{**row, "text": row.get(text_column)} for row in frame.to_dict(orient="records")]
+    done = clean_items(enumerate(rows, 1), rules, unit="row")
     if len(frame):
-        frame[text_column] = texts
+        frame[text_column] = [r["text"] for r in done.records]
     if provenance_column:
-        frame[provenance_column] = notes
+        frame[provenance_column] = [json.dumps(n.get("provenance", n), ensure_ascii=False, separators=(",", ":"))
+                                    for n in done.notes]
     return frame
 
 
-def clean_jsonl(src: str, out: str | Path, client: Any, rules: RuleSet, *, provenance: str = "file",
-                blocksize: str | int | None = None) -> tuple[CorpusOutputs, CorpusStats]:
+def clean_jsonl(src: str, out: str | Path, client: Any, rules: RuleSet | None = None, *, provenance: str = "file",
+                blocksize: int | None = None) -> Report:
     """Clean the JSONL corpus `src` (path or fsspec URL) on the cluster into the local folder `out`.
 
-    Partitions are fetched and written in order, so the files equal those of `corpus.clean_jsonl`.
-    The default `blocksize` gives each worker about four partitions (1 to 64 MiB each), so that
-    uneven partitions still finish together.
+    The client reads `blocksize`-byte batches (default 1 MiB), the workers clean them, the client
+    writes them in order: the files equal those of the local engine.
     """
-    if provenance not in PROVENANCE_MODES:
-        raise ValueError(f"provenance must be one of {PROVENANCE_MODES}")
-    _, bag, distributed = _dask()
-    compressed = src.lower().endswith(".gz")
-    if blocksize is None and not compressed:
-        blocksize = _blocksize(src, len(client.scheduler_info().get("workers", {})))
-    lines = bag.read_text(src, blocksize=None if compressed else blocksize)
-    parts = lines.map_partitions(_clean_lines_partition, shipped(rules), provenance).to_delayed()
-    futures = client.compute(parts)
-    targets = outputs_for(src, out, provenance)
-    stats = CorpusStats()
-    with CorpusWriter(targets.output, targets.provenance) as writers:
-        for future in futures:
-            ((out_lines, prov_lines, part_stats),) = future.result()
-            future.release()
-            writers.write(out_lines, prov_lines)
-            stats.add(part_stats)
-    return targets, stats
-
-
-def _blocksize(src: str, workers: int) -> int:
-    import fsspec
-
-    fs, path = fsspec.core.url_to_fs(src)
-    return min(64 << 20, max(1 << 20, fs.size(path) // (4 * max(1, workers)) + 1))
-
-
-def _clean_lines_partition(lines: Sequence[str], rules: RuleSet, provenance: str) -> list[tuple]:
-    return [clean_jsonl_lines(lines, rules, provenance=provenance)]
-
-
-def run_jobs(jobs: Sequence[Job], out: str, spec: RuleSpec, client: Any, *, dry_run: bool = False,
-             force: bool = False) -> list[Report]:
-    """Clean planned file jobs on the cluster (workers must see the inputs and OUT); reports in job order."""
-    if not jobs:
-        return []
-    _, bag, _ = _dask()
-    workers = max(1, len(client.scheduler_info().get("workers", {})))
-    parts = bag.from_sequence(jobs, npartitions=min(len(jobs), 8 * workers))
-    reports = parts.map_partitions(_clean_jobs, out, spec, dry_run, force)
-    return list(client.compute(reports).result())
-
-
-def _clean_jobs(jobs: Sequence[Job], out: str, spec: RuleSpec, dry_run: bool, force: bool) -> list[Report]:
-    rules = _rules_for(spec)
-    return [clean_one(job, out, rules, dry_run=dry_run, force=force) for job in jobs]
-
-
-@lru_cache(maxsize=4)
-def _rules_for(spec: RuleSpec) -> RuleSet:
-    """The rule set of `spec`, loaded once per worker process."""
-    return spec.load()
+    executor = DaskExecutor(client, default_rules() if rules is None else rules)
+    return clean_corpus(corpus_job(src, provenance), Path(out), executor, provenance=provenance,
+                        batch_bytes=blocksize or BATCH_BYTES)

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.authoring.mine import Thresholds
-from cleaner.run.batch import Job, Report, RuleSpec
 from cleaner.run.mining import SiteResult, Sources, mine_bag, mine_local, units_bag, write_packs
+from cleaner.run.options import RuleSpec
+from cleaner.run.plan import Job
+from cleaner.run.report import Report
 
 
 def mine_sources(sources: Sources, spec: RuleSpec, thresholds: Thresholds, *, workers: int = 1,

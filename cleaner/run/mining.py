@@ -24,8 +24,13 @@ from cleaner.api import domain_of, load_document
 from cleaner.authoring.mine import MinedLine, SiteCounts, SiteEvidence, Thresholds, propose
 from cleaner.authoring.minepack import render_pack, render_report, slug
 from cleaner.errors import CleanerError
+from cleaner.io.corpus_files import PARQUET_BATCH_ROWS, read_jsonl
+from cleaner.io.files import run_id, write_atomic
 from cleaner.rules.ruleset import RuleSet
-from cleaner.run import batch, corpus
+from cleaner.run.corpus import BATCH_BYTES
+from cleaner.run.executor import chunked, init_worker, worker_rules
+from cleaner.run.options import RuleSpec
+from cleaner.run.plan import PARQUET_SUFFIX, corpus_name, is_corpus, plan
 
 FILES_PER_UNIT = 64
 
@@ -58,20 +63,21 @@ class Sources:
     reads the corpus files twice, so memory holds a unit at a time, never a corpus."""
 
     def __init__(self, sources: Sequence[str], out: str | None = None) -> None:
-        self.corpora = [s for s in sources if corpus.is_corpus(s) and Path(s).is_file()]
-        jobs, self.skipped, failures = batch.plan([s for s in sources if s not in self.corpora], out)
-        self.skipped += [f.source for f in failures]
-        self.files = [j.source for j in jobs]
+        self.corpora = [s for s in sources if is_corpus(s) and Path(s).is_file()]
+        found = plan([s for s in sources if s not in self.corpora])
+        self.skipped = found.skipped + [f.source for f in found.failures]
+        self.files = [j.source for j in found.documents]
 
     def __iter__(self) -> Iterator[Unit]:
         for i in range(0, len(self.files), FILES_PER_UNIT):
             yield Unit(files=tuple(self.files[i:i + FILES_PER_UNIT]))
         for path in self.corpora:
-            name = corpus.corpus_name(path)
-            if str(path).lower().endswith(corpus.PARQUET_SUFFIX):
+            name = corpus_name(path)
+            if str(path).lower().endswith(PARQUET_SUFFIX):
                 yield from (Unit(corpus=name, records=tuple(rows)) for rows in _parquet_rows(path))
             else:
-                yield from (Unit(corpus=name, records=tuple(lines)) for _, lines in corpus.read_jsonl_batches(path))
+                for chunk in chunked(read_jsonl(path), max_bytes=BATCH_BYTES, size=lambda item: len(item[1])):
+                    yield Unit(corpus=name, records=tuple(line for _, line in chunk))
 
 
 def _parquet_rows(path: str) -> Iterator[list[dict]]:
@@ -81,7 +87,7 @@ def _parquet_rows(path: str) -> Iterator[list[dict]]:
         raise CleanerError("Parquet needs pyarrow: pip install 'cleaner[parquet]'") from exc
     reader = pq.ParquetFile(path)
     columns = [c for c in ("text", "url") if c in reader.schema_arrow.names]
-    for b in reader.iter_batches(batch_size=corpus.PARQUET_BATCH_ROWS, columns=columns):
+    for b in reader.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns):
         yield b.to_pylist()
 
 
@@ -181,7 +187,7 @@ def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], pl
 
 # -- local engine: this process or a pool of worker processes ------------------------------------------
 
-def mine_local(work: Iterable[Unit], spec: batch.RuleSpec, thresholds: Thresholds, workers: int = 1
+def mine_local(work: Iterable[Unit], spec: RuleSpec, thresholds: Thresholds, workers: int = 1
                ) -> list[SiteResult]:
     """Both passes over `work` (iterated once per pass) with `workers` processes (1: this process);
     `spec` gives the default rules, which tell body lines from the rest."""
@@ -191,7 +197,7 @@ def mine_local(work: Iterable[Unit], spec: batch.RuleSpec, thresholds: Threshold
         plans = plans_for(counts, thresholds)
         evidence = merge_sites(observe_documents(documents(u), plans, rules) for u in work)
         return results(counts, evidence, plans, thresholds)
-    with ProcessPoolExecutor(workers, initializer=batch.init_worker, initargs=(spec,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(spec, run_id(), os.getpid())) as pool:
         counts = merge_sites(_bounded(pool, _count_unit, work, 2 * workers))
         plans = plans_for(counts, thresholds)
         evidence = merge_sites(_bounded(pool, partial(_observe_unit, plans=plans), work, 2 * workers))
@@ -216,7 +222,7 @@ def _count_unit(unit: Unit) -> dict[str, SiteCounts]:
 
 
 def _observe_unit(unit: Unit, plans: dict[str, SitePlan]) -> dict[str, SiteEvidence]:
-    return observe_documents(documents(unit), plans, batch.worker_rules())
+    return observe_documents(documents(unit), plans, worker_rules())
 
 
 # -- Dask: the same two passes as bag reductions -------------------------------------------------------
@@ -253,8 +259,8 @@ def units_bag(sources: Sources, *, blocksize: int | str | None = None) -> Any:
     if files:
         bags.append(dask.bag.from_sequence(files, partition_size=1))
     for path in sources.corpora:
-        name = corpus.corpus_name(path)
-        if str(path).lower().endswith(corpus.PARQUET_SUFFIX):
+        name = corpus_name(path)
+        if str(path).lower().endswith(PARQUET_SUFFIX):
             bags.append(dask.bag.from_sequence([Unit(corpus=name, records=tuple(rows)) for rows in _parquet_rows(path)],
                                                partition_size=1))
         else:
@@ -291,7 +297,7 @@ def write_packs(found: Sequence[SiteResult], out: str | Path, thresholds: Thresh
         if not any(m.proposed for m in result.mined):
             continue
         path = out / pack_file_name(result.site)
-        batch.write_atomic(path, render_pack(result.site, result.mined, thresholds, scoped=scoped).encode("utf-8"))
+        write_atomic(path, render_pack(result.site, result.mined, thresholds, scoped=scoped).encode("utf-8"))
         written[result.site] = path
     return written
 

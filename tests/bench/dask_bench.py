@@ -11,8 +11,8 @@ from common import median_seconds, report, write_jsonl_corpus
 
 import cleaner
 from cleaner.run import distributed as cd
-from cleaner.run.batch import RuleSpec
 from cleaner.run.corpus import clean_jsonl
+from cleaner.run.options import RuleSpec
 
 DOCS = 10_000
 RUNS = 3

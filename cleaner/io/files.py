@@ -1,0 +1,224 @@
+"""Files the tool writes: one atomic writer, one temporary-file scheme, one JSON encoding, one lock.
+
+- Every file is written under a temporary name in its own folder (`.NAME.cleaner-RUN-XXXXXX.tmp`,
+  RUN naming the run), flushed, fsynced and renamed over the target, so a reader sees all or nothing.
+  A failed write removes its temporary file.
+- Modes: a new file honours the umask (never mkstemp's 0600); a replaced file keeps its mode; a
+  caller may give the mode of the file an output is made from (a clean text keeps its source's).
+- JSON: UTF-8 without escaping, except that a string holding a lone surrogate (a file name that
+  is not UTF-8 reaches Python with PEP 383 escapes) is written with the JSON escape `\\udcXX`, which
+  `json.loads` turns back into the same string.
+- One lock per output folder (`OUT/.cleaner.lock`, an advisory `flock`), which also marks the
+  folder as one cleaner writes: a second run into the same OUT is refused while the first runs, and
+  temporary files of other runs are swept only by the run holding the lock (their runs are dead).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner.errors import CleanerError
+
+LOCK_NAME = ".cleaner.lock"
+MANIFEST = "manifest.jsonl"
+RECORD_SUFFIX = ".provenance.json"
+CORPUS_RECORD_SUFFIX = ".provenance.jsonl"
+_TEMP = re.compile(r"\..+\.(?:cleaner-(?P<run>[0-9a-f]+)-[0-9a-f]+|[a-z0-9_]{8})\.tmp")  # ours, or mkstemp's
+_run_id = secrets.token_hex(4)
+
+
+def run_id() -> str:
+    """This run's id, part of every temporary file name it writes."""
+    return _run_id
+
+
+def set_run_id(value: str) -> None:
+    """Adopt the parent's run id (in a worker process), so its temporary files count as the run's."""
+    global _run_id
+    _run_id = value
+
+
+def is_tool_file(name: str) -> bool:
+    """Whether a file name is one cleaner writes beside others: records, manifests, temporary files, the
+    lock. Such files are never inputs (cleaning a record would delete lines of the JSON)."""
+    return (name.endswith((RECORD_SUFFIX, CORPUS_RECORD_SUFFIX)) or name in (MANIFEST, LOCK_NAME)
+            or _TEMP.fullmatch(name) is not None)
+
+
+def shown(text: str) -> str:
+    """`text` safe to print on one terminal line: control characters (escape sequences, newlines) and
+    undecodable file-name bytes (PEP 383 surrogates) are written as backslash escapes."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
+def json_document(data: Any) -> bytes:
+    """A provenance record: indented, keys sorted, UTF-8 (lone surrogates as JSON escapes)."""
+    return utf8(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def json_line(data: Any, *, sort_keys: bool = False) -> str:
+    """One compact JSON line, newline included (as text: encode it with `utf8`)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys) + "\n"
+
+
+def utf8(text: str) -> bytes:
+    """UTF-8 of JSON text; a lone surrogate inside a JSON string becomes the escape `\\udcXX`."""
+    return text.encode("utf-8", "backslashreplace")
+
+
+def temp_path(target: Path) -> Path:
+    """A fresh temporary name beside `target`, carrying this run's id."""
+    stem = target.name[:120]
+    return target.with_name(f".{stem}.cleaner-{_run_id}-{secrets.token_hex(3)}.tmp")
+
+
+@contextmanager
+def atomic_file(target: Path, *, mode: int | None = None) -> Iterator[IO[bytes]]:
+    """A binary file that replaces `target` when the block ends without an error (and is removed when
+    it does not). `mode`: permission bits to give it; default: `target`'s own if it exists, else the
+    umask's."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(target)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            keep = mode if mode is not None else _mode_of(target)
+            if keep is not None:
+                os.fchmod(f.fileno(), keep & 0o7777)
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(target: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write `data` to `target` atomically (see `atomic_file`)."""
+    with atomic_file(target, mode=mode) as f:
+        f.write(data)
+
+
+def rewrite_in_place(path: Path, data: bytes) -> Path:
+    """Replace the contents of a file the user owns (the hook's fix), keeping what makes it theirs:
+    through a symlink its target is rewritten (the link stays a link), the mode is kept, and a file
+    with several hard links is rewritten in place so every link sees the new text. Returns the path
+    written. For a hard-linked file a complete copy of `data` is written first (`.NAME.cleaner-…tmp`
+    beside it) and removed after, so an interruption leaves the whole new text on disk."""
+    real = Path(os.path.realpath(path))
+    info = real.stat()
+    if info.st_nlink <= 1:
+        write_atomic(real, data, mode=info.st_mode)
+        return real
+    copy = temp_path(real)
+    write_atomic(copy, data)
+    with open(real, "r+b") as f:
+        f.write(data)
+        f.truncate()
+        f.flush()
+        os.fsync(f.fileno())
+    copy.unlink()
+    return real
+
+
+def _mode_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return None
+
+
+class LockedError(CleanerError):
+    """Another run holds the output folder's lock."""
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold OUT's lock for the block (creating OUT); raises LockedError when another run holds it."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(f"{out}: another cleaner run is writing to this folder; wait for it to "
+                              "finish, or choose another -o") from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock; the file stays as the folder's mark
+
+
+def is_output_folder(folder: Path) -> bool:
+    """Whether cleaner has written into `folder` as an OUT (its lock file is there)."""
+    return (folder / LOCK_NAME).is_file()
+
+
+def sweep_temp_files(out: Path) -> list[Path]:
+    """Delete temporary files other runs left in OUT; call only while holding OUT's lock, which
+    proves those runs are dead. Returns what was deleted."""
+    removed = []
+    for _, entries in walk(out):
+        for entry in entries:
+            found = _TEMP.fullmatch(entry.name)
+            if found and found["run"] != _run_id:
+                Path(entry.path).unlink(missing_ok=True)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def walk(root: Path, *, on_error: Callable[[OSError], None] | None = None,
+         descend: Callable[[os.DirEntry], bool] | None = None) -> Iterator[tuple[Path, list[os.DirEntry]]]:
+    """(folder, its entries other than the subfolders walked) for `root` and every folder below it,
+    sorted by name, iteratively (a tree thousands of levels deep cannot exhaust the stack).
+
+    Subfolders are walked when `descend(entry)` says so; by default real folders, never links.
+    """
+    descend = descend or (lambda entry: entry.is_dir(follow_symlinks=False))
+    stack = [Path(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError as exc:
+            if on_error is not None:
+                on_error(exc)
+            continue
+        subfolders = [e for e in entries if _safe(descend, e)]
+        walked = {e.name for e in subfolders}
+        yield folder, [e for e in entries if e.name not in walked]
+        stack.extend(Path(e.path) for e in reversed(subfolders))
+
+
+def _safe(descend: Callable[[os.DirEntry], bool], entry: os.DirEntry) -> bool:
+    try:
+        return descend(entry)
+    except OSError:
+        return False
+
+
+def describe_os_error(exc: OSError) -> str:
+    """`strerror` of an OSError with the file it concerns, in one line."""
+    where = exc.filename if exc.filename is not None else ""
+    reason = exc.strerror or str(exc)
+    return f"{where}: {reason}" if where else reason

@@ -1,0 +1,61 @@
+"""What a run is asked to do: the rule set's spec and one options object for every runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.authoring.mine import Thresholds
+from cleaner.rules.loader import load_rules
+from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet
+from cleaner.rules.select import Selection
+
+PROVENANCE_MODES = ("file", "field")
+ENGINES = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """How workers load the rule set (a RuleSet is rebuilt per process, not pickled per job)."""
+
+    paths: tuple[str, ...] = ()
+    defaults: bool = True
+    timeout: float = DEFAULT_TIMEOUT
+    selection: Selection = Selection()  # profile, select and ignore
+    config: str | None = None  # the pyproject.toml the settings came from (recorded in the manifest)
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT
+
+    def load(self) -> RuleSet:
+        return load_rules(self.paths, defaults=self.defaults, timeout=self.timeout, selection=self.selection,
+                          doc_timeout=self.doc_timeout)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything `cleaner clean` passes to the runners.
+
+    `jobs` 0 means one worker per core (fewer for a few documents); `provenance` is where a JSONL
+    corpus's records go ("file": a parallel NAME.provenance.jsonl, "field": in each record);
+    `learn` holds the mining thresholds of --learn-sites.
+    """
+
+    out: Path
+    rules: RuleSpec = field(default_factory=RuleSpec)
+    jobs: int = 1
+    dry_run: bool = False
+    force: bool = False
+    engine: str = "local"
+    scheduler: str | None = None
+    provenance: str = "file"
+    follow_symlinks: bool = False
+    learn: Thresholds | None = None  # --learn-sites: mine each site's furniture first, clean with it too
+
+    def __post_init__(self) -> None:
+        if self.provenance not in PROVENANCE_MODES:
+            raise ValueError(f"provenance must be one of {PROVENANCE_MODES}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}")
+
+    @property
+    def on_dask(self) -> bool:
+        return self.engine == "dask" or bool(self.scheduler)
