@@ -25,7 +25,7 @@ from cleaner.io.decode import decode
 from cleaner.lines import split_lines
 from cleaner.review.words import plural
 from cleaner.rules.ruleset import RuleSet
-from cleaner.run.batch import PlanError, plan
+from cleaner.run.plan import PlanError, plan
 
 STDIN = "-"
 
@@ -95,7 +95,7 @@ def _expand(sources: Sequence[str]) -> list[str]:
         if source == STDIN:
             paths.append(STDIN)
         else:
-            jobs, _, _ = plan([source])
+            jobs = plan([source]).documents
             paths += [job.source for job in jobs] if Path(source).is_dir() else [source]
     return paths
 

@@ -9,10 +9,10 @@ import click
 
 from cleaner.cli.conventions import quiet_option
 from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rules_option
+from cleaner.io.files import write_atomic
 from cleaner.review.collect import ReviewError, categorize, read_cleaned
 from cleaner.review.html_report import render_report
 from cleaner.review.words import plural
-from cleaner.run.batch import write_atomic
 
 
 @click.command()

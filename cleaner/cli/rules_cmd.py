@@ -18,7 +18,7 @@ from cleaner.review.impact import Impact, measure_impact
 from cleaner.review.words import plural
 from cleaner.rules.loader import default_rules_dir, with_pack
 from cleaner.rules.ruleset import RuleSet
-from cleaner.run.batch import PlanError, plan
+from cleaner.run.plan import PlanError, plan
 
 
 def _under(path: str, root: Path) -> bool:
@@ -111,7 +111,7 @@ def rules_impact(pack, sources, rule_paths, no_default_rules, shown) -> None:
     current = load_or_exit(rule_spec(rule_paths, no_default_rules))
     try:
         candidate, replaced = with_pack(current, pack)
-        jobs, _, _ = plan(sources)
+        jobs = plan(sources).documents
     except (RuleError, PlanError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -17,6 +17,7 @@ existing folder that is not a cleaner OUT, an output that would replace a file a
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,9 +100,11 @@ def corpus_job(src: str | Path, provenance: str = "file") -> CorpusJob:
     return CorpusJob(str(src), name + (PARQUET_SUFFIX if parquet else ".jsonl"), record)
 
 
-def plan(sources: list[str], out: str | Path, *, provenance: str = "file", follow_symlinks: bool = False) -> Plan:
-    """Every input and output of a run, checked (see the module docstring); raises PlanError."""
-    out_real = Path(os.path.realpath(out))
+def plan(sources: Sequence[str], out: str | Path | None = None, *, provenance: str = "file",
+         follow_symlinks: bool = False) -> Plan:
+    """Every input and output of a run, checked (see the module docstring); raises PlanError.
+    Without `out`, only the inputs: the documents `cleaner clean` would take from `sources`."""
+    out_real = Path(os.path.realpath(out)) if out is not None else None
     result = Plan(sources=list(sources))
     for src in map(Path, sources):
         if src.is_dir():
@@ -113,7 +116,8 @@ def plan(sources: list[str], out: str | Path, *, provenance: str = "file", follo
             raise PlanError(f"{shown(str(src))}: no such file or directory")
     result.documents.sort(key=lambda j: j.output)
     result.skipped.sort()
-    _check(result, out_real)
+    if out_real is not None:
+        _check(result, out_real)
     return result
 
 
@@ -137,7 +141,7 @@ def _add_file(path: Path, rel: Path, result: Plan, provenance: str, *, named: bo
     result.documents.append(Job(str(path), name.as_posix(), rel.with_suffix(RECORD_SUFFIX).as_posix()))
 
 
-def _walk_folder(src: Path, result: Plan, out_real: Path, follow: bool) -> None:
+def _walk_folder(src: Path, result: Plan, out_real: Path | None, follow: bool) -> None:
     root = Path(os.path.realpath(src))
     result.roots.append(root)
     info = root.stat()
