@@ -84,3 +84,19 @@ def test_engine_dask_starts_and_closes_a_local_cluster(corpus, tmp_path):
     run(str(corpus), "-o", str(tmp_path / "dask"), "--engine", "dask", "--jobs", "2")
     run(str(corpus), "-o", str(tmp_path / "local"), "--jobs", "1")
     assert tree_digest(tmp_path / "dask") == tree_digest(tmp_path / "local")
+
+
+def test_a_line_of_invalid_utf8_is_reported_as_the_local_engine_reports_it(client, corpus, tmp_path):
+    lines = corpus.read_bytes().splitlines(keepends=True)
+    lines[5] = lines[5].replace(b'"doc-5"', b'"doc-5\xff"')
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"".join(lines))
+    results = {}
+    for name, engine in (("local", ["--jobs", "1"]), ("dask", ["--scheduler", client.scheduler.address])):
+        result = CliRunner().invoke(main, ["clean", str(broken), "-o", str(tmp_path / name), *engine])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"error: {broken}: line 6: not JSON: 'utf-8' codec can't decode" in result.output
+        assert len(result.output) < 5_000  # one line for the bad record, not the block's text
+        results[name] = tree_digest(tmp_path / name)
+    assert results["local"] == results["dask"] and "broken.jsonl" in results["dask"]

@@ -121,3 +121,79 @@ def test_sigint_and_sigterm_stop_the_run_promptly_leaving_whole_files(corpus, re
     after = tree(out)
     time.sleep(0.5)
     assert tree(out) == after  # no worker is still writing
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (the run's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent (here: init) can reap it
+
+
+def start_jobs(src: Path, out: Path, jobs: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--jobs", jobs],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def rerun_completes(corpus: Path, out: Path, reference: dict[str, bytes]) -> None:
+    second = start(corpus, out)
+    _, stderr = second.communicate(timeout=300)
+    assert second.returncode == 0, stderr.decode()
+    resumed = tree(out)
+    assert resumed.keys() == reference.keys()
+    assert all(resumed[name] == reference[name] for name in reference if name != "manifest.jsonl")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
+def test_sigkill_of_the_parent_alone_takes_its_workers_with_it(corpus, reference, tmp_path):
+    out = tmp_path / "out"
+    proc = start_jobs(corpus, out, "2")
+    wait_for_outputs(proc, out, STARTED)
+    workers = children(proc.pid)
+    assert len(workers) >= 2, workers
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only, as the OOM killer would
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 20  # the parent-death signal is immediate; the poll takes 0.5 s
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)], "workers outlived their parent"
+    assert_only_whole_outputs(out, reference)
+    rerun_completes(corpus, out, reference)
+
+
+def test_sigkill_of_a_run_without_workers_loses_nothing(corpus, reference, tmp_path):
+    out = tmp_path / "out"
+    proc = start_jobs(corpus, out, "1")
+    wait_for_outputs(proc, out, STARTED)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert_only_whole_outputs(out, reference)
+    rerun_completes(corpus, out, reference)
+
+
+def test_a_second_run_into_the_same_out_is_refused_while_the_first_runs(corpus, reference, tmp_path):
+    out = tmp_path / "out"
+    first = start_jobs(corpus, out, "1")
+    wait_for_outputs(first, out, STARTED)
+    second = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(corpus), "-o", str(out)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert second.returncode == 2, second.stderr
+    assert f"error: {out}: another cleaner run is writing to this folder" in second.stderr
+    _, stderr = first.communicate(timeout=300)
+    assert first.returncode == 0, stderr.decode()  # its temporary files were not swept from under it
+    assert tree(out) == reference

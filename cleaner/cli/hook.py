@@ -71,8 +71,8 @@ def fix(files, rule_paths, no_default_rules, allow_near_duplicates, near_duplica
 def _run(files: Iterable[str], rules: RuleSet, threshold: float, allow_near: bool, *, write: bool) -> int:
     plans, failed = [], False
     for name in sorted(set(files)):
-        if not is_seed(Path(name)):
-            continue
+        if not is_seed(Path(name)) or Path(name).is_dir():
+            continue  # not a seed: another file type, a record, a folder (`seeds/*` holds them all)
         try:
             plans.append(plan_seed(Path(name), rules))
         except CleanerError as exc:

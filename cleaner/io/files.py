@@ -96,7 +96,7 @@ def atomic_file(target: Path, *, mode: int | None = None) -> Iterator[IO[bytes]]
     """A binary file that replaces `target` when the block ends without an error (and is removed when
     it does not). `mode`: permission bits to give it; default: `target`'s own if it exists, else the
     umask's."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     tmp = temp_path(target)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
@@ -141,6 +141,23 @@ def rewrite_in_place(path: Path, data: bytes) -> Path:
     return real
 
 
+def make_dirs(folder: Path) -> None:
+    """`mkdir -p`, iteratively (pathlib's and os.makedirs recurse once per level: a tree 1,100 levels
+    deep exhausts the stack)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+
+
 def _mode_of(path: Path) -> int | None:
     try:
         return path.stat().st_mode
@@ -155,7 +172,7 @@ class LockedError(CleanerError):
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold OUT's lock for the block (creating OUT); raises LockedError when another run holds it."""
-    out.mkdir(parents=True, exist_ok=True)
+    make_dirs(out)
     fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:

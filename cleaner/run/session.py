@@ -68,15 +68,15 @@ def execute(work: Plan, options: RunOptions, *, on_report: Callable[[Report], No
 
 def _execute(outcome: Outcome, options: RunOptions, on_report, on_errors) -> None:
     work = outcome.plan
-    with _cluster(options) as client, _Executors(options, client, work) as executors, \
-            tempfile.TemporaryDirectory() as scratch:
+    with _cluster(options) as client, _Executors(options, client, work) as executors, ExitStack() as stack:
         corpus_rules = options.rules
         if options.learn is None:
             outcome.reports += clean_documents(work.documents, options, executors.get(options.rules), on_report)
         else:
             from cleaner.run import learn
 
-            found, packs, scoped = _learn_sites(work, options, client, Path(scratch), outcome.notes)
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))  # the mined packs
+            found, packs, scoped = _learn_sites(work, options, client, scratch, outcome.notes)
             outcome.reports += learn.clean_files(
                 work.documents, found, packs, options.rules,
                 lambda jobs, spec: clean_documents(jobs, options, executors.get(spec), on_report))
@@ -172,8 +172,8 @@ def clean_corpora(work: Plan, options: RunOptions, executor: Executor, on_errors
     """Every planned corpus file; one that cannot be read fails alone and the run goes on."""
     reports = []
     for job in work.corpora:
-        with tempfile.TemporaryDirectory() as scratch:
-            target = Path(scratch) if options.dry_run else options.out
+        with ExitStack() as stack:
+            target = Path(stack.enter_context(tempfile.TemporaryDirectory())) if options.dry_run else options.out
             try:
                 reports.append(clean_corpus(job, target, executor, provenance=options.provenance,
                                             on_errors=on_errors))
