@@ -103,7 +103,7 @@ def atomic_file(target: Path, *, mode: int | None = None) -> Iterator[IO[bytes]]
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
-            keep = mode if mode is not None else _mode_of(target)
+            keep = mode if mode is not None else mode_of(target)
             if keep is not None:
                 os.fchmod(f.fileno(), keep & 0o7777)
             os.fsync(f.fileno())
@@ -158,9 +158,10 @@ def make_dirs(folder: Path) -> None:
                 raise
 
 
-def _mode_of(path: Path) -> int | None:
+def mode_of(path: str | Path) -> int | None:
+    """The mode bits of `path`, or None when it cannot be read."""
     try:
-        return path.stat().st_mode
+        return os.stat(path).st_mode
     except OSError:
         return None
 

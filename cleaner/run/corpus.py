@@ -14,19 +14,18 @@ first); a corpus that cannot be read to its end leaves no output.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
 from cleaner.io.corpus_files import PARQUET_BATCH_ROWS, parquet_schema, parquet_writer, read_jsonl, read_parquet
-from cleaner.io.files import atomic_file, utf8
-from cleaner.run.executor import Executor, chunked
+from cleaner.io.files import atomic_file, mode_of, utf8
+from cleaner.run.executor import Executor, chunked, local_executor
 from cleaner.run.options import PROVENANCE_MODES, RuleSpec
 from cleaner.run.plan import CorpusJob, corpus_job, corpus_name, is_corpus
 from cleaner.run.records import clean_jsonl_batch, clean_record, clean_row_batch
-from cleaner.run.report import Report, Tally, corpus_report
+from cleaner.run.report import MAX_ERRORS_IN_MANIFEST, Report, Tally, corpus_report
 
 BATCH_BYTES = 1 << 20  # input per batch: large enough to amortise a worker round trip, small in memory
 
@@ -43,11 +42,11 @@ def clean_corpus(job: CorpusJob, out: Path, executor: Executor, *, provenance: s
     left in `out`). `on_errors(source, messages)` hears each batch's failed records as they come."""
     if provenance not in PROVENANCE_MODES:
         raise ValueError(f"provenance must be one of {PROVENANCE_MODES}")
-    mode = _mode(job.source)
+    mode = mode_of(job.source)
     tally, errors = Tally(), []
 
     def failed(messages: list[str]) -> None:
-        errors.extend(messages)
+        errors.extend(messages[: MAX_ERRORS_IN_MANIFEST - len(errors)])  # stderr gets every one
         if on_errors is not None and messages:
             on_errors(job.source, messages)
 
@@ -79,12 +78,6 @@ def _parquet(job: CorpusJob, out: Path, executor: Executor, stack: ExitStack, re
         failed(messages)
 
 
-def _mode(source: str) -> int | None:
-    try:
-        return os.stat(source).st_mode
-    except OSError:
-        return None
-
 
 def clean_jsonl(src: str | Path, out: str | Path, spec: RuleSpec | None = None, *, workers: int = 1,
                 provenance: str = "file", batch_bytes: int = BATCH_BYTES) -> Report:
@@ -101,8 +94,6 @@ def clean_parquet(src: str | Path, out: str | Path, spec: RuleSpec | None = None
 
 
 def _clean_with(job: CorpusJob, out: str | Path, spec: RuleSpec | None, workers: int, **kwargs) -> Report:
-    from cleaner.run.executor import local_executor
-
     executor = local_executor(spec or RuleSpec(), workers)
     try:
         return clean_corpus(job, Path(out), executor, **kwargs)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from cleaner.api import clean_file
 from cleaner.errors import CleanerError
-from cleaner.io.files import describe_os_error, json_document, write_atomic
+from cleaner.io.files import describe_os_error, json_document, mode_of, write_atomic
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.plan import Job
 from cleaner.run.report import Report
@@ -46,19 +45,13 @@ def clean_one(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool = Fals
 
 
 def _write(job: Job, out_path: Path, prov_path: Path, text: bytes, record: bytes) -> None:
-    write_atomic(out_path, text, mode=_mode(job.source))
+    write_atomic(out_path, text, mode=mode_of(job.source))
     try:
         write_atomic(prov_path, record)
     except BaseException:
         out_path.unlink(missing_ok=True)  # a text without its record would read as a whole output
         raise
 
-
-def _mode(source: str) -> int | None:
-    try:
-        return os.stat(source).st_mode
-    except OSError:
-        return None
 
 
 def clean_jobs(jobs: Sequence[Job], rules: RuleSet, out: str, dry_run: bool, force: bool) -> list[Report]:

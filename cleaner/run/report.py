@@ -53,7 +53,7 @@ class Report:
     tally: Tally = field(default_factory=Tally)
     error: str | None = None
     corpus: bool = False
-    errors: list[str] = field(default_factory=list)  # every record error of a corpus file (stderr)
+    errors: list[str] = field(default_factory=list)  # a corpus file's first record errors (stderr has all)
 
     @property
     def failed(self) -> bool:
@@ -86,7 +86,7 @@ def corpus_report(source: str, output: str, provenance: str, tally: Tally, error
     error = None
     if tally.failed:
         shown = errors[:MAX_ERRORS_IN_MANIFEST]
-        more = f"; and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+        more = f"; and {tally.failed - len(shown)} more" if tally.failed > len(shown) else ""
         error = f"{source}: {tally.failed} of {tally.records} records failed: " + "; ".join(shown) + more
     return Report(source, output, provenance, "failed" if tally.failed else "cleaned", tally=tally, error=error,
                   corpus=True, errors=errors)
