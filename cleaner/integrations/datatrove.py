@@ -35,7 +35,7 @@ from datatrove.utils.typeshelper import StatHints
 from cleaner.api import clean
 from cleaner.errors import CleanerError
 from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
-from cleaner.run.batch import RuleSpec
+from cleaner.run.options import RuleSpec
 
 
 class CleanerStep(PipelineStep):
