@@ -189,18 +189,18 @@ def _follow_link(path: Path, root: Path, follow: bool, result: Plan) -> bool:
 
 
 def _ours(out: Path) -> bool:
-    """Whether an existing OUT is one cleaner wrote (its lock file, or a manifest of an earlier version)."""
-    return is_output_folder(out) or (out / MANIFEST).is_file()
+    """Whether an existing OUT is one cleaner wrote into (it holds the lock file cleaner leaves)."""
+    return is_output_folder(out)
 
 
 def _outputs(result: Plan) -> list[tuple[str, str]]:
     """(path relative to OUT, source) for every file the run may write."""
-    pairs = [(MANIFEST, "the manifest"), (LOCK_NAME, "the lock")]
+    pairs = []
     for job in result.documents:
         pairs += [(job.output, job.source), (job.provenance, job.source)]
     for corpus in result.corpora:
         pairs += [(rel, corpus.source) for rel in (corpus.output, corpus.provenance) if rel]
-    return pairs
+    return pairs + [(MANIFEST, "the manifest"), (LOCK_NAME, "the lock")]  # after the documents': named first
 
 
 def _check(result: Plan, out: Path) -> None:
@@ -214,15 +214,14 @@ def _check(result: Plan, out: Path) -> None:
             raise PlanError(f"{shown(owners[key])} and {shown(source)} would both write {shown(target)}; rename "
                             "one or clean them into separate output folders")
         owners[key] = source
-        if source in ("the manifest", "the lock"):
-            continue
         if target in result.protected:
             raise PlanError(f"{shown(source)}: its output {shown(target)} would overwrite the input "
                             f"{shown(result.protected[target])}; choose an -o outside the sources")
         _check_not_in_sources(result, out, source, Path(target))
         if exists and not ours and os.path.lexists(target):
             raise PlanError(f"{shown(source)}: its output {shown(target)} would replace a file cleaner did not "
-                            f"write ({shown(str(out))} is not a cleaner output folder); choose a new or empty -o")
+                            f"write ({shown(str(out))} holds no {LOCK_NAME}); choose a new or empty -o (an OUT "
+                            f"of an earlier cleaner version: add an empty {LOCK_NAME} to it)")
     _check_out_holds_no_inputs(result, out, ours)
 
 
