@@ -167,6 +167,9 @@ def clean_pages(pages: Sequence[Page], input_name: str, spec: RuleSpec = RuleSpe
 
 
 Fitter = Callable[[list[Page], str, Path], RuleSpec]
+"""fit(training pages, input name, scratch folder) -> the RuleSpec that cleans the held-out fold.
+The input name is the one about to be cleaned: full.txt, recall.txt, html, or gold.txt (quality.py's
+check of what the rules remove from the gold bodies: fit what would ship by default)."""
 
 
 def constant(spec: RuleSpec = RuleSpec()) -> Fitter:
