@@ -61,20 +61,22 @@ def assert_one_line_errors(stderr: str) -> None:
 
 def test_an_injected_full_disk_fails_documents_one_line_each_and_the_rerun_completes(src, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    real_fsync, calls = os.fsync, []
+    real_write, real_fsync, calls = files.write_unsynced, os.fsync, []
 
-    def full_after_ten(fd: int) -> None:
-        calls.append(fd)
+    def full_after_ten(call, *args, **kwargs):  # every file written counts, whichever way it is written
+        calls.append(call)
         if len(calls) > 10:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real_fsync(fd)
+        return call(*args, **kwargs)
 
-    monkeypatch.setattr(files.os, "fsync", full_after_ten)
+    monkeypatch.setattr(files, "write_unsynced", lambda *a, **k: full_after_ten(real_write, *a, **k))
+    monkeypatch.setattr(files.os, "fsync", lambda fd: full_after_ten(real_fsync, fd))
     result = CliRunner().invoke(main, ["clean", str(src), "-o", str(out), "--jobs", "1"])
     assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert f"error: cannot write {out / 'manifest.jsonl'}: No space left on device" in result.output
     assert assert_consistent(out) == 5  # ten writes: five texts and their records, nothing half-done
+    monkeypatch.setattr(files, "write_unsynced", real_write)
     monkeypatch.setattr(files.os, "fsync", real_fsync)
     again = CliRunner().invoke(main, ["clean", str(src), "-o", str(out), "--jobs", "1"])
     assert again.exit_code == 0, again.output

@@ -15,12 +15,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -117,6 +118,54 @@ def write_atomic(target: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write `data` to `target` atomically (see `atomic_file`)."""
     with atomic_file(target, mode=mode) as f:
         f.write(data)
+
+
+def write_unsynced(target: Path, data: bytes, *, mode: int | None = None) -> Path:
+    """Write `data` under a fresh temporary name beside `target` (mode as `atomic_file` sets it) and
+    return that name, without fsync: `sync_files` then makes many such files durable at once, and
+    `os.replace` publishes each. A failed write removes its temporary file."""
+    make_dirs(target.parent)
+    tmp = temp_path(target)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            keep = mode if mode is not None else mode_of(target)
+            if keep is not None:
+                os.fchmod(f.fileno(), keep & 0o7777)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def sync_files(paths: Iterable[Path]) -> None:
+    """Make the files at `paths` durable: one syncfs(2) per file system they are on (Linux), else one
+    fsync each. As git's core.fsyncMethod=batch does: a run over 1,000 small documents spent most of
+    its time in 2,000 fsyncs, one per output and record; a folder run now syncs once per chunk."""
+    devices: dict[int, Path] = {}
+    for path in paths:
+        devices.setdefault(os.stat(path).st_dev, path)
+    for path in devices.values() if _syncfs is not None else paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if _syncfs is None:
+                os.fsync(fd)
+            elif _syncfs(fd) != 0:
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code), str(path))
+        finally:
+            os.close(fd)
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):  # not Linux (or no glibc symbol): fsync each file instead
+        return None
+
+
+_syncfs = _load_syncfs()
 
 
 def rewrite_in_place(path: Path, data: bytes) -> Path:

@@ -1,6 +1,6 @@
 """Clean one document of a folder run and write its outputs: the clean text, then its record.
 
-The clean text keeps its source's mode bits; the record honours the umask. The record is written
+The clean text keeps its source's mode bits; the record honours the umask. The record is published
 after the text, so a present record whose output hash matches proves its text is whole; if the
 record cannot be written, the text just written is removed again (no document without its record).
 A document whose outputs were written from the same source bytes and rules is left alone
@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cleaner.api import clean_file
 from cleaner.errors import CleanerError
-from cleaner.io.files import describe_os_error, json_document, mode_of, write_atomic
+from cleaner.io import files
+from cleaner.io.files import describe_os_error, json_document, mode_of
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.plan import Job
 from cleaner.run.report import Report
@@ -25,47 +28,92 @@ from cleaner.run.report import Report
 
 def clean_one(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool = False, force: bool = False) -> Report:
     """Clean one document and write its outputs (unless dry_run); never raises for a bad document."""
+    return clean_jobs([job], rules, out, dry_run, force)[0]
+
+
+def clean_jobs(jobs: Sequence[Job], rules: RuleSet, out: str | Path, dry_run: bool, force: bool) -> list[Report]:
+    """A batch of documents (what an executor maps). Each document's text and record are written
+    under temporary names, all of them are made durable with one sync, then each document's text is
+    published before its record (see `cleaner.io.files.sync_files`)."""
+    reports, staged = [], []
+    for job in jobs:
+        report, written = _clean(job, out, rules, dry_run=dry_run, force=force)
+        reports.append(report)
+        if written:
+            staged.append((job, report, written))
+    _publish(staged)
+    return reports
+
+
+Staged = list[tuple[Path, Path]]  # (temporary file, target): the clean text, then its record
+
+
+def _clean(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool, force: bool) -> tuple[Report, Staged]:
     report = Report(job.source, job.output, job.provenance)
     try:
         out_path, prov_path = inside(out, job.output), inside(out, job.provenance)
         previous = None if force or dry_run else up_to_date(job, out_path, prov_path, rules)
         if previous is not None:  # the manifest line then reads as it did when it was cleaned
-            return report.fill("unchanged", previous)
+            return report.fill("unchanged", previous), []
         result = clean_file(job.source, rules=rules)
     except CleanerError as exc:
         report.error = str(exc) if job.source in str(exc) else f"{job.source}: {exc}"
-        return report
+        return report, []
     report.fill("cleaned", result.provenance)
-    if not dry_run:
-        try:
-            _write(job, out_path, prov_path, result.text.encode("utf-8"), json_document(result.provenance))
-        except OSError as exc:
-            report.status, report.error = "failed", f"{job.source}: cannot write output: {describe_os_error(exc)}"
-    return report
-
-
-def _write(job: Job, out_path: Path, prov_path: Path, text: bytes, record: bytes) -> None:
-    write_atomic(out_path, text, mode=mode_of(job.source))
+    if dry_run:
+        return report, []
+    written: Staged = []
     try:
-        write_atomic(prov_path, record)
-    except BaseException:
-        out_path.unlink(missing_ok=True)  # a text without its record would read as a whole output
-        raise
+        text = result.text.encode("utf-8")
+        written.append((files.write_unsynced(out_path, text, mode=mode_of(job.source)), out_path))
+        written.append((files.write_unsynced(prov_path, json_document(result.provenance)), prov_path))
+    except OSError as exc:
+        _fail(job, report, written, exc)
+        return report, []
+    return report, written
 
 
+def _publish(staged: list[tuple[Job, Report, Staged]]) -> None:
+    """Sync every staged file at once, then rename each document's text and record into place; a
+    record that cannot be published takes its text with it (no document without its record)."""
+    try:
+        files.sync_files(tmp for _, _, written in staged for tmp, _ in written)
+    except OSError as exc:
+        for job, report, written in staged:
+            _fail(job, report, written, exc)
+        return
+    for job, report, written in staged:
+        (text_tmp, text_path), (record_tmp, record_path) = written
+        try:
+            os.replace(text_tmp, text_path)
+            try:
+                os.replace(record_tmp, record_path)
+            except BaseException:
+                text_path.unlink(missing_ok=True)  # a text without its record would read as a whole output
+                raise
+        except OSError as exc:
+            _fail(job, report, written, exc)
 
-def clean_jobs(jobs: Sequence[Job], rules: RuleSet, out: str, dry_run: bool, force: bool) -> list[Report]:
-    """A batch of documents (what an executor maps)."""
-    return [clean_one(job, out, rules, dry_run=dry_run, force=force) for job in jobs]
+
+def _fail(job: Job, report: Report, written: Staged, exc: OSError) -> None:
+    for tmp, _ in written:
+        tmp.unlink(missing_ok=True)
+    report.status, report.error = "failed", f"{job.source}: cannot write output: {describe_os_error(exc)}"
 
 
 def inside(out: str | Path, rel: str) -> Path:
     """The output path for `rel`, refusing anything that would resolve outside OUT."""
-    root = Path(out).resolve()
+    root = _resolved(str(out))
     target = (root / rel).resolve()
     if not target.is_relative_to(root):
         raise CleanerError(f"output path {rel} would leave the output folder {out}")
     return target
+
+
+@lru_cache(maxsize=16)
+def _resolved(out: str) -> Path:
+    """OUT resolved once per process (it is locked and made before any document is written)."""
+    return Path(out).resolve()
 
 
 def up_to_date(job: Job, out_path: Path, prov_path: Path, rules: RuleSet) -> dict[str, Any] | None:

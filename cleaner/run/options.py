@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.authoring.mine import Thresholds
-from cleaner.rules.loader import load_rules
+from cleaner.rules.loader import default_rules_dir, load_rules
 from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet
 from cleaner.rules.select import Selection
 
@@ -26,8 +26,33 @@ class RuleSpec:
     doc_timeout: float = DEFAULT_DOC_TIMEOUT
 
     def load(self) -> RuleSet:
-        return load_rules(self.paths, defaults=self.defaults, timeout=self.timeout, selection=self.selection,
-                          doc_timeout=self.doc_timeout)
+        """The rule set. Loaded once per process for this spec while its rule files are unchanged:
+        compiling a pack's patterns is most of its cost, and a CLI run loads the rules first to fail
+        fast on a bad pack, then again in the runner."""
+        global _last_loaded
+        key = (self, _rule_files_state(self))
+        if _last_loaded is None or _last_loaded[0] != key:
+            _last_loaded = key, load_rules(self.paths, defaults=self.defaults, timeout=self.timeout,
+                                           selection=self.selection, doc_timeout=self.doc_timeout)
+        return _last_loaded[1]
+
+
+_last_loaded: tuple[tuple, RuleSet] | None = None
+
+
+def _rule_files_state(spec: RuleSpec) -> tuple:
+    """(path, size, mtime) of every rule file the spec can read, so an edited pack is loaded again."""
+    roots = [*map(Path, spec.paths), *([default_rules_dir()] if spec.defaults else [])]
+    files = [f for root in roots for f in ([root] if not root.is_dir() else sorted(root.rglob("*.toml")))]
+    state = []
+    for f in files:
+        try:
+            info = f.stat()
+        except OSError:
+            state.append((str(f), None))
+            continue
+        state.append((str(f), info.st_size, info.st_mtime_ns))
+    return tuple(state)
 
 
 @dataclass(frozen=True)
