@@ -113,16 +113,24 @@ def test_thresholds_on_pages_and_share(rules, pages_with_line, total, thresholds
     assert ("Join the Tuesday club" in found) is expected
 
 
-def test_a_layout_of_few_pages_qualifies_by_its_own_share(rules):
-    """A line on 4 of 200 pages (2 %) fails a 3 % site share, but it is on every page of its layout."""
+def layout_site(old_pages: int, total: int) -> list[str]:
+    """`old_pages` pages of an old design (its own menu and footer), the rest in the new design."""
     rng = random.Random(3)
     old = [f"Old site menu\nOld archive\nOld sections\nOld search\nOld index\n{sentence(rng)}\n{sentence(rng)}\n"
-           f"Printer friendly version\n" for _ in range(4)]
-    new = [f"{n} new\n" + "\n".join(f"menu entry {k}" for k in range(12)) + f"\n{sentence(rng)}\n{sentence(rng)}\n"
-           for n in range(196)]
-    mined = mine_texts(old + new, rules, Thresholds(min_pages=3, min_share=0.03))
+           f"Printer friendly version\n" for _ in range(old_pages)]
+    new = [f"{sentence(rng)}\n" + "\n".join(f"menu entry {k}" for k in range(12)) + f"\n{sentence(rng)}\n"
+           for _ in range(total - old_pages)]
+    return old + new
+
+
+def test_a_layout_of_few_pages_qualifies_by_its_own_share(rules):
+    """A line on 12 of 600 pages (2 %) fails a 3 % site share, but it is on every page of its layout."""
+    mined = mine_texts(layout_site(12, 600), rules, Thresholds(min_pages=3, min_share=0.03))
     line = next(m for m in mined if m.spellings[0] == "Printer friendly version")
-    assert line.proposed and line.evidence() == {"pages": 4, "seen": 200, "layout_pages": 4, "layout_seen": 4}
+    assert line.proposed and line.evidence() == {"pages": 12, "seen": 600, "layout_pages": 12, "layout_seen": 12}
+    # A handful of pages alike (e.g. copies of one article) is no layout.
+    mined = mine_texts(layout_site(4, 200), rules, Thresholds(min_pages=3, min_share=0.03))
+    assert "Printer friendly version" not in proposed(mined)
 
 
 def test_line_keys_and_generalised_patterns():
@@ -238,10 +246,24 @@ def test_learn_sites_cleans_with_mined_rules_and_is_deterministic(tmp_path):
     assert "Subscribe to our newsletter" not in body and FOOTER not in body
     assert PROSE_FURNITURE in body  # held back: prose inside the body, on a fifth of the pages
     record = json.loads((tmp_path / "one" / "example.com" / "page-005.provenance.json").read_text("utf-8"))
-    cited = [r for r in record["removals"] if r["pack_id"] == "mined-example-com"]
+    cited = [r for r in record["removals"] if r["pack_id"] == "mined-example.com"]
     assert cited and all(r["evidence"]["seen"] == 24 for r in cited)
     original = cleaner.restore(body, record)
     assert original == (tmp_path / "src" / "example.com" / "page-005.txt").read_text("utf-8")
+
+
+def test_learn_sites_on_a_jsonl_corpus_uses_each_record_s_site(tmp_path):
+    pages = site_pages(20)
+    records = [{"id": n, "text": t, "url": f"https://www.example.com/{n}"} for n, t in enumerate(pages)]
+    records += [{"id": 99, "text": pages[0], "url": "https://other.org/x"}]  # another site: one page, no rules
+    (tmp_path / "web.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    result = cli("clean", tmp_path / "web.jsonl", "-o", tmp_path / "out", "--learn-sites", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in (tmp_path / "out" / "web.jsonl").read_text("utf-8").splitlines()]
+    provenance = [json.loads(line)["provenance"]
+                  for line in (tmp_path / "out" / "web.provenance.jsonl").read_text("utf-8").splitlines()]
+    assert "\nSport\n" not in out[3]["text"] and "\nSport\n" in out[-1]["text"]
+    assert any(r.get("evidence", {}).get("seen") == 20 for r in provenance[3]["removals"])
 
 
 def test_learn_sites_changes_nothing_when_each_site_has_one_page(tmp_path):
@@ -263,7 +285,7 @@ def test_hook_applies_a_mined_pack_to_a_new_seed(tmp_path):
     new.write_text(site_pages(1, seed=42)[0], "utf-8")
     new.with_suffix(".url").write_text("https://example.com/2011/new-story\n", "utf-8")
     result = cli("hook", "check", "--rules", tmp_path / "repo" / "rules", new)
-    assert result.exit_code == 1 and "mined-example-com" in result.output
+    assert result.exit_code == 1 and "mined-example.com" in result.output
     result = cli("hook", "fix", "--rules", tmp_path / "repo" / "rules", new)
     assert result.exit_code == 1
     assert "Subscribe to our newsletter" not in new.read_text("utf-8")

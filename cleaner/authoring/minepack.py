@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import regex
 
-from cleaner.authoring.mine import DATE_NAME, MinedLine, Thresholds, is_date_name
+from cleaner.authoring.linekeys import DATE_NAME, is_date_name
+from cleaner.authoring.mine import MinedLine, Thresholds
 
 _PIECE = re.compile(r"\s+|\d+|" + DATE_NAME.pattern, re.IGNORECASE)
 _DATE_PATTERN = r"[a-z]{3,9}\.?"  # any month or weekday name (or its abbreviation), under (?i)
@@ -97,8 +98,14 @@ def slug(text: str, limit: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-")
 
 
+def site_name(site: str) -> str:
+    """The site as it may appear in a file name, a pack id and a rule id (distinct sites stay distinct
+    unless they differ only in characters other than letters, digits, '.', '-' and '_')."""
+    return re.sub(r"[^a-z0-9._-]+", "_", site.lower()).strip("._-")[:80] or "site"
+
+
 def pack_id(site: str) -> str:
-    return "mined-" + (slug(site, 80) or "site")
+    return "mined-" + site_name(site)
 
 
 def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *, scoped: bool = True) -> str:
@@ -131,15 +138,16 @@ def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *
 
 def describe(site: str, thresholds: Thresholds) -> str:
     return (f"Furniture mined from the pages of {site}: lines on at least {thresholds.min_pages} pages and at "
-            f"least {thresholds.min_share:.0%} of the site's pages (or of one layout's); lines that read as "
-            f"prose inside an article body only when on at least {thresholds.body_share:.0%} of its pages.")
+            f"least {thresholds.min_share:.0%} of the site's pages (or {thresholds.layout_share:.0%} of one "
+            f"layout's); lines that read as prose inside an article body only when on at least "
+            f"{thresholds.body_share:.0%} of its pages.")
 
 
 def _render_rule(site: str, line: MinedLine, used: set[str]) -> list[str] | None:
     built = line_pattern(line.spellings)
     if built is None or not built.matches:
         return None
-    rule_id = f"{slug(site, 40) or 'site'}.{slug(line.spellings[0]) or 'line'}-{line.key_hash & 0xFFFFFFFF:08x}"
+    rule_id = f"{site_name(site)}:{slug(line.spellings[0]) or 'line'}-{line.key_hash & 0xFFFFFFFF:08x}"
     while rule_id in used:
         rule_id += "x"
     used.add(rule_id)

@@ -16,13 +16,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from cleaner.api import domain_of, load_document
-from cleaner.authoring.mine import MinedLine, SiteCounts, SiteEvidence, Thresholds, propose
-from cleaner.authoring.minepack import render_pack, render_report, slug
+from cleaner.authoring.mine import MinedLine, SiteEvidence, Thresholds, propose
+from cleaner.authoring.minecount import CountFold, SiteCounts
+from cleaner.authoring.minepack import render_pack, render_report, site_name
 from cleaner.errors import CleanerError
 from cleaner.io.corpus_files import PARQUET_BATCH_ROWS, read_jsonl
 from cleaner.io.files import run_id, write_atomic
@@ -169,7 +169,7 @@ class SiteResult:
 
 def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str, SitePlan]:
     """Sites with at least `min_pages` pages (one page alone teaches nothing) and what pass 2 needs."""
-    return {site: SitePlan(c.repeated(thresholds), c.layouts())
+    return {site: SitePlan(c.repeated(thresholds.min_pages), c.layouts())
             for site, c in counts.items() if c.pages >= thresholds.min_pages}
 
 
@@ -181,7 +181,7 @@ def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], pl
         ev = evidence.get(site)
         mined = propose(ev, thresholds) if ev is not None else []
         found.append(SiteResult(site, c.pages, len(plans[site].leaders) if site in plans else 0, mined,
-                                tuple(c.files)))
+                                tuple(sorted(c.files))))
     return found
 
 
@@ -191,17 +191,24 @@ def mine_local(work: Iterable[Unit], spec: RuleSpec, thresholds: Thresholds, wor
                ) -> list[SiteResult]:
     """Both passes over `work` (iterated once per pass) with `workers` processes (1: this process);
     `spec` gives the default rules, which tell body lines from the rest."""
+    fold = CountFold()
     if workers <= 1:
+        for unit in work:
+            fold.add(_count_unit(unit))
+        plans = plans_for(fold.sites, thresholds)
         rules = spec.load()
-        counts = merge_sites(count_documents(documents(u)) for u in work)
-        plans = plans_for(counts, thresholds)
         evidence = merge_sites(observe_documents(documents(u), plans, rules) for u in work)
-        return results(counts, evidence, plans, thresholds)
+        return results(fold.sites, evidence, plans, thresholds)
+    # Workers die with this process (init_worker); they load the rules once, which pass 1 does not need.
     with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(spec, run_id(), os.getpid())) as pool:
-        counts = merge_sites(_bounded(pool, _count_unit, work, 2 * workers))
-        plans = plans_for(counts, thresholds)
-        evidence = merge_sites(_bounded(pool, partial(_observe_unit, plans=plans), work, 2 * workers))
-    return results(counts, evidence, plans, thresholds)
+        for counted in _bounded(pool, _count_unit, work, 2 * workers):
+            fold.add(counted)
+    plans = plans_for(fold.sites, thresholds)
+    # The plans reach each worker once, with the rules (not with every unit).
+    with ProcessPoolExecutor(workers, initializer=_init_observer, initargs=(spec, plans, run_id(), os.getpid())
+                             ) as pool:
+        evidence = merge_sites(_bounded(pool, _observe_unit, work, 2 * workers))
+    return results(fold.sites, evidence, plans, thresholds)
 
 
 def _bounded(pool: ProcessPoolExecutor, fn: Callable, work: Iterable[Unit], window: int) -> Iterator[Any]:
@@ -217,12 +224,20 @@ def _bounded(pool: ProcessPoolExecutor, fn: Callable, work: Iterable[Unit], wind
         yield future.result()
 
 
+_worker_plans: dict[str, SitePlan] = {}
+
+
+def _init_observer(spec: RuleSpec, plans: dict[str, SitePlan], run: str, parent: int) -> None:
+    init_worker(spec, run, parent)
+    _worker_plans.update(plans)
+
+
 def _count_unit(unit: Unit) -> dict[str, SiteCounts]:
     return count_documents(documents(unit))
 
 
-def _observe_unit(unit: Unit, plans: dict[str, SitePlan]) -> dict[str, SiteEvidence]:
-    return observe_documents(documents(unit), plans, worker_rules())
+def _observe_unit(unit: Unit) -> dict[str, SiteEvidence]:
+    return observe_documents(documents(unit), _worker_plans, worker_rules())
 
 
 # -- Dask: the same two passes as bag reductions -------------------------------------------------------
@@ -230,19 +245,26 @@ def _observe_unit(unit: Unit, plans: dict[str, SitePlan]) -> dict[str, SiteEvide
 def mine_bag(bag: Any, rules: RuleSet, thresholds: Thresholds | None = None) -> list[SiteResult]:
     """Mine a Dask bag of `Unit`s (see `units_bag`).
 
-    Each pass is a tree reduction: partitions become per-site counts of line hashes, merged pairwise,
-    so the client and each worker hold counts of distinct lines, never the corpus.
+    Pass 1: each partition becomes exact per-site counts of its line hashes; the client folds them
+    in as they complete (`CountFold`: only lines seen on two pages or more are kept). Pass 2 (exact
+    evidence for those lines only) is a tree reduction. No process holds more than a partition of text.
     """
     import dask
+    from distributed import as_completed, default_client
 
     from cleaner.run.distributed import shipped
 
     thresholds = thresholds or Thresholds()
-    counts = bag.reduction(_count_units, merge_sites).compute()
-    plans = plans_for(counts, thresholds)
+    client = default_client()
+    fold = CountFold()
+    futures = client.compute(bag.map_partitions(_count_units_partition).to_delayed())
+    for future in as_completed(futures):  # folded on the client one partition at a time
+        fold.add(future.result()[0])
+        future.release()
+    plans = plans_for(fold.sites, thresholds)
     partials = bag.map_partitions(_observe_units, dask.delayed(plans, traverse=False), shipped(rules))
     evidence = partials.reduction(merge_sites, merge_sites).compute()
-    return results(counts, evidence, plans, thresholds)
+    return results(fold.sites, evidence, plans, thresholds)
 
 
 def units_bag(sources: Sources, *, blocksize: int | str | None = None) -> Any:
@@ -273,8 +295,8 @@ def _as_units(part: Iterable[Any], name: str) -> list[Unit]:
     return [Unit(corpus=name, records=tuple(part))]
 
 
-def _count_units(part: Iterable[Unit]) -> dict[str, SiteCounts]:
-    return merge_sites(count_documents(documents(u)) for u in part)
+def _count_units_partition(part: Iterable[Unit]) -> list[dict[str, SiteCounts]]:
+    return [merge_sites(count_documents(documents(u)) for u in part)]
 
 
 def _observe_units(part: Iterable[Unit], plans: dict[str, SitePlan], rules: RuleSet) -> list[dict[str, SiteEvidence]]:
@@ -284,7 +306,7 @@ def _observe_units(part: Iterable[Unit], plans: dict[str, SitePlan], rules: Rule
 # -- packs ---------------------------------------------------------------------------------------------
 
 def pack_file_name(site: str) -> str:
-    return (slug(site, 80).replace("-", ".") or "site") + ".toml"
+    return site_name(site) + ".toml"
 
 
 def write_packs(found: Sequence[SiteResult], out: str | Path, thresholds: Thresholds, *, scoped: bool = True

@@ -47,24 +47,35 @@ def sample(process: subprocess.Popen) -> tuple[int, int]:
     return peak_total, peak_one
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=1000.0)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--tmp", default=tempfile.gettempdir())
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def run_sampled(args: list[str]) -> tuple[float, int, int, str]:
+    """Run `cleaner ARGS...` in a subprocess; return (seconds, peak RSS of all, of one process, stdout).
+    Exits with cleaner's stderr if it fails."""
+    command = [sys.executable, "-m", "cleaner.cli.main", *args]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak_total, peak_one = sample(process)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"cleaner failed: {process.stderr.read().decode()}")
+    return seconds, peak_total, peak_one, process.stdout.read().decode()
+
+
+def main() -> None:
+    args = arguments()
     folder = Path(tempfile.mkdtemp(prefix="cleaner-memory-", dir=args.tmp))
     try:
         corpus = folder / "corpus.jsonl"
         docs, size = write_corpus(corpus, args.mb)
-        command = [sys.executable, "-m", "cleaner.cli.main", "clean", str(corpus), "-o", str(folder / "out"),
-                   "--jobs", str(args.jobs)]
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        peak_total, peak_one = sample(process)
-        seconds = time.perf_counter() - start
-        if process.returncode != 0:
-            sys.exit(f"cleaner failed: {process.stderr.read().decode()}")
+        seconds, peak_total, peak_one, _ = run_sampled(["clean", str(corpus), "-o", str(folder / "out"),
+                                                        "--jobs", str(args.jobs)])
         out_size = sum(p.stat().st_size for p in (folder / "out").iterdir())
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,12 +1,13 @@
 """Learning a site's furniture: mine each site of ../shared/sites over its own pages, then clean.
 
     python tests/bench/mining.py              # the table of the README (about a minute)
-    python tests/bench/mining.py --leave-one-out
+    python tests/bench/mining.py --leave-one-out --devset
 
 For each site and input (`full.txt`, `recall.txt`) the site's pages of that input are mined (no gold
 is read), the pack is written and loaded like any pack, and every page is cleaned with the default
 rules plus the pack; F1 uses the dev set's metric (tests/bench/evaluate.py). `--leave-one-out` also fits
-the thresholds on four sites (a small grid, best mean F1) and scores the fifth with them.
+the thresholds on four sites (a small grid, best mean F1) and scores the fifth with them; `--devset`
+checks that learning leaves the dev set (one to three pages per site) as it was.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from evaluate import aggregate, score_page
 
-from cleaner.api import default_rules
+from cleaner.api import default_rules, domain_of
 from cleaner.authoring.mine import Thresholds, mine_texts
 from cleaner.authoring.minepack import render_pack
 from cleaner.engine.decide import apply_rules
@@ -53,12 +54,20 @@ def score(pages, rules: RuleSet):
     return [score_page(apply_rules(text, rules).text, gold) for text, gold in pages]
 
 
+_PAGES: dict[tuple[str, str], list[tuple[str, str]]] = {}
+_PAGE_BY_PAGE: dict[tuple[str, str], list] = {}
+
+
 def evaluate(thresholds: Thresholds, sites: list[Path], kind: str, scratch: Path) -> dict[str, dict]:
     out = {}
     for site in sites:
-        pages = site_pages(site, kind)
+        key = (site.name, kind)
+        if key not in _PAGES:
+            _PAGES[key] = site_pages(site, kind)
+            _PAGE_BY_PAGE[key] = score(_PAGES[key], default_rules())
+        pages = _PAGES[key]
         rules, n = learned_rules(site.name, [t for t, _ in pages], thresholds, scratch)
-        out[site.name] = {"default": score(pages, default_rules()), "learned": score(pages, rules), "rules": n}
+        out[site.name] = {"default": _PAGE_BY_PAGE[key], "learned": score(pages, rules), "rules": n}
     return out
 
 
@@ -66,13 +75,12 @@ def f1(scores) -> float:
     return aggregate(scores).f1
 
 
-GRID = [Thresholds(p, s) for p, s in itertools.product((2, 3, 5), (0.02, 0.03, 0.05, 0.1))]
+GRID = [Thresholds(p, s) for p, s in itertools.product((3, 5), (0.03, 0.05))]  # the defaults among them
 
 
-def leave_one_out(sites: list[Path], scratch: Path) -> list[str]:
+def leave_one_out(sites: list[Path], per: dict) -> list[str]:
     """Fit (min_pages, min_share) on four sites, score the fifth with the fitted values."""
     rows = []
-    per = {(t, k): evaluate(t, sites, k, scratch) for t in GRID for k in KINDS}
     for held in sites:
         for kind in KINDS:
             rest = [s.name for s in sites if s != held]
@@ -85,9 +93,38 @@ def leave_one_out(sites: list[Path], scratch: Path) -> list[str]:
     return rows
 
 
+DEVSET = SITES.parent / "devset"
+
+
+def devset_check(scratch: Path) -> list[str]:
+    """The dev set (one or few pages per site): page by page, mined per URL host, mined as one folder."""
+    ids = sorted(p.name.split(".")[0] for p in DEVSET.glob("*.gold.txt"))
+    rows = []
+    for kind in KINDS:
+        texts = {i: (DEVSET / f"{i}.{kind}.txt").read_text("utf-8") for i in ids}
+        gold = {i: (DEVSET / f"{i}.gold.txt").read_text("utf-8") for i in ids}
+        urls = {i: ((DEVSET / f"{i}.url").read_text("utf-8").split() or [""])[0] for i in ids}
+        host = {i: (domain_of(urls[i]) or "").removeprefix("www.") for i in ids}
+        plain = {i: apply_rules(texts[i], default_rules(), host[i]).text for i in ids}
+        by_host = dict(plain)
+        groups: dict[str, list[str]] = {}
+        for i in ids:
+            groups.setdefault(host[i], []).append(i)
+        for site, members in groups.items():
+            if len(members) >= Thresholds().min_pages:
+                rules, _ = learned_rules(site, [texts[i] for i in members], Thresholds(), scratch)
+                by_host.update({i: apply_rules(texts[i], rules, host[i]).text for i in members})
+        rules, n = learned_rules("devset", [texts[i] for i in ids], Thresholds(), scratch)
+        folder = {i: apply_rules(texts[i], rules, host[i]).text for i in ids}
+        f = [aggregate(score_page(out[i], gold[i]) for i in ids).f1 for out in (plain, by_host, folder)]
+        rows.append(f"| {kind}.txt | {len(ids)} | {f[0]:.4f} | {f[1]:.4f} | {f[2]:.4f} ({n} rules) |")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leave-one-out", action="store_true")
+    parser.add_argument("--devset", action="store_true", help="also the dev set: does learning change it?")
     args = parser.parse_args()
     if not SITES.is_dir():
         sys.exit(f"sites not found at {SITES} (set CLEANER_SITES)")
@@ -98,8 +135,10 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     summary = {}
     with tempfile.TemporaryDirectory() as scratch:
+        grid = GRID if args.leave_one_out else [thresholds]
+        per = {(t, k): evaluate(t, sites, k, Path(scratch)) for t in grid for k in KINDS}
         for kind in KINDS:
-            result = evaluate(thresholds, sites, kind, Path(scratch))
+            result = per[(thresholds, kind)]
             for site, r in result.items():
                 a, b = f1(r["default"]), f1(r["learned"])
                 print(f"| {site} | {kind}.txt | {len(r['default'])} | {r['rules']} | {a:.4f} | {b:.4f} "
@@ -115,7 +154,11 @@ def main() -> None:
             print("\n| held-out site | input | thresholds fitted on the other four | F1 with them "
                   "| F1 with the defaults |")
             print("| --- | --- | --- | --- | --- |")
-            print("\n".join(leave_one_out(sites, Path(scratch))))
+            print("\n".join(leave_one_out(sites, per)))
+        if args.devset:
+            print("\n| dev set | pages | page by page | mined per URL host | the folder as one site |")
+            print("| --- | --- | --- | --- | --- |")
+            print("\n".join(devset_check(Path(scratch))))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "mining.json").write_text(json.dumps({"thresholds": vars(thresholds), **summary}, indent=1) + "\n")
 
