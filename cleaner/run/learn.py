@@ -11,6 +11,7 @@ the manifest is the same whatever the number of workers or the order of the inpu
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,7 +33,8 @@ def mine_sources(sources: Sources, spec: RuleSpec, thresholds: Thresholds, *, wo
 
 
 def with_pack(spec: RuleSpec, pack: str | Path | None) -> RuleSpec:
-    return spec if pack is None else RuleSpec((*spec.paths, str(pack)), spec.defaults, spec.timeout)
+    """`spec` with one more pack (selection, timeouts and the rest kept)."""
+    return spec if pack is None else dataclasses.replace(spec, paths=(*spec.paths, str(pack)))
 
 
 def clean_files(jobs: Sequence[Job], found: Sequence[SiteResult], packs: dict[str, Path], spec: RuleSpec,
