@@ -23,9 +23,9 @@ from cleaner.engine.provenance import count_removals, restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import decode
 from cleaner.lines import split_lines
-from cleaner.review.words import plural
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.plan import PlanError, plan
+from cleaner.words import plural
 
 STDIN = "-"
 

@@ -12,7 +12,7 @@ from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rul
 from cleaner.io.files import write_atomic
 from cleaner.review.collect import ReviewError, categorize, read_cleaned
 from cleaner.review.html_report import render_report
-from cleaner.review.words import plural
+from cleaner.words import plural
 
 
 @click.command()

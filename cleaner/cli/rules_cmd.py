@@ -15,10 +15,10 @@ from cleaner.cli.options import load_or_exit, no_defaults_option, rule_spec, rul
 from cleaner.errors import RuleError
 from cleaner.review.aggregate import RuleSummary
 from cleaner.review.impact import Impact, measure_impact
-from cleaner.review.words import plural
 from cleaner.rules.loader import default_rules_dir, with_pack
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.plan import PlanError, plan
+from cleaner.words import plural
 
 
 def _under(path: str, root: Path) -> bool:
