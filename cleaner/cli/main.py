@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from cleaner.cli.clean_output import STDIN, RunView, clean_stdin, review_options, show_run
 from cleaner.cli.conventions import CONTEXT_SETTINGS, color_option, color_setting
 from cleaner.cli.explain import explain
 from cleaner.cli.hook import hook
@@ -36,7 +37,7 @@ from cleaner.io.files import describe_os_error, shown, write_atomic
 from cleaner.run import session
 from cleaner.run.options import ENGINES, PROVENANCE_MODES, RunOptions
 from cleaner.run.plan import SUFFIXES
-from cleaner.run.report import Report, summary
+from cleaner.run.report import Report
 from cleaner.version import __version__
 
 
@@ -50,8 +51,9 @@ def main(ctx: click.Context, color: str) -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option("-o", "--out", type=click.Path(file_okay=False, allow_dash=True),
+              help="Output folder (required; '-' with SOURCE '-': the clean text to stdout).")
 @rules_option
 @no_defaults_option
 @selection_options
@@ -73,8 +75,10 @@ def main(ctx: click.Context, color: str) -> None:
 @min_share_option
 @body_share_option
 @timeout_option
+@review_options
 def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engine, scheduler, jsonl_provenance,
-          follow_symlinks, learn_sites, min_pages, min_share, body_share, timeout) -> None:
+          follow_symlinks, learn_sites, min_pages, min_share, body_share, timeout, diff, output_format, quiet,
+          verbose) -> None:
     """Clean SOURCES (files or folders; .txt .md .html .htm; corpus files .jsonl .jsonl.gz .parquet) into OUT.
 
     SRC/a/b.txt becomes OUT/a/b.txt (the clean body) and OUT/a/b.provenance.json (what was removed
@@ -86,9 +90,19 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     overwrite an input, or write one output twice, is refused before anything is written (exit 2).
     With --learn-sites, each site's repeated lines are mined from its pages first and removed too,
     citing their evidence.
+
+    Review: --dry-run lists each document with its per-rule counts (as -v does for a real run);
+    --diff prints a unified diff of each document (a/SOURCE, b/OUT/OUTPUT) on stdout and the
+    summary on stderr; --format json prints the summary as one JSON object; -q only errors.
+    SOURCE '-' cleans one document read from stdin and prints its clean text (no OUT).
     """
     spec = rule_spec(rule_paths, no_default_rules, timeout)
-    load_or_exit(spec)  # fail fast, with exit 2, on bad rules before any work
+    rules = load_or_exit(spec)  # fail fast, with exit 2, on bad rules before any work
+    if STDIN in sources:
+        clean_stdin(sources, out, rules)
+        return
+    if out is None or out == STDIN:
+        raise click.UsageError("Missing option '-o' / '--out' (an output folder; '-' only with SOURCE '-').")
     learn = thresholds_of(min_pages, min_share, body_share) if learn_sites else None
     options = RunOptions(Path(out), spec, jobs, dry_run, force, engine, scheduler, jsonl_provenance, follow_symlinks,
                          learn)
@@ -110,7 +124,8 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
             click.echo(f"warning: {shown(r.source)}: {'; '.join(warnings)}", err=True)
     if outcome.manifest_error:
         _error(outcome.manifest_error)
-    click.echo(summary(outcome.reports, len(work.skipped), "/".join(SUFFIXES), dry_run))
+    show_run(outcome.reports, work.skipped, "/".join(SUFFIXES), rules,
+             RunView(dry_run, diff, output_format, quiet, verbose, Path(out)))
     failed = outcome.manifest_error or any(r.failed for r in outcome.reports)
     sys.exit(1 if failed else 0)
 

@@ -18,8 +18,8 @@ removed, by which rule, and the hashes `cleaner.restore` checks), so `cleaner.re
 doc.metadata["cleaner"])` gives the original back. A `url` in the metadata selects site packs. A
 document that cannot be cleaned (a rule timing out on it) passes through unchanged with
 `{"error": ...}` as its record and counts in the step's `failed` statistic; with `drop_empty=True`
-documents left with no text are dropped. The rule set is loaded once per worker process: the step
-pickles the rule files' paths, not compiled rules.
+documents left with no text are dropped. Given pack paths, each worker process loads the rule set
+once; given a RuleSet, the step carries it pickled, so workers run exactly those rules.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from datatrove.utils.typeshelper import StatHints
 from cleaner.api import clean
 from cleaner.errors import CleanerError
 from cleaner.rules.ruleset import DEFAULT_TIMEOUT, RuleSet
-from cleaner.run.options import RuleSpec
+from cleaner.run.options import LoadedRules, RuleSpec
 
 
 class CleanerStep(PipelineStep):
@@ -50,14 +50,14 @@ class CleanerStep(PipelineStep):
         """`rules`: a loaded RuleSet (used as is), or rule pack paths loaded on top of the bundled packs
         (`defaults=False`: instead of them), or None for the bundled packs."""
         super().__init__()
+        self._spec: RuleSpec | LoadedRules
+        self._rules: RuleSet | None = None
         if isinstance(rules, RuleSet):
-            self._spec = RuleSpec(tuple(p.path for p in rules.packs), False, rules.timeout)
-            self._rules: RuleSet | None = rules
+            self._spec = LoadedRules(rules)  # pickled with the step: workers run exactly these rules
         elif isinstance(rules, str | Path):
             raise TypeError("rules= takes a RuleSet or a list of rule pack paths, e.g. rules=['my_rules/']")
         else:
             self._spec = RuleSpec(tuple(str(p) for p in rules or ()), defaults, timeout)
-            self._rules = None
         self.metadata_key = metadata_key
         self.url_key = url_key
         self.drop_empty = drop_empty

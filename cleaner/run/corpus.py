@@ -18,11 +18,12 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from cleaner.io.corpus_files import PARQUET_BATCH_ROWS, parquet_schema, parquet_writer, read_jsonl, read_parquet
 from cleaner.io.files import atomic_file, mode_of, utf8
 from cleaner.run.executor import Executor, chunked, local_executor
-from cleaner.run.options import PROVENANCE_MODES, RuleSpec
+from cleaner.run.options import PROVENANCE_MODES, RuleSource, rule_source
 from cleaner.run.plan import CorpusJob, corpus_job, corpus_name, is_corpus
 from cleaner.run.records import clean_jsonl_batch, clean_record, clean_row_batch
 from cleaner.run.report import MAX_ERRORS_IN_MANIFEST, Report, Tally, corpus_report
@@ -79,22 +80,25 @@ def _parquet(job: CorpusJob, out: Path, executor: Executor, stack: ExitStack, re
 
 
 
-def clean_jsonl(src: str | Path, out: str | Path, spec: RuleSpec | None = None, *, workers: int = 1,
+def clean_jsonl(src: str | Path, out: str | Path, rules: RuleSource = None, *, workers: int = 1,
                 provenance: str = "file", batch_bytes: int = BATCH_BYTES) -> Report:
-    """Clean the JSONL corpus `src` into the folder `out` (library entry point)."""
-    return _clean_with(corpus_job(src, provenance), out, spec, workers, provenance=provenance,
+    """Clean the JSONL corpus `src` into the folder `out` (library entry point).
+
+    `rules`: a loaded RuleSet, rule pack paths (on top of the bundled packs), a RuleSpec, or None for
+    the bundled packs. Returns the corpus's Report (its manifest line: counts, errors)."""
+    return _clean_with(corpus_job(src, provenance), out, rules, workers, provenance=provenance,
                        batch_bytes=batch_bytes)
 
 
-def clean_parquet(src: str | Path, out: str | Path, spec: RuleSpec | None = None, *, workers: int = 1,
+def clean_parquet(src: str | Path, out: str | Path, rules: RuleSource = None, *, workers: int = 1,
                   rows: int = PARQUET_BATCH_ROWS) -> Report:
     """Clean the Parquet corpus `src` into `out` (same schema, `text` cleaned) plus provenance JSONL;
-    `rows` per batch and row group."""
-    return _clean_with(corpus_job(src), out, spec, workers, batch_rows=rows)
+    `rows` per batch and row group. `rules` as for `clean_jsonl`."""
+    return _clean_with(corpus_job(src), out, rules, workers, batch_rows=rows)
 
 
-def _clean_with(job: CorpusJob, out: str | Path, spec: RuleSpec | None, workers: int, **kwargs) -> Report:
-    executor = local_executor(spec or RuleSpec(), workers)
+def _clean_with(job: CorpusJob, out: str | Path, rules: RuleSource, workers: int, **kwargs: Any) -> Report:
+    executor = local_executor(rule_source(rules), workers)
     try:
         return clean_corpus(job, Path(out), executor, **kwargs)
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,32 @@ def _rule_files_state(spec: RuleSpec) -> tuple:
             continue
         state.append((str(f), info.st_size, info.st_mtime_ns))
     return tuple(state)
+
+
+@dataclass(frozen=True)
+class LoadedRules:
+    """A rule set the caller already loaded, standing in for a RuleSpec: worker processes get it
+    pickled once each (by the pool's initializer), so they run exactly these rules, selection and all."""
+
+    ruleset: RuleSet
+
+    def load(self) -> RuleSet:
+        return self.ruleset
+
+
+RuleSource = RuleSet | RuleSpec | Sequence[str | Path] | None
+
+
+def rule_source(rules: RuleSource) -> RuleSpec | LoadedRules:
+    """What runners load rules from, given a library caller's `rules`: a loaded RuleSet (used as is), a
+    RuleSpec, rule pack paths (loaded on top of the bundled packs), or None (the bundled packs)."""
+    if isinstance(rules, RuleSet):
+        return LoadedRules(rules)
+    if isinstance(rules, RuleSpec):
+        return rules
+    if isinstance(rules, str | Path):
+        raise TypeError("rules= takes a RuleSet, a RuleSpec or a list of rule pack paths, e.g. ['my_rules/']")
+    return RuleSpec(tuple(str(p) for p in rules or ()))
 
 
 @dataclass(frozen=True)

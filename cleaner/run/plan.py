@@ -115,10 +115,17 @@ def plan(sources: Sequence[str], out: str | Path | None = None, *, provenance: s
         else:
             raise PlanError(f"{shown(str(src))}: no such file or directory")
     result.documents.sort(key=lambda j: j.output)
-    result.skipped.sort()
+    result.skipped = sorted(_not_sidecars(result.skipped, result.documents))
     if out_real is not None:
         _check(result, out_real)
     return result
+
+
+def _not_sidecars(skipped: list[str], documents: list[Job]) -> list[str]:
+    """`skipped` without the `.url` sidecars of planned documents (page.url beside page.txt names the
+    page's URL, which selects site packs): they are read with their document, not left out."""
+    stems = {os.path.splitext(job.source)[0] for job in documents}
+    return [s for s in skipped if not (s.lower().endswith(".url") and os.path.splitext(s)[0] in stems)]
 
 
 def _protect(result: Plan, path: Path) -> None:

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleaner.words import plural
+
 MAX_ERRORS_IN_MANIFEST = 20  # per corpus file; stderr lists every one
 
 
@@ -100,7 +102,7 @@ def summary(reports: list[Report], skipped: int, suffixes: str, dry_run: bool) -
         total.add(r.tally)
     share = f" ({total.chars_removed / total.chars_in:.1%})" if total.chars_in else ""
     lines = [
-        f"{'would clean' if dry_run else 'cleaned'} {status['cleaned']} documents, "
+        f"{'would clean' if dry_run else 'cleaned'} {plural(status['cleaned'], 'document')}, "
         f"{status['unchanged']} up to date, {status['failed']} failed, {skipped} skipped (not {suffixes})",
         f"removed {total.chars_removed:,} of {total.chars_in:,} characters{share}",
     ]
@@ -108,7 +110,7 @@ def summary(reports: list[Report], skipped: int, suffixes: str, dry_run: bool) -
     if corpora:
         records = sum(r.tally.records for r in corpora)
         failed = sum(r.tally.failed for r in corpora)
-        lines.insert(1, f"corpus files: {len(corpora)}, {records - failed:,} of {records:,} records cleaned, "
+        lines.insert(1, f"corpus files: {len(corpora)}, {records - failed:,} of {plural(records, 'record')} cleaned, "
                         f"{failed:,} failed (a corpus file with a failed record counts as failed above)")
     chars = Counter({rule: c["chars"] for rule, c in total.by_rule.items()})
     if chars:
