@@ -15,7 +15,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cleaner"
 LAYERS = [
-    {"cleaner.lines", "cleaner.errors", "cleaner.version"},
+    {"cleaner.lines", "cleaner.errors", "cleaner.version", "cleaner.words"},  # words: plurals for any report
     {"cleaner.search"},
     {"cleaner.rules"},
     {"cleaner.engine"},

@@ -20,7 +20,7 @@ from cleaner.engine.decide import LAYOUT_PACK
 from cleaner.lines import split_lines
 from cleaner.review.aggregate import GroupSummary, RuleSummary, by_group, category_of, summarize
 from cleaner.review.collect import ReviewedDocument
-from cleaner.review.words import plural
+from cleaner.words import plural
 
 LINES_PER_RULE = 200  # distinct lines listed per rule; the rest are counted
 
