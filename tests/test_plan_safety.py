@@ -165,14 +165,19 @@ def test_a_tree_1100_levels_deep_is_walked_without_recursion_errors(tmp_path):
     finally:
         os.chdir(tmp_path)
         os.close(fd)
-    assert sys.getrecursionlimit() == limit
-    result = run(src, "-o", tmp_path / "out")
-    # PATH_MAX (4096) caps what any program can open by name at this depth; what matters is that the
-    # walk finishes and names what it cannot read, rather than a RecursionError cleaning nothing.
-    assert result.exit_code == 0, result.output
-    assert "cleaned 1 document," in result.output
-    for tree in (src, tmp_path / "out"):  # shutil.rmtree recurses too: take the trees down iteratively
-        remove_deep(tree)
+    try:
+        assert sys.getrecursionlimit() == limit
+        result = run(src, "-o", tmp_path / "out")
+        # PATH_MAX (4096) caps what any program can open by name at this depth; what matters is that the
+        # walk finishes and names what it cannot read, rather than a RecursionError cleaning nothing.
+        assert result.exit_code == 0, result.output
+        assert "cleaned 1 document," in result.output
+    finally:  # also when an assertion fails: pytest's own clean-up of tmp_path would recurse 1,100 deep
+        cwd = os.getcwd()
+        for tree in (src, tmp_path / "out"):  # shutil.rmtree recurses too: take the trees down iteratively
+            if tree.is_dir():
+                remove_deep(tree)
+        os.chdir(cwd if Path(cwd).is_dir() else tmp_path)
 
 
 def remove_deep(root: Path) -> None:
