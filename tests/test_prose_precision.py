@@ -73,6 +73,15 @@ NEWSLETTER_BLOCKS = [
 ]
 
 
+# Share and follow footers: a label over its buttons, in forms no rule file quotes.
+SHARE_FOOTERS = [
+    "Spread the word\nShare on Facebook\nShare on WhatsApp\nCopy link\n",
+    "Keep in touch with us\nInstagram · Threads · Bluesky\n",
+    "Loved this guide? Share it with your running club\n  • Facebook\n  • Email\n",
+    "Find me online:\nMastodon\nRSS\n",
+]
+
+
 def _article(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
@@ -112,6 +121,20 @@ def test_an_article_about_newsletters_keeps_its_sentences():
         "The council's own newsletter went out to 40,000 homes last year, at a cost of 12p a copy.",
         "Residents who sign up for the e-mail edition instead save the council about £4,000 a year.",
         "The leader said the printed edition would continue for readers without internet access.",
+    ])
+    assert cleaner.clean(text).text == text
+
+
+@pytest.mark.parametrize("text", SHARE_FOOTERS)
+def test_default_rules_remove_share_and_follow_footers(text):
+    assert cleaner.clean(text).text.strip() == ""
+
+
+def test_a_follow_label_inside_an_article_stays():
+    text = _article([
+        "The band announced the tour on Monday, two years after their last record came out.",
+        "Follow us",
+        "was the name of their first single, released in 2009 on a label in Bristol.",
     ])
     assert cleaner.clean(text).text == text
 
