@@ -43,8 +43,16 @@ TAILS_IN_TAIL = ("More from LabourList\n  • Arts and Culture\n" + "The council
                  + "More from LabourList\n" * 8 + "The council voted on Tuesday.\n" * 4)
 
 
+# Found by hypothesis: a sentence kept for its prose neighbours (context = "standalone") loses the one
+# below to a later rule, so the next cleaning would remove it; the engine must reach that fixpoint itself.
+PROSE_NEIGHBOUR_GOES = ("The council voted on Tuesday to close the library.\n"
+                        "Share your thoughts. Write to our editor; the best letters are published.\n"
+                        "- SHARE: If you have anything to share, contact us at [email protected].\n")
+
+
 @given(document, st.booleans())
 @example(TAILS_IN_TAIL, False)
+@example(PROSE_NEIGHBOUR_GOES, False)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_restore_round_trip_and_idempotence_on_random_documents(doc, drop_last_newline):
     if drop_last_newline:

@@ -13,8 +13,9 @@ last kept line has no line terminator, a "\\n" is appended and recorded. Kept li
 
 Cleaning is idempotent because the engine runs to a fixpoint: layout, then the rules over the lines
 still kept, again and again until a pass claims nothing, so the final pass saw exactly the lines of
-the clean text. Only context-dependent kinds can claim more in a later pass (a tail whose rest got
-shorter, a block whose end came within bound), so line rules run in the first pass only.
+the clean text. Only context-dependent rules can claim more in a later pass (a tail whose rest got
+shorter, a block whose end came within bound, a `context = "standalone"` line whose prose neighbour
+went), so line rules without a context condition run in the first pass only.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
         if not _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout, (deadline, budget)):
             break
         active = [i for i in active if owners[i] is None]
-        rules = [r for r in rules if r.kind != "line"]
+        rules = [r for r in rules if r.depends_on_context()]
     active = _layout(blank, owners, active)  # a no-op unless MAX_PASSES cut the loop short
     kept = [lines[i].text + lines[i].end_of_line for i in active]
     add_newline = bool(kept) and not kept[-1].endswith(("\n", "\r"))
@@ -147,7 +148,7 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
     position = [-1] * len(lines)  # a list, not a dict: a fifth of the memory on a document of a million lines
     for p, index in enumerate(active):
         position[index] = p
-    # Only this pass's rules need their keyword hits mapped (later passes run no line rules).
+    # Only this pass's rules need their keyword hits mapped (later passes run fewer line rules).
     candidates = {rule.id: [position[i] for i in hits[rule.id] if position[i] >= 0]
                   for rule in rules if rule.id in hits}
     doc = Document([lines[i] for i in active], candidates, timeout, *deadline)

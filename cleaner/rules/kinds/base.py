@@ -185,6 +185,11 @@ class Rule:
     def find(self, doc: Document) -> Iterator[Claim]:
         raise NotImplementedError
 
+    def depends_on_context(self) -> bool:
+        """Whether what the rule claims can change when other lines go, so the engine runs it again
+        in later passes (every kind but a plain `line` rule)."""
+        return True
+
     def depends_on(self) -> tuple[str, ...]:
         """Ids of rules whose removals this rule looks at (needed to test its examples)."""
         return ()

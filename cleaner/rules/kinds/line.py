@@ -30,6 +30,9 @@ class LineRule(ContextRule):
     pattern: regex.Pattern = required(str, "the regex a removed line matches", pattern=True)
     max_chars: int = option(int, 0, "the longest line (characters) the rule removes; 0: any length")
 
+    def depends_on_context(self) -> bool:
+        return self.context == "standalone"
+
     def find(self, doc: Document) -> Iterator[Claim]:
         matched = doc.matching(self, self.pattern, doc.candidates(self), self.max_chars or None)
         if self.context == "standalone":
