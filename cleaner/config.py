@@ -32,6 +32,7 @@ import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,17 @@ class Config:
     def describe(self) -> dict[str, Any] | None:
         """What provenance and the manifest record of the configuration used (None: none found)."""
         return None if self.path is None else {"path": str(self.path)}
+
+
+@lru_cache(maxsize=4)
+def _config_at(path: str | None) -> Config:
+    return load_config(path) if path is not None else Config()
+
+
+def keep_entries(config_path: str | None, document: str | Path) -> tuple[KeepEntry, ...]:
+    """A document's keep entries: those of the configuration at `config_path` (None: none) and its
+    sidecar's. The configuration is read once per process (runners call this per document)."""
+    return _config_at(config_path).keep_for(document)
 
 
 def find_config(start: str | Path | None = None) -> Path | None:

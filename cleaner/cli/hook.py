@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from cleaner.cli.options import (
+    current_config,
     load_or_exit,
     no_defaults_option,
     rule_spec,
@@ -69,12 +70,13 @@ def fix(files, rule_paths, no_default_rules, allow_near_duplicates, near_duplica
 
 
 def _run(files: Iterable[str], rules: RuleSet, threshold: float, allow_near: bool, *, write: bool) -> int:
+    config = current_config()
     plans, failed = [], False
     for name in sorted(set(files)):
         if not is_seed(Path(name)) or Path(name).is_dir():
             continue  # not a seed: another file type, a record, a folder (`seeds/*` holds them all)
         try:
-            plans.append(plan_seed(Path(name), rules))
+            plans.append(plan_seed(Path(name), rules, config.keep_for(name)))
         except CleanerError as exc:
             _error(_named(name, exc))
             failed = True
@@ -87,7 +89,7 @@ def _run(files: Iterable[str], rules: RuleSet, threshold: float, allow_near: boo
             failed = True
             if write:
                 try:
-                    apply_plan(plan)
+                    apply_plan(plan, rules, config.describe())
                 except OSError as exc:
                     _error(f"{plan.path}: cannot write: {describe_os_error(exc)}")
                     continue

@@ -58,6 +58,8 @@ def build_record(
     }
     if site is not None:
         record["site"] = site
+    if keep:
+        record["keep"] = [entry.to_dict() for entry in keep]
     if outcome.kept:
         lines = split_lines(input_text)
         record["kept"] = kept_record(outcome.kept, resolve(keep, lines), lines)

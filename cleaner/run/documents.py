@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.api import clean_file
+from cleaner.config import keep_entries
+from cleaner.engine.keep import KeepEntry
 from cleaner.errors import CleanerError
 from cleaner.io import files
 from cleaner.io.files import describe_os_error, json_document, mode_of
@@ -26,18 +28,21 @@ from cleaner.run.plan import Job
 from cleaner.run.report import Report
 
 
-def clean_one(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool = False, force: bool = False) -> Report:
+def clean_one(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool = False, force: bool = False,
+              config: str | None = None) -> Report:
     """Clean one document and write its outputs (unless dry_run); never raises for a bad document."""
-    return clean_jobs([job], rules, out, dry_run, force)[0]
+    return clean_jobs([job], rules, out, dry_run, force, config)[0]
 
 
-def clean_jobs(jobs: Sequence[Job], rules: RuleSet, out: str | Path, dry_run: bool, force: bool) -> list[Report]:
-    """A batch of documents (what an executor maps). Each document's text and record are written
+def clean_jobs(jobs: Sequence[Job], rules: RuleSet, out: str | Path, dry_run: bool, force: bool,
+               config: str | None = None) -> list[Report]:
+    """A batch of documents (what an executor maps); `config` is the pyproject.toml whose keep lists
+    apply (each document's sidecar `NAME.keep.toml` applies too). Each document's text and record are written
     under temporary names, all of them are made durable with one sync, then each document's text is
     published before its record (see `cleaner.io.files.sync_files`)."""
     reports, staged = [], []
     for job in jobs:
-        report, written = _clean(job, out, rules, dry_run=dry_run, force=force)
+        report, written = _clean(job, out, rules, dry_run=dry_run, force=force, config=config)
         reports.append(report)
         if written:
             staged.append((job, report, written))
@@ -48,14 +53,16 @@ def clean_jobs(jobs: Sequence[Job], rules: RuleSet, out: str | Path, dry_run: bo
 Staged = list[tuple[Path, Path]]  # (temporary file, target): the clean text, then its record
 
 
-def _clean(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool, force: bool) -> tuple[Report, Staged]:
+def _clean(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool, force: bool,
+           config: str | None) -> tuple[Report, Staged]:
     report = Report(job.source, job.output, job.provenance)
     try:
+        keep = keep_entries(config, job.source)
         out_path, prov_path = inside(out, job.output), inside(out, job.provenance)
-        previous = None if force or dry_run else up_to_date(job, out_path, prov_path, rules)
+        previous = None if force or dry_run else up_to_date(job, out_path, prov_path, rules, keep)
         if previous is not None:  # the manifest line then reads as it did when it was cleaned
             return report.fill("unchanged", previous), []
-        result = clean_file(job.source, rules=rules)
+        result = clean_file(job.source, rules=rules, keep=keep)
     except CleanerError as exc:
         report.error = str(exc) if job.source in str(exc) else f"{job.source}: {exc}"
         return report, []
@@ -116,15 +123,17 @@ def _resolved(out: str) -> Path:
     return Path(out).resolve()
 
 
-def up_to_date(job: Job, out_path: Path, prov_path: Path, rules: RuleSet) -> dict[str, Any] | None:
-    """The record a previous run wrote for this document from the same source and rules, or None
-    (also when the outputs are missing, unreadable or do not match their record)."""
+def up_to_date(job: Job, out_path: Path, prov_path: Path, rules: RuleSet,
+               keep: Sequence[KeepEntry] = ()) -> dict[str, Any] | None:
+    """The record a previous run wrote for this document from the same source, rules and keep list,
+    or None (also when the outputs are missing, unreadable or do not match their record)."""
     try:
         prov = json.loads(prov_path.read_bytes())
         source_sha = hashlib.sha256(Path(job.source).read_bytes()).hexdigest()
         output_sha = hashlib.sha256(out_path.read_bytes()).hexdigest()  # bytes: CRLF stays CRLF
         current = (prov["source"]["sha256"] == source_sha and prov["ruleset"]["hash"] == rules.hash
-                   and output_sha == prov["output"]["sha256"])
+                   and output_sha == prov["output"]["sha256"]
+                   and prov.get("keep", []) == [entry.to_dict() for entry in keep])
         Report("").fill("", prov)  # a record missing the manifest's fields is redone
     except (OSError, ValueError, LookupError, TypeError, AttributeError):
         return None

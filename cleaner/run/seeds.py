@@ -33,10 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.api import HTML_SUFFIXES, TEXT_SUFFIXES, CleanResult, clean_file
-from cleaner.engine.decide import Removal, apply_rules
+from cleaner.config import sidecar_keep
+from cleaner.engine.decide import MANUAL, Removal, apply_rules
 from cleaner.engine.fingerprint import Fingerprint, fingerprint, from_record
+from cleaner.engine.keep import KeepEntry
+from cleaner.engine.manual import manual_lines
 from cleaner.engine.provenance import build_record, restore
 from cleaner.errors import CleanerError
+from cleaner.io.decode import decode
 from cleaner.io.files import RECORD_SUFFIX, is_tool_file, json_document, rewrite_in_place, write_atomic
 from cleaner.io.html import page_domain
 from cleaner.rules.ruleset import RuleSet
@@ -81,24 +85,68 @@ class HookError(CleanerError):
     """A seed the hook refuses to touch; the message says why and what to do."""
 
 
-def plan_seed(path: Path, rules: RuleSet) -> Plan:
-    """Plan the fix of one seed; raises CleanerError (naming the file) when it cannot be fixed."""
-    result = clean_file(path, rules=rules)
+def plan_seed(path: Path, rules: RuleSet, keep: Sequence[KeepEntry] | None = None) -> Plan:
+    """Plan the fix of one seed; raises CleanerError (naming the file) when it cannot be fixed.
+    `keep`: the seed's keep entries (default: its sidecar's)."""
+    result = clean_file(path, rules=rules, keep=keep)
+    keep = sidecar_keep(path) if keep is None else keep
     if path.suffix.lower() in HTML_SUFFIXES:
         return _plan_html(path, result)
-    if not result.changed:
-        return Plan(path, result.text)
     record_path = path.with_suffix(RECORD_SUFFIX)
     previous = _read_record(record_path)
     on_disk = result.provenance["source"]["sha256"]
     if previous is None or previous["source"]["sha256"] == on_disk:  # none, or a fix interrupted before the seed
-        return Plan(path, result.text, result.removals, path, result.provenance)
+        return Plan(path, result.text, result.removals, path, result.provenance) if result.changed \
+            else Plan(path, result.text)
     if previous["output"]["sha256"] != on_disk:
-        raise HookError(f"{path}: {record_path.name} does not describe this file (edited after cleaning, or "
-                        f"another file's record); move or delete {record_path.name}, then run again")
-    again = _clean_from_original(path, previous, rules)
+        return _plan_manual(path, path.read_bytes(), previous, rules, keep)
+    again = _clean_from_original(path, previous, rules, keep)
+    if again.text.encode("utf-8") == path.read_bytes() \
+            and [r.to_dict() for r in again.removals] == previous["removals"]:
+        return Plan(path, again.text)  # as today's rules and keep list would leave it
     return Plan(path, again.text, result.removals, path, again.provenance,
                 note=f"cleaned again from the original that {record_path.name} restores", body_from_disk=False)
+
+
+def _plan_manual(path: Path, data: bytes, previous: dict[str, Any], rules: RuleSet,
+                 keep: Sequence[KeepEntry]) -> Plan:
+    """The seed no longer matches its record: if it is the cleaned text with more lines deleted by
+    hand, record those deletions (rule "manual") and clean again from the original."""
+    record_name = path.with_suffix(RECORD_SUFFIX).name
+    refusal = (f"{path}: {record_name} does not describe this file (edited after cleaning, or another file's "
+               f"record)")
+    original = _committed_original(path, previous)
+    if original is None:
+        raise HookError(f"{refusal}, and git has neither the cleaned seed nor its original to compare with; "
+                        f"move or delete {record_name}, then run again")
+    try:
+        manual = manual_lines(original, previous, data.decode("utf-8"))
+    except (CleanerError, UnicodeDecodeError) as exc:
+        raise HookError(f"{refusal}: {exc}; move or delete {record_name}, then run again") from None
+    again = _clean_from_original(path, previous, rules, keep, original=original, manual=manual)
+    by_hand = tuple(r for r in again.removals if r.rule_id == MANUAL)
+    return Plan(path, again.text, by_hand, path, again.provenance, body_from_disk=False,
+                note=f"{len(manual)} lines removed by hand, recorded as rule 'manual'; cleaned again from the "
+                     f"original")
+
+
+def _committed_original(path: Path, previous: dict[str, Any]) -> str | None:
+    """The original `previous` describes, from the seed as git's HEAD has it: the cleaned seed (then
+    restored through the record) or the original itself; None when HEAD has neither."""
+    try:
+        shown = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.parent or ".",
+                               capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    digest = hashlib.sha256(shown.stdout).hexdigest()
+    try:
+        if digest == previous["output"]["sha256"]:
+            return restore(shown.stdout.decode("utf-8"), previous)
+        if digest == previous["source"]["sha256"]:
+            return decode(shown.stdout, str(path))[0]
+    except (CleanerError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def _plan_html(path: Path, result: CleanResult) -> Plan:
@@ -133,19 +181,36 @@ def _read_record(path: Path) -> dict[str, Any] | None:
     return record
 
 
-def _clean_from_original(path: Path, previous: dict[str, Any], rules: RuleSet) -> CleanResult:
-    """Clean the original `previous` restores from `path`, with today's rules, into a fresh record."""
-    original = restore(path.read_bytes().decode("utf-8"), previous)
+def _clean_from_original(path: Path, previous: dict[str, Any], rules: RuleSet, keep: Sequence[KeepEntry],
+                         original: str | None = None, manual: Sequence[int] = ()) -> CleanResult:
+    """Clean the original `previous` restores from `path` (or `original`, when given), with today's
+    rules and keep list, into a fresh record; the lines removed by hand stay removed: those `previous`
+    records and those in `manual`."""
+    if original is None:
+        original = restore(path.read_bytes().decode("utf-8"), previous)
+    manual = sorted({*manual, *(i for r in previous["removals"] if r["rule_id"] == MANUAL
+                                for i in range(r["first_line"] - 1, r["last_line"]))})
     extraction = previous["input"].get("extraction")
-    outcome = apply_rules(original, rules, page_domain(extraction) if extraction else None)
+    domain = page_domain(extraction) if extraction else None
+    site = previous.get("site")
+    if site and not extraction:
+        domain = site.get("domain")
+    outcome = apply_rules(original, rules, domain, keep=keep, manual=manual)
     record = build_record(source=previous["source"], input_text=original, outcome=outcome, ruleset=rules,
-                          extraction=extraction)
+                          extraction=extraction, site=site, keep=keep)
     return CleanResult(outcome.text, outcome.removals, record)
 
 
-def apply_plan(plan: Plan) -> None:
-    """Write the record, then the clean text, each atomically (the original survives an interruption)."""
+def apply_plan(plan: Plan, rules: RuleSet | None = None, config: dict[str, Any] | None = None) -> None:
+    """Write the record, then the clean text, each atomically (the original survives an interruption).
+
+    A seed's record stands alone (no manifest beside it): it lists the rule set's packs (`rules`)
+    and the configuration used (`config`)."""
     assert plan.record is not None and plan.text_path is not None
+    if rules is not None:
+        plan.record["ruleset"] = rules.describe()
+    if config is not None:
+        plan.record["config"] = config
     write_atomic(plan.path.with_suffix(RECORD_SUFFIX), json_document(plan.record))
     if plan.text_path == plan.path:
         rewrite_in_place(plan.path, plan.body.encode("utf-8"))

@@ -154,7 +154,8 @@ def clean_documents(jobs: list[Job], options: RunOptions, executor: Executor,
                     on_report: Callable[[Report], None] | None = None) -> list[Report]:
     """Every planned document, in plan order (whatever the executor)."""
     size = max(1, min(MAX_CHUNK, len(jobs) // (executor.workers * 8)))
-    fn = partial(_clean_chunk, out=str(options.out), dry_run=options.dry_run, force=options.force)
+    fn = partial(_clean_chunk, out=str(options.out), dry_run=options.dry_run, force=options.force,
+                 config=options.rules.config)
     reports: list[Report] = []
     for done in executor.map(fn, chunked(jobs, max_items=size)):
         for report in done:
@@ -164,8 +165,8 @@ def clean_documents(jobs: list[Job], options: RunOptions, executor: Executor,
     return reports
 
 
-def _clean_chunk(jobs, rules, *, out: str, dry_run: bool, force: bool) -> list[Report]:
-    return clean_jobs(jobs, rules, out, dry_run, force)
+def _clean_chunk(jobs, rules, *, out: str, dry_run: bool, force: bool, config: str | None) -> list[Report]:
+    return clean_jobs(jobs, rules, out, dry_run, force, config)
 
 
 def clean_corpora(work: Plan, options: RunOptions, executor: Executor, on_errors: OnErrors | None) -> list[Report]:
