@@ -38,8 +38,11 @@ def test_clean_folder_mirrors_layout_and_writes_manifest(tmp_path):
         assert out.read_bytes() == (EXPECTED / seed.name).read_bytes()
         record = json.loads(out.with_suffix(".provenance.json").read_text("utf-8"))
         assert record["source"]["sha256"] == hashlib.sha256(seed.read_bytes()).hexdigest()
-    rows = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
+    run_line, *rows = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
     assert [r["status"] for r in rows] == ["cleaned"] * 3
+    # the run's rule set, once: its packs; each record refers to it by hash
+    assert run_line["manifest"] == "cleaner.manifest/1" and run_line["ruleset"]["packs"]
+    assert record["ruleset"] == {"hash": run_line["ruleset"]["hash"], "timeout_seconds": 1.0}
     assert "cleaned 3 documents" in result.output and "1 skipped" in result.output
     assert "newsletter-signup-block" in result.output  # top rules in the summary
 

@@ -109,7 +109,7 @@ def test_cli_jobs_2_equals_jobs_1_on_files_and_a_corpus(tmp_path):
     assert outs[0] == outs[1]
     assert {"web.jsonl", "web.provenance.jsonl", "manifest.jsonl"} <= set(outs[0])
     manifest = read_jsonl(tmp_path / "out1" / "manifest.jsonl")
-    assert any(r["source"] == str(src) and r["output"] == "web.jsonl" for r in manifest)
+    assert any(r.get("source") == str(src) and r["output"] == "web.jsonl" for r in manifest)
 
 
 def test_corpus_names():
@@ -141,5 +141,5 @@ def test_cli_summary_and_manifest_count_a_corpus_by_its_records(tmp_path):
     result = CliRunner().invoke(main, ["clean", str(src), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "corpus files: 1, 5 of 6 records cleaned, 1 failed" in result.output
-    (row,) = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
+    _, row = [json.loads(line) for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()]
     assert (row["records"], row["records_failed"], row["status"]) == (6, 1, "failed")

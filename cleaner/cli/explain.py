@@ -11,6 +11,7 @@ import click
 from cleaner.api import CleanResult, clean, clean_file, site_host
 from cleaner.authoring.declines import find_declines
 from cleaner.cli.options import (
+    current_config,
     load_or_exit,
     no_defaults_option,
     rule_spec,
@@ -104,7 +105,7 @@ def _clean(path: str, rules: RuleSet, url: str | None) -> tuple[CleanResult, str
     if path == STDIN:
         text, _ = decode(sys.stdin.buffer.read(), "<stdin>")
         return clean(text, rules=rules, source=STDIN, url=url), site_host(None, url)
-    result = clean_file(path, rules=rules, url=url)
+    result = clean_file(path, rules=rules, url=url, keep=current_config().keep_for(path))
     return result, site_host(path, url, result.provenance["input"].get("extraction"))
 
 

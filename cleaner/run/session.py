@@ -60,7 +60,7 @@ def execute(work: Plan, options: RunOptions, *, on_report: Callable[[Report], No
         with locked(options.out):
             sweep_temp_files(options.out)
             _execute(outcome, options, on_report, on_errors)
-            outcome.manifest_error = write_manifest(options.out, outcome.reports)
+            outcome.manifest_error = write_manifest(options.out, outcome.reports, options.rules)
     except OSError as exc:
         raise CleanerError(f"cannot write to {options.out}: {describe_os_error(exc)}") from exc
     return outcome
@@ -186,9 +186,21 @@ def clean_corpora(work: Plan, options: RunOptions, executor: Executor, on_errors
     return reports
 
 
-def write_manifest(out: Path, reports: list[Report]) -> str | None:
-    """Write OUT/manifest.jsonl; return a one-line error instead of raising when it cannot be written."""
-    lines = "".join(json.dumps(r.manifest(), ensure_ascii=False, sort_keys=True) + "\n" for r in reports)
+MANIFEST_SCHEMA = "cleaner.manifest/1"  # the first line's "manifest" key; document lines have "source"
+
+
+def write_manifest(out: Path, reports: list[Report], spec: RuleSpec | None = None) -> str | None:
+    """Write OUT/manifest.jsonl; return a one-line error instead of raising when it cannot be written.
+
+    Its first line describes the run's rule set once (`"manifest": MANIFEST_SCHEMA`: its packs, the
+    configuration and the selection; each record names the rule set by hash), then one line per
+    document or corpus file."""
+    header = []
+    if spec is not None:
+        run = {"manifest": MANIFEST_SCHEMA, "ruleset": spec.load().describe(), "config": spec.config,
+               "selection": spec.selection.describe()}
+        header = [json.dumps(run, ensure_ascii=False, sort_keys=True) + "\n"]
+    lines = "".join(header + [json.dumps(r.manifest(), ensure_ascii=False, sort_keys=True) + "\n" for r in reports])
     try:
         write_atomic(out / MANIFEST, utf8(lines))
     except OSError as exc:
