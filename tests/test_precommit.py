@@ -254,3 +254,34 @@ def test_the_readme_precommit_example_works_as_written(tmp_path, hook_clone, pre
     assert (repo / "seeds" / "interview.txt").read_text("utf-8") == body
     git(repo, "add", "seeds")
     assert commit(repo, precommit_env).returncode == 0
+
+
+def test_a_keep_list_and_a_hand_edit_pass_through_the_real_hooks(seed_repo, precommit_env):
+    """A line kept by NAME.keep.toml commits as it is; lines deleted by hand from a cleaned seed are
+    recorded as rule 'manual' (the commit fails once, as formatters do, then passes) and restore
+    still gives the original."""
+    kept = with_newsletter(prose(7))
+    add_seeds(seed_repo, {"kept.txt": kept,
+                          "kept.keep.toml": f'keep = [{{ text = "{NEWSLETTER}", rule = "newsletter-signup-line" }}]\n'})
+    assert commit(seed_repo, precommit_env).returncode == 0
+    assert (seed_repo / "seeds" / "kept.txt").read_text("utf-8") == kept
+
+    original = with_newsletter(prose(8))
+    add_seeds(seed_repo, {"article.txt": original})
+    assert commit(seed_repo, precommit_env).returncode != 0  # cleaned by cleaner-fix
+    git(seed_repo, "add", "seeds")
+    assert commit(seed_repo, precommit_env).returncode == 0, "cleaned seed did not commit"
+    seed = seed_repo / "seeds" / "article.txt"
+    paragraphs = seed.read_text("utf-8").split("\n\n")
+    seed.write_text("\n\n".join(paragraphs[:1] + paragraphs[2:]), "utf-8")  # the second paragraph, by hand
+    git(seed_repo, "add", "seeds")
+    first = commit(seed_repo, precommit_env)
+    assert first.returncode != 0 and "removed by hand" in first.stdout, first.stdout
+    git(seed_repo, "add", "seeds")
+    second = commit(seed_repo, precommit_env)
+    assert second.returncode == 0, second.stdout
+    record = json.loads((seed_repo / "seeds" / "article.provenance.json").read_text("utf-8"))
+    assert any(r["rule_id"] == "manual" and r["text"].startswith(paragraphs[1]) for r in record["removals"])
+    restored = subprocess.run([sys.executable, "-m", "cleaner", "restore", str(seed),
+                               str(seed.with_suffix(".provenance.json")), "-o", "-"], capture_output=True)
+    assert restored.returncode == 0 and restored.stdout == original.encode("utf-8")

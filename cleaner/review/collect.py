@@ -39,7 +39,8 @@ class ReviewedDocument:
 
 
 def read_manifest(out: str | Path) -> list[dict[str, Any]]:
-    """The manifest's lines as dicts; ReviewError when OUT has no readable manifest."""
+    """The manifest's document lines as dicts (not its first line, which describes the run's rule
+    set); ReviewError when OUT has no readable manifest."""
     path = Path(out) / MANIFEST
     try:
         lines = path.read_text("utf-8").splitlines()
@@ -47,7 +48,8 @@ def read_manifest(out: str | Path) -> list[dict[str, Any]]:
         raise ReviewError(f"{path}: cannot read ({exc.strerror or exc}); is {out} the output folder of "
                           "`cleaner clean`?") from exc
     try:
-        return [json.loads(line) for line in lines if line.strip()]
+        rows = [json.loads(line) for line in lines if line.strip()]
+        return [row for row in rows if "manifest" not in row]
     except ValueError as exc:
         raise ReviewError(f"{path}: not JSON Lines: {exc}") from exc
 
