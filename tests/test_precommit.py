@@ -281,7 +281,7 @@ def test_a_keep_list_and_a_hand_edit_pass_through_the_real_hooks(seed_repo, prec
     second = commit(seed_repo, precommit_env)
     assert second.returncode == 0, second.stdout
     record = json.loads((seed_repo / "seeds" / "article.provenance.json").read_text("utf-8"))
-    assert any(r["rule_id"] == "manual" and r["text"].startswith(paragraphs[1]) for r in record["removals"])
+    assert any(r["rule_id"] == "manual" and paragraphs[1] in r["text"] for r in record["removals"])
     restored = subprocess.run([sys.executable, "-m", "cleaner", "restore", str(seed),
                                str(seed.with_suffix(".provenance.json")), "-o", "-"], capture_output=True)
     assert restored.returncode == 0 and restored.stdout == original.encode("utf-8")
