@@ -1,0 +1,228 @@
+"""Cheap features of each line of a document, for the line model (kind `line_model`).
+
+Pure Python, no I/O, no numpy: a document's features cost one pass over its lines plus a few
+sliding windows. `FeatureSpec` holds the parameters a rule file gives (stop words, furniture words,
+window sizes, which packs' removals count as evidence, which features the neighbours contribute);
+`Features.rows` is one vector per non-blank line, in the order of `spec.names`.
+
+The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n)):
+
+- the line itself: `chars_log`, `words_log`, `stop_share` (stop words among its words),
+  `ends_sentence` (., !, ?, … possibly before a closing quote or bracket), `ends_colon`,
+  `title_share` (words starting with a capital), `upper_share` (capitals among letters),
+  `digit_share` (digits among characters), `list_marker` (starts with a bullet), `link_like`
+  (URL-like tokens, `|` and `»` separators), `furniture_word` (holds one of the furniture words),
+  `prose` (a sentence of `prose_min_words` words and `prose_min_chars` characters), `short`
+  (under `short_chars` characters), `indented`, `repeat_log` (other copies in the document);
+- its place: `position` (0 first line .. 1 last), `first`, `last`, `in_run` (inside the main run
+  of prose: the best-scoring stretch where prose counts +1 and other lines -0.5), `before_run_log`
+  and `after_run_log` (distance to that run, in lines), `density` (share of prose lines within
+  ±`density_window` lines), `furniture_near` (share of lines within ±`furniture_window` holding a
+  furniture word);
+- what the rules said: `removed` (another rule removed it), `removed_<pack>` for each pack in
+  `packs`, `removed_near` (share of the two lines each side removed);
+- the document: `doc_lines_log`, `doc_prose_share`, `doc_short_share` (a whole page shows many short
+  lines, an extract few);
+- the neighbours: `prev_<name>` and `next_<name>` for each name in `neighbour_features` (the nearest
+  non-blank line; 0 past the ends);
+- HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
+  each name in `hint_features`, 0 when the page says nothing about that line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+_BULLETS = frozenset("*+•·▪◦‣-–—►▸")
+_CLOSERS = "\"'”’»)]*"
+_SENTENCE_END = frozenset(".!?…")
+_LINK_TOKENS = ("http", "www.", ".com", ".org", ".net", "@", "|", "»", "›", "→")
+
+LINE_FEATURES = ("chars_log", "words_log", "stop_share", "ends_sentence", "ends_colon", "title_share",
+                 "upper_share", "digit_share", "list_marker", "link_like", "furniture_word", "prose",
+                 "short", "indented", "repeat_log")
+PLACE_FEATURES = ("position", "first", "last", "in_run", "before_run_log", "after_run_log", "density",
+                  "furniture_near")
+RULE_FEATURES = ("removed", "removed_near")
+DOC_FEATURES = ("doc_lines_log", "doc_prose_share", "doc_short_share")
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """The parameters of the feature extractor, as a rule file gives them."""
+
+    stop_words: frozenset[str] = frozenset()
+    furniture_words: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()
+    neighbour_features: tuple[str, ...] = ()
+    hint_features: tuple[str, ...] = ()
+    prose_min_words: int = 8
+    prose_min_chars: int = 60
+    short_chars: int = 40
+    density_window: int = 15
+    furniture_window: int = 5
+    names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.neighbour_features) - set(LINE_FEATURES) - set(RULE_FEATURES)
+        if unknown:
+            raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")
+        names = (*LINE_FEATURES, *PLACE_FEATURES, *RULE_FEATURES, *(f"removed_{p}" for p in self.packs),
+                 *DOC_FEATURES, *(f"prev_{n}" for n in self.neighbour_features),
+                 *(f"next_{n}" for n in self.neighbour_features), *self.hint_features)
+        object.__setattr__(self, "names", names)
+
+
+@dataclass(frozen=True)
+class Features:
+    """Feature vectors of a document's non-blank lines: `rows[k]` is line `lines[k]`'s."""
+
+    lines: list[int]
+    rows: list[list[float]]
+
+
+def _log(n: float) -> float:
+    return math.log1p(n)
+
+
+def ends_sentence(key: str) -> bool:
+    """Whether a stripped line ends in sentence punctuation (a closing quote or bracket may follow)."""
+    return key.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+
+
+class _LineFacts:
+    """What the extractor needs of one distinct line text, computed once per text."""
+
+    __slots__ = ("values", "prose", "short", "furniture")
+
+    def __init__(self, text: str, key: str, spec: FeatureSpec, copies: int) -> None:
+        words = key.split()
+        n_words = len(words)
+        lower = key.lower()
+        letters = [c for c in key if c.isalpha()]
+        alpha_words = [w for w in words if w[:1].isalpha()]
+        sentence = ends_sentence(key)
+        self.prose = sentence and n_words >= spec.prose_min_words and len(key) >= spec.prose_min_chars \
+            and key[:1] not in _BULLETS
+        self.short = len(key) < spec.short_chars
+        self.furniture = any(word in lower for word in spec.furniture_words)
+        stop = spec.stop_words
+        self.values = (
+            _log(len(key)),
+            _log(n_words),
+            sum(1 for w in words if w.lower().strip(".,;:!?\"'()") in stop) / n_words if n_words else 0.0,
+            float(sentence),
+            float(key.endswith(":")),
+            sum(1 for w in alpha_words if w[0].isupper()) / len(alpha_words) if alpha_words else 0.0,
+            sum(1 for c in letters if c.isupper()) / len(letters) if letters else 0.0,
+            sum(1 for c in key if c.isdigit()) / len(key),
+            float(key[:1] in _BULLETS),
+            float(min(3, sum(lower.count(t) for t in _LINK_TOKENS))),
+            float(self.furniture),
+            float(self.prose),
+            float(self.short),
+            float(text[:1].isspace()),
+            _log(copies - 1),
+        )
+
+
+def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: FeatureSpec,
+            hints: Mapping[str, Mapping[str, float]] | None = None) -> Features:
+    """Features of every non-blank line of a document.
+
+    `texts` are the lines (without terminators); `removed_by[i]` is the pack id of the rule that
+    removed line i so far (None: kept); `hints` maps a stripped line text to what the page says about
+    it (HTML input only).
+    """
+    lines = [i for i, text in enumerate(texts) if text.strip()]
+    keys = [texts[i].strip() for i in lines]
+    n = len(lines)
+    if not n:
+        return Features([], [])
+    copies = Counter(keys)
+    facts: dict[str, _LineFacts] = {}
+    for i, key in zip(lines, keys, strict=True):
+        if key not in facts:
+            facts[key] = _LineFacts(texts[i], key, spec, copies[key])
+    line_facts = [facts[key] for key in keys]
+    prose = [f.prose for f in line_facts]
+    furniture = [f.furniture for f in line_facts]
+    removed = [removed_by[i] is not None for i in lines]
+    density = _window_share(prose, spec.density_window)
+    furniture_near = _window_share(furniture, spec.furniture_window)
+    removed_near = _window_share(removed, 2)
+    run_first, run_last = main_run(prose)
+    doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in line_facts) / n)
+    packs = spec.packs
+    hint_names = spec.hint_features
+    empty: Mapping[str, float] = {}
+    base = []
+    for k in range(n):
+        f = line_facts[k]
+        owner = removed_by[lines[k]]
+        rule_part = (float(removed[k]), removed_near[k])
+        base.append((f.values, rule_part))
+    rows = []
+    neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
+    for k in range(n):
+        values, rule_part = base[k]
+        owner = removed_by[lines[k]]
+        place = (
+            k / (n - 1) if n > 1 else 0.0,
+            float(k == 0),
+            float(k == n - 1),
+            float(run_first <= k <= run_last),
+            _log(run_first - k) if k < run_first else 0.0,
+            _log(k - run_last) if k > run_last >= 0 else 0.0,
+            density[k],
+            furniture_near[k],
+        )
+        row = [*values, *place, *rule_part, *(float(owner == p) for p in packs), *doc]
+        for offset in (-1, 1):
+            other = base[k + offset] if 0 <= k + offset < n else None
+            row += [_slot(other, slot) for slot in neighbour_index]
+        if hint_names:
+            hint = hints.get(keys[k], empty) if hints else empty
+            row += [float(hint.get(name, 0.0)) for name in hint_names]
+        rows.append(row)
+    return Features(lines, rows)
+
+
+def _neighbour_slot(name: str) -> tuple[int, int]:
+    if name in LINE_FEATURES:
+        return 0, LINE_FEATURES.index(name)
+    return 1, RULE_FEATURES.index(name)
+
+
+def _slot(base: tuple | None, slot: tuple[int, int]) -> float:
+    return 0.0 if base is None else base[slot[0]][slot[1]]
+
+
+def _window_share(flags: Sequence[bool], radius: int) -> list[float]:
+    """For each position, the share of true flags within ±`radius` positions (itself included)."""
+    n = len(flags)
+    prefix = [0]
+    for flag in flags:
+        prefix.append(prefix[-1] + flag)
+    shares = []
+    for k in range(n):
+        lo, hi = max(0, k - radius), min(n, k + radius + 1)
+        shares.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    return shares
+
+
+def main_run(prose: Sequence[bool], penalty: float = 0.5) -> tuple[int, int]:
+    """The best-scoring stretch of lines where prose counts +1 and any other line -`penalty`
+    (maximum subarray, one pass); (-1, -2) when there is no prose at all."""
+    best, best_span = 0.0, (-1, -2)
+    total, start = 0.0, 0
+    for k, is_prose in enumerate(prose):
+        if total <= 0:
+            total, start = 0.0, k
+        total += 1.0 if is_prose else -penalty
+        if total > best:
+            best, best_span = total, (start, k)
+    return best_span
