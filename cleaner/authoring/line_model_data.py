@@ -39,7 +39,7 @@ class Gold:
     def of(cls, gold: str, title: str = "") -> Gold:
         tokens = _TOKEN.findall(gold)
         shingles = {tuple(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
-        return cls(shingles, " " + " ".join(tokens) + " ", " ".join(_TOKEN.findall(title)))
+        return cls(shingles, " " + " ".join(tokens) + " ", " ".join(_TOKEN.findall(title.lower())))
 
 
 def gold_share(text: str, gold: Gold) -> float:
@@ -56,7 +56,7 @@ def gold_share(text: str, gold: Gold) -> float:
 def is_furniture(text: str, gold: Gold, min_share: float) -> bool:
     """The label: furniture unless at least `min_share` of the line's shingles are in the gold, or the
     line is the title."""
-    if gold.title and " ".join(_TOKEN.findall(text)) == gold.title:
+    if gold.title and " ".join(_TOKEN.findall(text.lower())) == gold.title:
         return False
     share = gold_share(text, gold)
     return share < min_share if min_share > 0 else share == 0

@@ -20,7 +20,7 @@ went), so line rules without a context condition run in the first pass only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from time import monotonic
@@ -55,6 +55,9 @@ class Removal(NamedTuple):
     text: str
     evidence: tuple[tuple[str, int], ...] | None = None  # the rule's, when it declares any (mined rules)
     matched: tuple[str, ...] = ()  # the owner, then every other rule whose claims covered the span
+    # Why, when the rule says more than its id: one dict per line ({"line": n, ...}; the line model
+    # gives its model id, probability and top features). None for pattern rules.
+    reasons: tuple[dict, ...] | None = None
 
     def to_dict(self) -> dict:
         # Spelled out: a literal is faster than _asdict() or dict(zip(...)).
@@ -63,6 +66,8 @@ class Removal(NamedTuple):
                   "matched": list(self.matched or (self.rule_id,))}
         if self.evidence is not None:
             record["evidence"] = dict(self.evidence)
+        if self.reasons:
+            record["reasons"] = list(self.reasons)
         return record
 
 
@@ -82,8 +87,12 @@ MAX_PASSES = 10  # each pass after the first removes at least one line; real doc
 
 
 def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
-                keep: Sequence[KeepEntry] = (), manual: Collection[int] = ()) -> Outcome:
+                keep: Sequence[KeepEntry] = (), manual: Collection[int] = (),
+                hints: Mapping[str, Mapping[str, float]] | None = None) -> Outcome:
     """Clean `text` with the rules of `ruleset` that apply to `domain`.
+
+    `hints` maps a line's text (whitespace collapsed) to what its HTML page says about it (the HTML
+    line model's features); None for text input.
 
     `keep`: entries naming lines some rules must not remove; `manual`: 0-based indices of lines
     removed by hand before any rule runs (recorded under the rule id "manual").
@@ -99,8 +108,9 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     lines = split_lines(text)
     hits = ruleset.index.candidate_lines(text, lines)
     deadline = monotonic() + budget
-    rules = ruleset.rules(domain, scoped=True)
+    all_rules = rules = ruleset.rules(domain, scoped=True)
     owners: list[Rule | str | None] = [None] * len(lines)
+    reasons: dict[int, dict] = {}
     for i in manual:
         owners[i] = MANUAL
     guard = _Guard(resolve(keep, lines)) if keep else None
@@ -109,15 +119,19 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     blank = [not line.text.strip() for line in lines]
     for _ in range(MAX_PASSES):
         active = _unjoin(lines, owners, _layout(blank, owners, active))
-        if not _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout, (deadline, budget)):
+        claimed, released = _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout,
+                                   (deadline, budget), reasons, hints)
+        if not claimed:
             break
         active = [i for i in active if owners[i] is None]
-        rules = [r for r in rules if r.depends_on_context()]
+        # Plain line rules claim nothing new in a later pass, unless a rule released one of their lines
+        # (the line model's veto): then all run again, so the last pass sees what a second cleaning would.
+        rules = all_rules if released else [r for r in all_rules if r.depends_on_context()]
     active = _layout(blank, owners, active)  # a no-op unless MAX_PASSES cut the loop short
     kept = [lines[i].text + lines[i].end_of_line for i in active]
     add_newline = bool(kept) and not kept[-1].endswith(("\n", "\r"))
     clean = "".join(kept) + ("\n" if add_newline else "")
-    return Outcome(clean, tuple(_spans(text, lines, owners, others)), add_newline,
+    return Outcome(clean, tuple(_spans(text, lines, owners, others, reasons)), add_newline,
                    guard.kept if guard is not None else None)
 
 
@@ -140,9 +154,12 @@ class _Guard:
 
 def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]], rules: Sequence[Rule],
            owners: list, others: dict[int, list[Rule]], guard: _Guard | None, timeout: float,
-           deadline: tuple[float, float]) -> bool:
-    """One pass of `rules` over the active lines; record new owners (and in `others` the rules whose
-    claims a line's owner overrode); return whether any line was claimed.
+           deadline: tuple[float, float], reasons: dict[int, dict],
+           hints: Mapping[str, Mapping[str, float]] | None) -> tuple[bool, bool]:
+    """One pass of `rules` over the active lines; record new owners (in `others` the rules whose
+    claims a line's owner overrode, in `reasons` why a rule claimed a line when it says); return
+    whether any line claimed in this pass stays claimed, and whether a rule released a line an earlier
+    one claimed (the line model's veto).
 
     `deadline` is the monotonic time the document's budget runs out at, and that budget."""
     position = [-1] * len(lines)  # a list, not a dict: a fifth of the memory on a document of a million lines
@@ -151,8 +168,9 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
     # Only this pass's rules need their keyword hits mapped (later passes run fewer line rules).
     candidates = {rule.id: [position[i] for i in hits[rule.id] if position[i] >= 0]
                   for rule in rules if rule.id in hits}
-    doc = Document([lines[i] for i in active], candidates, timeout, *deadline)
-    claimed = False
+    doc = Document([lines[i] for i in active], candidates, timeout, *deadline, hints=hints)
+    claimed: list[int] = []
+    released = False
     for rule in rules:
         if rule.NEEDS_CANDIDATES and not doc.candidates(rule):
             continue
@@ -164,14 +182,22 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
                         continue
                     doc.claimed[p] = rule
                     owners[active[p]] = rule
-                    claimed = True
+                    claimed.append(p)
                 elif owner is not rule:  # rare: a second rule claiming a line (cheap to note)
                     overridden = others.setdefault(active[p], [])
                     if rule not in overridden:
                         overridden.append(rule)
+        if doc.released:
+            for p in doc.released:
+                doc.claimed[p] = owners[active[p]] = None
+            doc.released.clear()
+            released = True
         if monotonic() > deadline[0]:  # time spent outside regex calls (scoring, windows) counts too
             raise DocumentTimeout(rule.id, rule.pack_id, deadline[1])
-    return claimed
+    for p, reason in doc.reasons.items():
+        if doc.claimed[p] is not None:
+            reasons[active[p]] = reason
+    return any(doc.claimed[p] is not None for p in claimed), released
 
 
 def _layout(blank: Sequence[bool], owners: list, active: list[int]) -> list[int]:
@@ -205,9 +231,10 @@ def _unjoin(lines: Sequence[Line], owners: list, active: list[int]) -> list[int]
     return [i for i in active if owners[i] is None]
 
 
-def _spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]]) -> list[Removal]:
+def _spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]],
+           reasons: Mapping[int, dict]) -> list[Removal]:
     """Group consecutive removed lines with the same owner into Removals, each listing its owner and
-    then the rules it overrode on any of its lines (in the order they ran)."""
+    then the rules it overrode on any of its lines (in the order they ran), and its lines' reasons."""
     removals: list[Removal] = []
     i = 0
     # Runs are found in C, by identity (a rule's == is Python code): most lines are never touched here.
@@ -226,6 +253,8 @@ def _spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int,
                     for rule in others.get(k, ()):
                         if rule.id not in matched:
                             matched += (rule.id,)
-            removals.append(Removal(rule_id, pack_id, start, end, i + 1, j, text[start:end], evidence, matched))
+            why = tuple({"line": k + 1, **reasons[k]} for k in range(i, j) if k in reasons) if reasons else ()
+            removals.append(Removal(rule_id, pack_id, start, end, i + 1, j, text[start:end], evidence, matched,
+                                    why or None))
         i = j
     return removals

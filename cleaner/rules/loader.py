@@ -133,14 +133,17 @@ def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: _Locator, c
     values = {name: _field_value(path, spec, data, rule_id, line)
               for name, spec in cls.FIELDS.items() if name in data}
     remove, keep = _examples(path, data, rule_id, line)
-    return cls(
-        id=rule_id, pack_id=pack_id, line=line,
-        rationale=_typed(path, data, "rationale", str, rule_id, line),
-        keywords=_keywords(path, data, rule_id, line),
-        examples_remove=remove, examples_keep=keep, evidence=_evidence(path, data, rule_id, line), **values,
-        category=_category(path, data, category, rule_id, line),
-        priority=_typed(path, data, "priority", int, rule_id, line, 0),
-    )
+    try:
+        return cls(
+            id=rule_id, pack_id=pack_id, line=line,
+            rationale=_typed(path, data, "rationale", str, rule_id, line),
+            keywords=_keywords(path, data, rule_id, line),
+            examples_remove=remove, examples_keep=keep, evidence=_evidence(path, data, rule_id, line), **values,
+            category=_category(path, data, category, rule_id, line),
+            priority=_typed(path, data, "priority", int, rule_id, line, 0),
+        )
+    except ValueError as exc:  # a kind's own check of its fields together (e.g. the line model's weights)
+        raise RuleError(path, str(exc), rule_id, line) from exc
 
 
 def _evidence(path: Path, data: dict, rule_id: str, line: int | None) -> tuple[tuple[str, int], ...] | None:

@@ -16,6 +16,7 @@ from cleaner.rules.kinds.base import Claim, Document, Field, Rule, declared_fiel
 from cleaner.rules.kinds.block import BlockRule
 from cleaner.rules.kinds.head import HeadRule
 from cleaner.rules.kinds.line import LineRule
+from cleaner.rules.kinds.line_model import LineModelRule
 from cleaner.rules.kinds.list_run import ListRunRule
 from cleaner.rules.kinds.prose_window import ProseWindowRule, is_sentence_like
 from cleaner.rules.kinds.repeat import RepeatRule
@@ -25,8 +26,9 @@ from cleaner.rules.kinds.tail import TailRule
 # attribution. Blocks first (the widest explicit structures), then single lines; list runs and tails
 # look at what those removed; repeats last, so a copy already caught by a named rule is credited to
 # it. prose_window runs after all of them: it is the structural fallback, looks only at lines no named
-# rule has explained, and so never takes credit for a removal a pattern could name. head (the `body`
-# profile's headline and byline) runs last, on the lines all the others kept.
+# rule has explained, and so never takes credit for a removal a pattern could name. The line model
+# comes next: its features include what every other rule removed, and it may veto some of that. head
+# (the `body` profile's headline and byline) runs last, on the lines all the others kept.
 _REGISTERED: tuple[type[Rule], ...] = (
     BlockRule,
     LineRule,
@@ -34,6 +36,7 @@ _REGISTERED: tuple[type[Rule], ...] = (
     TailRule,
     RepeatRule,
     ProseWindowRule,
+    LineModelRule,
     HeadRule,
 )
 
@@ -48,6 +51,7 @@ KINDS: dict[str, type[Rule]] = {cls.kind: register(cls) for cls in _REGISTERED}
 PHASES: tuple[str, ...] = tuple(KINDS)
 
 __all__ = [
-    "KINDS", "PHASES", "BlockRule", "Claim", "Document", "Field", "HeadRule", "LineRule", "ListRunRule",
+    "KINDS", "PHASES", "BlockRule", "Claim", "Document", "Field", "HeadRule", "LineModelRule", "LineRule",
+    "ListRunRule",
     "ProseWindowRule", "RepeatRule", "Rule", "TailRule", "is_sentence_like", "option", "required",
 ]

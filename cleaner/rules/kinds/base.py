@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from time import monotonic
@@ -75,13 +75,20 @@ class Document:
     """
 
     def __init__(self, lines: Sequence[Line], candidates: dict[str, list[int]], timeout: float,
-                 deadline: float | None = None, budget: float = 0.0) -> None:
+                 deadline: float | None = None, budget: float = 0.0,
+                 hints: Mapping[str, Mapping[str, float]] | None = None) -> None:
         self.lines = lines
         self.claimed: list[Rule | None] = [None] * len(lines)
         self._candidates = candidates
         self.timeout = timeout
         self.deadline = deadline
         self.budget = budget
+        # What the page says about each line (HTML input), by stripped text; None for text input.
+        self.hints = hints
+        # Set by a rule's `find` for the engine: lines it releases from an earlier rule's claim (the
+        # line model's veto), and why it claimed a line, when it says more than its id.
+        self.released: list[int] = []
+        self.reasons: dict[int, dict] = {}
 
     @cached_property
     def texts(self) -> list[str]:

@@ -1,0 +1,117 @@
+"""The `line_model` kind: a logistic model over cheap features of each line decides with the rules.
+
+It runs after every other kind, so it sees what they removed (`removed_<pack>` features). Per
+document it computes each non-blank line's probability of being furniture (`rules/features.py`,
+`rules/linear.py`) and then:
+
+- removes a line no rule removed when the probability reaches `threshold` (on a whole page, one whose
+  short non-prose lines make up at least `page_short_share` of its lines) or `extract_threshold` (on
+  an extract, where the prototype showed every loose threshold loses more body than furniture);
+- releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
+  an extract) and the rule is in `veto_rules` (empty: any rule): the model as a check on pattern hits.
+
+Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
+(the rule id and a hash of its weights), the probability, and the features that pushed it most. The
+feature parameters and the weights are data in the rule file, written by
+`python -m cleaner.authoring.train_line_model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from cleaner.rules.features import FeatureSpec, extract
+from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
+from cleaner.rules.linear import LinearModel
+
+NEVER = 2.0  # a threshold no probability reaches
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineModelRule(Rule):
+    """Removes (and vetoes removals of) lines by a logistic model's probability that they are furniture."""
+
+    kind = "line_model"
+    REMOVES = ("each line a logistic model over line and context features scores as furniture "
+               "(`threshold`), and gives back lines `veto_rules` removed that it scores as body (`veto_below`)")
+    weights: dict = required(dict, "the model: `bias` and a weight per feature name (written by the trainer)")
+    input: str = option(str, "text", "which inputs it acts on: `text` (no page hints) or `html` (with them)",
+                        choices=("text", "html"))
+    threshold: float = option(float, NEVER, "remove a kept line scoring at least this, on a whole page")
+    extract_threshold: float = option(float, NEVER, "... on an extract")
+    veto_below: float = option(float, 0.0, "give back a line a `veto_rules` rule removed scoring below this, "
+                               "on a whole page")
+    extract_veto_below: float = option(float, 0.0, "... on an extract")
+    veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any)")
+    page_short_share: float = option(float, 0.3, "a whole page: short non-prose lines are this share of its lines")
+    top_features: int = option(int, 3, "how many contributing features a removal's reason names")
+    stop_words: tuple[str, ...] = option(list, (), "words counted by `stop_share`")
+    furniture_words: tuple[str, ...] = option(list, (), "lower-case words and phrases counted by "
+                                              "`furniture_word` and `furniture_near`")
+    packs: tuple[str, ...] = option(list, (), "pack ids whose removals are features (`removed_<pack>`)")
+    neighbour_features: tuple[str, ...] = option(list, (), "line features the previous and next line "
+                                                 "contribute (`prev_<name>`, `next_<name>`)")
+    hint_features: tuple[str, ...] = option(list, (), "what the page says about a line (HTML input)")
+    prose_min_words: int = option(int, 8, "a prose line has at least this many words ...", minimum=1)
+    prose_min_chars: int = option(int, 60, "... and characters, and ends in sentence punctuation")
+    short_chars: int = option(int, 40, "a short line has fewer characters")
+    density_window: int = option(int, 15, "prose density is counted within this many lines each side")
+    furniture_window: int = option(int, 5, "furniture words are counted within this many lines each side")
+
+    def __post_init__(self) -> None:
+        # A dict is not hashable, and rules are (the engine groups removals by rule): keep sorted pairs.
+        object.__setattr__(self, "weights", tuple(sorted(dict(self.weights).items())))
+        weights = dict(self.weights)
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in weights.values()):
+            raise ValueError("weights must be numbers")
+        if "bias" not in weights:
+            raise ValueError("weights need a 'bias'")
+        self.model  # noqa: B018 - build it now, so a bad feature name fails when the file loads
+
+    @cached_property
+    def spec(self) -> FeatureSpec:
+        return FeatureSpec(
+            stop_words=frozenset(self.stop_words), furniture_words=tuple(w.lower() for w in self.furniture_words),
+            packs=self.packs, neighbour_features=self.neighbour_features, hint_features=self.hint_features,
+            prose_min_words=self.prose_min_words, prose_min_chars=self.prose_min_chars,
+            short_chars=self.short_chars, density_window=self.density_window,
+            furniture_window=self.furniture_window)
+
+    @cached_property
+    def model(self) -> LinearModel:
+        weights = dict(self.weights)
+        bias = weights.pop("bias")
+        return LinearModel.from_mapping(self.spec.names, bias, weights, prefix=self.id)
+
+    def find(self, doc: Document) -> Iterator[Claim]:
+        if (self.input == "html") != (doc.hints is not None):
+            return  # a model trained on page hints needs them; one trained without them ignores them
+        claimed = doc.claimed
+        removed_by = [rule.pack_id if rule is not None else None for rule in claimed]
+        features = extract(doc.texts, removed_by, self.spec, doc.hints)
+        if not features.lines:
+            return
+        page = _short_share(features, self.spec) >= self.page_short_share
+        threshold = self.threshold if page else self.extract_threshold
+        veto_below = self.veto_below if page else self.extract_veto_below
+        model, vetoable = self.model, set(self.veto_rules)
+        for i, row in zip(features.lines, features.rows, strict=True):
+            owner = claimed[i]
+            if owner is None:
+                if threshold > 1:
+                    continue
+                p = model.probability(row)
+                if p >= threshold:
+                    doc.reasons[i] = {"model": model.id, "p": round(p, 3),
+                                      "features": [list(f) for f in model.explain(row, self.top_features)]}
+                    yield (i, i)
+            elif veto_below > 0 and owner is not self and (not vetoable or owner.id in vetoable) \
+                    and model.probability(row) < veto_below:
+                doc.released.append(i)
+
+
+def _short_share(features, spec: FeatureSpec) -> float:
+    """The document's `doc_short_share` feature (the same for every line)."""
+    return features.rows[0][spec.names.index("doc_short_share")]

@@ -1,0 +1,239 @@
+"""The line model: its feature extractor, its decisions and their reasons, its rule file, its training."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner.authoring import train_line_model
+from cleaner.authoring.line_model_data import Gold, gold_share, is_furniture
+from cleaner.authoring.toml_out import dump_pack
+from cleaner.engine.decide import apply_rules
+from cleaner.errors import RuleError
+from cleaner.rules.features import FeatureSpec, extract, main_run
+from cleaner.rules.loader import load_pack
+from cleaner.rules.ruleset import RulePack, RuleSet
+
+from .conftest import ROOT
+
+SPEC = FeatureSpec(stop_words=frozenset({"the", "a", "of", "to", "and", "is"}), furniture_words=("subscribe", "share"),
+                   packs=("social",), neighbour_features=("short", "prose"), hint_features=("in_default",),
+                   prose_min_words=5, prose_min_chars=30, short_chars=20, density_window=2, furniture_window=1)
+PROSE = "The council approved the budget after a long and heated debate."
+
+
+def features_of(texts, removed_by=None, hints=None, spec=SPEC):
+    feats = extract(texts, removed_by or [None] * len(texts), spec, hints)
+    return [dict(zip(spec.names, row, strict=True)) for row in feats.rows], feats.lines
+
+
+def test_line_features_on_hand_written_lines():
+    texts = ["Subscribe | Share", "", PROSE, "  • 12 of 2024 items:", "SALE NOW", "Subscribe | Share"]
+    rows, lines = features_of(texts)
+    assert lines == [0, 2, 3, 4, 5]  # blank lines have no row
+    menu, prose, item, shout, _ = rows
+    assert menu["chars_log"] == pytest.approx(math.log1p(len("Subscribe | Share")))
+    assert menu["words_log"] == pytest.approx(math.log1p(3))
+    assert prose["stop_share"] == pytest.approx(4 / 11)  # the, the, a, and
+    assert (prose["ends_sentence"], menu["ends_sentence"]) == (1.0, 0.0)
+    assert (item["ends_colon"], prose["ends_colon"]) == (1.0, 0.0)
+    assert menu["title_share"] == 1.0 and prose["title_share"] == pytest.approx(1 / 11)
+    assert shout["upper_share"] == 1.0 and menu["upper_share"] == pytest.approx(2 / 14)
+    assert item["digit_share"] == pytest.approx(6 / len("• 12 of 2024 items:"))
+    assert (item["list_marker"], prose["list_marker"]) == (1.0, 0.0)
+    assert menu["link_like"] == 1.0 and prose["link_like"] == 0.0
+    assert (menu["furniture_word"], prose["furniture_word"]) == (1.0, 0.0)
+    assert (prose["prose"], item["prose"]) == (1.0, 0.0)
+    assert (shout["short"], prose["short"]) == (1.0, 0.0)
+    assert (item["indented"], prose["indented"]) == (1.0, 0.0)
+    assert menu["repeat_log"] == pytest.approx(math.log1p(1)) and prose["repeat_log"] == 0.0
+
+
+def test_place_features():
+    texts = ["Menu", "Home", PROSE, PROSE + " Again.", "Share", "About", "Legal"]
+    rows, _ = features_of(texts)
+    assert [r["position"] for r in rows] == pytest.approx([k / 6 for k in range(7)])
+    assert [r["first"] for r in rows] == [1, 0, 0, 0, 0, 0, 0]
+    assert [r["last"] for r in rows] == [0, 0, 0, 0, 0, 0, 1]
+    assert [r["in_run"] for r in rows] == [0, 0, 1, 1, 0, 0, 0]
+    assert rows[0]["before_run_log"] == pytest.approx(math.log1p(2))
+    assert rows[6]["after_run_log"] == pytest.approx(math.log1p(3))
+    assert rows[2]["before_run_log"] == rows[2]["after_run_log"] == 0.0
+    assert rows[0]["density"] == pytest.approx(1 / 3)  # lines 0-2, one prose
+    assert rows[3]["density"] == pytest.approx(2 / 5)
+    assert rows[4]["furniture_near"] == pytest.approx(1 / 3)  # itself ("share") of lines 3-5
+    assert rows[0]["doc_prose_share"] == pytest.approx(2 / 7)
+    assert rows[0]["doc_short_share"] == pytest.approx(5 / 7)
+    assert rows[0]["doc_lines_log"] == pytest.approx(math.log1p(7))
+
+
+def test_rule_and_neighbour_and_hint_features():
+    texts = ["Share", "Follow", PROSE, "Legal"]
+    rows, _ = features_of(texts, ["social", "other", None, None], {"Legal": {"in_default": 1.0}})
+    assert [r["removed"] for r in rows] == [1, 1, 0, 0]
+    assert [r["removed_social"] for r in rows] == [1, 0, 0, 0]
+    assert rows[3]["removed_near"] == pytest.approx(1 / 3)  # lines 1-3
+    assert rows[2]["prev_short"] == 1.0 and rows[2]["next_short"] == 1.0 and rows[2]["prev_prose"] == 0.0
+    assert rows[0]["prev_short"] == 0.0  # nothing before the first line
+    assert rows[1]["next_prose"] == 1.0
+    assert [r["in_default"] for r in rows] == [0, 0, 0, 1]
+
+
+def test_main_run_is_the_best_prose_stretch():
+    assert main_run([False, True, True, False, True, False, False, False]) == (1, 4)
+    assert main_run([False, False]) == (-1, -2)
+
+
+def test_unknown_neighbour_feature_is_refused():
+    with pytest.raises(ValueError, match="unknown feature"):
+        FeatureSpec(neighbour_features=("nonsense",))
+
+
+def test_labels_follow_the_gold_shingles():
+    gold = Gold.of("The council approved the budget after a long and heated debate. Other words.", "Budget news")
+    assert gold_share(PROSE, gold) == 1.0
+    assert gold_share("the budget after a long walk home tonight", gold) == pytest.approx(2 / 5)
+    assert not is_furniture("the budget after a long walk home tonight", gold, 0.0)  # some shingles in it
+    assert is_furniture("the budget after a long walk home tonight", gold, 0.5)  # under half
+    assert is_furniture("Subscribe to our newsletter", gold, 0.0)
+    assert not is_furniture("Budget News", gold, 0.5)  # the title stays, as the guide says
+
+
+MODEL_PACK = """
+id = "lm"
+version = "1"
+[[rules]]
+id = "lm-rule"
+kind = "line_model"
+rationale = "test"
+threshold = 0.5
+extract_threshold = 0.5
+veto_below = 0.5
+extract_veto_below = 0.5
+short_chars = 20
+prose_min_words = 5
+prose_min_chars = 30
+{extra}
+[rules.weights]
+bias = -2.0
+short = 4.0
+prose = -3.0
+[rules.examples]
+remove = ["Home"]
+keep = ["{prose}"]
+"""
+
+
+def model_rules(tmp_path: Path, extra: str = "", with_line_rule: bool = False, never_remove: bool = False) -> RuleSet:
+    path = tmp_path / "lm.toml"
+    text = MODEL_PACK.format(extra=extra, prose=PROSE)
+    if never_remove:
+        text = text.replace("\nthreshold = 0.5", "\nthreshold = 2.0").replace("extract_threshold = 0.5", "")
+    path.write_text(text, "utf-8")
+    packs = [load_pack(path)]
+    if with_line_rule:
+        line = tmp_path / "budget.toml"
+        line.write_text('id = "words"\nversion = "1"\n[[rules]]\nid = "budget-word"\nkind = "line"\n'
+                        'pattern = "budget"\nrationale = "t"\nexamples.remove = ["budget"]\n'
+                        'examples.keep = ["x"]\n', "utf-8")
+        packs.append(load_pack(line))
+    return RuleSet(tuple(packs))
+
+
+def test_every_model_removal_is_recorded_with_its_reason(tmp_path):
+    rules = model_rules(tmp_path)
+    text = f"Home\nNews\n\n{PROSE}\n{PROSE}\n\nShare\n"
+    result = cleaner.clean(text, rules=rules)
+    assert result.text == f"{PROSE}\n{PROSE}\n"
+    model_removals = [r for r in result.removals if r.rule_id == "lm-rule"]
+    removed_lines = [n for r in model_removals for n in range(r.first_line, r.last_line + 1)
+                     if text.splitlines()[n - 1].strip()]
+    reasons = [why for r in model_removals for why in r.reasons]
+    assert sorted(why["line"] for why in reasons) == removed_lines == [1, 2, 7]
+    rule = rules.rule("lm-rule")
+    for why in reasons:
+        assert why["model"] == rule.model.id and why["model"].startswith("lm-rule@")
+        assert why["p"] >= 0.5
+        assert why["features"][0][0] == "short"  # the feature that pushed it most
+    recorded = [r for r in result.provenance["removals"] if r["rule_id"] == "lm-rule"]
+    assert all(r["reasons"] for r in recorded)
+    assert cleaner.restore(result.text, result.provenance) == text
+
+
+def test_the_model_vetoes_a_pattern_hit_inside_prose_and_stays_idempotent(tmp_path):
+    rules = model_rules(tmp_path, with_line_rule=True)
+    text = f"Home\n{PROSE}\nThe budget\n{PROSE}\n"
+    first = apply_rules(text, rules)
+    # "The budget" is short: the model confirms the pattern hit; the prose lines it vetoes.
+    assert first.text == f"{PROSE}\n{PROSE}\n"
+    assert {r.rule_id for r in first.removals} == {"lm-rule", "budget-word"}
+    assert apply_rules(first.text, rules).removals == ()
+    only_veto = model_rules(tmp_path, extra='veto_rules = ["budget-word"]', with_line_rule=True, never_remove=True)
+    assert apply_rules(text, only_veto).text == f"Home\n{PROSE}\n{PROSE}\n"
+
+
+def test_an_html_model_waits_for_page_hints(tmp_path):
+    rules = model_rules(tmp_path, extra='input = "html"\n')
+    text = f"Home\n{PROSE}\n"
+    assert apply_rules(text, rules).text == text
+    assert apply_rules(text, rules, hints={}).text == f"{PROSE}\n"
+
+
+def test_bad_weights_fail_naming_the_file(tmp_path):
+    path = tmp_path / "lm.toml"
+    path.write_text(MODEL_PACK.format(extra="", prose=PROSE).replace("short = 4.0", "shortness = 4.0"), "utf-8")
+    with pytest.raises(RuleError, match=r"lm\.toml.*unknown feature\(s\) \['shortness'\]"):
+        load_pack(path)
+
+
+def test_the_bundled_model_has_examples_and_trained_weights():
+    rule = next(r for r in cleaner.load_rules().rules() if r.kind == "line_model")
+    assert rule.examples_remove and rule.examples_keep
+    assert len(dict(rule.weights)) > 20
+
+
+def test_pack_writer_round_trips():
+    data = tomllib.loads((ROOT / "rules" / "line_model.toml").read_text("utf-8"))
+    assert tomllib.loads(dump_pack(data, "comment")) == data
+
+
+def synthetic_corpus(folder: Path, pages: int = 6) -> None:
+    """Pages with a menu, an article and a footer; the gold is the article."""
+    for n in range(pages):
+        body = [f"Paragraph {k} of story {n} tells how the river town rebuilt its bridge after the flood."
+                for k in range(4)]
+        menu = ["Home", "World", f"Section {n}", "Contact us"]
+        footer = ["Share this", "Subscribe to our newsletter", f"Copyright {2000 + n}"]
+        (folder / f"{n:04d}.full.txt").write_text("\n".join(menu + body + footer) + "\n", "utf-8")
+        (folder / f"{n:04d}.recall.txt").write_text("\n".join(body + footer[:1]) + "\n", "utf-8")
+        (folder / f"{n:04d}.gold.txt").write_text("\n\n".join(body) + "\n", "utf-8")
+        (folder / f"{n:04d}.url").write_text(f"https://site{n}.example/story\n", "utf-8")
+
+
+def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    synthetic_corpus(corpus)
+    params = ROOT / "rules" / "line_model.toml"
+    outputs = []
+    for name in ("a.toml", "b.toml"):
+        out = tmp_path / name
+        assert train_line_model.main(["--devset", str(corpus), "-o", str(out), "--params", str(params),
+                                      "--folds", str(tmp_path / "none.json")]) == 0
+        outputs.append(out.read_text("utf-8"))
+    assert outputs[0] == outputs[1]
+    rule = load_pack(tmp_path / "a.toml").rules[0]
+    weights = dict(rule.weights)
+    assert set(weights) - {"bias"} and weights != dict(load_pack(params).rules[0].weights)
+    # Trained on menus and footers around prose, it removes them from a page it has not seen.
+    page = "Home\nWorld\nMarkets\nContact us\n" + "\n".join(
+        f"Line {k} of a new report says the harbour reopened after the storm damage was repaired." for k in range(4)
+    ) + "\nShare this\nSubscribe to our newsletter\nCopyright 2030\n"
+    pack = RulePack("lm", "1", "", (), "a.toml", (dataclasses.replace(rule, threshold=0.5),), "x")
+    clean = apply_rules(page, RuleSet((pack,))).text
+    assert "Home" not in clean and "Subscribe" not in clean and clean.count("harbour") == 4
