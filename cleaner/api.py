@@ -17,6 +17,7 @@ from cleaner.engine.provenance import build_record, removal_warnings
 from cleaner.errors import InputError
 from cleaner.io.decode import decode
 from cleaner.io.html import extract_html, page_domain
+from cleaner.io.html_lines import HINT_SOURCES, page_hints
 from cleaner.rules.loader import load_rules
 from cleaner.rules.ruleset import RuleSet
 
@@ -80,6 +81,7 @@ class Document:
     domain: str | None
     extraction: dict[str, Any] | None
     domain_from: str | None = None  # what gave the domain: "url", "html metadata" or the sidecar's path
+    hints: dict[str, dict[str, float]] | None = None  # HTML: what the page says about each line
 
     @property
     def site(self) -> dict[str, Any] | None:
@@ -87,10 +89,16 @@ class Document:
         return None if self.domain is None else {"domain": self.domain, "selected_by": self.domain_from}
 
 
-def load_document(path: str | Path, *, url: str | None = None) -> Document:
+def wants_line_hints(rules: RuleSet) -> bool:
+    """Whether a rule of `rules` reads HTML line hints (a line model with `input = "html"`)."""
+    return any(getattr(r, "input", None) == "html" for r in rules.rules())
+
+
+def load_document(path: str | Path, *, url: str | None = None, line_hints: bool = False) -> Document:
     """Read a `.txt`/`.md` file (decoded as UTF-8 or by detection) or an `.html`/`.htm` page (through
     trafilatura) into the text the rules run on; its domain comes from `url`, the page's metadata or a
-    `page.url` sidecar. Raises InputError for unreadable, binary or empty documents."""
+    `page.url` sidecar. With `line_hints`, an HTML page's lines get their hints (`io/html_lines.py`).
+    Raises InputError for unreadable, binary or empty documents."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -102,7 +110,11 @@ def load_document(path: str | Path, *, url: str | None = None) -> Document:
         text, extraction = extract_html(data, str(path), url)
         info = _source_info(str(path), data, "html", "html")
         site = _site(url, "url") or _site(page_domain(extraction), "html metadata")
-        return Document(text, info, site and site["domain"], extraction, site and site["selected_by"])
+        hints = None
+        if line_hints:  # for a line model trained on what the page says about each line (two more extractions)
+            hints = page_hints(data, text, url)
+            extraction["line_hints"] = HINT_SOURCES
+        return Document(text, info, site and site["domain"], extraction, site and site["selected_by"], hints)
     text, encoding = decode(data, str(path))
     info = _source_info(str(path), data, encoding, "text")
     del data  # keeps peak memory down on large files: from here on only the text is needed
@@ -125,16 +137,18 @@ def clean_file(path: str | Path, *, rules: RuleSet | None = None, url: str | Non
         from cleaner.config import sidecar_keep  # config sits above the API; only this needs it
 
         keep = sidecar_keep(Path(path))
-    doc = load_document(path, url=url)
-    return _clean_text(doc.text, default_rules() if rules is None else rules, doc.source, doc.site,
-                       doc.extraction, keep=keep)
+    rules = default_rules() if rules is None else rules
+    doc = load_document(path, url=url, line_hints=wants_line_hints(rules))
+    return _clean_text(doc.text, rules, doc.source, doc.site, doc.extraction, keep=keep, hints=doc.hints)
 
 
 def _clean_text(text: str, rules: RuleSet, source: dict, site: dict | None, extraction: dict | None,
-                input_sha256: str | None = None, keep: Sequence[KeepEntry] = ()) -> CleanResult:
-    """`input_sha256`: the hash of `text`'s UTF-8, when the caller has it (hashing a large text twice costs)."""
+                input_sha256: str | None = None, keep: Sequence[KeepEntry] = (),
+                hints: dict[str, dict[str, float]] | None = None) -> CleanResult:
+    """`input_sha256`: the hash of `text`'s UTF-8, when the caller has it (hashing a large text twice costs);
+    `hints`: what an HTML page says about each line (`io/html_lines.py`)."""
     domain = site["domain"] if site else None
-    outcome = apply_rules(text, rules, domain, keep=keep)
+    outcome = apply_rules(text, rules, domain, keep=keep, hints=hints)
     if site is not None:
         site["packs"] = [p.id for p in rules.packs if p.scope and p.applies_to(domain)]
     record = build_record(source=source, input_text=text, outcome=outcome, ruleset=rules,

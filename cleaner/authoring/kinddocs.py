@@ -38,7 +38,8 @@ def _type(spec: Field) -> str:
         return "regex"
     if spec.choices:
         return " or ".join(f'`"{choice}"`' for choice in spec.choices)
-    name = {int: "integer", float: "number", str: "string", list: "list of strings"}.get(spec.type, "?")
+    name = {int: "integer", float: "number", str: "string", list: "list of strings",
+            dict: "table"}.get(spec.type, "?")
     if spec.type in (int, float):
         name += f" ≥ {spec.minimum:g}"
     return name

@@ -25,6 +25,7 @@ import json
 import re
 import sys
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from urllib.parse import urlsplit
 
 from cleaner.authoring.line_model_data import Example, Gold, examples
 from cleaner.authoring.toml_out import dump_pack
-from cleaner.evaluate import Score, aggregate, score_page
+from cleaner.evaluate import PageScore, Score, aggregate, score_page, shingles
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule
 from cleaner.rules.loader import load_pack, load_rules
 from cleaner.rules.ruleset import RulePack, RuleSet
@@ -54,9 +55,13 @@ class Page:
     title: str
     domain: str | None
     fold: int
+    hints: dict | None = None  # what the HTML page says about each line of texts["html"]
 
 
-def load_corpus(devset: Path, folds: dict[str, int] | None, variants: Sequence[str] = VARIANTS) -> list[Page]:
+def load_corpus(devset: Path, folds: dict[str, int] | None, variants: Sequence[str] = VARIANTS,
+                hints_cache: Path | None = None) -> list[Page]:
+    """The corpus's pages. The "html" variant is the page's favor_recall extraction with its line hints,
+    computed as `cleaner.clean_file` does (slow: three extractions a page), or read from `hints_cache`."""
     pages = []
     for gold_path in sorted(devset.glob("*.gold.txt")):
         page_id = gold_path.name.removesuffix(".gold.txt")
@@ -65,10 +70,35 @@ def load_corpus(devset: Path, folds: dict[str, int] | None, variants: Sequence[s
         url_path = devset / f"{page_id}.url"
         url = url_path.read_text("utf-8").strip() if url_path.exists() else ""
         texts = {v: (devset / f"{page_id}.{v}").read_text("utf-8") for v in variants
-                 if (devset / f"{page_id}.{v}").exists()}
+                 if v != "html" and (devset / f"{page_id}.{v}").exists()}
+        hints = None
+        if "html" in variants and (devset / f"{page_id}.html").exists():
+            text, hints = _html_input(devset / f"{page_id}.html", url or None, hints_cache)
+            if text is not None:
+                texts["html"] = text
         pages.append(Page(page_id, texts, gold_path.read_text("utf-8"), meta.get("title") or "",
-                          urlsplit(url).hostname if url else None, (folds or {}).get(page_id, 0)))
+                          urlsplit(url).hostname if url else None, (folds or {}).get(page_id, 0), hints))
     return pages
+
+
+def _html_input(path: Path, url: str | None, cache: Path | None) -> tuple[str | None, dict | None]:
+    cached = cache / f"{path.name.removesuffix('.html')}.json" if cache else None
+    if cached and cached.exists():
+        data = json.loads(cached.read_text("utf-8"))
+        return data["text"], data.get("hints")
+    from cleaner.errors import InputError
+    from cleaner.io.html import extract_html
+    from cleaner.io.html_lines import page_hints
+
+    raw = path.read_bytes()
+    try:
+        text, _ = extract_html(raw, str(path), url)
+        hints = page_hints(raw, text, url)
+    except InputError:
+        text, hints = None, None
+    if cached:
+        cached.write_text(json.dumps({"text": text, "hints": hints}), "utf-8")
+    return text, hints
 
 
 def base_rules(pack: RulePack) -> RuleSet:
@@ -105,7 +135,8 @@ def build_rows(pages: Iterable[Page], rule: LineModelRule, rules: RuleSet, min_s
     for page in pages:
         gold = Gold.of(page.gold, page.title)
         for variant, text in sorted(page.texts.items()):
-            first, later = examples(text, gold, rules, rule.spec, min_share, page.domain)
+            hints = page.hints if variant == "html" else None
+            first, later = examples(text, gold, rules, rule.spec, min_share, page.domain, hints)
             docs.append((page, variant, first, later))
     return Rows(docs)
 
@@ -133,27 +164,35 @@ def _kept_text(ex: Example, probabilities: Sequence[float], threshold: float, ve
     return "\n".join(kept)
 
 
+def _page_score(predicted: str, gold: Counter) -> PageScore:
+    """`score_page` against a gold body's shingles computed once (the threshold search scores a page often)."""
+    pred = shingles(predicted)
+    tp = sum((pred & gold).values())
+    total = sum(pred.values()) + sum(gold.values()) - tp
+    return PageScore(tp / total, (sum(pred.values()) - tp) / total, (sum(gold.values()) - tp) / total) \
+        if total else PageScore(0.0, 0.0, 0.0)
+
+
 def choose_thresholds(rule: LineModelRule, rows: Rows) -> dict[str, float]:
     """The (removal, veto) pair per regime that scores best on these documents' first pass."""
     model = rule.model
     page_index = rule.spec.names.index("doc_short_share")
-    scored = {True: [], False: []}
+    scored: dict[bool, list] = {True: [], False: []}
     for page, _, first, _ in rows.docs:
         if first.rows:
             page_like = first.rows[0][page_index] >= rule.page_short_share
-            scored[page_like].append((page, first, [model.probability(r) for r in first.rows]))
+            scored[page_like].append((shingles(page.gold), first, [model.probability(r) for r in first.rows]))
     chosen = {}
     for page_like, docs in scored.items():
-        best = max(((aggregate(score_page(_kept_text(ex, ps, t, v), page.gold) for page, ex, ps in docs).f1, -t, v)
+        best = max(((aggregate(_page_score(_kept_text(ex, ps, t, v), gold) for gold, ex, ps in docs).f1, -t, v)
                     for t in THRESHOLDS for v in VETOES), default=(0.0, -NEVER, 0.0))
         prefix = "" if page_like else "extract_"
         chosen[f"{prefix}threshold"], chosen[f"{prefix}veto_below"] = -best[1], best[2]
     return chosen
 
 
-def train(pages: Sequence[Page], rule: LineModelRule, rules: RuleSet, min_share: float, c: float) -> LineModelRule:
-    """The rule with weights and thresholds fitted on `pages`."""
-    rows = build_rows(pages, rule, rules, min_share)
+def train(rows: Rows, rule: LineModelRule, c: float) -> LineModelRule:
+    """The rule with weights and thresholds fitted on these rows."""
     X, y, w = rows.matrix()
     trained = dataclasses.replace(rule, weights=fit(X, y, w, rule.spec.names, c))
     return dataclasses.replace(trained, **choose_thresholds(trained, rows))
@@ -162,7 +201,8 @@ def train(pages: Sequence[Page], rule: LineModelRule, rules: RuleSet, min_share:
 def score(pages: Sequence[Page], variant: str, rules: RuleSet) -> Score:
     from cleaner.engine.decide import apply_rules
 
-    return aggregate(score_page(apply_rules(p.texts[variant], rules, p.domain).text, p.gold)
+    return aggregate(score_page(apply_rules(p.texts[variant], rules, p.domain,
+                                            p.hints if variant == "html" else None).text, p.gold)
                      for p in pages if variant in p.texts)
 
 
@@ -172,18 +212,21 @@ def with_rule(rules: RuleSet, pack: RulePack, rule: LineModelRule) -> RuleSet:
 
 
 def out_of_fold(pages: Sequence[Page], pack: RulePack, rule: LineModelRule, min_share: float, c: float,
-                out=sys.stdout) -> dict[str, list[float]]:
+                variants: Sequence[str] = VARIANTS, out=sys.stdout) -> dict[str, list[float]]:
+    """Per fold: train on the other folds' rows, clean the fold's pages with the rules and that model."""
     rules = base_rules(pack)
-    folds = sorted({p.fold for p in pages})
-    figures: dict[str, list[float]] = {v: [] for v in VARIANTS}
-    for fold in folds:
-        trained = train([p for p in pages if p.fold != fold], rule, rules, min_share, c)
+    rows = build_rows(pages, rule, rules, min_share)
+    figures: dict[str, list[float]] = {v: [] for v in variants}
+    for fold in sorted({p.fold for p in pages}):
+        trained = train(Rows([d for d in rows.docs if d[0].fold != fold]), rule, c)
         held_out = [p for p in pages if p.fold == fold]
         both = with_rule(rules, pack, trained)
-        for variant in VARIANTS:
-            without, with_model = score(held_out, variant, rules), score(held_out, variant, both)
+        for variant in variants:
+            alone = aggregate(score_page(_kept_text(first, [0.0] * len(first.texts), NEVER, 0.0), page.gold)
+                              for page, v, first, _ in rows.docs if v == variant and page.fold == fold)
+            with_model = score(held_out, variant, both)
             figures[variant].append(with_model.f1)
-            print(f"fold {fold} {variant}: rules {without.f1:.4f} -> rules + model {with_model.f1:.4f} "
+            print(f"fold {fold} {variant}: rules {alone.f1:.4f} -> rules + model {with_model.f1:.4f} "
                   f"(P {with_model.precision:.3f} R {with_model.recall:.3f}; thresholds "
                   f"{trained.threshold}/{trained.veto_below}, extract {trained.extract_threshold}/"
                   f"{trained.extract_veto_below})", file=out, flush=True)
@@ -203,17 +246,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--label-share", type=float, default=0.0,
                         help="a line is body when this share of its shingles is in the gold (0: any)")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--rule", help="id of the line_model rule to train (default: the first)")
+    parser.add_argument("--hints-cache", type=Path, help="folder caching each HTML page's extraction and hints")
     args = parser.parse_args(argv)
     pack = load_pack(args.params or args.output)
-    rule = next(r for r in pack.rules if isinstance(r, LineModelRule))
+    rule = next(r for r in pack.rules if isinstance(r, LineModelRule) and args.rule in (None, r.id))
+    variants = ("html",) if rule.input == "html" else VARIANTS
     folds = json.loads(args.folds.read_text("utf-8"))["fold"] if args.folds.exists() else None
-    pages = load_corpus(args.devset, folds)
+    if args.hints_cache:
+        args.hints_cache.mkdir(parents=True, exist_ok=True)
+    pages = load_corpus(args.devset, folds, variants, args.hints_cache)
     if args.oof:
-        out_of_fold(pages, pack, rule, args.label_share, args.c)
+        out_of_fold(pages, pack, rule, args.label_share, args.c, variants)
         return 0
-    trained = train(pages, rule, base_rules(pack), args.label_share, args.c)
+    trained = train(build_rows(pages, rule, base_rules(pack), args.label_share), rule, args.c)
     raw = tomllib.loads((args.params or args.output).read_text("utf-8"))
-    table = next(r for r in raw["rules"] if r.get("kind") == "line_model")
+    table = next(r for r in raw["rules"] if r.get("id") == rule.id)
     table.update({name: getattr(trained, name) for name in TRAINED})
     table["weights"] = dict(trained.weights)
     comment = (f"Written by `python -m cleaner.authoring.train_line_model` from {len(pages)} pages "

@@ -26,7 +26,8 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
 - the neighbours: `prev_<name>` and `next_<name>` for each name in `neighbour_features` (the nearest
   non-blank line; 0 past the ends);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
-  each name in `hint_features`, 0 when the page says nothing about that line.
+  each name in `hint_features`, 0 when the page says nothing about that line (hints are keyed by the
+  line's text with whitespace collapsed).
 """
 
 from __future__ import annotations
@@ -185,7 +186,7 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
             other = base[k + offset] if 0 <= k + offset < n else None
             row += [_slot(other, slot) for slot in neighbour_index]
         if hint_names:
-            hint = hints.get(keys[k], empty) if hints else empty
+            hint = hints.get(" ".join(keys[k].split()), empty) if hints else empty
             row += [float(hint.get(name, 0.0)) for name in hint_names]
         rows.append(row)
     return Features(lines, rows)
