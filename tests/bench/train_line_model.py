@@ -1,0 +1,264 @@
+"""Train the line model (kind `line_model`) from a gold-aligned corpus and write its rule file.
+
+    python tests/bench/train_line_model.py -o rules/line_model.toml                 # the shipped model
+    python tests/bench/train_line_model.py --rule line-model-html -o rules/line_model.toml
+    python tests/bench/train_line_model.py --oof [--input full.txt]                 # figures only
+    python tests/bench/quality.py --fit train_line_model:fit                         # the same, in the table
+
+The corpus is the dev set as `devset.py` reads it (`--devset`, folds from tests/data/devset_folds.json).
+The feature parameters and examples come from `--params` (default: the output file): only the
+trained rule's weights and thresholds are rewritten. Each non-blank line of `full.txt` and
+`recall.txt` (for the html rule: of the page's favor_recall extraction, with its line hints) is a
+row, labelled by `cleaner/authoring/line_model_data.py` and weighted by its share of its page's
+shingles (the metric weighs pages alike and lines by their tokens). The model is scikit-learn's
+logistic regression on standardised features (lbfgs, deterministic), folded back to plain weights;
+the thresholds are the best (removal, veto) pair per regime (whole page, extract) on the training
+pages. Same data, same file. `fit` is a `devset.Fitter`: trained on four folds, it writes the rule
+file the fifth is cleaned with. scikit-learn is a development dependency; cleaning never needs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from devset import (  # noqa: E402 - after the path set-up above, so it runs as a script too
+    DEFAULT_DEVSET,
+    FOLDS_FILE,
+    ROOT,
+    Page,
+    RuleSpec,
+    load_pages,
+    out_of_fold,
+    score_folds,
+)
+from evaluate import PageScore, aggregate, shingles  # noqa: E402
+
+from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
+from cleaner.authoring.toml_out import dump_pack  # noqa: E402
+from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
+from cleaner.rules.loader import load_pack, load_rules  # noqa: E402
+from cleaner.rules.ruleset import RuleSet  # noqa: E402
+
+TEXT_INPUTS = ("full.txt", "recall.txt")
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
+VETOES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
+TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below")  # fields the trainer sets
+PACK = ROOT / "rules" / "line_model.toml"
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Options:
+    params: Path = PACK  # the rule file giving the feature parameters
+    rule: str | None = None  # the rule to train (default: the text model)
+    label_share: float = 0.0  # a line is body when this share of its shingles is in the gold (0: any)
+    c: float = 1.0  # inverse regularisation strength
+    hints_cache: Path | None = None  # folder caching each HTML page's extraction and hints
+
+
+OPTIONS = Options()
+_rows: dict[tuple, tuple[Example, Example]] = {}  # (page id, input, options) -> the page's two views
+
+
+def html_input(page: Page, cache: Path | None) -> tuple[str | None, dict | None]:
+    """A page's favor_recall extraction and line hints, as `cleaner.clean_file` computes them
+    (three extractions: slow), or read from `cache`."""
+    cached = cache / f"{page.id}.json" if cache else None
+    if cached and cached.exists():
+        data = json.loads(cached.read_text("utf-8"))
+        return data["text"], data.get("hints")
+    from cleaner.errors import InputError
+    from cleaner.io.html import extract_html
+    from cleaner.io.html_lines import page_hints
+
+    raw = page.path("html").read_bytes()
+    try:
+        text, _ = extract_html(raw, str(page.path("html")), page.url)
+        hints = page_hints(raw, text, page.url)
+    except InputError:
+        text, hints = None, None
+    if cached:
+        cached.write_text(json.dumps({"text": text, "hints": hints}), "utf-8")
+    return text, hints
+
+
+def load_rule(options: Options) -> LineModelRule:
+    pack = load_pack(options.params)
+    wanted = [r for r in pack.rules if isinstance(r, LineModelRule)
+              and (r.id == options.rule if options.rule else r.input == "text")]
+    if not wanted:
+        raise SystemExit(f"{options.params}: no line_model rule {options.rule or 'with input = text'}")
+    return wanted[0]
+
+
+def base_rules() -> RuleSet:
+    """The default rules without any line model: what the model's features see other rules remove."""
+    rules = load_rules()
+    return rules.only(r.id for r in rules.rules() if r.kind != "line_model")
+
+
+def page_rows(page: Page, rule: LineModelRule, rules: RuleSet, options: Options) -> list[tuple[str, Example, Example]]:
+    """The page's (input, first view, later view) for each input the rule trains on (cached per process)."""
+    out = []
+    for input_name in ("html",) if rule.input == "html" else TEXT_INPUTS:
+        key = (page.id, input_name, options)
+        if key not in _rows:
+            hints = None
+            if input_name == "html":
+                text, hints = html_input(page, options.hints_cache)
+            else:
+                text = page.text(input_name)
+            if text is None:
+                continue
+            _rows[key] = examples(text, Gold.of(page.gold, page.title), rules, rule.spec, options.label_share,
+                                  _host(page.url), hints)
+        out.append((input_name, *_rows[key]))
+    return out
+
+
+def _host(url: str | None) -> str | None:
+    from cleaner.api import domain_of
+
+    return domain_of(url)
+
+
+def _page_weights(texts: Sequence[str]) -> list[float]:
+    """Each line's share of its page's shingles (x100): the metric weighs pages alike, lines by tokens."""
+    sizes = [max(1, len(_TOKEN.findall(t)) - 3) for t in texts]
+    total = sum(sizes) or 1
+    return [100.0 * s / total for s in sizes]
+
+
+def fit_weights(docs: Sequence[tuple[Page, str, Example, Example]], names: Sequence[str], c: float) -> dict[str, float]:
+    """Logistic regression on standardised features, returned as plain weights (and `bias`)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    X, y, w = [], [], []
+    for _, _, first, later in docs:
+        for ex in (first, later):
+            X += ex.rows
+            y += ex.labels
+            w += _page_weights(ex.texts)
+    A = np.asarray(X, dtype=float)
+    mean, scale = A.mean(axis=0), A.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=1000)
+    model.fit((A - mean) / scale, np.asarray(y), sample_weight=np.asarray(w))
+    coef = model.coef_[0] / scale
+    weights = {"bias": round(float(model.intercept_[0] - (coef * mean).sum()), 6)}
+    weights.update({name: round(float(value), 6) for name, value in zip(names, coef, strict=True)
+                    if round(float(value), 6)})
+    return weights
+
+
+def _kept_text(ex: Example, probabilities: Sequence[float], threshold: float, veto: float) -> str:
+    kept = [t for t, owner, p in zip(ex.texts, ex.removed, probabilities, strict=True)
+            if (owner is None and p < threshold) or (owner is not None and p < veto)]
+    return "\n".join(kept)
+
+
+def _page_score(predicted: str, gold: Counter) -> PageScore:
+    pred = shingles(predicted)
+    tp = sum((pred & gold).values())
+    total = sum(pred.values()) + sum(gold.values()) - tp
+    if not total:
+        return PageScore(0.0, 0.0, 0.0)
+    return PageScore(tp / total, (sum(pred.values()) - tp) / total, (sum(gold.values()) - tp) / total)
+
+
+def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]]) -> dict[str, float]:
+    """The (removal, veto) pair per regime that scores best on these documents' first pass."""
+    model = rule.model
+    page_index = rule.spec.names.index("doc_short_share")
+    scored: dict[bool, list] = {True: [], False: []}
+    for page, _, first, _ in docs:
+        if first.rows:
+            page_like = first.rows[0][page_index] >= rule.page_short_share
+            scored[page_like].append((page.gold_shingles, first, [model.probability(r) for r in first.rows]))
+    chosen = {}
+    for page_like, group in scored.items():
+        best = max(((aggregate(_page_score(_kept_text(ex, ps, t, v), gold) for gold, ex, ps in group).f1, -t, v)
+                    for t in THRESHOLDS for v in VETOES), default=(0.0, -NEVER, 0.0))
+        prefix = "" if page_like else "extract_"
+        chosen[f"{prefix}threshold"], chosen[f"{prefix}veto_below"] = -best[1], best[2]
+    return chosen
+
+
+def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
+    """The rule of `options` with weights and thresholds fitted on `pages`."""
+    rule, rules = load_rule(options), base_rules()
+    docs = [(page, name, first, later)
+            for page in pages for name, first, later in page_rows(page, rule, rules, options)]
+    trained = dataclasses.replace(rule, weights=fit_weights(docs, rule.spec.names, options.c))
+    return dataclasses.replace(trained, **choose_thresholds(trained, docs))
+
+
+def write_pack(trained: LineModelRule, options: Options, output: Path, comment: str) -> None:
+    """The params file with the trained rule's weights and thresholds replaced."""
+    raw = tomllib.loads(options.params.read_text("utf-8"))
+    table = next(r for r in raw["rules"] if r.get("id") == trained.id)
+    table.update({name: getattr(trained, name) for name in TRAINED})
+    table["weights"] = dict(trained.weights)
+    output.write_text(dump_pack(raw, comment), "utf-8")
+
+
+def fit(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
+    """A `devset.Fitter`: the model for `input_name` trained on `train_pages`, as a rule file in `workdir`
+    that replaces the shipped one."""
+    options = dataclasses.replace(OPTIONS, rule="line-model-html" if input_name == "html" else None)
+    trained = train(train_pages, options)
+    path = workdir / "line_model.toml"
+    write_pack(trained, options, path, f"trained on {len(train_pages)} pages")
+    return RuleSpec(packs=(str(path),), drop=("line_model",))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    global OPTIONS
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
+    parser.add_argument("--folds", type=Path, default=FOLDS_FILE)
+    parser.add_argument("-o", "--output", type=Path, default=PACK)
+    parser.add_argument("--params", type=Path, help="rule file giving feature parameters (default: --output)")
+    parser.add_argument("--rule", help="id of the line_model rule to train (default: the one with input = text)")
+    parser.add_argument("--oof", action="store_true", help="print out-of-fold figures; write nothing")
+    parser.add_argument("--input", action="append", help="with --oof: the inputs to score (default: the rule's)")
+    parser.add_argument("--label-share", type=float, default=0.0,
+                        help="a line is body when this share of its shingles is in the gold (0: any)")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--hints-cache", type=Path, help="folder caching each HTML page's extraction and hints")
+    parser.add_argument("--jobs", type=int, default=1, help="with --oof: processes cleaning the held-out pages")
+    args = parser.parse_args(argv)
+    OPTIONS = Options(args.params or args.output, args.rule, args.label_share, args.c, args.hints_cache)
+    if args.hints_cache:
+        args.hints_cache.mkdir(parents=True, exist_ok=True)
+    pages = load_pages(args.devset, args.folds)
+    if args.oof:
+        html = load_rule(OPTIONS).input == "html"
+        for input_name in args.input or (["html"] if html else list(TEXT_INPUTS)):
+            scores = score_folds(pages, out_of_fold(pages, input_name, fit, args.jobs))
+            print(f"{input_name}: out-of-fold {scores.summary()}", flush=True)
+        return 0
+    trained = train(pages, OPTIONS)
+    write_pack(trained, OPTIONS, args.output,
+               f"Written by `python tests/bench/train_line_model.py` from {len(pages)} pages (--label-share "
+               f"{args.label_share}, --c {args.c}).\nEdit the feature parameters and examples here; the trainer "
+               "rewrites the weights and thresholds.")
+    print(f"wrote {args.output}: {trained.id}, {len(dict(trained.weights))} weights, thresholds "
+          f"{trained.threshold}/{trained.veto_below}, extract {trained.extract_threshold}/{trained.extract_veto_below}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
