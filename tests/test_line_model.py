@@ -232,7 +232,7 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     for name in ("a.toml", "b.toml"):
         out = tmp_path / name
         assert train_line_model.main(["--devset", str(corpus), "--folds", str(folds), "-o", str(out),
-                                      "--params", str(params)]) == 0
+                                      "--params", str(params), "--rule", "line-model"]) == 0
         outputs.append(out.read_text("utf-8"))
     assert outputs[0] == outputs[1]
     rule = next(r for r in load_pack(tmp_path / "a.toml").rules if r.input == "text")

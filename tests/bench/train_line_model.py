@@ -25,7 +25,6 @@ import json
 import re
 import sys
 import tomllib
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,6 @@ from devset import (  # noqa: E402 - after the path set-up above, so it runs as 
     out_of_fold,
     score_folds,
 )
-from evaluate import PageScore, aggregate, shingles  # noqa: E402
 
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
@@ -69,6 +67,7 @@ class Options:
 
 OPTIONS = Options()
 _rows: dict[tuple, tuple[Example, Example]] = {}  # (page id, input, options) -> the page's two views
+_trained: dict[tuple, LineModelRule] = {}  # (training page ids, options) -> the rule trained on them
 
 
 def html_input(page: Page, cache: Path | None) -> tuple[str | None, dict | None]:
@@ -163,37 +162,62 @@ def fit_weights(docs: Sequence[tuple[Page, str, Example, Example]], names: Seque
     return weights
 
 
-def _kept_text(ex: Example, probabilities: Sequence[float], threshold: float, veto: float) -> str:
-    kept = [t for t, owner, p in zip(ex.texts, ex.removed, probabilities, strict=True)
-            if (owner is None and p < threshold) or (owner is not None and p < veto)]
-    return "\n".join(kept)
-
-
-def _page_score(predicted: str, gold: Counter) -> PageScore:
-    pred = shingles(predicted)
-    tp = sum((pred & gold).values())
-    total = sum(pred.values()) + sum(gold.values()) - tp
-    if not total:
-        return PageScore(0.0, 0.0, 0.0)
-    return PageScore(tp / total, (sum(pred.values()) - tp) / total, (sum(gold.values()) - tp) / total)
+def _line_counts(ex: Example, gold: Gold) -> list[tuple[int, int]]:
+    """Per line: its shingles, and how many of them the gold holds (as `line_model_data` counts them)."""
+    counts = []
+    for text in ex.texts:
+        tokens = _TOKEN.findall(text)
+        if len(tokens) < 4:
+            counts.append((1, int(" " + " ".join(tokens) + " " in gold.joined)) if tokens else (0, 0))
+            continue
+        grams = [tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)]
+        counts.append((len(grams), sum(g in gold.shingles for g in grams)))
+    return counts
 
 
 def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]]) -> dict[str, float]:
-    """The (removal, veto) pair per regime that scores best on these documents' first pass."""
+    """The (removal, veto) pair per regime that scores best on these documents' first pass.
+
+    Scored per line (a page's shingles are its lines' shingles; the few spanning two lines are left out),
+    so that the whole grid costs a pass over the lines per pair, not a metric run per page and pair."""
     model = rule.model
     page_index = rule.spec.names.index("doc_short_share")
     scored: dict[bool, list] = {True: [], False: []}
     for page, _, first, _ in docs:
         if first.rows:
+            gold = Gold.of(page.gold)
+            gold_total = sum(gold_counts(page))
+            lines = [(owner is not None, model.probability(row), n, tp) for owner, row, (n, tp)
+                     in zip(first.removed, first.rows, _line_counts(first, gold), strict=True)]
             page_like = first.rows[0][page_index] >= rule.page_short_share
-            scored[page_like].append((page.gold_shingles, first, [model.probability(r) for r in first.rows]))
+            scored[page_like].append((gold_total, lines))
     chosen = {}
     for page_like, group in scored.items():
-        best = max(((aggregate(_page_score(_kept_text(ex, ps, t, v), gold) for gold, ex, ps in group).f1, -t, v)
-                    for t in THRESHOLDS for v in VETOES), default=(0.0, -NEVER, 0.0))
+        best = max(((_grid_f1(group, t, v), -t, v) for t in THRESHOLDS for v in VETOES), default=(0.0, -NEVER, 0.0))
         prefix = "" if page_like else "extract_"
         chosen[f"{prefix}threshold"], chosen[f"{prefix}veto_below"] = -best[1], best[2]
     return chosen
+
+
+def gold_counts(page: Page) -> list[int]:
+    return list(page.gold_shingles.values())
+
+
+def _grid_f1(group: Sequence[tuple[int, list]], threshold: float, veto: float) -> float:
+    precisions, recalls = [], []
+    for gold_total, lines in group:
+        pred = tp = 0
+        for removed, p, n, hits in lines:
+            if (p < veto) if removed else (p < threshold):
+                pred += n
+                tp += hits
+        if pred:
+            precisions.append(tp / pred)
+        if gold_total:
+            recalls.append(min(1.0, tp / gold_total))
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
@@ -205,12 +229,13 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     return dataclasses.replace(trained, **choose_thresholds(trained, docs))
 
 
-def write_pack(trained: LineModelRule, options: Options, output: Path, comment: str) -> None:
-    """The params file with the trained rule's weights and thresholds replaced."""
+def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path, comment: str) -> None:
+    """The params file with the trained rules' weights and thresholds replaced."""
     raw = tomllib.loads(options.params.read_text("utf-8"))
-    table = next(r for r in raw["rules"] if r.get("id") == trained.id)
-    table.update({name: getattr(trained, name) for name in TRAINED})
-    table["weights"] = dict(trained.weights)
+    for rule in trained:
+        table = next(r for r in raw["rules"] if r.get("id") == rule.id)
+        table.update({name: getattr(rule, name) for name in TRAINED})
+        table["weights"] = dict(rule.weights)
     output.write_text(dump_pack(raw, comment), "utf-8")
 
 
@@ -218,10 +243,30 @@ def fit(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
     """A `devset.Fitter`: the model for `input_name` trained on `train_pages`, as a rule file in `workdir`
     that replaces the shipped one."""
     options = dataclasses.replace(OPTIONS, rule="line-model-html" if input_name == "html" else None)
-    trained = train(train_pages, options)
+    key = (tuple(p.id for p in train_pages), options)
+    if key not in _trained:  # full.txt and recall.txt share the text model: train it once per fold
+        _trained[key] = train(train_pages, options)
+    trained = _trained[key]
     path = workdir / "line_model.toml"
-    write_pack(trained, options, path, f"trained on {len(train_pages)} pages")
+    write_pack([trained], options, path, f"trained on {len(train_pages)} pages")
     return RuleSpec(packs=(str(path),), drop=("line_model",))
+
+
+def cached_html_out_of_fold(pages: Sequence[Page], options: Options) -> list[str]:
+    """`devset.out_of_fold` for the HTML input, from the cached extractions and hints (`--hints-cache`):
+    the same outputs as `cleaner.clean_file` gives, without its three extractions a page."""
+    from cleaner.engine.decide import apply_rules
+    from cleaner.rules.ruleset import RuleSet
+
+    rules, outputs = base_rules(), {}
+    pack = load_pack(options.params)
+    for fold in sorted({p.fold for p in pages}):
+        trained = train([p for p in pages if p.fold != fold], options)
+        both = RuleSet((*rules.packs, dataclasses.replace(pack, rules=(trained,))), rules.timeout)
+        for page in (p for p in pages if p.fold == fold):
+            text, hints = html_input(page, options.hints_cache)
+            outputs[page.id] = apply_rules(text, both, _host(page.url), hints).text if text else ""
+    return [outputs[p.id] for p in pages]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -231,8 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=Path, default=FOLDS_FILE)
     parser.add_argument("-o", "--output", type=Path, default=PACK)
     parser.add_argument("--params", type=Path, help="rule file giving feature parameters (default: --output)")
-    parser.add_argument("--rule", help="id of the line_model rule to train (default: the one with input = text)")
-    parser.add_argument("--oof", action="store_true", help="print out-of-fold figures; write nothing")
+    parser.add_argument("--rule", action="append", help="id of a line_model rule to train (default: all of them)")
+    parser.add_argument("--oof", action="store_true", help="print out-of-fold figures first")
+    parser.add_argument("--no-write", action="store_true", help="write no rule file")
     parser.add_argument("--input", action="append", help="with --oof: the inputs to score (default: the rule's)")
     parser.add_argument("--label-share", type=float, default=0.0,
                         help="a line is body when this share of its shingles is in the gold (0: any)")
@@ -240,23 +286,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hints-cache", type=Path, help="folder caching each HTML page's extraction and hints")
     parser.add_argument("--jobs", type=int, default=1, help="with --oof: processes cleaning the held-out pages")
     args = parser.parse_args(argv)
-    OPTIONS = Options(args.params or args.output, args.rule, args.label_share, args.c, args.hints_cache)
+    OPTIONS = Options(args.params or args.output, None, args.label_share, args.c, args.hints_cache)
     if args.hints_cache:
         args.hints_cache.mkdir(parents=True, exist_ok=True)
     pages = load_pages(args.devset, args.folds)
-    if args.oof:
-        html = load_rule(OPTIONS).input == "html"
-        for input_name in args.input or (["html"] if html else list(TEXT_INPUTS)):
-            scores = score_folds(pages, out_of_fold(pages, input_name, fit, args.jobs))
-            print(f"{input_name}: out-of-fold {scores.summary()}", flush=True)
-        return 0
-    trained = train(pages, OPTIONS)
-    write_pack(trained, OPTIONS, args.output,
-               f"Written by `python tests/bench/train_line_model.py` from {len(pages)} pages (--label-share "
-               f"{args.label_share}, --c {args.c}).\nEdit the feature parameters and examples here; the trainer "
-               "rewrites the weights and thresholds.")
-    print(f"wrote {args.output}: {trained.id}, {len(dict(trained.weights))} weights, thresholds "
-          f"{trained.threshold}/{trained.veto_below}, extract {trained.extract_threshold}/{trained.extract_veto_below}")
+    rule_ids = args.rule or [r.id for r in load_pack(OPTIONS.params).rules if isinstance(r, LineModelRule)]
+    trained = []
+    for rule_id in rule_ids:
+        options = dataclasses.replace(OPTIONS, rule=rule_id)
+        if args.oof:
+            html = load_rule(options).input == "html"
+            for input_name in args.input or (["html"] if html else list(TEXT_INPUTS)):
+                if input_name == "html" and args.hints_cache:
+                    outputs = cached_html_out_of_fold(pages, options)
+                else:
+                    outputs = out_of_fold(pages, input_name, fit, args.jobs)
+                print(f"{rule_id} on {input_name}: out-of-fold {score_folds(pages, outputs).summary()}", flush=True)
+        if not args.no_write:
+            trained.append(train(pages, options))
+            rule = trained[-1]
+            print(f"{rule.id}: {len(dict(rule.weights))} weights, thresholds {rule.threshold}/{rule.veto_below}, "
+                  f"extract {rule.extract_threshold}/{rule.extract_veto_below}", flush=True)
+    if trained:
+        write_pack(trained, OPTIONS, args.output,
+                   f"Written by `python tests/bench/train_line_model.py` from {len(pages)} pages (--label-share "
+                   f"{args.label_share}, --c {args.c}).\nEdit the feature parameters and examples here; the "
+                   "trainer rewrites the weights and thresholds.")
+        print(f"wrote {args.output}")
     return 0
 
 
