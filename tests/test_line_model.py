@@ -245,3 +245,31 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     pack = RulePack("lm", "1", "", (), "a.toml", (dataclasses.replace(rule, threshold=0.5),), "x")
     clean = apply_rules(page, RuleSet((pack,))).text
     assert "Home" not in clean and "Subscribe" not in clean and clean.count("harbour") == 4
+
+
+PAGE = """<html><head><title>Ferry returns</title></head><body>
+<nav class="site-menu"><ul><li><a href="/">Home</a></li><li><a href="/local">Local news</a></li></ul></nav>
+<main><article><h1>Harbour ferry returns after two-year repair</h1>
+<p>The harbour ferry carried its first passengers in two years on Monday, after a costly repair.</p>
+<p>Commuters queued from six o'clock, and the first crossing left ten minutes late to let the last of them on board.</p>
+<p>The authority will run the ferry every half hour until nine at night, and has promised a weekend timetable soon.</p>
+</article></main>
+<aside class="related-stories"><ul><li><a href="/x">Bridge closure extended into the summer months</a></li></ul></aside>
+</body></html>"""
+
+
+def test_html_hints_come_from_the_real_extractors_and_the_dom():
+    from cleaner.io.html import extract_html
+    from cleaner.io.html_lines import page_hints
+
+    data = PAGE.encode()
+    text, _ = extract_html(data, "page.html")
+    hints = page_hints(data, text + "\nBridge closure extended into the summer months\n")
+    prose = hints["Commuters queued from six o'clock, and the first crossing left ten minutes late to let the "
+                  "last of them on board."]
+    assert prose["in_default"] == prose["in_precision"] == prose["tag_p"] == prose["in_article"] == 1.0
+    assert prose["link_density"] == 0.0 and prose["class_furniture"] == 0.0
+    assert hints["Harbour ferry returns after two-year repair"]["tag_h"] == 1.0
+    teaser = hints["Bridge closure extended into the summer months"]
+    assert teaser["link_density"] == 1.0 and teaser["class_furniture"] == 1.0 and "in_article" in teaser
+    assert teaser["in_article"] == 0.0
