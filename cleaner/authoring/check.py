@@ -67,15 +67,19 @@ def check_examples(ruleset: RuleSet, select: Callable[[Rule], bool] | None = Non
     return checked, failures
 
 
-def _example_hints(rules: RuleSet) -> dict | None:
-    """Examples are text: a rule that reads HTML line hints sees them as a page that says nothing
-    about its lines (empty hints), so that its examples test it; other rules see text input."""
-    return {} if any(getattr(r, "input", None) == "html" for r in rules.rules()) else None
+def _example_hints(rules: RuleSet, text: str) -> dict | None:
+    """Examples are text. A rule that reads HTML line hints (the HTML line model) sees an example as a
+    page whose extractions keep every line, so the example tests what it reads from the lines
+    themselves; other rules see text input (no hints)."""
+    if not any(getattr(r, "input", None) == "html" for r in rules.rules()):
+        return None
+    return {" ".join(line.split()): {"in_default": 1.0, "in_precision": 1.0}
+            for line in text.splitlines() if line.strip()}
 
 
 def _check_remove(rules: RuleSet, text: str, expect: str) -> tuple[str, str | None, str | None] | None:
     try:
-        got = apply_rules(text, rules, hints=_example_hints(rules)).text
+        got = apply_rules(text, rules, hints=_example_hints(rules, text)).text
     except CleanerError as exc:
         return f"error: {exc}", None, None
     wanted = apply_rules(expect, _NO_RULES).text
@@ -86,7 +90,7 @@ def _check_remove(rules: RuleSet, text: str, expect: str) -> tuple[str, str | No
 
 def _check_keep(rules: RuleSet, text: str) -> tuple[str, str | None, str | None] | None:
     try:
-        outcome = apply_rules(text, rules, hints=_example_hints(rules))
+        outcome = apply_rules(text, rules, hints=_example_hints(rules, text))
     except CleanerError as exc:
         return f"error: {exc}", None, None
     removed = [r for r in outcome.removals if r.pack_id != LAYOUT_PACK]

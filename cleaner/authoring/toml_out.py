@@ -25,7 +25,15 @@ def _value(value: Any) -> str:
     if isinstance(value, list | tuple):
         items = [_value(v) for v in value]
         one_line = "[" + ", ".join(items) + "]"
-        return one_line if len(one_line) <= 100 else "[\n" + "".join(f"  {item},\n" for item in items) + "]"
+        if len(one_line) <= 100:
+            return one_line
+        rows, row = [], ""
+        for item in items:  # several short items a line, long ones (examples) alone
+            if row and len(row) + len(item) + 2 > 100:
+                rows.append(row)
+                row = ""
+            row += ("" if not row else " ") + item + ","
+        return "[\n" + "".join(f"  {r}\n" for r in [*rows, row] if r) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} in TOML")
