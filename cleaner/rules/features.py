@@ -33,6 +33,7 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,8 +67,14 @@ class FeatureSpec:
     density_window: int = 15
     furniture_window: int = 5
     names: tuple[str, ...] = field(init=False)
+    furniture_pattern: re.Pattern | None = field(init=False, compare=False, repr=False)
+    cache: dict = field(init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
+        # Literal words (escaped), so the alternation runs in linear time: no timeout needed.
+        words = sorted({w.lower() for w in self.furniture_words if w}, key=len, reverse=True)
+        object.__setattr__(self, "furniture_pattern", re.compile("|".join(map(re.escape, words))) if words else None)
+        object.__setattr__(self, "cache", {})
         unknown = set(self.neighbour_features) - set(LINE_FEATURES) - set(RULE_FEATURES)
         if unknown:
             raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")
@@ -94,40 +101,56 @@ def ends_sentence(key: str) -> bool:
     return key.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
 
 
+_STRIP = ".,;:!?\"'()"
+_CACHE_LIMIT = 200_000  # distinct lines remembered per spec (a fixpoint pass sees the same lines again)
+
+
 class _LineFacts:
-    """What the extractor needs of one distinct line text, computed once per text."""
+    """What the extractor needs of one distinct line text (and indentation), computed once per spec:
+    a document's later passes, and its menu lines across documents, reuse it."""
 
     __slots__ = ("values", "prose", "short", "furniture")
 
-    def __init__(self, text: str, key: str, spec: FeatureSpec, copies: int) -> None:
+    def __init__(self, text: str, key: str, spec: FeatureSpec) -> None:
         words = key.split()
         n_words = len(words)
         lower = key.lower()
-        letters = [c for c in key if c.isalpha()]
-        alpha_words = [w for w in words if w[:1].isalpha()]
+        letters = sum(map(str.isalpha, key))
+        firsts = [w[0] for w in words]
+        alpha_words = sum(map(str.isalpha, firsts))
         sentence = ends_sentence(key)
         self.prose = sentence and n_words >= spec.prose_min_words and len(key) >= spec.prose_min_chars \
             and key[:1] not in _BULLETS
         self.short = len(key) < spec.short_chars
-        self.furniture = any(word in lower for word in spec.furniture_words)
+        self.furniture = spec.furniture_pattern is not None and spec.furniture_pattern.search(lower) is not None
         stop = spec.stop_words
         self.values = (
             _log(len(key)),
             _log(n_words),
-            sum(1 for w in words if w.lower().strip(".,;:!?\"'()") in stop) / n_words if n_words else 0.0,
+            sum(map(stop.__contains__, [w.strip(_STRIP) for w in lower.split()])) / n_words if n_words else 0.0,
             float(sentence),
             float(key.endswith(":")),
-            sum(1 for w in alpha_words if w[0].isupper()) / len(alpha_words) if alpha_words else 0.0,
-            sum(1 for c in letters if c.isupper()) / len(letters) if letters else 0.0,
-            sum(1 for c in key if c.isdigit()) / len(key),
+            sum(map(str.isupper, firsts)) / alpha_words if alpha_words else 0.0,
+            sum(map(str.isupper, key)) / letters if letters else 0.0,
+            sum(map(str.isdigit, key)) / len(key),
             float(key[:1] in _BULLETS),
             float(min(3, sum(lower.count(t) for t in _LINK_TOKENS))),
             float(self.furniture),
             float(self.prose),
             float(self.short),
             float(text[:1].isspace()),
-            _log(copies - 1),
         )
+
+
+def _facts(text: str, key: str, spec: FeatureSpec) -> _LineFacts:
+    cache = spec.cache
+    slot = (key, text[:1].isspace())
+    found = cache.get(slot)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[slot] = _LineFacts(text, key, spec)
+    return found
 
 
 def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: FeatureSpec,
@@ -144,11 +167,7 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     if not n:
         return Features([], [])
     copies = Counter(keys)
-    facts: dict[str, _LineFacts] = {}
-    for i, key in zip(lines, keys, strict=True):
-        if key not in facts:
-            facts[key] = _LineFacts(texts[i], key, spec, copies[key])
-    line_facts = [facts[key] for key in keys]
+    line_facts = [_facts(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
     prose = [f.prose for f in line_facts]
     furniture = [f.furniture for f in line_facts]
     removed = [removed_by[i] is not None for i in lines]
@@ -160,12 +179,9 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     packs = spec.packs
     hint_names = spec.hint_features
     empty: Mapping[str, float] = {}
-    base = []
-    for k in range(n):
-        f = line_facts[k]
-        owner = removed_by[lines[k]]
-        rule_part = (float(removed[k]), removed_near[k])
-        base.append((f.values, rule_part))
+    repeats = {key: (_log(count - 1),) for key, count in copies.items()}
+    base = [(f.values + repeats[key], (float(r), near))
+            for f, key, r, near in zip(line_facts, keys, removed, removed_near, strict=True)]
     rows = []
     neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
     for k in range(n):
