@@ -265,7 +265,7 @@ def cached_html_out_of_fold(pages: Sequence[Page], options: Options) -> list[str
         both = RuleSet((*rules.packs, dataclasses.replace(pack, rules=(trained,))), rules.timeout)
         for page in (p for p in pages if p.fold == fold):
             text, hints = html_input(page, options.hints_cache)
-            outputs[page.id] = apply_rules(text, both, _host(page.url), hints).text if text else ""
+            outputs[page.id] = apply_rules(text, both, _host(page.url), hints=hints).text if text else ""
     return [outputs[p.id] for p in pages]
 
 
