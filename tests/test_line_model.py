@@ -18,7 +18,7 @@ from cleaner.engine.decide import apply_rules
 from cleaner.errors import RuleError
 from cleaner.rules.features import FeatureSpec, extract, main_run
 from cleaner.rules.loader import load_pack
-from cleaner.rules.ruleset import RulePack, RuleSet
+from cleaner.rules.ruleset import RuleSet
 
 from .conftest import ROOT
 
@@ -120,6 +120,7 @@ extract_threshold = 0.5
 veto_below = 0.5
 extract_veto_below = 0.5
 short_chars = 20
+min_lines = 1
 prose_min_words = 5
 prose_min_chars = 30
 {extra}
@@ -188,6 +189,13 @@ def test_an_html_model_waits_for_page_hints(tmp_path):
     assert apply_rules(text, rules, hints={}).text == f"{PROSE}\n"
 
 
+def test_a_short_note_is_left_to_the_rules():
+    rule = next(r for r in cleaner.load_rules().rules() if r.id == "line-model")
+    assert rule.min_lines > 1
+    assert cleaner.clean("Café\n").text == "Café\n"
+    assert cleaner.clean("Dear Ana,\nSee you at six.\nTom\n").text == "Dear Ana,\nSee you at six.\nTom\n"
+
+
 def test_bad_weights_fail_naming_the_file(tmp_path):
     path = tmp_path / "lm.toml"
     path.write_text(MODEL_PACK.format(extra="", prose=PROSE).replace("short = 4.0", "shortness = 4.0"), "utf-8")
@@ -242,7 +250,7 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     page = "Home\nWorld\nMarkets\nContact us\n" + "\n".join(
         f"Line {k} of a new report says the harbour reopened after the storm damage was repaired." for k in range(4)
     ) + "\nShare this\nSubscribe to our newsletter\nCopyright 2030\n"
-    pack = RulePack("lm", "1", "", (), "a.toml", (dataclasses.replace(rule, threshold=0.5),), "x")
+    pack = dataclasses.replace(load_pack(tmp_path / "a.toml"), rules=(dataclasses.replace(rule, threshold=0.5),))
     clean = apply_rules(page, RuleSet((pack,))).text
     assert "Home" not in clean and "Subscribe" not in clean and clean.count("harbour") == 4
 

@@ -184,7 +184,7 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
     page_index = rule.spec.names.index("doc_short_share")
     scored: dict[bool, list] = {True: [], False: []}
     for page, _, first, _ in docs:
-        if first.rows:
+        if len(first.rows) >= rule.min_lines:  # shorter documents are left to the rules
             gold = Gold.of(page.gold)
             gold_total = sum(gold_counts(page))
             lines = [(owner is not None, model.probability(row), n, tp) for owner, row, (n, tp)

@@ -46,6 +46,8 @@ class LineModelRule(Rule):
     extract_veto_below: float = option(float, 0.0, "... on an extract")
     veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any)")
     page_short_share: float = option(float, 0.3, "a whole page: short non-prose lines are this share of its lines")
+    min_lines: int = option(int, 10, "the fewest non-blank lines a document needs for the model to act "
+                            "(a short note shows no page around it)")
     top_features: int = option(int, 3, "how many contributing features a removal's reason names")
     stop_words: tuple[str, ...] = option(list, (), "words counted by `stop_share`")
     furniture_words: tuple[str, ...] = option(list, (), "lower-case words and phrases counted by "
@@ -90,9 +92,9 @@ class LineModelRule(Rule):
             return  # a model trained on page hints needs them; one trained without them ignores them
         claimed = doc.claimed
         removed_by = [rule.pack_id if rule is not None else None for rule in claimed]
-        features = extract(doc.texts, removed_by, self.spec, doc.hints)
-        if not features.lines:
+        if sum(1 for key in doc.keys if key) < self.min_lines:
             return
+        features = extract(doc.texts, removed_by, self.spec, doc.hints)
         page = _short_share(features, self.spec) >= self.page_short_share
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
