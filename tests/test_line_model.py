@@ -121,6 +121,7 @@ veto_below = 0.5
 extract_veto_below = 0.5
 short_chars = 20
 min_lines = 1
+packs = ["words"]
 prose_min_words = 5
 prose_min_chars = 30
 {extra}
@@ -180,6 +181,16 @@ def test_the_model_vetoes_a_pattern_hit_inside_prose_and_stays_idempotent(tmp_pa
     assert apply_rules(first.text, rules).removals == ()
     only_veto = model_rules(tmp_path, extra='veto_rules = ["budget-word"]', with_line_rule=True, never_remove=True)
     assert apply_rules(text, only_veto).text == f"Home\n{PROSE}\n{PROSE}\n"
+
+
+def test_the_model_never_vetoes_a_pack_it_was_not_trained_with(tmp_path):
+    rules = model_rules(tmp_path, with_line_rule=True)
+    other = dataclasses.replace(rules.packs[1], id="ours", rules=tuple(
+        dataclasses.replace(r, pack_id="ours") for r in rules.packs[1].rules))
+    mine = RuleSet((rules.packs[0], other))
+    text = f"{PROSE}\nThe budget\n{PROSE}\n"
+    assert apply_rules(text, rules).text == f"{PROSE}\n{PROSE}\n"  # its own pack's prose hits vetoed
+    assert apply_rules(text, mine).text == ""  # a user's pack: every hit stands
 
 
 def test_an_html_model_waits_for_page_hints(tmp_path):

@@ -8,7 +8,8 @@ document it computes each non-blank line's probability of being furniture (`rule
   short non-prose lines make up at least `page_short_share` of its lines) or `extract_threshold` (on
   an extract, where the prototype showed every loose threshold loses more body than furniture);
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
-  an extract) and the rule is in `veto_rules` (empty: any rule): the model as a check on pattern hits.
+  an extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own
+  pack) and the rule is in `veto_rules` (empty: any): the model as a check on pattern hits.
 
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
@@ -44,7 +45,7 @@ class LineModelRule(Rule):
     veto_below: float = option(float, 0.0, "give back a line a `veto_rules` rule removed scoring below this, "
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
-    veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any)")
+    veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any rule of `packs`)")
     page_short_share: float = option(float, 0.3, "a whole page: short non-prose lines are this share of its lines")
     min_lines: int = option(int, 10, "the fewest non-blank lines a document needs for the model to act "
                             "(a short note shows no page around it)")
@@ -98,7 +99,7 @@ class LineModelRule(Rule):
         page = _short_share(features, self.spec) >= self.page_short_share
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
-        model, vetoable = self.model, set(self.veto_rules)
+        model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
         for i, row in zip(features.lines, features.rows, strict=True):
             owner = claimed[i]
             if owner is None:
@@ -109,7 +110,7 @@ class LineModelRule(Rule):
                     doc.reasons[i] = {"model": model.id, "p": round(p, 3),
                                       "features": [list(f) for f in model.explain(row, self.top_features)]}
                     yield (i, i)
-            elif veto_below > 0 and owner is not self and (not vetoable or owner.id in vetoable) \
+            elif veto_below > 0 and owner.pack_id in packs and (not vetoable or owner.id in vetoable) \
                     and model.probability(row) < veto_below:
                 doc.released.append(i)
 
