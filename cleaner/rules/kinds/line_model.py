@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from cleaner.rules.features import FeatureSpec, extract
-from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
+from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.linear import LinearModel
 
 NEVER = 2.0  # a threshold no probability reaches
@@ -37,7 +37,8 @@ class LineModelRule(Rule):
     kind = "line_model"
     REMOVES = ("each line a logistic model over line and context features scores as furniture "
                "(`threshold`), and gives back lines `veto_rules` removed that it scores as body (`veto_below`)")
-    weights: dict = required(dict, "the model: `bias` and a weight per feature name (written by the trainer)")
+    weights: dict = option(dict, (("bias", 0.0),), "the model: `bias` and a weight per feature name "
+                           "(written by the trainer)")
     input: str = option(str, "text", "which inputs it acts on: `text` (no page hints) or `html` (with them)",
                         choices=("text", "html"))
     threshold: float = option(float, NEVER, "remove a kept line scoring at least this, on a whole page")
