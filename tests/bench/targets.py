@@ -103,7 +103,7 @@ def cli_vs_in_process(runs: int) -> list:
         def cli() -> None:
             out = work / f"out{next(counter)}"
             subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out)], check=True,
-                           stdout=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             shutil.rmtree(out)
 
         ours, theirs = alternate(cli, lambda: [cleaner.clean_file(p, rules=rules) for p in paths], runs)
@@ -169,7 +169,7 @@ def parallel(runs: int) -> list:
             def go() -> None:
                 out = work / f"out{next(counter)}"
                 subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--jobs",
-                                str(jobs)], check=True, stdout=subprocess.DEVNULL)
+                                str(jobs)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 shutil.rmtree(out)
             return go
 
