@@ -215,11 +215,12 @@ def test_odd_file_names_work_in_folders_and_as_arguments(src, tmp_path):
     for name in NAMES:
         assert (out / "odd" / name).read_text("utf-8") == BODY + "\n" + BODY + "\n"
         assert record(out, f"odd/{name}")["source"]["path"] == str(src / "odd" / name)
+    original_cwd = os.getcwd()
     os.chdir(src / "odd")  # a bare "-rf.txt" argument, passed after "--"
     try:
         result = run("clean", "-o", str(tmp_path / "args"), "--", *NAMES)
     finally:
-        os.chdir(tmp_path)
+        os.chdir(original_cwd)  # later tests find the configuration from the working directory
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "args").glob("*.txt")) == sorted(NAMES)
 

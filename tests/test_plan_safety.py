@@ -152,7 +152,7 @@ def test_a_file_in_a_folder_cleaner_did_not_write_is_never_replaced(tmp_path):
 
 
 def test_a_tree_1100_levels_deep_is_walked_without_recursion_errors(tmp_path):
-    limit = sys.getrecursionlimit()
+    limit, original_cwd = sys.getrecursionlimit(), os.getcwd()
     src = tmp_path / "deep"
     os.makedirs(src)
     fd = os.open(src, os.O_RDONLY)
@@ -173,11 +173,10 @@ def test_a_tree_1100_levels_deep_is_walked_without_recursion_errors(tmp_path):
         assert result.exit_code == 0, result.output
         assert "cleaned 1 document," in result.output
     finally:  # also when an assertion fails: pytest's own clean-up of tmp_path would recurse 1,100 deep
-        cwd = os.getcwd()
         for tree in (src, tmp_path / "out"):  # shutil.rmtree recurses too: take the trees down iteratively
             if tree.is_dir():
                 remove_deep(tree)
-        os.chdir(cwd if Path(cwd).is_dir() else tmp_path)
+        os.chdir(original_cwd)  # later tests find the configuration from the working directory
 
 
 def remove_deep(root: Path) -> None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 _BULLETS = frozenset("*+•·▪◦‣-–—►▸")
@@ -86,10 +86,23 @@ class FeatureSpec:
 
 @dataclass(frozen=True)
 class Features:
-    """Feature vectors of a document's non-blank lines: `rows[k]` is line `lines[k]`'s."""
+    """Feature vectors of a document's non-blank lines: row k is line `lines[k]`'s.
+
+    Rows are built on demand (`row`, `iter_rows`), one at a time: a list of 50-odd floats per line,
+    all kept at once, made the model most of the memory a large document takes.
+    """
 
     lines: list[int]
-    rows: list[list[float]]
+    doc: tuple[float, float, float]  # log(lines), prose share, short non-prose share: DOC_FEATURES
+    row: Callable[[int], list[float]] = field(repr=False, compare=False)
+
+    @property
+    def rows(self) -> list[list[float]]:
+        """Every row at once (training and tests; cleaning iterates)."""
+        return list(self.iter_rows())
+
+    def iter_rows(self) -> Iterator[list[float]]:
+        return map(self.row, range(len(self.lines)))
 
 
 def _log(n: float) -> float:
@@ -165,27 +178,25 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     keys = [texts[i].strip() for i in lines]
     n = len(lines)
     if not n:
-        return Features([], [])
-    copies = Counter(keys)
+        return Features([], (0.0, 0.0, 0.0), lambda k: [])
     line_facts = [_facts(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
     prose = [f.prose for f in line_facts]
-    furniture = [f.furniture for f in line_facts]
     removed = [removed_by[i] is not None for i in lines]
     density = _window_share(prose, spec.density_window)
-    furniture_near = _window_share(furniture, spec.furniture_window)
+    furniture_near = _window_share([f.furniture for f in line_facts], spec.furniture_window)
     removed_near = _window_share(removed, 2)
     run_first, run_last = main_run(prose)
     doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in line_facts) / n)
-    packs = spec.packs
-    hint_names = spec.hint_features
-    empty: Mapping[str, float] = {}
-    repeats = {key: (_log(count - 1),) for key, count in copies.items()}
-    base = [(f.values + repeats[key], (float(r), near))
-            for f, key, r, near in zip(line_facts, keys, removed, removed_near, strict=True)]
-    rows = []
+    repeats = {key: (_log(count - 1),) for key, count in Counter(keys).items()}
     neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
-    for k in range(n):
-        values, rule_part = base[k]
+
+    def base(k: int) -> tuple | None:
+        if not 0 <= k < n:
+            return None
+        return line_facts[k].values + repeats[keys[k]], (float(removed[k]), removed_near[k])
+
+    def row(k: int) -> list[float]:
+        values, rule_part = base(k)
         owner = removed_by[lines[k]]
         place = (
             k / (n - 1) if n > 1 else 0.0,
@@ -197,15 +208,18 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
             density[k],
             furniture_near[k],
         )
-        row = [*values, *place, *rule_part, *(float(owner == p) for p in packs), *doc]
-        for offset in (-1, 1):
-            other = base[k + offset] if 0 <= k + offset < n else None
-            row += [_slot(other, slot) for slot in neighbour_index]
-        if hint_names:
-            hint = hints.get(" ".join(keys[k].split()), empty) if hints else empty
-            row += [float(hint.get(name, 0.0)) for name in hint_names]
-        rows.append(row)
-    return Features(lines, rows)
+        out = [*values, *place, *rule_part, *(float(owner == p) for p in spec.packs), *doc]
+        for other in (base(k - 1), base(k + 1)):
+            out += [_slot(other, slot) for slot in neighbour_index]
+        if spec.hint_features:
+            hint = hints.get(" ".join(keys[k].split()), _NO_HINTS) if hints else _NO_HINTS
+            out += [float(hint.get(name, 0.0)) for name in spec.hint_features]
+        return out
+
+    return Features(lines, doc, row)
+
+
+_NO_HINTS: Mapping[str, float] = {}
 
 
 def _neighbour_slot(name: str) -> tuple[int, int]:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from cleaner.rules.features import FeatureSpec, extract
+from cleaner.rules.features import DOC_FEATURES, FeatureSpec, extract
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.linear import LinearModel
 
@@ -101,7 +101,7 @@ class LineModelRule(Rule):
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
         model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
-        for i, row in zip(features.lines, features.rows, strict=True):
+        for i, row in zip(features.lines, features.iter_rows(), strict=True):
             owner = claimed[i]
             if owner is None:
                 if threshold > 1:
@@ -118,4 +118,4 @@ class LineModelRule(Rule):
 
 def _short_share(features, spec: FeatureSpec) -> float:
     """The document's `doc_short_share` feature (the same for every line)."""
-    return features.rows[0][spec.names.index("doc_short_share")]
+    return features.doc[DOC_FEATURES.index("doc_short_share")]
