@@ -93,21 +93,35 @@ def temp_path(target: Path) -> Path:
 
 
 @contextmanager
-def atomic_file(target: Path, *, mode: int | None = None) -> Iterator[IO[bytes]]:
-    """A binary file that replaces `target` when the block ends without an error (and is removed when
-    it does not). `mode`: permission bits to give it; default: `target`'s own if it exists, else the
-    umask's."""
+def _temp_beside(target: Path, mode: int | None, *, sync: bool) -> Iterator[tuple[IO[bytes], Path]]:
+    """A new temporary file beside `target`, open for writing. When the block ends it is flushed,
+    given its mode (`mode`; else `target`'s own if it exists; else the umask's), fsynced if `sync`,
+    and closed; if the block fails it is removed."""
     make_dirs(target.parent)
     tmp = temp_path(target)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
         with os.fdopen(fd, "wb") as f:
-            yield f
+            yield f, tmp
             f.flush()
             keep = mode if mode is not None else mode_of(target)
             if keep is not None:
                 os.fchmod(f.fileno(), keep & 0o7777)
-            os.fsync(f.fileno())
+            if sync:
+                os.fsync(f.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_file(target: Path, *, mode: int | None = None) -> Iterator[IO[bytes]]:
+    """A binary file that replaces `target` when the block ends without an error (and is removed when
+    it does not). `mode`: permission bits to give it; default: `target`'s own if it exists, else the
+    umask's."""
+    with _temp_beside(target, mode, sync=True) as (f, tmp):
+        yield f
+    try:
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -124,18 +138,8 @@ def write_unsynced(target: Path, data: bytes, *, mode: int | None = None) -> Pat
     """Write `data` under a fresh temporary name beside `target` (mode as `atomic_file` sets it) and
     return that name, without fsync: `sync_files` then makes many such files durable at once, and
     `os.replace` publishes each. A failed write removes its temporary file."""
-    make_dirs(target.parent)
-    tmp = temp_path(target)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            keep = mode if mode is not None else mode_of(target)
-            if keep is not None:
-                os.fchmod(f.fileno(), keep & 0o7777)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _temp_beside(target, mode, sync=False) as (f, tmp):
+        f.write(data)
     return tmp
 
 
