@@ -118,3 +118,64 @@ def _is_package_of(package: str, module: str) -> bool:
 def test_each_module_imports_alone_in_a_fresh_interpreter(module):
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+# Size limits of the style guide (issue 11's acceptance: "no module over about 300 lines; no function
+# over about 50 lines"). A module's size is its line count; a function's runs from its `def` line to its
+# last line (decorators not counted), nested functions and methods each measured on their own.
+MAX_MODULE_LINES = 300
+MAX_FUNCTION_LINES = 50
+# Over the limits when this test was written, each with its size then: whoever splits one removes its
+# entry (the test fails on a stale entry, so the list only shrinks). Nothing may be added.
+KNOWN_OVERSIZE: dict[str, int] = {
+    "cleaner/run/mining.py": 335,  # mining
+    "cleaner/rules/loader.py": 309,  # speed
+    "cleaner/search/hyperscan_rewrite.py": 302,  # speed
+    "cleaner/search/hyperscan_rewrite.py:_Rewriter.rewrite": 52,  # speed
+    "cleaner/cli/main.py:clean": 52,  # control
+    "cleaner/rules/features.py:extract": 51,  # runner
+}
+
+
+def _sizes() -> dict[str, int]:
+    """Every module's line count and every function's length, keyed `path` and `path:qualified.name`."""
+    sizes = {}
+    for path in MODULES.values():
+        name = path.relative_to(PACKAGE.parent).as_posix()
+        source = path.read_text("utf-8")
+        sizes[name] = len(source.splitlines())
+        _function_sizes(ast.parse(source), name + ":", sizes)
+    return sizes
+
+
+def _function_sizes(node: ast.AST, prefix: str, sizes: dict[str, int]) -> None:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if not isinstance(child, ast.ClassDef):
+                sizes[prefix + child.name] = child.end_lineno - child.lineno + 1
+            _function_sizes(child, prefix + child.name + ".", sizes)
+        else:
+            _function_sizes(child, prefix, sizes)
+
+
+def _over_limits(sizes: dict[str, int]) -> dict[str, int]:
+    return {name: size for name, size in sizes.items()
+            if size > (MAX_FUNCTION_LINES if ":" in name else MAX_MODULE_LINES)}
+
+
+def test_no_module_or_function_over_the_size_limits():
+    over = _over_limits(_sizes())
+    new = {name: size for name, size in over.items() if name not in KNOWN_OVERSIZE}
+    assert not new, f"over {MAX_MODULE_LINES} lines (module) or {MAX_FUNCTION_LINES} (function): {new}"
+    grown = {name: size for name, size in over.items() if size > KNOWN_OVERSIZE.get(name, size)}
+    assert not grown, f"known oversize grew further: {grown}"
+    stale = sorted(set(KNOWN_OVERSIZE) - set(over))
+    assert not stale, f"now within the limits: remove {stale} from KNOWN_OVERSIZE"
+
+
+def test_the_size_limits_catch_a_long_module_and_function():
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    tree = ast.parse(f"class A:\n    def long(self):\n    {body.replace(chr(10), chr(10) + '    ')}\n")
+    sizes = {"m.py": MAX_MODULE_LINES + 1}
+    _function_sizes(tree, "m.py:", sizes)
+    assert _over_limits(sizes) == {"m.py": MAX_MODULE_LINES + 1, "m.py:A.long": MAX_FUNCTION_LINES + 1}
