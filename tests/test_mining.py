@@ -312,7 +312,7 @@ def test_a_real_site_mines_a_pack_that_passes_its_own_examples(tmp_path):
 
 def test_dask_reduction_mines_what_the_local_engine_mines(tmp_path):
     distributed = pytest.importorskip("distributed")
-    from cleaner.run.mining import mine_bag, units_bag
+    from cleaner.run.mining_dask import mine_bag, units_bag
 
     pages = site_pages(24)
     records = [{"id": n, "text": t, "url": f"https://{'a' if n % 2 else 'b'}.example.com/{n}"}

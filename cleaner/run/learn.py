@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.authoring.mine import Thresholds
-from cleaner.run.mining import SiteResult, Sources, mine_bag, mine_local, units_bag, write_packs
+from cleaner.run.mining import SiteResult, Sources, mine_local, write_packs
+from cleaner.run.mining_dask import mine_bag, units_bag
 from cleaner.run.options import RuleSpec
 from cleaner.run.plan import Job
 from cleaner.run.report import Report

@@ -1,5 +1,6 @@
 """Mine site packs from folders and corpora: group documents by site, run the two mining reductions
-(cleaner/authoring/mine.py) in this process, in worker processes or on a Dask cluster, write packs.
+(cleaner/authoring/mine.py) in this process or in worker processes, write packs. The same passes on
+a Dask cluster are in cleaner/run/mining_dask.py.
 
 A document's site is the host of its URL (a JSONL/Parquet record's `url` field, an HTML page's
 metadata, a `page.url` sidecar beside a text file), without a leading `www.`; else the name of its
@@ -74,13 +75,13 @@ class Sources:
         for path in self.corpora:
             name = corpus_name(path)
             if str(path).lower().endswith(PARQUET_SUFFIX):
-                yield from (Unit(corpus=name, records=tuple(rows)) for rows in _parquet_rows(path))
+                yield from (Unit(corpus=name, records=tuple(rows)) for rows in parquet_rows(path))
             else:
                 for chunk in chunked(read_jsonl(path), max_bytes=BATCH_BYTES, size=lambda item: len(item[1])):
                     yield Unit(corpus=name, records=tuple(line for _, line in chunk))
 
 
-def _parquet_rows(path: str) -> Iterator[list[dict]]:
+def parquet_rows(path: str) -> Iterator[list[dict]]:
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -238,69 +239,6 @@ def _count_unit(unit: Unit) -> dict[str, SiteCounts]:
 
 def _observe_unit(unit: Unit) -> dict[str, SiteEvidence]:
     return observe_documents(documents(unit), _worker_plans, worker_rules())
-
-
-# -- Dask: the same two passes as bag reductions -------------------------------------------------------
-
-def mine_bag(bag: Any, rules: RuleSet, thresholds: Thresholds | None = None) -> list[SiteResult]:
-    """Mine a Dask bag of `Unit`s (see `units_bag`).
-
-    Pass 1: each partition becomes exact per-site counts of its line hashes; the client folds them
-    in as they complete (`CountFold`: only lines seen on two pages or more are kept). Pass 2 (exact
-    evidence for those lines only) is a tree reduction. No process holds more than a partition of text.
-    """
-    import dask
-    from distributed import as_completed, default_client
-
-    from cleaner.run.distributed import shipped
-
-    thresholds = thresholds or Thresholds()
-    client = default_client()
-    fold = CountFold()
-    futures = client.compute(bag.map_partitions(_count_units_partition).to_delayed())
-    for future in as_completed(futures):  # folded on the client one partition at a time
-        fold.add(future.result()[0])
-        future.release()
-    plans = plans_for(fold.sites, thresholds)
-    partials = bag.map_partitions(_observe_units, dask.delayed(plans, traverse=False), shipped(rules))
-    evidence = partials.reduction(merge_sites, merge_sites).compute()
-    return results(fold.sites, evidence, plans, thresholds)
-
-
-def units_bag(sources: Sources, *, blocksize: int | str | None = None) -> Any:
-    """A Dask bag of units: JSONL corpora read by the workers (partitions of records), folders' files
-    in units of FILES_PER_UNIT paths (read by the workers: they must share the file system), Parquet
-    read here (as `cleaner clean --engine dask` does)."""
-    import dask.bag
-
-    from cleaner.run.distributed import read_jsonl
-
-    bags = []
-    files = [Unit(files=tuple(sources.files[i:i + FILES_PER_UNIT]))
-             for i in range(0, len(sources.files), FILES_PER_UNIT)]
-    if files:
-        bags.append(dask.bag.from_sequence(files, partition_size=1))
-    for path in sources.corpora:
-        name = corpus_name(path)
-        if str(path).lower().endswith(PARQUET_SUFFIX):
-            bags.append(dask.bag.from_sequence([Unit(corpus=name, records=tuple(rows)) for rows in _parquet_rows(path)],
-                                               partition_size=1))
-        else:
-            options = {"blocksize": blocksize} if blocksize else {}
-            bags.append(read_jsonl(path, **options).map_partitions(_as_units, name))
-    return dask.bag.concat(bags) if bags else dask.bag.from_sequence([], npartitions=1)
-
-
-def _as_units(part: Iterable[Any], name: str) -> list[Unit]:
-    return [Unit(corpus=name, records=tuple(part))]
-
-
-def _count_units_partition(part: Iterable[Unit]) -> list[dict[str, SiteCounts]]:
-    return [merge_sites(count_documents(documents(u)) for u in part)]
-
-
-def _observe_units(part: Iterable[Unit], plans: dict[str, SitePlan], rules: RuleSet) -> list[dict[str, SiteEvidence]]:
-    return [merge_sites(observe_documents(documents(u), plans, rules) for u in part)]
 
 
 # -- packs ---------------------------------------------------------------------------------------------
