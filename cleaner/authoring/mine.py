@@ -24,17 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cleaner.authoring.linekeys import key_hash, line_key, page_hash
+from cleaner.authoring.mineblocks import BlockEvidence, MinedBlock, page_blocks, qualifying_blocks, reads_as_prose
 from cleaner.authoring.minecount import NO_LAYOUT, SiteCounts, layout_of, sketch
 from cleaner.engine.decide import apply_rules
-from cleaner.rules.kinds import is_sentence_like
 from cleaner.rules.ruleset import RuleSet
 
-PROSE_WORDS = 5  # a line reads as prose: >= 5 words, ends in sentence punctuation, >= 45 characters
-PROSE_CHARS = 45
 SPELLINGS = 16  # spellings of a key kept (the commonest; ties by text)
-
-
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -55,6 +50,10 @@ class Thresholds:
     def __post_init__(self) -> None:
         if self.min_pages < 2:  # one page alone teaches nothing (and pass 1 keeps no count of 1)
             raise ValueError("min_pages must be at least 2")
+
+    def floor(self, seen: int) -> int:
+        """The fewest pages a line (or block) needs on a site of `seen` pages."""
+        return max(self.min_pages, math.ceil(self.min_share * seen))
 
 
 @dataclass
@@ -80,15 +79,18 @@ class KeyEvidence:
 
 @dataclass
 class SiteEvidence:
-    """Pass 2 for one site: pages per layout and the evidence of each repeated key."""
+    """Pass 2 for one site: pages per layout, the evidence of each repeated key and of each block
+    framed by two anchors (cleaner/authoring/mineblocks.py)."""
 
     pages: int = 0
     layout_pages: Counter = field(default_factory=Counter)
     keys: dict[int, KeyEvidence] = field(default_factory=dict)
+    blocks: dict[tuple[int, int], BlockEvidence] = field(default_factory=dict)
 
     def add_page(self, text: str, repeated: frozenset[int], leaders: Sequence[Sequence[int]],
-                 rules: RuleSet, domain: str | None = None) -> None:
-        """Count one page; `rules` (the default rules) tell which of its lines are kept as body."""
+                 rules: RuleSet, domain: str | None = None, anchors: frozenset[int] = frozenset()) -> None:
+        """Count one page; `rules` (the default rules) tell which of its lines are kept as body;
+        `anchors` (keys on at least the site's floor of pages) frame its blocks."""
         lines = text.splitlines()
         hashes = [None if k is None else key_hash(k) for k in map(line_key, lines)]
         layout = layout_of(sketch(h for h in hashes if h is not None), leaders)
@@ -109,17 +111,18 @@ class SiteEvidence:
                 ev.prose_pages = 1
         for h, ev in seen.items():
             self.keys.setdefault(h, KeyEvidence()).merge(ev)
+        for pair, block in page_blocks(lines, hashes, anchors).items():
+            self.blocks.setdefault(pair, BlockEvidence()).merge(block)
 
     def merge(self, other: SiteEvidence) -> SiteEvidence:
         merged = SiteEvidence(self.pages + other.pages, self.layout_pages + other.layout_pages)
         for source in (self.keys, other.keys):
             for h, ev in source.items():
                 merged.keys.setdefault(h, KeyEvidence()).merge(ev)
+        for source in (self.blocks, other.blocks):
+            for pair, block in source.items():
+                merged.blocks.setdefault(pair, BlockEvidence()).merge(block)
         return merged
-
-
-def reads_as_prose(text: str) -> bool:
-    return len(text.strip()) >= PROSE_CHARS and is_sentence_like(text, PROSE_WORDS)
 
 
 def _body_lines(text: str, lines: list[str], hashes: list, repeated: frozenset[int], rules: RuleSet,
@@ -174,7 +177,7 @@ class MinedLine:
 def propose(evidence: SiteEvidence, thresholds: Thresholds) -> list[MinedLine]:
     """The lines that qualify, commonest first (ties by spelling, so the order is stable)."""
     seen = evidence.pages
-    site_floor = max(thresholds.min_pages, math.ceil(thresholds.min_share * seen))
+    site_floor = thresholds.floor(seen)
     found = []
     for h, ev in evidence.keys.items():
         layout = _qualifying_layout(ev, evidence.layout_pages, thresholds)
@@ -205,14 +208,36 @@ def _qualifying_layout(ev: KeyEvidence, layout_pages: Counter, thresholds: Thres
     return None if best is None else best[1]
 
 
-def mine_texts(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thresholds(),
-               domain: str | None = None) -> list[MinedLine]:
+def propose_blocks(evidence: SiteEvidence, mined: Sequence[MinedLine], thresholds: Thresholds
+                   ) -> list[MinedBlock]:
+    """The blocks that qualify: framed by two proposed lines, on the site's floor of pages, never
+    holding a page's body."""
+    frame = {m.key_hash: m.spellings for m in mined if m.proposed}
+    return qualifying_blocks(evidence.blocks, frame, thresholds.floor(evidence.pages), evidence.pages)
+
+
+@dataclass(frozen=True)
+class SiteMined:
+    lines: list[MinedLine]
+    blocks: list[MinedBlock]
+
+
+def mine_site(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thresholds(),
+              domain: str | None = None) -> SiteMined:
     """Both passes over one site's pages held in memory (the library's and the tests' entry point)."""
     counts = SiteCounts()
     for text in texts:
         counts.add_page(text)
     repeated, leaders = counts.repeated(thresholds.min_pages), counts.layouts()
+    anchors = counts.anchors(thresholds.floor(counts.pages))
     evidence = SiteEvidence()
     for text in texts:
-        evidence.add_page(text, repeated, leaders, rules, domain)
-    return propose(evidence, thresholds)
+        evidence.add_page(text, repeated, leaders, rules, domain, anchors)
+    lines = propose(evidence, thresholds)
+    return SiteMined(lines, propose_blocks(evidence, lines, thresholds))
+
+
+def mine_texts(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thresholds(),
+               domain: str | None = None) -> list[MinedLine]:
+    """The lines `mine_site` finds."""
+    return mine_site(texts, rules, thresholds, domain).lines

@@ -65,6 +65,10 @@ class SiteCounts:
         """Keys on at least `min_pages` pages: every line that could qualify, site-wide or in a layout."""
         return frozenset(h for h, n in self.df.items() if n >= min_pages)
 
+    def anchors(self, floor: int) -> frozenset[int]:
+        """Keys on at least `floor` pages: the lines that may frame a block."""
+        return frozenset(h for h, n in self.df.items() if n >= floor)
+
     def layouts(self) -> tuple[tuple[int, ...], ...]:
         """One sketch per layout: sampled pages in page-hash order, each joining the first leader it
         resembles or else leading a layout of its own; layouts with fewer than LAYOUT_MIN_PAGES

@@ -21,6 +21,7 @@ import regex
 
 from cleaner.authoring.linekeys import DATE_NAME, is_date_name
 from cleaner.authoring.mine import MinedLine, Thresholds
+from cleaner.authoring.mineblocks import MinedBlock
 
 _PIECE = re.compile(r"\s+|\d+|" + DATE_NAME.pattern, re.IGNORECASE)
 _DATE_PATTERN = r"[a-z]{3,9}\.?"  # any month or weekday name (or its abbreviation), under (?i)
@@ -108,8 +109,9 @@ def pack_id(site: str) -> str:
     return "mined-" + site_name(site)
 
 
-def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *, scoped: bool = True) -> str:
-    """The TOML text of the pack for `site` (scoped to it unless `scoped=False`)."""
+def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *, scoped: bool = True,
+                blocks: Sequence[MinedBlock] = ()) -> str:
+    """The TOML text of the pack for `site` (scoped to it unless `scoped=False`): its blocks, then its lines."""
     proposed = [m for m in mined if m.proposed]
     out = [
         f"# Mined by `cleaner mine` from {mined[0].seen if mined else 0} pages of {site}. Review it before",
@@ -123,6 +125,9 @@ def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *
         *(["rules = []"] if not proposed else []),
     ]
     used: set[str] = set()
+    keep = {m.key_hash: m.body_example for m in proposed}
+    for block in blocks:
+        out += _render_block(site, block, keep.get(block.start_hash), used) or []
     for line in proposed:
         rule = _render_rule(site, line, used)
         if rule:
@@ -147,10 +152,7 @@ def _render_rule(site: str, line: MinedLine, used: set[str]) -> list[str] | None
     built = line_pattern(line.spellings)
     if built is None or not built.matches:
         return None
-    rule_id = f"{site_name(site)}:{slug(line.spellings[0]) or 'line'}-{line.key_hash & 0xFFFFFFFF:08x}"
-    while rule_id in used:
-        rule_id += "x"
-    used.add(rule_id)
+    rule_id = _rule_id(site, f"{slug(line.spellings[0]) or 'line'}-{line.key_hash & 0xFFFFFFFF:08x}", used)
     remove = list(dict.fromkeys(built.matches[:1] + tuple(s for s in built.matches[1:2] if s != built.matches[0])))
     compiled = regex.compile(built.pattern)
     keep = [line.body_example] if line.body_example and _encodable(line.body_example) and not compiled.search(
@@ -169,6 +171,55 @@ def _render_rule(site: str, line: MinedLine, used: set[str]) -> list[str] | None
     return lines
 
 
+def _rule_id(site: str, name: str, used: set[str]) -> str:
+    rule_id = f"{site_name(site)}:{name}"
+    while rule_id in used:
+        rule_id += "x"
+    used.add(rule_id)
+    return rule_id
+
+
+def _render_block(site: str, block: MinedBlock, body_line: str | None, used: set[str]) -> list[str] | None:
+    """A `block` rule, or None when its example would not be removed whole by it (or its frame has no
+    pattern). Its keep example is its start line with a body line after it: no end, no removal."""
+    start, end = line_pattern(block.start), line_pattern(block.end)
+    if start is None or end is None or not start.matches or not end.matches:
+        return None
+    example = block.example.split("\n")
+    if not all(map(_encodable, example)) or not _finds_block(start.pattern, end.pattern, example, block.max_lines):
+        return None
+    keep = [start.matches[0]]
+    if body_line and _encodable(body_line) and not regex.compile(end.pattern).search(body_line, timeout=REGEX_TIMEOUT):
+        keep = [f"{start.matches[0]}\n{body_line}"]
+    name = f"block-{slug(block.start[0], 24) or 'start'}-{(block.start_hash ^ block.end_hash) & 0xFFFFFFFF:08x}"
+    lines = ["", "[[rules]]", f"id = {toml_string(_rule_id(site, name, used))}", 'kind = "block"',
+             f"start = {toml_string(start.pattern)}", f"end = {toml_string(end.pattern)}",
+             f"max_lines = {block.max_lines}"]
+    if start.keywords:
+        lines.append(f"keywords = [{toml_string(start.keywords[0])}]")
+    evidence = ", ".join(f"{k} = {v}" for k, v in block.evidence().items())
+    return lines + [
+        f"evidence = {{ {evidence} }}",
+        f"rationale = {toml_string(_block_rationale(site, block))}",
+        f"examples.remove = [{toml_string(block.example)}]",
+        f"examples.keep = [{', '.join(map(toml_string, keep))}]",
+    ]
+
+
+def _finds_block(start: str, end: str, example: Sequence[str], max_lines: int) -> bool:
+    """Whether the block kind finds exactly `example`: its first line starts it, its last line is the
+    first to match `end`, within `max_lines`."""
+    starts, ends = regex.compile(start), regex.compile(end)
+    hits = [bool(ends.search(line, timeout=REGEX_TIMEOUT)) for line in example]
+    return (len(example) <= max_lines and bool(starts.search(example[0], timeout=REGEX_TIMEOUT))
+            and hits[-1] and not any(hits[:-1]))
+
+
+def _block_rationale(site: str, block: MinedBlock) -> str:
+    return (f"A block framed by two lines that repeat on {site}, seen on {block.pages} of its {block.seen} pages; "
+            f"what it holds changes from page to page, and on no page does it hold the article's prose.")
+
+
 def _rationale(site: str, line: MinedLine) -> str:
     text = f"Repeats on {line.pages} of the {line.seen} pages of {site}"
     if line.layout_pages is not None:
@@ -179,13 +230,16 @@ def _rationale(site: str, line: MinedLine) -> str:
     return text + "."
 
 
-def render_report(site: str, seen: int, layouts: int, mined: Sequence[MinedLine], limit: int = 20) -> list[str]:
+def render_report(site: str, seen: int, layouts: int, mined: Sequence[MinedLine], limit: int = 20,
+                  blocks: Sequence[MinedBlock] = ()) -> list[str]:
     """Lines for `cleaner mine --report`: what was found on one site, with counts."""
     proposed = [m for m in mined if m.proposed]
     held = [m for m in mined if not m.proposed]
     flagged = [m for m in proposed if m.prose_pages]
     out = [f"{site}: {seen} pages, {layouts} layouts, {len(proposed)} lines proposed "
-           f"({len(flagged)} flagged as prose in a body), {len(held)} held back"]
+           f"({len(flagged)} flagged as prose in a body), {len(held)} held back, {len(blocks)} blocks"]
+    out += [f"  block {b.pages:>5}/{b.seen:<5} {b.start[0][:40]!r} .. {b.end[0][:40]!r} (up to {b.max_lines} lines)"
+            for b in blocks[:limit]]
     out += [f"  {m.pages:>5}/{m.seen:<5} {'REVIEW ' if m.prose_pages else ''}{m.spellings[0][:90]!r}"
             for m in proposed[:limit]]
     if len(proposed) > limit:

@@ -80,6 +80,6 @@ def mine(sources, out, show_report, min_pages, min_share, body_share, rule_paths
     if show_report:
         for line in report(found):
             click.echo(line)
-    rules = sum(1 for r in found for m in r.mined if m.proposed)
+    rules = sum(r.rules() for r in found)
     click.echo(f"mined {len(found)} sites ({sum(r.pages for r in found)} pages): {len(written)} packs, "
                f"{rules} rules written to {out}")

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.api import domain_of, load_document
-from cleaner.authoring.mine import MinedLine, SiteEvidence, Thresholds, propose
+from cleaner.authoring.mine import MinedLine, SiteEvidence, Thresholds, propose, propose_blocks
+from cleaner.authoring.mineblocks import MinedBlock
 from cleaner.authoring.minecount import CountFold, SiteCounts
 from cleaner.authoring.minepack import render_pack, render_report, site_name
 from cleaner.errors import CleanerError
@@ -130,10 +131,11 @@ def count_documents(docs: Iterable[SiteDocument]) -> dict[str, SiteCounts]:
 
 @dataclass(frozen=True)
 class SitePlan:
-    """What pass 2 needs of a site: its repeated keys and its layouts."""
+    """What pass 2 needs of a site: its repeated keys, its layouts and the keys that frame blocks."""
 
     repeated: frozenset[int]
     leaders: tuple[tuple[int, ...], ...]
+    anchors: frozenset[int] = frozenset()
 
 
 def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], rules: RuleSet
@@ -146,7 +148,8 @@ def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], 
             continue
         seen.add((doc.site, doc.text))
         plan = plans[doc.site]
-        evidence.setdefault(doc.site, SiteEvidence()).add_page(doc.text, plan.repeated, plan.leaders, rules)
+        evidence.setdefault(doc.site, SiteEvidence()).add_page(doc.text, plan.repeated, plan.leaders, rules,
+                                                              anchors=plan.anchors)
     return evidence
 
 
@@ -166,11 +169,16 @@ class SiteResult:
     layouts: int
     mined: list[MinedLine]
     files: tuple[str, ...] = ()  # the site's files (sources given as files or folders)
+    blocks: tuple[MinedBlock, ...] = ()
+
+    def rules(self) -> int:
+        """How many rules the site's pack proposes (lines and blocks)."""
+        return sum(1 for m in self.mined if m.proposed) + len(self.blocks)
 
 
 def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str, SitePlan]:
     """Sites with at least `min_pages` pages (one page alone teaches nothing) and what pass 2 needs."""
-    return {site: SitePlan(c.repeated(thresholds.min_pages), c.layouts())
+    return {site: SitePlan(c.repeated(thresholds.min_pages), c.layouts(), c.anchors(thresholds.floor(c.pages)))
             for site, c in counts.items() if c.pages >= thresholds.min_pages}
 
 
@@ -181,8 +189,9 @@ def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], pl
     for site, c in sorted(counts.items()):
         ev = evidence.get(site)
         mined = propose(ev, thresholds) if ev is not None else []
+        blocks = tuple(propose_blocks(ev, mined, thresholds)) if ev is not None else ()
         found.append(SiteResult(site, c.pages, len(plans[site].leaders) if site in plans else 0, mined,
-                                tuple(sorted(c.files))))
+                                tuple(sorted(c.files)), blocks))
     return found
 
 
@@ -257,7 +266,8 @@ def write_packs(found: Sequence[SiteResult], out: str | Path, thresholds: Thresh
         if not any(m.proposed for m in result.mined):
             continue
         path = out / pack_file_name(result.site)
-        write_atomic(path, render_pack(result.site, result.mined, thresholds, scoped=scoped).encode("utf-8"))
+        text = render_pack(result.site, result.mined, thresholds, scoped=scoped, blocks=result.blocks)
+        write_atomic(path, text.encode("utf-8"))
         written[result.site] = path
     return written
 
@@ -265,7 +275,7 @@ def write_packs(found: Sequence[SiteResult], out: str | Path, thresholds: Thresh
 def report(found: Sequence[SiteResult]) -> list[str]:
     lines = []
     for result in found:
-        lines += render_report(result.site, result.pages, result.layouts, result.mined)
+        lines += render_report(result.site, result.pages, result.layouts, result.mined, blocks=result.blocks)
     return lines
 
 

@@ -96,7 +96,7 @@ def _learn_sites(work: Plan, options: RunOptions, client, scratch: Path, notes: 
     except OSError as exc:
         raise CleanerError(f"cannot mine the sources: {describe_os_error(exc)}") from exc
     packs, scoped = learn.write_site_packs(found, scratch, options.learn)
-    notes.append(f"learned {sum(1 for r in found for m in r.mined if m.proposed)} rules for {len(packs)} of "
+    notes.append(f"learned {sum(r.rules() for r in found)} rules for {len(packs)} of "
                  f"{len(found)} sites")
     return found, packs, scoped
 

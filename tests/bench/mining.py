@@ -23,7 +23,7 @@ from pathlib import Path
 from evaluate import aggregate, score_page
 
 from cleaner.api import default_rules, domain_of
-from cleaner.authoring.mine import Thresholds, mine_texts
+from cleaner.authoring.mine import Thresholds, mine_site
 from cleaner.authoring.minepack import render_pack
 from cleaner.engine.decide import apply_rules
 from cleaner.rules.loader import load_pack
@@ -44,10 +44,11 @@ def site_pages(site: Path, kind: str) -> list[tuple[str, str]]:
 def learned_rules(site: str, texts: list[str], thresholds: Thresholds, scratch: Path) -> tuple[RuleSet, int]:
     """The default rules plus the pack mined from `texts`, written and loaded as a user's would be."""
     base = default_rules()
-    mined = mine_texts(texts, base, thresholds)
+    mined = mine_site(texts, base, thresholds)
     path = scratch / f"{site}.toml"
-    path.write_text(render_pack(site, mined, thresholds, scoped=False), "utf-8")
-    return RuleSet((*base.packs, load_pack(path)), base.timeout), sum(m.proposed for m in mined)
+    path.write_text(render_pack(site, mined.lines, thresholds, scoped=False, blocks=mined.blocks), "utf-8")
+    rules = RuleSet((*base.packs, load_pack(path)), base.timeout)
+    return rules, sum(m.proposed for m in mined.lines) + len(mined.blocks)
 
 
 def score(pages, rules: RuleSet):

@@ -1,0 +1,176 @@
+"""Mining blocks: runs of lines framed by two repeated lines whose inside changes from page to page.
+
+Furniture is not only lines that repeat: a comment section, a "more from" list or a photo strip has
+a frame that repeats (a header line, a footer line) around items that change on every page. Pass 2
+(`SiteEvidence.add_page`, cleaner/authoring/mine.py) reads each page's structure here:
+
+- its *anchors*: lines whose key is on at least the site's floor of pages (`min_pages`, `min_share`);
+- its *body*: the page's main prose. Anchors cut the page into gaps (an anchor between two prose
+  lines, such as "Advertisement" inside an article, does not cut); the body is the first gap whose
+  prose is at least `FIRST_WITHIN` of the largest gap's (articles come before their comments), from
+  `HEAD_LINES` lines above its first prose line (headline, byline, date) to `TAIL_LINES` below its last;
+- candidate blocks: two anchors that follow each other with other lines between them;
+- vetoes: every pair of anchors (a, b) whose block, as the `block` kind would find it on this page
+  (from a line a through the next line b), holds a line of the body.
+
+A block becomes a rule when its two anchors are mined lines, it is seen on at least the site's floor
+of pages and it is vetoed on none: a frame that ever held the article is never proposed. Merges are
+sums, maxima and minima, so the result does not depend on the order of the pages or on how they are
+split over workers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cleaner.rules.kinds import is_sentence_like
+
+PROSE_WORDS = 5  # a line reads as prose: >= 5 words, ends in sentence punctuation, >= 45 characters
+PROSE_CHARS = 45
+FIRST_WITHIN = 0.4  # the body: the first gap with at least this share of the largest gap's prose
+HEAD_LINES = 3  # lines above the body's first prose line that belong to it (headline, byline, date)
+TAIL_LINES = 2  # ... and below its last (an attribution)
+MAX_BLOCK_LINES = 1000  # the longest block looked at (a long comment section)
+EXAMPLE_LINES = 8  # a block's example: its frame and the first lines inside (the smallest block seen)
+# A line of prose: a sentence-like line, or a long line holding two sentences or more (an extractor
+# joins a whole article into one table row).
+_SENTENCE_END = re.compile(r"[a-z0-9)][.!?][\"'\u201d\u2019)]?\s+[\"'\u201c\u2018(]?[A-Z]")
+
+
+def reads_as_prose(text: str) -> bool:
+    return len(text.strip()) >= PROSE_CHARS and is_sentence_like(text, PROSE_WORDS)
+
+
+def holds_prose(text: str) -> bool:
+    return reads_as_prose(text) or (len(text.split()) >= 20 and len(_SENTENCE_END.findall(text)) >= 2)
+
+
+@dataclass
+class BlockEvidence:
+    """What pass 2 saw of one pair of anchors (start key, end key) on one site."""
+
+    pages: int = 0  # pages where the two follow each other with other lines between
+    vetoed: int = 0  # pages where the block from start through the next end holds body lines
+    longest: int = 0  # the most lines such a block spans on a page where it is not vetoed
+    example: tuple[int, str] | None = None  # (lines, text): the smallest block seen, the shortest text
+
+    def merge(self, other: BlockEvidence) -> None:
+        self.pages += other.pages
+        self.vetoed += other.vetoed
+        self.longest = max(self.longest, other.longest)
+        if other.example and (not self.example or other.example < self.example):
+            self.example = other.example
+
+
+def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] | None:
+    """The first and last line index of the page's body (see the module's docstring), or None."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    prose = {i for i in filled if not anchor[i] and holds_prose(lines[i])}
+    gaps: list[list[int]] = [[]]
+    for p, i in enumerate(filled):
+        inline = 0 < p < len(filled) - 1 and filled[p - 1] in prose and filled[p + 1] in prose
+        if anchor[i] and not inline:
+            gaps.append([])
+        elif i in prose:
+            gaps[-1].append(i)
+    weights = [sum(len(lines[i]) for i in gap) for gap in gaps]
+    if not any(weights):
+        return None
+    body = next(g for g, w in zip(gaps, weights, strict=True) if w >= FIRST_WITHIN * max(weights))
+    own = [i for i in filled if not anchor[i]]
+    first = own.index(body[0])
+    last = own.index(body[-1])
+    return own[max(0, first - HEAD_LINES)], own[min(len(own) - 1, last + TAIL_LINES)]
+
+
+def page_blocks(lines: Sequence[str], hashes: Sequence[int | None], anchors: frozenset[int]
+                ) -> dict[tuple[int, int], BlockEvidence]:
+    """One page's evidence: its candidate blocks and the pairs of anchors vetoed on it."""
+    anchor = [h is not None and h in anchors for h in hashes]
+    where = [i for i, is_anchor in enumerate(anchor) if is_anchor]
+    found: dict[tuple[int, int], BlockEvidence] = {}
+    if len(where) < 2:
+        return found
+    body = body_span(lines, anchor)
+    previous: dict[int, int] = {}  # key -> its last occurrence so far
+    last_seen = []  # per anchor occurrence: the previous occurrence of its key (-1: none)
+    for i in where:
+        last_seen.append(previous.get(hashes[i], -1))
+        previous[hashes[i]] = i
+    if body is not None:
+        _veto(where, last_seen, hashes, body, found)
+    for p in range(len(where) - 1):
+        i, j = where[p], where[p + 1]
+        pair = (hashes[i], hashes[j])
+        if j - i < 2 or pair[0] == pair[1] or j - i + 1 > MAX_BLOCK_LINES or last_seen[p + 1] >= i:
+            continue
+        if not any(lines[k].strip() for k in range(i + 1, j)):
+            continue
+        ev = found.setdefault(pair, BlockEvidence())
+        if ev.pages:
+            continue  # the first block of this pair on the page stands for it
+        ev.pages = 1
+        if body is None or j < body[0] or i > body[1]:
+            ev.longest = j - i + 1
+            ev.example = (j - i + 1, _example(lines[i:j + 1]))
+    for ev in found.values():
+        if ev.vetoed:
+            ev.longest, ev.example = 0, None
+    return found
+
+
+def _veto(where: Sequence[int], last_seen: Sequence[int], hashes: Sequence[int | None],
+          body: tuple[int, int], found: dict[tuple[int, int], BlockEvidence]) -> None:
+    """Veto every pair (a, b) whose block from an a through the next b holds a body line: a at or
+    before the body's end, the next b at or after its start, at most MAX_BLOCK_LINES apart."""
+    start, end = body
+    for i in where:
+        if i > end:
+            break
+        if i < start - MAX_BLOCK_LINES:
+            continue
+        q = bisect.bisect_left(where, max(i + 1, start))
+        while q < len(where) and where[q] - i + 1 <= MAX_BLOCK_LINES:
+            j = where[q]
+            if last_seen[q] < i and hashes[j] != hashes[i]:  # the first b after this a
+                found.setdefault((hashes[i], hashes[j]), BlockEvidence()).vetoed = 1
+            q += 1
+
+
+def _example(block: Sequence[str]) -> str:
+    """The block's text, its inside cut to its first lines when longer (the frame stays whole)."""
+    inside = [line for line in block[1:-1] if line.strip()][:EXAMPLE_LINES - 2]
+    return "\n".join([block[0].strip(), *(line.strip() for line in inside), block[-1].strip()])
+
+
+@dataclass(frozen=True)
+class MinedBlock:
+    """A block of a site that qualifies: the spellings of its frame and its evidence."""
+
+    start: tuple[str, ...]  # spellings of the start line, commonest first
+    end: tuple[str, ...]
+    pages: int
+    seen: int
+    max_lines: int
+    example: str
+    start_hash: int
+    end_hash: int
+
+    def evidence(self) -> dict[str, int]:
+        return {"pages": self.pages, "seen": self.seen}
+
+
+def qualifying_blocks(blocks: dict[tuple[int, int], BlockEvidence], mined: dict[int, tuple[str, ...]],
+                      floor: int, seen: int) -> list[MinedBlock]:
+    """Blocks framed by two mined lines (`mined`: key -> spellings), on at least `floor` pages, never
+    vetoed; the most common first (ties by key). A block spans at most half again its longest seen."""
+    found = []
+    for (a, b), ev in blocks.items():
+        if ev.vetoed or ev.pages < floor or a not in mined or b not in mined or not ev.example:
+            continue
+        max_lines = min(MAX_BLOCK_LINES, ev.longest + ev.longest // 2)
+        found.append(MinedBlock(mined[a], mined[b], ev.pages, seen, max_lines, ev.example[1], a, b))
+    return sorted(found, key=lambda m: (-m.pages, m.start_hash, m.end_hash))
