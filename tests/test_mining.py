@@ -314,9 +314,12 @@ def test_dask_reduction_mines_what_the_local_engine_mines(tmp_path):
     distributed = pytest.importorskip("distributed")
     from cleaner.run.mining_dask import mine_bag, units_bag
 
+    from .test_mining_blocks import commented_site
+
     pages = site_pages(24)
     records = [{"id": n, "text": t, "url": f"https://{'a' if n % 2 else 'b'}.example.com/{n}"}
                for n, t in enumerate(pages)]
+    records += [{"id": 100 + n, "text": t, "url": "https://c.example.com/"} for n, t in enumerate(commented_site())]
     corpus_path = tmp_path / "web.jsonl"
     corpus_path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     local = mine_local(Sources([str(corpus_path)]), RuleSpec(), Thresholds())
@@ -325,5 +328,9 @@ def test_dask_reduction_mines_what_the_local_engine_mines(tmp_path):
         bag = units_bag(Sources([str(corpus_path)]), blocksize=2000)
         assert bag.npartitions > 4  # partial counts to merge
         on_dask = mine_bag(bag, cleaner.load_rules(), Thresholds())
-    assert [(r.site, r.pages, r.mined) for r in on_dask] == [(r.site, r.pages, r.mined) for r in local]
-    assert {r.site for r in local} == {"a.example.com", "b.example.com"}
+    def found(results):
+        return [(r.site, r.pages, r.mined, r.blocks) for r in results]
+
+    assert found(on_dask) == found(local)
+    assert {r.site for r in local} == {"a.example.com", "b.example.com", "c.example.com"}
+    assert len(next(r for r in local if r.site == "c.example.com").blocks) == 2

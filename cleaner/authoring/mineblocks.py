@@ -8,7 +8,8 @@ a frame that repeats (a header line, a footer line) around items that change on 
 - its *body*: the page's main prose. Anchors cut the page into gaps (an anchor between two prose
   lines, such as "Advertisement" inside an article, does not cut); the body is the first gap whose
   prose is at least `FIRST_WITHIN` of the largest gap's (articles come before their comments), from
-  `HEAD_LINES` lines above its first prose line (headline, byline, date) to `TAIL_LINES` below its last;
+  `HEAD_LINES` lines above its first prose line (headline, byline, date; anchors between them not
+  counted) to `TAIL_LINES` lines below its last (an attribution; up to the next anchor);
 - candidate blocks: two anchors that follow each other with other lines between them;
 - vetoes: every pair of anchors (a, b) whose block, as the `block` kind would find it on this page
   (from a line a through the next line b), holds a line of the body.
@@ -80,10 +81,13 @@ def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] |
     if not any(weights):
         return None
     body = next(g for g, w in zip(gaps, weights, strict=True) if w >= FIRST_WITHIN * max(weights))
-    own = [i for i in filled if not anchor[i]]
-    first = own.index(body[0])
-    last = own.index(body[-1])
-    return own[max(0, first - HEAD_LINES)], own[min(len(own) - 1, last + TAIL_LINES)]
+    above = [i for i in filled if i < body[0] and not anchor[i]][-HEAD_LINES:]  # across anchors
+    end = body[-1]
+    for i in filled[filled.index(end) + 1:][:TAIL_LINES]:  # not across one
+        if anchor[i]:
+            break
+        end = i
+    return (above or body)[0], end
 
 
 def page_blocks(lines: Sequence[str], hashes: Sequence[int | None], anchors: frozenset[int]
