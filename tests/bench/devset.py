@@ -127,17 +127,20 @@ def score_folds(pages: Sequence[Page], outputs: Sequence[str]) -> FoldScores:
 @dataclass(frozen=True)
 class RuleSpec:
     """Which rule packs clean a page: the bundled ones (less the files named in `drop`, by file stem,
-    e.g. a shipped model trained on all folds) plus the files or folders in `packs`."""
+    e.g. a shipped model trained on all folds) plus the files or folders in `packs`, under `profile`
+    (`article`, the default, or `body`)."""
 
     packs: tuple[str, ...] = ()
     defaults: bool = True
     drop: tuple[str, ...] = field(default=())
+    profile: str = "article"
 
     def load(self) -> cleaner.RuleSet:
         if not self.drop:
-            return cleaner.load_rules(list(self.packs), defaults=self.defaults)
+            return cleaner.load_rules(list(self.packs), defaults=self.defaults, profile=self.profile)
         bundled = [p for p in sorted(default_rules_dir().glob("*.toml")) if p.stem not in self.drop]
-        return cleaner.load_rules([*(bundled if self.defaults else []), *self.packs], defaults=False)
+        return cleaner.load_rules([*(bundled if self.defaults else []), *self.packs], defaults=False,
+                                  profile=self.profile)
 
 
 _worker_rules: cleaner.RuleSet | None = None

@@ -2,6 +2,7 @@
 
     python tests/bench/quality.py                       # everything: full.txt, recall.txt, html (~5 min)
     python tests/bench/quality.py --inputs full.txt,recall.txt --no-references [--rules PACK]... [--jobs 2]
+    python tests/bench/quality.py --inputs full.txt,recall.txt --no-references --no-gold --profile body
     python tests/bench/quality.py --fit my_module:fit   # a fitted method, trained on 4 folds per fold
 
 Per input, a table of shingle precision / recall / F1 (evaluate.py: the benchmark's metric) as the
@@ -187,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", default=",".join(INPUTS), help="comma-separated: full.txt, recall.txt, html")
     parser.add_argument("--rules", action="append", default=[], metavar="PACK", help="extra rule pack (repeatable)")
     parser.add_argument("--no-default-rules", action="store_true", help="only the --rules packs")
+    parser.add_argument("--profile", default="article", choices=("article", "body"),
+                        help="the rule profile (body: also the headline, standfirst, byline, dateline)")
     parser.add_argument("--fit", metavar="MODULE:FUNCTION", help="a devset.Fitter trained on 4 folds per fold")
     parser.add_argument("--no-references", action="store_true", help="only the cleaner's rows")
     parser.add_argument("--no-gold", action="store_true", help="skip cleaning the gold bodies")
@@ -201,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     if not pages:
         print(f"no <id>.gold.txt pages under {args.devset}", file=sys.stderr)
         return 2
-    spec = RuleSpec(tuple(args.rules), defaults=not args.no_default_rules)
+    spec = RuleSpec(tuple(args.rules), defaults=not args.no_default_rules, profile=args.profile)
     fitter = load_fitter(args.fit) if args.fit else constant(spec)
     sites = len({p.domain for p in pages})
     print(f"{len(pages)} pages, {sites} sites, {len({p.fold for p in pages})} folds by site, from {args.devset}\n")

@@ -20,6 +20,7 @@ from cleaner.rules.kinds.line_model import LineModelRule
 from cleaner.rules.kinds.list_run import ListRunRule
 from cleaner.rules.kinds.prose_window import ProseWindowRule, is_sentence_like
 from cleaner.rules.kinds.repeat import RepeatRule
+from cleaner.rules.kinds.standfirst import StandfirstRule
 from cleaner.rules.kinds.tail import TailRule
 
 # The registered kinds, in the order in which they run; a line claimed by an earlier rule keeps that
@@ -27,8 +28,9 @@ from cleaner.rules.kinds.tail import TailRule
 # look at what those removed; repeats last, so a copy already caught by a named rule is credited to
 # it. prose_window runs after all of them: it is the structural fallback, looks only at lines no named
 # rule has explained, and so never takes credit for a removal a pattern could name. The line model
-# comes next: its features include what every other rule removed, and it may veto some of that. head
-# (the `body` profile's headline and byline) runs last, on the lines all the others kept.
+# comes next: its features include what every other rule removed, and it may veto some of that. The
+# `body` profile's kinds run last, on the lines all the others kept: standfirst (found by the headline
+# before it and the byline after it), then head (the headline and byline left before the first paragraph).
 _REGISTERED: tuple[type[Rule], ...] = (
     BlockRule,
     LineRule,
@@ -37,6 +39,7 @@ _REGISTERED: tuple[type[Rule], ...] = (
     RepeatRule,
     ProseWindowRule,
     LineModelRule,
+    StandfirstRule,
     HeadRule,
 )
 
@@ -53,5 +56,5 @@ PHASES: tuple[str, ...] = tuple(KINDS)
 __all__ = [
     "KINDS", "PHASES", "BlockRule", "Claim", "Document", "Field", "HeadRule", "LineModelRule", "LineRule",
     "ListRunRule",
-    "ProseWindowRule", "RepeatRule", "Rule", "TailRule", "is_sentence_like", "option", "required",
+    "ProseWindowRule", "RepeatRule", "Rule", "StandfirstRule", "TailRule", "is_sentence_like", "option", "required",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.prose_window import is_sentence_like
+from cleaner.rules.kinds.standfirst import is_paragraph
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,7 +34,7 @@ class HeadRule(Rule):
         for i, key in enumerate(doc.keys):
             if not key or doc.is_removed(i):
                 continue
-            if len(key) >= self.min_prose_chars and is_sentence_like(key, self.min_words):
+            if is_paragraph(key, self.min_words, self.min_prose_chars):
                 yield from ((j, j) for j in head)
                 return
             if len(head) == self.max_lines or len(doc.lines[i].text) > self.max_chars:
