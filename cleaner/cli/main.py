@@ -34,6 +34,7 @@ from cleaner.engine.provenance import removal_warnings, restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import encode
 from cleaner.io.files import describe_os_error, shown, write_atomic
+from cleaner.rules.ruleset import RuleSet
 from cleaner.run import session
 from cleaner.run.options import ENGINES, PROVENANCE_MODES, RunOptions
 from cleaner.run.plan import SUFFIXES
@@ -106,15 +107,21 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     learn = thresholds_of(min_pages, min_share, body_share) if learn_sites else None
     options = RunOptions(Path(out), spec, jobs, dry_run, force, engine, scheduler, jsonl_provenance, follow_symlinks,
                          learn)
+    sys.exit(_run(list(sources), options, rules, RunView(dry_run, diff, output_format, quiet, verbose, Path(out))))
+
+
+def _run(sources: list[str], options: RunOptions, rules: RuleSet, view: RunView) -> int:
+    """Plan and execute a `clean` run into OUT, name its failures and warnings, show it; its exit code
+    (2 when it was refused before it started)."""
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        work = session.prepare(list(sources), options)
+        work = session.prepare(sources, options)
         for note in work.notes:
             click.echo(f"note: {shown(note)}", err=True)
         outcome = _execute_with_progress(work, options)
     except CleanerError as exc:  # PlanError, LockedError, an OUT that cannot be made, no cluster
         _error(str(exc))
-        sys.exit(2)
+        return 2
     for note in outcome.notes:
         click.echo(shown(note), err=True)
     for r in outcome.reports:
@@ -124,10 +131,8 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
             click.echo(f"warning: {shown(r.source)}: {'; '.join(warnings)}", err=True)
     if outcome.manifest_error:
         _error(outcome.manifest_error)
-    show_run(outcome.reports, work.skipped, "/".join(SUFFIXES), rules,
-             RunView(dry_run, diff, output_format, quiet, verbose, Path(out)))
-    failed = outcome.manifest_error or any(r.failed for r in outcome.reports)
-    sys.exit(1 if failed else 0)
+    show_run(outcome.reports, work.skipped, "/".join(SUFFIXES), rules, view)
+    return 1 if outcome.manifest_error or any(r.failed for r in outcome.reports) else 0
 
 
 def _failure(report: Report) -> str:
