@@ -19,10 +19,19 @@ doc-timeout = 5.0             # seconds per document, all rules together
 
 [tool.cleaner.keep]           # per document (a path relative to this file, or a glob)
 "seeds/interview.txt" = [{ text = "Photo: Jane Doe", rule = "image-credit" }]
+"data/web.jsonl#rec-17" = [{ text = "Photo: Jane Doe" }]   # one record of a corpus file
+"data/*.parquet#*" = [{ hash = "c99644afd88c" }]            # every record of some corpus files
 ```
 
 A document can also carry its keep list beside it: `NAME.keep.toml` next to `NAME.txt`, holding
 `keep = [{ text = "...", rule = "..." }]` (or `[[keep]]` tables). Both lists apply.
+
+Records of a corpus file (JSONL, Parquet) are named `FILE#RECORD`: the part before the first `#` is
+the corpus file (a path or glob, as for documents), the rest the record's name, its `id` field as
+text, or its 1-based line (JSONL) or row (Parquet) when it has no `id` (a glob: `#*` for every
+record); a key naming the corpus file without `#` applies to every record. The corpus file's own
+sidecar (`web.keep.toml` beside `web.jsonl`) holds `keep = [...]` for every record and a
+`[records]` table of record name to entries (`"rec-17" = [{ text = "..." }]`).
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cleaner.engine.keep import KeepEntry, KeepError, parse_entries
+from cleaner.engine.keep import KeepEntry, KeepError, RecordKeep, parse_entries
 from cleaner.errors import CleanerError
 from cleaner.rules.loader import load_rules
 from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet
@@ -82,26 +91,52 @@ class Config:
 
     def keep_for(self, document: str | Path) -> tuple[KeepEntry, ...]:
         """The keep entries for `document`: the configuration's, then its sidecar's."""
-        entries: list[KeepEntry] = []
-        if self.keep and self.path is not None:
-            try:
-                rel = Path(document).resolve().relative_to(self.path.parent.resolve()).as_posix()
-            except ValueError:
-                rel = None
-            if rel is not None:
-                for pattern, found in self.keep.items():
-                    if rel == pattern or fnmatch.fnmatchcase(rel, pattern):
-                        entries += found
+        entries = [e for pattern, found in self._keep_of(document) if "#" not in pattern for e in found]
         return tuple(entries) + sidecar_keep(Path(document))
+
+    def keep_for_records(self, corpus: str | Path) -> RecordKeep:
+        """The keep entries for the records of the corpus file `corpus`, by record name pattern: the
+        configuration's `FILE#RECORD` keys (and `FILE` keys: every record), then its sidecar's."""
+        patterns = [(pattern.partition("#")[2] if "#" in pattern else "*", found)
+                    for pattern, found in self._keep_of(corpus)]
+        return RecordKeep(tuple(patterns) + sidecar_record_keep(Path(corpus)))
+
+    def _keep_of(self, document: str | Path) -> list[tuple[str, tuple[KeepEntry, ...]]]:
+        """The (key, entries) of `[tool.cleaner.keep]` whose file part (before any `#`) names `document`."""
+        if not self.keep or self.path is None:
+            return []
+        try:
+            rel = Path(document).resolve().relative_to(self.path.parent.resolve()).as_posix()
+        except ValueError:
+            return []
+        return [(key, found) for key, found in self.keep.items()
+                if rel == (name := key.partition("#")[0]) or fnmatch.fnmatchcase(rel, name)]
 
     def describe(self) -> dict[str, Any] | None:
         """What provenance and the manifest record of the configuration used (None: none found)."""
         return None if self.path is None else {"path": str(self.path)}
 
 
-@lru_cache(maxsize=4)
 def _config_at(path: str | None) -> Config:
-    return load_config(path) if path is not None else Config()
+    """The configuration at `path`, read again only when the file changed (by size and mtime)."""
+    if path is None:
+        return Config()
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return load_config(path)  # raises, naming the file
+    return _config_read(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _config_read(path: str, mtime_ns: int, size: int) -> Config:
+    return load_config(path)
+
+
+def record_keep(config_path: str | None, corpus: str | Path) -> RecordKeep:
+    """A corpus file's record keep entries (`Config.keep_for_records`), the configuration at
+    `config_path` (None: none) read once per process."""
+    return _config_at(config_path).keep_for_records(corpus)
 
 
 def keep_entries(config_path: str | None, document: str | Path) -> tuple[KeepEntry, ...]:
@@ -216,3 +251,24 @@ def sidecar_keep(document: Path) -> tuple[KeepEntry, ...]:
         return parse_entries(data.get("keep", []), str(path))
     except KeepError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def sidecar_record_keep(corpus: Path) -> tuple[tuple[str, tuple[KeepEntry, ...]], ...]:
+    """The (record name pattern, entries) of a corpus file's `NAME.keep.toml` (`web.keep.toml` beside
+    `web.jsonl`, `web.jsonl.gz` or `web.parquet`): `keep = [...]` for every record ("*"), and a
+    `[records]` table of record name to entries."""
+    path = sidecar_path(corpus.with_suffix("") if corpus.suffix == ".gz" else corpus)
+    if not path.is_file():
+        return ()
+    data = _read_toml(path)
+    unknown = sorted(set(data) - {"keep", "records"})
+    records = data.get("records", {})
+    if unknown or not isinstance(records, dict):
+        raise ConfigError(f"{path}: a corpus file's keep file holds keep = [...] and a [records] table "
+                          "of record name to keep lists only")
+    try:
+        found = [("*", parse_entries(data["keep"], str(path)))] if "keep" in data else []
+        found += [(str(name), parse_entries(items, f"{path} [records] {name!r}")) for name, items in records.items()]
+    except KeepError as exc:
+        raise ConfigError(str(exc)) from None
+    return tuple(found)

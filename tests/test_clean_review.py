@@ -67,6 +67,42 @@ def test_diff_of_an_up_to_date_run_reads_the_outputs(tmp_path):
     assert "-View all newsletters\n" in again.stdout
 
 
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
+@pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.parametrize("form", ["jsonl", "parquet"])
+def test_diff_of_a_corpus_file_is_a_patch_per_record(tmp_path, dry_run, form):
+    """Each record of a JSONL or Parquet corpus gets its own diff, named FILE:N#ID, that turns its text
+    into its clean text; a record nothing was removed from gets none, one that failed gets none."""
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    records = [{"id": f"seed-{i}", "text": t} for i, t in enumerate(texts)]
+    records += [{"id": "plain", "text": "Nothing to remove here.\n"}, {"text": texts[1]}, {"id": "bad", "text": 7}]
+    if form == "jsonl":
+        src = tmp_path / "web.jsonl"
+        src.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    else:
+        pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+        src = tmp_path / "web.parquet"
+        pq.write_table(pa.Table.from_pylist([{**r, "text": r["text"] if isinstance(r["text"], str) else None}
+                                             for r in records]), src)
+    out = tmp_path / "out"
+    result = run("clean", str(src), "-o", str(out), "--diff", *(["--dry-run"] if dry_run else []))
+    assert result.exit_code == 1, result.output  # the record without a string text fails
+    assert "5 of 6 records cleaned" in result.stderr
+    diffs = file_diffs(result.stdout)
+    source, output = str(src).lstrip("/"), (out / f"web.{form}").as_posix().lstrip("/")
+    names = [f"{source}:{n}#seed-{n - 1}" for n in (1, 2, 3)] + [f"{source}:5"]
+    assert sorted(diffs) == sorted(names)
+    for name, text in zip(names, [*texts, texts[1]], strict=True):
+        diff = diffs[name]
+        assert diff.splitlines()[1] == f"+++ b/{output}{name[len(source):]}"
+        original, target = tmp_path / "original.txt", tmp_path / "patched.txt"
+        original.write_text(text, "utf-8", newline="")
+        proc = subprocess.run(["patch", "-s", "-o", str(target), str(original)], input=diff.encode("utf-8"),
+                              capture_output=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert target.read_bytes() == cleaner.clean(text).text.encode("utf-8")
+
+
 def test_dry_run_lists_each_document_with_its_rule_counts(tmp_path):
     result = run("clean", str(SEEDS), "-o", str(tmp_path / "out"), "--dry-run")
     lines = result.stdout.splitlines()

@@ -5,7 +5,9 @@ and `cleaner clean -`, one document from stdin to stdout.
 - `json_summary`: the run's summary as one JSON object (`--format json`), for scripts and CI;
 - `unified_diff`: a document's original against its clean text (`--diff`), named a/SOURCE and
   b/OUT/OUTPUT as `git diff --no-index SOURCE OUT/OUTPUT` names them, so the patch reads as what
-  cleaning did to that file.
+  cleaning did to that file. A corpus file gives one diff per record, named `a/SOURCE:N#ID` and
+  `b/OUT/OUTPUT:N#ID` (N: the record's number among the output records, its line in a JSONL output
+  and its row in a Parquet one; `#ID` its `id`, when it has one).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import difflib
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,15 @@ from typing import Any
 import click
 
 from cleaner.api import clean, clean_file
+from cleaner.config import record_keep
 from cleaner.engine.provenance import restore
 from cleaner.errors import CleanerError
+from cleaner.io.corpus_files import read_jsonl, read_parquet
 from cleaner.io.decode import decode
 from cleaner.lines import split_lines
+from cleaner.review.collect import corpus_outputs
 from cleaner.rules.ruleset import RuleSet
+from cleaner.run.records import clean_items
 from cleaner.run.report import Report, Tally, summary
 from cleaner.words import plural
 
@@ -58,6 +64,7 @@ class RunView:
     quiet: bool
     verbose: bool
     out: Path
+    config: str | None = None  # the pyproject.toml of the run (its record keep lists, for dry-run diffs)
 
 
 def show_run(reports: Sequence[Report], skipped: Sequence[str], suffixes: str, rules: RuleSet,
@@ -65,7 +72,10 @@ def show_run(reports: Sequence[Report], skipped: Sequence[str], suffixes: str, r
     """Print diffs (stdout), the per-document lines and the summary (stdout, or stderr under --diff)."""
     if view.diff:
         for report in reports:
-            if not report.failed and not report.corpus:
+            if report.corpus and report.output:
+                for diff in _corpus_diffs(report, rules, view):
+                    click.echo(diff, nl=False)
+            elif not report.failed and not report.corpus:
                 click.echo(_document_diff(report, rules, view), nl=False)
     to_stderr = view.diff
     if (view.dry_run or view.verbose) and not view.quiet and view.output_format == "text":
@@ -91,6 +101,34 @@ def _document_diff(report: Report, rules: RuleSet, view: RunView) -> str:
         click.echo(f"error: {report.source}: no diff: {exc}", err=True)
         return ""
     return unified_diff(original, clean_text, report.source, (view.out / report.output).as_posix())
+
+
+def _corpus_diffs(report: Report, rules: RuleSet, view: RunView) -> Iterator[str]:
+    """Each record's diff: from the corpus outputs in OUT, or (dry run: nothing written) by cleaning
+    the source's records again, with the same record keep lists."""
+    try:
+        for number, name, original, clean_text in _corpus_texts(report, rules, view):
+            suffix = f":{number}" + (f"#{name}" if name is not None else "")
+            yield unified_diff(original, clean_text, report.source + suffix,
+                               (view.out / report.output).as_posix() + suffix)
+    except (OSError, ValueError, KeyError, TypeError, CleanerError) as exc:
+        click.echo(f"error: {report.source}: no diff: {exc}", err=True)
+
+
+def _corpus_texts(report: Report, rules: RuleSet, view: RunView) -> Iterator[tuple[int, Any, str, str]]:
+    """(output record number, its id or None, original text, clean text) per record cleaned."""
+    if not view.dry_run:
+        provenance = view.out / report.provenance if report.provenance else None
+        for number, record, note in corpus_outputs(view.out / report.output, provenance):
+            if note.get("provenance") is not None:
+                yield number, record.get("id"), restore(record["text"], note["provenance"]), record["text"]
+        return
+    keep = record_keep(view.config, report.source)
+    done = clean_items(read_parquet(report.source) if report.output.endswith(".parquet")
+                       else read_jsonl(report.source), rules, keep=keep)
+    for number, (record, note) in enumerate(zip(done.records, done.notes, strict=True), 1):
+        if "provenance" in note:
+            yield number, record.get("id"), restore(record["text"], note["provenance"]), record["text"]
 
 
 def clean_stdin(sources: Sequence[str], out: str | None, rules: RuleSet) -> None:

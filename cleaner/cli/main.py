@@ -107,7 +107,8 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     learn = thresholds_of(min_pages, min_share, body_share) if learn_sites else None
     options = RunOptions(Path(out), spec, jobs, dry_run, force, engine, scheduler, jsonl_provenance, follow_symlinks,
                          learn)
-    sys.exit(_run(list(sources), options, rules, RunView(dry_run, diff, output_format, quiet, verbose, Path(out))))
+    view = RunView(dry_run, diff, output_format, quiet, verbose, Path(out), spec.config)
+    sys.exit(_run(list(sources), options, rules, view))
 
 
 def _run(sources: list[str], options: RunOptions, rules: RuleSet, view: RunView) -> int:

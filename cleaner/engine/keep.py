@@ -10,6 +10,7 @@ parses entries from data already read and resolves them against a document's lin
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,29 @@ class KeepEntry:
     def to_dict(self) -> dict[str, str]:
         named = {"text": self.text} if self.text is not None else {"hash": self.hash}
         return {**named, "rule": self.rule, "origin": self.origin}
+
+
+def record_name(record: dict[str, Any], position: int) -> str:
+    """How a keep list names a record of a corpus file: its `id` field as text, or, for a record
+    without one, its 1-based position (the line of a JSONL file, the row of a Parquet file)."""
+    ident = record.get("id")
+    return str(position) if ident is None else str(ident)
+
+
+@dataclass(frozen=True)
+class RecordKeep:
+    """The keep entries for the records of one corpus file: (record name pattern, entries) pairs,
+    a pattern matching `record_name` as a glob ("*": every record)."""
+
+    patterns: tuple[tuple[str, tuple[KeepEntry, ...]], ...] = ()
+
+    def for_record(self, record: dict[str, Any], position: int) -> tuple[KeepEntry, ...]:
+        name = record_name(record, position)
+        return tuple(e for pattern, entries in self.patterns
+                     if name == pattern or fnmatch.fnmatchcase(name, pattern) for e in entries)
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
 
 
 def line_hash(text: str) -> str:

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from cleaner.engine.provenance import restore
 from cleaner.errors import CleanerError
+from cleaner.io.corpus_files import read_jsonl, read_parquet
 
 MANIFEST = "manifest.jsonl"
 
@@ -92,24 +93,39 @@ def _restored(name: str, clean: str, record: dict[str, Any]) -> ReviewedDocument
     return ReviewedDocument(name, original, list(record.get("removals", [])))
 
 
+def corpus_outputs(output: Path, provenance: Path | None) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """(record number, output record, provenance note) for every record of a corpus output in OUT: a
+    JSONL file (its provenance in the parallel `provenance` file, or in each record's `provenance`
+    field when that is None) or a Parquet file (with its provenance file). Raises OSError or ValueError
+    (CleanerError for a Parquet file it cannot read) when the outputs cannot be read whole."""
+    if output.name.endswith(".parquet"):
+        rows: Iterator[tuple[int, Any]] = read_parquet(output)
+    else:
+        rows = ((n, json.loads(raw)) for n, raw in read_jsonl(output))
+    with _open_or_none(provenance) as notes:
+        for number, record in rows:
+            if notes is None:
+                note = {"provenance": record.get("provenance")}
+            else:
+                line = notes.readline()
+                if not line:
+                    raise ValueError(f"{provenance}: fewer lines than records ({number - 1})")
+                note = json.loads(line)
+            yield number, record, note
+
+
 def _corpus_records(root: Path, row: dict[str, Any], name: str) -> Iterator[ReviewedDocument]:
-    """The records of a JSONL corpus output, paired with their provenance lines (Parquet: not read back)."""
+    """The records of a corpus output (JSONL or Parquet), paired with their provenance lines."""
     output = root / str(row.get("output") or "")
-    if not output.name.endswith(".jsonl"):
-        yield ReviewedDocument(name, error="only JSON Lines corpus outputs can be reviewed")
-        return
     provenance_file = root / row["provenance"] if row.get("provenance") else None
     try:
-        with output.open("rb") as records, _open_or_none(provenance_file) as notes:
-            for number, raw in enumerate(records, 1):
-                record = json.loads(raw)
-                note = json.loads(next(notes)) if notes is not None else {"provenance": record.get("provenance")}
-                label = f"{name}#{record.get('id', number)}"
-                if note.get("provenance") is None:
-                    yield ReviewedDocument(label, error=note.get("error") or "no provenance")
-                    continue
-                yield _restored(label, record.get("text", ""), note["provenance"])
-    except (OSError, ValueError, StopIteration) as exc:
+        for number, record, note in corpus_outputs(output, provenance_file):
+            label = f"{name}#{record.get('id', number)}"
+            if note.get("provenance") is None:
+                yield ReviewedDocument(label, error=note.get("error") or "no provenance")
+                continue
+            yield _restored(label, record.get("text", ""), note["provenance"])
+    except (OSError, ValueError, CleanerError) as exc:
         yield ReviewedDocument(name, error=f"cannot read its outputs: {exc}")
 
 

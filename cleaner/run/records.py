@@ -1,10 +1,11 @@
 """The one record loop: JSONL lines, Parquet rows, Dask bags and dataframes are all cleaned here.
 
 A record is a JSON object (a row) with a string `text`; every other field is kept and a `url`
-field selects site-scoped packs. Each input item gives either an output record or an error naming
-its position ("line 7: not a JSON object"): a line that is not a JSON object has no record to
-keep and is dropped; a record without a string `text` (or one whose cleaning fails) is kept as it
-was, with {"id": ..., "error": ...} as its provenance line. Every engine cleans through
+field selects site-scoped packs; a `RecordKeep` names lines to keep per record (by its `id`, or
+its position without one: `cleaner.engine.keep.record_name`). Each input item gives either an
+output record or an error naming its position ("line 7: not a JSON object"): a line that is not a
+JSON object has no record to keep and is dropped; a record without a string `text` (or one whose
+cleaning fails) is kept as it was, with {"id": ..., "error": ...} as its provenance line. Every engine cleans through
 `clean_items`, which is what makes their outputs byte-identical.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.api import clean
+from cleaner.engine.keep import RecordKeep
 from cleaner.errors import CleanerError
 from cleaner.io.files import json_line
 from cleaner.rules.ruleset import RuleSet
@@ -33,8 +35,13 @@ class Cleaned:
     errors: list[str] = field(default_factory=list)
 
 
-def clean_record(record: dict[str, Any], rules: RuleSet) -> tuple[dict[str, Any], dict[str, Any]]:
+NO_KEEP = RecordKeep()
+
+
+def clean_record(record: dict[str, Any], rules: RuleSet, keep: RecordKeep = NO_KEEP,
+                 position: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (`record` with its `text` cleaned, the provenance record); other fields are kept.
+    `keep` gives the lines to keep in the record at `position` (1-based, names a record without `id`).
 
     Raises CleanerError when the record has no string `text`.
     """
@@ -42,13 +49,16 @@ def clean_record(record: dict[str, Any], rules: RuleSet) -> tuple[dict[str, Any]
     if not isinstance(text, str):
         raise CleanerError(f"record {record.get('id')!r} has no string 'text' field")
     url = record.get("url")
-    result = clean(text, rules=rules, source=str(record.get("id")), url=url if isinstance(url, str) else None)
+    result = clean(text, rules=rules, source=str(record.get("id")), url=url if isinstance(url, str) else None,
+                   keep=keep.for_record(record, position) if keep else ())
     return {**record, "text": result.text}, result.provenance
 
 
-def clean_items(items: Iterable[tuple[int, Any]], rules: RuleSet, *, unit: str = "line") -> Cleaned:
+def clean_items(items: Iterable[tuple[int, Any]], rules: RuleSet, *, unit: str = "line",
+                keep: RecordKeep = NO_KEEP) -> Cleaned:
     """Clean (position, item) pairs: an item is a JSONL line (bytes or str; blank lines are passed
-    over) or a record (dict). `unit` names positions in error messages ("line", "row", "record")."""
+    over) or a record (dict). `unit` names positions in error messages ("line", "row", "record");
+    `keep` the lines to keep per record."""
     done = Cleaned()
     for number, item in items:
         if isinstance(item, (bytes, str)):
@@ -63,7 +73,7 @@ def clean_items(items: Iterable[tuple[int, Any]], rules: RuleSet, *, unit: str =
             done.errors.append(f"{unit} {number}: {problem}; dropped")
             continue
         try:
-            cleaned, provenance = clean_record(record, rules)
+            cleaned, provenance = clean_record(record, rules, keep, number)
         except CleanerError as exc:
             done.tally.failed += 1
             done.errors.append(f"{unit} {number}: {exc}; kept unchanged")
@@ -94,9 +104,10 @@ class JsonlPart:
     errors: list[str]
 
 
-def clean_jsonl_batch(lines: list[tuple[int, bytes]], rules: RuleSet, provenance: str = "file") -> JsonlPart:
+def clean_jsonl_batch(lines: list[tuple[int, bytes]], rules: RuleSet, provenance: str = "file",
+                      keep: RecordKeep = NO_KEEP) -> JsonlPart:
     """Clean numbered JSONL lines into output and provenance text (provenance "file" or "field")."""
-    done = clean_items(lines, rules)
+    done = clean_items(lines, rules, keep=keep)
     if provenance == "field":
         out = [{**r, "provenance": n.get("provenance", n)} for r, n in zip(done.records, done.notes, strict=True)]
         return JsonlPart("".join(map(json_line, out)), "", done.tally, done.errors)
@@ -104,7 +115,8 @@ def clean_jsonl_batch(lines: list[tuple[int, bytes]], rules: RuleSet, provenance
                      done.tally, done.errors)
 
 
-def clean_row_batch(rows: list[tuple[int, dict]], rules: RuleSet) -> tuple[list[dict], str, Tally, list[str]]:
+def clean_row_batch(rows: list[tuple[int, dict]], rules: RuleSet,
+                    keep: RecordKeep = NO_KEEP) -> tuple[list[dict], str, Tally, list[str]]:
     """Clean numbered Parquet rows: (rows, provenance lines, counts, errors)."""
-    done = clean_items(rows, rules, unit="row")
+    done = clean_items(rows, rules, unit="row", keep=keep)
     return done.records, "".join(map(json_line, done.notes)), done.tally, done.errors

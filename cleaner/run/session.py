@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cleaner.config import record_keep
 from cleaner.errors import CleanerError
 from cleaner.io.files import MANIFEST, describe_os_error, locked, sweep_temp_files, utf8, write_atomic
 from cleaner.run.corpus import OnErrors, clean_corpus
@@ -177,7 +178,7 @@ def clean_corpora(work: Plan, options: RunOptions, executor: Executor, on_errors
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) if options.dry_run else options.out
             try:
                 reports.append(clean_corpus(job, target, executor, provenance=options.provenance,
-                                            on_errors=on_errors))
+                                            on_errors=on_errors, keep=record_keep(options.rules.config, job.source)))
             except CleanerError as exc:
                 reports.append(Report(job.source, error=str(exc), corpus=True))
             except OSError as exc:
