@@ -71,6 +71,26 @@ def test_cli_and_library_agree_on_the_configuration(project):
     assert cleaner.load_rules().hash != rules.hash
 
 
+def test_the_hook_agrees_with_the_cli_and_library_on_the_configuration(project, monkeypatch):
+    """`cleaner hook fix` runs at the repository root (as pre-commit runs it) and finds the same
+    [tool.cleaner]: its seed comes out as `cleaner clean` writes it, under the library's rule set."""
+    write_config(project, 'ignore = ["appeal", "newsletter"]\nprofile = "body"')
+    monkeypatch.chdir(project)
+    rules = load_config().load_rules()
+    out = project / "out"
+    assert cli("clean", project / "seeds", "-o", out).exit_code == 0
+    seed = project / "seeds" / f"{SEED1}.txt"
+    assert cli("hook", "fix", seed).exit_code == 1  # changed the seed, as formatters fail
+    assert seed.read_bytes() == (out / f"{SEED1}.txt").read_bytes()
+    assert seed.read_text("utf-8") == cleaner.clean((SEEDS / f"{SEED1}.txt").read_text("utf-8"), rules=rules).text
+    body = seed.read_text("utf-8")
+    assert SIGNUP in body  # the newsletter pack is ignored
+    assert "By Steve Reed" not in body  # the body profile
+    record = json.loads(seed.with_suffix(".provenance.json").read_text("utf-8"))
+    assert record["ruleset"]["hash"] == rules.hash
+    assert record["config"]["path"] == str(project / "pyproject.toml")
+
+
 def test_cli_flags_override_the_configuration(project):
     write_config(project, 'ignore = ["newsletter"]')
     for flags in (["--select", "ALL"], ["--isolated"]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,18 @@ def test_clean_given_something_else_names_its_type():
 
 def test_package_is_marked_typed():
     assert (Path(cleaner.__file__).parent / "py.typed").is_file()
+
+
+def test_corpus_functions_are_public_typed_and_take_a_rule_set():
+    """`cleaner.corpus` (the issue's name) exports the corpus functions; every parameter and the return
+    value is annotated, the annotations resolve, and `rules` names RuleSet."""
+    import typing
+
+    from cleaner import corpus
+
+    for function in (corpus.clean_jsonl, corpus.clean_parquet, corpus.clean_record):
+        hints = typing.get_type_hints(function)
+        params = [p for p in inspect.signature(function).parameters]
+        assert set(params) | {"return"} == set(hints), function.__name__
+        assert cleaner.RuleSet in typing.get_args(hints["rules"]) or hints["rules"] is cleaner.RuleSet
+    assert typing.get_type_hints(corpus.clean_jsonl)["return"] is corpus.Report
