@@ -9,24 +9,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import cleaner
-from cleaner.cli.main import main
 from cleaner.engine.keep import KeepEntry, RecordKeep, line_hash, record_name
 from cleaner.engine.provenance import restore
 from cleaner.run.corpus import clean_jsonl, clean_parquet
 
 from .conftest import SEEDS
+from .test_keep_and_config import cli
 
 SEED1 = "001_22eb14aad1dde7e7"
 APPEAL = "Support 110 years of independent journalism."  # seed 001, removed by support-journalism
-
-
-def cli(*args: str | Path):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    return result
 
 
 @pytest.fixture

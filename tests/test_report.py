@@ -12,6 +12,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cleaner.cli.main import main
@@ -144,6 +145,20 @@ def test_report_reads_jsonl_corpora_and_names_unreadable_documents(tmp_path):
     assert [r["rule_id"] for r in documents[0].removals] == ["masthead-newsletter-links"]
     html = run("report", str(out), "-o", "-").stdout
     assert f'href="#doc-0-L2">{src}#a1:2</a>' in html
+
+
+def test_report_reads_parquet_corpora(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "web.parquet"
+    pq.write_table(pa.Table.from_pylist([{"id": "p1", "text": "Body.\nView all newsletters\n"},
+                                         {"id": "p2", "text": "Nothing here.\n"}]), src)
+    out = tmp_path / "out"
+    assert run("clean", str(src), "-o", str(out)).exit_code == 0
+    documents = list(read_cleaned(out))
+    assert [d.name for d in documents] == [f"{src}#p1", f"{src}#p2"] and not any(d.error for d in documents)
+    assert documents[0].text == "Body.\nView all newsletters\n"
+    assert [r["rule_id"] for r in documents[0].removals] == ["masthead-newsletter-links"]
 
 
 def test_report_names_documents_whose_outputs_were_edited(tmp_path):
