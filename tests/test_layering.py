@@ -131,7 +131,6 @@ KNOWN_OVERSIZE: dict[str, int] = {
     "cleaner/rules/loader.py": 309,  # speed
     "cleaner/search/hyperscan_rewrite.py": 302,  # speed
     "cleaner/search/hyperscan_rewrite.py:_Rewriter.rewrite": 52,  # speed
-    "cleaner/cli/main.py:clean": 52,  # control
     "cleaner/rules/features.py:extract": 51,  # runner
 }
 
