@@ -88,3 +88,14 @@ def test_standfirst_moves_the_body_profile_toward_the_gold_bodies():
 def _f1(score) -> float:
     p, r = score.precision or 0.0, score.recall or 0.0
     return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def test_a_standfirst_that_nearly_matched_says_why_it_declined_and_others_say_nothing():
+    from cleaner.authoring.declines import find_declines
+
+    head = "Mayor wins second term\n"
+    body = "She thanked her voters at a rally in the town square on Tuesday night.\n"
+    long_one = "The mayor won a second term on Tuesday. Turnout was high. Her rivals conceded at once.\n"
+    declines = [str(d) for d in find_declines(head + long_one + "By Jane Doe\n" + body, BODY)]
+    assert declines == ["line 2: standfirst (body) declined: 3 sentences > max_sentences 2"]
+    assert not [d for d in find_declines(head + long_one + body, BODY) if d.rule_id == "standfirst"]

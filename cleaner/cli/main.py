@@ -93,8 +93,9 @@ def clean(sources, out, rule_paths, no_default_rules, jobs, dry_run, force, engi
     citing their evidence.
 
     Review: --dry-run lists each document with its per-rule counts (as -v does for a real run);
-    --diff prints a unified diff of each document (a/SOURCE, b/OUT/OUTPUT) on stdout and the
-    summary on stderr; --format json prints the summary as one JSON object; -q only errors.
+    --diff prints a unified diff of each document (a/SOURCE, b/OUT/OUTPUT; a corpus record:
+    a/SOURCE:N#ID) on stdout and the summary on stderr; --format json prints the summary as one
+    JSON object; -q only errors.
     SOURCE '-' cleans one document read from stdin and prints its clean text (no OUT).
     """
     spec = rule_spec(rule_paths, no_default_rules, timeout)

@@ -69,32 +69,34 @@ class StandfirstRule(Rule):
 
     def _locate(self, doc: Document) -> int | tuple[int, str] | None:
         """The standfirst's line index; or (line index, why not) for a paragraph-like line in the
-        standfirst's place that does not qualify; or None when the document has no such place."""
+        standfirst's place, with a byline or dateline after it, that does not qualify; or None when
+        the document has nothing in that place (most documents: said nowhere, as nothing nearly matched)."""
         first = self._first_paragraph(doc)
         if first is None:
             return None
-        key = doc.keys[first]
-        if len(doc.lines[first].text) > self.max_chars:
-            return first, f"{len(doc.lines[first].text)} chars > max_chars {self.max_chars}"
-        if (count := sentence_count(key)) > self.max_sentences:
-            return first, f"{count} sentences > max_sentences {self.max_sentences}"
         follows = 0
         for j in range(first + 1, len(doc.lines)):
             if not doc.keys[j]:
                 continue
             if len(doc.lines[j].text) <= self.follow_chars and doc.search(self, self.follow, j):
                 follows += 1
-                if follows > self.max_follow:
-                    return first, f"{follows} byline/dateline lines > max_follow {self.max_follow}"
                 continue
             if doc.is_removed(j):
                 continue
             if not follows:
-                return first, "no byline or dateline (`follow`) after it"
+                return None
             if not is_paragraph(doc.keys[j], self.min_words, self.min_prose_chars):
                 return first, "no paragraph after its byline or dateline"
-            return first
-        return first, "nothing after it"
+            break
+        else:
+            return (first, "nothing after its byline or dateline") if follows else None
+        if follows > self.max_follow:
+            return first, f"{follows} byline/dateline lines > max_follow {self.max_follow}"
+        if len(doc.lines[first].text) > self.max_chars:
+            return first, f"{len(doc.lines[first].text)} chars > max_chars {self.max_chars}"
+        if (count := sentence_count(doc.keys[first])) > self.max_sentences:
+            return first, f"{count} sentences > max_sentences {self.max_sentences}"
+        return first
 
     def _first_paragraph(self, doc: Document) -> int | None:
         """The first kept paragraph-like line, if only `min_before`..`max_before` short lines precede it."""
