@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import cleaner
 from cleaner.cli.main import main
 from cleaner.errors import DocumentTimeout, RuleError
-from cleaner.rules import loader, patterns
+from cleaner.rules import loader, patterns, toml_lines
 from cleaner.rules.ruleset import RuleSet
 
 
@@ -129,7 +129,7 @@ def test_locating_rules_reads_each_line_of_the_pack_once(tmp_path, monkeypatch):
             calls["n"] += 1
             return self.compiled.match(text)
 
-    monkeypatch.setattr(loader, "_ID_LINE", Counting(loader._ID_LINE))
+    monkeypatch.setattr(toml_lines, "_ID_LINE", Counting(toml_lines._ID_LINE))
     per_size = {}
     for n in (50, 400):
         calls["n"] = 0

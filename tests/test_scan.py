@@ -10,10 +10,11 @@ from cleaner.api import default_rules
 from cleaner.errors import RuleTimeout
 from cleaner.lines import split_lines
 from cleaner.rules.kinds import Document, LineRule
+from cleaner.rules.lazy_patterns import LazyPattern
 
 TRICKY = [r"^\s*[-*]\s+[[:upper:]][^.!?;:]*$", r"^$", r"x*", r"\s+", r"^\s*$", r"\bab\b", r"(?i)^A B$", r"[^a-]+$"]
 BUNDLED = sorted({p.pattern for r in default_rules().rules() for name in r.FIELDS
-                  if isinstance(p := getattr(r, name, None), regex.Pattern)})
+                  if isinstance(p := getattr(r, name, None), regex.Pattern | LazyPattern)})
 
 
 def _rule(pattern: regex.Pattern) -> LineRule:

@@ -21,18 +21,12 @@ from types import ModuleType
 
 import regex
 
+from cleaner.search.disk_cache import cache_dir  # noqa: F401 - re-exported
+
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised when the optional dependency is absent
     hyperscan = None
-
-
-def cache_dir() -> Path:
-    """Where compiled pattern databases are kept: $CLEANER_CACHE_DIR, else $XDG_CACHE_HOME/cleaner,
-    else ~/.cache/cleaner. Only a cache: a missing, unwritable or damaged one means compiling again."""
-    if os.environ.get("CLEANER_CACHE_DIR"):
-        return Path(os.environ["CLEANER_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cleaner"
 
 
 def cache_key(sources: Sequence[tuple[str, regex.Pattern]], modules: Sequence[ModuleType]) -> str:
@@ -40,7 +34,10 @@ def cache_key(sources: Sequence[tuple[str, regex.Pattern]], modules: Sequence[Mo
     rewrite (`modules`), and the versions of Hyperscan, `regex` and Unicode, so a cached database is
     never stale."""
     code = b"".join(Path(module.__file__).read_bytes() for module in modules)
-    facts = [[(key, pattern.pattern, pattern.flags) for key, pattern in sources], hashlib.sha256(code).hexdigest(),
+    # A rule's lazy pattern (rules/lazy_patterns.py) compiles with no flags given, so its flags follow from
+    # its source and the `regex` version: reading them would compile every rule's pattern at start-up.
+    facts = [[(key, pattern.pattern, None if getattr(pattern, "lazy", False) else pattern.flags)
+              for key, pattern in sources], hashlib.sha256(code).hexdigest(),
              getattr(hyperscan, "__version__", ""), regex.__version__, unicodedata.unidata_version, platform.machine()]
     return hashlib.sha256(json.dumps(facts).encode("utf-8")).hexdigest()[:32]
 

@@ -40,14 +40,14 @@ from pathlib import Path
 
 import regex
 
-from cleaner.search import hyperscan_rewrite, regexsyntax
-from cleaner.search.hyperscan_cache import cache_dir, cache_key, load_cached, save_cached
-from cleaner.search.hyperscan_rewrite import (  # noqa: F401 - ascii_case_variants, _every_non_ascii: the tests' way in
+from cleaner.search import hyperscan_atoms, hyperscan_rewrite, regexsyntax
+from cleaner.search.hyperscan_atoms import (  # noqa: F401 - ascii_case_variants, _every_non_ascii: the tests' way in
     _every_non_ascii,
     ascii_case_variants,
     scanned_bytes,
-    superset_expression,
 )
+from cleaner.search.hyperscan_cache import cache_dir, cache_key, load_cached, save_cached
+from cleaner.search.hyperscan_rewrite import superset_expression
 
 try:
     import hyperscan
@@ -77,7 +77,8 @@ class LinePrefilter:
     def cache_path(self) -> Path | None:
         """Where the compiled database is cached (None without Hyperscan); see `cache_dir`."""
         if self._cache_path is None and hyperscan is not None:
-            code = [sys.modules[__name__], hyperscan_rewrite, regexsyntax]  # a change to the rewrite is a new cache
+            # a change to the rewrite is a new cache
+            code = [sys.modules[__name__], hyperscan_rewrite, hyperscan_atoms, regexsyntax]
             self._cache_path = cache_dir() / f"hyperscan-{cache_key(self._sources, code)}.db"
         return self._cache_path
 

@@ -184,7 +184,7 @@ class Rule:
     examples_keep: tuple[str, ...] = ()
     line: int | None = None  # where the rule is declared in its file
     # Optional, any kind: how often a mined rule's lines were seen, as sorted (name, value) pairs
-    # (`pages` matched of `seen`, ...; see loader.EVIDENCE_FIELDS). Provenance cites it per removal.
+    # (`pages` matched of `seen`, ...; see rule_fields.EVIDENCE_FIELDS). Provenance cites it per removal.
     evidence: tuple[tuple[str, int], ...] | None = None
     category: str = "other"  # the kind of furniture (`cleaner.rules.select.CATEGORIES`): its own, or its pack's
     priority: int = 0  # within a kind, higher runs first, so it owns a line a lower one also matches

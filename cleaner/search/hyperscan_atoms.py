@@ -1,0 +1,92 @@
+"""The atoms of the Hyperscan rewrite (`hyperscan_rewrite.py`) and the bytes a scan reads.
+
+A one-character atom of a `regex` pattern (a literal, `.`, `\\s`, `\\w`, a set), under the pattern's
+flags, becomes the explicit set of the scanned bytes of every character `regex` itself says it
+matches, computed once per atom; the few non-ASCII characters that (?i) folds to ASCII letters are
+mapped to those letters before a scan (`scanned_bytes`), so results never depend on Hyperscan's
+own ideas of Unicode or case folding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache, lru_cache
+
+import regex
+
+from cleaner.search.regexsyntax import Unsupported
+
+SURROGATES = range(0xD800, 0xE000)
+_ANY_NON_ASCII = "[\\x80-\\xff]+"  # the UTF-8 bytes of any non-ASCII character (and more)
+_MAX_EXACT = 32  # a set matching more non-ASCII characters than this is scanned as _ANY_NON_ASCII
+
+
+@lru_cache(maxsize=1)
+def _every_non_ascii() -> str:
+    return "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+
+
+def _non_ascii_matches(atom: str, ignorecase: bool) -> list[str]:
+    """The non-ASCII characters (surrogates aside) that the one-character `atom` matches."""
+    runs = regex.compile(("(?i)" if ignorecase else "") + "(?:" + atom + ")+").findall(_every_non_ascii())
+    return [char for run in runs for char in run]
+
+
+@lru_cache(maxsize=1)
+def ascii_case_variants() -> dict[str, str]:
+    """The non-ASCII characters that `regex` matches, under (?i), with an ASCII character ("K", KELVIN
+    SIGN, "İ", ...), each with an ASCII character it matches: the scan sees them as that character."""
+    return {char: next(chr(c) for c in range(0x80) if regex.fullmatch("(?i)" + regex.escape(chr(c)), char))
+            for char in _non_ascii_matches(r"[\x00-\x7f]", True)}
+
+
+def scanned_bytes(texts: Sequence[str]) -> tuple[bytes, str]:
+    """The bytes Hyperscan scans for these lines, and the text they encode: the lines joined by "\\n",
+    each case variant of an ASCII character replaced by that character, in UTF-8 (surrogates passed)."""
+    joined = "\n".join(texts) + "\n"
+    if not joined.isascii():
+        for variant, char in ascii_case_variants().items():
+            if variant in joined:
+                joined = joined.replace(variant, char)
+    return joined.encode("utf-8", "surrogatepass"), joined
+
+
+@cache
+def atom_expression(atom: str, ignorecase: bool, exact: bool, literal: str | None = None) -> str:
+    """An expression matching the scanned bytes of every character the one-character `atom` matches
+    under `regex` with these flags ("\n" left out): ASCII characters and case variants of ASCII ones
+    exactly; other characters exactly when `exact` (a literal, or a set of literals and ranges) and
+    they are few, else as any non-ASCII character. `literal`: the character a literal atom stands for."""
+    flags = "(?i)" if ignorecase else ""
+    try:
+        single = regex.compile(flags + "(?:" + atom + ")")
+    except regex.error as exc:
+        raise Unsupported(atom) from exc
+    points = {c for c in range(0x80) if c != 0x0A and single.fullmatch(chr(c))}
+    points |= {ord(char) for variant, char in ascii_case_variants().items() if single.fullmatch(variant)}
+    if not exact or any(single.fullmatch(chr(c)) for c in SURROGATES):  # lone surrogates: scanned as bytes
+        others = None
+    elif literal is not None and (literal.isascii() or not ignorecase):
+        # itself alone, or (an ASCII character under (?i)) itself and case variants of ASCII characters
+        others = [literal] if not literal.isascii() and literal not in ascii_case_variants() else []
+    else:
+        others = [c for c in _non_ascii_matches(atom, ignorecase) if c not in ascii_case_variants()]
+    pieces = ["[" + "".join(f"\\x{c:02x}" for c in sorted(points)) + "]"] if points else []
+    if others is None or len(others) > _MAX_EXACT:
+        pieces.append(_ANY_NON_ASCII)
+    else:
+        pieces += ["".join(f"\\x{b:02x}" for b in c.encode("utf-8")) for c in others]
+    if not pieces:
+        raise Unsupported("an atom that matches no character of a line")
+    return pieces[0] if len(pieces) == 1 else "(?:" + "|".join(pieces) + ")"
+
+
+def bytes_repeated(piece: str) -> str:
+    """An atom's expression, for a repeat with no upper bound: "([A]|any non-ASCII)" becomes the byte set
+    [A\\x80-\\xff], which a run of such characters' bytes (at least as many bytes as characters) matches."""
+    if piece == _ANY_NON_ASCII:
+        return _ANY_NON_ASCII[:-1]
+    suffix = "]|" + _ANY_NON_ASCII + ")"
+    if piece.startswith("(?:[") and piece.endswith(suffix) and piece.count("|") == 1:
+        return piece[3:-len(suffix)] + _ANY_NON_ASCII[1:-2] + "]"
+    return piece
