@@ -17,8 +17,7 @@ import click
 
 from cleaner.cli.clean_output import STDIN, RunView, clean_stdin, review_options, show_run
 from cleaner.cli.conventions import CONTEXT_SETTINGS, color_option, color_setting
-from cleaner.cli.explain import explain
-from cleaner.cli.hook import hook
+from cleaner.cli.lazy import LazyGroup
 from cleaner.cli.mine import body_share_option, min_pages_option, min_share_option, mine, thresholds_of
 from cleaner.cli.options import (
     load_or_exit,
@@ -28,8 +27,6 @@ from cleaner.cli.options import (
     selection_options,
     timeout_option,
 )
-from cleaner.cli.report import report
-from cleaner.cli.rules_cmd import rules_impact, rules_lint, rules_test
 from cleaner.engine.provenance import removal_warnings, restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import encode
@@ -42,7 +39,11 @@ from cleaner.run.report import Report
 from cleaner.version import __version__
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS, lazy={
+    "hook": "cleaner.cli.hook:hook",  # `cleaner hook check|fix`, the pre-commit hooks (cleaner/hook.py)
+    "report": "cleaner.cli.report:report",  # `cleaner report OUT`
+    "explain": "cleaner.cli.explain:explain",  # `cleaner explain SOURCES...`
+})
 @click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 @color_option
 @click.pass_context
@@ -222,7 +223,11 @@ def _encode_original(text: str, record: dict) -> bytes:
     return data
 
 
-@main.group()
+@main.group(cls=LazyGroup, lazy={  # `cleaner rules test|lint|impact` (cleaner/cli/rules_cmd.py)
+    "test": "cleaner.cli.rules_cmd:rules_test",
+    "lint": "cleaner.cli.rules_cmd:rules_lint",
+    "impact": "cleaner.cli.rules_cmd:rules_impact",
+})
 def rules() -> None:
     """List and test rule packs."""
 
@@ -244,15 +249,9 @@ def rules_list(rule_paths, no_default_rules) -> None:
     click.echo(f"rule set hash {ruleset.hash}")
 
 
-rules.add_command(rules_test)  # `cleaner rules test|lint|impact` (cleaner/cli/rules_cmd.py)
-rules.add_command(rules_lint)
-rules.add_command(rules_impact)
 
 
 main.add_command(mine)  # `cleaner mine`, site packs from a site's own pages (cleaner/cli/mine.py)
-main.add_command(hook)  # `cleaner hook check|fix`, the pre-commit hooks (cleaner/hook.py)
-main.add_command(report)  # `cleaner report OUT` (cleaner/cli/report.py)
-main.add_command(explain)  # `cleaner explain SOURCES...` (cleaner/cli/explain.py)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,6 @@ from cleaner.cli.options import (
     timeout_option,
 )
 from cleaner.errors import CleanerError
-from cleaner.run.learn import mine_sources
-from cleaner.run.mining import Sources, default_workers, report, write_packs
-from cleaner.run.plan import PlanError
 
 _DEFAULTS = Thresholds()
 
@@ -61,6 +58,11 @@ def mine(sources, out, show_report, min_pages, min_share, body_share, rule_paths
     rules given by --rules and the default packs tell body lines from the rest. Review a pack, then
     use it like any other (--rules OUT) or commit it where the pre-commit hook reads packs.
     """
+    # Here, not at the top: `clean` imports this module for its --learn-sites options only.
+    from cleaner.run.learn import mine_sources
+    from cleaner.run.mining import Sources, default_workers, report, write_packs
+    from cleaner.run.plan import PlanError
+
     spec = rule_spec(rule_paths, no_default_rules, timeout)
     load_or_exit(spec)
     thresholds = thresholds_of(min_pages, min_share, body_share)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner.errors import CleanerError
+from cleaner.io.json_text import indented_json
 
 LOCK_NAME = ".cleaner.lock"
 MANIFEST = "manifest.jsonl"
@@ -73,7 +74,7 @@ def shown(text: str) -> str:
 
 def json_document(data: Any) -> bytes:
     """A provenance record: indented, keys sorted, UTF-8 (lone surrogates as JSON escapes)."""
-    return utf8(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return utf8(indented_json(data) + "\n")
 
 
 def json_line(data: Any, *, sort_keys: bool = False) -> str:
