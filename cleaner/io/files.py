@@ -74,7 +74,7 @@ def shown(text: str) -> str:
 
 def json_document(data: Any) -> bytes:
     """A provenance record: indented, keys sorted, UTF-8 (lone surrogates as JSON escapes)."""
-    return utf8(indented_json(data) + "\n")
+    return utf8(indented_json(data, end="\n"))
 
 
 def json_line(data: Any, *, sort_keys: bool = False) -> str:

@@ -22,17 +22,36 @@ class _Other(Exception):
     """A value outside the fast path's types: encode the whole document with `json.dumps`."""
 
 
-def indented_json(data: Any) -> str:
-    """The text of `json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)`."""
-    out: list[str] = []
+_FLUSH = 4096  # pieces joined at a time: a large record's pieces would otherwise take 5x its text in memory
+
+
+class _Pieces(list):
+    """The pieces written so far; every `_FLUSH` of them are joined into one string of `done`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done: list[str] = []
+
+    def flush(self) -> None:
+        if len(self) >= _FLUSH:
+            self.done.append("".join(self))
+            self.clear()
+
+
+def indented_json(data: Any, end: str = "") -> str:
+    """The text of `json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)`, then `end`."""
+    out = _Pieces()
     try:
         _encode(data, "\n", out, 0)
     except (_Other, RecursionError, TypeError):  # TypeError: keys sorted() cannot order; json.dumps says so
-        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
-    return "".join(out)
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + end
+    out.append(end)
+    out.done.append("".join(out))
+    out.clear()
+    return "".join(out.done)
 
 
-def _encode(value: Any, newline: str, out: list[str], depth: int) -> None:
+def _encode(value: Any, newline: str, out: _Pieces, depth: int) -> None:
     kind = type(value)
     if kind is str:
         out.append(encode_basestring(value))
@@ -58,7 +77,7 @@ def _float(value: float) -> str:
     return "NaN" if value != value else _FLOATS[value]
 
 
-def _encode_dict(value: dict, newline: str, out: list[str], depth: int) -> None:
+def _encode_dict(value: dict, newline: str, out: _Pieces, depth: int) -> None:
     if not value:
         out.append("{}")
         return
@@ -75,10 +94,11 @@ def _encode_dict(value: dict, newline: str, out: list[str], depth: int) -> None:
         out.append(encode_basestring(key))
         out.append(": ")
         _encode(item, inner, out, depth + 1)
+        out.flush()
     out.append(newline + "}")
 
 
-def _encode_list(value: list | tuple, newline: str, out: list[str], depth: int) -> None:
+def _encode_list(value: list | tuple, newline: str, out: _Pieces, depth: int) -> None:
     if not value:
         out.append("[]")
         return
@@ -91,4 +111,5 @@ def _encode_list(value: list | tuple, newline: str, out: list[str], depth: int) 
         if i:
             out.append(separator)
         _encode(item, inner, out, depth + 1)
+        out.flush()
     out.append(newline + "]")
