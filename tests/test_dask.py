@@ -100,3 +100,17 @@ def test_a_line_of_invalid_utf8_is_reported_as_the_local_engine_reports_it(clien
         assert len(result.output) < 5_000  # one line for the bad record, not the block's text
         results[name] = tree_digest(tmp_path / name)
     assert results["local"] == results["dask"] and "broken.jsonl" in results["dask"]
+
+
+def test_record_keep_lists_hold_on_the_cluster_as_locally(client, corpus, tmp_path):
+    """A corpus file's keep sidecar names record doc-1; doc-10 holds the same text and loses the line."""
+    appeal = "Support 110 years of independent journalism."
+    src = tmp_path / "src" / "web.jsonl"
+    src.parent.mkdir()
+    src.write_bytes(corpus.read_bytes())
+    (src.parent / "web.keep.toml").write_text(f'[records]\n"doc-1" = [{{ text = "{appeal}" }}]\n', "utf-8")
+    run(str(src), "-o", str(tmp_path / "local"), "--jobs", "1")
+    run(str(src), "-o", str(tmp_path / "dask"), "--scheduler", client.scheduler.address)
+    assert tree_digest(tmp_path / "local") == tree_digest(tmp_path / "dask")
+    texts = {r["id"]: r["text"] for r in map(json.loads, (tmp_path / "dask" / "web.jsonl").open("rb"))}
+    assert appeal in texts["doc-1"] and appeal not in texts["doc-10"]
