@@ -145,9 +145,18 @@ def alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent (here: init) can reap it
 
 
-def start_jobs(src: Path, out: Path, jobs: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--jobs", jobs],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+def descendants(pid: int) -> list[int]:
+    """`pid`'s children, their children and so on (a Dask run's workers and their helpers)."""
+    found, frontier = [], [pid]
+    while frontier:
+        frontier = [child for parent in frontier for child in children(parent)]
+        found += frontier
+    return found
+
+
+def start_jobs(src: Path, out: Path, jobs: str, *options: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--jobs", jobs,
+                             *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
 def rerun_completes(corpus: Path, out: Path, reference: dict[str, bytes]) -> None:
@@ -160,12 +169,15 @@ def rerun_completes(corpus: Path, out: Path, reference: dict[str, bytes]) -> Non
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
-@pytest.mark.parametrize("jobs", ["1", "2"], ids=["no workers", "two workers"])
-def test_sigkill_of_the_parent_alone_takes_its_workers_with_it(corpus, reference, tmp_path, jobs):
+@pytest.mark.parametrize(("jobs", "options"), [("1", ()), ("2", ()), ("2", ("--engine", "dask"))],
+                         ids=["no workers", "two workers", "dask LocalCluster"])
+def test_sigkill_of_the_parent_alone_takes_its_workers_with_it(corpus, reference, tmp_path, jobs, options):
+    if options:
+        pytest.importorskip("distributed")
     out = tmp_path / "out"
-    proc = start_jobs(corpus, out, jobs)
+    proc = start_jobs(corpus, out, jobs, *options)
     wait_for_outputs(proc, out, STARTED)
-    workers = children(proc.pid)
+    workers = descendants(proc.pid)  # Dask: the worker processes (their nannies live in the parent)
     assert len(workers) >= (2 if jobs == "2" else 0), workers
     os.kill(proc.pid, signal.SIGKILL)  # the parent only, as the OOM killer would
     proc.wait(timeout=60)

@@ -6,6 +6,12 @@ local executors: the client reads the batches (so a bad line is reported exactly
 engine reports it), the workers clean them through the one record loop, and the client writes the
 results in input order, so the outputs are byte-identical to `--jobs 1`. The rule set reaches each
 worker once (scattered to every worker; in a graph, one task keyed `cleaner-rules-<hash>`).
+
+A LocalCluster's workers die with the run: their nannies live in this process, and each worker
+process exits as soon as the pipe its nanny holds open closes (distributed's
+`AsyncProcess._immediate_exit_when_closed`), so a SIGKILLed `cleaner clean --engine dask` leaves no
+orphans (tests/test_interrupt.py kills one). Workers of a `--scheduler` cluster are not ours: the
+scheduler drops the dead client's tasks and they live on.
 """
 
 from __future__ import annotations
