@@ -201,6 +201,7 @@ def test_memory_grows_linearly_with_a_large_document(tmp_path):
     assert int(growth) < 20 * big.stat().st_size, f"{int(growth) / big.stat().st_size:.1f}x the file size"
 
 
+
 # ---- names, symlinks, unreadable folders --------------------------------------------------------
 
 NAMES = ["with space.txt", "na\u00efve caf\u00e9 \u2013 \u65b0\u95fb.txt", "-rf.txt", "--help.txt"]

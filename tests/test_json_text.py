@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.io.json_text import indented_json
+from cleaner.io.json_text import indented_json, json_document_chunks, utf8
 
 from .conftest import SEEDS
 
@@ -44,3 +44,17 @@ def test_real_records_and_values_outside_the_fast_path():
             assert indented_json(data) == expected
         except TypeError:
             assert expected is TypeError
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUES)
+def test_a_record_written_in_pieces_is_the_standard_text(data):
+    assert b"".join(json_document_chunks(data)) == utf8(standard(data) + "\n")
+
+
+def test_a_large_record_comes_in_pieces_and_values_outside_the_fast_path_keep_their_text():
+    record = {"spans": [{"text": "x" * 100_000, "n": i} for i in range(3)] + [{1: "int key"}, [float("nan")]],
+              "z": OrderedDict(b=1, a=2)}
+    chunks = list(json_document_chunks(record))
+    assert len(chunks) > 1
+    assert b"".join(chunks) == utf8(standard(record) + "\n")

@@ -1,13 +1,11 @@
-"""Files the tool writes: one atomic writer, one temporary-file scheme, one JSON encoding, one lock.
+"""Files the tool writes: one atomic writer, one temporary-file scheme, one lock (the JSON encoding
+they hold: `cleaner/io/json_text.py`).
 
 - Every file is written under a temporary name in its own folder (`.NAME.cleaner-RUN-XXXXXX.tmp`,
   RUN naming the run), flushed, fsynced and renamed over the target, so a reader sees all or nothing.
   A failed write removes its temporary file.
 - Modes: a new file honours the umask (never mkstemp's 0600); a replaced file keeps its mode; a
   caller may give the mode of the file an output is made from (a clean text keeps its source's).
-- JSON: UTF-8 without escaping, except that a string holding a lone surrogate (a file name that
-  is not UTF-8 reaches Python with PEP 383 escapes) is written with the JSON escape `\\udcXX`, which
-  `json.loads` turns back into the same string.
 - One lock per output folder (`OUT/.cleaner.lock`, an advisory `flock`), which also marks the
   folder as one cleaner writes: a second run into the same OUT is refused while the first runs, and
   temporary files of other runs are swept only by the run holding the lock (their runs are dead).
@@ -17,17 +15,15 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
-import json
 import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from cleaner.errors import CleanerError
-from cleaner.io.json_text import indented_json
 
 LOCK_NAME = ".cleaner.lock"
 MANIFEST = "manifest.jsonl"
@@ -70,21 +66,6 @@ def shown(text: str) -> str:
         else:
             out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
     return "".join(out)
-
-
-def json_document(data: Any) -> bytes:
-    """A provenance record: indented, keys sorted, UTF-8 (lone surrogates as JSON escapes)."""
-    return utf8(indented_json(data, end="\n"))
-
-
-def json_line(data: Any, *, sort_keys: bool = False) -> str:
-    """One compact JSON line, newline included (as text: encode it with `utf8`)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys) + "\n"
-
-
-def utf8(text: str) -> bytes:
-    """UTF-8 of JSON text; a lone surrogate inside a JSON string becomes the escape `\\udcXX`."""
-    return text.encode("utf-8", "backslashreplace")
 
 
 def temp_path(target: Path) -> Path:
@@ -135,12 +116,16 @@ def write_atomic(target: Path, data: bytes, *, mode: int | None = None) -> None:
         f.write(data)
 
 
-def write_unsynced(target: Path, data: bytes, *, mode: int | None = None) -> Path:
-    """Write `data` under a fresh temporary name beside `target` (mode as `atomic_file` sets it) and
-    return that name, without fsync: `sync_files` then makes many such files durable at once, and
-    `os.replace` publishes each. A failed write removes its temporary file."""
+def write_unsynced(target: Path, data: bytes | Iterable[bytes], *, mode: int | None = None) -> Path:
+    """Write `data` (bytes, or pieces of bytes written one by one) under a fresh temporary name beside
+    `target` (mode as `atomic_file` sets it) and return that name, without fsync: `sync_files` then
+    makes many such files durable at once, and `os.replace` publishes each. A failed write removes its
+    temporary file."""
     with _temp_beside(target, mode, sync=False) as (f, tmp):
-        f.write(data)
+        if isinstance(data, bytes):
+            f.write(data)
+        else:
+            f.writelines(data)
     return tmp
 
 

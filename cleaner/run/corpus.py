@@ -23,7 +23,8 @@ from typing import Any
 from cleaner.config import sidecar_record_keep
 from cleaner.engine.keep import RecordKeep
 from cleaner.io.corpus_files import PARQUET_BATCH_ROWS, parquet_schema, parquet_writer, read_jsonl, read_parquet
-from cleaner.io.files import atomic_file, mode_of, utf8
+from cleaner.io.files import atomic_file, mode_of
+from cleaner.io.json_text import utf8
 from cleaner.run.executor import Executor, chunked, local_executor
 from cleaner.run.options import PROVENANCE_MODES, RuleSource, rule_source
 from cleaner.run.plan import CorpusJob, corpus_job, corpus_name, is_corpus

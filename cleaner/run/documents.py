@@ -22,7 +22,8 @@ from cleaner.config import keep_entries
 from cleaner.engine.keep import KeepEntry
 from cleaner.errors import CleanerError
 from cleaner.io import files
-from cleaner.io.files import describe_os_error, json_document, mode_of
+from cleaner.io.files import describe_os_error, mode_of
+from cleaner.io.json_text import json_document_chunks
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.plan import Job
 from cleaner.run.report import Report
@@ -73,7 +74,7 @@ def _clean(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool, force: b
     try:
         text = result.text.encode("utf-8")
         written.append((files.write_unsynced(out_path, text, mode=mode_of(job.source)), out_path))
-        written.append((files.write_unsynced(prov_path, json_document(result.provenance)), prov_path))
+        written.append((files.write_unsynced(prov_path, json_document_chunks(result.provenance)), prov_path))
     except OSError as exc:
         _fail(job, report, written, exc)
         return report, []

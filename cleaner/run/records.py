@@ -19,7 +19,7 @@ from typing import Any
 from cleaner.api import clean
 from cleaner.engine.keep import RecordKeep
 from cleaner.errors import CleanerError
-from cleaner.io.files import json_line
+from cleaner.io.json_text import json_line
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.report import Tally
 

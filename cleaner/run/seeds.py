@@ -41,8 +41,9 @@ from cleaner.engine.manual import manual_lines
 from cleaner.engine.provenance import build_record, restore
 from cleaner.errors import CleanerError
 from cleaner.io.decode import decode
-from cleaner.io.files import RECORD_SUFFIX, is_tool_file, json_document, rewrite_in_place, write_atomic
+from cleaner.io.files import RECORD_SUFFIX, is_tool_file, rewrite_in_place, write_atomic
 from cleaner.io.html import page_domain
+from cleaner.io.json_text import json_document
 from cleaner.rules.ruleset import RuleSet
 
 SEED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES

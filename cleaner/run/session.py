@@ -20,7 +20,8 @@ from typing import Any
 
 from cleaner.config import record_keep
 from cleaner.errors import CleanerError
-from cleaner.io.files import MANIFEST, describe_os_error, locked, sweep_temp_files, utf8, write_atomic
+from cleaner.io.files import MANIFEST, describe_os_error, locked, sweep_temp_files, write_atomic
+from cleaner.io.json_text import utf8
 from cleaner.run.corpus import OnErrors, clean_corpus
 from cleaner.run.documents import clean_jobs
 from cleaner.run.executor import Executor, chunked, local_executor
