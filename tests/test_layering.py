@@ -127,9 +127,7 @@ MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 50
 # Over the limits when this test was written, each with its size then: whoever splits one removes its
 # entry (the test fails on a stale entry, so the list only shrinks). Nothing may be added.
-KNOWN_OVERSIZE: dict[str, int] = {
-    "cleaner/rules/features.py:extract": 51,  # runner
-}
+KNOWN_OVERSIZE: dict[str, int] = {}  # every entry split away: runner, mining, speed, control
 
 
 def _sizes() -> dict[str, int]:

@@ -175,29 +175,43 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     it (HTML input only).
     """
     lines = [i for i, text in enumerate(texts) if text.strip()]
-    keys = [texts[i].strip() for i in lines]
-    n = len(lines)
-    if not n:
+    if not lines:
         return Features([], (0.0, 0.0, 0.0), lambda k: [])
-    line_facts = [_facts(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
-    prose = [f.prose for f in line_facts]
-    removed = [removed_by[i] is not None for i in lines]
-    density = _window_share(prose, spec.density_window)
-    furniture_near = _window_share([f.furniture for f in line_facts], spec.furniture_window)
-    removed_near = _window_share(removed, 2)
-    run_first, run_last = main_run(prose)
-    doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in line_facts) / n)
-    repeats = {key: (_log(count - 1),) for key, count in Counter(keys).items()}
-    neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
+    rows = _Rows(texts, lines, removed_by, spec, hints)
+    return Features(lines, rows.doc, rows.row)
 
-    def base(k: int) -> tuple | None:
-        if not 0 <= k < n:
+
+class _Rows:
+    """What a document's rows are built from: per non-blank line k, its facts, whether a rule removed
+    it, its window shares; and the document's own features. `row(k)` builds row k."""
+
+    def __init__(self, texts: Sequence[str], lines: list[int], removed_by: Sequence[str | None],
+                 spec: FeatureSpec, hints: Mapping[str, Mapping[str, float]] | None) -> None:
+        self.keys = keys = [texts[i].strip() for i in lines]
+        self.n = n = len(lines)
+        self.owners = [removed_by[i] for i in lines]
+        self.spec, self.hints = spec, hints
+        self.facts = facts = [_facts(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
+        prose = [f.prose for f in facts]
+        self.removed = [owner is not None for owner in self.owners]
+        self.density = _window_share(prose, spec.density_window)
+        self.furniture_near = _window_share([f.furniture for f in facts], spec.furniture_window)
+        self.removed_near = _window_share(self.removed, 2)
+        self.run_first, self.run_last = main_run(prose)
+        self.doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in facts) / n)
+        self.repeats = {key: (_log(count - 1),) for key, count in Counter(keys).items()}
+        self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
+
+    def base(self, k: int) -> tuple | None:
+        """Line k's own features and its rule features (None past either end)."""
+        if not 0 <= k < self.n:
             return None
-        return line_facts[k].values + repeats[keys[k]], (float(removed[k]), removed_near[k])
+        return self.facts[k].values + self.repeats[self.keys[k]], (float(self.removed[k]), self.removed_near[k])
 
-    def row(k: int) -> list[float]:
-        values, rule_part = base(k)
-        owner = removed_by[lines[k]]
+    def row(self, k: int) -> list[float]:
+        n, run_first, run_last, spec = self.n, self.run_first, self.run_last, self.spec
+        values, rule_part = self.base(k)
+        owner = self.owners[k]
         place = (
             k / (n - 1) if n > 1 else 0.0,
             float(k == 0),
@@ -205,18 +219,17 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
             float(run_first <= k <= run_last),
             _log(run_first - k) if k < run_first else 0.0,
             _log(k - run_last) if k > run_last >= 0 else 0.0,
-            density[k],
-            furniture_near[k],
+            self.density[k],
+            self.furniture_near[k],
         )
-        out = [*values, *place, *rule_part, *(float(owner == p) for p in spec.packs), *doc]
-        for other in (base(k - 1), base(k + 1)):
-            out += [_slot(other, slot) for slot in neighbour_index]
+        out = [*values, *place, *rule_part, *(float(owner == p) for p in spec.packs), *self.doc]
+        for other in (self.base(k - 1), self.base(k + 1)):
+            out += [_slot(other, slot) for slot in self.neighbour_index]
         if spec.hint_features:
-            hint = hints.get(" ".join(keys[k].split()), _NO_HINTS) if hints else _NO_HINTS
+            hints = self.hints
+            hint = hints.get(" ".join(self.keys[k].split()), _NO_HINTS) if hints else _NO_HINTS
             out += [float(hint.get(name, 0.0)) for name in spec.hint_features]
         return out
-
-    return Features(lines, doc, row)
 
 
 _NO_HINTS: Mapping[str, float] = {}
