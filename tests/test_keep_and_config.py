@@ -4,6 +4,7 @@ the real CLI and the real hook commands (`cleaner hook fix`) on temporary folder
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -209,3 +210,36 @@ def test_an_edit_that_changes_text_is_refused_and_nothing_is_written(repo):
     result = cli("hook", "fix", seed)
     assert result.exit_code == 1 and "beyond deleting whole lines" in result.output
     assert seed.with_suffix(".provenance.json").read_bytes() == record
+
+
+PACK_MATCHING = '''id = "local"
+version = "1"
+description = "A project's own pack"
+
+[[rules]]
+id = "drop"
+kind = "line"
+pattern = '^Drop {word}$'
+rationale = "test"
+examples.remove = [{{ text = "Body.\\nDrop {word}\\nMore body.", expect = "Body.\\nMore body." }}]
+'''
+
+
+def test_a_relative_rules_path_means_the_pack_of_the_working_directory_every_time(tmp_path, monkeypatch):
+    """The rule set a RuleSpec loaded is reused only while it reads the same files: `--rules rules/`
+    (and a configuration's `rules`) is relative to the working directory, so two projects whose packs
+    have the same path, size and modification time still get their own rules. (In one process: the
+    library, the test suite, a datatrove step.)"""
+    from cleaner.run.options import RuleSpec
+
+    for project, word in (("a", "this"), ("b", "that")):
+        pack = tmp_path / project / "rules" / "local.toml"
+        pack.parent.mkdir(parents=True)
+        pack.write_text(PACK_MATCHING.format(word=word), "utf-8")
+        os.utime(pack, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    spec = RuleSpec(("rules/local.toml",), defaults=False)
+    patterns = []
+    for project in ("a", "b"):
+        monkeypatch.chdir(tmp_path / project)
+        patterns.append(spec.load().rule("drop").pattern.pattern)
+    assert patterns == ["^Drop this$", "^Drop that$"]

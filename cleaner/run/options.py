@@ -42,9 +42,11 @@ _last_loaded: tuple[tuple, RuleSet] | None = None
 
 
 def _rule_files_state(spec: RuleSpec) -> tuple:
-    """(path, size, mtime) of every rule file the spec can read, so an edited pack is loaded again."""
+    """(absolute path, file identity, size, mtime) of every rule file the spec reads (as the loader
+    finds them), so an edited or replaced pack is loaded again, and a relative path (`--rules rules/`,
+    a configuration's `rules`) names the files of the working directory of each load, not of the first."""
     roots = [*map(Path, spec.paths), *([default_rules_dir()] if spec.defaults else [])]
-    files = [f for root in roots for f in ([root] if not root.is_dir() else sorted(root.rglob("*.toml")))]
+    files = [f.absolute() for root in roots for f in ([root] if not root.is_dir() else sorted(root.glob("*.toml")))]
     state = []
     for f in files:
         try:
@@ -52,7 +54,7 @@ def _rule_files_state(spec: RuleSpec) -> tuple:
         except OSError:
             state.append((str(f), None))
             continue
-        state.append((str(f), info.st_size, info.st_mtime_ns))
+        state.append((str(f), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
     return tuple(state)
 
 
