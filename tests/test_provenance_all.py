@@ -9,7 +9,7 @@ import pytest
 
 import cleaner
 from cleaner.engine.provenance import restore
-from cleaner.io.files import json_document
+from cleaner.io.json_text import json_document
 
 SITE_PACK = """
 id = "example-site"
