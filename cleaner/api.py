@@ -16,8 +16,7 @@ from cleaner.engine.metadata import text_metadata
 from cleaner.engine.provenance import build_record, removal_warnings
 from cleaner.errors import InputError
 from cleaner.io.decode import decode
-from cleaner.io.html import extract_html, page_domain
-from cleaner.io.html_lines import HINT_SOURCES, page_hints
+from cleaner.io.html import extract_tree, page_domain, parse_html
 from cleaner.rules.loader import load_rules
 from cleaner.rules.ruleset import RuleSet
 
@@ -107,12 +106,15 @@ def load_document(path: str | Path, *, url: str | None = None, line_hints: bool 
     if not data or data.isspace():  # (not data.strip(): that copies a large file)
         raise InputError(path, "empty document" if not data else "document holds only whitespace")
     if path.suffix.lower() in HTML_SUFFIXES:
-        text, extraction = extract_html(data, str(path), url)
+        tree = parse_html(data, str(path))
+        text, extraction = extract_tree(tree, str(path), url)
         info = _source_info(str(path), data, "html", "html")
         site = _site(url, "url") or _site(page_domain(extraction), "html metadata")
         hints = None
-        if line_hints:  # for a line model trained on what the page says about each line (two more extractions)
-            hints = page_hints(data, text, url)
+        if line_hints:  # for a line model trained on what the page says about each line (one pass over the tree)
+            from cleaner.io.html_lines import HINT_SOURCES, page_hints  # HTML only: kept out of start-up
+
+            hints = page_hints(tree, text)
             extraction["line_hints"] = HINT_SOURCES
         return Document(text, info, site and site["domain"], extraction, site and site["selected_by"], hints)
     text, encoding = decode(data, str(path))

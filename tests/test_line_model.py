@@ -277,18 +277,40 @@ PAGE = """<html><head><title>Ferry returns</title></head><body>
 </body></html>"""
 
 
-def test_html_hints_come_from_the_real_extractors_and_the_dom():
-    from cleaner.io.html import extract_html
+def test_html_hints_come_from_the_page_trafilatura_parsed():
+    from cleaner.io.html import extract_tree, parse_html
     from cleaner.io.html_lines import page_hints
 
-    data = PAGE.encode()
-    text, _ = extract_html(data, "page.html")
-    hints = page_hints(data, text + "\nBridge closure extended into the summer months\n")
+    tree = parse_html(PAGE.encode(), "page.html")
+    text, _ = extract_tree(tree, "page.html")
+    hints = page_hints(tree, text + "\nBridge closure extended into the summer months\n")
     prose = hints["Commuters queued from six o'clock, and the first crossing left ten minutes late to let the "
                   "last of them on board."]
-    assert prose["in_default"] == prose["in_precision"] == prose["tag_p"] == prose["in_article"] == 1.0
-    assert prose["link_density"] == 0.0 and prose["class_furniture"] == 0.0
+    assert prose["found"] == prose["tag_p"] == prose["in_article"] == 1.0
+    assert prose["link_density"] == prose["class_furniture"] == prose["teaser"] == prose["precision_discard"] == 0.0
+    assert "one_link" not in prose
     assert hints["Harbour ferry returns after two-year repair"]["tag_h"] == 1.0
     teaser = hints["Bridge closure extended into the summer months"]
     assert teaser["link_density"] == 1.0 and teaser["class_furniture"] == 1.0 and "in_article" in teaser
     assert teaser["in_article"] == 0.0
+
+
+def test_html_hints_say_what_trafilaturas_stricter_settings_prune():
+    from cleaner.io.html import parse_html
+    from cleaner.io.html_lines import page_hints
+
+    lines = {"teaser": "Read also: the new harbour timetable explained in full",
+             "bottom": "Sponsored content from partners across the region",
+             "header": "The news organisation and its mission statement",
+             "link": "A link that holds the whole paragraph of text here",
+             "comments": "I commented on this story and so should you",
+             "plain": "The ferry leaves every half hour from the north quay."}
+    page = f"""<html><body><div class="Teaser-box"><p>{lines['teaser']}</p></div>
+<div class="page bottom"><p>{lines['bottom']}</p></div><header><p>{lines['header']}</p></header>
+<p><a href="/y">{lines['link']}</a></p><div id="comments"><p>{lines['comments']}</p></div>
+<article><p>{lines['plain']}</p></article></body></html>"""
+    hints = page_hints(parse_html(page.encode(), "page.html"), "\n".join(lines.values()))
+    shown = {name: {k for k in ("teaser", "precision_discard", "one_link") if hints[text].get(k)}
+             for name, text in lines.items()}
+    assert shown == {"teaser": {"teaser"}, "bottom": {"precision_discard"}, "header": {"precision_discard"},
+                     "link": {"one_link"}, "comments": {"precision_discard"}, "plain": set()}

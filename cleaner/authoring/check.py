@@ -69,12 +69,11 @@ def check_examples(ruleset: RuleSet, select: Callable[[Rule], bool] | None = Non
 
 def _example_hints(rules: RuleSet, text: str) -> dict | None:
     """Examples are text. A rule that reads HTML line hints (the HTML line model) sees an example as a
-    page whose extractions keep every line, so the example tests what it reads from the lines
-    themselves; other rules see text input (no hints)."""
+    page whose tree says nothing about its lines (no element found for any), so the example tests
+    what it reads from the lines themselves; other rules see text input (no hints)."""
     if not any(getattr(r, "input", None) == "html" for r in rules.rules()):
         return None
-    return {" ".join(line.split()): {"in_default": 1.0, "in_precision": 1.0}
-            for line in text.splitlines() if line.strip()}
+    return {" ".join(line.split()): {} for line in text.splitlines() if line.strip()}
 
 
 def _check_remove(rules: RuleSet, text: str, expect: str) -> tuple[str, str | None, str | None] | None:

@@ -32,12 +32,23 @@ METADATA_FIELDS = (("title", "title"), ("author", "author"), ("date", "date"), (
 
 def extract_html(data: bytes, path: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
     """Return (text, extraction info) for an HTML page; InputError when nothing can be extracted."""
-    import trafilatura  # here, not at the top: it is a third of the command's start-up, and only HTML needs it
-    from trafilatura.utils import load_html
+    return extract_tree(parse_html(data, path), path, url)
+
+
+def parse_html(data: bytes, path: str) -> Any:
+    """The page's tree as trafilatura parses it (`load_html`); InputError when it is not HTML."""
+    from trafilatura.utils import load_html  # here, not at the top: only HTML needs trafilatura
 
     tree = load_html(data)
     if tree is None:
         raise InputError(path, "not an HTML document trafilatura can parse")
+    return tree
+
+
+def extract_tree(tree: Any, path: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
+    """`extract_html` on a tree from `parse_html`, which it leaves unchanged (the extractor works on a copy)."""
+    import trafilatura  # here, not at the top: it is a third of the command's start-up, and only HTML needs it
+
     metadata = page_metadata(tree, url)
     # deduplicate=False: trafilatura's dedup cache is process-wide, so a page seen several times in
     # a run would come back empty the fourth time. The extractor gets the URL extract() would give it:

@@ -71,20 +71,21 @@ _trained: dict[tuple, LineModelRule] = {}  # (training page ids, options) -> the
 
 
 def html_input(page: Page, cache: Path | None) -> tuple[str | None, dict | None]:
-    """A page's favor_recall extraction and line hints, as `cleaner.clean_file` computes them
-    (three extractions: slow), or read from `cache`."""
+    """A page's favor_recall extraction and line hints, as `cleaner.clean_file` computes them, or read
+    from `cache`."""
     cached = cache / f"{page.id}.json" if cache else None
     if cached and cached.exists():
         data = json.loads(cached.read_text("utf-8"))
         return data["text"], data.get("hints")
     from cleaner.errors import InputError
-    from cleaner.io.html import extract_html
+    from cleaner.io.html import extract_tree, parse_html
     from cleaner.io.html_lines import page_hints
 
     raw = page.path("html").read_bytes()
     try:
-        text, _ = extract_html(raw, str(page.path("html")), page.url)
-        hints = page_hints(raw, text, page.url)
+        tree = parse_html(raw, str(page.path("html")))
+        text, _ = extract_tree(tree, str(page.path("html")), page.url)
+        hints = page_hints(tree, text)
     except InputError:
         text, hints = None, None
     if cached:
@@ -254,7 +255,7 @@ def fit(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
 
 def cached_html_out_of_fold(pages: Sequence[Page], options: Options) -> list[str]:
     """`devset.out_of_fold` for the HTML input, from the cached extractions and hints (`--hints-cache`):
-    the same outputs as `cleaner.clean_file` gives, without its three extractions a page."""
+    the same outputs as `cleaner.clean_file` gives, without extracting each page again per fold."""
     from cleaner.engine.decide import apply_rules
     from cleaner.rules.ruleset import RuleSet
 
