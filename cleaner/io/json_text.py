@@ -125,12 +125,19 @@ def _float(value: float) -> str:
     return "NaN" if value != value else _FLOATS[value]
 
 
-def _encode_dict(value: dict, newline: str, out: list[str], depth: int) -> None:
+def _opened(value: dict | list | tuple, empty: str, out: list[str], depth: int) -> bool:
+    """Whether a container has items to write (else its empty form is written); too deep goes to json."""
     if not value:
-        out.append("{}")
-        return
+        out.append(empty)
+        return False
     if depth > 100:
         raise _Other
+    return True
+
+
+def _encode_dict(value: dict, newline: str, out: list[str], depth: int) -> None:
+    if not _opened(value, "{}", out, depth):
+        return
     inner = newline + _INDENT
     separator = "," + inner
     first = True
@@ -146,11 +153,8 @@ def _encode_dict(value: dict, newline: str, out: list[str], depth: int) -> None:
 
 
 def _encode_list(value: list | tuple, newline: str, out: list[str], depth: int) -> None:
-    if not value:
-        out.append("[]")
+    if not _opened(value, "[]", out, depth):
         return
-    if depth > 100:
-        raise _Other
     inner = newline + _INDENT
     separator = "," + inner
     out.append("[" + inner)
