@@ -50,7 +50,7 @@ def commented_site(count: int = 24, seed: int = 2, *, odd_page: bool = False) ->
 
 
 def frames(blocks) -> set[tuple[str, str]]:
-    return {(b.start[0], b.end[0]) for b in blocks}
+    return {(b.start[0], b.ends[0][0]) for b in blocks}
 
 
 def test_a_frame_around_changing_lines_becomes_a_block_rule(rules, tmp_path):

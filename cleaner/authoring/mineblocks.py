@@ -32,9 +32,11 @@ from cleaner.rules.kinds import is_sentence_like
 PROSE_WORDS = 5  # a line reads as prose: >= 5 words, ends in sentence punctuation, >= 45 characters
 PROSE_CHARS = 45
 FIRST_WITHIN = 0.4  # the body: the first gap with at least this share of the largest gap's prose
+OPENING_WITHIN = 0.05  # ... from an earlier gap with this share of its prose (a standfirst before a photo)
 HEAD_LINES = 3  # lines above the body's first prose line that belong to it (headline, byline, date)
 TAIL_LINES = 2  # ... and below its last (an attribution)
 MAX_BLOCK_LINES = 1000  # the longest block looked at (a long comment section)
+MAX_ENDS = 8  # the most end lines one block rule names
 EXAMPLE_LINES = 8  # a block's example: its frame and the first lines inside (the smallest block seen)
 # A line of prose: a sentence-like line, or a long line holding two sentences or more (an extractor
 # joins a whole article into one table row).
@@ -80,7 +82,9 @@ def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] |
     weights = [sum(len(lines[i]) for i in gap) for gap in gaps]
     if not any(weights):
         return None
-    body = next(g for g, w in zip(gaps, weights, strict=True) if w >= FIRST_WITHIN * max(weights))
+    main = next(n for n, w in enumerate(weights) if w >= FIRST_WITHIN * max(weights))
+    opening = next(n for n, w in enumerate(weights) if w >= OPENING_WITHIN * weights[main])
+    body = [gaps[opening][0], gaps[main][-1]]
     above = [i for i in filled if i < body[0] and not anchor[i]][-HEAD_LINES:]  # across anchors
     end = body[-1]
     for i in filled[filled.index(end) + 1:][:TAIL_LINES]:  # not across one
@@ -152,16 +156,17 @@ def _example(block: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class MinedBlock:
-    """A block of a site that qualifies: the spellings of its frame and its evidence."""
+    """A block of a site that qualifies: the spellings of its start line and of the lines that end it
+    (a frame's header may be followed by one of several footers), and its evidence."""
 
     start: tuple[str, ...]  # spellings of the start line, commonest first
-    end: tuple[str, ...]
-    pages: int
+    ends: tuple[tuple[str, ...], ...]  # spellings of each end line, the commonest end first
+    pages: int  # pages where the start line is followed by one of the ends (once per end)
     seen: int
     max_lines: int
     example: str
     start_hash: int
-    end_hash: int
+    end_hashes: tuple[int, ...]
 
     def evidence(self) -> dict[str, int]:
         return {"pages": self.pages, "seen": self.seen}
@@ -169,12 +174,27 @@ class MinedBlock:
 
 def qualifying_blocks(blocks: dict[tuple[int, int], BlockEvidence], mined: dict[int, tuple[str, ...]],
                       floor: int, seen: int) -> list[MinedBlock]:
-    """Blocks framed by two mined lines (`mined`: key -> spellings), on at least `floor` pages, never
-    vetoed; the most common first (ties by key). A block spans at most half again its longest seen."""
-    found = []
+    """Blocks from a mined line (`mined`: key -> spellings) through the next of the mined lines seen
+    to end it, on at least `floor` pages together; a pair that ever held a body is left out, and a
+    start with such a pair is no block at all (the block kind would stop at that end too), so no block
+    found on these pages holds a body. The most common first (ties by key); a block spans at most
+    half again the longest seen; at most MAX_ENDS ends (the commonest)."""
+    by_start: dict[int, list[tuple[int, BlockEvidence]]] = {}
+    vetoed = set()
     for (a, b), ev in blocks.items():
-        if ev.vetoed or ev.pages < floor or a not in mined or b not in mined or not ev.example:
+        if a in mined and b in mined:
+            if ev.vetoed:
+                vetoed.add(a)
+            elif ev.example:
+                by_start.setdefault(a, []).append((b, ev))
+    found = []
+    for a, ends in by_start.items():
+        ends = sorted(ends, key=lambda e: (-e[1].pages, e[0]))[:MAX_ENDS]
+        pages = sum(ev.pages for _, ev in ends)
+        if a in vetoed or pages < floor:
             continue
-        max_lines = min(MAX_BLOCK_LINES, ev.longest + ev.longest // 2)
-        found.append(MinedBlock(mined[a], mined[b], ev.pages, seen, max_lines, ev.example[1], a, b))
-    return sorted(found, key=lambda m: (-m.pages, m.start_hash, m.end_hash))
+        longest = max(ev.longest for _, ev in ends)
+        example = min(ev.example for _, ev in ends if ev.example)
+        found.append(MinedBlock(mined[a], tuple(mined[b] for b, _ in ends), pages, seen,
+                                min(MAX_BLOCK_LINES, longest + longest // 2), example[1], a, tuple(b for b, _ in ends)))
+    return sorted(found, key=lambda m: (-m.pages, m.start_hash))

@@ -182,18 +182,19 @@ def _rule_id(site: str, name: str, used: set[str]) -> str:
 def _render_block(site: str, block: MinedBlock, body_line: str | None, used: set[str]) -> list[str] | None:
     """A `block` rule, or None when its example would not be removed whole by it (or its frame has no
     pattern). Its keep example is its start line with a body line after it: no end, no removal."""
-    start, end = line_pattern(block.start), line_pattern(block.end)
-    if start is None or end is None or not start.matches or not end.matches:
+    start, ends = line_pattern(block.start), [line_pattern(end) for end in block.ends]
+    if start is None or not start.matches or not all(end and end.matches for end in ends):
         return None
+    end = "|".join(_scoped(e.pattern) for e in ends if e) if len(ends) > 1 else ends[0].pattern
     example = block.example.split("\n")
-    if not all(map(_encodable, example)) or not _finds_block(start.pattern, end.pattern, example, block.max_lines):
+    if not all(map(_encodable, example)) or not _finds_block(start.pattern, end, example, block.max_lines):
         return None
     keep = [start.matches[0]]
-    if body_line and _encodable(body_line) and not regex.compile(end.pattern).search(body_line, timeout=REGEX_TIMEOUT):
+    if body_line and _encodable(body_line) and not regex.compile(end).search(body_line, timeout=REGEX_TIMEOUT):
         keep = [f"{start.matches[0]}\n{body_line}"]
-    name = f"block-{slug(block.start[0], 24) or 'start'}-{(block.start_hash ^ block.end_hash) & 0xFFFFFFFF:08x}"
+    name = f"block-{slug(block.start[0], 24) or 'start'}-{(block.start_hash ^ block.end_hashes[0]) & 0xFFFFFFFF:08x}"
     lines = ["", "[[rules]]", f"id = {toml_string(_rule_id(site, name, used))}", 'kind = "block"',
-             f"start = {toml_string(start.pattern)}", f"end = {toml_string(end.pattern)}",
+             f"start = {toml_string(start.pattern)}", f"end = {toml_string(end)}",
              f"max_lines = {block.max_lines}"]
     if start.keywords:
         lines.append(f"keywords = [{toml_string(start.keywords[0])}]")
@@ -204,6 +205,11 @@ def _render_block(site: str, block: MinedBlock, body_line: str | None, used: set
         f"examples.remove = [{toml_string(block.example)}]",
         f"examples.keep = [{', '.join(map(toml_string, keep))}]",
     ]
+
+
+def _scoped(pattern: str) -> str:
+    """A line pattern as one alternative of several (its case flag kept to itself)."""
+    return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
 
 
 def _finds_block(start: str, end: str, example: Sequence[str], max_lines: int) -> bool:
@@ -238,7 +244,8 @@ def render_report(site: str, seen: int, layouts: int, mined: Sequence[MinedLine]
     flagged = [m for m in proposed if m.prose_pages]
     out = [f"{site}: {seen} pages, {layouts} layouts, {len(proposed)} lines proposed "
            f"({len(flagged)} flagged as prose in a body), {len(held)} held back, {len(blocks)} blocks"]
-    out += [f"  block {b.pages:>5}/{b.seen:<5} {b.start[0][:40]!r} .. {b.end[0][:40]!r} (up to {b.max_lines} lines)"
+    out += [f"  block {b.pages:>5}/{b.seen:<5} {b.start[0][:40]!r} .. {b.ends[0][0][:40]!r}"
+            f"{f' (or {len(b.ends) - 1} more)' if len(b.ends) > 1 else ''} (up to {b.max_lines} lines)"
             for b in blocks[:limit]]
     out += [f"  {m.pages:>5}/{m.seen:<5} {'REVIEW ' if m.prose_pages else ''}{m.spellings[0][:90]!r}"
             for m in proposed[:limit]]
