@@ -86,6 +86,7 @@ class SiteEvidence:
     layout_pages: Counter = field(default_factory=Counter)
     keys: dict[int, KeyEvidence] = field(default_factory=dict)
     blocks: dict[tuple[int, int], BlockEvidence] = field(default_factory=dict)
+    vetoed: set[int] = field(default_factory=set)  # anchors from which a block could hold a body
 
     def add_page(self, text: str, repeated: frozenset[int], leaders: Sequence[Sequence[int]],
                  rules: RuleSet, domain: str | None = None, anchors: frozenset[int] = frozenset()) -> None:
@@ -111,8 +112,10 @@ class SiteEvidence:
                 ev.prose_pages = 1
         for h, ev in seen.items():
             self.keys.setdefault(h, KeyEvidence()).merge(ev)
-        for pair, block in page_blocks(lines, hashes, anchors).items():
+        blocks, vetoed = page_blocks(lines, hashes, anchors)
+        for pair, block in blocks.items():
             self.blocks.setdefault(pair, BlockEvidence()).merge(block)
+        self.vetoed |= vetoed
 
     def merge(self, other: SiteEvidence) -> SiteEvidence:
         merged = SiteEvidence(self.pages + other.pages, self.layout_pages + other.layout_pages)
@@ -122,6 +125,7 @@ class SiteEvidence:
         for source in (self.blocks, other.blocks):
             for pair, block in source.items():
                 merged.blocks.setdefault(pair, BlockEvidence()).merge(block)
+        merged.vetoed = self.vetoed | other.vetoed
         return merged
 
 
@@ -213,7 +217,7 @@ def propose_blocks(evidence: SiteEvidence, mined: Sequence[MinedLine], threshold
     """The blocks that qualify: framed by two proposed lines, on the site's floor of pages, never
     holding a page's body."""
     frame = {m.key_hash: m.spellings for m in mined if m.proposed}
-    return qualifying_blocks(evidence.blocks, frame, thresholds.floor(evidence.pages), evidence.pages)
+    return qualifying_blocks(evidence.blocks, evidence.vetoed, frame, thresholds.floor(evidence.pages), evidence.pages)
 
 
 @dataclass(frozen=True)

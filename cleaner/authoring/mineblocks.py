@@ -11,11 +11,12 @@ a frame that repeats (a header line, a footer line) around items that change on 
   `HEAD_LINES` lines above its first prose line (headline, byline, date; anchors between them not
   counted) to `TAIL_LINES` lines below its last (an attribution; up to the next anchor);
 - candidate blocks: two anchors that follow each other with other lines between them;
-- vetoes: every pair of anchors (a, b) whose block, as the `block` kind would find it on this page
-  (from a line a through the next line b), holds a line of the body.
+- vetoed starts: every anchor a from which a block, as the `block` kind would find it on this page
+  (from a line a through the next line b, for any anchor b), would hold a line of the body.
 
-A block becomes a rule when its two anchors are mined lines, it is seen on at least the site's floor
-of pages and it is vetoed on none: a frame that ever held the article is never proposed. Merges are
+A start line becomes a rule, ending at the next of the anchors seen to end it, when it and they are
+mined lines, its blocks are on at least the site's floor of pages and it is vetoed on no page: a
+frame that ever could hold the article is never proposed. Merges are
 sums, maxima and minima, so the result does not depend on the order of the pages or on how they are
 split over workers.
 """
@@ -56,13 +57,11 @@ class BlockEvidence:
     """What pass 2 saw of one pair of anchors (start key, end key) on one site."""
 
     pages: int = 0  # pages where the two follow each other with other lines between
-    vetoed: int = 0  # pages where the block from start through the next end holds body lines
-    longest: int = 0  # the most lines such a block spans on a page where it is not vetoed
+    longest: int = 0  # the most lines such a block spans outside a page's body
     example: tuple[int, str] | None = None  # (lines, text): the smallest block seen, the shortest text
 
     def merge(self, other: BlockEvidence) -> None:
         self.pages += other.pages
-        self.vetoed += other.vetoed
         self.longest = max(self.longest, other.longest)
         if other.example and (not self.example or other.example < self.example):
             self.example = other.example
@@ -95,13 +94,14 @@ def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] |
 
 
 def page_blocks(lines: Sequence[str], hashes: Sequence[int | None], anchors: frozenset[int]
-                ) -> dict[tuple[int, int], BlockEvidence]:
-    """One page's evidence: its candidate blocks and the pairs of anchors vetoed on it."""
+                ) -> tuple[dict[tuple[int, int], BlockEvidence], set[int]]:
+    """One page's evidence: its candidate blocks, and the anchors vetoed as starts on it."""
     anchor = [h is not None and h in anchors for h in hashes]
     where = [i for i, is_anchor in enumerate(anchor) if is_anchor]
     found: dict[tuple[int, int], BlockEvidence] = {}
+    vetoed: set[int] = set()
     if len(where) < 2:
-        return found
+        return found, vetoed
     body = body_span(lines, anchor)
     previous: dict[int, int] = {}  # key -> its last occurrence so far
     last_seen = []  # per anchor occurrence: the previous occurrence of its key (-1: none)
@@ -109,7 +109,7 @@ def page_blocks(lines: Sequence[str], hashes: Sequence[int | None], anchors: fro
         last_seen.append(previous.get(hashes[i], -1))
         previous[hashes[i]] = i
     if body is not None:
-        _veto(where, last_seen, hashes, body, found)
+        vetoed = _vetoed_starts(where, last_seen, hashes, body)
     for p in range(len(where) - 1):
         i, j = where[p], where[p + 1]
         pair = (hashes[i], hashes[j])
@@ -124,28 +124,28 @@ def page_blocks(lines: Sequence[str], hashes: Sequence[int | None], anchors: fro
         if body is None or j < body[0] or i > body[1]:
             ev.longest = j - i + 1
             ev.example = (j - i + 1, _example(lines[i:j + 1]))
-    for ev in found.values():
-        if ev.vetoed:
-            ev.longest, ev.example = 0, None
-    return found
+    return found, vetoed
 
 
-def _veto(where: Sequence[int], last_seen: Sequence[int], hashes: Sequence[int | None],
-          body: tuple[int, int], found: dict[tuple[int, int], BlockEvidence]) -> None:
-    """Veto every pair (a, b) whose block from an a through the next b holds a body line: a at or
-    before the body's end, the next b at or after its start, at most MAX_BLOCK_LINES apart."""
+def _vetoed_starts(where: Sequence[int], last_seen: Sequence[int], hashes: Sequence[int | None],
+                   body: tuple[int, int]) -> set[int]:
+    """The anchors a from which a block could hold a body line: an a at or before the body's end with,
+    at or after the body's start and at most MAX_BLOCK_LINES on, an anchor b that is the first b after
+    it (the block kind, from that a, would stop there)."""
     start, end = body
+    vetoed = set()
     for i in where:
         if i > end:
             break
-        if i < start - MAX_BLOCK_LINES:
+        if i < start - MAX_BLOCK_LINES or hashes[i] in vetoed:
             continue
         q = bisect.bisect_left(where, max(i + 1, start))
         while q < len(where) and where[q] - i + 1 <= MAX_BLOCK_LINES:
-            j = where[q]
-            if last_seen[q] < i and hashes[j] != hashes[i]:  # the first b after this a
-                found.setdefault((hashes[i], hashes[j]), BlockEvidence()).vetoed = 1
+            if last_seen[q] < i and hashes[where[q]] != hashes[i]:
+                vetoed.add(hashes[i])
+                break
             q += 1
+    return {h for h in vetoed if h is not None}
 
 
 def _example(block: Sequence[str]) -> str:
@@ -172,26 +172,21 @@ class MinedBlock:
         return {"pages": self.pages, "seen": self.seen}
 
 
-def qualifying_blocks(blocks: dict[tuple[int, int], BlockEvidence], mined: dict[int, tuple[str, ...]],
-                      floor: int, seen: int) -> list[MinedBlock]:
-    """Blocks from a mined line (`mined`: key -> spellings) through the next of the mined lines seen
-    to end it, on at least `floor` pages together; a pair that ever held a body is left out, and a
-    start with such a pair is no block at all (the block kind would stop at that end too), so no block
-    found on these pages holds a body. The most common first (ties by key); a block spans at most
-    half again the longest seen; at most MAX_ENDS ends (the commonest)."""
+def qualifying_blocks(blocks: dict[tuple[int, int], BlockEvidence], vetoed: set[int],
+                      mined: dict[int, tuple[str, ...]], floor: int, seen: int) -> list[MinedBlock]:
+    """Blocks from a mined line (`mined`: key -> spellings) never `vetoed` as a start, through the
+    next of the mined lines seen to end it, on at least `floor` pages together: no block found on
+    these pages holds a body. The most common first (ties by key); a block spans at most half again
+    the longest seen; at most MAX_ENDS ends (the commonest)."""
     by_start: dict[int, list[tuple[int, BlockEvidence]]] = {}
-    vetoed = set()
     for (a, b), ev in blocks.items():
-        if a in mined and b in mined:
-            if ev.vetoed:
-                vetoed.add(a)
-            elif ev.example:
-                by_start.setdefault(a, []).append((b, ev))
+        if a in mined and b in mined and a not in vetoed and ev.example:
+            by_start.setdefault(a, []).append((b, ev))
     found = []
     for a, ends in by_start.items():
         ends = sorted(ends, key=lambda e: (-e[1].pages, e[0]))[:MAX_ENDS]
         pages = sum(ev.pages for _, ev in ends)
-        if a in vetoed or pages < floor:
+        if pages < floor:
             continue
         longest = max(ev.longest for _, ev in ends)
         example = min(ev.example for _, ev in ends if ev.example)

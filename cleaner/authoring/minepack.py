@@ -6,8 +6,13 @@ runs as `\\d+`, its runs of spaces as `\\s+` and its month and weekday names (ne
 any month or weekday, case-insensitive when spellings differ in case. The rule carries its
 `evidence` (pages matched, pages seen), `examples.remove` from the corpus and `examples.keep` from a
 body line of the same pages. Lines held back (prose inside an article body, not on most pages) are
-listed as comments, never as rules. Packs are scoped to their site and run after the other packs
-(`order = "last"`), so a mined rule only sees what the other rules kept.
+listed as comments, never as rules. Each mined block (cleaner/authoring/mineblocks.py) becomes a
+`block` rule: `start` the pattern of its start line, `end` the patterns of its end lines (one of
+them), `max_lines` half again the longest block seen, `examples.remove` the smallest block seen (its
+inside cut to its first lines), `examples.keep` its start line followed by a body line (no end, no
+removal); a block whose example the rule would not remove whole is left out. Packs are scoped to
+their site and run after the other packs (`order = "last"`), so a mined rule only sees what the
+other rules kept.
 """
 
 from __future__ import annotations
