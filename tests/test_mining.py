@@ -199,6 +199,9 @@ def test_grouping_by_folder_sidecar_html_jsonl_and_parquet(tmp_path):
     sidecars = write_site(tmp_path / "by-sidecar" / "mixed", pages[3:])
     for n, p in enumerate(sorted(sidecars.glob("*.txt"))):
         p.with_suffix(".url").write_text(f"https://{'a' if n < 2 else 'b'}.example.net/story/{n}\n", "utf-8")
+    stems = write_site(tmp_path / "by-stem" / "dev", pages[:3], suffix=".full.txt")  # page.url beside page.full.txt
+    for n, p in enumerate(sorted(stems.glob("*.full.txt"))):
+        p.with_name(p.name.split(".")[0] + ".url").write_text(f"https://c{n}.example.net/\n", "utf-8")
     html = tmp_path / "by-html" / "saved"
     html.mkdir(parents=True)
     for n, text in enumerate(pages[:2]):
@@ -207,10 +210,10 @@ def test_grouping_by_folder_sidecar_html_jsonl_and_parquet(tmp_path):
     records.append({"id": 9, "text": pages[5]})  # no url: the corpus file's name
     (tmp_path / "web.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     assert sites_of(tmp_path, tmp_path / "by-folder", tmp_path / "by-sidecar", tmp_path / "by-html",
-                    tmp_path / "web.jsonl") == {
+                    tmp_path / "web.jsonl", tmp_path / "by-stem") == {
         # an HTML page's site is the host name trafilatura reports (the one that selects site packs)
         "folder.org": 3, "a.example.net": 2, "b.example.net": 1, "example.org": 2, "jsonl.example": 4,
-        "web": 1}
+        "web": 1, "c0.example.net": 1, "c1.example.net": 1, "c2.example.net": 1}
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
     pq.write_table(pa.Table.from_pylist(records), tmp_path / "rows.parquet")
@@ -334,3 +337,19 @@ def test_dask_reduction_mines_what_the_local_engine_mines(tmp_path):
     assert found(on_dask) == found(local)
     assert {r.site for r in local} == {"a.example.com", "b.example.com", "c.example.com"}
     assert len(next(r for r in local if r.site == "c.example.com").blocks) == 2
+
+
+@pytest.mark.skipif(not (SHARED / "devset").is_dir(), reason="needs ../shared/devset")
+def test_learn_sites_on_dev_set_pages_changes_nothing(tmp_path):
+    """Dev-set pages (`ID.full.txt` beside `ID.url`) group by their URL's host; a host with fewer than
+    3 pages teaches nothing, so --learn-sites leaves every page as page-by-page cleaning does."""
+    src = tmp_path / "devset"
+    src.mkdir()
+    for url in sorted((SHARED / "devset").glob("*.url"))[:60]:
+        for name in (url.name, url.stem + ".full.txt"):
+            shutil.copy(url.with_name(name), src / name)
+    assert cli("clean", src, "-o", tmp_path / "plain", "--jobs", "1").exit_code == 0
+    learned = cli("clean", src, "-o", tmp_path / "learned", "--jobs", "1", "--learn-sites")
+    assert learned.exit_code == 0 and "learned 0 rules" in learned.output, learned.output
+    for path in (tmp_path / "plain").rglob("*.txt"):
+        assert path.read_bytes() == (tmp_path / "learned" / path.relative_to(tmp_path / "plain")).read_bytes()

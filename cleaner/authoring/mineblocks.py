@@ -32,8 +32,10 @@ from cleaner.rules.kinds import is_sentence_like
 
 PROSE_WORDS = 5  # a line reads as prose: >= 5 words, ends in sentence punctuation, >= 45 characters
 PROSE_CHARS = 45
-FIRST_WITHIN = 0.4  # the body: the first gap with at least this share of the largest gap's prose
+FIRST_WITHIN = 0.25  # the body: the first gap with at least this share of the largest gap's prose
 OPENING_WITHIN = 0.05  # ... from an earlier gap with this share of its prose (a standfirst before a photo)
+BRIDGE_LINES = 30  # ... and on, over at most this many lines to the next prose (a pros and cons list)
+BRIDGE_ANCHORS = 2  # ... of which at most this many anchors (more: furniture between, e.g. a share bar)
 HEAD_LINES = 3  # lines above the body's first prose line that belong to it (headline, byline, date)
 TAIL_LINES = 2  # ... and below its last (an attribution)
 MAX_BLOCK_LINES = 1000  # the longest block looked at (a long comment section)
@@ -84,6 +86,10 @@ def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] |
     main = next(n for n, w in enumerate(weights) if w >= FIRST_WITHIN * max(weights))
     opening = next(n for n, w in enumerate(weights) if w >= OPENING_WITHIN * weights[main])
     body = [gaps[opening][0], gaps[main][-1]]
+    for gap in gaps[main + 1:]:  # the article goes on after a short interruption (a list, a subheading)
+        between = [i for i in filled if body[1] < i < gap[0]] if gap else []
+        if gap and len(between) <= BRIDGE_LINES and sum(anchor[i] for i in between) <= BRIDGE_ANCHORS:
+            body[1] = gap[-1]
     above = [i for i in filled if i < body[0] and not anchor[i]][-HEAD_LINES:]  # across anchors
     end = body[-1]
     for i in filled[filled.index(end) + 1:][:TAIL_LINES]:  # not across one

@@ -3,7 +3,7 @@
 a Dask cluster are in cleaner/run/mining_dask.py.
 
 A document's site is the host of its URL (a JSONL/Parquet record's `url` field, an HTML page's
-metadata, a `page.url` sidecar beside a text file), without a leading `www.`; else the name of its
+metadata, a `page.url` sidecar beside `page.txt` or `page.full.txt`), without a leading `www.`; else the name of its
 folder (for a corpus file: the file's name without its suffix). Work goes out in units (up to 64
 files, or about 1 MB of corpus records); every unit is reduced to per-site counts, and counts are
 merged by sums and minima, so the packs are the same whatever the order of the inputs and the number
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleaner.api import domain_of, load_document
+from cleaner.api import domain_of, load_document, site_host
 from cleaner.authoring.mine import MinedLine, SiteEvidence, Thresholds, propose, propose_blocks
 from cleaner.authoring.mineblocks import MinedBlock
 from cleaner.authoring.minecount import CountFold, SiteCounts
@@ -93,6 +93,15 @@ def parquet_rows(path: str) -> Iterator[list[dict]]:
         yield b.to_pylist()
 
 
+def stem_host(path: str) -> str | None:
+    """The host in `page.url` beside `page.full.txt`: a sidecar named after the file's name up to its
+    first dot, when the name has several suffixes (a folder holding several texts of each page)."""
+    name = Path(path).name
+    if name.count(".") < 2 or name.startswith("."):
+        return None
+    return site_host(Path(path).with_name(name.split(".", 1)[0] + ".txt"))
+
+
 def documents(unit: Unit) -> Iterator[SiteDocument]:
     """The unit's documents with their sites. Unreadable documents and bad records are passed over
     (mining only counts; `cleaner clean` reports them)."""
@@ -101,7 +110,7 @@ def documents(unit: Unit) -> Iterator[SiteDocument]:
             doc = load_document(path)
         except CleanerError:
             continue
-        yield SiteDocument(site_of(doc.domain, Path(path).resolve().parent.name), doc.text, path)
+        yield SiteDocument(site_of(doc.domain or stem_host(path), Path(path).resolve().parent.name), doc.text, path)
     for raw in unit.records:
         record = raw
         if isinstance(raw, (bytes, str)):
