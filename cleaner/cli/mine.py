@@ -54,9 +54,11 @@ def mine(sources, out, show_report, min_pages, min_share, body_share, rule_paths
 
     Documents are grouped by site (the host of their URL: a record's `url`, an HTML page's metadata, a
     `page.url` sidecar; else their folder's name). Lines repeating across a site's pages become
-    `line` rules with their evidence (pages matched, pages seen) and examples from the corpus; the
-    rules given by --rules and the default packs tell body lines from the rest. Review a pack, then
-    use it like any other (--rules OUT) or commit it where the pre-commit hook reads packs.
+    `line` rules with their evidence (pages matched, pages seen) and examples from the corpus; runs of
+    changing lines framed by two of them (comments, "more from" lists), never around a page's body,
+    become `block` rules. The rules given by --rules and the default packs tell body lines from the
+    rest. Review a pack, then use it like any other (--rules OUT) or commit it where the pre-commit
+    hook reads packs.
     """
     # Here, not at the top: `clean` imports this module for its --learn-sites options only.
     from cleaner.run.learn import mine_sources
