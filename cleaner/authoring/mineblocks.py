@@ -7,18 +7,21 @@ a frame that repeats (a header line, a footer line) around items that change on 
 - its *anchors*: lines whose key is on at least the site's floor of pages (`min_pages`, `min_share`);
 - its *body*: the page's main prose. Anchors cut the page into gaps (an anchor between two prose
   lines, such as "Advertisement" inside an article, does not cut); the body is the first gap whose
-  prose is at least `FIRST_WITHIN` of the largest gap's (articles come before their comments), from
-  `HEAD_LINES` lines above its first prose line (headline, byline, date; anchors between them not
-  counted) to `TAIL_LINES` lines below its last (an attribution; up to the next anchor);
+  prose is at least `FIRST_WITHIN` of the largest gap's (articles come before their comments),
+  opened at an earlier gap with `OPENING_WITHIN` of its prose (a standfirst above a photo box), going
+  on over short interruptions to the next prose (`BRIDGE_LINES`, `BRIDGE_ANCHORS`: a pros and cons
+  list), from `HEAD_LINES` lines above its first prose line (headline, byline, date; anchors between
+  them not counted) to `TAIL_LINES` lines below its last (an attribution; up to the next anchor);
 - candidate blocks: two anchors that follow each other with other lines between them;
 - vetoed starts: every anchor a from which a block, as the `block` kind would find it on this page
   (from a line a through the next line b, for any anchor b), would hold a line of the body.
 
 A start line becomes a rule, ending at the next of the anchors seen to end it, when it and they are
 mined lines, its blocks are on at least the site's floor of pages and it is vetoed on no page: a
-frame that ever could hold the article is never proposed. Merges are
-sums, maxima and minima, so the result does not depend on the order of the pages or on how they are
-split over workers.
+frame that ever could hold the article is never proposed. Merges are sums, maxima, minima and
+unions, so the result does not depend on the order of the pages or on how they are split over
+workers. Fitted on ../shared/sites and checked leaving one site out (README, Learning a site's
+furniture); the bridge and the veto are safeguards, not fitted.
 """
 
 from __future__ import annotations
