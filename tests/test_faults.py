@@ -148,3 +148,32 @@ def test_outputs_keep_the_source_mode_and_new_files_honour_the_umask(tmp_path):
     assert mode[names[0]] == 0o755 and mode[names[1]] == 0o640 and mode[names[2]] == 0o644
     assert mode[names[0].replace(".txt", ".provenance.json")] == 0o640  # 0666 under the umask 027
     assert mode["manifest.jsonl"] == 0o640
+
+
+def test_a_record_that_cannot_be_written_fails_its_document_and_the_manifest_lists_the_run(src, tmp_path,
+                                                                                          monkeypatch):
+    """Issue 11: a full disk left documents written without their record, and no manifest at all. Here
+    only the records of every other document fail (the disk has room again for the manifest): those
+    documents are failed, with no clean text published, and the manifest names every document."""
+    out = tmp_path / "out"
+    real_write = files.write_unsynced
+
+    def records_of_odd_documents_fail(target, *args, **kwargs):
+        if target.name.endswith(".provenance.json") and int(target.name[3:5]) % 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(target, *args, **kwargs)
+
+    monkeypatch.setattr(files, "write_unsynced", records_of_odd_documents_fail)
+    result = CliRunner().invoke(main, ["clean", str(src), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == DOCS // 2 and all("No space left on device" in line for line in errors), errors
+    assert assert_consistent(out) == DOCS // 2
+    assert sorted(p.name for p in out.glob("*.txt")) == [f"doc{i:02d}.txt" for i in range(0, DOCS, 2)]
+    lines = [json.loads(line) for line in (out / "manifest.jsonl").read_text("utf-8").splitlines()]
+    status = {Path(line["source"]).name: line["status"] for line in lines if "source" in line}
+    assert status == {f"doc{i:02d}.txt": "failed" if i % 2 else "cleaned" for i in range(DOCS)}
+    monkeypatch.setattr(files, "write_unsynced", real_write)
+    again = CliRunner().invoke(main, ["clean", str(src), "-o", str(out), "--jobs", "1"])
+    assert again.exit_code == 0 and f"{DOCS // 2} up to date" in again.output, again.output
+    assert assert_consistent(out) == DOCS

@@ -20,7 +20,7 @@ from cleaner.search import hyperscan_prefilter as multimatch
 from cleaner.search.candidates import CandidateIndex
 from cleaner.search.hyperscan_prefilter import LinePrefilter, ascii_case_variants, superset_expression
 
-from .conftest import SEEDS, SHARED
+from .conftest import EXPECTED, SEEDS, SHARED
 
 pytest.importorskip("hyperscan")
 
@@ -246,3 +246,20 @@ def test_a_changed_cache_header_is_detected_and_the_database_compiled_again(tmp_
     again = LinePrefilter(CACHE_PATTERNS)
     assert again.lines_matching(_lines()) == expected.lines_matching(_lines())
     assert compiled == [1]
+
+
+def test_a_cache_header_with_its_keys_reordered_never_changes_what_clean_removes(tmp_path, monkeypatch):
+    """Issue 11: a cache header edited into other valid JSON (the keys in another order) made the
+    bundled rules credit matches to the wrong patterns, so the seeds came out wrong and nothing said so."""
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    assert cleaner.load_rules().index.prepare()  # compiles, and caches
+    caches = list(tmp_path.glob("hyperscan-*.db"))
+    assert caches
+    for cache in caches:
+        header, _, blob = cache.read_bytes().partition(b"\n")
+        data = json.loads(header)
+        cache.write_bytes(json.dumps({**data, "keys": data["keys"][::-1]}).encode("utf-8") + b"\n" + blob)
+    rules = cleaner.load_rules()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = cleaner.clean(seed.read_text("utf-8"), rules=rules).text
+        assert text.encode("utf-8") == (EXPECTED / seed.name).read_bytes(), seed.name
