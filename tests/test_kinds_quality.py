@@ -147,6 +147,16 @@ def test_min_menu_before_needs_navigation_above_the_run(tmp_path):
     assert cleaner.clean(lines(MENU, PROSE, FOOTER), rules=rules).text == lines(PROSE)
 
 
+def test_min_lead_lines_needs_navigation_before_the_first_prose_line(tmp_path):
+    # A listicle's own text: headline, first paragraph, then sections of short lines and prose. Its first
+    # prose line comes second, so it is not a page however many short lines follow.
+    section = ["Best budget pick", "Price: $20", "Weight: 2 lb", "Colour: red", "Battery: 10 h"]
+    listicle = lines(["The best kettles"], PROSE[:2], section, PROSE[2:], section, FOOTER)
+    rules = make_rules(tmp_path, head_lines=0, tail_lines=0, min_lead_lines=3)
+    assert cleaner.clean(listicle, rules=rules).text == listicle
+    assert cleaner.clean(lines(MENU, PROSE, FOOTER), rules=rules).text == lines(PROSE)
+
+
 def test_lines_other_rules_removed_count_as_furniture(tmp_path):
     text = lines(MENU, PROSE, FOOTER)
     # 6 footer lines are menu-like; with the 6 menu lines the nav rule removed, 12 >= 8

@@ -86,6 +86,7 @@ def test_rule_and_neighbour_and_hint_features():
     assert rows[0]["prev_short"] == 0.0  # nothing before the first line
     assert rows[1]["next_prose"] == 1.0
     assert [r["in_default"] for r in rows] == [0, 0, 0, 1]
+    assert rows[0]["doc_removed_share"] == rows[3]["doc_removed_share"] == pytest.approx(2 / 4)
 
 
 def test_main_run_is_the_best_prose_stretch():
@@ -191,6 +192,39 @@ def test_the_model_never_vetoes_a_pack_it_was_not_trained_with(tmp_path):
     text = f"{PROSE}\nThe budget\n{PROSE}\n"
     assert apply_rules(text, rules).text == f"{PROSE}\n{PROSE}\n"  # its own pack's prose hits vetoed
     assert apply_rules(text, mine).text == ""  # a user's pack: every hit stands
+
+
+OTHER = "Residents can comment on the plans until the end of the month at the town hall."
+NEWS = "The river path reopened on Monday after the flood repairs were finished early."
+
+
+def with_fields(rules: RuleSet, **fields) -> RuleSet:
+    """`rules` (model_rules) with the model rule's fields replaced."""
+    model = dataclasses.replace(rules.packs[0].rules[0], **fields)
+    return RuleSet((dataclasses.replace(rules.packs[0], rules=(model,)), *rules.packs[1:]))
+
+
+def test_a_page_needs_furniture_the_rules_removed(tmp_path):
+    """`page_removed_share`: short lines alone (a clean body's headings and list items) make an extract,
+    where the model removes only at `extract_threshold`."""
+    text = f"Home\nNews\nThe budget\n{OTHER}\n{NEWS}\nShare\n"  # the rules remove 1 line of 6
+    rules = model_rules(tmp_path, with_line_rule=True)
+    extract = with_fields(rules, page_removed_share=0.5, extract_threshold=2.0, extract_veto_below=0.0)
+    assert apply_rules(text, extract).text == f"Home\nNews\n{OTHER}\n{NEWS}\nShare\n"
+    page = with_fields(rules, page_removed_share=0.1, extract_threshold=2.0, extract_veto_below=0.0)
+    assert apply_rules(text, page).text == f"{OTHER}\n{NEWS}\n"
+
+
+def test_on_an_extract_the_rules_it_was_trained_to_release_are_given_back(tmp_path):
+    text = f"{OTHER}\nThe budget\n{NEWS}\n"
+    rules = with_fields(model_rules(tmp_path, with_line_rule=True), page_short_share=0.9, extract_threshold=2.0,
+                        extract_veto_below=0.0)
+    assert apply_rules(text, rules).text == f"{OTHER}\n{NEWS}\n"
+    released = with_fields(rules, extract_release_rules=("budget-word",))
+    result = apply_rules(text, released)
+    assert result.text == text and result.removals == ()
+    on_page = with_fields(released, page_short_share=0.0)  # a page: the rule's removal stands
+    assert apply_rules(text, on_page).text == f"{OTHER}\n{NEWS}\n"
 
 
 def test_an_html_model_waits_for_page_hints(tmp_path):

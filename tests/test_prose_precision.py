@@ -205,6 +205,25 @@ def test_standalone_run_keeps_a_list_after_a_lead_in_or_between_prose(tmp_path):
     assert cleaner.clean(f"{P1}\n{items}Photo: Agency\n", rules=rules).text == f"{P1}\nPhoto: Agency\n"
 
 
+def test_article_run_keeps_a_list_with_prose_near_it_on_both_sides(tmp_path):
+    rules = _rules(tmp_path, "article", kind="list_run")
+    items = "- Tent and poles\n- Sleeping bag\n- Stove\n"
+    # under a section heading, with the article's prose above it and below it: the article's list
+    assert cleaner.clean(f"{P1}\nWhat to pack\n{items}{P2}\n", rules=rules).removals == ()
+    assert cleaner.clean(f"The kit was:\n{items}", rules=rules).removals == ()  # standalone keeps it too
+    # at the edge of the page, among other short lines, or with prose on one side only: a menu
+    assert cleaner.clean(f"{items}{P1}\n", rules=rules).text == f"{P1}\n"
+    assert cleaner.clean(f"{P1}\nShare\nTags\nMore\n{items}{P2}\n", rules=rules).text == \
+        f"{P1}\nShare\nTags\nMore\n{P2}\n"
+    assert cleaner.clean(f"{P1}\n{items}", rules=rules).text == f"{P1}\n"
+
+
+def test_article_context_on_a_line_rule_is_standalone(tmp_path):
+    rules = _rules(tmp_path, "article")
+    assert cleaner.clean(f"{P1}\n{INSIDE}\n{P2}\n", rules=rules).removals == ()
+    assert cleaner.clean(f"{P1}\nSign up for our newsletter\n{P2}\n", rules=rules).text == f"{P1}\n{P2}\n"
+
+
 def test_context_must_be_one_of_its_choices(tmp_path):
     with pytest.raises(RuleError, match="context"):
         _rules(tmp_path, "inside")

@@ -22,7 +22,9 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
 - what the rules said: `removed` (another rule removed it), `removed_<pack>` for each pack in
   `packs`, `removed_near` (share of the two lines each side removed);
 - the document: `doc_lines_log`, `doc_prose_share`, `doc_short_share` (a whole page shows many short
-  lines, an extract few);
+  lines, an extract few), `doc_removed_share` (lines the rules removed: a whole page shows furniture
+  they recognise, an extract or a clean body little or none), `doc_lead_log` (the lines before the
+  first prose line: a page's navigation; an extract opens with its headline and first paragraph);
 - the neighbours: `prev_<name>` and `next_<name>` for each name in `neighbour_features` (the nearest
   non-blank line; 0 past the ends);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
@@ -49,7 +51,7 @@ LINE_FEATURES = ("chars_log", "words_log", "stop_share", "ends_sentence", "ends_
 PLACE_FEATURES = ("position", "first", "last", "in_run", "before_run_log", "after_run_log", "density",
                   "furniture_near")
 RULE_FEATURES = ("removed", "removed_near")
-DOC_FEATURES = ("doc_lines_log", "doc_prose_share", "doc_short_share")
+DOC_FEATURES = ("doc_lines_log", "doc_prose_share", "doc_short_share", "doc_removed_share", "doc_lead_log")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Features:
     """
 
     lines: list[int]
-    doc: tuple[float, float, float]  # log(lines), prose share, short non-prose share: DOC_FEATURES
+    doc: tuple[float, ...]  # the DOC_FEATURES values
     row: Callable[[int], list[float]] = field(repr=False, compare=False)
 
     @property
@@ -176,7 +178,7 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     """
     lines = [i for i, text in enumerate(texts) if text.strip()]
     if not lines:
-        return Features([], (0.0, 0.0, 0.0), lambda k: [])
+        return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [])
     rows = _Rows(texts, lines, removed_by, spec, hints)
     return Features(lines, rows.doc, rows.row)
 
@@ -198,7 +200,9 @@ class _Rows:
         self.furniture_near = _window_share([f.furniture for f in facts], spec.furniture_window)
         self.removed_near = _window_share(self.removed, 2)
         self.run_first, self.run_last = main_run(prose)
-        self.doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in facts) / n)
+        lead = next((k for k, is_prose in enumerate(prose) if is_prose), n)  # lines before the first prose line
+        self.doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in facts) / n,
+                    sum(self.removed) / n, _log(lead))
         self.repeats = {key: (_log(count - 1),) for key, count in Counter(keys).items()}
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import re
 import sys
 import tomllib
@@ -51,7 +52,8 @@ from cleaner.rules.ruleset import RuleSet  # noqa: E402
 TEXT_INPUTS = ("full.txt", "recall.txt")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 VETOES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
-TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below")  # fields the trainer sets
+TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
+           "page_lead_lines", "extract_release_rules")  # fields the trainer sets
 PACK = ROOT / "rules" / "line_model.toml"
 _TOKEN = re.compile(r"\w+")
 
@@ -176,49 +178,179 @@ def _line_counts(ex: Example, gold: Gold) -> list[tuple[int, int]]:
     return counts
 
 
-def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]]) -> dict[str, float]:
-    """The (removal, veto) pair per regime that scores best on these documents' first pass.
+PAGE_REMOVED_SHARES = (0.0, 0.02, 0.05, 0.1, 0.2)  # grid of `page_removed_share`
+PAGE_LEAD_LINES = (0, 2, 4, 6, 8, 12)  # grid of `page_lead_lines`
+MIN_RELEASE_GAIN = 1e-4  # the least F1 gain on the training extracts that releases a rule there
 
-    Scored per line (a page's shingles are its lines' shingles; the few spanning two lines are left out),
-    so that the whole grid costs a pass over the lines per pair, not a metric run per page and pair."""
-    model = rule.model
-    page_index = rule.spec.names.index("doc_short_share")
-    scored: dict[bool, list] = {True: [], False: []}
+
+@dataclass
+class _Lines:
+    """The training documents' first-pass lines, flattened for the threshold search (numpy arrays)."""
+
+    doc: object  # the document index of each line
+    p: object  # the model's probability
+    removed: object  # a rule removed it
+    releasable: object  # ... a rule of the model's packs (vetoes and releases apply)
+    rule: object  # index into `rule_ids` of the rule that removed it (-1: none)
+    n: object  # its shingles
+    hits: object  # ... of them in the gold
+    gold_total: object  # per document: its gold shingles
+    page_like: object  # per document: short lines >= page_short_share
+    removed_share: object  # per document: doc_removed_share
+    lead: object  # per document: lines before its first prose line
+    rule_ids: list
+
+
+def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]],
+             scorers: dict | None = None) -> _Lines:
+    """The documents' lines; `scorers` maps a page's fold to the rule scoring its lines (default: `rule`)."""
+    import numpy as np
+
+    names = rule.spec.names
+    short_at, removed_at, lead_at = (names.index(n) for n in ("doc_short_share", "doc_removed_share", "doc_lead_log"))
+    packs = set(rule.packs)
+    pack_of = {r.id: r.pack_id for r in base_rules().rules()}
+    rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
+    rule_index = {r: k for k, r in enumerate(rule_ids)}
+    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits")}
+    gold_total, page_like, removed_share, lead = [], [], [], []
     for page, _, first, _ in docs:
-        if len(first.rows) >= rule.min_lines:  # shorter documents are left to the rules
-            gold = Gold.of(page.gold)
-            gold_total = sum(gold_counts(page))
-            lines = [(owner is not None, model.probability(row), n, tp) for owner, row, (n, tp)
-                     in zip(first.removed, first.rows, _line_counts(first, gold), strict=True)]
-            page_like = first.rows[0][page_index] >= rule.page_short_share
-            scored[page_like].append((gold_total, lines))
-    chosen = {}
-    for page_like, group in scored.items():
-        best = max(((_grid_f1(group, t, v), -t, v) for t in THRESHOLDS for v in VETOES), default=(0.0, -NEVER, 0.0))
-        prefix = "" if page_like else "extract_"
-        chosen[f"{prefix}threshold"], chosen[f"{prefix}veto_below"] = -best[1], best[2]
+        if len(first.rows) < rule.min_lines:  # shorter documents are left to the rules
+            continue
+        d = len(gold_total)
+        model = (scorers or {}).get(page.fold, rule).model
+        gold_total.append(sum(gold_counts(page)))
+        page_like.append(first.rows[0][short_at] >= rule.page_short_share)
+        removed_share.append(first.rows[0][removed_at])
+        lead.append(round(math.expm1(first.rows[0][lead_at])))
+        for owner, row, (n, tp) in zip(first.removed, first.rows, _line_counts(first, Gold.of(page.gold)),
+                                       strict=True):
+            cols["doc"].append(d)
+            cols["p"].append(model.probability(row))
+            cols["removed"].append(owner is not None)
+            cols["releasable"].append(owner is not None and pack_of.get(owner) in packs)
+            cols["rule"].append(rule_index[owner] if owner is not None else -1)
+            cols["n"].append(n)
+            cols["hits"].append(tp)
+    types = {"p": float, "removed": bool, "releasable": bool}
+    arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
+    return _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
+                  removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int), rule_ids=rule_ids)
+
+
+def _kept(lines: _Lines, threshold: float, veto: float):
+    """Which lines stay under a (removal, veto) pair (a boolean mask)."""
+    import numpy as np
+
+    return np.where(lines.removed, lines.releasable & (lines.p < veto), lines.p < threshold)
+
+
+def _f1(lines: _Lines, kept, docs) -> float:
+    """The metric's F1 (precision averaged over documents with output, recall over those with gold) of
+    the documents in `docs` (a boolean mask per document) when `kept` lines stay."""
+    import numpy as np
+
+    size = len(lines.gold_total)
+    pred = np.bincount(lines.doc, weights=lines.n * kept, minlength=size)
+    tp = np.bincount(lines.doc, weights=lines.hits * kept, minlength=size)
+    with_output, with_gold = docs & (pred > 0), docs & (lines.gold_total > 0)
+    precision = float((tp[with_output] / pred[with_output]).mean()) if with_output.any() else 0.0
+    recall = float(np.minimum(1.0, tp[with_gold] / lines.gold_total[with_gold]).mean()) if with_gold.any() else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _best_pair(lines: _Lines, docs, thresholds=THRESHOLDS) -> tuple[float, float, float]:
+    """(F1, threshold, veto) of the best pair on `docs`; ties go to the higher threshold (fewer removals)."""
+    best = max((_f1(lines, _kept(lines, t, v), docs), t, -v) for t in thresholds for v in VETOES)
+    return best[0], best[1], -best[2]
+
+
+def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]], extract: Sequence[bool],
+              veto: float, scorers: dict | None) -> list[str]:
+    """Greedily, by the benchmark's metric on the extracts among `docs` (`extract`, per document of at
+    least min_lines), the rules whose removals to give back there: each round releases the rule that
+    raises their F1 most, while one raises it by MIN_RELEASE_GAIN. The metric, not the per-line count
+    the thresholds use: a rule's cost on an extract is a few lines, and the count is too rough for it."""
+    from evaluate import aggregate, score_page
+
+    pack_of = {r.id: r.pack_id for r in base_rules().rules()}
+    packs = set(rule.packs)
+    pages, owners, texts = [], [], []
+    for (page, _, first, _), is_extract in zip((d for d in docs if len(d[2].rows) >= rule.min_lines), extract,
+                                              strict=True):
+        if not is_extract:
+            continue
+        model = (scorers or {}).get(page.fold, rule).model
+        # what the model's veto gives back stays; a rule of another pack is never released (not in `fired`)
+        owner = [None if r is not None and pack_of.get(r) in packs and model.probability(row) < veto else r
+                 for r, row in zip(first.removed, first.rows, strict=True)]
+        pages.append(page)
+        owners.append(owner)
+        texts.append(first.texts)
+    released: set[str] = set()
+
+    def page_score(k: int, free: set[str]):
+        kept = [t for t, r in zip(texts[k], owners[k], strict=True) if r is None or r in free]
+        return score_page("\n".join(kept), pages[k].gold_shingles)
+
+    scores = [page_score(k, released) for k in range(len(pages))]
+    total = aggregate(scores).f1
+    fired: dict[str, list[int]] = {}
+    for k, owner in enumerate(owners):
+        for r in set(owner) - {None}:
+            if pack_of.get(r) in packs:
+                fired.setdefault(r, []).append(k)
+    while True:
+        gains = []
+        for r in sorted(set(fired) - released):
+            trial = list(scores)
+            for k in fired[r]:
+                trial[k] = page_score(k, released | {r})
+            gains.append((aggregate(trial).f1 - total, r, trial))
+        if not gains:
+            return sorted(released)
+        gain, r, trial = max(gains, key=lambda g: (g[0], g[1]))
+        if gain < MIN_RELEASE_GAIN:
+            return sorted(released)
+        released.add(r)
+        scores, total = trial, total + gain
+
+
+def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]],
+                      scorers: dict | None = None) -> dict:
+    """The regime boundary (`page_removed_share`), the (removal, veto) pair per regime, and the rules
+    released on an extract, that score best on these documents' first pass.
+
+    For each candidate boundary (removed share, lines before the first prose line): the best pair on
+    the whole pages, the best veto on the extracts (which the model never removes from); the boundary
+    whose documents score best together wins. Then the
+    rules whose release raises the extracts' F1 (`_releases`, by the benchmark's metric). `scorers`
+    (fold -> rule) give each document probabilities from a model not trained on it, so that the search
+    sees the confidence a new page gets. The pairs are scored per line (a page's shingles are its lines'
+    shingles; the few spanning two lines are left out), so the grid costs array passes, not metric runs."""
+    import numpy as np
+
+    lines = _flatten(rule, docs, scorers)
+    everyone = np.ones(len(lines.gold_total), dtype=bool)
+    best = None
+    for share, lead in ((s, n) for s in PAGE_REMOVED_SHARES for n in PAGE_LEAD_LINES):
+        page = lines.page_like & (lines.removed_share >= share) & (lines.lead >= lead)
+        _, t_page, v_page = _best_pair(lines, page)
+        # On an extract the model removes nothing itself (the prototype and the out-of-fold runs: every
+        # removal threshold lost more body than furniture there); it vetoes, and releases whole rules.
+        _, _, v_ext = _best_pair(lines, ~page, thresholds=(NEVER,))
+        kept = np.where(page[lines.doc], _kept(lines, t_page, v_page), _kept(lines, NEVER, v_ext))
+        score = _f1(lines, kept, everyone)
+        if best is None or score > best[0]:
+            best = (score, {"page_removed_share": share, "page_lead_lines": lead, "threshold": t_page,
+                            "veto_below": v_page, "extract_threshold": NEVER, "extract_veto_below": v_ext}, ~page)
+    _, chosen, extract = best
+    chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen["extract_veto_below"], scorers)
     return chosen
 
 
 def gold_counts(page: Page) -> list[int]:
     return list(page.gold_shingles.values())
-
-
-def _grid_f1(group: Sequence[tuple[int, list]], threshold: float, veto: float) -> float:
-    precisions, recalls = [], []
-    for gold_total, lines in group:
-        pred = tp = 0
-        for removed, p, n, hits in lines:
-            if (p < veto) if removed else (p < threshold):
-                pred += n
-                tp += hits
-        if pred:
-            precisions.append(tp / pred)
-        if gold_total:
-            recalls.append(min(1.0, tp / gold_total))
-    precision = sum(precisions) / len(precisions) if precisions else 0.0
-    recall = sum(recalls) / len(recalls) if recalls else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
@@ -227,7 +359,14 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     docs = [(page, name, first, later)
             for page in pages for name, first, later in page_rows(page, rule, rules, options)]
     trained = dataclasses.replace(rule, weights=fit_weights(docs, rule.spec.names, options.c))
-    return dataclasses.replace(trained, **choose_thresholds(trained, docs))
+    # Thresholds are chosen on probabilities each training page gets from a model trained on the other
+    # training folds: in-sample probabilities are surer than a new page's, and chose removals that lost.
+    folds = sorted({page.fold for page in pages})
+    scorers = {fold: dataclasses.replace(rule, weights=fit_weights([d for d in docs if d[0].fold != fold],
+                                                                    rule.spec.names, options.c))
+               for fold in folds} if len(folds) > 1 else None
+    chosen = choose_thresholds(trained, docs, scorers)
+    return dataclasses.replace(trained, **{**chosen, "extract_release_rules": tuple(chosen["extract_release_rules"])})
 
 
 def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path, comment: str) -> None:
@@ -235,9 +374,18 @@ def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path,
     raw = tomllib.loads(options.params.read_text("utf-8"))
     for rule in trained:
         table = next(r for r in raw["rules"] if r.get("id") == rule.id)
-        table.update({name: getattr(rule, name) for name in TRAINED})
+        table.update({name: list(value) if isinstance(value := getattr(rule, name), tuple) else value
+                      for name in TRAINED})
         table["weights"] = dict(rule.weights)
     output.write_text(dump_pack(raw, comment), "utf-8")
+
+
+def describe(rule: LineModelRule) -> str:
+    """The trained rule's weights count, regime boundary, thresholds and released rules, on one line."""
+    return (f"{rule.id}: {len(dict(rule.weights))} weights, a page from {rule.page_removed_share} removed "
+            f"and {rule.page_lead_lines} lines before the prose, "
+            f"thresholds {rule.threshold}/{rule.veto_below}, extract {rule.extract_threshold}/"
+            f"{rule.extract_veto_below}, released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")
 
 
 def fit(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
@@ -247,6 +395,7 @@ def fit(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
     key = (tuple(p.id for p in train_pages), options)
     if key not in _trained:  # full.txt and recall.txt share the text model: train it once per fold
         _trained[key] = train(train_pages, options)
+        print(f"trained on {len(train_pages)} pages: {describe(_trained[key])}", file=sys.stderr, flush=True)
     trained = _trained[key]
     path = workdir / "line_model.toml"
     write_pack([trained], options, path, f"trained on {len(train_pages)} pages")
@@ -306,8 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_write:
             trained.append(train(pages, options))
             rule = trained[-1]
-            print(f"{rule.id}: {len(dict(rule.weights))} weights, thresholds {rule.threshold}/{rule.veto_below}, "
-                  f"extract {rule.extract_threshold}/{rule.extract_veto_below}", flush=True)
+            print(describe(rule), flush=True)
     if trained:
         write_pack(trained, OPTIONS, args.output,
                    f"Written by `python tests/bench/train_line_model.py` from {len(pages)} pages (--label-share "

@@ -23,6 +23,12 @@ matching line, or repeated.
 lines: the article's own list (award winners, steps, a shortlist). A run under a bare heading,
 next to other furniture, at the edge of the page or followed by a short credit line goes.
 
+`article` (`list_run` only; for menus of short items, which an article's own lists resemble
+word for word): a run stays when `standalone` keeps it, or when prose lines lie within
+`ARTICLE_LINES` kept non-blank lines both above and below it: a list between a section's heading
+or prose and the next paragraph is the article's (products, a kit list, services). A navigation
+menu sits among other furniture, at the edge of the page, or beside lines the rules removed.
+
 "Removed" means claimed by a rule that ran before this one (blocks before lines, lines before list
 runs; within a kind, earlier packs and rules first), so the decision does not depend on rules
 that run later.
@@ -38,7 +44,8 @@ from cleaner.rules.kinds.prose_window import is_sentence_like
 
 SENTENCE_WORDS = 8
 HEADLINE_SHARE = 0.6
-CONTEXTS = ("any", "standalone")
+ARTICLE_LINES = 3
+CONTEXTS = ("any", "standalone", "article")
 
 
 def is_sentence(key: str) -> bool:
@@ -55,7 +62,8 @@ def _headline_cased(key: str) -> bool:
 class ContextRule(Rule):
     """A rule kind whose matches may be limited to lines standing apart from the prose (`context`)."""
 
-    context: str = option(str, "any", "`standalone`: leave a match that sits inside the article's prose "
+    context: str = option(str, "any", "`standalone`: leave a match that sits inside the article's prose; "
+                          "`article` (list runs): also a run with prose near it on both sides "
                           "(see `cleaner/rules/kinds/context.py`)", choices=CONTEXTS)
 
     def line_in_prose(self, doc: Document, index: int, matched: Collection[int]) -> bool:
@@ -73,6 +81,10 @@ class ContextRule(Rule):
             return True
         return self._prose(doc, above, ()) and self._prose(doc, below, ())
 
+    def run_in_article(self, doc: Document, first: int, last: int) -> bool:
+        """Whether the run of lines `first`..`last` stays under `context = "article"`."""
+        return self.run_in_prose(doc, first, last) or (_prose_near(doc, first, -1) and _prose_near(doc, last, 1))
+
     @staticmethod
     def _prose(doc: Document, index: int | None, matched: Collection[int]) -> bool:
         return index is not None and doc.claimed[index] is None and index not in matched \
@@ -86,3 +98,19 @@ def _neighbour(doc: Document, index: int, step: int) -> int | None:
     while 0 <= i < len(keys) and not keys[i]:
         i += step
     return i if 0 <= i < len(keys) else None
+
+
+def _prose_near(doc: Document, index: int, step: int) -> bool:
+    """Whether a prose line lies within ARTICLE_LINES kept non-blank lines above (`step` -1) or below
+    (+1) line `index`, with no removed line between."""
+    keys, claimed = doc.keys, doc.claimed
+    i, seen = index + step, 0
+    while 0 <= i < len(keys) and seen < ARTICLE_LINES:
+        if keys[i]:
+            if claimed[i] is not None:
+                return False
+            if is_sentence(keys[i]):
+                return True
+            seen += 1
+        i += step
+    return False

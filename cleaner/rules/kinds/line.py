@@ -31,11 +31,11 @@ class LineRule(ContextRule):
     max_chars: int = option(int, 0, "the longest line (characters) the rule removes; 0: any length")
 
     def depends_on_context(self) -> bool:
-        return self.context == "standalone"
+        return self.context != "any"
 
     def find(self, doc: Document) -> Iterator[Claim]:
         matched = doc.matching(self, self.pattern, doc.candidates(self), self.max_chars or None)
-        if self.context == "standalone":
+        if self.context != "any":  # "article" is "standalone" for a single line
             in_matched = set(matched)
             matched = [i for i in matched if not self.line_in_prose(doc, i, in_matched)]
         for i in matched:

@@ -5,11 +5,15 @@ document it computes each non-blank line's probability of being furniture (`rule
 `rules/linear.py`) and then:
 
 - removes a line no rule removed when the probability reaches `threshold` (on a whole page, one whose
-  short non-prose lines make up at least `page_short_share` of its lines) or `extract_threshold` (on
-  an extract, where the prototype showed every loose threshold loses more body than furniture);
+  short non-prose lines make up at least `page_short_share` of its lines, whose lines the rules
+  removed at least `page_removed_share`, and whose first prose line comes after at least
+  `page_lead_lines` lines) or `extract_threshold` (on an extract, where the prototype
+  showed every loose threshold loses more body than furniture);
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
   an extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own
-  pack) and the rule is in `veto_rules` (empty: any): the model as a check on pattern hits.
+  pack) and the rule is in `veto_rules` (empty: any): the model as a check on pattern hits;
+- on an extract, releases every line a rule of `extract_release_rules` removed (of `packs`): the
+  rules the trainer found to remove more body than furniture from extractor output.
 
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
@@ -19,6 +23,7 @@ feature parameters and the weights are data in the rule file, written by
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,7 +52,13 @@ class LineModelRule(Rule):
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
     veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any rule of `packs`)")
+    extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
+                                                    "gives back on an extract (written by the trainer)")
     page_short_share: float = option(float, 0.3, "a whole page: short non-prose lines are this share of its lines")
+    page_removed_share: float = option(float, 0.0, "... and the rules removed this share of them (its "
+                                       "recognised furniture)")
+    page_lead_lines: int = option(int, 0, "... and at least this many lines come before its first prose line "
+                                  "(its navigation)")
     min_lines: int = option(int, 10, "the fewest non-blank lines a document needs for the model to act "
                             "(a short note shows no page around it)")
     top_features: int = option(int, 3, "how many contributing features a removal's reason names")
@@ -97,9 +108,10 @@ class LineModelRule(Rule):
         if sum(1 for key in doc.keys if key) < self.min_lines:
             return
         features = extract(doc.texts, removed_by, self.spec, doc.hints)
-        page = _short_share(features, self.spec) >= self.page_short_share
+        page = self.is_page(features.doc)
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
+        released = frozenset() if page else frozenset(self.extract_release_rules)
         model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
         for i, row in zip(features.lines, features.iter_rows(), strict=True):
             owner = claimed[i]
@@ -111,11 +123,15 @@ class LineModelRule(Rule):
                     doc.reasons[i] = {"model": model.id, "p": round(p, 3),
                                       "features": [list(f) for f in model.explain(row, self.top_features)]}
                     yield (i, i)
-            elif veto_below > 0 and owner.pack_id in packs and (not vetoable or owner.id in vetoable) \
-                    and model.probability(row) < veto_below:
+            elif owner.pack_id not in packs:
+                continue  # a user's own rule: never overruled
+            elif owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
+                                           and model.probability(row) < veto_below):
                 doc.released.append(i)
 
-
-def _short_share(features, spec: FeatureSpec) -> float:
-    """The document's `doc_short_share` feature (the same for every line)."""
-    return features.doc[DOC_FEATURES.index("doc_short_share")]
+    def is_page(self, doc_features: tuple[float, ...]) -> bool:
+        """Whether a document (its DOC_FEATURES values) is a whole page, not an extract."""
+        values = dict(zip(DOC_FEATURES, doc_features, strict=True))
+        return values["doc_short_share"] >= self.page_short_share \
+            and values["doc_removed_share"] >= self.page_removed_share \
+            and values["doc_lead_log"] >= math.log1p(self.page_lead_lines) - 1e-9

@@ -22,7 +22,8 @@ class ListRunRule(ContextRule):
 
     With `context = "standalone"` a run stays when the line above it is a lead-in ending in a colon,
     or both lines around it are prose lines (`kinds/context.py` defines the terms):
-    an article's own list of award winners is not a list of links.
+    an article's own list of award winners is not a list of links. With `context = "article"` it
+    also stays with prose a few lines above and below it: inside the article.
     """
 
     kind = "list_run"
@@ -46,7 +47,7 @@ class ListRunRule(ContextRule):
             return  # no run could touch a removal that counts: skip every regex call
         for first, last in self._runs(doc):
             if last - first + 1 >= self.min_items and self._context_ok(doc, first, last) \
-                    and not (self.context == "standalone" and self.run_in_prose(doc, first, last)):
+                    and not self._in_article(doc, first, last):
                 yield (first, last)
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
@@ -60,6 +61,11 @@ class ListRunRule(ContextRule):
             elif not self._context_ok(doc, first, last):
                 by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
                 yield first, f"{size} items, but no adjacent removal{by} (requires = \"{self.requires}\")"
+
+    def _in_article(self, doc: Document, first: int, last: int) -> bool:
+        if self.context == "standalone":
+            return self.run_in_prose(doc, first, last)
+        return self.context == "article" and self.run_in_article(doc, first, last)
 
     def _any_removal_counts(self, doc: Document) -> bool:
         owners = {owner.id for owner in set(doc.claimed) if owner is not None}

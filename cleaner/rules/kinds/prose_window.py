@@ -71,6 +71,11 @@ class ProseWindowRule(Rule):
     min_outside_share: float = option(float, 0.0, "... as a share of the non-blank lines")
     menu_chars: int = option(int, 40, "a menu-like line is shorter than this (characters)")
     min_menu_before: int = option(int, 0, "the fewest menu-like lines before the window")
+    # Short lines alone do not show a page: a listicle's headings and items are short too. A rendered
+    # page opens with its navigation (before its first prose line: menu-like lines or lines the rules
+    # removed); an article's own text opens with its headline and first paragraph.
+    min_lead_lines: int = option(int, 0, "the fewest menu-like or removed lines before the page's first "
+                                 "prose line")
     # A line matching `stop` ("More in X", "Comments", "You may also like") ends any run it is in,
     # whether or not another rule removed it: what follows it is another part of the page.
     stop: regex.Pattern | None = option(str, None, "the regex of a line that ends any run it is in "
@@ -109,9 +114,12 @@ class ProseWindowRule(Rule):
         furniture = [i for i in outside if keys[i] in menu_like] + removed
         start = next((i for i in rows[first:] if i >= 0), len(doc.lines))
         before = sum(1 for i in furniture if i < start)
+        first_prose = next((rows[p] for p, score in enumerate(scores) if score > 0 and rows[p] >= 0),
+                           len(doc.lines))
+        lead = sum(1 for i in furniture if i < first_prose)
         total = len(rows) - rows.count(-1) + len(removed)
         if len(furniture) >= max(self.min_outside_lines, self.min_outside_share * total) \
-                and before >= self.min_menu_before:
+                and before >= self.min_menu_before and lead >= self.min_lead_lines:
             yield from ((i, i) for i in outside)
 
     def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
