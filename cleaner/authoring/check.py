@@ -1,8 +1,9 @@
 """Check every rule against its own examples, the way semgrep and sqlfluff test their rules.
 
 A `remove` example must be removed entirely by the rule applied alone (plus the rules it declares
-it depends on, e.g. a list_run's `after_rules`), or leave exactly its `expect` text; a `keep`
-example must come through without any rule removal (layout changes aside).
+it depends on, e.g. a list_run's `after_rules`, or a line model's `packs`: it decides with them), or
+leave exactly its `expect` text; a `keep` example must come through without any rule removal
+(layout changes aside).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def check_examples(ruleset: RuleSet, select: Callable[[Rule], bool] | None = Non
     for rule in ruleset.rules():
         if select is not None and not select(rule):
             continue
-        alone = ruleset.only((rule.id, *rule.depends_on()))
+        alone = example_rules(ruleset, rule)
         for number, (text, expect) in enumerate(rule.examples_remove, 1):
             checked += 1
             problem = _check_remove(alone, text, expect)
@@ -65,6 +66,13 @@ def check_examples(ruleset: RuleSet, select: Callable[[Rule], bool] | None = Non
             if problem:
                 failures.append(ExampleFailure(rule.pack_id, rule.id, "keep", number, text, *problem))
     return checked, failures
+
+
+def example_rules(ruleset: RuleSet, rule: Rule) -> RuleSet:
+    """The rules a rule's examples run with: itself, the rules it depends on, and the rules of the packs
+    it depends on (a line model's `packs`)."""
+    packs = set(rule.depends_on_packs())
+    return ruleset.only((rule.id, *rule.depends_on(), *(r.id for r in ruleset.rules() if r.pack_id in packs)))
 
 
 def _example_hints(rules: RuleSet, text: str) -> dict | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cleaner.authoring.check import ExampleFailure, check_examples
+from cleaner.authoring.check import ExampleFailure, check_examples, example_rules
 from cleaner.authoring.declines import find_declines
 from cleaner.authoring.lint import lint_ruleset
 from cleaner.authoring.prose import prose_findings, prose_sample
@@ -74,8 +74,7 @@ def _show_failure(failure: ExampleFailure, ruleset: RuleSet, verbose: bool) -> N
         click.echo("     " + (click.style(line, fg=colour) if colour else line))
     if verbose and failure.which == "remove":
         rule = ruleset.rule(failure.rule_id)
-        alone = ruleset.only((rule.id, *rule.depends_on()))
-        for decline in find_declines(failure.example, alone):
+        for decline in find_declines(failure.example, example_rules(ruleset, rule)):
             click.echo(f"     {decline}")
 
 

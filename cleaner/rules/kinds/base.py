@@ -201,6 +201,10 @@ class Rule:
         """Ids of rules whose removals this rule looks at (needed to test its examples)."""
         return ()
 
+    def depends_on_packs(self) -> tuple[str, ...]:
+        """Ids of packs whose rules' removals this rule looks at (needed to test its examples)."""
+        return ()
+
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """(line index, why) for each place the rule nearly matched but declined to remove, for rule
         authors (`cleaner explain -v`, `cleaner rules test -v`); never called while cleaning.

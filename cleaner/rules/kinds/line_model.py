@@ -129,6 +129,9 @@ class LineModelRule(Rule):
                                            and model.probability(row) < veto_below):
                 doc.released.append(i)
 
+    def depends_on_packs(self) -> tuple[str, ...]:
+        return self.packs  # what they removed decides the regime and is among its features
+
     def is_page(self, doc_features: tuple[float, ...]) -> bool:
         """Whether a document (its DOC_FEATURES values) is a whole page, not an extract."""
         values = dict(zip(DOC_FEATURES, doc_features, strict=True))
