@@ -134,8 +134,8 @@ def _config_read(path: str, mtime_ns: int, size: int) -> Config:
 
 
 def record_keep(config_path: str | None, corpus: str | Path) -> RecordKeep:
-    """A corpus file's record keep entries (`Config.keep_for_records`), the configuration at
-    `config_path` (None: none) read once per process."""
+    """A corpus file's record keep entries (`Config.keep_for_records`), from the configuration at
+    `config_path` (None: none), read again only when that file changes."""
     return _config_at(config_path).keep_for_records(corpus)
 
 
