@@ -141,7 +141,7 @@ def record_keep(config_path: str | None, corpus: str | Path) -> RecordKeep:
 
 def keep_entries(config_path: str | None, document: str | Path) -> tuple[KeepEntry, ...]:
     """A document's keep entries: those of the configuration at `config_path` (None: none) and its
-    sidecar's. The configuration is read once per process (runners call this per document)."""
+    sidecar's. The configuration is read once and again only when it changes (runners call this per document)."""
     return _config_at(config_path).keep_for(document)
 
 
