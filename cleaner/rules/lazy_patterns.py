@@ -19,17 +19,14 @@ atomically. Only a cache: a missing, unreadable or unwritable record means compi
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import regex
 
 from cleaner.rules import patterns as bounds
-from cleaner.search.disk_cache import cache_dir
+from cleaner.search.disk_cache import cache_dir, write_cache
 
 _FORWARDED = ("search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split")
 
@@ -106,22 +103,16 @@ class ValidatedPatterns:
         """Write the record with the patterns added since it was read (a failure only means a slower load)."""
         if not self._added:
             return
-        with contextlib.suppress(OSError, ValueError):
+        try:
             path = self.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                on_disk = set(path.read_text("ascii").split())
-            except (OSError, ValueError):
-                on_disk = set()
-            merged = on_disk | (self._known or set()) | self._added
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".patterns-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="ascii") as f:
-                    f.write("".join(f"{d}\n" for d in sorted(merged)))
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        except (OSError, ValueError):
+            return
+        try:
+            on_disk = set(path.read_text("ascii").split())
+        except (OSError, ValueError):
+            on_disk = set()
+        merged = on_disk | (self._known or set()) | self._added
+        if write_cache(path, "".join(f"{d}\n" for d in sorted(merged)).encode("ascii")):
             self._known, self._added = merged, set()
 
 

@@ -9,10 +9,8 @@ damaged one never changes a result.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import platform
 import unicodedata
 from collections.abc import Sequence
@@ -21,7 +19,7 @@ from types import ModuleType
 
 import regex
 
-from cleaner.search.disk_cache import cache_dir  # noqa: F401 - re-exported
+from cleaner.search.disk_cache import cache_dir, write_cache  # noqa: F401 - cache_dir re-exported
 
 try:
     import hyperscan
@@ -80,12 +78,5 @@ def save_cached(path: Path | None, keys: list[str], database: object) -> None:
     """Cache the database at `path`, atomically; a cache that cannot be written is skipped."""
     if path is None:
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        blob = hyperscan.dumpb(database)
-        temporary.write_bytes(_cache_header(keys, blob) + b"\n" + blob)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    blob = hyperscan.dumpb(database)
+    write_cache(path, _cache_header(keys, blob) + b"\n" + blob)
