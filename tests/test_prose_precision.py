@@ -14,7 +14,7 @@ import pytest
 
 import cleaner
 from cleaner.errors import RuleError
-from cleaner.rules.kinds.context import is_sentence
+from cleaner.rules.kinds.context import ARTICLE_LINES, is_sentence
 
 # (rule whose wording the passage uses, the passage's lines)
 PROSE_CASES = [
@@ -211,10 +211,13 @@ def test_article_run_keeps_a_list_with_prose_near_it_on_both_sides(tmp_path):
     # under a section heading, with the article's prose above it and below it: the article's list
     assert cleaner.clean(f"{P1}\nWhat to pack\n{items}{P2}\n", rules=rules).removals == ()
     assert cleaner.clean(f"The kit was:\n{items}", rules=rules).removals == ()  # standalone keeps it too
+    # a section's lists under their own headings, prose a few headings away: still the article's
+    sections = f"Pros\n{items}Cons\n- Heavy\n- Dear\nServices\n{items}Prices\n"
+    assert cleaner.clean(f"{P1}\nWhat to pack\n{sections}{P2}\n", rules=rules).removals == ()
     # at the edge of the page, among other short lines, or with prose on one side only: a menu
     assert cleaner.clean(f"{items}{P1}\n", rules=rules).text == f"{P1}\n"
-    assert cleaner.clean(f"{P1}\nShare\nTags\nMore\n{items}{P2}\n", rules=rules).text == \
-        f"{P1}\nShare\nTags\nMore\n{P2}\n"
+    labels = "".join(f"Label {k}\n" for k in range(ARTICLE_LINES))
+    assert cleaner.clean(f"{P1}\n{labels}{items}{P2}\n", rules=rules).text == f"{P1}\n{labels}{P2}\n"
     assert cleaner.clean(f"{P1}\n{items}", rules=rules).text == f"{P1}\n"
 
 

@@ -25,9 +25,12 @@ next to other furniture, at the edge of the page or followed by a short credit l
 
 `article` (`list_run` only; for menus of short items, which an article's own lists resemble
 word for word): a run stays when `standalone` keeps it, or when prose lines lie within
-`ARTICLE_LINES` kept non-blank lines both above and below it: a list between a section's heading
-or prose and the next paragraph is the article's (products, a kit list, services). A navigation
-menu sits among other furniture, at the edge of the page, or beside lines the rules removed.
+`ARTICLE_LINES` kept non-blank lines both above and below it, list items not counted: a list
+between a section's heading or prose and the next paragraph is the article's (products, a kit
+list, services), and so are a review's lists under their own short headings ("Pros", list,
+"Cons", list, "Services", list) between two paragraphs. A navigation menu sits among other
+furniture, at the edge of the page, or beside lines the rules removed (a removed line ends the
+search).
 
 "Removed" means claimed by a rule that ran before this one (blocks before lines, lines before list
 runs; within a kind, earlier packs and rules first), so the decision does not depend on rules
@@ -44,8 +47,9 @@ from cleaner.rules.kinds.prose_window import is_sentence_like
 
 SENTENCE_WORDS = 8
 HEADLINE_SHARE = 0.6
-ARTICLE_LINES = 3
+ARTICLE_LINES = 8  # 3 before issue 12's precision work: a review's "Pros"/"Cons"/"Services" lists went
 CONTEXTS = ("any", "standalone", "article")
+_ITEM_MARKS = frozenset("*+•·▪◦‣-–")
 
 
 def is_sentence(key: str) -> bool:
@@ -102,7 +106,7 @@ def _neighbour(doc: Document, index: int, step: int) -> int | None:
 
 def _prose_near(doc: Document, index: int, step: int) -> bool:
     """Whether a prose line lies within ARTICLE_LINES kept non-blank lines above (`step` -1) or below
-    (+1) line `index`, with no removed line between."""
+    (+1) line `index`, list items not counted, with no removed line between."""
     keys, claimed = doc.keys, doc.claimed
     i, seen = index + step, 0
     while 0 <= i < len(keys) and seen < ARTICLE_LINES:
@@ -111,6 +115,7 @@ def _prose_near(doc: Document, index: int, step: int) -> bool:
                 return False
             if is_sentence(keys[i]):
                 return True
-            seen += 1
+            if keys[i][:1] not in _ITEM_MARKS:
+                seen += 1
         i += step
     return False
