@@ -1,7 +1,7 @@
 """Issue 12's two precision figures, fast, per rule and per fold: for iterating on the pattern rules.
 
-    python tests/bench/precision.py [--rules PACK]... [--fold K] [--no-model] [--show gold,without,with]
-                                    [--inputs recall.txt,full.txt]
+    python tests/bench/precision.py [--rules PACK]... [--replace PACK]... [--fold K] [--no-model]
+                                    [--show gold,without,with] [--inputs recall.txt,full.txt]
 
 Cleans each page's `gold.txt` and `recall.txt` once with the default rules as shipped (the line
 model trained on all folds, so its share is in-sample; `--no-model` leaves it out) plus `--rules`,
@@ -142,6 +142,8 @@ def input_report(pages: Sequence[Page], input_name: str, results: Sequence[clean
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", action="append", default=[], metavar="PACK")
+    parser.add_argument("--replace", action="append", default=[], metavar="PACK",
+                        help="a changed copy of a bundled pack, loaded in place of the bundled file of its name")
     parser.add_argument("--fold", type=int, help="only this fold's pages")
     parser.add_argument("--no-model", action="store_true", help="without the line model (rules alone)")
     parser.add_argument("--show", default="", help="comma-separated: gold, without, with (the lines themselves)")
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     show = {s.strip() for s in args.show.split(",") if s.strip()}
     pages = [p for p in load_pages(args.devset) if args.fold is None or p.fold == args.fold]
-    spec = RuleSpec(tuple(args.rules), drop=("line_model",) if args.no_model else ())
+    drop = tuple(Path(p).stem for p in args.replace) + (("line_model",) if args.no_model else ())
+    spec = RuleSpec(tuple(args.rules) + tuple(args.replace), drop=drop)
     print("\n".join(gold_report(pages, clean_results(pages, "gold.txt", spec), "gold" in show)) + "\n", flush=True)
     for input_name in [i.strip() for i in args.inputs.split(",") if i.strip()]:
         results = clean_results(pages, input_name, spec)
