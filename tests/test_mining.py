@@ -113,6 +113,21 @@ def test_thresholds_on_pages_and_share(rules, pages_with_line, total, thresholds
     assert ("Join the Tuesday club" in found) is expected
 
 
+TEASER = ("The council's plan to rebuild the river road was approved after months of debate, and work on the "
+          "first section starts in the spring.")
+
+
+@pytest.mark.parametrize(("long_chars", "expected"), [(100, True), (0, False), (len(TEASER) + 1, False)])
+def test_a_long_line_needs_min_pages_whatever_the_share(rules, long_chars, expected):
+    """A long line found word for word on 3 of 100 pages (under the 5% share) is a copy: proposed."""
+    rng = random.Random(11)
+    texts = ["\n".join(sentence(rng) for _ in range(4)) + (f"\nMore from the city\n{TEASER}\n" if n < 3 else "\n")
+             for n in range(100)]
+    found = proposed(mine_texts(texts, rules, Thresholds(min_pages=3, min_share=0.05, long_chars=long_chars)))
+    assert (TEASER in found) is expected
+    assert "More from the city" not in found  # short: the share still applies
+
+
 def layout_site(old_pages: int, total: int) -> list[str]:
     """`old_pages` pages of an old design (its own menu and footer), the rest in the new design."""
     rng = random.Random(3)

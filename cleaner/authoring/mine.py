@@ -37,15 +37,21 @@ class Thresholds:
 
     A line qualifies on at least `min_pages` pages and at least `min_share` of its site's pages, or
     on at least `layout_share` of the pages of one of its layouts (a template used by few of the
-    site's pages, e.g. an older design). A line that reads as prose inside an article body on some page is
-    flagged, and proposed only if it is on at least `body_share` of the site's pages (most of them).
-    Fitted on ../shared/sites, and checked leaving one site out (README, Learning a site's furniture).
+    site's pages, e.g. an older design). A line of at least `long_chars` characters needs only
+    `min_pages` pages, whatever the share: the share guards against short lines that recur by
+    coincidence on a big site ("Photo", "Reuters"), while a long line found word for word on several
+    pages is a copy (a teaser in a "more from" list, an article re-published across pages), not the
+    page's own text (0: no such exception). A line that reads as prose inside an article body on some
+    page is flagged, and proposed only if it is on at least `body_share` of the site's pages (most of
+    them). Fitted on ../shared/sites, and checked leaving one site out (README, Learning a site's
+    furniture).
     """
 
     min_pages: int = 3
     min_share: float = 0.03
     body_share: float = 0.5
     layout_share: float = 0.3
+    long_chars: int = 100
 
     def __post_init__(self) -> None:
         if self.min_pages < 2:  # one page alone teaches nothing (and pass 1 keeps no count of 1)
@@ -54,6 +60,12 @@ class Thresholds:
     def floor(self, seen: int) -> int:
         """The fewest pages a line (or block) needs on a site of `seen` pages."""
         return max(self.min_pages, math.ceil(self.min_share * seen))
+
+    def line_floor(self, spelling: str, seen: int) -> int:
+        """The fewest pages a line spelled `spelling` (its commonest spelling) needs: a long line, `min_pages`."""
+        if self.long_chars and len(spelling.strip()) >= self.long_chars:
+            return self.min_pages
+        return self.floor(seen)
 
 
 @dataclass
@@ -181,14 +193,14 @@ class MinedLine:
 def propose(evidence: SiteEvidence, thresholds: Thresholds) -> list[MinedLine]:
     """The lines that qualify, commonest first (ties by spelling, so the order is stable)."""
     seen = evidence.pages
-    site_floor = thresholds.floor(seen)
     found = []
     for h, ev in evidence.keys.items():
-        layout = _qualifying_layout(ev, evidence.layout_pages, thresholds)
-        if ev.pages < site_floor and layout is None:
-            continue
-        via_layout = ev.pages < site_floor
         spellings = tuple(s for s, _ in sorted(ev.spellings.items(), key=lambda kv: (-kv[1], kv[0])))
+        floor = thresholds.line_floor(spellings[0], seen)
+        layout = _qualifying_layout(ev, evidence.layout_pages, thresholds) if ev.pages < floor else None
+        if ev.pages < floor and layout is None:
+            continue
+        via_layout = ev.pages < floor
         found.append(MinedLine(
             key_hash=h, spellings=spellings, pages=ev.pages, seen=seen,
             layout_pages=ev.by_layout[layout] if via_layout else None,

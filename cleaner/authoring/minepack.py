@@ -147,9 +147,11 @@ def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *
 
 
 def describe(site: str, thresholds: Thresholds) -> str:
+    long = (f"; lines of {thresholds.long_chars} characters or more: on {thresholds.min_pages} pages, any share"
+            if thresholds.long_chars else "")
     return (f"Furniture mined from the pages of {site}: lines on at least {thresholds.min_pages} pages and at "
             f"least {thresholds.min_share:.0%} of the site's pages (or {thresholds.layout_share:.0%} of one "
-            f"layout's); lines that read as prose inside an article body only when on at least "
+            f"layout's{long}); lines that read as prose inside an article body only when on at least "
             f"{thresholds.body_share:.0%} of its pages.")
 
 

@@ -28,10 +28,15 @@ body_share_option = click.option("--body-share", type=click.FloatRange(0, 1), de
                                  show_default=True,
                                  help="A line that reads as prose inside an article body is proposed only when "
                                       "on at least this share of the site's pages.")
+long_chars_option = click.option("--long-chars", type=click.IntRange(min=0), default=_DEFAULTS.long_chars,
+                                 show_default=True,
+                                 help="A line at least this long needs only --min-pages pages, whatever the share "
+                                      "(a long line found word for word on several pages is a copy; 0: off).")
 
 
-def thresholds_of(min_pages: int, min_share: float, body_share: float) -> Thresholds:
-    return Thresholds(min_pages, min_share, body_share)
+def thresholds_of(min_pages: int, min_share: float, body_share: float,
+                  long_chars: int = _DEFAULTS.long_chars) -> Thresholds:
+    return Thresholds(min_pages, min_share, body_share, long_chars=long_chars)
 
 
 @click.command()
@@ -41,6 +46,7 @@ def thresholds_of(min_pages: int, min_share: float, body_share: float) -> Thresh
 @min_pages_option
 @min_share_option
 @body_share_option
+@long_chars_option
 @rules_option
 @no_defaults_option
 @selection_options
@@ -48,8 +54,8 @@ def thresholds_of(min_pages: int, min_share: float, body_share: float) -> Thresh
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to use (implies --engine dask).")
 @timeout_option
-def mine(sources, out, show_report, min_pages, min_share, body_share, rule_paths, no_default_rules, jobs, engine,
-         scheduler, timeout) -> None:
+def mine(sources, out, show_report, min_pages, min_share, body_share, long_chars, rule_paths, no_default_rules, jobs,
+         engine, scheduler, timeout) -> None:
     """Mine the furniture of each site in SOURCES (files, folders, .jsonl/.parquet corpora) into OUT/SITE.toml.
 
     Documents are grouped by site (the host of their URL: a record's `url`, an HTML page's metadata, a
@@ -67,7 +73,7 @@ def mine(sources, out, show_report, min_pages, min_share, body_share, rule_paths
 
     spec = rule_spec(rule_paths, no_default_rules, timeout)
     load_or_exit(spec)
-    thresholds = thresholds_of(min_pages, min_share, body_share)
+    thresholds = thresholds_of(min_pages, min_share, body_share, long_chars)
     try:
         found_sources = Sources(sources, out)
         if engine == "dask" or scheduler:

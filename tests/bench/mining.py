@@ -7,8 +7,8 @@ For each site and input (`full.txt`, `recall.txt`) the site's pages of that inpu
 is read), the pack is written and loaded like any pack, and every page is cleaned with the default
 rules plus the pack; F1 uses the dev set's metric (tests/bench/evaluate.py). The table shows each site
 page by page and learned, and whether any site is below the page-by-page cleaner. `--leave-one-out`
-also fits the setting (min_pages, min_share, and the share of prose that makes a page's body for
-blocks: a 12-point grid, best F1) on four sites and scores the fifth with it, and pools those held-out
+also fits the setting (min_pages, min_share, long_chars, and the share of prose that makes a page's
+body for blocks: a 24-point grid, best F1) on four sites and scores the fifth with it, and pools those held-out
 scores; `--devset` checks that learning leaves the dev set (one to three pages per site) as it was.
 """
 
@@ -66,15 +66,15 @@ _PAGE_BY_PAGE: dict[tuple[str, str], list] = {}
 
 @dataclass(frozen=True)
 class Setting:
-    """What leave-one-out fits: the thresholds, and the share of the largest gap's prose that makes a
-    page's body for blocks (cleaner/authoring/mineblocks.py)."""
+    """What leave-one-out fits: the thresholds (pages, share, long lines), and the share of the largest
+    gap's prose that makes a page's body for blocks (cleaner/authoring/mineblocks.py)."""
 
     thresholds: Thresholds = Thresholds()
     first_within: float = mineblocks.FIRST_WITHIN
 
     def __str__(self) -> str:
         t = self.thresholds
-        return f"{t.min_pages}, {t.min_share:.0%}, {self.first_within:.0%}"
+        return f"{t.min_pages}, {t.min_share:.0%}, {self.first_within:.0%}, {t.long_chars or 'off'}"
 
 
 @contextlib.contextmanager
@@ -105,7 +105,8 @@ def f1(scores) -> float:
     return aggregate(scores).f1
 
 
-GRID = [Setting(Thresholds(p, s), w) for p, s, w in itertools.product((3, 5), (0.03, 0.05), (0.25, 0.4, 0.6))]
+GRID = [Setting(Thresholds(p, s, long_chars=n), w)
+        for p, s, w, n in itertools.product((3, 5), (0.03, 0.05), (0.25, 0.4, 0.6), (100, 0))]
 assert Setting() in GRID  # the shipped setting is among them
 
 
@@ -192,7 +193,7 @@ def main() -> None:
         verdict = "yes" if not below else "NO: " + ", ".join(below)
         print(f"\nnever below the page-by-page cleaner on any site: {verdict}")
         if args.leave_one_out:
-            print("\n| held-out site | input | fitted on the other four (min_pages, min_share, body share) "
+            print("\n| held-out site | input | fitted on the other four (min_pages, min_share, body share, long_chars) "
                   "| F1 with them | F1 with the shipped setting | page by page |")
             print("| --- | --- | --- | --- | --- | --- |")
             rows, pooled = leave_one_out(sites, per)
