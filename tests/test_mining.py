@@ -117,15 +117,28 @@ TEASER = ("The council's plan to rebuild the river road was approved after month
           "first section starts in the spring.")
 
 
-@pytest.mark.parametrize(("long_chars", "expected"), [(100, True), (0, False), (len(TEASER) + 1, False)])
-def test_a_long_line_needs_min_pages_whatever_the_share(rules, long_chars, expected):
-    """A long line found word for word on 3 of 100 pages (under the 5% share) is a copy: proposed."""
+@pytest.mark.parametrize(("long_chars", "long_pages", "expected"), [
+    (100, 2, True), (100, 3, False), (0, 2, False), (len(TEASER) + 1, 2, False)])
+def test_a_long_line_needs_long_pages_whatever_the_share(rules, long_chars, long_pages, expected):
+    """A long line found word for word on 2 of 100 pages (under min_pages and the 5% share) is a copy."""
     rng = random.Random(11)
-    texts = ["\n".join(sentence(rng) for _ in range(4)) + (f"\nMore from the city\n{TEASER}\n" if n < 3 else "\n")
+    texts = ["\n".join(sentence(rng) for _ in range(4)) + (f"\nMore from the city\n{TEASER}\n" if n < 2 else "\n")
              for n in range(100)]
-    found = proposed(mine_texts(texts, rules, Thresholds(min_pages=3, min_share=0.05, long_chars=long_chars)))
+    thresholds = Thresholds(min_pages=3, min_share=0.05, long_chars=long_chars, long_pages=long_pages)
+    found = proposed(mine_texts(texts, rules, thresholds))
     assert (TEASER in found) is expected
-    assert "More from the city" not in found  # short: the share still applies
+    assert "More from the city" not in found  # short: min_pages and the share still apply
+
+
+def test_a_page_saved_twice_teaches_nothing_about_its_long_lines(rules):
+    """Two copies of one article (differing in a stamp, so not exact duplicates): its paragraphs are on two
+    pages, but those pages copy each other, so the paragraphs are not taken for copies of a teaser."""
+    rng = random.Random(12)
+    article = [sentence(rng) + " " + sentence(rng) for _ in range(5)]
+    texts = ["\n".join(sentence(rng) for _ in range(4)) + "\n" for _ in range(40)]
+    texts += [f"Updated {n} minutes ago\n" + "\n".join(article) + "\n" for n in (5, 9)]
+    found = proposed(mine_texts(texts, rules, Thresholds()))
+    assert not set(article) & set(found)
 
 
 def layout_site(old_pages: int, total: int) -> list[str]:

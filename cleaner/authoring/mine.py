@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cleaner.authoring.linekeys import key_hash, line_key, page_hash
-from cleaner.authoring.mineblocks import BlockEvidence, MinedBlock, page_blocks, qualifying_blocks, reads_as_prose
+from cleaner.authoring.mineblocks import (
+    BlockEvidence,
+    MinedBlock,
+    main_prose,
+    page_blocks,
+    qualifying_blocks,
+    reads_as_prose,
+)
 from cleaner.authoring.minecount import NO_LAYOUT, SiteCounts, layout_of, sketch
 from cleaner.engine.decide import apply_rules
 from cleaner.rules.ruleset import RuleSet
@@ -38,10 +45,12 @@ class Thresholds:
     A line qualifies on at least `min_pages` pages and at least `min_share` of its site's pages, or
     on at least `layout_share` of the pages of one of its layouts (a template used by few of the
     site's pages, e.g. an older design). A line of at least `long_chars` characters needs only
-    `min_pages` pages, whatever the share: the share guards against short lines that recur by
-    coincidence on a big site ("Photo", "Reuters"), while a long line found word for word on several
+    `long_pages` pages, whatever the share: the share guards against short lines that recur by
+    coincidence on a big site ("Photo", "Reuters"), while a long line found word for word on two
     pages is a copy (a teaser in a "more from" list, an article re-published across pages), not the
-    page's own text (0: no such exception). A line that reads as prose inside an article body on some
+    page's own text; unless one of those pages is itself a copy of another (most of its body is
+    found on other pages: the same article saved twice), when the line needs the site's floor like
+    any other (`long_chars` 0: no such exception). A line that reads as prose inside an article body on some
     page is flagged, and proposed only if it is on at least `body_share` of the site's pages (most of
     them). Fitted on ../shared/sites, and checked leaving one site out (README, Learning a site's
     furniture).
@@ -52,20 +61,23 @@ class Thresholds:
     body_share: float = 0.5
     layout_share: float = 0.3
     long_chars: int = 100
+    long_pages: int = 2
 
     def __post_init__(self) -> None:
-        if self.min_pages < 2:  # one page alone teaches nothing (and pass 1 keeps no count of 1)
-            raise ValueError("min_pages must be at least 2")
+        if min(self.min_pages, self.long_pages) < 2:  # one page alone teaches nothing (pass 1 keeps no count of 1)
+            raise ValueError("min_pages and long_pages must be at least 2")
+
+    @property
+    def fewest_pages(self) -> int:
+        """The fewest pages any line can qualify on: pass 2 gathers evidence for the keys on that many."""
+        return min(self.min_pages, self.long_pages) if self.long_chars else self.min_pages
+
+    def is_long(self, spelling: str) -> bool:
+        return bool(self.long_chars) and len(spelling.strip()) >= self.long_chars
 
     def floor(self, seen: int) -> int:
         """The fewest pages a line (or block) needs on a site of `seen` pages."""
         return max(self.min_pages, math.ceil(self.min_share * seen))
-
-    def line_floor(self, spelling: str, seen: int) -> int:
-        """The fewest pages a line spelled `spelling` (its commonest spelling) needs: a long line, `min_pages`."""
-        if self.long_chars and len(spelling.strip()) >= self.long_chars:
-            return self.min_pages
-        return self.floor(seen)
 
 
 @dataclass
@@ -76,6 +88,7 @@ class KeyEvidence:
     by_layout: Counter = field(default_factory=Counter)
     spellings: Counter = field(default_factory=Counter)  # stripped line -> pages, the 16 commonest kept
     prose_pages: int = 0  # pages where it reads as prose inside the article body
+    copy_pages: int = 0  # pages that copy another page (most of their body is found on other pages)
     body_example: tuple[int, str] | None = None  # (page hash, a body line of such a page): the smallest
 
     def merge(self, other: KeyEvidence) -> None:
@@ -85,6 +98,7 @@ class KeyEvidence:
         if len(self.spellings) > 2 * SPELLINGS:
             self.spellings = Counter(dict(sorted(self.spellings.items(), key=lambda kv: (-kv[1], kv[0]))[:SPELLINGS]))
         self.prose_pages += other.prose_pages
+        self.copy_pages += other.copy_pages
         if other.body_example and (not self.body_example or other.body_example < self.body_example):
             self.body_example = other.body_example
 
@@ -101,24 +115,29 @@ class SiteEvidence:
     vetoed: set[int] = field(default_factory=set)  # anchors from which a block could hold a body
 
     def add_page(self, text: str, repeated: frozenset[int], leaders: Sequence[Sequence[int]],
-                 rules: RuleSet, domain: str | None = None, anchors: frozenset[int] = frozenset()) -> None:
+                 rules: RuleSet, domain: str | None = None, anchors: frozenset[int] = frozenset(),
+                 twice: frozenset[int] = frozenset(), long_chars: int = 0) -> None:
         """Count one page; `rules` (the default rules) tell which of its lines are kept as body;
-        `anchors` (keys on at least the site's floor of pages) frame its blocks."""
+        `anchors` (keys on at least the site's floor of pages) frame its blocks. `repeated` are the
+        keys that may qualify; `twice` the keys on fewer pages that may qualify as long lines (of at
+        least `long_chars` characters): their evidence is gathered for their long lines only."""
         lines = text.splitlines()
         hashes = [None if k is None else key_hash(k) for k in map(line_key, lines)]
         layout = layout_of(sketch(h for h in hashes if h is not None), leaders)
         self.pages += 1
         self.layout_pages[layout] += 1
-        body, in_body = _body_lines(text, lines, hashes, repeated, rules, domain)
+        found_elsewhere = repeated | twice if twice else repeated
+        body, in_body = _body_lines(text, lines, hashes, found_elsewhere, rules, domain)
+        copy = _copies_another(lines, hashes, found_elsewhere, anchors)
         ident = page_hash(text)
         example = (ident, min(body, key=lambda t: (len(t), t))) if body else None
         seen: dict[int, KeyEvidence] = {}
         for index, h in enumerate(hashes):
-            if h not in repeated:
+            if h not in repeated and (h not in twice or len(lines[index].strip()) < long_chars):
                 continue
             ev = seen.get(h)
             if ev is None:
-                ev = seen[h] = KeyEvidence(1, Counter({layout: 1}), body_example=example)
+                ev = seen[h] = KeyEvidence(1, Counter({layout: 1}), body_example=example, copy_pages=int(copy))
             ev.spellings[lines[index].strip()] = 1
             if index in in_body:
                 ev.prose_pages = 1
@@ -158,6 +177,16 @@ def _body_lines(text: str, lines: list[str], hashes: list, repeated: frozenset[i
     return [lines[i].strip() for i in sorted(own) if len(lines[i].strip()) <= 300], in_body
 
 
+def _copies_another(lines: list[str], hashes: list, found_elsewhere: frozenset[int], anchors: frozenset[int]
+                    ) -> bool:
+    """Whether the page copies another: more than half of the prose of its body's core (mineblocks.main_prose)
+    is in lines found on other pages of the site (the same article saved twice, or an extract that holds
+    the whole article in one line found on another page too)."""
+    core = main_prose(lines, [h is not None and h in anchors for h in hashes])
+    total = sum(len(lines[i]) for i in core)
+    return 2 * sum(len(lines[i]) for i in core if hashes[i] in found_elsewhere) > total > 0
+
+
 def _removed_line_indices(text: str, rules: RuleSet, domain: str | None) -> set[int]:
     """0-based indices of the lines the rules remove. (`str.splitlines` and the engine split alike on
     CR, LF and CRLF; a text using other separators only shifts which lines count as body.)"""
@@ -194,9 +223,11 @@ def propose(evidence: SiteEvidence, thresholds: Thresholds) -> list[MinedLine]:
     """The lines that qualify, commonest first (ties by spelling, so the order is stable)."""
     seen = evidence.pages
     found = []
+    site_floor = thresholds.floor(seen)
     for h, ev in evidence.keys.items():
         spellings = tuple(s for s, _ in sorted(ev.spellings.items(), key=lambda kv: (-kv[1], kv[0])))
-        floor = thresholds.line_floor(spellings[0], seen)
+        long_copy = thresholds.is_long(spellings[0]) and not ev.copy_pages
+        floor = min(site_floor, thresholds.long_pages) if long_copy else site_floor
         layout = _qualifying_layout(ev, evidence.layout_pages, thresholds) if ev.pages < floor else None
         if ev.pages < floor and layout is None:
             continue
@@ -245,10 +276,11 @@ def mine_site(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thr
     for text in texts:
         counts.add_page(text)
     repeated, leaders = counts.repeated(thresholds.min_pages), counts.layouts()
+    twice = counts.repeated(thresholds.fewest_pages) - repeated
     anchors = counts.anchors(thresholds.floor(counts.pages))
     evidence = SiteEvidence()
     for text in texts:
-        evidence.add_page(text, repeated, leaders, rules, domain, anchors)
+        evidence.add_page(text, repeated, leaders, rules, domain, anchors, twice, thresholds.long_chars)
     lines = propose(evidence, thresholds)
     return SiteMined(lines, propose_blocks(evidence, lines, thresholds))
 

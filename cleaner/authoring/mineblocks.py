@@ -72,8 +72,10 @@ class BlockEvidence:
             self.example = other.example
 
 
-def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] | None:
-    """The first and last line index of the page's body (see the module's docstring), or None."""
+def _prose_gaps(lines: Sequence[str], anchor: Sequence[bool]
+                ) -> tuple[list[int], list[list[int]], list[int], int | None]:
+    """The non-blank lines, the prose lines of each gap between anchors, the gaps' prose characters,
+    and the index of the main gap (None: no prose)."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
     prose = {i for i in filled if not anchor[i] and holds_prose(lines[i])}
     gaps: list[list[int]] = [[]]
@@ -85,8 +87,22 @@ def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] |
             gaps[-1].append(i)
     weights = [sum(len(lines[i]) for i in gap) for gap in gaps]
     if not any(weights):
+        return filled, gaps, weights, None
+    return filled, gaps, weights, next(n for n, w in enumerate(weights) if w >= FIRST_WITHIN * max(weights))
+
+
+def main_prose(lines: Sequence[str], anchor: Sequence[bool]) -> list[int]:
+    """The prose lines of the page's main gap: the body's core, without the gaps it opens at or
+    goes on to (those may be a "more from" list right after the article)."""
+    _, gaps, _, main = _prose_gaps(lines, anchor)
+    return [] if main is None else gaps[main]
+
+
+def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] | None:
+    """The first and last line index of the page's body (see the module's docstring), or None."""
+    filled, gaps, weights, main = _prose_gaps(lines, anchor)
+    if main is None:
         return None
-    main = next(n for n, w in enumerate(weights) if w >= FIRST_WITHIN * max(weights))
     opening = next(n for n, w in enumerate(weights) if w >= OPENING_WITHIN * weights[main])
     body = [gaps[opening][0], gaps[main][-1]]
     for gap in gaps[main + 1:]:  # the article goes on after a short interruption (a list, a subheading)

@@ -140,11 +140,14 @@ def count_documents(docs: Iterable[SiteDocument]) -> dict[str, SiteCounts]:
 
 @dataclass(frozen=True)
 class SitePlan:
-    """What pass 2 needs of a site: its repeated keys, its layouts and the keys that frame blocks."""
+    """What pass 2 needs of a site: its repeated keys, its layouts, the keys that frame blocks, and
+    the keys on fewer pages that may qualify as long lines (of at least `long_chars` characters)."""
 
     repeated: frozenset[int]
     leaders: tuple[tuple[int, ...], ...]
     anchors: frozenset[int] = frozenset()
+    twice: frozenset[int] = frozenset()
+    long_chars: int = 0
 
 
 def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], rules: RuleSet
@@ -158,7 +161,8 @@ def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], 
         seen.add((doc.site, doc.text))
         plan = plans[doc.site]
         evidence.setdefault(doc.site, SiteEvidence()).add_page(doc.text, plan.repeated, plan.leaders, rules,
-                                                              anchors=plan.anchors)
+                                                              anchors=plan.anchors, twice=plan.twice,
+                                                              long_chars=plan.long_chars)
     return evidence
 
 
@@ -187,8 +191,13 @@ class SiteResult:
 
 def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str, SitePlan]:
     """Sites with at least `min_pages` pages (one page alone teaches nothing) and what pass 2 needs."""
-    return {site: SitePlan(c.repeated(thresholds.min_pages), c.layouts(), c.anchors(thresholds.floor(c.pages)))
-            for site, c in counts.items() if c.pages >= thresholds.min_pages}
+    plans = {}
+    for site, c in counts.items():
+        if c.pages >= thresholds.min_pages:
+            repeated = c.repeated(thresholds.min_pages)
+            plans[site] = SitePlan(repeated, c.layouts(), c.anchors(thresholds.floor(c.pages)),
+                                   c.repeated(thresholds.fewest_pages) - repeated, thresholds.long_chars)
+    return plans
 
 
 def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], plans: dict[str, SitePlan],
