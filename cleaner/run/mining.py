@@ -160,9 +160,8 @@ def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], 
             continue
         seen.add((doc.site, doc.text))
         plan = plans[doc.site]
-        evidence.setdefault(doc.site, SiteEvidence()).add_page(doc.text, plan.repeated, plan.leaders, rules,
-                                                              anchors=plan.anchors, twice=plan.twice,
-                                                              long_chars=plan.long_chars)
+        evidence.setdefault(doc.site, SiteEvidence()).add_page(
+            doc.text, plan.repeated, plan.leaders, rules, None, plan.anchors, plan.twice, plan.long_chars)
     return evidence
 
 
@@ -191,13 +190,13 @@ class SiteResult:
 
 def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str, SitePlan]:
     """Sites with at least `min_pages` pages (one page alone teaches nothing) and what pass 2 needs."""
-    plans = {}
-    for site, c in counts.items():
-        if c.pages >= thresholds.min_pages:
-            repeated = c.repeated(thresholds.min_pages)
-            plans[site] = SitePlan(repeated, c.layouts(), c.anchors(thresholds.floor(c.pages)),
-                                   c.repeated(thresholds.fewest_pages) - repeated, thresholds.long_chars)
-    return plans
+    return {site: _plan(c, thresholds) for site, c in counts.items() if c.pages >= thresholds.min_pages}
+
+
+def _plan(counts: SiteCounts, thresholds: Thresholds) -> SitePlan:
+    repeated = counts.repeated(thresholds.min_pages)
+    return SitePlan(repeated, counts.layouts(), counts.anchors(thresholds.floor(counts.pages)),
+                    counts.repeated(thresholds.fewest_pages) - repeated, thresholds.long_chars)
 
 
 def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], plans: dict[str, SitePlan],
