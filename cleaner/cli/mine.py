@@ -30,8 +30,9 @@ body_share_option = click.option("--body-share", type=click.FloatRange(0, 1), de
                                       "on at least this share of the site's pages.")
 long_chars_option = click.option("--long-chars", type=click.IntRange(min=0), default=_DEFAULTS.long_chars,
                                  show_default=True,
-                                 help="A line at least this long needs only --min-pages pages, whatever the share "
-                                      "(a long line found word for word on several pages is a copy; 0: off).")
+                                 help="A line at least this long needs only two pages, whatever the share, unless "
+                                      "one of them copies another page (a long line found word for word on two "
+                                      "pages is a copy: a teaser, a re-published article; 0: off).")
 
 
 def thresholds_of(min_pages: int, min_share: float, body_share: float,
