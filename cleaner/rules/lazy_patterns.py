@@ -5,15 +5,19 @@ Compiling is most of what loading rules costs: about 1.4 ms for a typical bundle
 So a rule holds a `LazyPattern`, which compiles on its first search, and loading compiles only the
 patterns it has not validated before:
 
-- a pattern the validated record lists (it compiled under `compile_bounded`'s bounds before, with
-  this `regex`, this Python and this bounding code) is only wrapped: it compiles when a rule first
+- a pattern the validated record lists (it compiled under `compile_bounded`'s bounds before, or passed
+  the check below, with this `regex`, this Python and this bounding code) is only wrapped: it compiles when a rule first
   searches with it, which cannot fail;
+- a pattern in the plain syntax that `rules/pattern_syntax.py` proves compiles, and within the bounds
+  without a trial compile (its counted repeats are sized in the same pass), is only wrapped too and
+  recorded (the check costs a fifteenth of compiling), so the first load of a new pack compiles
+  only what is outside that syntax;
 - any other pattern is compiled at once under the bounds (`rules/patterns.py`), exactly as before:
   a syntax error or a pattern too costly to compile is a RuleError naming the file, rule and line
   when the pack loads (exit 2 from the command line), never later; then it is added to the record.
 
 The record lives beside the Hyperscan databases (`$CLEANER_CACHE_DIR`, else `~/.cache/cleaner`):
-one file of pattern digests, named by a digest of the versions and of the bounding code, written
+one file of pattern digests, named by a digest of the versions and of the bounding and checking code, written
 atomically. Only a cache: a missing, unreadable or unwritable record means compiling at load.
 """
 
@@ -21,11 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import regex
 
+from cleaner.rules import pattern_syntax
 from cleaner.rules import patterns as bounds
+from cleaner.rules.pattern_syntax import plain_size
 from cleaner.search.disk_cache import cache_dir, write_cache
 
 _FORWARDED = ("search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split")
@@ -85,7 +92,8 @@ class ValidatedPatterns:
 
     @property
     def path(self) -> Path:
-        facts = "\n".join((regex.__version__, sys.version, Path(bounds.__file__).read_text("utf-8")))
+        code = (Path(module.__file__).read_text("utf-8") for module in (bounds, pattern_syntax))
+        facts = "\n".join((regex.__version__, sys.version, *code))
         return cache_dir() / f"patterns-{hashlib.sha256(facts.encode('utf-8')).hexdigest()[:24]}.txt"
 
     def known(self, pattern: str) -> bool:
@@ -123,10 +131,36 @@ def _digest(pattern: str) -> str:
 VALIDATED = ValidatedPatterns()
 
 
-def load_pattern(pattern: str) -> LazyPattern:
-    """`pattern` for a rule: wrapped uncompiled when validated before, else compiled now under the bounds
-    (raises `bounds.PatternTooCostly` or `regex.error`, as `compile_bounded` does) and recorded."""
+def _checked(pattern: str) -> bool:
+    """Whether `pattern` is known to compile under the bounds without compiling it now: validated
+    before, or in the plain syntax and within the bounds (then recorded)."""
     if VALIDATED.known(pattern):
+        return True
+    size = plain_size(pattern)
+    if size is not None and size[0] <= bounds.MAX_UNROLLED and size[1] <= bounds.SUSPECT_UPPER:
+        VALIDATED.add(pattern)
+        return True
+    return False
+
+
+def prepare_patterns(patterns: Iterable[str]) -> None:
+    """Before a pack's rules are built (`load_pattern` one by one): the patterns that must be compiled in
+    a child process first are tried there together, in one child (`patterns.trial_compile`)."""
+    trial = []
+    for pattern in patterns:
+        try:
+            if not _checked(pattern) and bounds.needs_trial(pattern):
+                trial.append(pattern)
+        except bounds.PatternTooCostly:
+            continue  # its rule reports it, with the file, rule and line
+    bounds.trial_compile(trial)
+
+
+def load_pattern(pattern: str) -> LazyPattern:
+    """`pattern` for a rule: wrapped uncompiled when validated before, or when it is written in the plain
+    syntax that surely compiles and is within the bounds; else compiled now under the bounds (raises
+    `bounds.PatternTooCostly` or `regex.error`, as `compile_bounded` does) and recorded."""
+    if _checked(pattern):
         return LazyPattern(pattern)
     compiled = bounds.compile_bounded(pattern)
     VALIDATED.add(pattern)

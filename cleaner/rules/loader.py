@@ -9,10 +9,8 @@ linear in the size of the pack: the lines rules are declared on are found in one
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,8 @@ import regex
 from cleaner.errors import RuleError
 from cleaner.rules import rule_fields as fields
 from cleaner.rules.kinds import KINDS, Rule
-from cleaner.rules.lazy_patterns import VALIDATED
+from cleaner.rules.lazy_patterns import VALIDATED, prepare_patterns
+from cleaner.rules.pack_cache import parse_pack
 from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, ORDER_VALUES, RulePack, RuleSet, check_seconds
 from cleaner.rules.select import DEFAULT_CATEGORY, DEFAULT_PROFILE, PROFILES, Selection
 from cleaner.rules.toml_lines import Locator
@@ -74,7 +73,7 @@ def load_pack(path: Path) -> RulePack:
     try:
         raw_bytes = path.read_bytes()
         raw = raw_bytes.decode("utf-8")
-        data = tomllib.loads(raw)
+        data, digest = parse_pack(raw_bytes)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(path, f"cannot read rule file: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -92,9 +91,9 @@ def load_pack(path: Path) -> RulePack:
     order = fields.typed(path, data, "order", str, None, None, "default")
     if order not in ORDER_VALUES:
         raise RuleError(path, f"order must be one of {ORDER_VALUES}, got {order!r}")
+    prepare_patterns(_patterns(rules_data))
     rules = tuple(_build_rule(path, pack_id, r, n, locate, category) for n, r in enumerate(rules_data))
     VALIDATED.save()
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return RulePack(
         id=pack_id,
         version=str(data["version"]),
@@ -107,6 +106,17 @@ def load_pack(path: Path) -> RulePack:
         category=category,
         profiles=tuple(profiles),
     )
+
+
+def _patterns(rules_data: list) -> Iterator[str]:
+    """The pattern fields' values of the rules, as written (a rule in error is reported when built)."""
+    for data in rules_data:
+        kind = data.get("kind") if isinstance(data, dict) else None
+        cls = KINDS.get(kind) if isinstance(kind, str) else None
+        if cls is not None:
+            for name, spec in cls.FIELDS.items():
+                if spec.pattern and isinstance(data.get(name), str):
+                    yield data[name]
 
 
 def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: Locator, category: str) -> Rule:

@@ -39,16 +39,45 @@ class PatternTooCostly(Exception):
 
 def compile_bounded(pattern: str) -> regex.Pattern:
     """`regex.compile(pattern)` under the bounds above; raises PatternTooCostly or regex.error."""
-    lower, upper = unrolled_size(pattern)
-    if MAX_UNROLLED < lower < math.inf:
-        raise PatternTooCostly(f"its counted repeats unroll to about {lower:,} items when compiled "
-                               f"(nested counts multiply; the limit is {MAX_UNROLLED:,})")
-    if upper > SUSPECT_UPPER or _UNUSUAL.search(pattern):  # unbalanced groups give inf
+    if needs_trial(pattern) and pattern not in _passed_trial:
         _compile_in_child(pattern)
     try:
         return regex.compile(pattern)
     except (MemoryError, RecursionError, OverflowError) as exc:
         raise PatternTooCostly(f"compiling it failed ({type(exc).__name__})") from None
+
+
+def needs_trial(pattern: str) -> bool:
+    """Whether `pattern` is compiled in a child process first (step 2); raises PatternTooCostly when its
+    counted repeats are over the limit (step 1)."""
+    lower, upper = unrolled_size(pattern)
+    if MAX_UNROLLED < lower < math.inf:
+        raise PatternTooCostly(f"its counted repeats unroll to about {lower:,} items when compiled "
+                               f"(nested counts multiply; the limit is {MAX_UNROLLED:,})")
+    return upper > SUSPECT_UPPER or _UNUSUAL.search(pattern) is not None  # unbalanced groups give inf
+
+
+_passed_trial: set[str] = set()  # patterns a batch trial compiled within the bounds
+
+
+def trial_compile(patterns: list[str]) -> None:
+    """Compile `patterns` one after another in one child process under the bounds, before a pack's
+    rules are built: each that compiled there is spared a child of its own in `compile_bounded`
+    (a new pack of 5,000 rules with 55 verbose patterns started 55 Pythons, 5 s). The batch's
+    limits are one pattern's: a pattern the batch did not compile (a syntax error, out of memory
+    or time, or left when it stopped) gets its own trial, exactly as before."""
+    patterns = [p for p in dict.fromkeys(patterns) if "\0" not in p and p not in _passed_trial and _encodes(p)]
+    if len(patterns) < 2:
+        return
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", _BATCH], input="\0".join(patterns).encode("utf-8"),
+                              capture_output=True, timeout=CHILD_SECONDS, preexec_fn=_limit_child, check=False)
+        reported = done.stdout
+    except subprocess.TimeoutExpired as exc:  # those reported took under the limit together
+        reported = exc.stdout or b""
+    for pattern, status in zip(patterns, reported.decode("ascii", "replace").splitlines(), strict=False):
+        if status == "ok":
+            _passed_trial.add(pattern)
 
 
 def unrolled_size(pattern: str) -> tuple[float, float]:
@@ -107,6 +136,23 @@ except regex.error:
     sys.exit(3)
 """
 _SYNTAX_ERROR = 3
+_BATCH = """import sys, regex
+for pattern in sys.stdin.buffer.read().decode("utf-8").split("\\0"):
+    try:
+        regex.compile(pattern)
+        status = "ok"
+    except BaseException:
+        status = "no"
+    print(status, flush=True)
+"""
+
+
+def _encodes(pattern: str) -> bool:
+    try:
+        pattern.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: tried alone, as before
+        return False
+    return True
 
 
 def _limit_child() -> None:  # runs in the child, before it starts Python

@@ -4,12 +4,12 @@
 
 The pack repeats the bundled rules (every kind, their real patterns, keywords and examples) under
 new ids, each pattern made distinct by a trailing regex comment. Each size is loaded first with an
-empty cache folder (`CLEANER_CACHE_DIR`): the first load of a new pack, which compiles every pattern
-to validate it; then `--runs` times more, as every later run loads it, with its patterns already
-validated and compiled on first use (`cleaner/rules/lazy_patterns.py`). It prints both, the seconds
-per 1,000 rules (flat when loading is linear), and the target: a 5,000-rule pack under 2 s (a later
-load; the first is shown beside it). `tomllib` parsing the same file is the reference: a loader
-cannot be faster than reading its TOML.
+empty cache folder (`CLEANER_CACHE_DIR`): the first load of a new pack, which parses the TOML and
+validates every pattern (a syntax check for plain patterns, a compile for the others); then `--runs`
+times more, as every later run loads it, its parse and its patterns' validation found in the cache
+(`cleaner/rules/pack_cache.py`, `cleaner/rules/lazy_patterns.py`); patterns compile on first use. It
+prints both, the seconds per 1,000 rules (flat when loading is linear), and the target for each: a
+5,000-rule pack under 2 s. `tomllib` parsing the same file is shown for reference.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def main() -> int:
     parser.add_argument("--rules", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    rows, largest = [], None
+    rows, largest, first_largest = [], None, None
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["CLEANER_CACHE_DIR"] = str(Path(tmp) / "cache")
         for n in sorted({max(1, args.rules // 5), args.rules}):
@@ -95,11 +95,13 @@ def main() -> int:
             toml_wall, _ = _median(lambda p=path: tomllib.loads(p.read_text("utf-8")), args.runs)
             rows.append([n, f"{first:.2f} ({first_cpu:.2f} cpu)", wall, cpu, 1000 * wall / n, toml_wall,
                          wall / toml_wall])
-            largest = wall
+            largest, first_largest = wall, first
     per_1000 = [row[4] for row in rows]
     summary = {
-        f"target: {args.rules:,} rules load in under {TARGET_SECONDS:g} s":
+        f"target: {args.rules:,} rules load in under {TARGET_SECONDS:g} s (a later load)":
             f"{largest:.2f} s, {'met' if largest < TARGET_SECONDS else 'not met'}",
+        f"target: the first load of {args.rules:,} new rules in under {TARGET_SECONDS:g} s":
+            f"{first_largest:.2f} s, {'met' if first_largest < TARGET_SECONDS else 'not met'}",
         "linear (seconds per 1,000 rules, largest / smallest pack)": per_1000[-1] / per_1000[0],
     }
     report("rule_loading", "python tests/bench/rule_loading.py",
