@@ -8,7 +8,7 @@ import json
 import pytest
 import trafilatura
 
-from cleaner.io.html import SETTINGS, extract_html
+from cleaner.io.html import FALLBACK_SETTINGS, FALLBACK_SHARE, SETTINGS, extract_html, paragraph_chars, parse_html
 
 from .conftest import ROOT, SHARED
 
@@ -16,8 +16,8 @@ PAGES = sorted((ROOT / "tests" / "data" / "html").glob("*.html"))
 DEV_SAMPLE = sorted((SHARED / "devset").glob("*.html"))[::40]  # 20 pages of the dev set, when it is there
 
 
-def full_extract(data: bytes, url: str | None) -> dict:
-    return json.loads(trafilatura.extract(data, url=url, with_metadata=True, output_format="json", **SETTINGS))
+def full_extract(data: bytes, url: str | None, settings: dict = SETTINGS) -> dict:
+    return json.loads(trafilatura.extract(data, url=url, with_metadata=True, output_format="json", **settings))
 
 
 @pytest.mark.parametrize("page", PAGES + DEV_SAMPLE, ids=lambda p: p.name)
@@ -26,7 +26,7 @@ def test_text_is_byte_identical_to_trafilatura_extract_with_metadata(page):
     url = url_file.read_text("utf-8").strip() if url_file.exists() else None
     data = page.read_bytes()
     text, info = extract_html(data, str(page), url)
-    reference = full_extract(data, url)
+    reference = full_extract(data, url, FALLBACK_SETTINGS if info["used"] == "default" else SETTINGS)
     assert text == reference["text"]
     assert info["metadata"].get("title") == reference.get("title")
     assert info["metadata"].get("hostname") == reference.get("hostname")
@@ -41,3 +41,30 @@ def test_metadata_fields_and_settings_are_recorded():
     assert info["metadata"]["hostname"] == "riverside-courier.example"
     assert info["metadata"]["title"]
     assert set(info["metadata"]) <= {"title", "author", "date", "source", "source-hostname", "hostname"}
+
+
+@pytest.mark.skipif(not (SHARED / "devset").is_dir(), reason="../shared/devset is not beside this checkout")
+def test_favor_recall_falls_back_to_the_default_settings_when_it_misses_the_article():
+    """On every 8th dev page: where favor_recall's text (the page's .recall.txt) is under FALLBACK_SHARE
+    of the page's paragraph text, the default extraction is taken when longer, the record says so, and
+    it holds more of the gold body; elsewhere the text is favor_recall's."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    from evaluate import score_page
+
+    fell_back = []
+    for page in sorted((SHARED / "devset").glob("*.html"))[::8]:
+        recall = page.with_name(page.stem + ".recall.txt").read_text("utf-8")
+        data = page.read_bytes()
+        if len(recall) >= FALLBACK_SHARE * paragraph_chars(parse_html(data, str(page))):
+            continue
+        text, info = extract_html(data, str(page), page.with_suffix(".url").read_text("utf-8").strip())
+        assert info["fallback"]["settings"] == FALLBACK_SETTINGS
+        if info["used"] == "default":
+            gold = page.with_name(page.stem + ".gold.txt").read_text("utf-8")
+            assert len(text) > len(recall) and score_page(text, gold).recall > score_page(recall, gold).recall
+            fell_back.append(page.name)
+        else:
+            assert info["used"] == "favor_recall" and text.strip() == recall.strip()
+    assert fell_back, "no page of the sample fell back (the sample holds one)"

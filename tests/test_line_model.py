@@ -311,13 +311,22 @@ PAGE = """<html><head><title>Ferry returns</title></head><body>
 </body></html>"""
 
 
+class _by_line(dict):
+    """Page hints looked up by a line's text (they are keyed by `hint_key`)."""
+
+    def __getitem__(self, line):
+        from cleaner.rules.features import hint_key
+
+        return super().__getitem__(hint_key(line))
+
+
 def test_html_hints_come_from_the_page_trafilatura_parsed():
     from cleaner.io.html import extract_tree, parse_html
     from cleaner.io.html_lines import page_hints
 
     tree = parse_html(PAGE.encode(), "page.html")
     text, _ = extract_tree(tree, "page.html")
-    hints = page_hints(tree, text + "\nBridge closure extended into the summer months\n")
+    hints = _by_line(page_hints(tree, text + "\nBridge closure extended into the summer months\n"))
     prose = hints["Commuters queued from six o'clock, and the first crossing left ten minutes late to let the "
                   "last of them on board."]
     assert prose["found"] == prose["tag_p"] == prose["in_article"] == 1.0
@@ -343,8 +352,40 @@ def test_html_hints_say_what_trafilaturas_stricter_settings_prune():
 <div class="page bottom"><p>{lines['bottom']}</p></div><header><p>{lines['header']}</p></header>
 <p><a href="/y">{lines['link']}</a></p><div id="comments"><p>{lines['comments']}</p></div>
 <article><p>{lines['plain']}</p></article></body></html>"""
-    hints = page_hints(parse_html(page.encode(), "page.html"), "\n".join(lines.values()))
+    hints = _by_line(page_hints(parse_html(page.encode(), "page.html"), "\n".join(lines.values())))
     shown = {name: {k for k in ("teaser", "precision_discard", "one_link") if hints[text].get(k)}
              for name, text in lines.items()}
     assert shown == {"teaser": {"teaser"}, "bottom": {"precision_discard"}, "header": {"precision_discard"},
                      "link": {"one_link"}, "comments": {"precision_discard"}, "plain": set()}
+
+
+def test_html_hints_meet_list_items_table_rows_and_code_lines_and_place_them_against_the_main_block():
+    from cleaner.io.html import extract_tree, parse_html
+    from cleaner.io.html_lines import page_hints
+
+    body = "".join(f"<p>The harbour ferry ran again on day {n}, and commuters filled it from the first "
+                   f"crossing to the last one at night.</p>" for n in range(6))
+    page = f"""<html><body><div class="top"><p>Welcome to the harbour news desk for today</p></div>
+<main><div class="story"><h1>Harbour ferry returns</h1>{body}
+<ul><li>Crossings every half hour</li><li>Tickets at the quay</li></ul>
+<table><tr><td>Monday</td><td>6 am</td></tr><tr><td>Sunday</td><td>8 am</td></tr></table>
+<pre>ferry.start()
+ferry.stop()</pre></div>
+<div class="bio"><p>Jane Doe writes about transport for the paper and lives by the harbour.</p></div></main>
+</body></html>"""
+    tree = parse_html(page.encode(), "page.html")
+    text, _ = extract_tree(tree, "page.html")
+    lines = ["- Crossings every half hour", "| Monday | 6 am |", "ferry.start()",
+             "Welcome to the harbour news desk for today",
+             "Jane Doe writes about transport for the paper and lives by the harbour."]
+    hints = _by_line(page_hints(tree, text + "\n" + "\n".join(lines)))
+    assert hints["- Crossings every half hour"]["tag_li"] == 1.0
+    assert hints["| Monday | 6 am |"]["tag_cell"] == 1.0
+    assert hints["ferry.start()"]["in_code"] == 1.0
+    assert hints["Harbour ferry returns"]["tag_h1"] == 1.0
+    inside = hints["- Crossings every half hour"]
+    assert "outside_main" not in inside and inside["in_article"] == 1.0
+    before = hints["Welcome to the harbour news desk for today"]
+    assert before["outside_main"] == before["before_main"] == 1.0 and "after_main" not in before
+    after = hints["Jane Doe writes about transport for the paper and lives by the harbour."]
+    assert after["outside_main"] == after["after_main"] == 1.0

@@ -1,5 +1,10 @@
 """HTML input: trafilatura turns a page into text (favor_recall, so the body is complete) plus metadata.
 
+When favor_recall's text is under `FALLBACK_SHARE` of the text the page holds in `<p>` elements, it
+missed the article (on some pages favor_recall follows a wrong container that the default settings
+do not), and the default extraction is taken instead when it is longer: one more extraction on about
+2% of pages (README, "Quality on real pages", for what it gains and how the share was chosen).
+
 The rules then run on that text. The record keeps the page metadata and the settings used.
 
 Metadata takes trafilatura's cheap path, not `extract(with_metadata=True)`. That call runs htmldate's
@@ -11,7 +16,7 @@ page declares: `<meta>` tags and OpenGraph (trafilatura's `examine_meta`), JSON-
 date from htmldate *without* extensive search (dates in meta tags, `<time>` elements, the URL and
 known markup; not free text). What that loses, measured on the 781 dev pages: see README,
 "HTML input". The article text is byte-identical to `extract(favor_recall=True, with_metadata=True)`
-(the same tree, settings and URL reach the extractor).
+(the same tree, settings and URL reach the extractor), or on a fallback to the default settings' output.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from typing import Any
 from cleaner.errors import InputError
 
 SETTINGS = {"favor_recall": True, "include_comments": False, "deduplicate": False}
+FALLBACK_SETTINGS = {"favor_recall": False, "include_comments": False, "deduplicate": False}
+FALLBACK_SHARE = 0.2  # favor_recall's text under this share of the page's paragraph text: try the default
+FALLBACK = {"settings": FALLBACK_SETTINGS, "when": f"favor_recall's text is under {FALLBACK_SHARE} of the "
+            "page's <p> text and the default extraction is longer"}
 METADATA = {"date_search": "htmldate, extensive_search=False"}
 # trafilatura's JSON names, kept so records read as they did: url is "source", sitename "source-hostname".
 METADATA_FIELDS = (("title", "title"), ("author", "author"), ("date", "date"), ("source", "url"),
@@ -47,21 +56,48 @@ def parse_html(data: bytes, path: str) -> Any:
 
 def extract_tree(tree: Any, path: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
     """`extract_html` on a tree from `parse_html`, which it leaves unchanged (the extractor works on a copy)."""
-    import trafilatura  # here, not at the top: it is a third of the command's start-up, and only HTML needs it
-
     metadata = page_metadata(tree, url)
     # deduplicate=False: trafilatura's dedup cache is process-wide, so a page seen several times in
     # a run would come back empty the fourth time. The extractor gets the URL extract() would give it:
     # ours, else the page's own.
-    document = trafilatura.bare_extraction(tree, url=url or metadata.get("source"), with_metadata=False,
-                                           **SETTINGS)
-    # extract() normalises its whole output to NFC (a Kelvin sign becomes K); so do we, for the same text.
-    text = unicodedata.normalize("NFC", document.text or "") if document is not None else ""
+    source = url or metadata.get("source")
+    text, used = _extract_text(tree, source, SETTINGS), "favor_recall"
+    if len(text) < FALLBACK_SHARE * paragraph_chars(tree):
+        fallback = _extract_text(tree, source, FALLBACK_SETTINGS)
+        if len(fallback) > len(text):
+            text, used = fallback, "default"
     if not text.strip():
         raise InputError(path, "trafilatura found no article text in this HTML")
-    info = {"tool": "trafilatura", "version": trafilatura.__version__, "settings": {**SETTINGS, **METADATA},
-            "metadata": metadata}
+    info = {"tool": "trafilatura", "version": trafilatura_version(), "settings": {**SETTINGS, **METADATA},
+            "fallback": FALLBACK, "used": used, "metadata": metadata}
     return text, info
+
+
+def _extract_text(tree: Any, url: str | None, settings: dict[str, bool]) -> str:
+    import trafilatura  # here, not at the top: it is a third of the command's start-up, and only HTML needs it
+
+    document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **settings)
+    # extract() normalises its whole output to NFC (a Kelvin sign becomes K); so do we, for the same text.
+    return unicodedata.normalize("NFC", document.text or "") if document is not None else ""
+
+
+def trafilatura_version() -> str:
+    from trafilatura import __version__
+
+    return __version__
+
+
+_PARAGRAPH_CHARS: list = []
+
+
+def paragraph_chars(tree: Any) -> int:
+    """The characters of the page's `<p>` elements, whitespace collapsed (one XPath call per element, in C)."""
+    if not _PARAGRAPH_CHARS:
+        from lxml import etree
+
+        _PARAGRAPH_CHARS.append(etree.XPath("string-length(normalize-space(.))"))
+    length = _PARAGRAPH_CHARS[0]
+    return sum(int(length(p)) for p in tree.iter("p"))
 
 
 def page_metadata(tree: Any, url: str | None) -> dict[str, str]:

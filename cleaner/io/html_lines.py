@@ -3,12 +3,19 @@
 Read from the page's one parsed tree (the tree `io/html.py` parses for the favor_recall extraction
 and the metadata; extraction works on a copy, so the tree is as the page gave it), in one pass over
 its elements. Each line's hints come from the element whose text is the line (the innermost such
-element; whitespace collapsed):
+element; compared by `hint_key`, so a list item's line `- text` meets its `li` and a table row's
+`| a | b |` its `tr`); each line of a `pre` block is its own:
 
-- `found` (an element matched), its tag: `tag_p`, `tag_li`, `tag_h` (h1-h6), `tag_cell` (td, th),
-  `tag_other`; `link_density` (share of its text inside links); `in_article` (inside `article` or
-  `main`); `class_furniture` (its class or id, or an ancestor's within three levels, names page
-  furniture: nav, menu, footer, sidebar, share, related, comment, newsletter, ...);
+- `found` (an element matched), its tag: `tag_p`, `tag_li`, `tag_h` (h1-h6; `tag_h1` too for h1),
+  `tag_cell` (td, th, tr), `tag_other`; `link_density` (share of its text inside links) and
+  `parent_link_density` (the same for its parent element: a link in a list of links);
+  `in_article` (inside `article` or `main`); `class_furniture` (its class or id, or an ancestor's
+  within three levels, names page furniture: nav, menu, footer, sidebar, share, related, comment,
+  newsletter, ...); `in_aside` (inside `aside`, `nav`, `footer` or `form`), `in_figure` (inside
+  `figure`), `in_code` (inside `pre` or `code`);
+- where it stands against the page's main block, the deepest element holding more than half of
+  the extracted lines' text: `outside_main` (not inside it), and then `before_main` or
+  `after_main` (before its first matched line in document order, or after its last);
 - what trafilatura's stricter settings would do with the element, by the tests those settings add
   over favor_recall (`trafilatura/main_extractor.py`, `prune_unwanted_sections`): `teaser` (inside an
   element whose class or id says teaser: the default setting prunes it, favor_recall does not),
@@ -20,8 +27,6 @@ element; whitespace collapsed):
 Those three replace running trafilatura's default and favor_precision extractions on the page (and
 asking which lines they keep), which tripled the HTML path's cost; README, "Quality on real pages"
 gives what each costs and scores.
-
-Hints are keyed by the line's text with whitespace collapsed (`hint_key`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
+
+from cleaner.rules.features import hint_key
 
 FURNITURE_CLASS = re.compile(
     r"nav|menu|footer|sidebar|side-bar|share|sharing|social|related|recommend|comment|newsletter|subscri|"
@@ -38,35 +45,55 @@ FURNITURE_CLASS = re.compile(
 PRECISION_CLASS = re.compile(r"(^|\s)bottom|bottom(\s|$)|(^|\s)link(\s|$)")
 COMMENTS_ID = re.compile(r"[Cc]omment(?!ary)|comol")
 COMMENTS_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
-BLOCK_TAGS = frozenset(("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "blockquote",
-                        "figcaption", "pre", "div", "span", "a", "section", "article", "header", "footer",
-                        "aside", "nav", "caption", "label", "button", "summary"))
-HINT_NAMES = ("found", "tag_p", "tag_li", "tag_h", "tag_cell", "tag_other", "link_density", "in_article",
-              "class_furniture", "teaser", "precision_discard", "one_link")
+BLOCK_TAGS = frozenset(("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "dt", "dd",
+                        "blockquote", "figcaption", "pre", "div", "span", "a", "section", "article", "header",
+                        "footer", "aside", "nav", "caption", "label", "button", "summary"))
+ASIDE_TAGS = frozenset(("aside", "nav", "footer", "form"))
+HINT_NAMES = ("found", "tag_p", "tag_li", "tag_h", "tag_h1", "tag_cell", "tag_other", "link_density",
+              "parent_link_density", "in_article", "class_furniture", "in_aside", "in_figure", "in_code",
+              "outside_main", "before_main", "after_main", "teaser", "precision_discard", "one_link")
 # What the provenance record says the hints came from.
 HINT_SOURCES = {"tool": "lxml.html", "tree": "the page as trafilatura's load_html parses it",
                 "hints": list(HINT_NAMES)}
-
-
-def hint_key(text: str) -> str:
-    return " ".join(text.split())
+MAIN_SHARE = 0.5  # the main block holds more than this share of the matched lines' text
+PARENT_TEXT_LIMIT = 5000  # a parent with more text is a page section: its link density says little
 
 
 def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
     """Hints for every non-blank line of `text` (the page's favor_recall extraction), from `tree`
-    (the page parsed by trafilatura's `load_html`; read, never changed)."""
-    keys = {hint_key(line) for line in text.splitlines() if line.strip()}
-    hints: dict[str, dict[str, float]] = {key: {} for key in keys}
-    if tree is None or not keys:
+    (the page parsed by trafilatura's `load_html`; read, never changed), keyed by `hint_key`."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    hints: dict[str, dict[str, float]] = {hint_key(line): {} for line in lines}
+    hints.pop("", None)
+    if tree is None or not hints:
         return hints
-    elements = {}
-    for element in _short_blocks(tree, 4 * max(map(len, keys)) + 256):
+    elements: dict[str, tuple[int | None, Any]] = {}  # key -> (document order, element)
+    blocks = _short_blocks(tree, 4 * max(map(len, lines)) + 256)
+    for order, element in enumerate(blocks):
         key = hint_key(element.text_content())
         if key in hints:  # document order: an inner element with the same text overrides its container
-            elements[key] = element
+            elements[key] = (order, element)
+    placed = {element: order for order, element in enumerate(blocks)}
+    for pre in tree.iter("pre"):  # a code block: one line per line (placed only when the block is short)
+        order = placed.get(pre)
+        for line in pre.text_content().splitlines():
+            key = hint_key(line)
+            if key in hints and key not in elements:
+                elements[key] = (order, pre)
     ancestry = _Ancestry()
-    for key, element in elements.items():
-        hints[key].update(_element_hints(element, key, ancestry))
+    chains = {element: tuple(element.iterancestors()) for _, element in elements.values()}
+    main = _main_block(elements, chains)
+    within = {element: main is None or element is main or main in chain for element, chain in chains.items()}
+    inside = [order for order, element in elements.values() if order is not None and within[element]]
+    first, last = (min(inside), max(inside)) if inside else (0, -1)
+    parents: dict[Any, float] = {}
+    for key, (order, element) in elements.items():
+        found = hints[key]
+        found.update(_element_hints(element, key, ancestry, parents))
+        if not within[element]:
+            found["outside_main"] = 1.0
+            if order is not None and not first <= order <= last:
+                found["before_main" if order < first else "after_main"] = 1.0
     return hints
 
 
@@ -85,50 +112,85 @@ def _short_blocks(tree: Any, limit: int) -> list:
     return _SHORT_BLOCKS[0](tree, limit=limit)
 
 
+def _main_block(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple]) -> Any:
+    """The deepest element holding more than MAIN_SHARE of the matched lines' text (None: no lines);
+    `chains` gives each matched element's ancestors, innermost first."""
+    weight: dict[Any, int] = {}
+    total = 0
+    for key, (_, element) in elements.items():
+        total += len(key)
+        for node in (element, *chains[element]):
+            weight[node] = weight.get(node, 0) + len(key)
+    heavy = [node for node, w in weight.items() if w > MAIN_SHARE * total]
+    # The heavy elements are one chain from the root down (two disjoint subtrees cannot both hold more
+    # than half), their weights shrinking downwards; of equal weights any one holds the same lines.
+    return min(heavy, key=weight.__getitem__) if heavy else None
+
+
 class _Ancestry:
-    """What an element's ancestors say (a teaser, a precision discard, article/main), cached per element
-    so the elements of one page share their ancestors' checks."""
+    """What an element's ancestors say (teaser, precision discard, article/main, aside, figure, code),
+    cached per element so the elements of one page share their ancestors' checks."""
+
+    FLAGS = ("teaser", "precision_discard", "in_article", "in_aside", "in_figure", "in_code")
 
     def __init__(self) -> None:
-        self.seen: dict[Any, tuple[bool, bool, bool]] = {}
+        self.seen: dict[Any, tuple[bool, ...]] = {}
 
-    def flags(self, node: Any) -> tuple[bool, bool, bool]:
-        """(teaser, precision_discard, in_article) of `node` and its ancestors."""
+    def flags(self, node: Any) -> tuple[bool, ...]:
+        """The FLAGS of `node` and its ancestors."""
         chain = []
         while node is not None and node not in self.seen:
             chain.append(node)
             node = node.getparent()
-        teaser, discard, article = self.seen[node] if node is not None else (False, False, False)
+        flags = self.seen[node] if node is not None else (False,) * len(self.FLAGS)
         for node in reversed(chain):
+            tag = node.tag if isinstance(node.tag, str) else ""
             names = f"{node.get('class', '')} {node.get('id', '')}"
-            teaser = teaser or "teaser" in names.lower()
-            discard = discard or node.tag == "header" or _precision_discards(node)
-            article = article or node.tag in ("article", "main")
-            self.seen[node] = (teaser, discard, article)
-        return teaser, discard, article
+            teaser, discard, article, aside, figure, code = flags
+            flags = (teaser or "teaser" in names.lower(),
+                     discard or tag == "header" or _precision_discards(node),
+                     article or tag in ("article", "main"),
+                     aside or tag in ASIDE_TAGS,
+                     figure or tag == "figure",
+                     code or tag in ("pre", "code"))
+            self.seen[node] = flags
+        return flags
 
 
-def _element_hints(element: Any, key: str, ancestry: _Ancestry) -> dict[str, float]:
+def _link_density(anchors: list[str], size: int) -> float:
+    return min(1.0, sum(map(len, anchors)) / size) if size else 0.0
+
+
+def _anchors(element: Any) -> list[str]:
+    return [hint_key(a.text_content()) for a in element.iter("a")]
+
+
+def _element_hints(element: Any, key: str, ancestry: _Ancestry, parents: dict[Any, float]) -> dict[str, float]:
     tag = element.tag
-    anchors = [hint_key(a.text_content()) for a in element.iter("a")]
-    links = sum(map(len, anchors))
-    hints = {"found": 1.0, "link_density": min(1.0, links / len(key)) if key else 0.0}
+    anchors = _anchors(element)
+    hints = {"found": 1.0, "link_density": _link_density(anchors, len(key))}
     kind = ("tag_p" if tag == "p" else "tag_li" if tag == "li" else "tag_h" if tag[:1] == "h" and tag[1:].isdigit()
-            else "tag_cell" if tag in ("td", "th") else "tag_other")
+            else "tag_cell" if tag in ("td", "th", "tr") else "tag_other")
     hints[kind] = 1.0
+    if tag == "h1":
+        hints["tag_h1"] = 1.0
     if len(anchors) == 1 and len(anchors[0]) > 10 and len(anchors[0]) > 0.9 * len(key):
         hints["one_link"] = 1.0
+    parent = element.getparent()
+    if parent is not None:
+        if parent not in parents:
+            text = parent.text_content()
+            parents[parent] = _link_density(_anchors(parent), len(hint_key(text))) \
+                if len(text) <= PARENT_TEXT_LIMIT else 0.0
+        hints["parent_link_density"] = parents[parent]
     node, furniture = element, False
     for _ in range(4):  # the element and three levels up
         if node is None:
             break
         furniture = furniture or _furniture_names(f"{node.get('class', '')} {node.get('id', '')}")
         node = node.getparent()
-    teaser, discard, article = ancestry.flags(element)
     hints["class_furniture"] = float(furniture)
-    hints["in_article"] = float(article)
-    hints["teaser"] = float(teaser)
-    hints["precision_discard"] = float(discard)
+    hints.update(zip(_Ancestry.FLAGS, map(float, ancestry.flags(element)), strict=True))
     return hints
 
 

@@ -28,8 +28,8 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
 - the neighbours: `prev_<name>` and `next_<name>` for each name in `neighbour_features` (the nearest
   non-blank line; 0 past the ends);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
-  each name in `hint_features`, 0 when the page says nothing about that line (hints are keyed by the
-  line's text with whitespace collapsed).
+  each name in `hint_features`, 0 when the page says nothing about that line (hints are keyed by
+  `hint_key`: the line's text without its list marker, table bars and whitespace).
 """
 
 from __future__ import annotations
@@ -105,6 +105,18 @@ class Features:
 
     def iter_rows(self) -> Iterator[list[float]]:
         return map(self.row, range(len(self.lines)))
+
+
+def hint_key(text: str) -> str:
+    """The key of a line's page hints: its text without a leading list marker (`- `, which
+    trafilatura's text output puts before an item), table bars and their escapes (`| a | b |`, a
+    row), and whitespace, so that a line and its element's text content meet."""
+    key = "".join(text.split())
+    if "|" in key:
+        key = key.replace("\\|", "").replace("|", "")
+    if key[:1] == "-" and text.lstrip()[:2] == "- ":
+        key = key[1:]
+    return key
 
 
 def _log(n: float) -> float:
@@ -231,7 +243,7 @@ class _Rows:
             out += [_slot(other, slot) for slot in self.neighbour_index]
         if spec.hint_features:
             hints = self.hints
-            hint = hints.get(" ".join(self.keys[k].split()), _NO_HINTS) if hints else _NO_HINTS
+            hint = hints.get(hint_key(self.keys[k]), _NO_HINTS) if hints else _NO_HINTS
             out += [float(hint.get(name, 0.0)) for name in spec.hint_features]
         return out
 

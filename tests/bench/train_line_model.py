@@ -51,6 +51,10 @@ from cleaner.rules.ruleset import RuleSet  # noqa: E402
 
 TEXT_INPUTS = ("full.txt", "recall.txt")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
+# On an extract a text model removes nothing itself (the prototype and the out-of-fold runs: every
+# removal threshold lost more body than furniture there); an HTML model, which sees the page's tree,
+# may, from surer probabilities up.
+HTML_EXTRACT_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, NEVER)
 VETOES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
            "page_lead_lines", "extract_release_rules")  # fields the trainer sets
@@ -322,7 +326,8 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
     released on an extract, that score best on these documents' first pass.
 
     For each candidate boundary (removed share, lines before the first prose line): the best pair on
-    the whole pages, the best veto on the extracts (which the model never removes from); the boundary
+    the whole pages, the best veto on the extracts (which a text model never removes from; an HTML
+    model gets the best pair there too, from HTML_EXTRACT_THRESHOLDS); the boundary
     whose documents score best together wins. Then the
     rules whose release raises the extracts' F1 (`_releases`, by the benchmark's metric). `scorers`
     (fold -> rule) give each document probabilities from a model not trained on it, so that the search
@@ -331,19 +336,19 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
     import numpy as np
 
     lines = _flatten(rule, docs, scorers)
+    extract_thresholds = HTML_EXTRACT_THRESHOLDS if rule.input == "html" else (NEVER,)
     everyone = np.ones(len(lines.gold_total), dtype=bool)
     best = None
     for share, lead in ((s, n) for s in PAGE_REMOVED_SHARES for n in PAGE_LEAD_LINES):
         page = lines.page_like & (lines.removed_share >= share) & (lines.lead >= lead)
         _, t_page, v_page = _best_pair(lines, page)
-        # On an extract the model removes nothing itself (the prototype and the out-of-fold runs: every
-        # removal threshold lost more body than furniture there); it vetoes, and releases whole rules.
-        _, _, v_ext = _best_pair(lines, ~page, thresholds=(NEVER,))
-        kept = np.where(page[lines.doc], _kept(lines, t_page, v_page), _kept(lines, NEVER, v_ext))
+        # On an extract it vetoes and releases whole rules; only an HTML model also removes there.
+        _, t_ext, v_ext = _best_pair(lines, ~page, thresholds=extract_thresholds)
+        kept = np.where(page[lines.doc], _kept(lines, t_page, v_page), _kept(lines, t_ext, v_ext))
         score = _f1(lines, kept, everyone)
         if best is None or score > best[0]:
             best = (score, {"page_removed_share": share, "page_lead_lines": lead, "threshold": t_page,
-                            "veto_below": v_page, "extract_threshold": NEVER, "extract_veto_below": v_ext}, ~page)
+                            "veto_below": v_page, "extract_threshold": t_ext, "extract_veto_below": v_ext}, ~page)
     _, chosen, extract = best
     chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen["extract_veto_below"], scorers)
     return chosen
@@ -412,6 +417,7 @@ def cached_html_out_of_fold(pages: Sequence[Page], options: Options) -> list[str
     pack = load_pack(options.params)
     for fold in sorted({p.fold for p in pages}):
         trained = train([p for p in pages if p.fold != fold], options)
+        print(f"fold {fold}: {describe(trained)}", file=sys.stderr, flush=True)
         both = RuleSet((*rules.packs, dataclasses.replace(pack, rules=(trained,))), rules.timeout)
         for page in (p for p in pages if p.fold == fold):
             text, hints = html_input(page, options.hints_cache)
