@@ -44,7 +44,7 @@ def page(n: int, rng: random.Random, *, prose_furniture: bool = False) -> str:
     if prose_furniture:
         body.insert(3, PROSE_FURNITURE)
     month = rng.choice(["May", "June", "March"])
-    stamp = f"Updated {rng.randint(1, 28)} {month} 2010, {rng.randint(10, 23)}:{rng.randint(10, 59)}"
+    stamp = f"Edition {rng.randint(1, 28)} {month} 2010, {rng.randint(10, 23)}:{rng.randint(10, 59)}"
     return "\n".join([*NAV, f"Headline number {n} about the {rng.choice(WORDS)}", stamp, "", *body, "",
                       f"{rng.randint(2, 90)} comments", FOOTER]) + "\n"
 
@@ -78,7 +78,7 @@ def test_repeated_lines_are_proposed_and_the_body_is_not(rules):
     found = proposed(mined)
     assert set(NAV) <= found and FOOTER in found
     assert not any(w in " ".join(found).lower() for w in ("river council budget",))
-    stamp = next(m for m in mined if m.spellings[0].startswith("Updated"))
+    stamp = next(m for m in mined if m.spellings[0].startswith("Edition"))
     assert stamp.pages == 20 and len(stamp.spellings) > 1  # one rule over dates and times
     assert any(s.endswith("comments") for s in found)  # counts fold too
 
