@@ -37,17 +37,18 @@ _CHAR_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _ZERO_WIDTH = frozenset("bBAZ")
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 _PUNCTUATION = frozenset(" !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_TOKEN = re.compile(r"""
-    (?P<literal>[^\\()\[\]{}|*+?.^$]+)
-  | \\(?P<escape>x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[pP]\{[A-Za-z&]+\}|.)
-  | (?P<comment>\(\?\#[^)]*\))
-  | (?P<open>\((?:\?(?::|i:|=|!|<=|<!|P<[A-Za-z_][A-Za-z0-9_]*>))?)
-  | (?P<close>\))
-  | (?P<bar>\|)
-  | (?P<set>\[)
-  | (?P<quantifier>(?:[*+?]|\{[0-9]{1,5}(?:,[0-9]{0,5})?\})[?+]?)
-  | (?P<anchor>[.^$])
-""", re.VERBOSE | re.DOTALL)
+_PLAIN_ESCAPES = "".join(sorted(_PUNCTUATION)) + "".join(_CLASS_ESCAPES) + "".join(_CHAR_ESCAPES)
+_TOKEN = re.compile(
+    # a run of literals and escapes that are always valid and repeatable: one token, most of a pattern
+    r"(?P<literal>(?:[^\\()\[\]{}|*+?.^$]|\\[" + re.escape(_PLAIN_ESCAPES) + r"])+)"
+    r"|\\(?P<escape>x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[pP]\{[A-Za-z&]+\}|.)"
+    r"|(?P<comment>\(\?#[^)]*\))"
+    r"|(?P<open>\((?:\?(?::|i:|=|!|<=|<!|P<[A-Za-z_][A-Za-z0-9_]*>))?)"
+    r"|(?P<close>\))"
+    r"|(?P<bar>\|)"
+    r"|(?P<set>\[)"
+    r"|(?P<quantifier>(?:[*+?]|\{[0-9]{1,5}(?:,[0-9]{0,5})?\})[?+]?)"
+    r"|(?P<anchor>[.^$])", re.DOTALL)
 
 
 def plain_size(pattern: str) -> tuple[int, int] | None:
