@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import dev_pieces, forget_documents, report  # noqa: E402
+from common import forget_documents, report, write_small_documents  # noqa: E402
 
 import cleaner  # noqa: E402
 
@@ -61,12 +61,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="cleaner-bench-cli-"))
     try:
         src = work / "src"
-        src.mkdir()
-        pieces = dev_pieces(1500)
-        paths = []
-        for i in range(args.docs):
-            paths.append(src / f"{i:04d}.txt")
-            paths[-1].write_text(pieces[i % len(pieces)], "utf-8")
+        paths = write_small_documents(src, args.docs)
         counter = iter(range(10**6))
 
         def command(*argv: str) -> Callable[[], None]:

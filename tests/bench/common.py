@@ -42,6 +42,18 @@ def dev_pieces(max_chars: int = 2000) -> list[str]:
     return pieces
 
 
+def write_small_documents(folder: Path, n_docs: int, max_chars: int = 1500) -> list[Path]:
+    """`n_docs` text files in `folder` (0000.txt, ...) cycling through the dev pieces: the CLI's
+    small-documents benchmark input."""
+    pieces = dev_pieces(max_chars)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n_docs):
+        paths.append(folder / f"{i:04d}.txt")
+        paths[-1].write_text(pieces[i % len(pieces)], "utf-8")
+    return paths
+
+
 def write_jsonl_corpus(path: Path, n_docs: int, max_chars: int = 2000) -> int:
     """Write `n_docs` records cycling through the dev pieces; return the file's size in bytes."""
     pieces = dev_pieces(max_chars)

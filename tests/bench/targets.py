@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import PAGES, dev_pieces, forget_documents, report
+from common import PAGES, forget_documents, report, write_small_documents
 from scaling import document
 
 import cleaner
@@ -99,12 +99,7 @@ def cli_vs_in_process(runs: int) -> list:
     work = Path(tempfile.mkdtemp(prefix="cleaner-bench-cli-"))
     try:
         src = work / "src"
-        src.mkdir()
-        pieces = dev_pieces(1500)
-        paths = []
-        for i in range(SMALL_DOCS):
-            paths.append(src / f"{i:04d}.txt")
-            paths[-1].write_text(pieces[i % len(pieces)], "utf-8")
+        paths = write_small_documents(src, SMALL_DOCS)
         rules = cleaner.default_rules()
         counter = iter(range(10**6))
 
