@@ -73,8 +73,9 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
         key = hint_key(element.text_content())
         if key in hints:  # document order: an inner element with the same text overrides its container
             elements[key] = (order, element)
-    placed = {element: order for order, element in enumerate(blocks)}
-    for pre in tree.iter("pre"):  # a code block: one line per line (placed only when the block is short)
+    pres = list(tree.iter("pre"))
+    placed = {element: order for order, element in enumerate(blocks)} if pres else {}
+    for pre in pres:  # a code block: one line per line (placed only when the block is short)
         order = placed.get(pre)
         for line in pre.text_content().splitlines():
             key = hint_key(line)
