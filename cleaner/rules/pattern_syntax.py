@@ -9,8 +9,8 @@ generated patterns: tests/test_pattern_syntax.py):
 
 - literals; `.`, `^`, `$`; escapes of ASCII punctuation or space; `\\d \\D \\w \\W \\s \\S`, `\\b \\B
   \\A \\Z`, `\\n \\t \\r \\f \\v`, `\\xHH`, `\\uHHHH`, `\\p{..}` and `\\P{..}` of a general category;
-- sets `[...]` / `[^...]` of those characters and escapes and ranges `a-z` in order (no nested `[`,
-  no `--`, `&&`, `||`, `~~`, no `]` first);
+- sets `[...]` / `[^...]` of those characters and escapes, POSIX classes such as `[:upper:]`, and
+  ranges `a-z` in order (no other nested `[`, no `--`, `&&`, `||`, `~~`, no `]` first);
 - groups `(...)`, `(?:...)`, `(?i:...)`, `(?P<name>...)` (names unique), lookarounds `(?=`, `(?!`,
   `(?<=`, `(?<!`; `(?i)` only at the very start; comments `(?#...)`; no empty group or branch;
 - quantifiers `* + ? {m} {m,} {m,n}` (m <= n <= 10,000), lazy or possessive, after something that
@@ -182,6 +182,7 @@ def _counts(quantifier: str) -> tuple[int, int] | None:
 
 _SET_ITEM = re.compile(r"""
     \\(?P<escape>x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[pP]\{[A-Za-z&]+\}|.)
+  | (?P<posix>\[:(?:alpha|upper|lower|digit|alnum|space|punct|word|xdigit|graph|print|cntrl|blank):\])
   | (?P<char>[^\\\[\]])
 """, re.VERBOSE | re.DOTALL)
 
@@ -199,6 +200,9 @@ def _set_end(pattern: str, i: int) -> int:
         i = item.end()
         if item.lastgroup == "char":
             items.append(item["char"])
+            continue
+        if item.lastgroup == "posix":  # a class, like \\w
+            items.append(None)
             continue
         body = item["escape"]
         if body[0] in "pP" and len(body) > 1:
