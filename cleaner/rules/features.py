@@ -129,14 +129,19 @@ def ends_sentence(key: str) -> bool:
 
 
 _STRIP = ".,;:!?\"'()"
-_CACHE_LIMIT = 200_000  # distinct lines remembered per spec (a fixpoint pass sees the same lines again)
+# Distinct lines remembered per spec: a document's later fixpoint passes see its lines again, and a
+# site's menus and footers recur across documents. When full, the lines not looked up again since the
+# last sweep go (a page's own text, once its document is done); the recurring ones stay, unless they
+# alone fill half the cache. About 1 KB a line: 20,000 lines hold a worker's cache near 20 MB (200,000
+# held it near 200 MB, most of a mining worker's memory, with no measurable gain in speed).
+_CACHE_LIMIT = 20_000
 
 
 class _LineFacts:
     """What the extractor needs of one distinct line text (and indentation), computed once per spec:
     a document's later passes, and its menu lines across documents, reuse it."""
 
-    __slots__ = ("values", "prose", "short", "furniture")
+    __slots__ = ("values", "prose", "short", "furniture", "reused")
 
     def __init__(self, text: str, key: str, spec: FeatureSpec) -> None:
         words = key.split()
@@ -149,6 +154,7 @@ class _LineFacts:
         self.prose = sentence and n_words >= spec.prose_min_words and len(key) >= spec.prose_min_chars \
             and key[:1] not in _BULLETS
         self.short = len(key) < spec.short_chars
+        self.reused = False
         self.furniture = spec.furniture_pattern is not None and spec.furniture_pattern.search(lower) is not None
         stop = spec.stop_words
         self.values = (
@@ -175,9 +181,23 @@ def _facts(text: str, key: str, spec: FeatureSpec) -> _LineFacts:
     found = cache.get(slot)
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
+            _sweep(cache)
         found = cache[slot] = _LineFacts(text, key, spec)
+    else:
+        found.reused = True
     return found
+
+
+def _sweep(cache: dict) -> None:
+    """Make room: keep the lines looked up again since the last sweep (marked afresh), drop the rest;
+    all go when the kept ones alone would fill half the cache. The facts do not depend on what is
+    cached, so neither do the results."""
+    kept = {slot: facts for slot, facts in cache.items() if facts.reused}
+    cache.clear()
+    if len(kept) <= _CACHE_LIMIT // 2:
+        for facts in kept.values():
+            facts.reused = False
+        cache.update(kept)
 
 
 def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: FeatureSpec,
