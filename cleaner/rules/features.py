@@ -129,11 +129,7 @@ def ends_sentence(key: str) -> bool:
 
 
 _STRIP = ".,;:!?\"'()"
-# Distinct lines remembered per spec: a document's later fixpoint passes see its lines again, and a
-# site's menus and footers recur across documents. When full, the lines not looked up again since the
-# last sweep go (a page's own text, once its document is done); the recurring ones stay, unless they
-# alone fill half the cache. About 1 KB a line: 20,000 lines hold a worker's cache near 20 MB (200,000
-# held it near 200 MB, most of a mining worker's memory, with no measurable gain in speed).
+# Lines remembered per spec, about 1 KB each (200,000 held most of a mining worker's memory); _sweep.
 _CACHE_LIMIT = 20_000
 
 
@@ -153,8 +149,7 @@ class _LineFacts:
         sentence = ends_sentence(key)
         self.prose = sentence and n_words >= spec.prose_min_words and len(key) >= spec.prose_min_chars \
             and key[:1] not in _BULLETS
-        self.short = len(key) < spec.short_chars
-        self.reused = False
+        self.short, self.reused = len(key) < spec.short_chars, False
         self.furniture = spec.furniture_pattern is not None and spec.furniture_pattern.search(lower) is not None
         stop = spec.stop_words
         self.values = (
@@ -176,8 +171,7 @@ class _LineFacts:
 
 
 def _facts(text: str, key: str, spec: FeatureSpec) -> _LineFacts:
-    cache = spec.cache
-    slot = (key, text[:1].isspace())
+    cache, slot = spec.cache, (key, text[:1].isspace())
     found = cache.get(slot)
     if found is None:
         if len(cache) >= _CACHE_LIMIT:
@@ -189,15 +183,13 @@ def _facts(text: str, key: str, spec: FeatureSpec) -> _LineFacts:
 
 
 def _sweep(cache: dict) -> None:
-    """Make room: keep the lines looked up again since the last sweep (marked afresh), drop the rest;
-    all go when the kept ones alone would fill half the cache. The facts do not depend on what is
-    cached, so neither do the results."""
-    kept = {slot: facts for slot, facts in cache.items() if facts.reused}
+    """Keep the lines looked up again since the last sweep (a page's own text goes, menus stay), all
+    go when those fill half the cache. Facts do not depend on what is cached, nor do results."""
+    kept = [item for item in cache.items() if item[1].reused]
     cache.clear()
-    if len(kept) <= _CACHE_LIMIT // 2:
-        for facts in kept.values():
-            facts.reused = False
-        cache.update(kept)
+    for slot, facts in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
+        facts.reused = False
+        cache[slot] = facts
 
 
 def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: FeatureSpec,
