@@ -16,9 +16,10 @@ from cleaner.authoring.line_model_data import Gold, gold_share, is_furniture
 from cleaner.authoring.toml_out import dump_pack
 from cleaner.engine.decide import apply_rules
 from cleaner.errors import RuleError
-from cleaner.rules.features import FeatureSpec, extract, main_run
+from cleaner.rules.features import PAGE_FEATURES, FeatureSpec, extract, main_run
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
+from cleaner.rules.windows import EDGE_LINES
 
 from .conftest import ROOT
 
@@ -87,6 +88,26 @@ def test_rule_and_neighbour_and_hint_features():
     assert rows[1]["next_prose"] == 1.0
     assert [r["in_default"] for r in rows] == [0, 0, 0, 1]
     assert rows[0]["doc_removed_share"] == rows[3]["doc_removed_share"] == pytest.approx(2 / 4)
+
+
+def test_page_shape_features():
+    """What the regime classifier reads: a page's navigation and footer at its edges, its links, lists and repeats."""
+    texts = ["Home | News", "Subscribe", PROSE, PROSE + " Again.", "  • Share", "About", "Home | News"]
+    feats = extract(texts, ["social", None, None, None, "social", None, None], SPEC)
+    page = dict(zip(PAGE_FEATURES, feats.page, strict=True))
+    assert feats.page[:len(feats.doc)] == feats.doc
+    assert page["doc_tail_log"] == pytest.approx(math.log1p(3))  # three lines after the last prose line
+    assert page["doc_head_short"] == pytest.approx(5 / 7)  # every non-prose line is short; 7 lines < EDGE_LINES
+    assert page["doc_head_furniture"] == page["doc_furniture_share"] == pytest.approx(2 / 7)  # subscribe, share
+    assert page["doc_head_removed"] == page["doc_tail_removed"] == pytest.approx(2 / 7)
+    assert page["doc_link_share"] == pytest.approx(2 / (3 * 7))  # "|" twice
+    assert page["doc_list_share"] == pytest.approx(1 / 7)
+    assert page["doc_repeat_share"] == pytest.approx(2 / 7)
+    assert page["doc_run_share"] == pytest.approx(2 / 7)
+    long_page = [f"Menu item {k}" for k in range(12)] + [PROSE] * 3 + ["Footer"]
+    page = dict(zip(PAGE_FEATURES, extract(long_page, [None] * 16, SPEC).page, strict=True))
+    assert page["doc_head_short"] == 1.0 and page["doc_tail_short"] == pytest.approx(7 / EDGE_LINES)
+    assert extract([], [], SPEC).page == (0.0,) * len(PAGE_FEATURES)
 
 
 def test_main_run_is_the_best_prose_stretch():
@@ -215,6 +236,22 @@ def test_a_page_needs_furniture_the_rules_removed(tmp_path):
     assert apply_rules(text, page).text == f"{OTHER}\n{NEWS}\n"
 
 
+def test_with_page_weights_a_classifier_decides_the_regime(tmp_path):
+    """`page_weights`: a logistic classifier over the document's shape replaces the boundary fields."""
+    text = f"Home\nNews\nThe budget\n{OTHER}\n{NEWS}\nShare\n"
+    rules = model_rules(tmp_path, with_line_rule=True)
+    boundary_page = with_fields(rules, page_removed_share=0.1, extract_threshold=2.0, extract_veto_below=0.0)
+    extract_by_shape = with_fields(boundary_page, page_weights={"bias": 1.0, "doc_head_short": -3.0})
+    assert apply_rules(text, extract_by_shape).text == f"Home\nNews\n{OTHER}\n{NEWS}\nShare\n"
+    page_by_shape = with_fields(boundary_page, page_removed_share=0.9,
+                                page_weights={"bias": -1.0, "doc_head_short": 3.0})  # p = 0.73
+    assert apply_rules(text, page_by_shape).text == f"{OTHER}\n{NEWS}\n"
+    surer = with_fields(page_by_shape, page_above=0.8)  # ... and an extract when a page must score 0.8
+    assert apply_rules(text, surer).text == f"Home\nNews\n{OTHER}\n{NEWS}\nShare\n"
+    with pytest.raises(ValueError, match=r"unknown document feature\(s\) \['doc_menus'\]"):
+        with_fields(rules, page_weights={"bias": 0.0, "doc_menus": 1.0})
+
+
 def test_on_an_extract_the_rules_it_was_trained_to_release_are_given_back(tmp_path):
     text = f"{OTHER}\nThe budget\n{NEWS}\n"
     rules = with_fields(model_rules(tmp_path, with_line_rule=True), page_short_share=0.9, extract_threshold=2.0,
@@ -295,6 +332,11 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     page = "Home\nWorld\nMarkets\nContact us\n" + "\n".join(
         f"Line {k} of a new report says the harbour reopened after the storm damage was repaired." for k in range(4)
     ) + "\nShare this\nSubscribe to our newsletter\nCopyright 2030\n"
+    assert not rule.page_weights  # the shipped regime: the boundary fields
+    classified = tmp_path / "c.toml"
+    assert train_line_model.main(["--devset", str(corpus), "--folds", str(folds), "-o", str(classified),
+                                  "--params", str(params), "--rule", "line-model", "--page-classifier"]) == 0
+    load_pack(classified)  # loads (the synthetic corpus's documents are too short for a classifier to be fitted)
     pack = dataclasses.replace(load_pack(tmp_path / "a.toml"), rules=(dataclasses.replace(rule, threshold=0.5),))
     clean = apply_rules(page, RuleSet((pack,))).text
     assert "Home" not in clean and "Subscribe" not in clean and clean.count("harbour") == 4

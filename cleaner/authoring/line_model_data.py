@@ -71,6 +71,7 @@ class Example:
     labels: list[int]
     removed: list[str | None]
     texts: list[str]
+    page: tuple[float, ...] = ()  # the document's PAGE_FEATURES values (what the regime classifier reads)
 
 
 def removed_by_rules(text: str, rules: RuleSet, domain: str | None) -> tuple[list[str], list, str]:
@@ -102,4 +103,4 @@ def _example(texts: Sequence[str], packs: Sequence[str | None], rule_ids: Sequen
     features = extract(texts, packs, spec, hints)
     labels = [int(is_furniture(texts[i], gold, min_share)) for i in features.lines]
     return Example(features.rows, labels, [rule_ids[i] for i in features.lines],
-                   [texts[i] for i in features.lines])
+                   [texts[i] for i in features.lines], features.page)

@@ -25,6 +25,12 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
   lines, an extract few), `doc_removed_share` (lines the rules removed: a whole page shows furniture
   they recognise, an extract or a clean body little or none), `doc_lead_log` (the lines before the
   first prose line: a page's navigation; an extract opens with its headline and first paragraph);
+- the page's shape, not line features: the document features and `PAGE_FEATURES`, which a model's
+  regime classifier (`page_weights`) reads to tell a whole page from an extract: the lines after the
+  last prose line (`doc_tail_log`: a page's footer), short non-prose lines, furniture words and lines
+  the rules removed among the first and last `windows.EDGE_LINES` lines (a page opens with its navigation and
+  ends with its footer), and over all lines the shares of link-like tokens, furniture words,
+  title-case words, list items, repeated lines and the main run of prose (`Features.page`);
 - the neighbours: `prev_<name>` and `next_<name>` for each name in `neighbour_features` (the nearest
   non-blank line; 0 past the ends);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
@@ -39,6 +45,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cleaner.rules.windows import SHAPE_FEATURES, main_run, shape_values, window_share
 from cleaner.search.any_word import AnyWord
 
 _BULLETS = frozenset("*+•·▪◦‣-–—►▸")
@@ -53,6 +60,7 @@ PLACE_FEATURES = ("position", "first", "last", "in_run", "before_run_log", "afte
                   "furniture_near")
 RULE_FEATURES = ("removed", "removed_near")
 DOC_FEATURES = ("doc_lines_log", "doc_prose_share", "doc_short_share", "doc_removed_share", "doc_lead_log")
+PAGE_FEATURES = (*DOC_FEATURES, *SHAPE_FEATURES)  # what the regime classifier reads
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,12 @@ class Features:
     lines: list[int]
     doc: tuple[float, ...]  # the DOC_FEATURES values
     row: Callable[[int], list[float]] = field(repr=False, compare=False)
+    shape: Callable[[], tuple[float, ...]] = field(repr=False, compare=False)  # the SHAPE_FEATURES values
+
+    @property
+    def page(self) -> tuple[float, ...]:
+        """The PAGE_FEATURES values (computed on demand: only a regime classifier needs them)."""
+        return (*self.doc, *self.shape())
 
     @property
     def rows(self) -> list[list[float]]:
@@ -202,9 +216,9 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     """
     lines = [i for i, text in enumerate(texts) if text.strip()]
     if not lines:
-        return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [])
+        return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [], lambda: (0.0,) * len(SHAPE_FEATURES))
     rows = _Rows(texts, lines, removed_by, spec, hints)
-    return Features(lines, rows.doc, rows.row)
+    return Features(lines, rows.doc, rows.row, rows.shape)
 
 
 class _Rows:
@@ -220,15 +234,21 @@ class _Rows:
         self.facts = facts = [_facts(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
         prose = [f.prose for f in facts]
         self.removed = [owner is not None for owner in self.owners]
-        self.density = _window_share(prose, spec.density_window)
-        self.furniture_near = _window_share([f.furniture for f in facts], spec.furniture_window)
-        self.removed_near = _window_share(self.removed, 2)
+        self.density = window_share(prose, spec.density_window)
+        self.furniture_near = window_share([f.furniture for f in facts], spec.furniture_window)
+        self.removed_near = window_share(self.removed, 2)
         self.run_first, self.run_last = main_run(prose)
         lead = next((k for k, is_prose in enumerate(prose) if is_prose), n)  # lines before the first prose line
         self.doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in facts) / n,
                     sum(self.removed) / n, _log(lead))
         self.repeats = {key: (_log(count - 1),) for key, count in Counter(keys).items()}
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
+
+    def shape(self) -> tuple[float, ...]:
+        """The SHAPE_FEATURES values."""
+        at = [LINE_FEATURES.index(name) for name in ("link_like", "title_share", "list_marker")]
+        return shape_values(self.facts, self.removed, [self.repeats[key][0] > 0 for key in self.keys],
+                            (self.run_first, self.run_last), at)
 
     def base(self, k: int) -> tuple | None:
         """Line k's own features and its rule features (None past either end)."""
@@ -271,30 +291,3 @@ def _neighbour_slot(name: str) -> tuple[int, int]:
 
 def _slot(base: tuple | None, slot: tuple[int, int]) -> float:
     return 0.0 if base is None else base[slot[0]][slot[1]]
-
-
-def _window_share(flags: Sequence[bool], radius: int) -> list[float]:
-    """For each position, the share of true flags within ±`radius` positions (itself included)."""
-    n = len(flags)
-    prefix = [0]
-    for flag in flags:
-        prefix.append(prefix[-1] + flag)
-    shares = []
-    for k in range(n):
-        lo, hi = max(0, k - radius), min(n, k + radius + 1)
-        shares.append((prefix[hi] - prefix[lo]) / (hi - lo))
-    return shares
-
-
-def main_run(prose: Sequence[bool], penalty: float = 0.5) -> tuple[int, int]:
-    """The best-scoring stretch of lines where prose counts +1 and any other line -`penalty`
-    (maximum subarray, one pass); (-1, -2) when there is no prose at all."""
-    best, best_span = 0.0, (-1, -2)
-    total, start = 0.0, 0
-    for k, is_prose in enumerate(prose):
-        if total <= 0:
-            total, start = 0.0, k
-        total += 1.0 if is_prose else -penalty
-        if total > best:
-            best, best_span = total, (start, k)
-    return best_span

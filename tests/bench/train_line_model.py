@@ -4,6 +4,8 @@
     python tests/bench/train_line_model.py --rule line-model-html -o rules/line_model.toml
     python tests/bench/train_line_model.py --oof [--input full.txt]                 # figures only
     python tests/bench/quality.py --fit train_line_model:fit                         # the same, in the table
+    python tests/bench/train_line_model.py --regime --no-write        # the regime classifier's accuracy
+    python tests/bench/quality.py --fit train_line_model:fit_page_classifier         # ... and its figures
 
 The corpus is the dev set as `devset.py` reads it (`--devset`, folds from tests/data/devset_folds.json).
 The feature parameters and examples come from `--params` (default: the output file): only the
@@ -45,6 +47,7 @@ from devset import (  # noqa: E402 - after the path set-up above, so it runs as 
 
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
+from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
 from cleaner.rules.loader import load_pack, load_rules  # noqa: E402
 from cleaner.rules.ruleset import RuleSet  # noqa: E402
@@ -57,7 +60,7 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 HTML_EXTRACT_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, NEVER)
 VETOES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
-           "page_lead_lines", "extract_release_rules")  # fields the trainer sets
+           "page_lead_lines", "page_above", "extract_release_rules")  # fields the trainer sets (and the weights)
 PACK = ROOT / "rules" / "line_model.toml"
 # The label each rule is trained with unless --label-share says otherwise: the text model counts a line
 # with any shingle in the gold as body; the HTML model, a line with half of them (out-of-fold html F1
@@ -74,6 +77,7 @@ class Options:
     # None: the rule's own, LABEL_SHARE)
     c: float = 1.0  # inverse regularisation strength
     hints_cache: Path | None = None  # folder caching each HTML page's extraction and hints
+    page_classifier: bool = False  # the text model's regime by a classifier (page_weights), not the boundary
 
 
 OPTIONS = Options()
@@ -193,7 +197,9 @@ def _line_counts(ex: Example, gold: Gold) -> list[tuple[int, int]]:
 
 PAGE_REMOVED_SHARES = (0.0, 0.02, 0.05, 0.1, 0.2)  # grid of `page_removed_share`
 PAGE_LEAD_LINES = (0, 2, 4, 6, 8, 12)  # grid of `page_lead_lines`
-MIN_RELEASE_GAIN = 1e-4  # the least F1 gain on the training extracts that releases a rule there
+PAGE_ABOVE = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)  # grid of `page_above` (with a regime classifier)
+RELEASE_INPUT = "recall.txt"  # the input whose training F1 chooses the rules released on an extract (no other may fall)
+MIN_RELEASE_GAIN = 1e-4  # ... and for the html model, the least gain of its F1 that releases a rule
 
 
 @dataclass
@@ -211,6 +217,7 @@ class _Lines:
     page_like: object  # per document: short lines >= page_short_share
     removed_share: object  # per document: doc_removed_share
     lead: object  # per document: lines before its first prose line
+    page_p: object  # per document: the regime classifier's probability of a whole page (0 without one)
     rule_ids: list
 
 
@@ -226,12 +233,14 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
     cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits")}
-    gold_total, page_like, removed_share, lead = [], [], [], []
+    gold_total, page_like, removed_share, lead, page_p = [], [], [], [], []
     for page, _, first, _ in docs:
         if len(first.rows) < rule.min_lines:  # shorter documents are left to the rules
             continue
         d = len(gold_total)
-        model = (scorers or {}).get(page.fold, rule).model
+        scorer = (scorers or {}).get(page.fold, rule)
+        model = scorer.model
+        page_p.append(scorer.page_probability(first.page) if scorer.page_weights else 0.0)
         gold_total.append(sum(gold_counts(page)))
         page_like.append(first.rows[0][short_at] >= rule.page_short_share)
         removed_share.append(first.rows[0][removed_at])
@@ -248,7 +257,8 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     types = {"p": float, "removed": bool, "releasable": bool}
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     return _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
-                  removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int), rule_ids=rule_ids)
+                  removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
+                  page_p=np.asarray(page_p, float), rule_ids=rule_ids)
 
 
 def _kept(lines: _Lines, threshold: float, veto: float):
@@ -279,88 +289,147 @@ def _best_pair(lines: _Lines, docs, thresholds=THRESHOLDS) -> tuple[float, float
 
 
 def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]], extract: Sequence[bool],
-              veto: float, scorers: dict | None) -> list[str]:
-    """Greedily, by the benchmark's metric on the extracts among `docs` (`extract`, per document of at
-    least min_lines), the rules whose removals to give back there: each round releases the rule that
-    raises their F1 most, while one raises it by MIN_RELEASE_GAIN. The metric, not the per-line count
-    the thresholds use: a rule's cost on an extract is a few lines, and the count is too rough for it."""
+              chosen: dict, scorers: dict | None) -> list[str]:
+    """Greedy forward selection, by the benchmark's metric (shingle F1 over the training pages'
+    `RELEASE_INPUT`), of the rules whose removals to give back on an extract: each round releases the
+    candidate (a rule of the model's packs that fired on an extract) that raises that F1 most, while
+    one raises it at all (the html model: by MIN_RELEASE_GAIN), among those that lower no other text
+    input's F1 (a release acts on every extract, and full.txt has some: menus the rules cut there,
+    given back, cost it more). Every document of an input counts, the whole pages and the short ones
+    held at what the model does there, so a release is judged by what it does to the input's score,
+    not to the extracts' alone. The metric, not the per-line count the thresholds use: a rule's cost
+    on an extract is a few lines, and the count is too rough for it. `extract` is per document of at
+    least min_lines (as `_flatten` counts them); `chosen` holds the thresholds and vetoes."""
     from evaluate import aggregate, score_page
 
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
     packs = set(rule.packs)
-    pages, owners, texts = [], [], []
-    for (page, _, first, _), is_extract in zip((d for d in docs if len(d[2].rows) >= rule.min_lines), extract,
-                                              strict=True):
-        if not is_extract:
-            continue
+    is_extract = iter(extract)
+    pages, owners, texts, on_extract, inputs = [], [], [], [], []
+    for page, input_name, first, _ in docs:
+        long_enough = len(first.rows) >= rule.min_lines
+        regime_extract = next(is_extract) if long_enough else False
         model = (scorers or {}).get(page.fold, rule).model
-        # what the model's veto gives back stays; a rule of another pack is never released (not in `fired`)
-        owner = [None if r is not None and pack_of.get(r) in packs and model.probability(row) < veto else r
-                 for r, row in zip(first.removed, first.rows, strict=True)]
+        if not long_enough:  # left to the rules
+            owner = list(first.removed)
+        else:
+            threshold, veto = ((chosen["extract_threshold"], chosen["extract_veto_below"]) if regime_extract
+                               else (chosen["threshold"], chosen["veto_below"]))
+            owner = []
+            for r, row in zip(first.removed, first.rows, strict=True):
+                p = model.probability(row)
+                if r is None:
+                    owner.append("" if p >= threshold else None)  # "": the model removed it
+                elif pack_of.get(r) in packs and p < veto:
+                    owner.append(None)  # the veto gives it back
+                else:
+                    owner.append(r)
         pages.append(page)
         owners.append(owner)
         texts.append(first.texts)
+        on_extract.append(regime_extract)
+        inputs.append(input_name)
     released: set[str] = set()
 
     def page_score(k: int, free: set[str]):
         kept = [t for t, r in zip(texts[k], owners[k], strict=True) if r is None or r in free]
         return score_page("\n".join(kept), pages[k].gold_shingles)
 
+    names = sorted(set(inputs))
+    target = RELEASE_INPUT if RELEASE_INPUT in names else names[0]  # the html model: its one input
+
+    def totals(scores) -> dict[str, float]:
+        return {name: aggregate([s for s, i in zip(scores, inputs, strict=True) if i == name]).f1 for name in names}
+
     scores = [page_score(k, released) for k in range(len(pages))]
-    total = aggregate(scores).f1
+    total = totals(scores)
     fired: dict[str, list[int]] = {}
     for k, owner in enumerate(owners):
-        for r in set(owner) - {None}:
-            if pack_of.get(r) in packs:
-                fired.setdefault(r, []).append(k)
+        if on_extract[k]:
+            for r in set(owner) - {None, ""}:
+                if pack_of.get(r) in packs:
+                    fired.setdefault(r, []).append(k)
     while True:
         gains = []
         for r in sorted(set(fired) - released):
             trial = list(scores)
             for k in fired[r]:
                 trial[k] = page_score(k, released | {r})
-            gains.append((aggregate(trial).f1 - total, r, trial))
+            after = totals(trial)
+            if all(after[name] >= total[name] for name in names if name != target):
+                gains.append((after[target] - total[target], r, trial, after))
         if not gains:
             return sorted(released)
-        gain, r, trial = max(gains, key=lambda g: (g[0], g[1]))
-        if gain < MIN_RELEASE_GAIN:
+        gain, r, trial, after = max(gains, key=lambda g: (g[0], g[1]))
+        if gain <= (0 if target == RELEASE_INPUT else MIN_RELEASE_GAIN):
             return sorted(released)
         released.add(r)
-        scores, total = trial, total + gain
+        scores, total = trial, after
 
 
 def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]],
                       scorers: dict | None = None) -> dict:
-    """The regime boundary (`page_removed_share`), the (removal, veto) pair per regime, and the rules
-    released on an extract, that score best on these documents' first pass.
+    """The (removal, veto) pair per regime, the regime boundary when there is no regime classifier, and
+    the rules released on an extract, that score best on these documents' first pass.
 
-    For each candidate boundary (removed share, lines before the first prose line): the best pair on
+    The regime: with `page_weights` (the text model), each document's is what the classifier says
+    (from `scorers`, not trained on it) at the `page_above` of a grid; without (the html model, whose
+    input is always an extraction), a grid of boundaries (removed share, lines before the first prose
+    line) is tried and the one whose documents score best together wins. For each: the best pair on
     the whole pages, the best veto on the extracts (which a text model never removes from; an HTML
-    model gets the best pair there too, from HTML_EXTRACT_THRESHOLDS); the boundary
-    whose documents score best together wins. Then the
-    rules whose release raises the extracts' F1 (`_releases`, by the benchmark's metric). `scorers`
-    (fold -> rule) give each document probabilities from a model not trained on it, so that the search
-    sees the confidence a new page gets. The pairs are scored per line (a page's shingles are its lines'
-    shingles; the few spanning two lines are left out), so the grid costs array passes, not metric runs."""
+    model gets the best pair there too, from HTML_EXTRACT_THRESHOLDS). Then the rules whose release
+    on an extract raises the training pages' F1 (`_releases`, greedy forward selection by the
+    benchmark's metric). `scorers` (fold -> rule) give each document probabilities from a model not
+    trained on it, so that the search sees the confidence a new page gets. The pairs are scored per
+    line (a page's shingles are its lines' shingles; the few spanning two lines are left out), so the
+    grid costs array passes, not metric runs."""
     import numpy as np
 
     lines = _flatten(rule, docs, scorers)
     extract_thresholds = HTML_EXTRACT_THRESHOLDS if rule.input == "html" else (NEVER,)
     everyone = np.ones(len(lines.gold_total), dtype=bool)
+    if rule.page_weights:
+        boundaries = [({"page_above": a}, lines.page_p >= a) for a in PAGE_ABOVE]
+    else:
+        boundaries = [({"page_removed_share": s, "page_lead_lines": n},
+                       lines.page_like & (lines.removed_share >= s) & (lines.lead >= n))
+                      for s in PAGE_REMOVED_SHARES for n in PAGE_LEAD_LINES]
     best = None
-    for share, lead in ((s, n) for s in PAGE_REMOVED_SHARES for n in PAGE_LEAD_LINES):
-        page = lines.page_like & (lines.removed_share >= share) & (lines.lead >= lead)
+    for boundary, page in boundaries:
         _, t_page, v_page = _best_pair(lines, page)
         # On an extract it vetoes and releases whole rules; only an HTML model also removes there.
         _, t_ext, v_ext = _best_pair(lines, ~page, thresholds=extract_thresholds)
         kept = np.where(page[lines.doc], _kept(lines, t_page, v_page), _kept(lines, t_ext, v_ext))
         score = _f1(lines, kept, everyone)
         if best is None or score > best[0]:
-            best = (score, {"page_removed_share": share, "page_lead_lines": lead, "threshold": t_page,
-                            "veto_below": v_page, "extract_threshold": t_ext, "extract_veto_below": v_ext}, ~page)
+            best = (score, {**boundary, "threshold": t_page, "veto_below": v_page, "extract_threshold": t_ext,
+                            "extract_veto_below": v_ext}, ~page)
     _, chosen, extract = best
-    chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen["extract_veto_below"], scorers)
+    chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen, scorers)
     return chosen
+
+
+def fit_page_weights(docs: Sequence[tuple[Page, str, Example, Example]], min_lines: int, c: float) -> dict[str, float]:
+    """The regime classifier: logistic regression over each text document's shape (its first view's
+    PAGE_FEATURES; documents of at least `min_lines`), whole-page text (full.txt) against extractor
+    output (recall.txt), returned as plain weights (and `bias`)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    chosen = [(first.page, name == "full.txt") for _, name, first, _ in docs
+              if name in TEXT_INPUTS and len(first.rows) >= min_lines]
+    labels = np.asarray([label for _, label in chosen])
+    if len(set(labels.tolist())) < 2:
+        return {}
+    A = np.asarray([values for values, _ in chosen], dtype=float)
+    mean, scale = A.mean(axis=0), A.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=3000).fit((A - mean) / scale, labels)
+    coef = model.coef_[0] / scale
+    weights = {"bias": round(float(model.intercept_[0] - (coef * mean).sum()), 6)}
+    weights.update({name: round(float(value), 6) for name, value in zip(PAGE_FEATURES, coef, strict=True)
+                    if round(float(value), 6)})
+    return weights
 
 
 def gold_counts(page: Page) -> list[int]:
@@ -372,13 +441,20 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     rule, rules = load_rule(options), base_rules()
     docs = [(page, name, first, later)
             for page in pages for name, first, later in page_rows(page, rule, rules, options)]
-    trained = dataclasses.replace(rule, weights=fit_weights(docs, rule.spec.names, options.c))
+
+    def fitted(chosen: Sequence[tuple[Page, str, Example, Example]]) -> LineModelRule:
+        # With --page-classifier the text model's regime is a classifier trained on whole pages against
+        # extracts; else (and always for the html model, whose input is an extraction) the boundary fields.
+        page_weights = fit_page_weights(chosen, rule.min_lines, options.c) \
+            if rule.input == "text" and options.page_classifier else {}
+        return dataclasses.replace(rule, weights=fit_weights(chosen, rule.spec.names, options.c),
+                                   page_weights=page_weights)
+
+    trained = fitted(docs)
     # Thresholds are chosen on probabilities each training page gets from a model trained on the other
     # training folds: in-sample probabilities are surer than a new page's, and chose removals that lost.
     folds = sorted({page.fold for page in pages})
-    scorers = {fold: dataclasses.replace(rule, weights=fit_weights([d for d in docs if d[0].fold != fold],
-                                                                    rule.spec.names, options.c))
-               for fold in folds} if len(folds) > 1 else None
+    scorers = {fold: fitted([d for d in docs if d[0].fold != fold]) for fold in folds} if len(folds) > 1 else None
     chosen = choose_thresholds(trained, docs, scorers)
     return dataclasses.replace(trained, **{**chosen, "extract_release_rules": tuple(chosen["extract_release_rules"])})
 
@@ -391,21 +467,27 @@ def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path,
         table.update({name: list(value) if isinstance(value := getattr(rule, name), tuple) else value
                       for name in TRAINED})
         table["weights"] = dict(rule.weights)
+        table.pop("page_weights", None)
+        if rule.page_weights:
+            table["page_weights"] = dict(rule.page_weights)
     output.write_text(dump_pack(raw, comment), "utf-8")
 
 
 def describe(rule: LineModelRule) -> str:
     """The trained rule's weights count, regime boundary, thresholds and released rules, on one line."""
-    return (f"{rule.id}: {len(dict(rule.weights))} weights, a page from {rule.page_removed_share} removed "
-            f"and {rule.page_lead_lines} lines before the prose, "
+    regime = (f"a page from {rule.page_above} by a classifier over {len(dict(rule.page_weights)) - 1} document features"
+              if rule.page_weights else
+              f"a page from {rule.page_removed_share} removed and {rule.page_lead_lines} lines before the prose")
+    return (f"{rule.id}: {len(dict(rule.weights))} weights, {regime}, "
             f"thresholds {rule.threshold}/{rule.veto_below}, extract {rule.extract_threshold}/"
             f"{rule.extract_veto_below}, released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")
 
 
-def fit(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
+def fit(train_pages: list[Page], input_name: str, workdir: Path, page_classifier: bool = False) -> RuleSpec:
     """A `devset.Fitter`: the model for `input_name` trained on `train_pages`, as a rule file in `workdir`
     that replaces the shipped one."""
-    options = dataclasses.replace(OPTIONS, rule="line-model-html" if input_name == "html" else None)
+    options = dataclasses.replace(OPTIONS, rule="line-model-html" if input_name == "html" else None,
+                                  page_classifier=page_classifier or OPTIONS.page_classifier)
     key = (tuple(p.id for p in train_pages), options)
     if key not in _trained:  # full.txt and recall.txt share the text model: train it once per fold
         _trained[key] = train(train_pages, options)
@@ -414,6 +496,32 @@ def fit(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
     path = workdir / "line_model.toml"
     write_pack([trained], options, path, f"trained on {len(train_pages)} pages")
     return RuleSpec(packs=(str(path),), drop=("line_model",))
+
+
+def fit_page_classifier(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
+    """`fit` with the text model's regime decided by a classifier (`--page-classifier`; not shipped, see
+    the README's line model section): `quality.py --fit train_line_model:fit_page_classifier`."""
+    return fit(train_pages, input_name, workdir, page_classifier=True)
+
+
+def regime_accuracy(pages: Sequence[Page], options: Options, above: float = 0.5) -> str:
+    """Out-of-fold, how often the regime classifier (trained on four folds) judges the fifth fold's text
+    documents (of at least min_lines) right: full.txt a page, recall.txt an extract."""
+    rule, rules = load_rule(dataclasses.replace(options, rule=None)), base_rules()
+    docs = [(page, name, first, later)
+            for page in pages for name, first, later in page_rows(page, rule, rules, options)]
+    lines, right, total = [], 0, 0
+    for fold in sorted({page.fold for page in pages}):
+        judge = dataclasses.replace(rule, page_weights=fit_page_weights(
+            [d for d in docs if d[0].fold != fold], rule.min_lines, options.c))
+        held = [(name == "full.txt", judge.page_probability(first.page) >= above)
+                for page, name, first, _ in docs if page.fold == fold and len(first.rows) >= rule.min_lines]
+        ok = sum(is_page == said for is_page, said in held)
+        right, total = right + ok, total + len(held)
+        lines.append(f"fold {fold}: {ok / len(held):.3f} of {len(held)} right, "
+                     f"{sum(p and not s for p, s in held)} pages judged extracts, "
+                     f"{sum(s and not p for p, s in held)} extracts judged pages")
+    return "\n".join([*lines, f"all: {right / total:.3f} of {total} right (a page from probability {above})"])
 
 
 def cached_html_out_of_fold(pages: Sequence[Page], options: Options) -> list[str]:
@@ -451,11 +559,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     parser.add_argument("--hints-cache", type=Path, help="folder caching each HTML page's extraction and hints")
     parser.add_argument("--jobs", type=int, default=1, help="with --oof: processes cleaning the held-out pages")
+    parser.add_argument("--page-classifier", action="store_true",
+                        help="decide the text model's regime by a classifier over the document's shape")
+    parser.add_argument("--regime", action="store_true",
+                        help="print the text model's regime classifier's out-of-fold accuracy first")
     args = parser.parse_args(argv)
-    OPTIONS = Options(args.params or args.output, None, args.label_share, args.c, args.hints_cache)
+    OPTIONS = Options(args.params or args.output, None, args.label_share, args.c, args.hints_cache,
+                      args.page_classifier)
     if args.hints_cache:
         args.hints_cache.mkdir(parents=True, exist_ok=True)
     pages = load_pages(args.devset, args.folds)
+    if args.regime:
+        print(regime_accuracy(pages, OPTIONS), flush=True)
     rule_ids = args.rule or [r.id for r in load_pack(OPTIONS.params).rules if isinstance(r, LineModelRule)]
     trained = []
     for rule_id in rule_ids:

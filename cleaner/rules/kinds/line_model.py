@@ -4,11 +4,14 @@ It runs after every other kind, so it sees what they removed (`removed_<pack>` f
 document it computes each non-blank line's probability of being furniture (`rules/features.py`,
 `rules/linear.py`) and then:
 
-- removes a line no rule removed when the probability reaches `threshold` (on a whole page, one whose
-  short non-prose lines make up at least `page_short_share` of its lines, whose lines the rules
-  removed at least `page_removed_share`, and whose first prose line comes after at least
-  `page_lead_lines` lines) or `extract_threshold` (on an extract, where the prototype
-  showed every loose threshold loses more body than furniture);
+- removes a line no rule removed when the probability reaches `threshold` on a whole page, or
+  `extract_threshold` on an extract (where the prototype showed every loose threshold loses more
+  body than furniture). Which of the two a document is (its regime): with `page_weights`, a logistic
+  classifier over the document's shape (`features.PAGE_FEATURES`) says so at probability
+  `page_above` or more, trained on whole-page text against extractor output; without them, a document is a page
+  when its short non-prose lines make up at least `page_short_share` of its lines, the rules
+  removed at least `page_removed_share`, and its first prose line comes after at least
+  `page_lead_lines` lines;
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
   an extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own
   pack) and the rule is in `veto_rules` (empty: any): the model as a check on pattern hits;
@@ -24,11 +27,11 @@ feature parameters and the weights are data in the rule file, written by
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from cleaner.rules.features import DOC_FEATURES, FeatureSpec, extract
+from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec, extract
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.linear import LinearModel
 
@@ -54,6 +57,11 @@ class LineModelRule(Rule):
     veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any rule of `packs`)")
     extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
                                                     "gives back on an extract (written by the trainer)")
+    page_weights: dict = option(dict, (), "the regime classifier: `bias` and a weight per document feature "
+                                "(`features.PAGE_FEATURES`); a document is a whole page when it scores "
+                                "`page_above` or more. Empty: the `page_*` boundary decides (written by the trainer)")
+    page_above: float = option(float, 0.5, "the regime classifier's probability from which a document is a whole "
+                               "page (written by the trainer: judging an extract a page costs more than the reverse)")
     page_short_share: float = option(float, 0.3, "a whole page: short non-prose lines are this share of its lines")
     page_removed_share: float = option(float, 0.0, "... and the rules removed this share of them (its "
                                        "recognised furniture)")
@@ -78,11 +86,15 @@ class LineModelRule(Rule):
     def __post_init__(self) -> None:
         # A dict is not hashable, and rules are (the engine groups removals by rule): keep sorted pairs.
         object.__setattr__(self, "weights", tuple(sorted(dict(self.weights).items())))
-        weights = dict(self.weights)
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in weights.values()):
-            raise ValueError("weights must be numbers")
-        if "bias" not in weights:
+        object.__setattr__(self, "page_weights", tuple(sorted(dict(self.page_weights).items())))
+        for name in ("weights", "page_weights"):
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for _, v in getattr(self, name)):
+                raise ValueError(f"{name} must be numbers")
+        if "bias" not in dict(self.weights):
             raise ValueError("weights need a 'bias'")
+        unknown = sorted(set(dict(self.page_weights)) - {"bias", *PAGE_FEATURES})
+        if unknown:
+            raise ValueError(f"page_weights: unknown document feature(s) {unknown}")
         self.model  # noqa: B018 - build it now, so a bad feature name fails when the file loads
 
     @cached_property
@@ -108,7 +120,7 @@ class LineModelRule(Rule):
         if sum(1 for key in doc.keys if key) < self.min_lines:
             return
         features = extract(doc.texts, removed_by, self.spec, doc.hints)
-        page = self.is_page(features.doc)
+        page = self.is_page(features)
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
         released = frozenset() if page else frozenset(self.extract_release_rules)
@@ -132,9 +144,18 @@ class LineModelRule(Rule):
     def depends_on_packs(self) -> tuple[str, ...]:
         return self.packs  # what they removed decides the regime and is among its features
 
-    def is_page(self, doc_features: tuple[float, ...]) -> bool:
-        """Whether a document (its DOC_FEATURES values) is a whole page, not an extract."""
-        values = dict(zip(DOC_FEATURES, doc_features, strict=True))
+    def page_probability(self, page_values: Sequence[float]) -> float:
+        """The regime classifier's probability that a document (its PAGE_FEATURES values) is a whole page."""
+        weights = dict(self.page_weights)
+        z = weights.get("bias", 0.0) + sum(weights.get(name, 0.0) * value
+                                           for name, value in zip(PAGE_FEATURES, page_values, strict=True))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def is_page(self, features: Features) -> bool:
+        """Whether a document is a whole page, not an extract (see the module docstring)."""
+        if self.page_weights:
+            return self.page_probability(features.page) >= self.page_above
+        values = dict(zip(DOC_FEATURES, features.doc, strict=True))
         return values["doc_short_share"] >= self.page_short_share \
             and values["doc_removed_share"] >= self.page_removed_share \
             and values["doc_lead_log"] >= math.log1p(self.page_lead_lines) - 1e-9

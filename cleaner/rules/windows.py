@@ -1,0 +1,67 @@
+"""Shares over windows of a document's lines, its main run of prose, and its shape at the edges: what
+the line model's place features and its regime classifier's document features are computed from."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+SHAPE_FEATURES = ("doc_tail_log", "doc_head_short", "doc_tail_short", "doc_head_furniture", "doc_tail_furniture",
+                  "doc_head_removed", "doc_tail_removed", "doc_link_share", "doc_furniture_share", "doc_title_share",
+                  "doc_list_share", "doc_repeat_share", "doc_run_share")
+EDGE_LINES = 10  # the head and the tail of a document, in non-blank lines
+
+
+def shape_values(facts: Sequence, removed: Sequence[bool], repeated: Sequence[bool], run: tuple[int, int],
+                 value_at: Sequence[int]) -> tuple[float, ...]:
+    """The SHAPE_FEATURES values of a document: `facts` per non-blank line (with `prose`, `short`,
+    `furniture` and `values`, whose `value_at` positions are the link-like, title-case and list-marker
+    features), whether a rule removed each line, whether its text repeats, and the main run's ends."""
+    n = len(facts)
+    last_prose = max((k for k, f in enumerate(facts) if f.prose), default=-1)
+    odd_short, furniture = [f.short and not f.prose for f in facts], [f.furniture for f in facts]
+    link_at, title_at, list_at = value_at
+    head, tail = slice(0, EDGE_LINES), slice(max(0, n - EDGE_LINES), n)
+    return (
+        math.log1p(n - 1 - last_prose),
+        share(odd_short[head]), share(odd_short[tail]),
+        share(furniture[head]), share(furniture[tail]),
+        share(removed[head]), share(removed[tail]),
+        sum(f.values[link_at] for f in facts) / (3 * n),
+        share(furniture),
+        sum(f.values[title_at] for f in facts) / n,
+        sum(f.values[list_at] for f in facts) / n,
+        share(repeated),
+        (run[1] - run[0] + 1) / n if run[1] >= run[0] else 0.0,
+    )
+
+
+def share(flags: Sequence[bool]) -> float:
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+def window_share(flags: Sequence[bool], radius: int) -> list[float]:
+    """For each position, the share of true flags within ±`radius` positions (itself included)."""
+    n = len(flags)
+    prefix = [0]
+    for flag in flags:
+        prefix.append(prefix[-1] + flag)
+    shares = []
+    for k in range(n):
+        lo, hi = max(0, k - radius), min(n, k + radius + 1)
+        shares.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    return shares
+
+
+def main_run(prose: Sequence[bool], penalty: float = 0.5) -> tuple[int, int]:
+    """The best-scoring stretch of lines where prose counts +1 and any other line -`penalty`
+    (maximum subarray, one pass); (-1, -2) when there is no prose at all."""
+    best, best_span = 0.0, (-1, -2)
+    total, start = 0.0, 0
+    for k, is_prose in enumerate(prose):
+        if total <= 0:
+            total, start = 0.0, k
+        total += 1.0 if is_prose else -penalty
+        if total > best:
+            best, best_span = total, (start, k)
+    return best_span
