@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cleaner.errors import InputError
@@ -87,16 +88,16 @@ def trafilatura_version() -> str:
     return __version__
 
 
-_PARAGRAPH_CHARS: list = []
+@lru_cache(maxsize=1)
+def _normalized_length() -> Any:
+    from lxml import etree  # here, with trafilatura: only HTML input needs lxml
+
+    return etree.XPath("string-length(normalize-space(.))")
 
 
 def paragraph_chars(tree: Any) -> int:
     """The characters of the page's `<p>` elements, whitespace collapsed (one XPath call per element, in C)."""
-    if not _PARAGRAPH_CHARS:
-        from lxml import etree
-
-        _PARAGRAPH_CHARS.append(etree.XPath("string-length(normalize-space(.))"))
-    length = _PARAGRAPH_CHARS[0]
+    length = _normalized_length()
     return sum(int(length(p)) for p in tree.iter("p"))
 
 
