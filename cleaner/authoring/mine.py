@@ -32,7 +32,7 @@ from cleaner.authoring.mineblocks import (
     qualifying_blocks,
     reads_as_prose,
 )
-from cleaner.authoring.minecount import NO_LAYOUT, SiteCounts, layout_of, sketch
+from cleaner.authoring.minecount import NO_LAYOUT, SiteCounts, SitePlan, layout_of, sketch
 from cleaner.engine.decide import apply_rules
 from cleaner.rules.ruleset import RuleSet
 
@@ -103,6 +103,13 @@ class KeyEvidence:
             self.body_example = other.body_example
 
 
+def plan_site(counts: SiteCounts, thresholds: Thresholds) -> SitePlan:
+    """Pass 1's verdict on a site, from its counts: what pass 2 (`SiteEvidence.add_page`) needs."""
+    repeated = counts.repeated(thresholds.min_pages)
+    return SitePlan(repeated, counts.layouts(), counts.anchors(thresholds.floor(counts.pages)),
+                    counts.repeated(thresholds.fewest_pages) - repeated, thresholds.long_chars)
+
+
 @dataclass
 class SiteEvidence:
     """Pass 2 for one site: pages per layout, the evidence of each repeated key and of each block
@@ -114,16 +121,13 @@ class SiteEvidence:
     blocks: dict[tuple[int, int], BlockEvidence] = field(default_factory=dict)
     vetoed: set[int] = field(default_factory=set)  # anchors from which a block could hold a body
 
-    def add_page(self, text: str, repeated: frozenset[int], leaders: Sequence[Sequence[int]],
-                 rules: RuleSet, domain: str | None = None, anchors: frozenset[int] = frozenset(),
-                 twice: frozenset[int] = frozenset(), long_chars: int = 0) -> None:
-        """Count one page; `rules` (the default rules) tell which of its lines are kept as body;
-        `anchors` (keys on at least the site's floor of pages) frame its blocks. `repeated` are the
-        keys that may qualify; `twice` the keys on fewer pages that may qualify as long lines (of at
-        least `long_chars` characters): their evidence is gathered for their long lines only."""
+    def add_page(self, text: str, plan: SitePlan, rules: RuleSet, domain: str | None = None) -> None:
+        """Count one page under its site's `plan` (pass 1's verdict); `rules` (the default rules) tell
+        which of its lines are kept as body."""
+        repeated, twice, anchors, long_chars = plan.repeated, plan.twice, plan.anchors, plan.long_chars
         lines = text.splitlines()
         hashes = [None if k is None else key_hash(k) for k in map(line_key, lines)]
-        layout = layout_of(sketch(h for h in hashes if h is not None), leaders)
+        layout = layout_of(sketch(h for h in hashes if h is not None), plan.leaders)
         self.pages += 1
         self.layout_pages[layout] += 1
         found_elsewhere = repeated | twice if twice else repeated
@@ -275,12 +279,10 @@ def mine_site(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thr
     counts = SiteCounts()
     for text in texts:
         counts.add_page(text)
-    repeated, leaders = counts.repeated(thresholds.min_pages), counts.layouts()
-    twice = counts.repeated(thresholds.fewest_pages) - repeated
-    anchors = counts.anchors(thresholds.floor(counts.pages))
+    plan = plan_site(counts, thresholds)
     evidence = SiteEvidence()
     for text in texts:
-        evidence.add_page(text, repeated, leaders, rules, domain, anchors, twice, thresholds.long_chars)
+        evidence.add_page(text, plan, rules, domain)
     lines = propose(evidence, thresholds)
     return SiteMined(lines, propose_blocks(evidence, lines, thresholds))
 

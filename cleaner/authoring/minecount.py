@@ -5,6 +5,7 @@ folds such counts over a whole corpus keeping only the keys seen on two pages or
 once so far lives in a Bloom filter, `SeenOnce`), so memory grows with the lines that repeat, not
 with the corpus. A bounded sample of page sketches (bottom-k MinHash of each page's keys) gives the
 site's layouts: groups of pages whose line sets overlap, such as an older design of the site.
+`SitePlan` is what pass 2 reads of pass 1 for one site (`mine.plan_site` builds it).
 """
 
 from __future__ import annotations
@@ -84,6 +85,19 @@ class SiteCounts:
                 leaders.append(sketch)
                 members.append(1)
         return tuple(leader for leader, n in zip(leaders, members, strict=True) if n >= LAYOUT_MIN_PAGES)[:MAX_LAYOUTS]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """What pass 2 needs of a site: its repeated keys, its layouts, the keys that frame blocks
+    (`anchors`: on at least the site's floor of pages), and the keys on fewer pages that may qualify
+    as long lines (`twice`, of at least `long_chars` characters: their long lines only are counted)."""
+
+    repeated: frozenset[int]
+    leaders: tuple[tuple[int, ...], ...]
+    anchors: frozenset[int] = frozenset()
+    twice: frozenset[int] = frozenset()
+    long_chars: int = 0
 
 
 class SeenOnce:

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.api import domain_of, load_document, site_host
-from cleaner.authoring.mine import MinedLine, SiteEvidence, Thresholds, propose, propose_blocks
+from cleaner.authoring.mine import MinedLine, SiteEvidence, Thresholds, plan_site, propose, propose_blocks
 from cleaner.authoring.mineblocks import MinedBlock
-from cleaner.authoring.minecount import CountFold, SiteCounts
+from cleaner.authoring.minecount import CountFold, SiteCounts, SitePlan
 from cleaner.authoring.minepack import render_pack, render_report, site_name
 from cleaner.errors import CleanerError
 from cleaner.io.corpus_files import PARQUET_BATCH_ROWS, read_jsonl
@@ -138,18 +138,6 @@ def count_documents(docs: Iterable[SiteDocument]) -> dict[str, SiteCounts]:
     return counts
 
 
-@dataclass(frozen=True)
-class SitePlan:
-    """What pass 2 needs of a site: its repeated keys, its layouts, the keys that frame blocks, and
-    the keys on fewer pages that may qualify as long lines (of at least `long_chars` characters)."""
-
-    repeated: frozenset[int]
-    leaders: tuple[tuple[int, ...], ...]
-    anchors: frozenset[int] = frozenset()
-    twice: frozenset[int] = frozenset()
-    long_chars: int = 0
-
-
 def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], rules: RuleSet
                       ) -> dict[str, SiteEvidence]:
     """Pass 2 over some documents (duplicates within them once, as in pass 1)."""
@@ -160,8 +148,7 @@ def observe_documents(docs: Iterable[SiteDocument], plans: dict[str, SitePlan], 
             continue
         seen.add((doc.site, doc.text))
         plan = plans[doc.site]
-        evidence.setdefault(doc.site, SiteEvidence()).add_page(
-            doc.text, plan.repeated, plan.leaders, rules, None, plan.anchors, plan.twice, plan.long_chars)
+        evidence.setdefault(doc.site, SiteEvidence()).add_page(doc.text, plan, rules)
     return evidence
 
 
@@ -190,13 +177,7 @@ class SiteResult:
 
 def plans_for(counts: dict[str, SiteCounts], thresholds: Thresholds) -> dict[str, SitePlan]:
     """Sites with at least `min_pages` pages (one page alone teaches nothing) and what pass 2 needs."""
-    return {site: _plan(c, thresholds) for site, c in counts.items() if c.pages >= thresholds.min_pages}
-
-
-def _plan(counts: SiteCounts, thresholds: Thresholds) -> SitePlan:
-    repeated = counts.repeated(thresholds.min_pages)
-    return SitePlan(repeated, counts.layouts(), counts.anchors(thresholds.floor(counts.pages)),
-                    counts.repeated(thresholds.fewest_pages) - repeated, thresholds.long_chars)
+    return {site: plan_site(c, thresholds) for site, c in counts.items() if c.pages >= thresholds.min_pages}
 
 
 def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], plans: dict[str, SitePlan],

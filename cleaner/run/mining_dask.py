@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from cleaner.authoring.mine import SiteEvidence, Thresholds
-from cleaner.authoring.minecount import CountFold, SiteCounts
+from cleaner.authoring.minecount import CountFold, SiteCounts, SitePlan
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.mining import (
     FILES_PER_UNIT,
-    SitePlan,
     SiteResult,
     Sources,
     Unit,
