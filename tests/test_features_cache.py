@@ -1,11 +1,11 @@
-"""The line model's cache of line facts (cleaner/rules/features.py): bounded, keeps recurring lines,
+"""The line model's cache of line facts (cleaner/rules/line_facts.py): bounded, keeps recurring lines,
 and never changes a result."""
 
 from __future__ import annotations
 
 import pytest
 
-import cleaner.rules.features as features
+import cleaner.rules.line_facts as line_facts
 from cleaner.rules.features import FeatureSpec, extract
 
 MENU = ["Home", "World", "Sport", "Subscribe to our newsletter"]
@@ -21,26 +21,26 @@ def rows(spec: FeatureSpec, texts: list[str]) -> list[list[float]]:
 
 
 def test_the_cache_stays_bounded_keeps_recurring_lines_and_changes_no_result(monkeypatch):
-    monkeypatch.setattr(features, "_CACHE_LIMIT", 20)
+    monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 20)
     bounded, unbounded = FeatureSpec(), FeatureSpec()
     for n in range(60):
         got = rows(bounded, document(n))
         assert len(bounded.cache) <= 20
-        monkeypatch.setattr(features, "_CACHE_LIMIT", 10_000)
+        monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 10_000)
         assert got == rows(unbounded, document(n))
-        monkeypatch.setattr(features, "_CACHE_LIMIT", 20)
+        monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 20)
     assert {key for key, _ in bounded.cache} >= set(MENU)  # looked up on every page: never swept
     assert len(unbounded.cache) == len(MENU) + 60
 
 
 @pytest.mark.parametrize(("reused", "kept"), [(5, 5), (10, 10), (11, 0)])
 def test_a_sweep_keeps_the_reused_lines_unless_they_fill_half_the_cache(monkeypatch, reused, kept):
-    monkeypatch.setattr(features, "_CACHE_LIMIT", 20)
+    monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 20)
     spec = FeatureSpec()
     for n in range(20):
-        features._facts(f"line {n}", f"line {n}", spec)
+        line_facts.facts_of(f"line {n}", f"line {n}", spec)
     for n in range(reused):
-        features._facts(f"line {n}", f"line {n}", spec)  # looked up again
-    features._facts("one more", "one more", spec)  # the cache is full: a sweep first
+        line_facts.facts_of(f"line {n}", f"line {n}", spec)  # looked up again
+    line_facts.facts_of("one more", "one more", spec)  # the cache is full: a sweep first
     assert {key for key, _ in spec.cache} == {f"line {n}" for n in range(kept)} | {"one more"}
     assert not any(facts.reused for facts in spec.cache.values())

@@ -40,18 +40,15 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cleaner.rules.line_facts import CONSTANTS, facts_of, log
+from cleaner.rules.linear import LinearModel
 from cleaner.rules.windows import SHAPE_FEATURES, main_run, shape_values, window_share
+from cleaner.search import linefast
 from cleaner.search.any_word import AnyWord
-
-_BULLETS = frozenset("*+•·▪◦‣-–—►▸")
-_CLOSERS = "\"'”’»)]*"
-_SENTENCE_END = frozenset(".!?…")
-_LINK_TOKENS = ("http", "www.", ".com", ".org", ".net", "@", "|", "»", "›", "→")
 
 LINE_FEATURES = ("chars_log", "words_log", "stop_share", "ends_sentence", "ends_colon", "title_share",
                  "upper_share", "digit_share", "list_marker", "link_like", "furniture_word", "prose",
@@ -77,14 +74,19 @@ class FeatureSpec:
     short_chars: int = 40
     density_window: int = 15
     furniture_window: int = 5
+    use_compiled: bool = field(default=True, compare=False)  # False: the pure-Python reference, always
     names: tuple[str, ...] = field(init=False)
     furniture_search: AnyWord | None = field(init=False, compare=False, repr=False)
     cache: dict = field(init=False, compare=False, repr=False, hash=False)
+    compiled: object | None = field(init=False, compare=False, repr=False, hash=False)  # search/linefast's spec
 
     def __post_init__(self) -> None:
         words = sorted({w.lower() for w in self.furniture_words if w}, key=len, reverse=True)
         object.__setattr__(self, "furniture_search", AnyWord(words) if words else None)
         object.__setattr__(self, "cache", {})
+        fast = self.use_compiled and linefast.matches(LINE_FEATURES, PLACE_FEATURES, RULE_FEATURES, CONSTANTS)
+        object.__setattr__(self, "compiled", linefast.spec(self.stop_words, words, self.prose_min_words,
+                                                           self.prose_min_chars, self.short_chars) if fast else None)
         unknown = set(self.neighbour_features) - set(LINE_FEATURES) - set(RULE_FEATURES)
         if unknown:
             raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")
@@ -106,6 +108,8 @@ class Features:
     doc: tuple[float, ...]  # the DOC_FEATURES values
     row: Callable[[int], list[float]] = field(repr=False, compare=False)
     shape: Callable[[], tuple[float, ...]] = field(repr=False, compare=False)  # the SHAPE_FEATURES values
+    # probabilities(model)[k]: model.probability(row(k)), all rows at once when compiled, else on demand
+    probabilities: Callable[[LinearModel], Sequence[float]] = field(repr=False, compare=False)
 
     @property
     def page(self) -> tuple[float, ...]:
@@ -133,79 +137,6 @@ def hint_key(text: str) -> str:
     return key
 
 
-def _log(n: float) -> float:
-    return math.log1p(n)
-
-
-def ends_sentence(key: str) -> bool:
-    """Whether a stripped line ends in sentence punctuation (a closing quote or bracket may follow)."""
-    return key.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
-
-
-_STRIP = ".,;:!?\"'()"
-# Lines remembered per spec, about 1 KB each (200,000 held most of a mining worker's memory); _sweep.
-_CACHE_LIMIT = 20_000
-
-
-class _LineFacts:
-    """What the extractor needs of one distinct line text (and indentation), computed once per spec:
-    a document's later passes, and its menu lines across documents, reuse it."""
-
-    __slots__ = ("values", "prose", "short", "furniture", "reused")
-
-    def __init__(self, text: str, key: str, spec: FeatureSpec) -> None:
-        words = key.split()
-        n_words = len(words)
-        lower = key.lower()
-        letters = sum(map(str.isalpha, key))
-        firsts = [w[0] for w in words]
-        alpha_words = sum(map(str.isalpha, firsts))
-        sentence = ends_sentence(key)
-        self.prose = sentence and n_words >= spec.prose_min_words and len(key) >= spec.prose_min_chars \
-            and key[:1] not in _BULLETS
-        self.short, self.reused = len(key) < spec.short_chars, False
-        self.furniture = spec.furniture_search is not None and spec.furniture_search.found_in(lower)
-        stop = spec.stop_words
-        self.values = (
-            _log(len(key)),
-            _log(n_words),
-            sum(map(stop.__contains__, [w.strip(_STRIP) for w in lower.split()])) / n_words if n_words else 0.0,
-            float(sentence),
-            float(key.endswith(":")),
-            sum(map(str.isupper, firsts)) / alpha_words if alpha_words else 0.0,
-            sum(map(str.isupper, key)) / letters if letters else 0.0,
-            sum(map(str.isdigit, key)) / len(key),
-            float(key[:1] in _BULLETS),
-            float(min(3, sum(lower.count(t) for t in _LINK_TOKENS))),
-            float(self.furniture),
-            float(self.prose),
-            float(self.short),
-            float(text[:1].isspace()),
-        )
-
-
-def _facts(text: str, key: str, spec: FeatureSpec) -> _LineFacts:
-    cache, slot = spec.cache, (key, text[:1].isspace())
-    found = cache.get(slot)
-    if found is None:
-        if len(cache) >= _CACHE_LIMIT:
-            _sweep(cache)
-        found = cache[slot] = _LineFacts(text, key, spec)
-    else:
-        found.reused = True
-    return found
-
-
-def _sweep(cache: dict) -> None:
-    """Keep the lines looked up again since the last sweep (a page's own text goes, menus stay), all
-    go when those fill half the cache. Facts do not depend on what is cached, nor do results."""
-    kept = [item for item in cache.items() if item[1].reused]
-    cache.clear()
-    for slot, facts in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
-        facts.reused = False
-        cache[slot] = facts
-
-
 def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: FeatureSpec,
             hints: Mapping[str, Mapping[str, float]] | None = None) -> Features:
     """Features of every non-blank line of a document.
@@ -216,9 +147,10 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     """
     lines = [i for i, text in enumerate(texts) if text.strip()]
     if not lines:
-        return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [], lambda: (0.0,) * len(SHAPE_FEATURES))
+        return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [], lambda: (0.0,) * len(SHAPE_FEATURES),
+                        lambda model: [])
     rows = _Rows(texts, lines, removed_by, spec, hints)
-    return Features(lines, rows.doc, rows.row, rows.shape)
+    return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities)
 
 
 class _Rows:
@@ -231,7 +163,7 @@ class _Rows:
         self.n = n = len(lines)
         self.owners = [removed_by[i] for i in lines]
         self.spec, self.hints = spec, hints
-        self.facts = facts = [_facts(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
+        self.facts = facts = [facts_of(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
         prose = [f.prose for f in facts]
         self.removed = [owner is not None for owner in self.owners]
         self.density = window_share(prose, spec.density_window)
@@ -239,9 +171,9 @@ class _Rows:
         self.removed_near = window_share(self.removed, 2)
         self.run_first, self.run_last = main_run(prose)
         lead = next((k for k, is_prose in enumerate(prose) if is_prose), n)  # lines before the first prose line
-        self.doc = (_log(n), sum(prose) / n, sum(f.short and not f.prose for f in facts) / n,
-                    sum(self.removed) / n, _log(lead))
-        self.repeats = {key: (_log(count - 1),) for key, count in Counter(keys).items()}
+        self.doc = (log(n), sum(prose) / n, sum(f.short and not f.prose for f in facts) / n,
+                    sum(self.removed) / n, log(lead))
+        self.repeats = {key: (log(count - 1),) for key, count in Counter(keys).items()}
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
 
     def shape(self) -> tuple[float, ...]:
@@ -265,8 +197,8 @@ class _Rows:
             float(k == 0),
             float(k == n - 1),
             float(run_first <= k <= run_last),
-            _log(run_first - k) if k < run_first else 0.0,
-            _log(k - run_last) if k > run_last >= 0 else 0.0,
+            log(run_first - k) if k < run_first else 0.0,
+            log(k - run_last) if k > run_last >= 0 else 0.0,
             self.density[k],
             self.furniture_near[k],
         )
@@ -274,10 +206,36 @@ class _Rows:
         for other in (self.base(k - 1), self.base(k + 1)):
             out += [_slot(other, slot) for slot in self.neighbour_index]
         if spec.hint_features:
-            hints = self.hints
-            hint = hints.get(hint_key(self.keys[k]), _NO_HINTS) if hints else _NO_HINTS
-            out += [float(hint.get(name, 0.0)) for name in spec.hint_features]
+            out += self.hint_values(k)
         return out
+
+    def hint_values(self, k: int) -> list[float]:
+        hint = self.hints.get(hint_key(self.keys[k]), _NO_HINTS) if self.hints else _NO_HINTS
+        return [float(hint.get(name, 0.0)) for name in self.spec.hint_features]
+
+    def probabilities(self, model: LinearModel) -> Sequence[float]:
+        """`model.probability(self.row(k))` for each row k: computed at once by the compiled code, or
+        row by row when asked for (the reference)."""
+        spec = self.spec
+        if spec.compiled is None:
+            return _OnDemand(lambda k: model.probability(self.row(k)))
+        flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(self.owners)}
+        own = [f.values + self.repeats[key] for f, key in zip(self.facts, self.keys, strict=True)]
+        hints = [tuple(self.hint_values(k)) for k in range(self.n)] if spec.hint_features else None
+        return linefast.probabilities(model.weights, model.bias, own, self.removed, self.removed_near, self.density,
+                                      self.furniture_near, self.run_first, self.run_last,
+                                      [flags[owner] for owner in self.owners], self.doc,
+                                      tuple(self.neighbour_index), hints)
+
+
+class _OnDemand:
+    """A sequence whose item k is computed when read."""
+
+    def __init__(self, item: Callable[[int], float]) -> None:
+        self._item = item
+
+    def __getitem__(self, k: int) -> float:
+        return self._item(k)
 
 
 _NO_HINTS: Mapping[str, float] = {}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from cleaner.search import linefast
+
 SHAPE_FEATURES = ("doc_tail_log", "doc_head_short", "doc_tail_short", "doc_head_furniture", "doc_tail_furniture",
                   "doc_head_removed", "doc_tail_removed", "doc_link_share", "doc_furniture_share", "doc_title_share",
                   "doc_list_share", "doc_repeat_share", "doc_run_share")
@@ -42,6 +44,15 @@ def share(flags: Sequence[bool]) -> float:
 
 def window_share(flags: Sequence[bool], radius: int) -> list[float]:
     """For each position, the share of true flags within ±`radius` positions (itself included)."""
+    if linefast.AVAILABLE and type(flags) is list:
+        shares = linefast.window_share(flags, radius)  # the same floats, computed in C (None: not bools)
+        if shares is not None:
+            return shares
+    return reference_window_share(flags, radius)
+
+
+def reference_window_share(flags: Sequence[bool], radius: int) -> list[float]:
+    """`window_share` in Python: the reference."""
     n = len(flags)
     prefix = [0]
     for flag in flags:

@@ -125,20 +125,21 @@ class LineModelRule(Rule):
         veto_below = self.veto_below if page else self.extract_veto_below
         released = frozenset() if page else frozenset(self.extract_release_rules)
         model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
-        for i, row in zip(features.lines, features.iter_rows(), strict=True):
+        probabilities = features.probabilities(model)
+        for k, i in enumerate(features.lines):
             owner = claimed[i]
             if owner is None:
                 if threshold > 1:
                     continue
-                p = model.probability(row)
+                p = probabilities[k]
                 if p >= threshold:
-                    doc.reasons[i] = {"model": model.id, "p": round(p, 3),
-                                      "features": [list(f) for f in model.explain(row, self.top_features)]}
+                    doc.reasons[i] = {"model": model.id, "p": round(p, 3), "features":
+                                      [list(f) for f in model.explain(features.row(k), self.top_features)]}
                     yield (i, i)
             elif owner.pack_id not in packs:
                 continue  # a user's own rule: never overruled
             elif owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
-                                           and model.probability(row) < veto_below):
+                                           and probabilities[k] < veto_below):
                 doc.released.append(i)
 
     def depends_on_packs(self) -> tuple[str, ...]:

@@ -1,0 +1,112 @@
+"""What the line model needs of one distinct line text: its facts (`LineFacts`, the line features of
+`features.LINE_FEATURES` but `repeat_log`), computed once per FeatureSpec and cached, by the compiled
+code (`cleaner/search/linefast.py`) when it is built and computes these features, else by
+`reference_facts`, the pure-Python reference it is tested against."""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+from cleaner.search import linefast
+from cleaner.search.any_word import AnyWord
+
+
+class FeatureSpec(Protocol):
+    """What the facts read of `features.FeatureSpec`."""
+
+    stop_words: frozenset[str]
+    furniture_search: AnyWord | None
+    prose_min_words: int
+    prose_min_chars: int
+    short_chars: int
+    compiled: object | None
+    cache: dict
+
+_BULLETS = frozenset("*+•·▪◦‣-–—►▸")
+_CLOSERS = "\"'”’»)]*"
+_SENTENCE_END = frozenset(".!?…")
+_LINK_TOKENS = ("http", "www.", ".com", ".org", ".net", "@", "|", "»", "›", "→")
+
+
+def log(n: float) -> float:
+    return math.log1p(n)
+
+
+def ends_sentence(key: str) -> bool:
+    """Whether a stripped line ends in sentence punctuation (a closing quote or bracket may follow)."""
+    return key.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+
+
+_STRIP = ".,;:!?\"'()"
+# What the compiled features assume of the reference's (search/linefast.py): any change runs Python.
+CONSTANTS = {"bullets": _BULLETS, "closers": _CLOSERS, "sentence_end": _SENTENCE_END, "strip": _STRIP,
+             "link_tokens": _LINK_TOKENS}
+# Lines remembered per spec, about 1 KB each (200,000 held most of a mining worker's memory); _sweep.
+_CACHE_LIMIT = 20_000
+
+
+class LineFacts:
+    """What the extractor needs of one distinct line text (and indentation), computed once per spec:
+    a document's later passes, and its menu lines across documents, reuse it."""
+
+    __slots__ = ("values", "prose", "short", "furniture", "reused")
+
+    def __init__(self, text: str, key: str, spec: FeatureSpec) -> None:
+        self.reused = False
+        found = linefast.facts(spec.compiled, text, key) if spec.compiled else reference_facts(text, key, spec)
+        self.values, self.prose, self.short, self.furniture = found
+
+
+def reference_facts(text: str, key: str, spec: FeatureSpec) -> tuple[tuple[float, ...], bool, bool, bool]:
+    """A line's (values, prose, short, furniture): the reference `search/_linefast.c` computes alike."""
+    words = key.split()
+    n_words = len(words)
+    lower = key.lower()
+    letters = sum(map(str.isalpha, key))
+    firsts = [w[0] for w in words]
+    alpha_words = sum(map(str.isalpha, firsts))
+    sentence = ends_sentence(key)
+    prose = sentence and n_words >= spec.prose_min_words and len(key) >= spec.prose_min_chars \
+        and key[:1] not in _BULLETS
+    short = len(key) < spec.short_chars
+    furniture = spec.furniture_search is not None and spec.furniture_search.found_in(lower)
+    stop = spec.stop_words
+    return (
+        log(len(key)),
+        log(n_words),
+        sum(map(stop.__contains__, [w.strip(_STRIP) for w in lower.split()])) / n_words if n_words else 0.0,
+        float(sentence),
+        float(key.endswith(":")),
+        sum(map(str.isupper, firsts)) / alpha_words if alpha_words else 0.0,
+        sum(map(str.isupper, key)) / letters if letters else 0.0,
+        sum(map(str.isdigit, key)) / len(key),
+        float(key[:1] in _BULLETS),
+        float(min(3, sum(lower.count(t) for t in _LINK_TOKENS))),
+        float(furniture),
+        float(prose),
+        float(short),
+        float(text[:1].isspace()),
+    ), prose, short, furniture
+
+
+def facts_of(text: str, key: str, spec: FeatureSpec) -> LineFacts:
+    cache, slot = spec.cache, (key, text[:1].isspace())
+    found = cache.get(slot)
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            _sweep(cache)
+        found = cache[slot] = LineFacts(text, key, spec)
+    else:
+        found.reused = True
+    return found
+
+
+def _sweep(cache: dict) -> None:
+    """Keep the lines looked up again since the last sweep (a page's own text goes, menus stay), all
+    go when those fill half the cache. Facts do not depend on what is cached, nor do results."""
+    kept = [item for item in cache.items() if item[1].reused]
+    cache.clear()
+    for slot, facts in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
+        facts.reused = False
+        cache[slot] = facts

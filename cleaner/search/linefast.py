@@ -1,0 +1,61 @@
+"""The line model's per-line work compiled (`_linefast.c`), when the install built it: a speed-up that
+never changes a result.
+
+`cleaner/rules/features.py` stays the reference: without a compiler the package installs and cleans
+the same, only slower (`python -c "import cleaner.search.linefast as f; print(f.AVAILABLE)"` says which
+runs). The compiled code knows the features the reference had when it was written, listed here;
+`matches(...)` tells features.py whether its own catalogue is still that one, and anything else (a
+feature added, renamed or moved) runs in Python. `tests/test_linefast.py` checks both give the same
+floats, bit for bit, and `CLEANER_PURE_PYTHON=1` switches the compiled path off.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+try:
+    from cleaner.search import _linefast
+except ImportError:  # no compiler at install time: the reference runs
+    _linefast = None
+
+AVAILABLE = _linefast is not None and not os.environ.get("CLEANER_PURE_PYTHON")
+
+# What _linefast.c computes, in its order: a line's values, then repeat_log; the place features;
+# the rule features; each row laid out as features._Rows.row lays it out.
+LINE_FEATURES = ("chars_log", "words_log", "stop_share", "ends_sentence", "ends_colon", "title_share",
+                 "upper_share", "digit_share", "list_marker", "link_like", "furniture_word", "prose",
+                 "short", "indented", "repeat_log")
+PLACE_FEATURES = ("position", "first", "last", "in_run", "before_run_log", "after_run_log", "density",
+                  "furniture_near")
+RULE_FEATURES = ("removed", "removed_near")
+CONSTANTS = {"bullets": frozenset("*+•·▪◦‣-–—►▸"), "closers": "\"'”’»)]*", "sentence_end": frozenset(".!?…"),
+             "strip": ".,;:!?\"'()", "link_tokens": ("http", "www.", ".com", ".org", ".net", "@", "|", "»", "›", "→")}
+
+
+def matches(line: Sequence[str], place: Sequence[str], rule: Sequence[str], constants: dict) -> bool:
+    """Whether the reference's catalogue is the one the compiled code computes."""
+    return AVAILABLE and (tuple(line), tuple(place), tuple(rule)) == (LINE_FEATURES, PLACE_FEATURES, RULE_FEATURES) \
+        and constants == CONSTANTS
+
+
+def spec(stop_words: frozenset[str], furniture_words: Sequence[str], prose_min_words: int, prose_min_chars: int,
+         short_chars: int) -> object:
+    """The compiled side's copy of a FeatureSpec's parameters (furniture words lower-case, non-empty)."""
+    return _linefast.Spec(frozenset(stop_words), tuple(furniture_words), CONSTANTS["link_tokens"],
+                          prose_min_words, prose_min_chars, short_chars)
+
+
+def facts(compiled_spec: object, text: str, key: str) -> tuple[tuple[float, ...], bool, bool, bool]:
+    """(values, prose, short, furniture) of one line, as features._LineFacts computes them."""
+    return _linefast.facts(compiled_spec, text, key)
+
+
+def window_share(flags: list, radius: int) -> list[float] | None:
+    """windows.window_share of a list of bools; None for any other flags."""
+    return _linefast.window_share(flags, radius)
+
+
+def probabilities(*columns: object) -> list[float]:
+    """The model's probability of every row (see `_linefast.c`, `probabilities`)."""
+    return _linefast.probabilities(*columns)

@@ -1,0 +1,125 @@
+"""The line model's compiled speed-up (cleaner/search/_linefast.c) against its pure-Python reference
+(cleaner/rules/line_facts.py, features.py, windows.py): the same floats, bit for bit, on generated
+lines, documents and models, and the same cleaning on the seeds and dev pages."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner.rules import line_facts, windows
+from cleaner.rules.features import FeatureSpec, extract
+from cleaner.rules.linear import LinearModel
+from cleaner.search import linefast
+
+from .conftest import SEEDS, SHARED
+
+needs_compiled = pytest.mark.skipif(not linefast.AVAILABLE, reason="the compiled speed-up is not built")
+
+# Pieces the features look for, so generated lines hit every branch: bullets, closers, sentence ends,
+# stop and furniture words, link tokens, Unicode letters, digits, cases and spaces.
+PIECES = ["the", "The", "of", "and", "Share", "subscribe", "sign up", "©", "http", "www.", ".com", "@", "|", "»",
+          "›", "→", "•", "-", "–", "*", "...", ".", "!", "?", "…", "\"", "”", "’", ")", "]", ":", ",", "(", "'",
+          "İstanbul", "ÉTÉ", "ǅ", "ß", "ﬁ", "١٢", "²", "Ⅻ", "日本", "x", "12", " ", "  ", "\t", "\u00a0", "\u2003",
+          "\u3000", "A", "é"]
+line_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), min_size=1, max_size=14).map("".join)
+
+
+def spec(compiled: bool, **kwargs) -> FeatureSpec:
+    base = {"stop_words": frozenset({"the", "of", "and", "a", "", "it's"}),
+            "furniture_words": ("share", "subscribe", "sign up", "©", "ﬁ", "i̇"),
+            "packs": ("social", "prose"), "neighbour_features": ("short", "prose", "removed", "chars_log"),
+            "prose_min_words": 3, "prose_min_chars": 12, "short_chars": 20, "density_window": 2,
+            "furniture_window": 1}
+    return FeatureSpec(**{**base, **kwargs}, use_compiled=compiled)
+
+
+def bits(values) -> list[str]:
+    return [float(v).hex() for v in values]
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(line_text)
+def test_a_lines_facts_are_the_references(text):
+    key = text.strip()
+    if not key:
+        return
+    fast = linefast.facts(spec(True).compiled, text, key)
+    reference = line_facts.reference_facts(text, key, spec(False))
+    assert (bits(fast[0]), fast[1:]) == (bits(reference[0]), reference[1:])
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=60), st.integers(0, 20))
+def test_window_shares_are_the_references(flags, radius):
+    assert bits(linefast.window_share(flags, radius)) == bits(windows.reference_window_share(flags, radius))
+    assert linefast.window_share([1, 0], 1) is None  # not bools: the reference runs
+
+
+document = st.lists(st.tuples(line_text | st.just(""), st.sampled_from([None, None, "social", "prose", "mine"])),
+                    max_size=40)
+weight = st.floats(-30, 30, allow_nan=False)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document, st.data(), st.booleans())
+def test_a_documents_probabilities_are_the_references(lines, data, with_hints):
+    texts, owners = [t for t, _ in lines], [o for _, o in lines]
+    hint_features = ("found", "tag_p") if with_hints else ()
+    fast_spec, slow_spec = spec(True, hint_features=hint_features), spec(False, hint_features=hint_features)
+    weights = {name: data.draw(weight) for name in fast_spec.names}
+    model = LinearModel.from_mapping(fast_spec.names, data.draw(weight), weights)
+    hints = {line_facts_key(t): {"found": 1.0, "tag_p": 0.5} for t in texts[::2]} if with_hints else None
+    fast, slow = extract(texts, owners, fast_spec, hints), extract(texts, owners, slow_spec, hints)
+    assert fast.lines == slow.lines and fast.doc == slow.doc and fast.page == slow.page
+    got = fast.probabilities(model)
+    assert bits(got) == bits(slow.probabilities(model)[k] for k in range(len(slow.lines)))
+    assert bits(got) == bits(model.probability(row) for row in slow.rows)
+
+
+def line_facts_key(text: str) -> str:
+    from cleaner.rules.features import hint_key
+
+    return hint_key(text.strip())
+
+
+def test_a_changed_feature_catalogue_runs_the_reference(monkeypatch):
+    """Should the features change (another feature, a new separator), the compiled code is not used."""
+    monkeypatch.setattr(linefast, "LINE_FEATURES", (*linefast.LINE_FEATURES, "new_feature"))
+    assert spec(True).compiled is None
+    monkeypatch.undo()
+    changed = {**line_facts.CONSTANTS, "link_tokens": (*line_facts.CONSTANTS["link_tokens"], "::")}
+    assert not linefast.matches(linefast.LINE_FEATURES, linefast.PLACE_FEATURES, linefast.RULE_FEATURES, changed)
+
+
+def test_ci_runs_the_compiled_code():
+    if os.environ.get("CLEANER_REQUIRE_COMPILED"):
+        assert linefast.AVAILABLE
+
+
+def _documents() -> list[str]:
+    texts = [path.read_text("utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    pages = sorted((SHARED / "devset").glob("*.full.txt"))[:40]
+    texts += [path.read_text("utf-8") for path in pages]
+    texts += [text.replace("\n", "\r\n") for text in texts[:10]] + [text.upper() for text in texts[:10]]
+    return texts
+
+
+@needs_compiled
+def test_cleaning_is_the_same_with_and_without_the_compiled_code(monkeypatch):
+    texts = _documents()
+    fast_rules = cleaner.load_rules()
+    assert all(r.spec.compiled is not None for r in fast_rules.rules() if r.kind == "line_model")
+    fast = [cleaner.clean(text, rules=fast_rules) for text in texts]
+    monkeypatch.setattr(linefast, "AVAILABLE", False)
+    slow_rules = cleaner.load_rules()
+    assert all(r.spec.compiled is None for r in slow_rules.rules() if r.kind == "line_model")
+    slow = [cleaner.clean(text, rules=slow_rules) for text in texts]
+    assert [(r.text, r.provenance) for r in fast] == [(r.text, r.provenance) for r in slow]
