@@ -16,31 +16,155 @@
 
 #define N_VALUES 14
 
+/* The Py_UNICODE_IS* answers for ASCII, looked up once at import (the same macros answer them). */
+enum { IS_ALPHA = 1, IS_UPPER = 2, IS_DIGIT = 4, IS_SPACE = 8 };
+static unsigned char ascii_class[128];
+
+static void fill_ascii_class(void) {
+    for (Py_UCS4 c = 0; c < 128; c++)
+        ascii_class[c] = (Py_UNICODE_ISALPHA(c) ? IS_ALPHA : 0) | (Py_UNICODE_ISUPPER(c) ? IS_UPPER : 0) |
+                         (Py_UNICODE_ISDIGIT(c) ? IS_DIGIT : 0) | (Py_UNICODE_ISSPACE(c) ? IS_SPACE : 0);
+}
+
+static inline int char_class(Py_UCS4 c) {
+    if (c < 128) return ascii_class[c];
+    return (Py_UNICODE_ISALPHA(c) ? IS_ALPHA : 0) | (Py_UNICODE_ISUPPER(c) ? IS_UPPER : 0) |
+           (Py_UNICODE_ISDIGIT(c) ? IS_DIGIT : 0) | (Py_UNICODE_ISSPACE(c) ? IS_SPACE : 0);
+}
+
 /* ---- a line's facts ------------------------------------------------------------------------- */
+
+/* A text read as its lower-case form: `key` itself folded on the fly when ASCII (str.lower() maps only
+ * A-Z there), else the string key.lower() returned. */
+typedef struct {
+    int kind, fold;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+static inline Py_UCS4 text_at(const Text *t, Py_ssize_t i) {
+    Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
+    return t->fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Literal strings grouped by first character, for the three lookups: any occurs (furniture words),
+ * occurrences counted as str.count counts them (link tokens), equal to a slice (stop words). */
+typedef struct {
+    Py_UCS4 **items;
+    Py_ssize_t *lens, n, max_len;
+    int has_empty;
+    Py_ssize_t *by_first;     /* item indices, those starting with each ASCII character together */
+    Py_ssize_t first_at[129]; /* by_first[first_at[c]:first_at[c + 1]]: items starting with ASCII c;
+                                 by_first[first_at[128]:n]: non-ASCII first characters */
+    Py_ssize_t *next_free;    /* scratch for counting: where each item's next match may start */
+} Phrases;
+
+static void phrases_free(Phrases *p) {
+    for (Py_ssize_t i = 0; i < p->n; i++) PyMem_Free(p->items[i]);
+    PyMem_Free(p->items);
+    PyMem_Free(p->lens);
+    PyMem_Free(p->by_first);
+    PyMem_Free(p->next_free);
+}
+
+/* Fill `p` from an iterable of str (empty strings only noted in has_empty); -1 with an exception. */
+static int phrases_init(Phrases *p, PyObject *iterable) {
+    PyObject *list = PySequence_List(iterable);
+    if (list == NULL) return -1;
+    Py_ssize_t total = PyList_GET_SIZE(list), size = total ? total : 1;
+    p->items = PyMem_Calloc(size, sizeof(Py_UCS4 *));
+    p->lens = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    p->by_first = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    p->next_free = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    if (!p->items || !p->lens || !p->by_first || !p->next_free) { Py_DECREF(list); PyErr_NoMemory(); return -1; }
+    Py_ssize_t counts[129] = {0};
+    for (Py_ssize_t i = 0; i < total; i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        if (!PyUnicode_Check(item)) { Py_DECREF(list); PyErr_SetString(PyExc_TypeError, "expected str"); return -1; }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(item);
+        if (len == 0) { p->has_empty = 1; continue; }
+        Py_UCS4 *copy = PyUnicode_AsUCS4Copy(item);
+        if (copy == NULL) { Py_DECREF(list); return -1; }
+        p->items[p->n] = copy;
+        p->lens[p->n++] = len;
+        if (len > p->max_len) p->max_len = len;
+        counts[copy[0] < 128 ? copy[0] : 128]++;
+    }
+    Py_DECREF(list);
+    Py_ssize_t at = 0, fill[129];
+    for (int c = 0; c < 129; c++) { p->first_at[c] = fill[c] = at; at += counts[c]; }
+    for (Py_ssize_t i = 0; i < p->n; i++) p->by_first[fill[p->items[i][0] < 128 ? p->items[i][0] : 128]++] = i;
+    return 0;
+}
+
+static inline void phrases_starting(const Phrases *p, Py_UCS4 c, Py_ssize_t *from, Py_ssize_t *to) {
+    *from = p->first_at[c < 128 ? c : 128];
+    *to = c < 128 ? p->first_at[c + 1] : p->n;
+}
+
+static inline int phrase_at(const Phrases *p, Py_ssize_t w, const Text *t, Py_ssize_t i) {
+    Py_ssize_t len = p->lens[w];
+    if (len > t->n - i) return 0;
+    for (Py_ssize_t j = 1; j < len; j++)
+        if (text_at(t, i + j) != p->items[w][j]) return 0;
+    return 1;
+}
+
+static int any_phrase(const Phrases *p, const Text *t) {
+    for (Py_ssize_t i = 0; i < t->n; i++) {
+        Py_UCS4 c = text_at(t, i);
+        Py_ssize_t from, to;
+        phrases_starting(p, c, &from, &to);
+        for (Py_ssize_t at = from; at < to; at++)
+            if (p->items[p->by_first[at]][0] == c && phrase_at(p, p->by_first[at], t, i)) return 1;
+    }
+    return 0;
+}
+
+/* sum(t.count(item) for item in items), or `cap` once it reaches cap. */
+static Py_ssize_t count_phrases(const Phrases *p, const Text *t, Py_ssize_t cap) {
+    Py_ssize_t total = 0;
+    for (Py_ssize_t w = 0; w < p->n; w++) p->next_free[w] = 0;
+    for (Py_ssize_t i = 0; i < t->n && total < cap; i++) {
+        Py_UCS4 c = text_at(t, i);
+        Py_ssize_t from, to;
+        phrases_starting(p, c, &from, &to);
+        for (Py_ssize_t at = from; at < to; at++) {
+            Py_ssize_t w = p->by_first[at];
+            if (p->items[w][0] == c && i >= p->next_free[w] && phrase_at(p, w, t, i)) {
+                total++;
+                p->next_free[w] = i + p->lens[w];  /* str.count: matches do not overlap */
+            }
+        }
+    }
+    return total < cap ? total : cap;
+}
+
+static int phrase_equals(const Phrases *p, const Text *t, Py_ssize_t a, Py_ssize_t b) {
+    if (a == b) return p->has_empty;
+    if (b - a > p->max_len) return 0;
+    Py_UCS4 c = text_at(t, a);
+    Py_ssize_t from, to;
+    phrases_starting(p, c, &from, &to);
+    for (Py_ssize_t at = from; at < to; at++) {
+        Py_ssize_t w = p->by_first[at];
+        if (p->lens[w] == b - a && p->items[w][0] == c && phrase_at(p, w, t, a)) return 1;
+    }
+    return 0;
+}
 
 typedef struct {
     PyObject_HEAD
-    PyObject *args;            /* what it was made from, for pickling */
-    PyObject *stop_words;      /* frozenset[str] */
-    Py_ssize_t stop_max;       /* longest stop word, in code points */
-    Py_UCS4 **words;           /* furniture words (lower-case, non-empty), as code points */
-    Py_ssize_t *word_lens;
-    Py_ssize_t n_words;
-    Py_ssize_t *by_first;             /* word indices, those starting with each ASCII character together */
-    Py_ssize_t first_at[129];         /* by_first[first_at[c]:first_at[c + 1]] start with ASCII c */
-    Py_ssize_t n_other;               /* by_first[first_at[128]:] start with a non-ASCII character */
-    PyObject *link_tokens;     /* tuple[str] */
+    PyObject *args;  /* what it was made from, for pickling */
+    Phrases stop, furniture, links;
     long prose_min_words, prose_min_chars, short_chars;
 } SpecObject;
 
 static void spec_dealloc(SpecObject *self) {
     Py_XDECREF(self->args);
-    Py_XDECREF(self->stop_words);
-    Py_XDECREF(self->link_tokens);
-    for (Py_ssize_t i = 0; i < self->n_words; i++) PyMem_Free(self->words[i]);
-    PyMem_Free(self->words);
-    PyMem_Free(self->word_lens);
-    PyMem_Free(self->by_first);
+    phrases_free(&self->stop);
+    phrases_free(&self->furniture);
+    phrases_free(&self->links);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -55,54 +179,20 @@ static PyObject *spec_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     SpecObject *self = (SpecObject *)type->tp_alloc(type, 0);
     if (self == NULL) return NULL;
     self->args = Py_BuildValue("(OOOlll)", stop, words, tokens, pmw, pmc, sc);
-    if (self->args == NULL) goto fail;
-    Py_INCREF(stop);
-    self->stop_words = stop;
-    Py_INCREF(tokens);
-    self->link_tokens = tokens;
     self->prose_min_words = pmw;
     self->prose_min_chars = pmc;
     self->short_chars = sc;
-    self->stop_max = -1;
-    PyObject *iter = PyObject_GetIter(stop), *item;
-    if (iter == NULL) goto fail;
-    while ((item = PyIter_Next(iter)) != NULL) {
-        if (PyUnicode_Check(item) && PyUnicode_GET_LENGTH(item) > self->stop_max)
-            self->stop_max = PyUnicode_GET_LENGTH(item);
-        Py_DECREF(item);
+    if (self->args == NULL || phrases_init(&self->stop, stop) < 0 || phrases_init(&self->furniture, words) < 0 ||
+        phrases_init(&self->links, tokens) < 0) {
+        Py_DECREF(self);
+        return NULL;
     }
-    Py_DECREF(iter);
-    if (PyErr_Occurred()) goto fail;
-    Py_ssize_t n = PyTuple_GET_SIZE(words);
-    self->words = PyMem_Calloc(n ? n : 1, sizeof(Py_UCS4 *));
-    self->word_lens = PyMem_Calloc(n ? n : 1, sizeof(Py_ssize_t));
-    if (self->words == NULL || self->word_lens == NULL) { PyErr_NoMemory(); goto fail; }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *w = PyTuple_GET_ITEM(words, i);
-        if (!PyUnicode_Check(w) || PyUnicode_GET_LENGTH(w) == 0) {
-            PyErr_SetString(PyExc_ValueError, "furniture words must be non-empty strings");
-            goto fail;
-        }
-        self->words[i] = PyUnicode_AsUCS4Copy(w);
-        if (self->words[i] == NULL) goto fail;
-        self->word_lens[i] = PyUnicode_GET_LENGTH(w);
-        self->n_words = i + 1;
+    if (self->furniture.has_empty || self->links.has_empty) {
+        PyErr_SetString(PyExc_ValueError, "furniture words and link tokens must not be empty");
+        Py_DECREF(self);
+        return NULL;
     }
-    /* a counting sort of the words by first character (non-ASCII last) */
-    self->by_first = PyMem_Calloc(n ? n : 1, sizeof(Py_ssize_t));
-    if (self->by_first == NULL) { PyErr_NoMemory(); goto fail; }
-    Py_ssize_t counts[129] = {0};
-    for (Py_ssize_t i = 0; i < n; i++) counts[self->words[i][0] < 128 ? self->words[i][0] : 128]++;
-    Py_ssize_t at = 0;
-    for (int c = 0; c < 129; c++) { self->first_at[c] = at; at += counts[c]; }
-    self->n_other = counts[128];
-    Py_ssize_t fill[129];
-    memcpy(fill, self->first_at, sizeof(fill));
-    for (Py_ssize_t i = 0; i < n; i++) self->by_first[fill[self->words[i][0] < 128 ? self->words[i][0] : 128]++] = i;
     return (PyObject *)self;
-fail:
-    Py_DECREF(self);
-    return NULL;
 }
 
 static PyObject *spec_reduce(SpecObject *self, PyObject *Py_UNUSED(ignored)) {
@@ -144,51 +234,20 @@ static int is_strip(Py_UCS4 c) {  /* features._STRIP */
            c == '(' || c == ')';
 }
 
-/* Whether any furniture word occurs in `lower` (what AnyWord.found_in answers). */
-static int any_word(SpecObject *spec, PyObject *lower) {
-    int kind = PyUnicode_KIND(lower);
-    const void *data = PyUnicode_DATA(lower);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(lower);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        Py_ssize_t from = spec->first_at[c < 128 ? c : 128];
-        Py_ssize_t to = c < 128 ? spec->first_at[c + 1] : from + spec->n_other;
-        for (Py_ssize_t at = from; at < to; at++) {
-            Py_ssize_t w = spec->by_first[at];
-            const Py_UCS4 *word = spec->words[w];
-            Py_ssize_t len = spec->word_lens[w];
-            if (word[0] != c || len > n - i) continue;
-            Py_ssize_t j = 1;
-            while (j < len && PyUnicode_READ(kind, data, i + j) == word[j]) j++;
-            if (j == len) return 1;
-        }
-    }
-    return 0;
-}
-
 /* sum(w.strip(_STRIP) in stop for w in lower.split()) */
-static int stop_count(SpecObject *spec, PyObject *lower, Py_ssize_t *count) {
-    int kind = PyUnicode_KIND(lower);
-    const void *data = PyUnicode_DATA(lower);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(lower), i = 0;
-    *count = 0;
-    while (i < n) {
-        while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
-        if (i >= n) break;
-        Py_ssize_t start = i;
-        while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
-        Py_ssize_t a = start, b = i;
-        while (a < b && is_strip(PyUnicode_READ(kind, data, a))) a++;
-        while (b > a && is_strip(PyUnicode_READ(kind, data, b - 1))) b--;
-        if (b - a > spec->stop_max) continue;
-        PyObject *word = PyUnicode_Substring(lower, a, b);
-        if (word == NULL) return -1;
-        int found = PySet_Contains(spec->stop_words, word);
-        Py_DECREF(word);
-        if (found < 0) return -1;
-        *count += found;
+static Py_ssize_t stop_count(const Phrases *stop, const Text *t) {
+    Py_ssize_t i = 0, count = 0;
+    while (i < t->n) {
+        while (i < t->n && Py_UNICODE_ISSPACE(text_at(t, i))) i++;
+        if (i >= t->n) break;
+        Py_ssize_t a = i;
+        while (i < t->n && !Py_UNICODE_ISSPACE(text_at(t, i))) i++;
+        Py_ssize_t b = i;
+        while (a < b && is_strip(text_at(t, a))) a++;
+        while (b > a && is_strip(text_at(t, b - 1))) b--;
+        count += phrase_equals(stop, t, a, b);
     }
-    return 0;
+    return count;
 }
 
 static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
@@ -205,17 +264,17 @@ static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
     Py_ssize_t letters = 0, uppers = 0, digits = 0, n_words = 0, alpha_words = 0, upper_words = 0;
     int in_word = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (Py_UNICODE_ISALPHA(c)) letters++;
-        if (Py_UNICODE_ISUPPER(c)) uppers++;
-        if (Py_UNICODE_ISDIGIT(c)) digits++;
-        if (Py_UNICODE_ISSPACE(c)) {
+        int cls = char_class(PyUnicode_READ(kind, data, i));
+        letters += (cls & IS_ALPHA) != 0;
+        uppers += (cls & IS_UPPER) != 0;
+        digits += (cls & IS_DIGIT) != 0;
+        if (cls & IS_SPACE) {
             in_word = 0;
         } else if (!in_word) {  /* a word's first character */
             in_word = 1;
             n_words++;
-            if (Py_UNICODE_ISALPHA(c)) alpha_words++;
-            if (Py_UNICODE_ISUPPER(c)) upper_words++;
+            alpha_words += (cls & IS_ALPHA) != 0;
+            upper_words += (cls & IS_UPPER) != 0;
         }
     }
     Py_ssize_t end = n;  /* ends_sentence: the last character before trailing closers */
@@ -230,18 +289,17 @@ static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
     int is_short = n < spec->short_chars;
     int indented = PyUnicode_GET_LENGTH(text) > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, 0));
 
-    PyObject *lower = PyObject_CallMethod(key, "lower", NULL);
-    if (lower == NULL) return NULL;
-    Py_ssize_t stops;
-    if (stop_count(spec, lower, &stops) < 0) { Py_DECREF(lower); return NULL; }
-    Py_ssize_t links = 0;
-    for (Py_ssize_t t = 0; t < PyTuple_GET_SIZE(spec->link_tokens) && links < 3; t++) {
-        Py_ssize_t c = PyUnicode_Count(lower, PyTuple_GET_ITEM(spec->link_tokens, t), 0, PY_SSIZE_T_MAX);
-        if (c < 0) { Py_DECREF(lower); return NULL; }
-        links += c;
+    PyObject *lower = NULL;  /* key.lower(), needed only beyond ASCII */
+    Text t = {kind, 1, data, n};
+    if (!PyUnicode_IS_ASCII(key)) {
+        lower = PyObject_CallMethod(key, "lower", NULL);
+        if (lower == NULL) return NULL;
+        t = (Text){PyUnicode_KIND(lower), 0, PyUnicode_DATA(lower), PyUnicode_GET_LENGTH(lower)};
     }
-    int furniture = spec->n_words > 0 && any_word(spec, lower);
-    Py_DECREF(lower);
+    Py_ssize_t stops = stop_count(&spec->stop, &t);
+    Py_ssize_t links = count_phrases(&spec->links, &t, 3);
+    int furniture = any_phrase(&spec->furniture, &t);
+    Py_XDECREF(lower);
 
     double v[N_VALUES];
     if (n == 0) {
@@ -257,7 +315,7 @@ static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
     v[6] = letters ? (double)uppers / (double)letters : 0.0;
     v[7] = (double)digits / (double)n;  /* n > 0: blank lines have no facts (the reference divides too) */
     v[8] = bullet;
-    v[9] = links < 3 ? (double)links : 3.0;
+    v[9] = (double)links;
     v[10] = furniture;
     v[11] = prose;
     v[12] = is_short;
@@ -485,6 +543,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_linefast", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__linefast(void) {
+    fill_ascii_class();
     if (PyType_Ready(&SpecType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
