@@ -22,6 +22,7 @@ known markup; not free text). What that loses, measured on the 781 dev pages: se
 from __future__ import annotations
 
 import contextlib
+import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
@@ -101,6 +102,31 @@ def paragraph_chars(tree: Any) -> int:
     return sum(int(length(p)) for p in tree.iter("p"))
 
 
+# Every element trafilatura's AUTHOR_XPATHS can match has one of these strings (case as they test it)
+# in its class, id, rel, itemprop, data-testid or data-component, or is an `author` element or the
+# parent of a `rel` one. Looking for them first (one XPath for the attribute values, one regex) spares
+# the pages without any, about half of those that declare no author, extract_author's deep copy,
+# pruning and per-element regex callbacks: the same answer at a tenth of the cost on those pages.
+AUTHOR_STRINGS = ("uthor", "yline", "byl", "BBL", "username", "screenname", "writer", "channel-name", "zuozhe",
+                  "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name")
+
+
+@lru_cache(maxsize=1)
+def _author_attributes() -> tuple[Any, re.Pattern]:
+    from lxml import etree
+
+    names = ("class", "id", "rel", "itemprop", "data-testid", "data-component")
+    return (etree.XPath("|".join(f"//@{name}" for name in names), smart_strings=False),
+            re.compile("|".join(map(re.escape, AUTHOR_STRINGS))))
+
+
+def may_name_author(tree: Any) -> bool:
+    """False when no element of `tree` can match trafilatura's author XPaths (see AUTHOR_STRINGS)."""
+    values, strings = _author_attributes()
+    return bool(strings.search(" ".join(values(tree)))) or tree.find(".//author") is not None \
+        or tree.find(".//rel") is not None
+
+
 def page_metadata(tree: Any, url: str | None) -> dict[str, str]:
     """Title, author, date, URL, site name and host name the page declares (empty fields left out).
 
@@ -125,7 +151,7 @@ def page_metadata(tree: Any, url: str | None) -> dict[str, str]:
     with contextlib.suppress(Exception):  # trafilatura's JSON-LD reader raises on malformed markup of many kinds
         found = extract_meta_json(tree, found)
     found.title = found.title or extract_title(tree)
-    found.author = found.author or extract_author(tree)
+    found.author = found.author or (extract_author(tree) if may_name_author(tree) else None)
     found.url = found.url or extract_url(tree, url)
     if found.url:
         found.hostname = extract_domain(found.url, fast=True)

@@ -69,12 +69,12 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
         return hints
     elements: dict[str, tuple[int | None, Any]] = {}  # key -> (document order, element)
     blocks = _short_blocks(tree, 4 * max(map(len, lines)) + 256)
-    for order, element in enumerate(blocks):
-        key = hint_key(element.text_content())
+    for order, (element, content) in enumerate(blocks):
+        key = hint_key(content)
         if key in hints:  # document order: an inner element with the same text overrides its container
             elements[key] = (order, element)
     pres = list(tree.iter("pre"))
-    placed = {element: order for order, element in enumerate(blocks)} if pres else {}
+    placed = {element: order for order, (element, _) in enumerate(blocks)} if pres else {}
     for pre in pres:  # a code block: one line per line (placed only when the block is short)
         order = placed.get(pre)
         for line in pre.text_content().splitlines():
@@ -98,19 +98,15 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
     return hints
 
 
-_SHORT_BLOCKS: list = []
-
-
-def _short_blocks(tree: Any, limit: int) -> list:
+def _short_blocks(tree: Any, limit: int) -> list[tuple[Any, str]]:
     """The block elements, in document order, whose text content is at most `limit` characters (longer
-    ones cannot collapse to a line): one XPath call, in C (an XPath test per tag costs twice as much)."""
-    if not _SHORT_BLOCKS:
-        from lxml import etree
+    ones cannot collapse to a line), each with that text. lxml's tag filter walks the tree in C, and
+    `tostring(method="text")` gives `text_content()`'s string at half its cost (no XPath call each): a
+    third of the time of one XPath that tested tag and length, and of the `text_content()` calls after it."""
+    from lxml import etree
 
-        names = "|" + "|".join(sorted(BLOCK_TAGS)) + "|"
-        _SHORT_BLOCKS.append(etree.XPath(f"descendant-or-self::*[contains('{names}', concat('|', local-name(), '|'))]"
-                                         "[string-length(.) <= $limit]"))
-    return _SHORT_BLOCKS[0](tree, limit=limit)
+    text = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
+    return [(element, content) for element in tree.iter(*BLOCK_TAGS) if len(content := text(element)) <= limit]
 
 
 def _main_block(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple]) -> Any:
