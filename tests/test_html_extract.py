@@ -4,11 +4,21 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 import trafilatura
 
-from cleaner.io.html import FALLBACK_SETTINGS, FALLBACK_SHARE, SETTINGS, extract_html, paragraph_chars, parse_html
+from cleaner.io.html import (
+    BASELINE_BAND,
+    BASELINE_SHARE,
+    FALLBACK_SETTINGS,
+    FALLBACK_SHARE,
+    SETTINGS,
+    extract_html,
+    paragraph_chars,
+    parse_html,
+)
 
 from .conftest import ROOT, SHARED
 
@@ -27,7 +37,10 @@ def test_text_is_byte_identical_to_trafilatura_extract_with_metadata(page):
     data = page.read_bytes()
     text, info = extract_html(data, str(page), url)
     reference = full_extract(data, url, FALLBACK_SETTINGS if info["used"] == "default" else SETTINGS)
-    assert text == reference["text"]
+    if info["used"] == "baseline":
+        assert text == unicodedata.normalize("NFC", trafilatura.baseline(data)[1])
+    else:
+        assert text == reference["text"]
     assert info["metadata"].get("title") == reference.get("title")
     assert info["metadata"].get("hostname") == reference.get("hostname")
 
@@ -66,5 +79,34 @@ def test_favor_recall_falls_back_to_the_default_settings_when_it_misses_the_arti
             assert len(text) > len(recall) and score_page(text, gold).recall > score_page(recall, gold).recall
             fell_back.append(page.name)
         else:
-            assert info["used"] == "favor_recall" and text.strip() == recall.strip()
+            assert info["used"] in ("favor_recall", "baseline")
+            assert info["used"] == "baseline" or text.strip() == recall.strip()
     assert fell_back, "no page of the sample fell back (the sample holds one)"
+
+
+@pytest.mark.skipif(not (SHARED / "devset").is_dir(), reason="../shared/devset is not beside this checkout")
+def test_baseline_is_taken_when_the_extractors_stop_part_way_through_the_paragraphs():
+    """On every 8th dev page: where the extracted text is under BASELINE_SHARE of the page's paragraph
+    text, trafilatura's baseline is taken only when it holds about that paragraph text, is longer and
+    holds the text found so far; the record says so. The sample holds a page where it is taken, and
+    there it holds more of the gold body."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    from evaluate import score_page
+
+    taken = []
+    for page in sorted((SHARED / "devset").glob("*.html"))[::8]:
+        data = page.read_bytes()
+        paragraphs = paragraph_chars(parse_html(data, str(page)))
+        recall = page.with_name(page.stem + ".recall.txt").read_text("utf-8")
+        text, info = extract_html(data, str(page), page.with_suffix(".url").read_text("utf-8").strip())
+        assert info["baseline"]["tool"] == "trafilatura.baseline"
+        if info["used"] != "baseline":
+            continue
+        assert len(recall) < BASELINE_SHARE * paragraphs
+        assert BASELINE_BAND[0] * paragraphs <= len(text) <= BASELINE_BAND[1] * paragraphs and len(text) > len(recall)
+        gold = page.with_name(page.stem + ".gold.txt").read_text("utf-8")
+        assert score_page(text, gold).recall > score_page(recall, gold).recall
+        taken.append(page.name)
+    assert taken, "no page of the sample took the baseline (the sample holds one)"

@@ -3,7 +3,12 @@
 When favor_recall's text is under `FALLBACK_SHARE` of the text the page holds in `<p>` elements, it
 missed the article (on some pages favor_recall follows a wrong container that the default settings
 do not), and the default extraction is taken instead when it is longer: one more extraction on about
-2% of pages (README, "Quality on real pages", for what it gains and how the share was chosen).
+2% of pages. When the text is still under `BASELINE_SHARE` of it (about 5% of pages), trafilatura's
+`baseline` (embedded JSON article body, `<article>`, else every paragraph) is tried, and taken when
+it holds about the page's paragraph text (`BASELINE_BAND`), is longer, and holds most of the text
+found so far (`BASELINE_CONTAINS`): the extractors stopped part-way through an article whose
+paragraphs are all on the page. README, "Quality on real pages", for what each gains and how the
+parameters were chosen.
 
 The rules then run on that text. The record keeps the page metadata and the settings used.
 
@@ -16,7 +21,8 @@ page declares: `<meta>` tags and OpenGraph (trafilatura's `examine_meta`), JSON-
 date from htmldate *without* extensive search (dates in meta tags, `<time>` elements, the URL and
 known markup; not free text). What that loses, measured on the 781 dev pages: see README,
 "HTML input". The article text is byte-identical to `extract(favor_recall=True, with_metadata=True)`
-(the same tree, settings and URL reach the extractor), or on a fallback to the default settings' output.
+(the same tree, settings and URL reach the extractor), or on a fallback the default settings' output
+or the baseline's text (NFC, as extract() gives).
 """
 
 from __future__ import annotations
@@ -35,6 +41,12 @@ FALLBACK_SETTINGS = {"favor_recall": False, "include_comments": False, "deduplic
 FALLBACK_SHARE = 0.2  # favor_recall's text under this share of the page's paragraph text: try the default
 FALLBACK = {"settings": FALLBACK_SETTINGS, "when": f"favor_recall's text is under {FALLBACK_SHARE} of the "
             "page's <p> text and the default extraction is longer"}
+BASELINE_SHARE = 0.6  # the text still under this share of the paragraph text: try trafilatura's baseline
+BASELINE_BAND = (0.8, 2.0)  # ... taken when it holds about the page's paragraph text (this band of it),
+BASELINE_CONTAINS = 0.5  # ... is longer, and holds at least this share of the text's shingles (it extends it)
+BASELINE = {"tool": "trafilatura.baseline", "when": f"the text is under {BASELINE_SHARE} of the page's <p> text, "
+            f"and the baseline's is {BASELINE_BAND[0]}-{BASELINE_BAND[1]} times the <p> text, longer, and holds "
+            f"{BASELINE_CONTAINS} of the text's shingles"}
 METADATA = {"date_search": "htmldate, extensive_search=False"}
 # trafilatura's JSON names, kept so records read as they did: url is "source", sitename "source-hostname".
 METADATA_FIELDS = (("title", "title"), ("author", "author"), ("date", "date"), ("source", "url"),
@@ -64,14 +76,20 @@ def extract_tree(tree: Any, path: str, url: str | None = None) -> tuple[str, dic
     # ours, else the page's own.
     source = url or metadata.get("source")
     text, used = _extract_text(tree, source, SETTINGS), "favor_recall"
-    if len(text) < FALLBACK_SHARE * paragraph_chars(tree):
+    paragraphs = paragraph_chars(tree)
+    if len(text) < FALLBACK_SHARE * paragraphs:
         fallback = _extract_text(tree, source, FALLBACK_SETTINGS)
         if len(fallback) > len(text):
             text, used = fallback, "default"
+    if len(text) < BASELINE_SHARE * paragraphs:
+        whole = _baseline_text(tree)
+        if BASELINE_BAND[0] * paragraphs <= len(whole) <= BASELINE_BAND[1] * paragraphs and len(whole) > len(text) \
+                and _contained_share(text, whole) >= BASELINE_CONTAINS:
+            text, used = whole, "baseline"
     if not text.strip():
         raise InputError(path, "trafilatura found no article text in this HTML")
     info = {"tool": "trafilatura", "version": trafilatura_version(), "settings": {**SETTINGS, **METADATA},
-            "fallback": FALLBACK, "used": used, "metadata": metadata}
+            "fallback": FALLBACK, "baseline": BASELINE, "used": used, "metadata": metadata}
     return text, info
 
 
@@ -81,6 +99,26 @@ def _extract_text(tree: Any, url: str | None, settings: dict[str, bool]) -> str:
     document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **settings)
     # extract() normalises its whole output to NFC (a Kelvin sign becomes K); so do we, for the same text.
     return unicodedata.normalize("NFC", document.text or "") if document is not None else ""
+
+
+def _baseline_text(tree: Any) -> str:
+    from trafilatura import baseline
+
+    _, text, _ = baseline(tree)  # on a copy: the tree is left as it was
+    return unicodedata.normalize("NFC", text)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _contained_share(part: str, whole: str) -> float:
+    """The share of `part`'s 4-word shingles (lower case) that `whole` holds (1 when it has none)."""
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        words = _WORD.findall(text.lower())
+        return {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+
+    own = shingles(part)
+    return len(own & shingles(whole)) / len(own) if own else 1.0
 
 
 def trafilatura_version() -> str:
