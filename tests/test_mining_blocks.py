@@ -103,6 +103,21 @@ def test_the_body_goes_on_over_a_short_list_between_its_paragraphs():
     assert body_span(lines, anchor) == (1, 9)  # through the third paragraph, not into the comments
 
 
+def test_the_body_does_not_go_on_past_a_paragraph_the_site_repeats():
+    """A blurb found on the site's other pages ends the article: the teasers after it are not its body."""
+    prose = "A paragraph of the post that is long enough to read as prose, number {}."
+    blurb = "The Daily Pick is one thing the editors recommend each morning for your enjoyment."
+    teaser = "Another Story Worth Reading: it is long enough to read as prose too, number {}."
+    lines = ["Menu", "Title", prose.format(1), prose.format(2), "Advertisement", blurb, teaser.format(1),
+             teaser.format(2), "Sponsored links"]
+    anchor = [line in ("Menu", "Advertisement", blurb, "Sponsored links") for line in lines]
+    assert body_span(lines, anchor) == (1, 3)  # the post, not the teasers after the blurb
+    lines[5] = "Read more"  # a short repeated line there is a subheading: the body goes on over it
+    anchor[5] = False
+    assert body_span(lines, [line in ("Menu", "Advertisement", "Read more", "Sponsored links") for line in lines]
+                     ) == (1, 7)
+
+
 def test_the_body_is_the_first_run_of_prose_with_its_head():
     lines = ["Menu", "Headline", "By A Writer", "", "First paragraph of the story, long enough to be prose here.",
              "Second paragraph of the story, long enough to be prose too.", "Share", "Like", "Comments",

@@ -10,8 +10,10 @@ a frame that repeats (a header line, a footer line) around items that change on 
   prose is at least `FIRST_WITHIN` of the largest gap's (articles come before their comments),
   opened at an earlier gap with `OPENING_WITHIN` of its prose (a standfirst above a photo box), going
   on over short interruptions to the next prose (`BRIDGE_LINES`, `BRIDGE_ANCHORS`: a pros and cons
-  list), from `HEAD_LINES` lines above its first prose line (headline, byline, date; anchors between
-  them not counted) to `TAIL_LINES` lines below its last (an attribution; up to the next anchor);
+  list) but not over an anchor that is itself prose (a blurb the site repeats ends the article: what
+  follows it, such as teasers of other articles, is the site's), from `HEAD_LINES` lines above its
+  first prose line (headline, byline, date; anchors between them not counted) to `TAIL_LINES` lines
+  below its last (an attribution; up to the next anchor);
 - candidate blocks: two anchors that follow each other with other lines between them;
 - vetoed starts: every anchor a from which a block, as the `block` kind would find it on this page
   (from a line a through the next line b, for any anchor b), would hold a line of the body.
@@ -105,9 +107,12 @@ def body_span(lines: Sequence[str], anchor: Sequence[bool]) -> tuple[int, int] |
         return None
     opening = next(n for n, w in enumerate(weights) if w >= OPENING_WITHIN * weights[main])
     body = [gaps[opening][0], gaps[main][-1]]
-    for gap in gaps[main + 1:]:  # the article goes on after a short interruption (a list, a subheading)
+    # The article goes on after a short interruption (a list, a subheading), not after a paragraph the
+    # site repeats (a blurb: what follows it, teasers of other articles, is the site's too).
+    for gap in gaps[main + 1:]:
         between = [i for i in filled if body[1] < i < gap[0]] if gap else []
-        if gap and len(between) <= BRIDGE_LINES and sum(anchor[i] for i in between) <= BRIDGE_ANCHORS:
+        if (gap and len(between) <= BRIDGE_LINES and sum(anchor[i] for i in between) <= BRIDGE_ANCHORS
+                and not any(anchor[i] and holds_prose(lines[i]) for i in between)):
             body[1] = gap[-1]
     above = [i for i in filled if i < body[0] and not anchor[i]][-HEAD_LINES:]  # across anchors
     end = body[-1]
