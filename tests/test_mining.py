@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import regex
 from click.testing import CliRunner
 
 import cleaner
@@ -169,6 +170,36 @@ def test_line_keys_and_generalised_patterns():
     assert built.pattern == r"(?i)^\s*Updated\s+\d+\s+[a-z]{3,9}\.?\s+\d+,\s+\d+:\d+\s*$"
     assert built.keywords == ("updated",) and len(built.matches) == 2
     assert line_pattern(["• Home"]).pattern == r"^\s*•\s+Home\s*$"  # one spelling: literal
+
+
+def test_table_rows_padded_with_empty_cells_are_one_line():
+    """An extractor writes a table row with the empty cells of its layout around and between the text;
+    the row is the same line however many there are (a cell's escaped pipe is text, not a border)."""
+    rows = ["|  |  | You are in: Health |  |  |", "| You are in: Health |", "You are in: Health"]
+    assert {line_key(row) for row in rows} == {"you are in: health"}
+    assert line_key("| MSN Home |  | Hotmail |  |") == line_key("| MSN Home | Hotmail |") == "msn home | hotmail"
+    assert line_key(r"|  | page 1 \| 2 |  |") == r"page 0 \| 0" != line_key("| page 1 | 2 |")
+    built = line_pattern([*rows, "| MSN Home |"][:3])
+    assert built.pattern == r"^[\s|]*You\s+are\s+in:\s+Health[\s|]*$" and built.matches == tuple(rows)
+    assert line_pattern(["| MSN Home |  | Hotmail |", "| MSN Home | Hotmail |"]).pattern == (
+        r"^[\s|]*MSN\s+Home\s*(?:\|\s*)+Hotmail[\s|]*$")
+    assert line_pattern(["| Home |"]).pattern == r"^\s*\|\s+Home\s+\|\s*$"  # one spelling: literal
+    assert not regex.search(built.pattern, "You are in: Health and Fitness")
+
+
+def test_a_row_padded_differently_from_page_to_page_is_mined_as_one_rule(rules, tmp_path):
+    """Each padding of the row is on two of the 40 pages (under the site's floor of 3 pages); together
+    they are on six, and the one rule mined for them removes every padding."""
+    paddings = ["| {} |", "|  |  | {} |  |", "{}"]
+    rng = random.Random(3)
+    pages = [page(n, rng).replace(FOOTER, paddings[n % 3].format("You are in: Health") + "\n" + FOOTER)
+             if n < 6 else page(n, rng) for n in range(40)]
+    row = next(m for m in mine_texts(pages, rules) if "You are in" in m.spellings[0])
+    assert row.proposed and row.pages == 6 and len(row.spellings) == 3
+    (tmp_path / "p.toml").write_text(render_pack("example.com", [row], Thresholds()), "utf-8")
+    loaded = cleaner.load_rules([tmp_path / "p.toml"])
+    for text in pages[:6]:
+        assert "You are in" not in cleaner.clean(text, rules=loaded, url="https://example.com/a").text
 
 
 # -- packs ---------------------------------------------------------------------------------------------

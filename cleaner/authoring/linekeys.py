@@ -2,7 +2,8 @@
 
 A key is the line with its whitespace collapsed, lower-cased, digit runs folded to `0`, and month and
 weekday names next to a number folded (`Friday, 1 April, 2005` and `Monday, 3 May, 2010` share a
-key), so a stamp or a count repeats like a literal line. Keys are hashed to 64 bits with a hash that
+key), so a stamp or a count repeats like a literal line, and a table row's empty cells folded (`|  |
+You are in: UK |  |` and `| You are in: UK |` share a key). Keys are hashed to 64 bits with a hash that
 is the same in every process (Python's own hash() is not).
 """
 
@@ -20,6 +21,12 @@ DATE_NAME = re.compile(rf"\b(?:{MONTHS}|{WEEKDAYS})\b\.?", re.IGNORECASE)
 _NUMBER_BEFORE = re.compile(r"\d[\s,./-]{0,3}$")
 _NUMBER_AFTER = re.compile(r"[\s,./-]{0,3}\d")
 _DIGITS = re.compile(r"\d+")
+# A table row as an extractor writes it ("|  | You are in: UK |  |  |"): the empty cells around and
+# between the text are layout, so the row and its padded or plain variants share a key. A pipe after
+# a backslash is text inside a cell ("page 1 \\| 2"), not a cell border.
+CELL_BORDERS = r"(?:\s*(?<!\\)\|)+\s*"
+_EDGE_CELLS = re.compile(rf"^{CELL_BORDERS}|{CELL_BORDERS}$")
+_INNER_CELLS = re.compile(CELL_BORDERS)
 
 def line_key(text: str) -> str | None:
     """The key under which a line counts as the same line on other pages (None: a line without
@@ -27,6 +34,8 @@ def line_key(text: str) -> str | None:
     collapsed = " ".join(text.split()).lower()
     if not any(c.isalnum() for c in collapsed):
         return None
+    if "|" in collapsed:
+        collapsed = _INNER_CELLS.sub(" | ", _EDGE_CELLS.sub("", collapsed))
     if not _DIGITS.search(collapsed):  # most lines: no number, so no date or count to fold
         return collapsed
     return _DIGITS.sub("0", DATE_NAME.sub(lambda m: "<d>" if is_date_name(collapsed, m) else m.group(), collapsed))

@@ -2,8 +2,9 @@
 
 Each proposed line becomes an ordinary `line` rule: a literal pattern when every page spells the
 line alike (indentation and surrounding space aside), else the commonest spelling with its digit
-runs as `\\d+`, its runs of spaces as `\\s+` and its month and weekday names (next to a number) as
-any month or weekday, case-insensitive when spellings differ in case. The rule carries its
+runs as `\\d+`, its runs of spaces as `\\s+`, its month and weekday names (next to a number) as
+any month or weekday and, for a table row padded differently on different pages, its cell borders as
+any number of empty cells, case-insensitive when spellings differ in case. The rule carries its
 `evidence` (pages matched, pages seen), `examples.remove` from the corpus and `examples.keep` from a
 body line of the same pages. Lines held back (prose inside an article body, not on most pages) are
 listed as comments, never as rules. Each mined block (cleaner/authoring/mineblocks.py) becomes a
@@ -24,11 +25,14 @@ from dataclasses import dataclass
 
 import regex
 
-from cleaner.authoring.linekeys import DATE_NAME, is_date_name
+from cleaner.authoring.linekeys import CELL_BORDERS, DATE_NAME, is_date_name
 from cleaner.authoring.mine import MinedLine, Thresholds
 from cleaner.authoring.mineblocks import MinedBlock
 
 _PIECE = re.compile(r"\s+|\d+|" + DATE_NAME.pattern, re.IGNORECASE)
+_PIECE_CELLS = re.compile(CELL_BORDERS + "|" + _PIECE.pattern, re.IGNORECASE)  # ... and a row's cell borders
+_EDGE_BORDERS = r"[\s|]*"  # empty cells before or after a row's text, or none
+_INNER_BORDERS = r"\s*(?:\|\s*)+"  # one cell border or more between two cells' text
 _DATE_PATTERN = r"[a-z]{3,9}\.?"  # any month or weekday name (or its abbreviation), under (?i)
 _KEYWORD_CHARS = 3  # shortest literal worth a keyword
 REGEX_TIMEOUT = 1.0
@@ -48,15 +52,18 @@ def line_pattern(spellings: Sequence[str]) -> LinePattern | None:
         return None
     base = spellings[0]
     literal = all(s == base for s in spellings)
+    cells = not literal and any("|" in s for s in spellings)  # table rows padded alike or not, as the key has it
     body: list[str] = []
     literals = [""]  # the literal runs between generalised pieces, for keywords
     dated, at = False, 0
-    for m in _PIECE.finditer(base):
+    for m in (_PIECE_CELLS if cells else _PIECE).finditer(base):
         before, token = base[at:m.start()], m.group()
         body.append(re.escape(before))
         literals[-1] += before
         at = m.end()
-        if token.isspace():
+        if "|" in token:  # cell borders (only when `cells`): the edges are in the anchors below
+            body.append("" if m.start() == 0 or m.end() == len(base) else _INNER_BORDERS)
+        elif token.isspace():
             body.append(r"\s+")
         elif not literal and token.isdigit():
             body.append(r"\d+")
@@ -70,7 +77,8 @@ def line_pattern(spellings: Sequence[str]) -> LinePattern | None:
         literals.append("")
     body.append(re.escape(base[at:]))
     literals[-1] += base[at:]
-    core = r"^\s*" + "".join(body) + r"\s*$"
+    edge = _EDGE_BORDERS if cells else r"\s*"
+    core = f"^{edge}{''.join(body)}{edge}$"
     for flags in ("(?i)",) if dated else ("", "(?i)"):
         compiled = regex.compile(flags + core)
         matches = tuple(s for s in spellings if compiled.fullmatch(s, timeout=REGEX_TIMEOUT))
