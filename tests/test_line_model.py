@@ -252,6 +252,22 @@ def test_with_page_weights_a_classifier_decides_the_regime(tmp_path):
         with_fields(rules, page_weights={"bias": 0.0, "doc_menus": 1.0})
 
 
+def test_with_extract_below_only_the_surest_extracts_get_rules_released(tmp_path):
+    """`extract_below`: the boundary decides the regime; only a document the classifier scores below
+    this as a page gets `extract_release_rules` given back, whatever the boundary says."""
+    text = f"Home\nNews\nThe budget\n{OTHER}\n{NEWS}\nShare\n"
+    rules = model_rules(tmp_path, with_line_rule=True)
+    page = with_fields(rules, page_removed_share=0.1, extract_threshold=2.0, extract_veto_below=0.0,
+                       page_weights={"bias": 1.0, "doc_head_short": -3.0},  # p = 0.27 of a page
+                       extract_release_rules=("budget-word",))
+    assert apply_rules(text, with_fields(page, extract_below=0.2)).text == f"{OTHER}\n{NEWS}\n"
+    extract = with_fields(page, page_removed_share=0.9)  # an extract by the boundary: no model removals
+    unsure = apply_rules(text, with_fields(extract, extract_below=0.2))
+    assert unsure.text == f"Home\nNews\n{OTHER}\n{NEWS}\nShare\n"  # ... and no release below 0.27
+    sure = apply_rules(text, with_fields(extract, extract_below=0.5))
+    assert sure.text == text and sure.removals == ()
+
+
 def test_on_an_extract_the_rules_it_was_trained_to_release_are_given_back(tmp_path):
     text = f"{OTHER}\nThe budget\n{NEWS}\n"
     rules = with_fields(model_rules(tmp_path, with_line_rule=True), page_short_share=0.9, extract_threshold=2.0,

@@ -289,7 +289,7 @@ def _best_pair(lines: _Lines, docs, thresholds=THRESHOLDS) -> tuple[float, float
 
 
 def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]], extract: Sequence[bool],
-              chosen: dict, scorers: dict | None) -> list[str]:
+              chosen: dict, scorers: dict | None, release_on: Sequence[bool] | None = None) -> list[str]:
     """Greedy forward selection, by the benchmark's metric (shingle F1 over the training pages'
     `RELEASE_INPUT`), of the rules whose removals to give back on an extract: each round releases the
     candidate (a rule of the model's packs that fired on an extract) that raises that F1 most, while
@@ -299,16 +299,18 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
     held at what the model does there, so a release is judged by what it does to the input's score,
     not to the extracts' alone. The metric, not the per-line count the thresholds use: a rule's cost
     on an extract is a few lines, and the count is too rough for it. `extract` is per document of at
-    least min_lines (as `_flatten` counts them); `chosen` holds the thresholds and vetoes."""
+    least min_lines (as `_flatten` counts them); `chosen` holds the thresholds and vetoes; `release_on`
+    (same length; default `extract`) the documents whose rules may be released."""
     from evaluate import aggregate, score_page
 
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
     packs = set(rule.packs)
-    is_extract = iter(extract)
+    is_extract, may_release = iter(extract), iter(extract if release_on is None else release_on)
     pages, owners, texts, on_extract, inputs = [], [], [], [], []
     for page, input_name, first, _ in docs:
         long_enough = len(first.rows) >= rule.min_lines
         regime_extract = next(is_extract) if long_enough else False
+        releasable = next(may_release) if long_enough else False
         model = (scorers or {}).get(page.fold, rule).model
         if not long_enough:  # left to the rules
             owner = list(first.removed)
@@ -327,7 +329,7 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
         pages.append(page)
         owners.append(owner)
         texts.append(first.texts)
-        on_extract.append(regime_extract)
+        on_extract.append(releasable)
         inputs.append(input_name)
     released: set[str] = set()
 
@@ -388,7 +390,10 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
     lines = _flatten(rule, docs, scorers)
     extract_thresholds = HTML_EXTRACT_THRESHOLDS if rule.input == "html" else (NEVER,)
     everyone = np.ones(len(lines.gold_total), dtype=bool)
-    if rule.page_weights:
+    # With `extract_below` the boundary decides the regime and the classifier's surest extracts alone get
+    # rules released (see the line_model kind).
+    sure_extract = lines.page_p < rule.extract_below if rule.page_weights and rule.extract_below > 0 else None
+    if rule.page_weights and sure_extract is None:
         boundaries = [({"page_above": a}, lines.page_p >= a) for a in PAGE_ABOVE]
     else:
         boundaries = [({"page_removed_share": s, "page_lead_lines": n},
@@ -405,7 +410,8 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
             best = (score, {**boundary, "threshold": t_page, "veto_below": v_page, "extract_threshold": t_ext,
                             "extract_veto_below": v_ext}, ~page)
     _, chosen, extract = best
-    chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen, scorers)
+    chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen, scorers,
+                                                None if sure_extract is None else list(sure_extract))
     return chosen
 
 
@@ -446,7 +452,7 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
         # With --page-classifier the text model's regime is a classifier trained on whole pages against
         # extracts; else (and always for the html model, whose input is an extraction) the boundary fields.
         page_weights = fit_page_weights(chosen, rule.min_lines, options.c) \
-            if rule.input == "text" and options.page_classifier else {}
+            if rule.input == "text" and (options.page_classifier or rule.extract_below > 0) else {}
         return dataclasses.replace(rule, weights=fit_weights(chosen, rule.spec.names, options.c),
                                    page_weights=page_weights)
 
@@ -475,9 +481,10 @@ def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path,
 
 def describe(rule: LineModelRule) -> str:
     """The trained rule's weights count, regime boundary, thresholds and released rules, on one line."""
-    regime = (f"a page from {rule.page_above} by a classifier over {len(dict(rule.page_weights)) - 1} document features"
-              if rule.page_weights else
-              f"a page from {rule.page_removed_share} removed and {rule.page_lead_lines} lines before the prose")
+    boundary = f"a page from {rule.page_removed_share} removed and {rule.page_lead_lines} lines before the prose"
+    classifier = f"a classifier over {len(dict(rule.page_weights)) - 1} document features"
+    regime = (boundary if not rule.page_weights else f"a page from {rule.page_above} by {classifier}"
+              if rule.extract_below <= 0 else f"{boundary}, rules released below {rule.extract_below} by {classifier}")
     return (f"{rule.id}: {len(dict(rule.weights))} weights, {regime}, "
             f"thresholds {rule.threshold}/{rule.veto_below}, extract {rule.extract_threshold}/"
             f"{rule.extract_veto_below}, released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")

@@ -11,12 +11,16 @@ document it computes each non-blank line's probability of being furniture (`rule
   `page_above` or more, trained on whole-page text against extractor output; without them, a document is a page
   when its short non-prose lines make up at least `page_short_share` of its lines, the rules
   removed at least `page_removed_share`, and its first prose line comes after at least
-  `page_lead_lines` lines;
+  `page_lead_lines` lines. With both, and `extract_below` above 0, the boundary decides the
+  thresholds and the classifier only which documents get rules released (below);
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
   an extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own
   pack) and the rule is in `veto_rules` (empty: any): the model as a check on pattern hits;
 - on an extract, releases every line a rule of `extract_release_rules` removed (of `packs`): the
-  rules the trainer found to remove more body than furniture from extractor output.
+  rules the trainer found to remove more body than furniture from extractor output. With
+  `extract_below`, only on the documents the classifier is surest are extracts (probability of a
+  page below it), whatever the boundary says: the boundary takes some whole pages for extracts
+  (released menus there cost more than they gain), and some extracts for pages.
 
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
@@ -62,6 +66,10 @@ class LineModelRule(Rule):
                                 "`page_above` or more. Empty: the `page_*` boundary decides (written by the trainer)")
     page_above: float = option(float, 0.5, "the regime classifier's probability from which a document is a whole "
                                "page (written by the trainer: judging an extract a page costs more than the reverse)")
+    extract_below: float = option(float, 0.0, "with `page_weights`: the `page_*` boundary decides the regime, and "
+                                  "only a document the classifier scores below this (surely an extract) gets "
+                                  "`extract_release_rules` given back. 0: the classifier alone decides, from "
+                                  "`page_above`")
     page_short_share: float = option(float, 0.3, "a whole page: short non-prose lines are this share of its lines")
     page_removed_share: float = option(float, 0.0, "... and the rules removed this share of them (its "
                                        "recognised furniture)")
@@ -120,10 +128,10 @@ class LineModelRule(Rule):
         if sum(1 for key in doc.keys if key) < self.min_lines:
             return
         features = extract(doc.texts, removed_by, self.spec, doc.hints)
-        page = self.is_page(features)
+        page, release = self.regime(features)
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
-        released = frozenset() if page else frozenset(self.extract_release_rules)
+        released = frozenset(self.extract_release_rules) if release else frozenset()
         model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
         probabilities = features.probabilities(model)
         for k, i in enumerate(features.lines):
@@ -152,9 +160,18 @@ class LineModelRule(Rule):
                                            for name, value in zip(PAGE_FEATURES, page_values, strict=True))
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
-    def is_page(self, features: Features) -> bool:
-        """Whether a document is a whole page, not an extract (see the module docstring)."""
-        if self.page_weights:
+    def regime(self, features: Features) -> tuple[bool, bool]:
+        """Whether a document is a whole page (thresholds and vetoes), and whether its lines of
+        `extract_release_rules` are given back (see the module docstring)."""
+        if self.page_weights and self.extract_below > 0:
+            return self.is_page(features, boundary=True), self.page_probability(features.page) < self.extract_below
+        page = self.is_page(features)
+        return page, not page
+
+    def is_page(self, features: Features, boundary: bool = False) -> bool:
+        """Whether a document is a whole page, not an extract, by the regime classifier, or by the
+        `page_*` boundary when there is none or `boundary` says so (see the module docstring)."""
+        if self.page_weights and not boundary:
             return self.page_probability(features.page) >= self.page_above
         values = dict(zip(DOC_FEATURES, features.doc, strict=True))
         return values["doc_short_share"] >= self.page_short_share \
