@@ -43,4 +43,4 @@ def test_a_sweep_keeps_the_reused_lines_unless_they_fill_half_the_cache(monkeypa
         line_facts.facts_of(f"line {n}", f"line {n}", spec)  # looked up again
     line_facts.facts_of("one more", "one more", spec)  # the cache is full: a sweep first
     assert {key for key, _ in spec.cache} == {f"line {n}" for n in range(kept)} | {"one more"}
-    assert not any(facts.reused for facts in spec.cache.values())
+    assert not any(reused for _, reused in spec.cache.values())

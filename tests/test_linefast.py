@@ -123,3 +123,17 @@ def test_cleaning_is_the_same_with_and_without_the_compiled_code(monkeypatch):
     assert all(r.spec.compiled is None for r in slow_rules.rules() if r.kind == "line_model")
     slow = [cleaner.clean(text, rules=slow_rules) for text in texts]
     assert [(r.text, r.provenance) for r in fast] == [(r.text, r.provenance) for r in slow]
+
+
+@needs_compiled
+@pytest.mark.parametrize("limit", [3, 8, 10_000])
+def test_the_batched_cache_looks_up_and_sweeps_as_one_line_at_a_time(monkeypatch, limit):
+    monkeypatch.setattr(line_facts, "_CACHE_LIMIT", limit)
+    texts = ["Home", "  Home", "News", "Home", "A story of the day.", "News", "Share", "Home", "x", "y", "Home"] * 3
+    lines = list(range(len(texts)))
+    keys = [t.strip() for t in texts]
+    batched, single = spec(True), spec(True)
+    got = line_facts.facts_of_lines(texts, lines, keys, batched)
+    want = [line_facts.facts_of(texts[i], keys[i], single) for i in lines]
+    assert got == want and all(type(f) is line_facts.LineFacts for f in got)
+    assert list(batched.cache.items()) == list(single.cache.items())

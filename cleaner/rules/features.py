@@ -44,7 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cleaner.rules.line_facts import CONSTANTS, facts_of, log
+from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
 from cleaner.rules.linear import LinearModel
 from cleaner.rules.windows import SHAPE_FEATURES, main_run, shape_values, window_share
 from cleaner.search import linefast
@@ -163,7 +163,7 @@ class _Rows:
         self.n = n = len(lines)
         self.owners = [removed_by[i] for i in lines]
         self.spec, self.hints = spec, hints
-        self.facts = facts = [facts_of(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
+        self.facts = facts = facts_of_lines(texts, lines, keys, spec)
         prose = [f.prose for f in facts]
         self.removed = [owner is not None for owner in self.owners]
         self.density = window_share(prose, spec.density_window)

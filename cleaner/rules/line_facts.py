@@ -6,7 +6,8 @@ code (`cleaner/search/linefast.py`) when it is built and computes these features
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
 
 from cleaner.search import linefast
 from cleaner.search.any_word import AnyWord
@@ -46,16 +47,20 @@ CONSTANTS = {"bullets": _BULLETS, "closers": _CLOSERS, "sentence_end": _SENTENCE
 _CACHE_LIMIT = 20_000
 
 
-class LineFacts:
+class LineFacts(NamedTuple):
     """What the extractor needs of one distinct line text (and indentation), computed once per spec:
     a document's later passes, and its menu lines across documents, reuse it."""
 
-    __slots__ = ("values", "prose", "short", "furniture", "reused")
+    values: tuple[float, ...]  # the LINE_FEATURES values but repeat_log
+    prose: bool
+    short: bool
+    furniture: bool
 
-    def __init__(self, text: str, key: str, spec: FeatureSpec) -> None:
-        self.reused = False
-        found = linefast.facts(spec.compiled, text, key) if spec.compiled else reference_facts(text, key, spec)
-        self.values, self.prose, self.short, self.furniture = found
+
+def make_facts(text: str, key: str, spec: FeatureSpec) -> LineFacts:
+    if spec.compiled:
+        return LineFacts(*linefast.facts(spec.compiled, text, key))
+    return LineFacts(*reference_facts(text, key, spec))
 
 
 def reference_facts(text: str, key: str, spec: FeatureSpec) -> tuple[tuple[float, ...], bool, bool, bool]:
@@ -91,22 +96,30 @@ def reference_facts(text: str, key: str, spec: FeatureSpec) -> tuple[tuple[float
 
 
 def facts_of(text: str, key: str, spec: FeatureSpec) -> LineFacts:
+    """A line's facts, from the spec's cache (`spec.cache`: (key, indented) -> [facts, looked up again])."""
     cache, slot = spec.cache, (key, text[:1].isspace())
-    found = cache.get(slot)
-    if found is None:
+    entry = cache.get(slot)
+    if entry is None:
         if len(cache) >= _CACHE_LIMIT:
             _sweep(cache)
-        found = cache[slot] = LineFacts(text, key, spec)
+        entry = cache[slot] = [make_facts(text, key, spec), False]
     else:
-        found.reused = True
-    return found
+        entry[1] = True
+    return entry[0]
+
+
+def facts_of_lines(texts: Sequence[str], lines: Sequence[int], keys: Sequence[str], spec: FeatureSpec) -> list:
+    """`facts_of(texts[i], key, spec)` for each line i and its key, in order (in one C call when compiled)."""
+    if spec.compiled:
+        return linefast.cached_facts(spec.compiled, spec.cache, texts, lines, keys, _CACHE_LIMIT, _sweep, LineFacts)
+    return [facts_of(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
 
 
 def _sweep(cache: dict) -> None:
     """Keep the lines looked up again since the last sweep (a page's own text goes, menus stay), all
     go when those fill half the cache. Facts do not depend on what is cached, nor do results."""
-    kept = [item for item in cache.items() if item[1].reused]
+    kept = [item for item in cache.items() if item[1][1]]
     cache.clear()
-    for slot, facts in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
-        facts.reused = False
-        cache[slot] = facts
+    for slot, entry in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
+        entry[1] = False
+        cache[slot] = entry

@@ -250,14 +250,8 @@ static Py_ssize_t stop_count(const Phrases *stop, const Text *t) {
     return count;
 }
 
-static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyObject_TypeCheck(args[0], &SpecType) || !PyUnicode_Check(args[1]) ||
-        !PyUnicode_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "facts(spec, text, key)");
-        return NULL;
-    }
-    SpecObject *spec = (SpecObject *)args[0];
-    PyObject *text = args[1], *key = args[2];
+/* (values, prose, short, furniture) of one line, as `make(...)` (a tuple subclass) or a plain tuple (NULL). */
+static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, PyTypeObject *make) {
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
     Py_ssize_t n = PyUnicode_GET_LENGTH(key);
@@ -327,8 +321,87 @@ static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
         if (f == NULL) { Py_DECREF(values); return NULL; }
         PyTuple_SET_ITEM(values, i, f);
     }
-    return Py_BuildValue("(NOOO)", values, prose ? Py_True : Py_False, is_short ? Py_True : Py_False,
-                         furniture ? Py_True : Py_False);
+    PyObject *found = make ? make->tp_alloc(make, 4) : PyTuple_New(4);
+    if (found == NULL) { Py_DECREF(values); return NULL; }
+    PyTuple_SET_ITEM(found, 0, values);
+    PyTuple_SET_ITEM(found, 1, Py_NewRef(prose ? Py_True : Py_False));
+    PyTuple_SET_ITEM(found, 2, Py_NewRef(is_short ? Py_True : Py_False));
+    PyTuple_SET_ITEM(found, 3, Py_NewRef(furniture ? Py_True : Py_False));
+    return found;
+}
+
+static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyObject_TypeCheck(args[0], &SpecType) || !PyUnicode_Check(args[1]) ||
+        !PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "facts(spec, text, key)");
+        return NULL;
+    }
+    return compute_facts((SpecObject *)args[0], args[1], args[2], NULL);
+}
+
+/* cached_facts(spec, cache, texts, lines, keys, limit, sweep, make) -> list: line_facts.facts_of of each
+ * line lines[j] with key keys[j], in order. cache: (key, indented) -> [facts, looked up again]; a miss
+ * calls sweep(cache) first when the cache holds `limit` lines; make: the facts' tuple subclass. */
+static PyObject *cached_facts(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *spec, *cache, *texts, *lines, *keys, *sweep, *make;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nOO!", &SpecType, &spec, &PyDict_Type, &cache, &PyList_Type, &texts,
+                          &PyList_Type, &lines, &PyList_Type, &keys, &limit, &sweep, &PyType_Type, &make))
+        return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    if (PyList_GET_SIZE(keys) != n) {
+        PyErr_SetString(PyExc_ValueError, "lines and keys of different lengths");
+        return NULL;
+    }
+    PyObject *result = PyList_New(n);
+    if (result == NULL) return NULL;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(lines, j));
+        if (i == -1 && PyErr_Occurred()) goto fail;
+        if (i < 0 || i >= PyList_GET_SIZE(texts)) { PyErr_SetString(PyExc_IndexError, "line out of range"); goto fail; }
+        PyObject *text = PyList_GET_ITEM(texts, i), *key = PyList_GET_ITEM(keys, j);
+        if (!PyUnicode_Check(text) || !PyUnicode_Check(key)) { PyErr_SetString(PyExc_TypeError, "expected str"); goto fail; }
+        int indented = PyUnicode_GET_LENGTH(text) > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, 0));
+        PyObject *slot = PyTuple_Pack(2, key, indented ? Py_True : Py_False);
+        if (slot == NULL) goto fail;
+        PyObject *entry = PyDict_GetItemWithError(cache, slot);  /* borrowed */
+        if (entry == NULL && PyErr_Occurred()) { Py_DECREF(slot); goto fail; }
+        if (entry != NULL) {
+            if (!PyList_Check(entry) || PyList_GET_SIZE(entry) != 2) {
+                Py_DECREF(slot);
+                PyErr_SetString(PyExc_TypeError, "cache entries are [facts, reused] lists");
+                goto fail;
+            }
+            if (PyList_SetItem(entry, 1, Py_NewRef(Py_True)) < 0) { Py_DECREF(slot); goto fail; }
+            PyList_SET_ITEM(result, j, Py_NewRef(PyList_GET_ITEM(entry, 0)));
+            Py_DECREF(slot);
+            continue;
+        }
+        if (PyDict_GET_SIZE(cache) >= limit) {
+            PyObject *done = PyObject_CallOneArg(sweep, cache);
+            if (done == NULL) { Py_DECREF(slot); goto fail; }
+            Py_DECREF(done);
+        }
+        PyObject *found = compute_facts((SpecObject *)spec, text, key, (PyTypeObject *)make);
+        if (found == NULL) { Py_DECREF(slot); goto fail; }
+        entry = PyList_New(2);
+        if (entry == NULL) { Py_DECREF(found); Py_DECREF(slot); goto fail; }
+        PyList_SET_ITEM(entry, 0, Py_NewRef(found));
+        PyList_SET_ITEM(entry, 1, Py_NewRef(Py_False));
+        int stored = PyDict_SetItem(cache, slot, entry);
+        Py_DECREF(entry);
+        Py_DECREF(slot);
+        if (stored < 0) { Py_DECREF(found); goto fail; }
+        PyList_SET_ITEM(result, j, found);
+    }
+    return result;
+fail:
+    Py_DECREF(result);
+    return NULL;
 }
 
 /* ---- the model over a document's rows --------------------------------------------------------- */
@@ -532,6 +605,7 @@ static PyObject *window_share(PyObject *Py_UNUSED(module), PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
+    {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
     {"window_share", window_share, METH_VARARGS, "windows.window_share of a list of bools (None for anything else)."},
     {"facts", (PyCFunction)(void (*)(void))facts, METH_FASTCALL,
      "facts(spec, text, key) -> (values, prose, short, furniture): a line's facts (features._LineFacts)."},

@@ -12,7 +12,7 @@ floats, bit for bit, and `CLEANER_PURE_PYTHON=1` switches the compiled path off.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 try:
     from cleaner.search import _linefast
@@ -49,6 +49,14 @@ def spec(stop_words: frozenset[str], furniture_words: Sequence[str], prose_min_w
 def facts(compiled_spec: object, text: str, key: str) -> tuple[tuple[float, ...], bool, bool, bool]:
     """(values, prose, short, furniture) of one line, as features._LineFacts computes them."""
     return _linefast.facts(compiled_spec, text, key)
+
+
+def cached_facts(compiled_spec: object, cache: dict, texts: Sequence[str], lines: Sequence[int],
+                 keys: Sequence[str], limit: int, sweep: Callable[[dict], None], make: type) -> list:
+    """line_facts.facts_of of each line, in order: `make(values, prose, short, furniture)` (a tuple
+    subclass) from `cache` ((key, indented) -> [facts, looked up again]), or computed and added, after
+    `sweep(cache)` when it holds `limit` lines."""
+    return _linefast.cached_facts(compiled_spec, cache, texts, lines, keys, limit, sweep, make)
 
 
 def window_share(flags: list, radius: int) -> list[float] | None:
