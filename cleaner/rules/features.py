@@ -43,6 +43,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter, gt
 
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
 from cleaner.rules.linear import LinearModel
@@ -145,11 +147,12 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
     removed line i so far (None: kept); `hints` maps a stripped line text to what the page says about
     it (HTML input only).
     """
-    lines = [i for i, text in enumerate(texts) if text.strip()]
+    stripped = list(map(str.strip, texts))
+    lines = list(compress(range(len(stripped)), stripped))  # the non-blank lines
     if not lines:
         return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [], lambda: (0.0,) * len(SHAPE_FEATURES),
                         lambda model: [])
-    rows = _Rows(texts, lines, removed_by, spec, hints)
+    rows = _Rows(texts, lines, list(filter(None, stripped)), list(compress(removed_by, stripped)), spec, hints)
     return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities)
 
 
@@ -157,22 +160,22 @@ class _Rows:
     """What a document's rows are built from: per non-blank line k, its facts, whether a rule removed
     it, its window shares; and the document's own features. `row(k)` builds row k."""
 
-    def __init__(self, texts: Sequence[str], lines: list[int], removed_by: Sequence[str | None],
+    def __init__(self, texts: Sequence[str], lines: list[int], keys: list[str], owners: list[str | None],
                  spec: FeatureSpec, hints: Mapping[str, Mapping[str, float]] | None) -> None:
-        self.keys = keys = [texts[i].strip() for i in lines]
+        """`keys`: the stripped texts of `lines`, the non-blank lines; `owners`: the pack that removed each."""
+        self.keys, self.owners = keys, owners
         self.n = n = len(lines)
-        self.owners = [removed_by[i] for i in lines]
         self.spec, self.hints = spec, hints
         self.facts = facts = facts_of_lines(texts, lines, keys, spec)
-        prose = [f.prose for f in facts]
-        self.removed = [owner is not None for owner in self.owners]
+        prose = list(map(attrgetter("prose"), facts))
+        self.removed = [owner is not None for owner in owners]
         self.density = window_share(prose, spec.density_window)
-        self.furniture_near = window_share([f.furniture for f in facts], spec.furniture_window)
+        self.furniture_near = window_share(list(map(attrgetter("furniture"), facts)), spec.furniture_window)
         self.removed_near = window_share(self.removed, 2)
         self.run_first, self.run_last = main_run(prose)
-        lead = next((k for k, is_prose in enumerate(prose) if is_prose), n)  # lines before the first prose line
-        self.doc = (log(n), sum(prose) / n, sum(f.short and not f.prose for f in facts) / n,
-                    sum(self.removed) / n, log(lead))
+        lead = prose.index(True) if True in prose else n  # lines before the first prose line
+        short_not_prose = sum(map(gt, map(attrgetter("short"), facts), prose))  # short > prose: short, not prose
+        self.doc = (log(n), sum(prose) / n, short_not_prose / n, sum(self.removed) / n, log(lead))
         self.repeats = {key: (log(count - 1),) for key, count in Counter(keys).items()}
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
 
@@ -220,12 +223,12 @@ class _Rows:
         if spec.compiled is None:
             return _OnDemand(lambda k: model.probability(self.row(k)))
         flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(self.owners)}
-        own = [f.values + self.repeats[key] for f, key in zip(self.facts, self.keys, strict=True)]
+        repeat = {key: value for key, (value,) in self.repeats.items()}
         hints = [tuple(self.hint_values(k)) for k in range(self.n)] if spec.hint_features else None
-        return linefast.probabilities(model.weights, model.bias, own, self.removed, self.removed_near, self.density,
-                                      self.furniture_near, self.run_first, self.run_last,
-                                      [flags[owner] for owner in self.owners], self.doc,
-                                      tuple(self.neighbour_index), hints)
+        return linefast.probabilities(model.weights, model.bias, self.facts, list(map(repeat.__getitem__, self.keys)),
+                                      self.removed, self.removed_near, self.density, self.furniture_near,
+                                      self.run_first, self.run_last, list(map(flags.__getitem__, self.owners)),
+                                      self.doc, tuple(self.neighbour_index), hints)
 
 
 class _OnDemand:

@@ -447,30 +447,33 @@ typedef struct {
     PyObject *own, *removed, *removed_near, *density, *furniture_near, *pack_flags, *hints;
 } Columns;
 
-/* probabilities(weights, bias, own, removed, removed_near, density, furniture_near, run_first, run_last,
- *               pack_flags, doc, neighbours, hints) -> list[float]
- * own[k]: line k's values and repeat_log (a tuple); removed[k]: bool; pack_flags[k]: a tuple of floats;
+/* probabilities(weights, bias, facts, repeat, removed, removed_near, density, furniture_near, run_first,
+ *               run_last, pack_flags, doc, neighbours, hints) -> list[float]
+ * facts[k][0]: line k's values (a tuple), repeat[k] its repeat_log: its own features; removed[k]: bool; pack_flags[k]: a tuple of floats;
  * doc: the DOC_FEATURES values; neighbours: (part, index) per neighbour feature; hints: None or a tuple
  * of floats per line. Row k is laid out as features._Rows.row lays it out. */
 static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
-    PyObject *weights_obj, *own, *removed, *removed_near, *density, *furniture_near, *pack_flags, *doc_obj,
+    PyObject *weights_obj, *own, *repeat, *removed, *removed_near, *density, *furniture_near, *pack_flags, *doc_obj,
         *neighbours_obj, *hints;
     double bias;
     Py_ssize_t run_first, run_last;
-    if (!PyArg_ParseTuple(args, "O!dO!O!O!O!O!nnO!O!O!O", &PyTuple_Type, &weights_obj, &bias, &PyList_Type, &own,
+    if (!PyArg_ParseTuple(args, "O!dO!O!O!O!O!O!nnO!O!O!O", &PyTuple_Type, &weights_obj, &bias, &PyList_Type, &own,
+                          &PyList_Type, &repeat,
                           &PyList_Type, &removed, &PyList_Type, &removed_near, &PyList_Type, &density, &PyList_Type,
                           &furniture_near, &run_first, &run_last, &PyList_Type, &pack_flags, &PyTuple_Type, &doc_obj,
                           &PyTuple_Type, &neighbours_obj, &hints))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(own);
-    if (PyList_GET_SIZE(removed) != n || PyList_GET_SIZE(removed_near) != n || PyList_GET_SIZE(density) != n ||
+    if (PyList_GET_SIZE(removed) != n || PyList_GET_SIZE(repeat) != n || PyList_GET_SIZE(removed_near) != n || PyList_GET_SIZE(density) != n ||
         PyList_GET_SIZE(furniture_near) != n || PyList_GET_SIZE(pack_flags) != n ||
         (hints != Py_None && (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n))) {
         PyErr_SetString(PyExc_ValueError, "columns of different lengths");
         return NULL;
     }
     if (n == 0) return PyList_New(0);
-    Py_ssize_t n_own = PyTuple_Check(PyList_GET_ITEM(own, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(own, 0)) : -1;
+    PyObject *first = PyList_GET_ITEM(own, 0);
+    Py_ssize_t n_own = PyTuple_Check(first) && PyTuple_GET_SIZE(first) > 0 && PyTuple_Check(PyTuple_GET_ITEM(first, 0))
+        ? PyTuple_GET_SIZE(PyTuple_GET_ITEM(first, 0)) + 1 : -1;  /* the values and repeat_log */
     Py_ssize_t n_packs = PyTuple_Check(PyList_GET_ITEM(pack_flags, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(pack_flags, 0)) : -1;
     Py_ssize_t n_hints = hints == Py_None ? 0 : (PyTuple_Check(PyList_GET_ITEM(hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(hints, 0)) : -1);
     Py_ssize_t n_doc = PyTuple_GET_SIZE(doc_obj), n_nb = PyTuple_GET_SIZE(neighbours_obj);
@@ -514,11 +517,13 @@ static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
             Py_ssize_t m = k - 1 + d;
             has[d] = m >= 0 && m < n;
             if (!has[d]) continue;
-            PyObject *values = PyList_GET_ITEM(own, m);
-            if (!PyTuple_Check(values) || doubles(values, owns + d * n_own, n_own) < 0) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
+            PyObject *line = PyList_GET_ITEM(own, m), *values, *rep = PyList_GET_ITEM(repeat, m);
+            if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 1 || !PyTuple_Check(values = PyTuple_GET_ITEM(line, 0))
+                || doubles(values, owns + d * n_own, n_own - 1) < 0 || !PyFloat_Check(rep)) {
+                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples and floats");
                 goto fail;
             }
+            owns[d * n_own + n_own - 1] = PyFloat_AS_DOUBLE(rep);
             int r = PyObject_IsTrue(PyList_GET_ITEM(removed, m));
             if (r < 0) goto fail;
             rules[2 * d] = r ? 1.0 : 0.0;

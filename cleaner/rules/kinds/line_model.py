@@ -125,7 +125,7 @@ class LineModelRule(Rule):
             return  # a model trained on page hints needs them; one trained without them ignores them
         claimed = doc.claimed
         removed_by = [rule.pack_id if rule is not None else None for rule in claimed]
-        if sum(1 for key in doc.keys if key) < self.min_lines:
+        if len(doc.keys) - doc.keys.count("") < self.min_lines:  # the non-blank lines
             return
         features = extract(doc.texts, removed_by, self.spec, doc.hints)
         page, release = self.regime(features)
