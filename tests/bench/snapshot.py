@@ -6,7 +6,8 @@ in many variants, to prove a speed-up changed no result.
 
 Each page's `full.txt`, `recall.txt` and `gold.txt` is cleaned plain, with CRLF and with lone-CR line
 ends, upper-cased, indented by two spaces, with its lines shuffled (a fixed seed), cut to its first
-half, and, plain, with the page's URL (which selects site packs); the seeds too. With
+half, and, plain, with the page's URL (which selects site packs); the seeds too (named by their path
+in the repository, so snapshots of two checkouts compare). With
 `--html-cache DIR`, every HTML page is also cleaned from its extracted text and line hints, stored
 in DIR by the first run (extraction is trafilatura's, and not what a speed-up of the engine
 touches), with and without the hints (the HTML line model acting or not). A document's digest is
@@ -64,8 +65,9 @@ def _clean(fn: Callable[[], cleaner.CleanResult]) -> str:
 
 
 def text_documents(rules) -> Iterator[tuple[str, str]]:
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
-        yield f"seed/{path.name}", _clean(lambda p=path: cleaner.clean_file(p, rules=rules, keep=()))
+    for path in sorted((ROOT / "seeds").glob("*.txt")):  # named relative: two checkouts compare
+        text, name = path.read_bytes().decode("utf-8"), f"seeds/{path.name}"
+        yield f"seed/{path.name}", _clean(lambda t=text, n=name: cleaner.clean(t, rules=rules, source=n))
     for path in sorted(PAGES.glob("*.full.txt")):
         page = path.name.split(".")[0]
         url_file = PAGES / f"{page}.url"
