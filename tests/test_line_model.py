@@ -447,3 +447,26 @@ ferry.stop()</pre></div>
     assert before["outside_main"] == before["before_main"] == 1.0 and "after_main" not in before
     after = hints["Jane Doe writes about transport for the paper and lives by the harbour."]
     assert after["outside_main"] == after["after_main"] == 1.0
+
+
+def test_html_hints_place_an_articles_later_sections_inside_the_wide_block_and_the_footer_outside():
+    """A product list holds most of the article, so it is the main block; the buying guide after it is
+    outside the main block but inside the wide one (the article), and the footer outside both."""
+    from cleaner.io.html import parse_html
+    from cleaner.io.html_lines import page_hints
+
+    picks = "".join(f"<p>Pick {n}: the kettle heats a litre of water in under four minutes and pours "
+                    f"with a steady, thin stream for coffee.</p>" for n in range(5))
+    guide = ("Choose an electric kettle when you brew every morning; a stovetop one suits a camping trip. "
+             "A thermometer in the lid helps with green tea, which wants water well below the boil. "
+             "Look for a handle that stays cool and a spout that does not drip after the pour.")
+    footer = "Copyright the Kettle Review, all rights reserved."
+    page = f"""<html><body><article><div class="picks">{picks}</div>
+<div class="guide"><h2>Buying guide</h2><p>{guide}</p></div></article>
+<footer><p>{footer}</p></footer></body></html>"""
+    lines = [f"Pick {n}: the kettle heats a litre of water in under four minutes and pours with a steady, "
+             f"thin stream for coffee." for n in range(5)] + ["Buying guide", guide, footer]
+    hints = _by_line(page_hints(parse_html(page.encode(), "page.html"), "\n".join(lines)))
+    assert not {"outside_main", "outside_wide"} & set(hints[lines[0]])
+    assert hints[guide]["after_main"] == 1.0 and "outside_wide" not in hints[guide]
+    assert hints[footer]["outside_wide"] == hints[footer]["after_wide"] == hints[footer]["after_main"] == 1.0

@@ -15,7 +15,11 @@ element; compared by `hint_key`, so a list item's line `- text` meets its `li` a
   `figure`), `in_code` (inside `pre` or `code`);
 - where it stands against the page's main block, the deepest element holding more than half of
   the extracted lines' text: `outside_main` (not inside it), and then `before_main` or
-  `after_main` (before its first matched line in document order, or after its last);
+  `after_main` (before its first matched line in document order, or after its last); the same
+  against the wide block, the deepest element holding more than `WIDE_SHARE` (0.8) of that text
+  (`outside_wide`, `before_wide`, `after_wide`): when the main block is one section of a long
+  article (a product list), the article's later sections (a buying guide, its FAQ) are after the
+  main block but inside the wide one, and the model tells them from the page's footer;
 - what trafilatura's stricter settings would do with the element, by the tests those settings add
   over favor_recall (`trafilatura/main_extractor.py`, `prune_unwanted_sections`): `teaser` (inside an
   element whose class or id says teaser: the default setting prunes it, favor_recall does not),
@@ -51,11 +55,13 @@ BLOCK_TAGS = frozenset(("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th
 ASIDE_TAGS = frozenset(("aside", "nav", "footer", "form"))
 HINT_NAMES = ("found", "tag_p", "tag_li", "tag_h", "tag_h1", "tag_cell", "tag_other", "link_density",
               "parent_link_density", "in_article", "class_furniture", "in_aside", "in_figure", "in_code",
-              "outside_main", "before_main", "after_main", "teaser", "precision_discard", "one_link")
+              "outside_main", "before_main", "after_main", "outside_wide", "before_wide", "after_wide", "teaser",
+              "precision_discard", "one_link")
 # What the provenance record says the hints came from.
 HINT_SOURCES = {"tool": "lxml.html", "tree": "the page as trafilatura's load_html parses it",
                 "hints": list(HINT_NAMES)}
 MAIN_SHARE = 0.5  # the main block holds more than this share of the matched lines' text
+WIDE_SHARE = 0.8  # the wide block, this share (it holds the main block: an article's later sections)
 PARENT_TEXT_LIMIT = 5000  # a parent with more text is a page section: its link density says little
 
 
@@ -83,19 +89,26 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
                 elements[key] = (order, pre)
     ancestry = _Ancestry()
     chains = {element: tuple(element.iterancestors()) for _, element in elements.values()}
-    main = _main_block(elements, chains)
+    parents: dict[Any, float] = {}
+    for key, (_, element) in elements.items():
+        hints[key].update(_element_hints(element, key, ancestry, parents))
+    main, wide = _main_blocks(elements, chains, (MAIN_SHARE, WIDE_SHARE))
+    _place(elements, chains, main, hints, ("outside_main", "before_main", "after_main"))
+    _place(elements, chains, wide, hints, ("outside_wide", "before_wide", "after_wide"))
+    return hints
+
+
+def _place(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple], main: Any,
+           hints: dict[str, dict[str, float]], names: tuple[str, str, str]) -> None:
+    """Mark the lines outside `main` (names[0]), and then before or after its lines in document order."""
     within = {element: main is None or element is main or main in chain for element, chain in chains.items()}
     inside = [order for order, element in elements.values() if order is not None and within[element]]
     first, last = (min(inside), max(inside)) if inside else (0, -1)
-    parents: dict[Any, float] = {}
     for key, (order, element) in elements.items():
-        found = hints[key]
-        found.update(_element_hints(element, key, ancestry, parents))
         if not within[element]:
-            found["outside_main"] = 1.0
+            hints[key][names[0]] = 1.0
             if order is not None and not first <= order <= last:
-                found["before_main" if order < first else "after_main"] = 1.0
-    return hints
+                hints[key][names[1] if order < first else names[2]] = 1.0
 
 
 def _short_blocks(tree: Any, limit: int) -> list[tuple[Any, str]]:
@@ -109,19 +122,22 @@ def _short_blocks(tree: Any, limit: int) -> list[tuple[Any, str]]:
     return [(element, content) for element in tree.iter(*BLOCK_TAGS) if len(content := text(element)) <= limit]
 
 
-def _main_block(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple]) -> Any:
-    """The deepest element holding more than MAIN_SHARE of the matched lines' text (None: no lines);
-    `chains` gives each matched element's ancestors, innermost first."""
+def _main_blocks(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple],
+                 shares: tuple[float, ...]) -> list[Any]:
+    """For each share, the deepest element holding more than that share of the matched lines' text
+    (None: no lines); `chains` gives each matched element's ancestors, innermost first."""
     weight: dict[Any, int] = {}
     total = 0
     for key, (_, element) in elements.items():
         total += len(key)
         for node in (element, *chains[element]):
             weight[node] = weight.get(node, 0) + len(key)
-    heavy = [node for node, w in weight.items() if w > MAIN_SHARE * total]
-    # The heavy elements are one chain from the root down (two disjoint subtrees cannot both hold more
-    # than half), their weights shrinking downwards; of equal weights any one holds the same lines.
-    return min(heavy, key=weight.__getitem__) if heavy else None
+    # The elements holding more than half are one chain from the root down (two disjoint subtrees
+    # cannot both hold more than half), their weights shrinking downwards; of equal weights any one
+    # holds the same lines.
+    heavy = [(w, node) for node, w in weight.items() if w > min(shares) * total]
+    return [min(((w, n) for w, n in heavy if w > share * total), key=lambda pair: pair[0], default=(0, None))[1]
+            for share in shares]
 
 
 class _Ancestry:

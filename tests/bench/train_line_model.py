@@ -531,20 +531,24 @@ def regime_accuracy(pages: Sequence[Page], options: Options, above: float = 0.5)
     return "\n".join([*lines, f"all: {right / total:.3f} of {total} right (a page from probability {above})"])
 
 
-def cached_html_out_of_fold(pages: Sequence[Page], options: Options) -> list[str]:
+def cached_html_out_of_fold(pages: Sequence[Page], options: Options,
+                            fold_caches: dict[int, Path] | None = None) -> list[str]:
     """`devset.out_of_fold` for the HTML input, from the cached extractions and hints (`--hints-cache`):
-    the same outputs as `cleaner.clean_file` gives, without extracting each page again per fold."""
+    the same outputs as `cleaner.clean_file` gives, without extracting each page again per fold.
+    `fold_caches` (`--fold-cache K=DIR`) gives a held-out fold its own cache, for the model trained
+    for it and its pages alike: texts extracted with settings its own training folds chose."""
     from cleaner.engine.decide import apply_rules
     from cleaner.rules.ruleset import RuleSet
 
     rules, outputs = base_rules(), {}
     pack = load_pack(options.params)
     for fold in sorted({p.fold for p in pages}):
-        trained = train([p for p in pages if p.fold != fold], options)
+        fold_options = dataclasses.replace(options, hints_cache=(fold_caches or {}).get(fold, options.hints_cache))
+        trained = train([p for p in pages if p.fold != fold], fold_options)
         print(f"fold {fold}: {describe(trained)}", file=sys.stderr, flush=True)
         both = RuleSet((*rules.packs, dataclasses.replace(pack, rules=(trained,))), rules.timeout)
         for page in (p for p in pages if p.fold == fold):
-            text, hints = html_input(page, options.hints_cache)
+            text, hints = html_input(page, fold_options.hints_cache)
             outputs[page.id] = apply_rules(text, both, _host(page.url), hints=hints).text if text else ""
     return [outputs[p.id] for p in pages]
 
@@ -565,6 +569,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "the rule's own, 0 for the text model, 0.5 for the HTML model)")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     parser.add_argument("--hints-cache", type=Path, help="folder caching each HTML page's extraction and hints")
+    parser.add_argument("--fold-cache", action="append", default=[], metavar="K=DIR",
+                        help="with --oof and --hints-cache: held-out fold K's own cache (its texts extracted "
+                             "with settings chosen on its training folds)")
     parser.add_argument("--jobs", type=int, default=1, help="with --oof: processes cleaning the held-out pages")
     parser.add_argument("--page-classifier", action="store_true",
                         help="decide the text model's regime by a classifier over the document's shape")
@@ -586,7 +593,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             html = load_rule(options).input == "html"
             for input_name in args.input or (["html"] if html else list(TEXT_INPUTS)):
                 if input_name == "html" and args.hints_cache:
-                    outputs = cached_html_out_of_fold(pages, options)
+                    fold_caches = {int(k): Path(v) for k, v in (a.split("=", 1) for a in args.fold_cache)}
+                    outputs = cached_html_out_of_fold(pages, options, fold_caches)
                 else:
                     outputs = out_of_fold(pages, input_name, fit, args.jobs)
                 print(f"{rule_id} on {input_name}: out-of-fold {score_folds(pages, outputs).summary()}", flush=True)
