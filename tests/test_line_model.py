@@ -110,6 +110,35 @@ def test_page_shape_features():
     assert extract([], [], SPEC).page == (0.0,) * len(PAGE_FEATURES)
 
 
+def test_context_features():
+    """Windows at several distances, prose above and below, and packs' removals above or below."""
+    spec = dataclasses.replace(SPEC, context_features=(
+        "prose_near", "removed_around", "list_near", "short_near", "furniture_close", "chars_near", "prose_above",
+        "prose_below", "before_prose", "after_prose", "after_removed_social", "before_removed_social"))
+    texts = ["Home", "  • News", PROSE, "", PROSE + " Again.", "Share", "Subscribe", "About"]
+    rows, _ = features_of(texts, [None, "social", None, None, None, "social", None, None], spec=spec)
+    assert len(rows) == 7  # the blank line has no row, nor counts in a window
+    assert rows[0]["prose_near"] == pytest.approx(2 / 4)  # lines 0-3 of the non-blank lines
+    assert rows[6]["prose_near"] == pytest.approx(1 / 4)
+    assert rows[0]["removed_around"] == pytest.approx(2 / 6)
+    assert rows[0]["list_near"] == pytest.approx(1 / 4)
+    assert rows[6]["short_near"] == pytest.approx(3 / 4)
+    assert rows[5]["furniture_close"] == pytest.approx(2 / 4)  # share, subscribe among rows 3-6
+    assert rows[0]["chars_near"] == pytest.approx(sum(r["chars_log"] for r in rows[:4]) / 4)
+    assert [r["prose_above"] for r in rows] == [0, 0, 0, 0.5, 1, 1, 1]
+    assert [r["prose_below"] for r in rows] == [1, 1, 0.5, 0, 0, 0, 0]
+    assert [r["before_prose"] for r in rows] == [1, 1, 0, 0, 0, 0, 0]
+    assert [r["after_prose"] for r in rows] == [0, 0, 0, 0, 1, 1, 1]
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1]  # strictly above
+    assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 1, 0, 0, 0]  # strictly below
+    no_prose, _ = features_of(["Home", "About"], spec=spec)
+    assert [(r["before_prose"], r["after_prose"], r["prose_below"]) for r in no_prose] == [(1, 1, 0), (1, 1, 0)]
+    with pytest.raises(ValueError, match="context_features"):
+        dataclasses.replace(SPEC, context_features=("after_removed_jobs",))  # not among the spec's packs
+    with pytest.raises(ValueError, match="context_features"):
+        dataclasses.replace(SPEC, context_features=("prose_nearby",))
+
+
 def test_main_run_is_the_best_prose_stretch():
     assert main_run([False, True, True, False, True, False, False, False]) == (1, 4)
     assert main_run([False, False]) == (-1, -2)

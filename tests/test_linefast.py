@@ -69,11 +69,13 @@ weight = st.floats(-30, 30, allow_nan=False)
 
 @needs_compiled
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document, st.data(), st.booleans())
-def test_a_documents_probabilities_are_the_references(lines, data, with_hints):
+@given(document, st.data(), st.booleans(), st.booleans())
+def test_a_documents_probabilities_are_the_references(lines, data, with_hints, with_context):
     texts, owners = [t for t, _ in lines], [o for _, o in lines]
-    hint_features = ("found", "tag_p") if with_hints else ()
-    fast_spec, slow_spec = spec(True, hint_features=hint_features), spec(False, hint_features=hint_features)
+    extra = {"hint_features": ("found", "tag_p") if with_hints else (),
+             "context_features": ("prose_near", "removed_wide", "chars_near", "prose_below", "after_prose",
+                                  "after_removed_social", "before_removed_prose") if with_context else ()}
+    fast_spec, slow_spec = spec(True, **extra), spec(False, **extra)
     weights = {name: data.draw(weight) for name in fast_spec.names}
     model = LinearModel.from_mapping(fast_spec.names, data.draw(weight), weights)
     hints = {line_facts_key(t): {"found": 1.0, "tag_p": 0.5} for t in texts[::2]} if with_hints else None

@@ -33,6 +33,8 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
   title-case words, list items, repeated lines and the main run of prose (`Features.page`);
 - the neighbours: `prev_<name>` and `next_<name>` for each name in `neighbour_features` (the nearest
   non-blank line; 0 past the ends);
+- wider context, each name in `context_features` (windows at several distances, prose above and
+  below, packs' removals above or below: `context_features.py`);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
   each name in `hint_features`, 0 when the page says nothing about that line (hints are keyed by
   `hint_key`: the line's text without its list marker, table bars and whitespace).
@@ -46,6 +48,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, gt
 
+from cleaner.rules import context_features
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
 from cleaner.rules.linear import LinearModel
 from cleaner.rules.windows import SHAPE_FEATURES, main_run, shape_values, window_share
@@ -60,6 +63,7 @@ PLACE_FEATURES = ("position", "first", "last", "in_run", "before_run_log", "afte
 RULE_FEATURES = ("removed", "removed_near")
 DOC_FEATURES = ("doc_lines_log", "doc_prose_share", "doc_short_share", "doc_removed_share", "doc_lead_log")
 PAGE_FEATURES = (*DOC_FEATURES, *SHAPE_FEATURES)  # what the regime classifier reads
+_LIST_AT, _CHARS_AT = LINE_FEATURES.index("list_marker"), LINE_FEATURES.index("chars_log")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class FeatureSpec:
     packs: tuple[str, ...] = ()
     neighbour_features: tuple[str, ...] = ()
     hint_features: tuple[str, ...] = ()
+    context_features: tuple[str, ...] = ()  # see context_features.py
     prose_min_words: int = 8
     prose_min_chars: int = 60
     short_chars: int = 40
@@ -92,9 +97,10 @@ class FeatureSpec:
         unknown = set(self.neighbour_features) - set(LINE_FEATURES) - set(RULE_FEATURES)
         if unknown:
             raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")
+        context_features.check_names(self.context_features, self.packs)
         names = (*LINE_FEATURES, *PLACE_FEATURES, *RULE_FEATURES, *(f"removed_{p}" for p in self.packs),
                  *DOC_FEATURES, *(f"prev_{n}" for n in self.neighbour_features),
-                 *(f"next_{n}" for n in self.neighbour_features), *self.hint_features)
+                 *(f"next_{n}" for n in self.neighbour_features), *self.hint_features, *self.context_features)
         object.__setattr__(self, "names", names)
 
 
@@ -178,6 +184,18 @@ class _Rows:
         self.doc = (log(n), sum(prose) / n, short_not_prose / n, sum(self.removed) / n, log(lead))
         self.repeats = {key: (log(count - 1),) for key, count in Counter(keys).items()}
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
+        columns = context_features.columns(spec.context_features, self._series, self.owners)
+        self.context = list(zip(*columns, strict=True)) if columns else None
+
+    def _series(self, kind: str) -> list:
+        """A per-line series the context features are computed from (see context_features.columns)."""
+        if kind == "removed":
+            return self.removed
+        if kind in ("prose", "short", "furniture"):
+            return [bool(getattr(f, kind)) for f in self.facts]
+        if kind == "list":
+            return [f.values[_LIST_AT] > 0 for f in self.facts]
+        return [f.values[_CHARS_AT] for f in self.facts]
 
     def shape(self) -> tuple[float, ...]:
         """The SHAPE_FEATURES values."""
@@ -210,6 +228,8 @@ class _Rows:
             out += [_slot(other, slot) for slot in self.neighbour_index]
         if spec.hint_features:
             out += self.hint_values(k)
+        if self.context is not None:
+            out += self.context[k]
         return out
 
     def hint_values(self, k: int) -> list[float]:
@@ -224,7 +244,10 @@ class _Rows:
             return _OnDemand(lambda k: model.probability(self.row(k)))
         flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(self.owners)}
         repeat = {key: value for key, (value,) in self.repeats.items()}
+        # the row's tail after the neighbours: its hints, then its context features (as `row` lays it out)
         hints = [tuple(self.hint_values(k)) for k in range(self.n)] if spec.hint_features else None
+        if self.context is not None:
+            hints = self.context if hints is None else [(*h, *c) for h, c in zip(hints, self.context, strict=True)]
         return linefast.probabilities(model.weights, model.bias, self.facts, list(map(repeat.__getitem__, self.keys)),
                                       self.removed, self.removed_near, self.density, self.furniture_near,
                                       self.run_first, self.run_last, list(map(flags.__getitem__, self.owners)),

@@ -53,6 +53,7 @@ from cleaner.rules.loader import load_pack, load_rules  # noqa: E402
 from cleaner.rules.ruleset import RuleSet  # noqa: E402
 
 TEXT_INPUTS = ("full.txt", "recall.txt")
+GOLD_INPUT = "gold.txt"  # the gold body itself: every line body (with --gold-weight, the text model trains on it)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 # On an extract a text model removes nothing itself (the prototype and the out-of-fold runs: every
 # removal threshold lost more body than furniture there); an HTML model, which sees the page's tree,
@@ -78,6 +79,9 @@ class Options:
     c: float = 1.0  # inverse regularisation strength
     hints_cache: Path | None = None  # folder caching each HTML page's extraction and hints
     page_classifier: bool = False  # the text model's regime by a classifier (page_weights), not the boundary
+    gold_weight: float = 1.0  # > 0: the text model also trains on each page's gold body (every line body), its
+    # rows weighing this much against a page's: a clean body is to be left alone (README, "The line model";
+    # without it, the context features took the seeds' headline and an author's bio line)
 
 
 OPTIONS = Options()
@@ -126,7 +130,8 @@ def base_rules() -> RuleSet:
 def page_rows(page: Page, rule: LineModelRule, rules: RuleSet, options: Options) -> list[tuple[str, Example, Example]]:
     """The page's (input, first view, later view) for each input the rule trains on (cached per process)."""
     out = []
-    for input_name in ("html",) if rule.input == "html" else TEXT_INPUTS:
+    inputs = ("html",) if rule.input == "html" else TEXT_INPUTS + ((GOLD_INPUT,) if options.gold_weight else ())
+    for input_name in inputs:
         key = (page.id, input_name, options)
         if key not in _rows:
             hints = None
@@ -159,17 +164,19 @@ def _page_weights(texts: Sequence[str]) -> list[float]:
     return [100.0 * s / total for s in sizes]
 
 
-def fit_weights(docs: Sequence[tuple[Page, str, Example, Example]], names: Sequence[str], c: float) -> dict[str, float]:
-    """Logistic regression on standardised features, returned as plain weights (and `bias`)."""
+def fit_weights(docs: Sequence[tuple[Page, str, Example, Example]], names: Sequence[str], c: float,
+                gold_weight: float = 1.0) -> dict[str, float]:
+    """Logistic regression on standardised features, returned as plain weights (and `bias`); a gold
+    body's rows weigh `gold_weight` times a page's."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     X, y, w = [], [], []
-    for _, _, first, later in docs:
+    for _, name, first, later in docs:
         for ex in (first, later):
             X += ex.rows
             y += ex.labels
-            w += _page_weights(ex.texts)
+            w += [x * gold_weight for x in _page_weights(ex.texts)] if name == GOLD_INPUT else _page_weights(ex.texts)
     A = np.asarray(X, dtype=float)
     mean, scale = A.mean(axis=0), A.std(axis=0)
     scale[scale == 0] = 1.0
@@ -453,7 +460,7 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
         # extracts; else (and always for the html model, whose input is an extraction) the boundary fields.
         page_weights = fit_page_weights(chosen, rule.min_lines, options.c) \
             if rule.input == "text" and (options.page_classifier or rule.extract_below > 0) else {}
-        return dataclasses.replace(rule, weights=fit_weights(chosen, rule.spec.names, options.c),
+        return dataclasses.replace(rule, weights=fit_weights(chosen, rule.spec.names, options.c, options.gold_weight),
                                    page_weights=page_weights)
 
     trained = fitted(docs)
@@ -577,9 +584,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="decide the text model's regime by a classifier over the document's shape")
     parser.add_argument("--regime", action="store_true",
                         help="print the text model's regime classifier's out-of-fold accuracy first")
+    parser.add_argument("--gold-weight", type=float, default=OPTIONS.gold_weight,
+                        help="also train the text model on the gold bodies (every line body), their rows weighing "
+                             f"this much against a page's (0: not at all; default {OPTIONS.gold_weight})")
     args = parser.parse_args(argv)
     OPTIONS = Options(args.params or args.output, None, args.label_share, args.c, args.hints_cache,
-                      args.page_classifier)
+                      args.page_classifier, args.gold_weight)
     if args.hints_cache:
         args.hints_cache.mkdir(parents=True, exist_ok=True)
     pages = load_pages(args.devset, args.folds)
@@ -603,7 +613,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             rule = trained[-1]
             print(describe(rule), flush=True)
     if trained:
-        trained_with = "; ".join(f"{r.id}: --label-share {label_share(r, OPTIONS)}, --c {args.c}" for r in trained)
+        gold = f", --gold-weight {args.gold_weight}"
+        trained_with = "; ".join(f"{r.id}: --label-share {label_share(r, OPTIONS)}, --c {args.c}"
+                                 + (gold if r.input == "text" else "") for r in trained)
         write_pack(trained, OPTIONS, args.output,
                    f"Written by `python tests/bench/train_line_model.py` from {len(pages)} pages ({trained_with}).\n"
                    "Edit the feature parameters and examples here; the trainer rewrites the weights and thresholds.")

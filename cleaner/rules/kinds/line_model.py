@@ -85,6 +85,9 @@ class LineModelRule(Rule):
     neighbour_features: tuple[str, ...] = option(list, (), "line features the previous and next line "
                                                  "contribute (`prev_<name>`, `next_<name>`)")
     hint_features: tuple[str, ...] = option(list, (), "what the page says about a line (HTML input)")
+    context_features: tuple[str, ...] = option(list, (), "wider context features: windows at several "
+                                               "distances, prose above and below, packs' removals above "
+                                               "or below (`cleaner/rules/context_features.py`)")
     prose_min_words: int = option(int, 8, "a prose line has at least this many words ...", minimum=1)
     prose_min_chars: int = option(int, 60, "... and characters, and ends in sentence punctuation")
     short_chars: int = option(int, 40, "a short line has fewer characters")
@@ -110,6 +113,7 @@ class LineModelRule(Rule):
         return FeatureSpec(
             stop_words=frozenset(self.stop_words), furniture_words=tuple(w.lower() for w in self.furniture_words),
             packs=self.packs, neighbour_features=self.neighbour_features, hint_features=self.hint_features,
+            context_features=self.context_features,
             prose_min_words=self.prose_min_words, prose_min_chars=self.prose_min_chars,
             short_chars=self.short_chars, density_window=self.density_window,
             furniture_window=self.furniture_window)

@@ -1,0 +1,100 @@
+"""Wider context features of each line, for the line model (`context_features` in its rule file).
+
+The base features (`features.py`) see a line, its two neighbours and one density window. On a whole
+rendered page furniture comes in regions (a navigation head, a comment section, a footer), so a line
+is better judged by what lies around it at several distances and by what came before it. Each name
+a rule file lists adds one value per non-blank line (windows count non-blank lines, the line itself
+included; shares are in 0..1):
+
+- `prose_near`, `prose_far`: share of prose lines within ±3 and ±40 lines (`density` is ±15);
+- `removed_around`, `removed_wide`: share of lines another rule removed within ±5 and ±15;
+- `list_near`, `short_near`: share of list items and of short lines within ±3;
+- `furniture_close`: share of lines holding a furniture word within ±2;
+- `chars_near`: mean `chars_log` within ±3;
+- `prose_above`, `prose_below`: share of the document's prose lines above and below the line;
+- `before_prose`, `after_prose`: a non-prose line with no prose line above it (below it);
+- `after_removed_<pack>`: a line that pack's rules removed lies above (a comment heading, a footer's
+  copyright line: what follows them is seldom the article);
+- `before_removed_<pack>`: a line that pack's rules removed lies below (the navigation).
+
+Pure Python over the document's per-line flags, a few prefix sums: linear in the lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from itertools import accumulate
+
+from cleaner.rules.windows import window_share
+
+# name -> (which per-line series, window radius); series: see `_series`
+WINDOWS = {
+    "prose_near": ("prose", 3), "prose_far": ("prose", 40), "removed_around": ("removed", 5),
+    "removed_wide": ("removed", 15), "list_near": ("list", 3), "short_near": ("short", 3),
+    "furniture_close": ("furniture", 2), "chars_near": ("chars", 3),
+}
+PLACES = ("prose_above", "prose_below", "before_prose", "after_prose")
+AFTER, BEFORE = "after_removed_", "before_removed_"
+
+
+def check_names(names: Sequence[str], packs: Sequence[str]) -> None:
+    """Raise ValueError naming any context feature that is not in the catalogue (or names a pack not
+    among the model's `packs`)."""
+    unknown = []
+    for name in names:
+        pack = name.removeprefix(AFTER).removeprefix(BEFORE)
+        if name in WINDOWS or name in PLACES or (pack != name and pack in packs):
+            continue
+        unknown.append(name)
+    if unknown:
+        raise ValueError(f"context_features: unknown feature(s) {sorted(unknown)} (a pack must be among `packs`)")
+
+
+def window_mean(values: Sequence[float], radius: int) -> list[float]:
+    """For each position, the mean of `values` within ±`radius` positions (itself included)."""
+    n = len(values)
+    prefix = [0.0, *accumulate(values)]
+    out = []
+    for k in range(n):
+        lo, hi = k - radius if k > radius else 0, k + radius + 1 if k + radius + 1 < n else n
+        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    return out
+
+
+def _after(owners: Sequence[str | None], pack: str) -> list[float]:
+    """For each position, 1.0 when a line `pack` removed lies before it."""
+    n = len(owners)
+    first = owners.index(pack) if pack in owners else n
+    return [0.0] * min(n, first + 1) + [1.0] * (n - first - 1)
+
+
+def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owners: Sequence[str | None]
+            ) -> list[list[float]]:
+    """One column (a value per non-blank line) per name: `series(kind)` gives the per-line values of
+    `prose`, `removed`, `list`, `short`, `furniture` or `chars`; `owners` the pack that removed each line."""
+    cols = []
+    series = cache(series)  # each kind once per document
+    prose = series("prose") if any(name in PLACES for name in names) else ()
+    total = sum(prose)
+    above = list(accumulate(prose, initial=0.0))[:-1]  # prose lines above each line
+    below = [total - a - p for a, p in zip(above, prose, strict=True)]
+    scale = 1.0 / total if total else 0.0
+    for name in names:
+        if name in WINDOWS:
+            kind, radius = WINDOWS[name]
+            # shares of flags (compiled when available); a mean of values
+            cols.append(window_mean(series(kind), radius) if kind == "chars" else window_share(series(kind), radius))
+        elif name == "prose_above":
+            cols.append([a * scale for a in above])
+        elif name == "prose_below":
+            cols.append([b * scale for b in below])
+        elif name == "before_prose":
+            cols.append([float(a == 0 and not p) for a, p in zip(above, prose, strict=True)])
+        elif name == "after_prose":
+            cols.append([float(b == 0 and not p) for b, p in zip(below, prose, strict=True)])
+        elif name.startswith(AFTER):
+            cols.append(_after(owners, name[len(AFTER):]))
+        else:
+            cols.append(_after(owners[::-1], name[len(BEFORE):])[::-1])
+    return cols
