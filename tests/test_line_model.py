@@ -254,6 +254,21 @@ def with_fields(rules: RuleSet, **fields) -> RuleSet:
     return RuleSet((dataclasses.replace(rules.packs[0], rules=(model,)), *rules.packs[1:]))
 
 
+def test_run_prose_threshold_keeps_the_articles_own_paragraphs(tmp_path):
+    """A prose line inside the main run of prose goes only from `run_prose_threshold`; outside the run,
+    and any other line, the threshold alone decides."""
+    rules = with_fields(model_rules(tmp_path), weights={"bias": 2.0, "prose": -0.5})  # every line scores > 0.8
+    text = f"Home\n{PROSE}\n{NEWS}\n{OTHER}\nShare\n"
+    assert apply_rules(text, rules).text == ""
+    shielded = with_fields(rules, run_prose_threshold=2.0)
+    assert apply_rules(text, shielded).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
+    lone = f"Home\nShare\nMenu\nNews\nSport\n{PROSE}\nAbout\nContact\nLegal\nJobs\nTerms\nHelp\n{NEWS}\n"
+    run = features_of([line for line in lone.splitlines()], spec=shielded.rule("lm-rule").spec)[0]
+    assert [r["in_run"] for r in run if r["prose"]] == [1.0, 0.0]  # the first prose line is the run, the last not
+    assert apply_rules(lone, shielded).text == f"{PROSE}\n"
+    assert apply_rules(text, with_fields(rules, run_prose_threshold=0.5)).text == ""  # above the scores: no shield
+
+
 def test_a_page_needs_furniture_the_rules_removed(tmp_path):
     """`page_removed_share`: short lines alone (a clean body's headings and list items) make an extract,
     where the model removes only at `extract_threshold`."""

@@ -118,6 +118,8 @@ class Features:
     shape: Callable[[], tuple[float, ...]] = field(repr=False, compare=False)  # the SHAPE_FEATURES values
     # probabilities(model)[k]: model.probability(row(k)), all rows at once when compiled, else on demand
     probabilities: Callable[[LinearModel], Sequence[float]] = field(repr=False, compare=False)
+    # run_prose(k): row k is a prose line inside the main run of prose (one of the article's own paragraphs)
+    run_prose: Callable[[int], bool] = field(default=lambda k: False, repr=False, compare=False)
 
     @property
     def page(self) -> tuple[float, ...]:
@@ -159,7 +161,7 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
         return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [], lambda: (0.0,) * len(SHAPE_FEATURES),
                         lambda model: [])
     rows = _Rows(texts, lines, list(filter(None, stripped)), list(compress(removed_by, stripped)), spec, hints)
-    return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities)
+    return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities, rows.run_prose)
 
 
 class _Rows:
@@ -235,6 +237,9 @@ class _Rows:
     def hint_values(self, k: int) -> list[float]:
         hint = self.hints.get(hint_key(self.keys[k]), _NO_HINTS) if self.hints else _NO_HINTS
         return [float(hint.get(name, 0.0)) for name in self.spec.hint_features]
+
+    def run_prose(self, k: int) -> bool:
+        return bool(self.facts[k].prose) and self.run_first <= k <= self.run_last
 
     def probabilities(self, model: LinearModel) -> Sequence[float]:
         """`model.probability(self.row(k))` for each row k: computed at once by the compiled code, or

@@ -226,6 +226,13 @@ class _Lines:
     lead: object  # per document: lines before its first prose line
     page_p: object  # per document: the regime classifier's probability of a whole page (0 without one)
     rule_ids: list
+    shielded: object = None  # a line the model may not remove at this probability (`run_prose_threshold`)
+
+
+def _shielded(rule: LineModelRule, row: Sequence[float], p: float) -> bool:
+    """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`."""
+    names = rule.spec.names
+    return p < rule.run_prose_threshold and row[names.index("prose")] > 0 and row[names.index("in_run")] > 0
 
 
 def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]],
@@ -239,7 +246,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
-    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits")}
+    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits", "shielded")}
     gold_total, page_like, removed_share, lead, page_p = [], [], [], [], []
     for page, _, first, _ in docs:
         if len(first.rows) < rule.min_lines:  # shorter documents are left to the rules
@@ -256,12 +263,13 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
                                        strict=True):
             cols["doc"].append(d)
             cols["p"].append(model.probability(row))
+            cols["shielded"].append(_shielded(rule, row, cols["p"][-1]))
             cols["removed"].append(owner is not None)
             cols["releasable"].append(owner is not None and pack_of.get(owner) in packs)
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
             cols["n"].append(n)
             cols["hits"].append(tp)
-    types = {"p": float, "removed": bool, "releasable": bool}
+    types = {"p": float, "removed": bool, "releasable": bool, "shielded": bool}
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     return _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
                   removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
@@ -272,7 +280,7 @@ def _kept(lines: _Lines, threshold: float, veto: float):
     """Which lines stay under a (removal, veto) pair (a boolean mask)."""
     import numpy as np
 
-    return np.where(lines.removed, lines.releasable & (lines.p < veto), lines.p < threshold)
+    return np.where(lines.removed, lines.releasable & (lines.p < veto), (lines.p < threshold) | lines.shielded)
 
 
 def _f1(lines: _Lines, kept, docs) -> float:
@@ -328,7 +336,8 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
             for r, row in zip(first.removed, first.rows, strict=True):
                 p = model.probability(row)
                 if r is None:
-                    owner.append("" if p >= threshold else None)  # "": the model removed it
+                    removes = p >= threshold and not _shielded(rule, row, p)
+                    owner.append("" if removes else None)  # "": the model removed it
                 elif pack_of.get(r) in packs and p < veto:
                     owner.append(None)  # the veto gives it back
                 else:

@@ -55,6 +55,8 @@ class LineModelRule(Rule):
                         choices=("text", "html"))
     threshold: float = option(float, NEVER, "remove a kept line scoring at least this, on a whole page")
     extract_threshold: float = option(float, NEVER, "... on an extract")
+    run_prose_threshold: float = option(float, 0.0, "a prose line inside the main run of prose (the article's "
+                                        "own paragraphs) is removed only from this score, if above the threshold")
     veto_below: float = option(float, 0.0, "give back a line a `veto_rules` rule removed scoring below this, "
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
@@ -144,7 +146,7 @@ class LineModelRule(Rule):
                 if threshold > 1:
                     continue
                 p = probabilities[k]
-                if p >= threshold:
+                if p >= threshold and (p >= self.run_prose_threshold or not features.run_prose(k)):
                     doc.reasons[i] = {"model": model.id, "p": round(p, 3), "features":
                                       [list(f) for f in model.explain(features.row(k), self.top_features)]}
                     yield (i, i)
