@@ -297,14 +297,16 @@ def test_with_page_weights_a_classifier_decides_the_regime(tmp_path):
 
 
 def test_with_extract_below_only_the_surest_extracts_get_rules_released(tmp_path):
-    """`extract_below`: the boundary decides the regime; only a document the classifier scores below
-    this as a page gets `extract_release_rules` given back, whatever the boundary says."""
+    """`extract_below`: the boundary decides the regime, except that a document the classifier scores
+    below this as a page is an extract; only such documents get `extract_release_rules` given back."""
     text = f"Home\nNews\nThe budget\n{OTHER}\n{NEWS}\nShare\n"
     rules = model_rules(tmp_path, with_line_rule=True)
     page = with_fields(rules, page_removed_share=0.1, extract_threshold=2.0, extract_veto_below=0.0,
                        page_weights={"bias": 1.0, "doc_head_short": -3.0},  # p = 0.27 of a page
                        extract_release_rules=("budget-word",))
     assert apply_rules(text, with_fields(page, extract_below=0.2)).text == f"{OTHER}\n{NEWS}\n"
+    overruled = apply_rules(text, with_fields(page, extract_below=0.5))  # a page by the boundary, surely an extract
+    assert overruled.text == text and overruled.removals == ()
     extract = with_fields(page, page_removed_share=0.9)  # an extract by the boundary: no model removals
     unsure = apply_rules(text, with_fields(extract, extract_below=0.2))
     assert unsure.text == f"Home\nNews\n{OTHER}\n{NEWS}\nShare\n"  # ... and no release below 0.27
@@ -392,7 +394,8 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     page = "Home\nWorld\nMarkets\nContact us\n" + "\n".join(
         f"Line {k} of a new report says the harbour reopened after the storm damage was repaired." for k in range(4)
     ) + "\nShare this\nSubscribe to our newsletter\nCopyright 2030\n"
-    assert not rule.page_weights  # the shipped regime: the boundary fields
+    # The shipped regime: the boundary fields (and a classifier only when `extract_below` asks for one).
+    assert rule.extract_below > 0 or not rule.page_weights
     classified = tmp_path / "c.toml"
     assert train_line_model.main(["--devset", str(corpus), "--folds", str(folds), "-o", str(classified),
                                   "--params", str(params), "--rule", "line-model", "--page-classifier"]) == 0

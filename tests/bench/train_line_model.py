@@ -406,8 +406,8 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
     lines = _flatten(rule, docs, scorers)
     extract_thresholds = HTML_EXTRACT_THRESHOLDS if rule.input == "html" else (NEVER,)
     everyone = np.ones(len(lines.gold_total), dtype=bool)
-    # With `extract_below` the boundary decides the regime and the classifier's surest extracts alone get
-    # rules released (see the line_model kind).
+    # With `extract_below` the classifier's surest extracts are extracts whatever the boundary says, and
+    # they alone get rules released (see the line_model kind).
     sure_extract = lines.page_p < rule.extract_below if rule.page_weights and rule.extract_below > 0 else None
     if rule.page_weights and sure_extract is None:
         boundaries = [({"page_above": a}, lines.page_p >= a) for a in PAGE_ABOVE]
@@ -426,6 +426,8 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
             best = (score, {**boundary, "threshold": t_page, "veto_below": v_page, "extract_threshold": t_ext,
                             "extract_veto_below": v_ext}, ~page)
     _, chosen, extract = best
+    if sure_extract is not None:  # chosen without it (letting it shape the search loosened the boundary)
+        extract = extract | sure_extract
     chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen, scorers,
                                                 None if sure_extract is None else list(sure_extract))
     return chosen
@@ -500,7 +502,8 @@ def describe(rule: LineModelRule) -> str:
     boundary = f"a page from {rule.page_removed_share} removed and {rule.page_lead_lines} lines before the prose"
     classifier = f"a classifier over {len(dict(rule.page_weights)) - 1} document features"
     regime = (boundary if not rule.page_weights else f"a page from {rule.page_above} by {classifier}"
-              if rule.extract_below <= 0 else f"{boundary}, rules released below {rule.extract_below} by {classifier}")
+              if rule.extract_below <= 0
+              else f"{boundary}, an extract with rules released below {rule.extract_below} by {classifier}")
     return (f"{rule.id}: {len(dict(rule.weights))} weights, {regime}, "
             f"thresholds {rule.threshold}/{rule.veto_below}, extract {rule.extract_threshold}/"
             f"{rule.extract_veto_below}, released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")

@@ -11,8 +11,10 @@ document it computes each non-blank line's probability of being furniture (`rule
   `page_above` or more, trained on whole-page text against extractor output; without them, a document is a page
   when its short non-prose lines make up at least `page_short_share` of its lines, the rules
   removed at least `page_removed_share`, and its first prose line comes after at least
-  `page_lead_lines` lines. With both, and `extract_below` above 0, the boundary decides the
-  thresholds and the classifier only which documents get rules released (below);
+  `page_lead_lines` lines. With both, and `extract_below` above 0, the boundary decides, except
+  for the documents the classifier is surest are extracts (probability of a page below
+  `extract_below`): the rules' own removals count toward the boundary, so a few right hits on an
+  extract (a run of "Read More" buttons) made it a page, and the model cut its body;
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
   an extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own
   pack) and the rule is in `veto_rules` (empty: any): the model as a check on pattern hits;
@@ -68,10 +70,10 @@ class LineModelRule(Rule):
                                 "`page_above` or more. Empty: the `page_*` boundary decides (written by the trainer)")
     page_above: float = option(float, 0.5, "the regime classifier's probability from which a document is a whole "
                                "page (written by the trainer: judging an extract a page costs more than the reverse)")
-    extract_below: float = option(float, 0.0, "with `page_weights`: the `page_*` boundary decides the regime, and "
-                                  "only a document the classifier scores below this (surely an extract) gets "
-                                  "`extract_release_rules` given back. 0: the classifier alone decides, from "
-                                  "`page_above`")
+    extract_below: float = option(float, 0.0, "with `page_weights`: the `page_*` boundary decides the regime, "
+                                  "except that a document the classifier scores below this (surely an extract) "
+                                  "is an extract, and only such documents get `extract_release_rules` given "
+                                  "back. 0: the classifier alone decides, from `page_above`")
     page_short_share: float = option(float, 0.3, "a whole page: short non-prose lines are this share of its lines")
     page_removed_share: float = option(float, 0.0, "... and the rules removed this share of them (its "
                                        "recognised furniture)")
@@ -170,7 +172,8 @@ class LineModelRule(Rule):
         """Whether a document is a whole page (thresholds and vetoes), and whether its lines of
         `extract_release_rules` are given back (see the module docstring)."""
         if self.page_weights and self.extract_below > 0:
-            return self.is_page(features, boundary=True), self.page_probability(features.page) < self.extract_below
+            sure_extract = self.page_probability(features.page) < self.extract_below
+            return self.is_page(features, boundary=True) and not sure_extract, sure_extract
         page = self.is_page(features)
         return page, not page
 
