@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import accumulate
 
-from cleaner.rules.windows import window_share
+from cleaner.rules.windows import window_mean, window_share
 
 # name -> (which per-line series, window radius); series: see `_series`
 WINDOWS = {
@@ -49,17 +49,6 @@ def check_names(names: Sequence[str], packs: Sequence[str]) -> None:
         unknown.append(name)
     if unknown:
         raise ValueError(f"context_features: unknown feature(s) {sorted(unknown)} (a pack must be among `packs`)")
-
-
-def window_mean(values: Sequence[float], radius: int) -> list[float]:
-    """For each position, the mean of `values` within ±`radius` positions (itself included)."""
-    n = len(values)
-    prefix = [0.0, *accumulate(values)]
-    out = []
-    for k in range(n):
-        lo, hi = k - radius if k > radius else 0, k + radius + 1 if k + radius + 1 < n else n
-        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
-    return out
 
 
 def _after(owners: Sequence[str | None], pack: str) -> list[float]:

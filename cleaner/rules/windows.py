@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import accumulate
 
 from cleaner.search import linefast
 
@@ -52,16 +53,20 @@ def window_share(flags: Sequence[bool], radius: int) -> list[float]:
 
 
 def reference_window_share(flags: Sequence[bool], radius: int) -> list[float]:
-    """`window_share` in Python: the reference."""
-    n = len(flags)
-    prefix = [0]
-    for flag in flags:
-        prefix.append(prefix[-1] + flag)
-    shares = []
+    """`window_share` in Python: the reference, the flags' window mean."""
+    return window_mean(flags, radius)
+
+
+def window_mean(values: Sequence[float], radius: int) -> list[float]:
+    """For each position, the mean of `values` within ±`radius` positions (itself included). Over
+    flags the prefix sums are whole numbers, exact as floats, so this is the share of true flags."""
+    n = len(values)
+    prefix = [0.0, *accumulate(values)]
+    out = []
     for k in range(n):
-        lo, hi = max(0, k - radius), min(n, k + radius + 1)
-        shares.append((prefix[hi] - prefix[lo]) / (hi - lo))
-    return shares
+        lo, hi = k - radius if k > radius else 0, k + radius + 1 if k + radius + 1 < n else n
+        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    return out
 
 
 def main_run(prose: Sequence[bool], penalty: float = 0.5) -> tuple[int, int]:
