@@ -1,12 +1,13 @@
 """The line model's per-line work compiled (`_linefast.c`), when the install built it: a speed-up that
 never changes a result.
 
-`cleaner/rules/features.py` stays the reference: without a compiler the package installs and cleans
-the same, only slower (`python -c "import cleaner.search.linefast as f; print(f.AVAILABLE)"` says which
-runs). The compiled code knows the features the reference had when it was written, listed here;
-`matches(...)` tells features.py whether its own catalogue is still that one, and anything else (a
-feature added, renamed or moved) runs in Python. `tests/test_linefast.py` checks both give the same
-floats, bit for bit, and `CLEANER_PURE_PYTHON=1` switches the compiled path off.
+`cleaner/rules/features.py` and `line_facts.py` stay the reference: without a compiler the package
+installs and cleans the same, only slower (`python -c "import cleaner.search.linefast as f;
+print(f.AVAILABLE)"` says which runs). The compiled code knows the features the reference had when
+it was written, listed here; `matches(...)` tells features.py whether its own catalogue is still that
+one, and anything else (a feature added, renamed or moved) runs in Python. `tests/test_linefast.py`
+checks both give the same floats, bit for bit, and `CLEANER_PURE_PYTHON=1` switches the compiled path
+off.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def spec(stop_words: frozenset[str], furniture_words: Sequence[str], prose_min_w
 
 
 def facts(compiled_spec: object, text: str, key: str) -> tuple[tuple[float, ...], bool, bool, bool]:
-    """(values, prose, short, furniture) of one line, as features._LineFacts computes them."""
+    """(values, prose, short, furniture) of one line, as rules/line_facts.reference_facts computes them."""
     return _linefast.facts(compiled_spec, text, key)
 
 
