@@ -14,9 +14,10 @@ from click.testing import CliRunner
 import cleaner
 from cleaner.authoring.check import check_examples
 from cleaner.authoring.lint import lint_ruleset
-from cleaner.authoring.mine import Thresholds, line_key, mine_texts
+from cleaner.authoring.mine import SiteEvidence, Thresholds, line_key, mine_site, mine_texts
 from cleaner.authoring.minepack import line_pattern, render_pack
 from cleaner.cli.main import main
+from cleaner.engine.decide import apply_rules
 from cleaner.errors import RuleError
 from cleaner.rules.loader import load_pack
 from cleaner.run.mining import Sources, mine_local
@@ -209,6 +210,7 @@ def test_mined_pack_passes_rules_test_and_lint_and_cites_evidence(rules, tmp_pat
     result = cli("mine", tmp_path / "site", "-o", tmp_path / "packs", "--report")
     assert result.exit_code == 0, result.output
     assert "example.com: 20 pages" in result.output and "held back" in result.output
+    assert "whole pages to the line model: it cuts 0 of the" in result.output
     pack_path = tmp_path / "packs" / "example.com.toml"
     pack = load_pack(pack_path)
     assert pack.scope == ("example.com",) and pack.order == "last"
@@ -237,6 +239,56 @@ def test_evidence_is_validated(tmp_path):
                 "{ pages = 'x', seen = 9 }", "3"):
         with pytest.raises(RuleError):
             load_pack(pack(bad))
+
+
+def test_whole_pages_is_learned_from_the_body_cores_the_line_model_would_cut(rules, tmp_path):
+    """A site's documents are whole pages to the line model when, on its own pages, that cuts at most
+    `page_body_loss` of their bodies' cores; the evidence sums over pages and is written into the pack."""
+    evidence = SiteEvidence(body_pages=3, body_chars=10_000, body_cut=30)
+    assert evidence.whole_pages(Thresholds()) == {"pages": 3, "body_chars": 10_000, "body_cut_chars": 30}
+    assert evidence.whole_pages(Thresholds(page_body_loss=0.002)) is None
+    assert evidence.whole_pages(Thresholds(min_pages=4)) is None  # too few pages measured
+    assert evidence.whole_pages(Thresholds(page_body_loss=0)) is None
+    merged = evidence.merge(SiteEvidence(body_pages=1, body_chars=1_000, body_cut=10))
+    assert (merged.body_pages, merged.body_chars, merged.body_cut) == (4, 11_000, 40)
+    mined = mine_site(site_pages(), rules)
+    assert mined.whole_pages is not None and mined.whole_pages["pages"] == 20
+    path = tmp_path / "p.toml"
+    path.write_text(render_pack("example.com", mined.lines, Thresholds(), whole_pages=mined.whole_pages), "utf-8")
+    assert load_pack(path).whole_pages
+    assert cli("rules", "test", "--rules", path).exit_code == 0
+    # A site where nothing was learned gets no pack setting either.
+    path.write_text(render_pack("example.com", [], Thresholds(), whole_pages=mined.whole_pages), "utf-8")
+    assert not load_pack(path).whole_pages
+
+
+def pattern_lines(removals) -> set[int]:
+    """Lines removed by a pattern rule (not the line model, not the layout pass)."""
+    return {n for r in removals if not r.rule_id.startswith(("line-model", "layout."))
+            for n in range(r.first_line, r.last_line + 1)}
+
+
+def test_a_whole_pages_pack_decides_the_line_model_s_regime_on_its_site_only(rules, tmp_path):
+    path = tmp_path / "p.toml"
+    for bad in ("'yes'", "{ pages = -1 }", "3"):
+        path.write_text(f"id = 'p'\nversion = '1'\nrules = []\nwhole_pages = {bad}\n", "utf-8")
+        with pytest.raises(RuleError):
+            load_pack(path)
+    path.write_text("id = 'p'\nversion = '1'\nscope = ['example.com']\nrules = []\nwhole_pages = true\n", "utf-8")
+    loaded = cleaner.load_rules([path])
+    assert loaded.whole_pages("news.example.com") and not loaded.whole_pages("example.org")
+    changed = 0
+    for seed in sorted(SEEDS.glob("*.txt")):
+        text = seed.read_text("utf-8")
+        plain = apply_rules(text, rules, "example.org")
+        assert apply_rules(text, loaded, "example.org").text == plain.text
+        whole = apply_rules(text, loaded, "example.com")
+        # Only the model decides otherwise: it removes more lines, and its veto may give some back.
+        assert pattern_lines(whole.removals) <= pattern_lines(plain.removals)
+        changed += whole.text != plain.text
+        result = cleaner.clean(text, rules=loaded, url="https://example.com/a")
+        assert cleaner.restore(result.text, result.provenance) == text
+    assert changed  # some seed the regime classifier takes for an extract is cut as a whole page
 
 
 # -- grouping by site ----------------------------------------------------------------------------------
@@ -391,7 +443,7 @@ def test_dask_reduction_mines_what_the_local_engine_mines(tmp_path):
         assert bag.npartitions > 4  # partial counts to merge
         on_dask = mine_bag(bag, cleaner.load_rules(), Thresholds())
     def found(results):
-        return [(r.site, r.pages, r.mined, r.blocks) for r in results]
+        return [(r.site, r.pages, r.mined, r.blocks, r.whole_pages) for r in results]
 
     assert found(on_dask) == found(local)
     assert {r.site for r in local} == {"a.example.com", "b.example.com", "c.example.com"}

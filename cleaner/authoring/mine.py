@@ -9,7 +9,9 @@ bounded memory, in one process or split over a cluster:
 2. `SiteEvidence.add_page`, once the repeated keys are known: per repeated key, its spellings, its
    pages per layout, the pages where it reads as prose inside the article body, and a body line of
    the same site (for a rule's `examples.keep`). This pass runs the default rules on pages with a
-   repeated prose line, to know which lines they keep as body.
+   repeated prose line, to know which lines they keep as body, and on every page with a body core
+   as a whole page, to know how much of the body the line model would cut (the pack's `whole_pages`;
+   cleaner/authoring/minepage.py).
 
 `propose` turns the evidence into `MinedLine` decisions under `Thresholds`. Every merge is a sum,
 a minimum or a union capped by sort order, so the result is the same whatever the order of the
@@ -30,10 +32,9 @@ from cleaner.authoring.mineblocks import (
     main_prose,
     page_blocks,
     qualifying_blocks,
-    reads_as_prose,
 )
 from cleaner.authoring.minecount import NO_LAYOUT, SiteCounts, SitePlan, layout_of, sketch
-from cleaner.engine.decide import apply_rules
+from cleaner.authoring.minepage import body_lines, copies_another, cut_as_whole_page
 from cleaner.rules.ruleset import RuleSet
 
 SPELLINGS = 16  # spellings of a key kept (the commonest; ties by text)
@@ -52,8 +53,11 @@ class Thresholds:
     found on other pages: the same article saved twice), when the line needs the site's floor like
     any other (`long_chars` 0: no such exception). A line that reads as prose inside an article body on some
     page is flagged, and proposed only if it is on at least `body_share` of the site's pages (most of
-    them). Fitted on ../shared/sites, and checked leaving one site out (README, Learning a site's
-    furniture).
+    them). The line model takes the site's documents for whole pages (the pack's `whole_pages`) when,
+    on the site's own pages, doing so cuts at most `page_body_loss` of the prose of their bodies' cores
+    (the main gap between the site's frame lines, cleaner/authoring/mineblocks.py), measured on at least
+    `min_pages` pages (0: never). Fitted on ../shared/sites, and checked leaving one site out (README,
+    Learning a site's furniture).
     """
 
     min_pages: int = 3
@@ -62,6 +66,7 @@ class Thresholds:
     layout_share: float = 0.3
     long_chars: int = 100
     long_pages: int = 2
+    page_body_loss: float = 0.003
 
     def __post_init__(self) -> None:
         if min(self.min_pages, self.long_pages) < 2:  # one page alone teaches nothing (pass 1 keeps no count of 1)
@@ -120,6 +125,9 @@ class SiteEvidence:
     keys: dict[int, KeyEvidence] = field(default_factory=dict)
     blocks: dict[tuple[int, int], BlockEvidence] = field(default_factory=dict)
     vetoed: set[int] = field(default_factory=set)  # anchors from which a block could hold a body
+    body_pages: int = 0  # pages with a body core (prose between the site's frame lines)
+    body_chars: int = 0  # the characters of those cores
+    body_cut: int = 0  # ... that the line model removes when it takes the pages for whole pages
 
     def add_page(self, text: str, plan: SitePlan, rules: RuleSet, domain: str | None = None) -> None:
         """Count one page under its site's `plan` (pass 1's verdict); `rules` (the default rules) tell
@@ -131,8 +139,8 @@ class SiteEvidence:
         self.pages += 1
         self.layout_pages[layout] += 1
         found_elsewhere = repeated | twice if twice else repeated
-        body, in_body = _body_lines(text, lines, hashes, found_elsewhere, rules, domain)
-        copy = _copies_another(lines, hashes, found_elsewhere, anchors)
+        body, in_body = body_lines(text, lines, hashes, found_elsewhere, rules, domain)
+        copy = copies_another(lines, hashes, found_elsewhere, anchors)
         ident = page_hash(text)
         example = (ident, min(body, key=lambda t: (len(t), t))) if body else None
         seen: dict[int, KeyEvidence] = {}
@@ -151,6 +159,12 @@ class SiteEvidence:
         for pair, block in blocks.items():
             self.blocks.setdefault(pair, BlockEvidence()).merge(block)
         self.vetoed |= vetoed
+        core = main_prose(lines, [h is not None and h in anchors for h in hashes])
+        if core:
+            cut = cut_as_whole_page(text, rules, domain)
+            self.body_pages += 1
+            self.body_chars += sum(len(lines[i]) for i in core)
+            self.body_cut += sum(len(lines[i]) for i in core if i in cut)
 
     def merge(self, other: SiteEvidence) -> SiteEvidence:
         merged = SiteEvidence(self.pages + other.pages, self.layout_pages + other.layout_pages)
@@ -161,43 +175,19 @@ class SiteEvidence:
             for pair, block in source.items():
                 merged.blocks.setdefault(pair, BlockEvidence()).merge(block)
         merged.vetoed = self.vetoed | other.vetoed
+        merged.body_pages = self.body_pages + other.body_pages
+        merged.body_chars = self.body_chars + other.body_chars
+        merged.body_cut = self.body_cut + other.body_cut
         return merged
 
-
-def _body_lines(text: str, lines: list[str], hashes: list, repeated: frozenset[int], rules: RuleSet,
-                domain: str | None) -> tuple[list[str], set[int]]:
-    """The page's body lines (prose the default rules keep, not repeated elsewhere, at most 300
-    characters: candidates for examples.keep), and the indices of repeated lines that read as prose
-    inside the body: kept by the default rules, with kept prose that is the page's own on both sides."""
-    # The rules only matter where a repeated line reads as prose; elsewhere no line can be in_body,
-    # and the body lines offered as examples are the page's own prose lines.
-    may_be_body = any(h in repeated and reads_as_prose(lines[i]) for i, h in enumerate(hashes))
-    removed = _removed_line_indices(text, rules, domain) if may_be_body else set()
-    kept = [i for i, line in enumerate(lines) if i not in removed and line.strip()]
-    prose = {i for i in kept if reads_as_prose(lines[i])}
-    own = {i for i in prose if hashes[i] not in repeated}
-    in_body = {kept[p] for p in range(1, len(kept) - 1)
-               if kept[p] in prose and hashes[kept[p]] in repeated and kept[p - 1] in own and kept[p + 1] in own}
-    return [lines[i].strip() for i in sorted(own) if len(lines[i].strip()) <= 300], in_body
-
-
-def _copies_another(lines: list[str], hashes: list, found_elsewhere: frozenset[int], anchors: frozenset[int]
-                    ) -> bool:
-    """Whether the page copies another: more than half of the prose of its body's core (mineblocks.main_prose)
-    is in lines found on other pages of the site (the same article saved twice, or an extract that holds
-    the whole article in one line found on another page too)."""
-    core = main_prose(lines, [h is not None and h in anchors for h in hashes])
-    total = sum(len(lines[i]) for i in core)
-    return 2 * sum(len(lines[i]) for i in core if hashes[i] in found_elsewhere) > total > 0
-
-
-def _removed_line_indices(text: str, rules: RuleSet, domain: str | None) -> set[int]:
-    """0-based indices of the lines the rules remove. (`str.splitlines` and the engine split alike on
-    CR, LF and CRLF; a text using other separators only shifts which lines count as body.)"""
-    removed: set[int] = set()
-    for r in apply_rules(text, rules, domain).removals:
-        removed.update(range(r.first_line - 1, r.last_line))
-    return removed
+    def whole_pages(self, thresholds: Thresholds) -> dict[str, int] | None:
+        """The evidence for the pack's `whole_pages` (None: the line model keeps its regime classifier):
+        on at least `min_pages` pages, taking them for whole pages cut at most `page_body_loss` of their
+        body cores' prose."""
+        loss = thresholds.page_body_loss
+        if not loss or self.body_pages < thresholds.min_pages or self.body_cut > loss * self.body_chars:
+            return None
+        return {"pages": self.body_pages, "body_chars": self.body_chars, "body_cut_chars": self.body_cut}
 
 
 @dataclass(frozen=True)
@@ -271,6 +261,7 @@ def propose_blocks(evidence: SiteEvidence, mined: Sequence[MinedLine], threshold
 class SiteMined:
     lines: list[MinedLine]
     blocks: list[MinedBlock]
+    whole_pages: dict[str, int] | None = None  # SiteEvidence.whole_pages
 
 
 def mine_site(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thresholds(),
@@ -284,7 +275,7 @@ def mine_site(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thr
     for text in texts:
         evidence.add_page(text, plan, rules, domain)
     lines = propose(evidence, thresholds)
-    return SiteMined(lines, propose_blocks(evidence, lines, thresholds))
+    return SiteMined(lines, propose_blocks(evidence, lines, thresholds), evidence.whole_pages(thresholds))
 
 
 def mine_texts(texts: Sequence[str], rules: RuleSet, thresholds: Thresholds = Thresholds(),

@@ -123,8 +123,10 @@ def pack_id(site: str) -> str:
 
 
 def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *, scoped: bool = True,
-                blocks: Sequence[MinedBlock] = ()) -> str:
-    """The TOML text of the pack for `site` (scoped to it unless `scoped=False`): its blocks, then its lines."""
+                blocks: Sequence[MinedBlock] = (), whole_pages: dict[str, int] | None = None) -> str:
+    """The TOML text of the pack for `site` (scoped to it unless `scoped=False`): its blocks, then its lines.
+    `whole_pages` (its evidence, SiteEvidence.whole_pages) is written only into a pack with rules: a site
+    where nothing was learned stays as it was."""
     proposed = [m for m in mined if m.proposed]
     out = [
         f"# Mined by `cleaner mine` from {mined[0].seen if mined else 0} pages of {site}. Review it before",
@@ -135,6 +137,7 @@ def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *
         f"description = {toml_string(describe(site, thresholds))}",
         f"scope = [{toml_string(site.lower().removeprefix('www.'))}]" if scoped else "scope = []",
         'order = "last"',
+        *(_whole_pages_lines(whole_pages) if proposed or blocks else []),
         *(["rules = []"] if not proposed else []),
     ]
     used: set[str] = set()
@@ -154,13 +157,24 @@ def render_pack(site: str, mined: Sequence[MinedLine], thresholds: Thresholds, *
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _whole_pages_lines(evidence: dict[str, int] | None) -> list[str]:
+    if evidence is None:
+        return []
+    counts = ", ".join(f"{k} = {v}" for k, v in evidence.items())
+    return ["# The line model takes this site's documents for whole pages: on its own pages that cut",
+            f"# {evidence['body_cut_chars']:,} of the {evidence['body_chars']:,} characters of their bodies' cores. "
+            "Delete to let it judge each.",
+            f"whole_pages = {{ {counts} }}"]
+
+
 def describe(site: str, thresholds: Thresholds) -> str:
     long = (f"; lines of {thresholds.long_chars} characters or more: on {thresholds.min_pages} pages, any share"
             if thresholds.long_chars else "")
     return (f"Furniture mined from the pages of {site}: lines on at least {thresholds.min_pages} pages and at "
             f"least {thresholds.min_share:.0%} of the site's pages (or {thresholds.layout_share:.0%} of one "
             f"layout's{long}); lines that read as prose inside an article body only when on at least "
-            f"{thresholds.body_share:.0%} of its pages.")
+            f"{thresholds.body_share:.0%} of its pages; documents whole pages to the line model when that cuts "
+            f"at most {thresholds.page_body_loss:.1%} of the prose of their bodies' cores.")
 
 
 def _render_rule(site: str, line: MinedLine, used: set[str]) -> list[str] | None:
@@ -252,13 +266,16 @@ def _rationale(site: str, line: MinedLine) -> str:
 
 
 def render_report(site: str, seen: int, layouts: int, mined: Sequence[MinedLine], limit: int = 20,
-                  blocks: Sequence[MinedBlock] = ()) -> list[str]:
+                  blocks: Sequence[MinedBlock] = (), whole_pages: dict[str, int] | None = None) -> list[str]:
     """Lines for `cleaner mine --report`: what was found on one site, with counts."""
     proposed = [m for m in mined if m.proposed]
     held = [m for m in mined if not m.proposed]
     flagged = [m for m in proposed if m.prose_pages]
     out = [f"{site}: {seen} pages, {layouts} layouts, {len(proposed)} lines proposed "
            f"({len(flagged)} flagged as prose in a body), {len(held)} held back, {len(blocks)} blocks"]
+    if whole_pages and (proposed or blocks):
+        out.append(f"  whole pages to the line model: it cuts {whole_pages['body_cut_chars']:,} of the "
+                   f"{whole_pages['body_chars']:,} characters of {whole_pages['pages']} pages' body cores")
     out += [f"  block {b.pages:>5}/{b.seen:<5} {b.start[0][:40]!r} .. {b.ends[0][0][:40]!r}"
             f"{f' (or {len(b.ends) - 1} more)' if len(b.ends) > 1 else ''} (up to {b.max_lines} lines)"
             for b in blocks[:limit]]

@@ -88,14 +88,16 @@ MAX_PASSES = 10  # each pass after the first removes at least one line; real doc
 
 def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
                 keep: Sequence[KeepEntry] = (), manual: Collection[int] = (),
-                hints: Mapping[str, Mapping[str, float]] | None = None) -> Outcome:
+                hints: Mapping[str, Mapping[str, float]] | None = None, whole_page: bool | None = None) -> Outcome:
     """Clean `text` with the rules of `ruleset` that apply to `domain`.
 
     `hints` maps a line's text (whitespace collapsed) to what its HTML page says about it (the HTML
     line model's features); None for text input.
 
     `keep`: entries naming lines some rules must not remove; `manual`: 0-based indices of lines
-    removed by hand before any rule runs (recorded under the rule id "manual").
+    removed by hand before any rule runs (recorded under the rule id "manual"); `whole_page`: whether
+    the line model takes the document for a whole page (None: when a pack of `domain` says so,
+    `RuleSet.whole_pages`, else as its regime classifier says).
 
     Raises RuleTimeout when one regex call runs past `ruleset.timeout`, DocumentTimeout when the
     rules together run past the document's budget: `ruleset.doc_timeout` seconds, times the text's
@@ -109,6 +111,7 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     hits = ruleset.index.candidate_lines(text, lines)
     deadline = monotonic() + budget
     all_rules = rules = ruleset.rules(domain, scoped=True)
+    whole_page = ruleset.whole_pages(domain) if whole_page is None else whole_page
     owners: list[Rule | str | None] = [None] * len(lines)
     reasons: dict[int, dict] = {}
     for i in manual:
@@ -120,7 +123,7 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     for _ in range(MAX_PASSES):
         active = _unjoin(lines, owners, _layout(blank, owners, active))
         claimed, released = _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout,
-                                   (deadline, budget), reasons, hints)
+                                   (deadline, budget), reasons, hints, whole_page)
         if not claimed:
             break
         active = [i for i in active if owners[i] is None]
@@ -155,20 +158,21 @@ class _Guard:
 def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]], rules: Sequence[Rule],
            owners: list, others: dict[int, list[Rule]], guard: _Guard | None, timeout: float,
            deadline: tuple[float, float], reasons: dict[int, dict],
-           hints: Mapping[str, Mapping[str, float]] | None) -> tuple[bool, bool]:
+           hints: Mapping[str, Mapping[str, float]] | None, whole_page: bool = False) -> tuple[bool, bool]:
     """One pass of `rules` over the active lines; record new owners (in `others` the rules whose
     claims a line's owner overrode, in `reasons` why a rule claimed a line when it says); return
     whether any line claimed in this pass stays claimed, and whether a rule released a line an earlier
     one claimed (the line model's veto).
 
-    `deadline` is the monotonic time the document's budget runs out at, and that budget."""
+    `deadline` is the monotonic time the document's budget runs out at, and that budget; `whole_page`:
+    a pack of the document's site says it is a whole page (`RuleSet.whole_pages`)."""
     position = [-1] * len(lines)  # a list, not a dict: a fifth of the memory on a document of a million lines
     for p, index in enumerate(active):
         position[index] = p
     # Only this pass's rules need their keyword hits mapped (later passes run fewer line rules).
     candidates = {rule.id: [position[i] for i in hits[rule.id] if position[i] >= 0]
                   for rule in rules if rule.id in hits}
-    doc = Document([lines[i] for i in active], candidates, timeout, *deadline, hints=hints)
+    doc = Document([lines[i] for i in active], candidates, timeout, *deadline, hints=hints, whole_page=whole_page)
     claimed: list[int] = []
     released = False
     for rule in rules:

@@ -25,7 +25,7 @@ from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, ORDER_VA
 from cleaner.rules.select import DEFAULT_CATEGORY, DEFAULT_PROFILE, PROFILES, Selection
 from cleaner.rules.toml_lines import Locator
 
-PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules", "category", "profiles"}
+PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules", "category", "profiles", "whole_pages"}
 COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples", "evidence", "category", "priority"}
 _RULE_ID = regex.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 
@@ -105,7 +105,18 @@ def load_pack(path: Path) -> RulePack:
         order=order,
         category=category,
         profiles=tuple(profiles),
+        whole_pages=_whole_pages(path, data.get("whole_pages", False)),
     )
+
+
+def _whole_pages(path: Path, value: object) -> bool:
+    """A pack's `whole_pages`: true or false, or a table of counts (a mined pack's evidence), which means true."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dict) and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                                       for v in value.values()):
+        return True
+    raise RuleError(path, f"whole_pages must be true, false or a table of counts, got {value!r}")
 
 
 def _patterns(rules_data: list) -> Iterator[str]:

@@ -50,6 +50,9 @@ class RulePack:
     category: str = "other"  # the default category of its rules
     profiles: tuple[str, ...] = ()  # the profiles it loads under (empty: every profile)
     excluded: tuple[str, ...] = ()  # ids of its rules a selection switched off
+    # The line model takes the documents of its scope for whole pages, whatever its regime classifier
+    # says of each (a mined site's extracts that still carry the site's furniture; see `whole_pages`).
+    whole_pages: bool = False
 
     def applies_to(self, domain: str | None) -> bool:
         """Unscoped packs apply everywhere; scoped ones only to their domains and subdomains."""
@@ -101,6 +104,10 @@ class RuleSet:
             return list(self._ordered)
         skipped = {p.id for p in self.packs if not p.applies_to(domain)}
         return [r for r in self._ordered if r.pack_id not in skipped]
+
+    def whole_pages(self, domain: str | None) -> bool:
+        """Whether a pack that applies to `domain` says its documents are whole pages to the line model."""
+        return any(p.whole_pages and p.applies_to(domain) for p in self.packs)
 
     def selected(self, selection: Selection) -> RuleSet:
         """The rule set `selection` chooses: packs of other profiles dropped, rules it switches off

@@ -169,6 +169,7 @@ class SiteResult:
     mined: list[MinedLine]
     files: tuple[str, ...] = ()  # the site's files (sources given as files or folders)
     blocks: tuple[MinedBlock, ...] = ()
+    whole_pages: dict[str, int] | None = None  # SiteEvidence.whole_pages
 
     def rules(self) -> int:
         """How many rules the site's pack proposes (lines and blocks)."""
@@ -189,7 +190,7 @@ def results(counts: dict[str, SiteCounts], evidence: dict[str, SiteEvidence], pl
         mined = propose(ev, thresholds) if ev is not None else []
         blocks = tuple(propose_blocks(ev, mined, thresholds)) if ev is not None else ()
         found.append(SiteResult(site, c.pages, len(plans[site].leaders) if site in plans else 0, mined,
-                                tuple(sorted(c.files)), blocks))
+                                tuple(sorted(c.files)), blocks, ev.whole_pages(thresholds) if ev is not None else None))
     return found
 
 
@@ -264,7 +265,8 @@ def write_packs(found: Sequence[SiteResult], out: str | Path, thresholds: Thresh
         if not any(m.proposed for m in result.mined):
             continue
         path = out / pack_file_name(result.site)
-        text = render_pack(result.site, result.mined, thresholds, scoped=scoped, blocks=result.blocks)
+        text = render_pack(result.site, result.mined, thresholds, scoped=scoped, blocks=result.blocks,
+                           whole_pages=result.whole_pages)
         write_atomic(path, text.encode("utf-8"))
         written[result.site] = path
     return written
@@ -273,7 +275,8 @@ def write_packs(found: Sequence[SiteResult], out: str | Path, thresholds: Thresh
 def report(found: Sequence[SiteResult]) -> list[str]:
     lines = []
     for result in found:
-        lines += render_report(result.site, result.pages, result.layouts, result.mined, blocks=result.blocks)
+        lines += render_report(result.site, result.pages, result.layouts, result.mined, blocks=result.blocks,
+                               whole_pages=result.whole_pages)
     return lines
 
 

@@ -76,7 +76,7 @@ class Document:
 
     def __init__(self, lines: Sequence[Line], candidates: dict[str, list[int]], timeout: float,
                  deadline: float | None = None, budget: float = 0.0,
-                 hints: Mapping[str, Mapping[str, float]] | None = None) -> None:
+                 hints: Mapping[str, Mapping[str, float]] | None = None, whole_page: bool = False) -> None:
         self.lines = lines
         self.claimed: list[Rule | None] = [None] * len(lines)
         self._candidates = candidates
@@ -85,6 +85,9 @@ class Document:
         self.budget = budget
         # What the page says about each line (HTML input), by stripped text; None for text input.
         self.hints = hints
+        # A pack of the document's site says it is a whole page (RuleSet.whole_pages): the line model
+        # takes it for one, whatever its regime classifier says.
+        self.whole_page = whole_page
         # Set by a rule's `find` for the engine: lines it releases from an earlier rule's claim (the
         # line model's veto), and why it claimed a line, when it says more than its id.
         self.released: list[int] = []

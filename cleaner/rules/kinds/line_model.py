@@ -24,6 +24,9 @@ document it computes each non-blank line's probability of being furniture (`rule
   page below it), whatever the boundary says: the boundary takes some whole pages for extracts
   (released menus there cost more than they gain), and some extracts for pages.
 
+A document whose site's pack says its documents are whole pages (a pack's `whole_pages`, which
+`cleaner mine` sets from the site's own pages) is a page, whatever the classifier says.
+
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
 feature parameters and the weights are data in the rule file, written by
@@ -136,7 +139,7 @@ class LineModelRule(Rule):
         if len(doc.keys) - doc.keys.count("") < self.min_lines:  # the non-blank lines
             return
         features = extract(doc.texts, removed_by, self.spec, doc.hints)
-        page, release = self.regime(features)
+        page, release = (True, False) if doc.whole_page else self.regime(features)
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
         released = frozenset(self.extract_release_rules) if release else frozenset()
