@@ -244,13 +244,16 @@ def test_evidence_is_validated(tmp_path):
 def test_whole_pages_is_learned_from_the_body_cores_the_line_model_would_cut(rules, tmp_path):
     """A site's documents are whole pages to the line model when, on its own pages, that cuts at most
     `page_body_loss` of their bodies' cores; the evidence sums over pages and is written into the pack."""
-    evidence = SiteEvidence(body_pages=3, body_chars=10_000, body_cut=30)
-    assert evidence.whole_pages(Thresholds()) == {"pages": 3, "body_chars": 10_000, "body_cut_chars": 30}
+    evidence = SiteEvidence(pages=4, framed_pages=2, body_pages=3, body_chars=10_000, body_cut=30)
+    assert evidence.whole_pages(Thresholds()) == {"pages": 3, "framed_pages": 2, "body_chars": 10_000,
+                                                  "body_cut_chars": 30}
     assert evidence.whole_pages(Thresholds(page_body_loss=0.002)) is None
     assert evidence.whole_pages(Thresholds(min_pages=4)) is None  # too few pages measured
     assert evidence.whole_pages(Thresholds(page_body_loss=0)) is None
-    merged = evidence.merge(SiteEvidence(body_pages=1, body_chars=1_000, body_cut=10))
-    assert (merged.body_pages, merged.body_chars, merged.body_cut) == (4, 11_000, 40)
+    assert evidence.whole_pages(Thresholds(frame_share=0.6)) is None  # most pages show no frame: many sites
+    merged = evidence.merge(SiteEvidence(pages=1, body_pages=1, body_chars=1_000, body_cut=10))
+    assert (merged.framed_pages, merged.body_pages, merged.body_chars, merged.body_cut) == (2, 4, 11_000, 40)
+    assert merged.whole_pages(Thresholds()) is None  # 2 of 5 pages framed
     mined = mine_site(site_pages(), rules)
     assert mined.whole_pages is not None and mined.whole_pages["pages"] == 20
     path = tmp_path / "p.toml"

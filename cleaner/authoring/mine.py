@@ -56,8 +56,9 @@ class Thresholds:
     them). The line model takes the site's documents for whole pages (the pack's `whole_pages`) when,
     on the site's own pages, doing so cuts at most `page_body_loss` of the prose of their bodies' cores
     (the main gap between the site's frame lines, cleaner/authoring/mineblocks.py), measured on at least
-    `min_pages` pages (0: never). Fitted on ../shared/sites, and checked leaving one site out (README,
-    Learning a site's furniture).
+    `min_pages` pages (0: never), and when at least `frame_share` of its pages show the site's frame (a
+    line on the site's floor of pages): a folder of many sites mined as one shows none on most pages.
+    Fitted on ../shared/sites, and checked leaving one site out (README, Learning a site's furniture).
     """
 
     min_pages: int = 3
@@ -67,6 +68,7 @@ class Thresholds:
     long_chars: int = 100
     long_pages: int = 2
     page_body_loss: float = 0.003
+    frame_share: float = 0.5
 
     def __post_init__(self) -> None:
         if min(self.min_pages, self.long_pages) < 2:  # one page alone teaches nothing (pass 1 keeps no count of 1)
@@ -125,6 +127,7 @@ class SiteEvidence:
     keys: dict[int, KeyEvidence] = field(default_factory=dict)
     blocks: dict[tuple[int, int], BlockEvidence] = field(default_factory=dict)
     vetoed: set[int] = field(default_factory=set)  # anchors from which a block could hold a body
+    framed_pages: int = 0  # pages with a line on the site's floor of pages (its frame)
     body_pages: int = 0  # pages with a body core (prose between the site's frame lines)
     body_chars: int = 0  # the characters of those cores
     body_cut: int = 0  # ... that the line model removes when it takes the pages for whole pages
@@ -159,7 +162,9 @@ class SiteEvidence:
         for pair, block in blocks.items():
             self.blocks.setdefault(pair, BlockEvidence()).merge(block)
         self.vetoed |= vetoed
-        core = main_prose(lines, [h is not None and h in anchors for h in hashes])
+        frame = [h is not None and h in anchors for h in hashes]
+        self.framed_pages += any(frame)
+        core = main_prose(lines, frame)
         if core:
             cut = cut_as_whole_page(text, rules, domain)
             self.body_pages += 1
@@ -175,6 +180,7 @@ class SiteEvidence:
             for pair, block in source.items():
                 merged.blocks.setdefault(pair, BlockEvidence()).merge(block)
         merged.vetoed = self.vetoed | other.vetoed
+        merged.framed_pages = self.framed_pages + other.framed_pages
         merged.body_pages = self.body_pages + other.body_pages
         merged.body_chars = self.body_chars + other.body_chars
         merged.body_cut = self.body_cut + other.body_cut
@@ -183,11 +189,13 @@ class SiteEvidence:
     def whole_pages(self, thresholds: Thresholds) -> dict[str, int] | None:
         """The evidence for the pack's `whole_pages` (None: the line model keeps its regime classifier):
         on at least `min_pages` pages, taking them for whole pages cut at most `page_body_loss` of their
-        body cores' prose."""
+        body cores' prose, and at least `frame_share` of the site's pages show its frame."""
         loss = thresholds.page_body_loss
-        if not loss or self.body_pages < thresholds.min_pages or self.body_cut > loss * self.body_chars:
+        if (not loss or self.body_pages < thresholds.min_pages or self.body_cut > loss * self.body_chars
+                or self.framed_pages < thresholds.frame_share * self.pages):
             return None
-        return {"pages": self.body_pages, "body_chars": self.body_chars, "body_cut_chars": self.body_cut}
+        return {"pages": self.body_pages, "framed_pages": self.framed_pages, "body_chars": self.body_chars,
+                "body_cut_chars": self.body_cut}
 
 
 @dataclass(frozen=True)

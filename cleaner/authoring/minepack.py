@@ -174,7 +174,8 @@ def describe(site: str, thresholds: Thresholds) -> str:
             f"least {thresholds.min_share:.0%} of the site's pages (or {thresholds.layout_share:.0%} of one "
             f"layout's{long}); lines that read as prose inside an article body only when on at least "
             f"{thresholds.body_share:.0%} of its pages; documents whole pages to the line model when that cuts "
-            f"at most {thresholds.page_body_loss:.1%} of the prose of their bodies' cores.")
+            f"at most {thresholds.page_body_loss:.1%} of the prose of their bodies' cores and "
+            f"{thresholds.frame_share:.0%} of its pages show its frame.")
 
 
 def _render_rule(site: str, line: MinedLine, used: set[str]) -> list[str] | None:
