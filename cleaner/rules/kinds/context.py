@@ -32,6 +32,14 @@ list, services), and so are a review's lists under their own short headings ("Pr
 furniture, at the edge of the page, or beside lines the rules removed (a removed line ends the
 search).
 
+`article_wide` (`list_run` only; for menus of short items, whose false hits in articles are lists of
+short phrases): a run stays when `article` keeps it, or when a prose line lies within `ARTICLE_LINES`
+on one side and, on the other, a prose line at any distance or (below only) the end of the text,
+with no removed line between: the article's closing lists (its links, contributors, resources) and
+a long section of lists under headings (a listicle's items, each a short list) are the article's. A
+menu at the top of a text has no prose above it, and a footer's menus sit beside lines the rules
+removed (copyright, share and sign-up lines) or are the last thing after other furniture.
+
 "Removed" means claimed by a rule that ran before this one (blocks before lines, lines before list
 runs; within a kind, earlier packs and rules first), so the decision does not depend on rules
 that run later.
@@ -48,7 +56,7 @@ from cleaner.rules.kinds.prose_window import is_sentence_like
 SENTENCE_WORDS = 8
 HEADLINE_SHARE = 0.6
 ARTICLE_LINES = 8  # 3 before issue 12's precision work: a review's "Pros"/"Cons"/"Services" lists went
-CONTEXTS = ("any", "standalone", "article")
+CONTEXTS = ("any", "standalone", "article", "article_wide")
 _ITEM_MARKS = frozenset("*+•·▪◦‣-–")
 
 
@@ -67,7 +75,8 @@ class ContextRule(Rule):
     """A rule kind whose matches may be limited to lines standing apart from the prose (`context`)."""
 
     context: str = option(str, "any", "`standalone`: leave a match that sits inside the article's prose; "
-                          "`article` (list runs): also a run with prose near it on both sides "
+                          "`article` (list runs): also a run with prose near it on both sides; "
+                          "`article_wide` (list runs): or near on one side, reached on the other "
                           "(see `cleaner/rules/kinds/context.py`)", choices=CONTEXTS)
 
     def line_in_prose(self, doc: Document, index: int, matched: Collection[int]) -> bool:
@@ -88,6 +97,12 @@ class ContextRule(Rule):
     def run_in_article(self, doc: Document, first: int, last: int) -> bool:
         """Whether the run of lines `first`..`last` stays under `context = "article"`."""
         return self.run_in_prose(doc, first, last) or (_prose_near(doc, first, -1) and _prose_near(doc, last, 1))
+
+    def run_in_wide_article(self, doc: Document, first: int, last: int) -> bool:
+        """Whether the run of lines `first`..`last` stays under `context = "article_wide"`."""
+        return self.run_in_article(doc, first, last) \
+            or (_prose_near(doc, first, -1) and _prose_reached(doc, last, 1, at_end=True)) \
+            or (_prose_near(doc, last, 1) and _prose_reached(doc, first, -1, at_end=False))
 
     @staticmethod
     def _prose(doc: Document, index: int | None, matched: Collection[int]) -> bool:
@@ -119,3 +134,18 @@ def _prose_near(doc: Document, index: int, step: int) -> bool:
                 seen += 1
         i += step
     return False
+
+
+def _prose_reached(doc: Document, index: int, step: int, at_end: bool) -> bool:
+    """Whether a prose line lies at any distance above (`step` -1) or below (+1) line `index` with no
+    removed line between; reaching the text's edge counts as `at_end`."""
+    keys, claimed = doc.keys, doc.claimed
+    i = index + step
+    while 0 <= i < len(keys):
+        if keys[i]:
+            if claimed[i] is not None:
+                return False
+            if is_sentence(keys[i]):
+                return True
+        i += step
+    return at_end

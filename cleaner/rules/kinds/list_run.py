@@ -23,7 +23,9 @@ class ListRunRule(ContextRule):
     With `context = "standalone"` a run stays when the line above it is a lead-in ending in a colon,
     or both lines around it are prose lines (`kinds/context.py` defines the terms):
     an article's own list of award winners is not a list of links. With `context = "article"` it
-    also stays with prose a few lines above and below it: inside the article.
+    also stays with prose a few lines above and below it: inside the article. With
+    `context = "article_wide"` it also stays with prose a few lines away on one side and, on the
+    other, prose at any distance or (below) the end of the text, nothing removed between.
     """
 
     kind = "list_run"
@@ -65,6 +67,8 @@ class ListRunRule(ContextRule):
     def _in_article(self, doc: Document, first: int, last: int) -> bool:
         if self.context == "standalone":
             return self.run_in_prose(doc, first, last)
+        if self.context == "article_wide":
+            return self.run_in_wide_article(doc, first, last)
         return self.context == "article" and self.run_in_article(doc, first, last)
 
     def _any_removal_counts(self, doc: Document) -> bool:
