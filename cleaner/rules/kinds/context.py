@@ -23,6 +23,13 @@ matching line, or repeated.
 lines: the article's own list (award winners, steps, a shortlist). A run under a bare heading,
 next to other furniture, at the edge of the page or followed by a short credit line goes.
 
+`entries` (`line` only; for bare stamps, a date on its own line): as `standalone`, and a matching
+line right under a paragraph (a prose line not cut off with an ellipsis)
+stays when `ENTRY_LINES` or more matching lines of the document each sit right under one: the
+dates of an article's own list of entries (events, a diary, a changelog), each after the text of
+the entry before it. A page's stamp stands once, under its headline or byline; a list of other
+stories puts its dates under headlines, or under teasers cut off with an ellipsis.
+
 `article` (`list_run` only; for menus of short items, which an article's own lists resemble
 word for word): a run stays when `standalone` keeps it, or when prose lines lie within
 `ARTICLE_LINES` kept non-blank lines both above and below it, list items not counted: a list
@@ -33,9 +40,10 @@ furniture, at the edge of the page, or beside lines the rules removed (a removed
 search).
 
 `article_wide` (`list_run` only; for menus of short items, whose false hits in articles are lists of
-short phrases): a run stays when `article` keeps it, or when a prose line lies within `ARTICLE_LINES`
-on one side and, on the other, a prose line at any distance or (below only) the end of the text,
-with no removed line between: the article's closing lists (its links, contributors, resources) and
+short phrases): a run stays when `article` keeps it, or when a paragraph (a prose line not cut off
+with an ellipsis, as a teaser is) lies within `ARTICLE_LINES` on one side
+and, on the other, a paragraph at any distance or (below only) the end of the text, with no
+removed line between: the article's closing lists (its links, contributors, resources) and
 a long section of lists under headings (a listicle's items, each a short list) are the article's. A
 menu at the top of a text has no prose above it, and a footer's menus sit beside lines the rules
 removed (copyright, share and sign-up lines) or are the last thing after other furniture.
@@ -47,7 +55,7 @@ that run later.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from cleaner.rules.kinds.base import Document, Rule, option
@@ -55,9 +63,11 @@ from cleaner.rules.kinds.prose_window import is_sentence_like
 
 SENTENCE_WORDS = 8
 HEADLINE_SHARE = 0.6
+ENTRY_LINES = 3
 ARTICLE_LINES = 8  # 3 before issue 12's precision work: a review's "Pros"/"Cons"/"Services" lists went
-CONTEXTS = ("any", "standalone", "article", "article_wide")
+CONTEXTS = ("any", "standalone", "entries", "article", "article_wide")
 _ITEM_MARKS = frozenset("*+•·▪◦‣-–")
+_CUT_OFF = ("...", "…", "[…]", "[...]")  # a teaser's excerpt of another page ends so
 
 
 def is_sentence(key: str) -> bool:
@@ -75,6 +85,7 @@ class ContextRule(Rule):
     """A rule kind whose matches may be limited to lines standing apart from the prose (`context`)."""
 
     context: str = option(str, "any", "`standalone`: leave a match that sits inside the article's prose; "
+                          "`entries` (lines): also matches right under prose, when several are; "
                           "`article` (list runs): also a run with prose near it on both sides; "
                           "`article_wide` (list runs): or near on one side, reached on the other "
                           "(see `cleaner/rules/kinds/context.py`)", choices=CONTEXTS)
@@ -86,6 +97,12 @@ class ContextRule(Rule):
         if not is_sentence(key) or doc.key_counts[key] > 1:
             return False
         return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
+
+    def entry_lines(self, doc: Document, matched: Collection[int]) -> set[int]:
+        """The matching lines that stay under `context = "entries"` for sitting right under prose
+        (none when fewer than ENTRY_LINES do)."""
+        under = {i for i in matched if _paragraph_at(doc, _neighbour(doc, i, -1))}
+        return under if len(under) >= ENTRY_LINES else set()
 
     def run_in_prose(self, doc: Document, first: int, last: int) -> bool:
         """Whether the run of lines `first`..`last` stays under `context = "standalone"`."""
@@ -101,8 +118,8 @@ class ContextRule(Rule):
     def run_in_wide_article(self, doc: Document, first: int, last: int) -> bool:
         """Whether the run of lines `first`..`last` stays under `context = "article_wide"`."""
         return self.run_in_article(doc, first, last) \
-            or (_prose_near(doc, first, -1) and _prose_reached(doc, last, 1, at_end=True)) \
-            or (_prose_near(doc, last, 1) and _prose_reached(doc, first, -1, at_end=False))
+            or (_prose_near(doc, first, -1, _is_paragraph) and _prose_reached(doc, last, 1, at_end=True)) \
+            or (_prose_near(doc, last, 1, _is_paragraph) and _prose_reached(doc, first, -1, at_end=False))
 
     @staticmethod
     def _prose(doc: Document, index: int | None, matched: Collection[int]) -> bool:
@@ -119,8 +136,17 @@ def _neighbour(doc: Document, index: int, step: int) -> int | None:
     return i if 0 <= i < len(keys) else None
 
 
-def _prose_near(doc: Document, index: int, step: int) -> bool:
-    """Whether a prose line lies within ARTICLE_LINES kept non-blank lines above (`step` -1) or below
+def _is_paragraph(key: str) -> bool:
+    """Whether a stripped line is a sentence that is not cut off with an ellipsis (as a teaser is)."""
+    return is_sentence(key) and not key.endswith(_CUT_OFF)
+
+
+def _paragraph_at(doc: Document, index: int | None) -> bool:
+    return index is not None and doc.claimed[index] is None and _is_paragraph(doc.keys[index])
+
+
+def _prose_near(doc: Document, index: int, step: int, prose: Callable[[str], bool] = is_sentence) -> bool:
+    """Whether a `prose` line lies within ARTICLE_LINES kept non-blank lines above (`step` -1) or below
     (+1) line `index`, list items not counted, with no removed line between."""
     keys, claimed = doc.keys, doc.claimed
     i, seen = index + step, 0
@@ -128,7 +154,7 @@ def _prose_near(doc: Document, index: int, step: int) -> bool:
         if keys[i]:
             if claimed[i] is not None:
                 return False
-            if is_sentence(keys[i]):
+            if prose(keys[i]):
                 return True
             if keys[i][:1] not in _ITEM_MARKS:
                 seen += 1
@@ -137,7 +163,7 @@ def _prose_near(doc: Document, index: int, step: int) -> bool:
 
 
 def _prose_reached(doc: Document, index: int, step: int, at_end: bool) -> bool:
-    """Whether a prose line lies at any distance above (`step` -1) or below (+1) line `index` with no
+    """Whether a paragraph lies at any distance above (`step` -1) or below (+1) line `index` with no
     removed line between; reaching the text's edge counts as `at_end`."""
     keys, claimed = doc.keys, doc.claimed
     i = index + step
@@ -145,7 +171,7 @@ def _prose_reached(doc: Document, index: int, step: int, at_end: bool) -> bool:
         if keys[i]:
             if claimed[i] is not None:
                 return False
-            if is_sentence(keys[i]):
+            if _is_paragraph(keys[i]):
                 return True
         i += step
     return at_end
