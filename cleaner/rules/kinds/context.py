@@ -24,11 +24,11 @@ lines: the article's own list (award winners, steps, a shortlist). A run under a
 next to other furniture, at the edge of the page or followed by a short credit line goes.
 
 `entries` (`line` only; for bare stamps, a date on its own line): as `standalone`, and a matching
-line right under a paragraph (a prose line not cut off with an ellipsis)
-stays when `ENTRY_LINES` or more matching lines of the document each sit right under one: the
-dates of an article's own list of entries (events, a diary, a changelog), each after the text of
-the entry before it. A page's stamp stands once, under its headline or byline; a list of other
-stories puts its dates under headlines, or under teasers cut off with an ellipsis.
+line right under a prose line stays when `ENTRY_LINES` or more matching lines of the document each
+sit right under a paragraph (a prose line not cut off with an ellipsis): the dates of an article's
+own list of entries (events, a diary, a changelog), each after the text of the entry before it.
+A page's stamp stands once, under its headline or byline; a list of other stories puts its dates
+under headlines, or under teasers cut off with an ellipsis.
 
 `article` (`list_run` only; for menus of short items, which an article's own lists resemble
 word for word): a run stays when `standalone` keeps it, or when prose lines lie within
@@ -99,10 +99,11 @@ class ContextRule(Rule):
         return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
 
     def entry_lines(self, doc: Document, matched: Collection[int]) -> set[int]:
-        """The matching lines that stay under `context = "entries"` for sitting right under prose
-        (none when fewer than ENTRY_LINES do)."""
-        under = {i for i in matched if _paragraph_at(doc, _neighbour(doc, i, -1))}
-        return under if len(under) >= ENTRY_LINES else set()
+        """The matching lines that stay under `context = "entries"`: those right under prose, when
+        ENTRY_LINES or more sit right under a paragraph (none otherwise)."""
+        if sum(1 for i in matched if _paragraph_at(doc, _neighbour(doc, i, -1))) < ENTRY_LINES:
+            return set()
+        return {i for i in matched if self._prose(doc, _neighbour(doc, i, -1), matched)}
 
     def run_in_prose(self, doc: Document, first: int, last: int) -> bool:
         """Whether the run of lines `first`..`last` stays under `context = "standalone"`."""
