@@ -43,7 +43,7 @@ search).
 short phrases): a run stays when `article` keeps it, or when a paragraph (a prose line not cut off
 with an ellipsis, as a teaser is) lies within `ARTICLE_LINES` on one side
 and, on the other, a paragraph at any distance or (below only) the end of the text, with no
-removed line between: the article's closing lists (its links, contributors, resources) and
+removed line between nor inside the run: the article's closing lists (its links, contributors, resources) and
 a long section of lists under headings (a listicle's items, each a short list) are the article's. A
 menu at the top of a text has no prose above it, and a footer's menus sit beside lines the rules
 removed (copyright, share and sign-up lines) or are the last thing after other furniture.
@@ -118,8 +118,11 @@ class ContextRule(Rule):
 
     def run_in_wide_article(self, doc: Document, first: int, last: int) -> bool:
         """Whether the run of lines `first`..`last` stays under `context = "article_wide"`."""
-        return self.run_in_article(doc, first, last) \
-            or (_prose_near(doc, first, -1, _is_paragraph) and _prose_reached(doc, last, 1, at_end=True)) \
+        if self.run_in_article(doc, first, last):
+            return True
+        if any(doc.claimed[i] is not None for i in range(first, last + 1)):
+            return False  # a footer's menu holding its policy links, which other rules removed
+        return (_prose_near(doc, first, -1, _is_paragraph) and _prose_reached(doc, last, 1, at_end=True)) \
             or (_prose_near(doc, last, 1, _is_paragraph) and _prose_reached(doc, first, -1, at_end=False))
 
     @staticmethod
