@@ -235,18 +235,6 @@ def test_article_wide_run_keeps_an_articles_closing_list_and_a_listicles_lists(t
     assert cleaner.clean(f"Latest\n{teaser}\n{items}", rules=rules).text == f"Latest\n{teaser}\n"
 
 
-def test_entries_line_keeps_dates_that_each_follow_a_paragraph():
-    rules = cleaner.load_rules().only(["dateline-stamp"])
-    paragraphs = [P1, P2, INSIDE]
-    events = "".join(f"{p}\nMarch {k + 16}, 2026\nOpen day {k}\n" for k, p in enumerate(paragraphs))
-    assert cleaner.clean(events, rules=rules).removals == ()
-    # two dated entries are not a list of them; nor are dates under teasers cut off with an ellipsis
-    two = "".join(f"{p}\nMarch {k + 16}, 2026\nOpen day {k}\n" for k, p in enumerate(paragraphs[:2]))
-    assert len(cleaner.clean(two, rules=rules).removals) == 2
-    teasers = events.replace(".\n", "...\n")
-    assert len(cleaner.clean(teasers, rules=rules).removals) == 3
-
-
 def test_article_context_on_a_line_rule_is_standalone(tmp_path):
     rules = _rules(tmp_path, "article")
     assert cleaner.clean(f"{P1}\n{INSIDE}\n{P2}\n", rules=rules).removals == ()

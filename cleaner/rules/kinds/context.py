@@ -23,13 +23,6 @@ matching line, or repeated.
 lines: the article's own list (award winners, steps, a shortlist). A run under a bare heading,
 next to other furniture, at the edge of the page or followed by a short credit line goes.
 
-`entries` (`line` only; for bare stamps, a date on its own line): as `standalone`, and a matching
-line right under a prose line stays when `ENTRY_LINES` or more matching lines of the document each
-sit right under a paragraph (a prose line not cut off with an ellipsis): the dates of an article's
-own list of entries (events, a diary, a changelog), each after the text of the entry before it.
-A page's stamp stands once, under its headline or byline; a list of other stories puts its dates
-under headlines, or under teasers cut off with an ellipsis.
-
 `article` (`list_run` only; for menus of short items, which an article's own lists resemble
 word for word): a run stays when `standalone` keeps it, or when prose lines lie within
 `ARTICLE_LINES` kept non-blank lines both above and below it, list items not counted: a list
@@ -40,13 +33,13 @@ furniture, at the edge of the page, or beside lines the rules removed (a removed
 search).
 
 `article_wide` (`list_run` only; for menus of short items, whose false hits in articles are lists of
-short phrases): a run stays when `article` keeps it, or when a paragraph (a prose line not cut off
-with an ellipsis, as a teaser is) lies within `ARTICLE_LINES` on one side
-and, on the other, a paragraph at any distance or (below only) the end of the text, with no
-removed line between nor inside the run: the article's closing lists (its links, contributors, resources) and
-a long section of lists under headings (a listicle's items, each a short list) are the article's. A
-menu at the top of a text has no prose above it, and a footer's menus sit beside lines the rules
-removed (copyright, share and sign-up lines) or are the last thing after other furniture.
+short phrases): a run stays when `article` keeps it, or when it holds no removed line, a paragraph
+(a prose line not cut off with an ellipsis, as a teaser is) lies within `ARTICLE_LINES` on one
+side, and on the other a paragraph at any distance or (below only) the end of the text, with no
+removed line between: the article's closing lists (its links, contributors, resources) and a long
+section of short lists under headings (a listicle's items) are the article's. A menu at the top
+of a text has no prose above it; a footer's menus hold or sit beside lines the rules removed
+(policy links, copyright, share and sign-up lines).
 
 "Removed" means claimed by a rule that ran before this one (blocks before lines, lines before list
 runs; within a kind, earlier packs and rules first), so the decision does not depend on rules
@@ -63,9 +56,8 @@ from cleaner.rules.kinds.prose_window import is_sentence_like
 
 SENTENCE_WORDS = 8
 HEADLINE_SHARE = 0.6
-ENTRY_LINES = 3
 ARTICLE_LINES = 8  # 3 before issue 12's precision work: a review's "Pros"/"Cons"/"Services" lists went
-CONTEXTS = ("any", "standalone", "entries", "article", "article_wide")
+CONTEXTS = ("any", "standalone", "article", "article_wide")
 _ITEM_MARKS = frozenset("*+•·▪◦‣-–")
 _CUT_OFF = ("...", "…", "[…]", "[...]")  # a teaser's excerpt of another page ends so
 
@@ -85,7 +77,6 @@ class ContextRule(Rule):
     """A rule kind whose matches may be limited to lines standing apart from the prose (`context`)."""
 
     context: str = option(str, "any", "`standalone`: leave a match that sits inside the article's prose; "
-                          "`entries` (lines): also matches right under prose, when several are; "
                           "`article` (list runs): also a run with prose near it on both sides; "
                           "`article_wide` (list runs): or near on one side, reached on the other "
                           "(see `cleaner/rules/kinds/context.py`)", choices=CONTEXTS)
@@ -97,13 +88,6 @@ class ContextRule(Rule):
         if not is_sentence(key) or doc.key_counts[key] > 1:
             return False
         return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
-
-    def entry_lines(self, doc: Document, matched: Collection[int]) -> set[int]:
-        """The matching lines that stay under `context = "entries"`: those right under prose, when
-        ENTRY_LINES or more sit right under a paragraph (none otherwise)."""
-        if sum(1 for i in matched if _paragraph_at(doc, _neighbour(doc, i, -1))) < ENTRY_LINES:
-            return set()
-        return {i for i in matched if self._prose(doc, _neighbour(doc, i, -1), matched)}
 
     def run_in_prose(self, doc: Document, first: int, last: int) -> bool:
         """Whether the run of lines `first`..`last` stays under `context = "standalone"`."""
@@ -143,10 +127,6 @@ def _neighbour(doc: Document, index: int, step: int) -> int | None:
 def _is_paragraph(key: str) -> bool:
     """Whether a stripped line is a sentence that is not cut off with an ellipsis (as a teaser is)."""
     return is_sentence(key) and not key.endswith(_CUT_OFF)
-
-
-def _paragraph_at(doc: Document, index: int | None) -> bool:
-    return index is not None and doc.claimed[index] is None and _is_paragraph(doc.keys[index])
 
 
 def _prose_near(doc: Document, index: int, step: int, prose: Callable[[str], bool] = is_sentence) -> bool:

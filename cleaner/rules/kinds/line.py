@@ -20,8 +20,7 @@ class LineRule(ContextRule):
     With `context = "standalone"` a matching line that is a sentence, occurs once and has prose lines
     above and below it stays (`kinds/context.py` defines the terms): "Related: the night's biggest
     snubs were ..." inside a report is the article's text, the same words on their own line between
-    headlines are a link. With `context = "entries"` matching lines right under prose also stay when
-    there are several: the dates of an article's list of events.
+    headlines are a link.
     """
 
     kind = "line"
@@ -38,7 +37,6 @@ class LineRule(ContextRule):
         matched = doc.matching(self, self.pattern, doc.candidates(self), self.max_chars or None)
         if self.context != "any":  # "article" is "standalone" for a single line
             in_matched = set(matched)
-            entries = self.entry_lines(doc, in_matched) if self.context == "entries" else set()
-            matched = [i for i in matched if i not in entries and not self.line_in_prose(doc, i, in_matched)]
+            matched = [i for i in matched if not self.line_in_prose(doc, i, in_matched)]
         for i in matched:
             yield (i, i)
