@@ -142,27 +142,30 @@ def paragraph_chars(tree: Any) -> int:
 
 # Every element trafilatura's AUTHOR_XPATHS can match has one of these strings (case as they test it)
 # in its class, id, rel, itemprop, data-testid or data-component, or is an `author` element or the
-# parent of a `rel` one. Looking for them first (one XPath for the attribute values, one regex) spares
-# the pages without any, about half of those that declare no author, extract_author's deep copy,
-# pruning and per-element regex callbacks: the same answer at a tenth of the cost on those pages.
+# parent of a `rel` one. Looking for them first (one XPath per attribute, one regex over its values,
+# stopping at the first attribute that holds one) spares the pages without any, about half of those
+# that declare no author, extract_author's deep copy, pruning and per-element regex callbacks: the
+# same answer at a tenth of the cost on those pages.
 AUTHOR_STRINGS = ("uthor", "yline", "byl", "BBL", "username", "screenname", "writer", "channel-name", "zuozhe",
                   "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name")
+AUTHOR_ATTRIBUTES = ("class", "id", "rel", "itemprop", "data-testid", "data-component")
 
 
 @lru_cache(maxsize=1)
-def _author_attributes() -> tuple[Any, re.Pattern]:
+def _author_attributes() -> tuple[tuple[Any, ...], re.Pattern]:
     from lxml import etree
 
-    names = ("class", "id", "rel", "itemprop", "data-testid", "data-component")
-    return (etree.XPath("|".join(f"//@{name}" for name in names), smart_strings=False),
+    # One XPath per attribute, not their union: a union sorts its nodes into document order, which
+    # cost more than the six walks.
+    return (tuple(etree.XPath(f"//@{name}", smart_strings=False) for name in AUTHOR_ATTRIBUTES),
             re.compile("|".join(map(re.escape, AUTHOR_STRINGS))))
 
 
 def may_name_author(tree: Any) -> bool:
     """False when no element of `tree` can match trafilatura's author XPaths (see AUTHOR_STRINGS)."""
-    values, strings = _author_attributes()
-    return bool(strings.search(" ".join(values(tree)))) or tree.find(".//author") is not None \
-        or tree.find(".//rel") is not None
+    attributes, strings = _author_attributes()
+    return any(strings.search(" ".join(values(tree))) for values in attributes) \
+        or tree.find(".//author") is not None or tree.find(".//rel") is not None
 
 
 def page_metadata(tree: Any, url: str | None) -> dict[str, str]:
