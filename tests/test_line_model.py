@@ -390,6 +390,9 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     rule = next(r for r in load_pack(tmp_path / "a.toml").rules if r.input == "text")
     weights = dict(rule.weights)
     assert set(weights) - {"bias"} and weights != dict(next(r for r in load_pack(params).rules).weights)
+    # The rule file declares a second stage: the trainer fits its weights too (by nested folds).
+    assert rule.second_features and set(dict(rule.second_weights)) - {"bias"} <= set(rule.second_features)
+    assert "bias" in dict(rule.second_weights)
     # Trained on menus and footers around prose, it removes them from a page it has not seen.
     page = "Home\nWorld\nMarkets\nContact us\n" + "\n".join(
         f"Line {k} of a new report says the harbour reopened after the storm damage was repaired." for k in range(4)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.rules import line_facts, windows
+from cleaner.rules import line_facts, second_stage, windows
 from cleaner.rules.features import FeatureSpec, extract
 from cleaner.rules.linear import LinearModel
 from cleaner.search import linefast
@@ -84,6 +84,21 @@ def test_a_documents_probabilities_are_the_references(lines, data, with_hints, w
     got = fast.probabilities(model)
     assert bits(got) == bits(slow.probabilities(model)[k] for k in range(len(slow.lines)))
     assert bits(got) == bits(model.probability(row) for row in slow.rows)
+
+
+probability = st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0, 0.5, 1e-300, 1 - 1e-16]))
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(st.lists(probability, max_size=60), st.data())
+def test_the_second_stages_probabilities_are_the_references(first, data):
+    names = data.draw(st.lists(st.sampled_from(second_stage.NAMES), max_size=14))
+    weights = [data.draw(weight | st.just(0.0)) for _ in names]
+    bias = data.draw(weight)
+    assert linefast.second_matches(second_stage.NAMES, second_stage.CLIP, second_stage.DECAY)  # C runs below
+    fast = second_stage.probabilities(bias, weights, names, first)
+    assert bits(fast) == bits(second_stage.probabilities(bias, weights, names, first, use_compiled=False))
 
 
 def line_facts_key(text: str) -> str:

@@ -609,11 +609,150 @@ static PyObject *window_share(PyObject *Py_UNUSED(module), PyObject *args) {
     return shares;
 }
 
+/* ---- the second stage over a document's first-stage probabilities (rules/second_stage.py) ------------ */
+
+/* second_stage._logit: the log-odds, clipped to +-clip. */
+static double clipped_logit(double p, double clip) {
+    if (p <= 0.0) return -clip;
+    if (p >= 1.0) return clip;
+    double z = log(p / (1.0 - p));
+    z = z < clip ? z : clip;
+    return -clip > z ? -clip : z;
+}
+
+/* windows.window_mean of p within +-radius, into out (prefix: n + 1 doubles of scratch). */
+static void window_mean_of(const double *p, Py_ssize_t n, Py_ssize_t radius, double *prefix, double *out) {
+    prefix[0] = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) prefix[k + 1] = k ? prefix[k] + p[k] : p[k];
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t lo = k > radius ? k - radius : 0, hi = k + radius + 1 < n ? k + radius + 1 : n;
+        out[k] = (prefix[hi] - prefix[lo]) / (double)(hi - lo);
+    }
+}
+
+/* second_stage._window_extreme with max (sign 1) or min (sign -1). */
+static void window_extreme_of(const double *p, Py_ssize_t n, Py_ssize_t radius, int sign, double *out) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t lo = k > radius ? k - radius : 0, hi = k + radius + 1 < n ? k + radius + 1 : n;
+        double best = p[lo];
+        for (Py_ssize_t j = lo + 1; j < hi; j++)
+            if (sign > 0 ? p[j] > best : p[j] < best) best = p[j];
+        out[k] = best;
+    }
+}
+
+/* second_stage._decayed_mean (ahead: 2n doubles of scratch). */
+static void decayed_mean_of(const double *p, Py_ssize_t n, double decay, double *ahead, double *out) {
+    double s = 0.0, w = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        s = s * decay + p[k];
+        w = w * decay + 1.0;
+        ahead[2 * k] = s;
+        ahead[2 * k + 1] = w;
+    }
+    s = w = 0.0;
+    for (Py_ssize_t k = n - 1; k >= 0; k--) {
+        out[k] = (ahead[2 * k] + s) / (ahead[2 * k + 1] + w);
+        s = (s + p[k]) * decay;
+        w = (w + 1.0) * decay;
+    }
+}
+
+/* second_stage.best_region over the body log-odds -z. */
+static void best_region_of(const double *z, Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
+    double best = 0.0, total = 0.0;
+    Py_ssize_t start = 0;
+    *first = -1;
+    *last = -2;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (total <= 0) {
+            total = 0.0;
+            start = k;
+        }
+        total += -z[k];
+        if (total > best) {
+            best = total;
+            *first = start;
+            *last = k;
+        }
+    }
+}
+
+/* Column `code` (the index of its name in second_stage.NAMES) of the second stage's features. */
+static void second_column(int code, const double *p, const double *z, Py_ssize_t n, double decay,
+                          Py_ssize_t first, Py_ssize_t last, double *scratch, double *out) {
+    static const Py_ssize_t mean_radius[] = {1, 3, 10};
+    for (Py_ssize_t k = 0; k < n; k++) {
+        switch (code) {
+        case 0: out[k] = p[k]; break;
+        case 1: out[k] = z[k]; break;
+        case 8: out[k] = (first <= k && k <= last) ? 1.0 : 0.0; break;
+        case 9: out[k] = k < first ? log1p((double)(first - k)) : 0.0; break;
+        case 10: out[k] = (k > last && last >= 0) ? log1p((double)(k - last)) : 0.0; break;
+        case 11: out[k] = (first <= k && k <= last) ? log1p((double)(k - first < last - k ? k - first : last - k))
+                                                    : 0.0; break;
+        default: break;
+        }
+    }
+    if (code >= 2 && code <= 4) window_mean_of(p, n, mean_radius[code - 2], scratch, out);
+    else if (code == 5 || code == 6) window_extreme_of(p, n, 3, code == 5 ? 1 : -1, out);
+    else if (code == 7) decayed_mean_of(p, n, decay, scratch, out);
+}
+
+/* second_probabilities(first, codes, weights, bias, clip, decay) -> list[float]: second_stage's
+ * reference_probabilities: sigmoid(bias + weight x column, left to right, zero weights skipped) per line,
+ * the columns by their codes (indexes into second_stage.NAMES) over the first stage's probabilities. */
+static PyObject *second_probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *first_obj, *codes_obj, *weights_obj;
+    double bias, clip, decay;
+    if (!PyArg_ParseTuple(args, "O!O!O!ddd", &PyList_Type, &first_obj, &PyTuple_Type, &codes_obj,
+                          &PyTuple_Type, &weights_obj, &bias, &clip, &decay))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(first_obj), m = PyTuple_GET_SIZE(codes_obj);
+    if (PyTuple_GET_SIZE(weights_obj) != m) {
+        PyErr_SetString(PyExc_ValueError, "one weight per code");
+        return NULL;
+    }
+    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(6 * n + 2 + m));
+    if (buf == NULL) return PyErr_NoMemory();
+    double *p = buf, *z = p + n, *acc = z + n, *col = acc + n, *scratch = col + n, *weights = scratch + 2 * n + 2;
+    PyObject *result = NULL;
+    if (doubles(first_obj, p, n) < 0 || doubles(weights_obj, weights, m) < 0) goto done;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        z[k] = clipped_logit(p[k], clip);
+        acc[k] = bias;
+    }
+    Py_ssize_t first = -1, last = -2;
+    best_region_of(z, n, &first, &last);
+    for (Py_ssize_t i = 0; i < m; i++) {
+        long code = PyLong_AsLong(PyTuple_GET_ITEM(codes_obj, i));
+        if (code < 0 || code > 11) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "an unknown second-stage code");
+            goto done;
+        }
+        if (!weights[i]) continue;
+        second_column((int)code, p, z, n, decay, first, last, scratch, col);
+        for (Py_ssize_t k = 0; k < n; k++) acc[k] = acc[k] + weights[i] * col[k];
+    }
+    result = PyList_New(n);
+    for (Py_ssize_t k = 0; result != NULL && k < n; k++) {
+        double v = acc[k];
+        PyObject *f = PyFloat_FromDouble(v >= 0 ? 1.0 / (1.0 + exp(-v)) : exp(v) / (1.0 + exp(v)));
+        if (f == NULL) Py_CLEAR(result);
+        else PyList_SET_ITEM(result, k, f);
+    }
+done:
+    PyMem_Free(buf);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
     {"window_share", window_share, METH_VARARGS, "windows.window_share of a list of bools (None for anything else)."},
     {"facts", (PyCFunction)(void (*)(void))facts, METH_FASTCALL,
      "facts(spec, text, key) -> (values, prose, short, furniture): a line's facts (features._LineFacts)."},
+    {"second_probabilities", second_probabilities, METH_VARARGS,
+     "The line model's second stage over a document's first-stage probabilities (rules/second_stage.py)."},
     {"probabilities", probabilities, METH_VARARGS,
      "The line model's probability of every row of a document (features._Rows.row, LinearModel.probability)."},
     {NULL, NULL, 0, NULL},

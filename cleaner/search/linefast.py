@@ -30,6 +30,9 @@ LINE_FEATURES = ("chars_log", "words_log", "stop_share", "ends_sentence", "ends_
 PLACE_FEATURES = ("position", "first", "last", "in_run", "before_run_log", "after_run_log", "density",
                   "furniture_near")
 RULE_FEATURES = ("removed", "removed_near")
+SECOND_FEATURES = ("p", "logit", "p_mean_1", "p_mean_3", "p_mean_10", "p_max_3", "p_min_3", "p_decay", "in_region",
+                   "before_region_log", "after_region_log", "region_edge_log")  # rules/second_stage.NAMES
+SECOND_CONSTANTS = (8.0, 0.7)  # its CLIP and DECAY
 CONSTANTS = {"bullets": frozenset("*+•·▪◦‣-–—►▸"), "closers": "\"'”’»)]*", "sentence_end": frozenset(".!?…"),
              "strip": ".,;:!?\"'()", "link_tokens": ("http", "www.", ".com", ".org", ".net", "@", "|", "»", "›", "→")}
 
@@ -38,6 +41,17 @@ def matches(line: Sequence[str], place: Sequence[str], rule: Sequence[str], cons
     """Whether the reference's catalogue is the one the compiled code computes."""
     return AVAILABLE and (tuple(line), tuple(place), tuple(rule)) == (LINE_FEATURES, PLACE_FEATURES, RULE_FEATURES) \
         and constants == CONSTANTS
+
+
+def second_matches(names: Sequence[str], clip: float, decay: float) -> bool:
+    """Whether second_stage's catalogue and constants are the ones the compiled code computes."""
+    return AVAILABLE and tuple(names) == SECOND_FEATURES and (clip, decay) == SECOND_CONSTANTS
+
+
+def second_probabilities(first: list[float], codes: tuple[int, ...], weights: tuple[float, ...], bias: float
+                         ) -> list[float]:
+    """second_stage.reference_probabilities, the features given by their indexes in SECOND_FEATURES."""
+    return _linefast.second_probabilities(first, codes, weights, bias, *SECOND_CONSTANTS)
 
 
 def spec(stop_words: frozenset[str], furniture_words: Sequence[str], prose_min_words: int, prose_min_chars: int,

@@ -15,8 +15,10 @@ row, labelled by `cleaner/authoring/line_model_data.py` and weighted by its shar
 shingles (the metric weighs pages alike and lines by their tokens). The model is scikit-learn's
 logistic regression on standardised features (lbfgs, deterministic), folded back to plain weights;
 the thresholds are the best (removal, veto) pair per regime (whole page, extract) on the training
-pages. Same data, same file. `fit` is a `devset.Fitter`: trained on four folds, it writes the rule
-file the fifth is cleaned with. scikit-learn is a development dependency; cleaning never needs it.
+pages. With `second_features` in the rule, a second stage (`second_weights`) is fitted the same way
+on the first model's probabilities, by nested folds (`with_second_stage`). Same data, same file.
+`fit` is a `devset.Fitter`: trained on four folds, it writes the rule file the fifth is cleaned with.
+scikit-learn is a development dependency; cleaning never needs it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from devset import (  # noqa: E402 - after the path set-up above, so it runs as 
 
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
+from cleaner.rules import second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
 from cleaner.rules.loader import load_pack, load_rules  # noqa: E402
@@ -259,10 +262,11 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
         page_like.append(first.rows[0][short_at] >= rule.page_short_share)
         removed_share.append(first.rows[0][removed_at])
         lead.append(round(math.expm1(first.rows[0][lead_at])))
-        for owner, row, (n, tp) in zip(first.removed, first.rows, _line_counts(first, Gold.of(page.gold)),
-                                       strict=True):
+        probabilities = scorer.line_probabilities([model.probability(row) for row in first.rows])
+        for owner, row, p, (n, tp) in zip(first.removed, first.rows, probabilities,
+                                          _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
-            cols["p"].append(model.probability(row))
+            cols["p"].append(p)
             cols["shielded"].append(_shielded(rule, row, cols["p"][-1]))
             cols["removed"].append(owner is not None)
             cols["releasable"].append(owner is not None and pack_of.get(owner) in packs)
@@ -326,15 +330,15 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
         long_enough = len(first.rows) >= rule.min_lines
         regime_extract = next(is_extract) if long_enough else False
         releasable = next(may_release) if long_enough else False
-        model = (scorers or {}).get(page.fold, rule).model
+        scorer = (scorers or {}).get(page.fold, rule)
         if not long_enough:  # left to the rules
             owner = list(first.removed)
         else:
             threshold, veto = ((chosen["extract_threshold"], chosen["extract_veto_below"]) if regime_extract
                                else (chosen["threshold"], chosen["veto_below"]))
             owner = []
-            for r, row in zip(first.removed, first.rows, strict=True):
-                p = model.probability(row)
+            probabilities = scorer.line_probabilities([scorer.model.probability(row) for row in first.rows])
+            for r, row, p in zip(first.removed, first.rows, probabilities, strict=True):
                 if r is None:
                     removes = p >= threshold and not _shielded(rule, row, p)
                     owner.append("" if removes else None)  # "": the model removed it
@@ -479,8 +483,37 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     # training folds: in-sample probabilities are surer than a new page's, and chose removals that lost.
     folds = sorted({page.fold for page in pages})
     scorers = {fold: fitted([d for d in docs if d[0].fold != fold]) for fold in folds} if len(folds) > 1 else None
+    if rule.second_features and scorers:
+        trained, scorers = with_second_stage(trained, scorers, docs, options)
     chosen = choose_thresholds(trained, docs, scorers)
     return dataclasses.replace(trained, **{**chosen, "extract_release_rules": tuple(chosen["extract_release_rules"])})
+
+
+def with_second_stage(trained: LineModelRule, scorers: dict[int, LineModelRule],
+                      docs: Sequence[tuple[Page, str, Example, Example]], options: Options
+                      ) -> tuple[LineModelRule, dict[int, LineModelRule]]:
+    """`trained` and the inner-fold `scorers` given their second stage (`second_weights`), by nested folds.
+
+    The second stage learns from the first model's probabilities as a new page gets them: each
+    training document's come from the scorer of its fold (a first model not trained on it); in-sample
+    ones are surer, and a second stage trained on them trusts them too much. `trained` gets the
+    second stage fitted on every training document; each scorer one fitted without its own fold, so
+    that the threshold search sees second-stage probabilities from models not trained on the page."""
+    names = trained.second_features
+
+    def view(scorer: LineModelRule, ex: Example) -> Example:
+        first = [scorer.model.probability(row) for row in ex.rows]
+        return dataclasses.replace(ex, rows=[list(r) for r in zip(*second_stage.columns(names, first), strict=True)])
+
+    second_docs = [(page, name, view(scorers[page.fold], first), view(scorers[page.fold], later))
+                   for page, name, first, later in docs]
+
+    def fitted(chosen: Sequence[tuple[Page, str, Example, Example]]) -> dict[str, float]:
+        return fit_weights(chosen, names, options.c, options.gold_weight)
+
+    inner = {fold: dataclasses.replace(scorer, second_weights=fitted([d for d in second_docs if d[0].fold != fold]))
+             for fold, scorer in scorers.items()}
+    return dataclasses.replace(trained, second_weights=fitted(second_docs)), inner
 
 
 def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path, comment: str) -> None:
@@ -491,9 +524,10 @@ def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path,
         table.update({name: list(value) if isinstance(value := getattr(rule, name), tuple) else value
                       for name in TRAINED})
         table["weights"] = dict(rule.weights)
-        table.pop("page_weights", None)
-        if rule.page_weights:
-            table["page_weights"] = dict(rule.page_weights)
+        for name in ("page_weights", "second_weights"):
+            table.pop(name, None)
+            if getattr(rule, name):
+                table[name] = dict(getattr(rule, name))
     output.write_text(dump_pack(raw, comment), "utf-8")
 
 

@@ -27,6 +27,11 @@ document it computes each non-blank line's probability of being furniture (`rule
 A document whose site's pack says its documents are whole pages (a pack's `whole_pages`, which
 `cleaner mine` sets from the site's own pages) is a page, whatever the classifier says.
 
+With `second_weights`, the probability the thresholds and vetoes meet is a second stage's: a logistic
+model over the first model's probabilities of the line and its neighbours and over the document's
+best body region by them (`second_features`, `cleaner/rules/second_stage.py`): furniture comes in
+regions, and a line the first model doubts is judged by the lines around it.
+
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
 feature parameters and the weights are data in the rule file, written by
@@ -40,6 +45,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from cleaner.rules import second_stage
 from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec, extract
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.linear import LinearModel
@@ -95,6 +101,12 @@ class LineModelRule(Rule):
     context_features: tuple[str, ...] = option(list, (), "wider context features: windows at several "
                                                "distances, prose above and below, packs' removals above "
                                                "or below (`cleaner/rules/context_features.py`)")
+    second_features: tuple[str, ...] = option(list, (), "the second stage's features: the first model's "
+                                              "probabilities around the line and its best body region "
+                                              "(`cleaner/rules/second_stage.py`)")
+    second_weights: dict = option(dict, (), "the second stage: `bias` and a weight per `second_features` name; "
+                                  "its probability, not the first model's, meets the thresholds. Empty: no "
+                                  "second stage (written by the trainer)")
     prose_min_words: int = option(int, 8, "a prose line has at least this many words ...", minimum=1)
     prose_min_chars: int = option(int, 60, "... and characters, and ends in sentence punctuation")
     short_chars: int = option(int, 40, "a short line has fewer characters")
@@ -105,7 +117,8 @@ class LineModelRule(Rule):
         # A dict is not hashable, and rules are (the engine groups removals by rule): keep sorted pairs.
         object.__setattr__(self, "weights", tuple(sorted(dict(self.weights).items())))
         object.__setattr__(self, "page_weights", tuple(sorted(dict(self.page_weights).items())))
-        for name in ("weights", "page_weights"):
+        object.__setattr__(self, "second_weights", tuple(sorted(dict(self.second_weights).items())))
+        for name in ("weights", "page_weights", "second_weights"):
             if not all(isinstance(v, int | float) and not isinstance(v, bool) for _, v in getattr(self, name)):
                 raise ValueError(f"{name} must be numbers")
         if "bias" not in dict(self.weights):
@@ -113,7 +126,10 @@ class LineModelRule(Rule):
         unknown = sorted(set(dict(self.page_weights)) - {"bias", *PAGE_FEATURES})
         if unknown:
             raise ValueError(f"page_weights: unknown document feature(s) {unknown}")
-        self.model  # noqa: B018 - build it now, so a bad feature name fails when the file loads
+        second_stage.check_names(self.second_features)
+        if self.second_weights and "bias" not in dict(self.second_weights):
+            raise ValueError("second_weights need a 'bias'")
+        self.model, self.second_model  # noqa: B018 - build them now, so a bad feature name fails when the file loads
 
     @cached_property
     def spec(self) -> FeatureSpec:
@@ -131,6 +147,22 @@ class LineModelRule(Rule):
         bias = weights.pop("bias")
         return LinearModel.from_mapping(self.spec.names, bias, weights, prefix=self.id)
 
+    @cached_property
+    def second_model(self) -> LinearModel | None:
+        if not self.second_weights:
+            return None
+        weights = dict(self.second_weights)
+        bias = weights.pop("bias")
+        return LinearModel.from_mapping(self.second_features, bias, weights, prefix=f"{self.id}.second")
+
+    def line_probabilities(self, first: Sequence[float]) -> Sequence[float]:
+        """Each line's probability of furniture, the one the thresholds meet: the first model's
+        (`first`), or with `second_weights` the second stage's over them."""
+        second = self.second_model
+        if second is None:
+            return first
+        return second_stage.probabilities(second.bias, second.weights, second.names, first)
+
     def find(self, doc: Document) -> Iterator[Claim]:
         if (self.input == "html") != (doc.hints is not None):
             return  # a model trained on page hints needs them; one trained without them ignores them
@@ -145,6 +177,8 @@ class LineModelRule(Rule):
         released = frozenset(self.extract_release_rules) if release else frozenset()
         model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
         probabilities = features.probabilities(model)
+        if self.second_weights:
+            probabilities = self.line_probabilities([probabilities[k] for k in range(len(features.lines))])
         for k, i in enumerate(features.lines):
             owner = claimed[i]
             if owner is None:
@@ -152,14 +186,20 @@ class LineModelRule(Rule):
                     continue
                 p = probabilities[k]
                 if p >= threshold and (p >= self.run_prose_threshold or not features.run_prose(k)):
-                    doc.reasons[i] = {"model": model.id, "p": round(p, 3), "features":
-                                      [list(f) for f in model.explain(features.row(k), self.top_features)]}
+                    doc.reasons[i] = self.reason(features, k, p)
                     yield (i, i)
             elif owner.pack_id not in packs:
                 continue  # a user's own rule: never overruled
             elif owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
                                            and probabilities[k] < veto_below):
                 doc.released.append(i)
+
+    def reason(self, features: Features, k: int, p: float) -> dict:
+        """The provenance record of removing row k at probability `p`: the model id (with the second
+        stage's, if any) and the first model's features that pushed the line most."""
+        ids = self.model.id if self.second_model is None else f"{self.model.id}+{self.second_model.id}"
+        return {"model": ids, "p": round(p, 3),
+                "features": [list(f) for f in self.model.explain(features.row(k), self.top_features)]}
 
     def depends_on_packs(self) -> tuple[str, ...]:
         return self.packs  # what they removed decides the regime and is among its features
