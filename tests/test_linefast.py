@@ -62,6 +62,15 @@ def test_window_shares_are_the_references(flags, radius):
     assert linefast.window_share([1, 0], 1) is None  # not bools: the reference runs
 
 
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6), max_size=60),
+       st.integers(0, 20))
+def test_window_means_are_the_references(values, radius):
+    assert bits(linefast.window_mean(values, radius)) == bits(windows.reference_window_mean(values, radius))
+    assert linefast.window_mean([1.0, 2], 1) is None  # not all floats: the reference runs
+
+
 document = st.lists(st.tuples(line_text | st.just(""), st.sampled_from([None, None, "social", "prose", "mine"])),
                     max_size=40)
 weight = st.floats(-30, 30, allow_nan=False)

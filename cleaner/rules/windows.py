@@ -54,12 +54,21 @@ def window_share(flags: Sequence[bool], radius: int) -> list[float]:
 
 def reference_window_share(flags: Sequence[bool], radius: int) -> list[float]:
     """`window_share` in Python: the reference, the flags' window mean."""
-    return window_mean(flags, radius)
+    return reference_window_mean(flags, radius)
 
 
 def window_mean(values: Sequence[float], radius: int) -> list[float]:
-    """For each position, the mean of `values` within ±`radius` positions (itself included). Over
-    flags the prefix sums are whole numbers, exact as floats, so this is the share of true flags."""
+    """For each position, the mean of `values` within ±`radius` positions (itself included)."""
+    if linefast.AVAILABLE and type(values) is list:
+        means = linefast.window_mean(values, radius)  # the same floats, computed in C (None: not floats)
+        if means is not None:
+            return means
+    return reference_window_mean(values, radius)
+
+
+def reference_window_mean(values: Sequence[float], radius: int) -> list[float]:
+    """`window_mean` in Python: the reference. Over flags the prefix sums are whole numbers, exact as
+    floats, so this is the share of true flags."""
     n = len(values)
     prefix = [0.0, *accumulate(values)]
     out = []

@@ -7,8 +7,9 @@
  * dot product adds its products left to right as builtin sum() does (with the compensation sum()
  * adds from Python 3.12 on). Built with -ffp-contract=off, so no multiply-add is fused.
  *
- * facts(spec, text, key) -> (values, prose, short, furniture): `_LineFacts` of one line;
- * probabilities(...) -> list[float]: `model.probability(row(k))` for every row k.
+ * facts(spec, text, key) -> (values, prose, short, furniture): `LineFacts` of one line;
+ * probabilities(...) -> list[float]: `model.probability(row(k))` for every row k;
+ * window_share(flags, radius), window_mean(values, radius): windows.py's windowed shares and means.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -34,17 +35,26 @@ static inline int char_class(Py_UCS4 c) {
 
 /* ---- a line's facts ------------------------------------------------------------------------- */
 
-/* A text read as its lower-case form: `key` itself folded on the fly when ASCII (str.lower() maps only
- * A-Z there), else the string key.lower() returned. */
+/* A line's key in lower case: for an ASCII key a lower-cased copy (str.lower() maps only A-Z there),
+ * else the string key.lower() returned. */
 typedef struct {
-    int kind, fold;
+    int kind;
     const void *data;
     Py_ssize_t n;
 } Text;
 
+/* The scans below are written once, always inlined into two callers each: one for any text and one
+ * for a text known to be one byte a character (`ONE_BYTE`), which the compiler then builds without a
+ * switch on the kind per character. Most lines are ASCII. */
+#if defined(_MSC_VER)
+#define ALWAYS_INLINE __forceinline
+#else
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#endif
+#define ONE_BYTE(t) ((t)->kind == PyUnicode_1BYTE_KIND)
+
 static inline Py_UCS4 text_at(const Text *t, Py_ssize_t i) {
-    Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
-    return t->fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    return PyUnicode_READ(t->kind, t->data, i);
 }
 
 /* Literal strings grouped by first character, for the three lookups: any occurs (furniture words),
@@ -57,6 +67,10 @@ typedef struct {
     Py_ssize_t first_at[129]; /* by_first[first_at[c]:first_at[c + 1]]: items starting with ASCII c;
                                  by_first[first_at[128]:n]: non-ASCII first characters */
     Py_ssize_t *next_free;    /* scratch for counting: where each item's next match may start */
+    /* A filter that rules out most places before the lists are read (see `may_start`): for an ASCII
+     * first character c, pairs[c][d / 8] bit d % 8 says an item starts with c then ASCII d; alone[c]
+     * that an item is c alone or starts with c then a non-ASCII character. */
+    unsigned char pairs[128][16], alone[128];
 } Phrases;
 
 static void phrases_free(Phrases *p) {
@@ -94,7 +108,21 @@ static int phrases_init(Phrases *p, PyObject *iterable) {
     Py_ssize_t at = 0, fill[129];
     for (int c = 0; c < 129; c++) { p->first_at[c] = fill[c] = at; at += counts[c]; }
     for (Py_ssize_t i = 0; i < p->n; i++) p->by_first[fill[p->items[i][0] < 128 ? p->items[i][0] : 128]++] = i;
+    for (Py_ssize_t i = 0; i < p->n; i++) {
+        Py_UCS4 c = p->items[i][0], d = p->lens[i] > 1 ? p->items[i][1] : 0;
+        if (c >= 128) continue;  /* non-ASCII first characters always go to the lists */
+        if (p->lens[i] == 1 || d >= 128) p->alone[c] = 1;
+        else p->pairs[c][d / 8] |= (unsigned char)(1 << (d % 8));
+    }
     return 0;
+}
+
+/* Whether an item may start at t[i]: false only where none can (the lists then need not be read). */
+static ALWAYS_INLINE int may_start(const Phrases *p, const Text *t, Py_ssize_t i, Py_UCS4 c) {
+    if (c >= 128 || p->alone[c]) return 1;
+    if (i + 1 >= t->n) return 0;  /* only an item of one character could start at the last one */
+    Py_UCS4 d = text_at(t, i + 1);
+    return d < 128 && (p->pairs[c][d / 8] >> (d % 8)) & 1;
 }
 
 static inline void phrases_starting(const Phrases *p, Py_UCS4 c, Py_ssize_t *from, Py_ssize_t *to) {
@@ -102,7 +130,7 @@ static inline void phrases_starting(const Phrases *p, Py_UCS4 c, Py_ssize_t *fro
     *to = c < 128 ? p->first_at[c + 1] : p->n;
 }
 
-static inline int phrase_at(const Phrases *p, Py_ssize_t w, const Text *t, Py_ssize_t i) {
+static ALWAYS_INLINE int phrase_at(const Phrases *p, Py_ssize_t w, const Text *t, Py_ssize_t i) {
     Py_ssize_t len = p->lens[w];
     if (len > t->n - i) return 0;
     for (Py_ssize_t j = 1; j < len; j++)
@@ -110,9 +138,10 @@ static inline int phrase_at(const Phrases *p, Py_ssize_t w, const Text *t, Py_ss
     return 1;
 }
 
-static int any_phrase(const Phrases *p, const Text *t) {
+static ALWAYS_INLINE int any_phrase_in(const Phrases *p, const Text *t) {
     for (Py_ssize_t i = 0; i < t->n; i++) {
         Py_UCS4 c = text_at(t, i);
+        if (!may_start(p, t, i, c)) continue;
         Py_ssize_t from, to;
         phrases_starting(p, c, &from, &to);
         for (Py_ssize_t at = from; at < to; at++)
@@ -121,12 +150,21 @@ static int any_phrase(const Phrases *p, const Text *t) {
     return 0;
 }
 
+static int any_phrase(const Phrases *p, const Text *t) {
+    if (ONE_BYTE(t)) {
+        const Text bytes = {PyUnicode_1BYTE_KIND, t->data, t->n};
+        return any_phrase_in(p, &bytes);
+    }
+    return any_phrase_in(p, t);
+}
+
 /* sum(t.count(item) for item in items), or `cap` once it reaches cap. */
-static Py_ssize_t count_phrases(const Phrases *p, const Text *t, Py_ssize_t cap) {
+static ALWAYS_INLINE Py_ssize_t count_phrases_in(const Phrases *p, const Text *t, Py_ssize_t cap) {
     Py_ssize_t total = 0;
     for (Py_ssize_t w = 0; w < p->n; w++) p->next_free[w] = 0;
     for (Py_ssize_t i = 0; i < t->n && total < cap; i++) {
         Py_UCS4 c = text_at(t, i);
+        if (!may_start(p, t, i, c)) continue;
         Py_ssize_t from, to;
         phrases_starting(p, c, &from, &to);
         for (Py_ssize_t at = from; at < to; at++) {
@@ -140,7 +178,15 @@ static Py_ssize_t count_phrases(const Phrases *p, const Text *t, Py_ssize_t cap)
     return total < cap ? total : cap;
 }
 
-static int phrase_equals(const Phrases *p, const Text *t, Py_ssize_t a, Py_ssize_t b) {
+static Py_ssize_t count_phrases(const Phrases *p, const Text *t, Py_ssize_t cap) {
+    if (ONE_BYTE(t)) {
+        const Text bytes = {PyUnicode_1BYTE_KIND, t->data, t->n};
+        return count_phrases_in(p, &bytes, cap);
+    }
+    return count_phrases_in(p, t, cap);
+}
+
+static ALWAYS_INLINE int phrase_equals(const Phrases *p, const Text *t, Py_ssize_t a, Py_ssize_t b) {
     if (a == b) return p->has_empty;
     if (b - a > p->max_len) return 0;
     Py_UCS4 c = text_at(t, a);
@@ -235,7 +281,7 @@ static int is_strip(Py_UCS4 c) {  /* features._STRIP */
 }
 
 /* sum(w.strip(_STRIP) in stop for w in lower.split()) */
-static Py_ssize_t stop_count(const Phrases *stop, const Text *t) {
+static ALWAYS_INLINE Py_ssize_t stop_count_in(const Phrases *stop, const Text *t) {
     Py_ssize_t i = 0, count = 0;
     while (i < t->n) {
         while (i < t->n && Py_UNICODE_ISSPACE(text_at(t, i))) i++;
@@ -250,27 +296,57 @@ static Py_ssize_t stop_count(const Phrases *stop, const Text *t) {
     return count;
 }
 
+static Py_ssize_t stop_count(const Phrases *stop, const Text *t) {
+    if (ONE_BYTE(t)) {
+        const Text bytes = {PyUnicode_1BYTE_KIND, t->data, t->n};
+        return stop_count_in(stop, &bytes);
+    }
+    return stop_count_in(stop, t);
+}
+
+/* What the line's characters are: letters, capitals, digits; words (split on whitespace), those starting
+ * with a letter, with a capital. */
+typedef struct {
+    Py_ssize_t letters, uppers, digits, words, alpha_words, upper_words;
+} Counts;
+
+static ALWAYS_INLINE Counts count_classes_in(const Text *t) {
+    Counts c = {0, 0, 0, 0, 0, 0};
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < t->n; i++) {
+        int cls = char_class(text_at(t, i));
+        c.letters += (cls & IS_ALPHA) != 0;
+        c.uppers += (cls & IS_UPPER) != 0;
+        c.digits += (cls & IS_DIGIT) != 0;
+        if (cls & IS_SPACE) {
+            in_word = 0;
+        } else if (!in_word) {  /* a word's first character */
+            in_word = 1;
+            c.words++;
+            c.alpha_words += (cls & IS_ALPHA) != 0;
+            c.upper_words += (cls & IS_UPPER) != 0;
+        }
+    }
+    return c;
+}
+
+static Counts count_classes(const Text *t) {
+    if (ONE_BYTE(t)) {
+        const Text bytes = {PyUnicode_1BYTE_KIND, t->data, t->n};
+        return count_classes_in(&bytes);
+    }
+    return count_classes_in(t);
+}
+
 /* (values, prose, short, furniture) of one line, as `make(...)` (a tuple subclass) or a plain tuple (NULL). */
 static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, PyTypeObject *make) {
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
     Py_ssize_t n = PyUnicode_GET_LENGTH(key);
-    Py_ssize_t letters = 0, uppers = 0, digits = 0, n_words = 0, alpha_words = 0, upper_words = 0;
-    int in_word = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int cls = char_class(PyUnicode_READ(kind, data, i));
-        letters += (cls & IS_ALPHA) != 0;
-        uppers += (cls & IS_UPPER) != 0;
-        digits += (cls & IS_DIGIT) != 0;
-        if (cls & IS_SPACE) {
-            in_word = 0;
-        } else if (!in_word) {  /* a word's first character */
-            in_word = 1;
-            n_words++;
-            alpha_words += (cls & IS_ALPHA) != 0;
-            upper_words += (cls & IS_UPPER) != 0;
-        }
-    }
+    const Text as_is = {kind, data, n};
+    Counts c = count_classes(&as_is);
+    Py_ssize_t letters = c.letters, uppers = c.uppers, digits = c.digits, n_words = c.words,
+               alpha_words = c.alpha_words, upper_words = c.upper_words;
     Py_ssize_t end = n;  /* ends_sentence: the last character before trailing closers */
     while (end > 0 && is_closer(PyUnicode_READ(kind, data, end - 1))) end--;
     int sentence = 0;
@@ -284,16 +360,24 @@ static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, 
     int indented = PyUnicode_GET_LENGTH(text) > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, 0));
 
     PyObject *lower = NULL;  /* key.lower(), needed only beyond ASCII */
-    Text t = {kind, 1, data, n};
-    if (!PyUnicode_IS_ASCII(key)) {
+    Py_UCS1 short_copy[512], *copy = NULL;  /* an ASCII key lower-cased (str.lower() maps only A-Z there) */
+    Text t;
+    if (PyUnicode_IS_ASCII(key)) {
+        copy = n <= (Py_ssize_t)sizeof(short_copy) ? short_copy : PyMem_Malloc((size_t)n);
+        if (copy == NULL) return PyErr_NoMemory();
+        const Py_UCS1 *chars = data;
+        for (Py_ssize_t i = 0; i < n; i++) copy[i] = chars[i] >= 'A' && chars[i] <= 'Z' ? chars[i] + ('a' - 'A') : chars[i];
+        t = (Text){PyUnicode_1BYTE_KIND, copy, n};
+    } else {
         lower = PyObject_CallMethod(key, "lower", NULL);
         if (lower == NULL) return NULL;
-        t = (Text){PyUnicode_KIND(lower), 0, PyUnicode_DATA(lower), PyUnicode_GET_LENGTH(lower)};
+        t = (Text){PyUnicode_KIND(lower), PyUnicode_DATA(lower), PyUnicode_GET_LENGTH(lower)};
     }
     Py_ssize_t stops = stop_count(&spec->stop, &t);
     Py_ssize_t links = count_phrases(&spec->links, &t, 3);
     int furniture = any_phrase(&spec->furniture, &t);
     Py_XDECREF(lower);
+    if (copy != short_copy) PyMem_Free(copy);
 
     double v[N_VALUES];
     if (n == 0) {
@@ -746,9 +830,39 @@ done:
     return result;
 }
 
+/* window_mean(values, radius) -> list[float], or None when a value is not a float (windows.window_mean's
+ * reference then runs): for each position, the mean of the values within +-radius positions. The prefix
+ * sums add left to right from the first value, as itertools.accumulate does, so the floats are the same. */
+static PyObject *window_mean(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *values;
+    Py_ssize_t radius;
+    if (!PyArg_ParseTuple(args, "O!n", &PyList_Type, &values, &radius)) return NULL;
+    if (radius < 0) Py_RETURN_NONE;
+    Py_ssize_t n = PyList_GET_SIZE(values);
+    double *prefix = PyMem_Malloc(sizeof(double) * (size_t)(n + 1));
+    if (prefix == NULL) return PyErr_NoMemory();
+    prefix[0] = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *value = PyList_GET_ITEM(values, k);
+        if (!PyFloat_CheckExact(value)) { PyMem_Free(prefix); Py_RETURN_NONE; }
+        /* accumulate() yields the first value itself, not 0.0 + it (which would turn -0.0 into 0.0) */
+        prefix[k + 1] = k ? prefix[k] + PyFloat_AS_DOUBLE(value) : PyFloat_AS_DOUBLE(value);
+    }
+    PyObject *means = PyList_New(n);
+    for (Py_ssize_t k = 0; means != NULL && k < n; k++) {
+        Py_ssize_t lo = k - radius > 0 ? k - radius : 0, hi = k + radius + 1 < n ? k + radius + 1 : n;
+        PyObject *f = PyFloat_FromDouble((prefix[hi] - prefix[lo]) / (double)(hi - lo));
+        if (f == NULL) Py_CLEAR(means);
+        else PyList_SET_ITEM(means, k, f);
+    }
+    PyMem_Free(prefix);
+    return means;
+}
+
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
     {"window_share", window_share, METH_VARARGS, "windows.window_share of a list of bools (None for anything else)."},
+    {"window_mean", window_mean, METH_VARARGS, "windows.window_mean of a list of floats (None for anything else)."},
     {"facts", (PyCFunction)(void (*)(void))facts, METH_FASTCALL,
      "facts(spec, text, key) -> (values, prose, short, furniture): a line's facts (features._LineFacts)."},
     {"second_probabilities", second_probabilities, METH_VARARGS,

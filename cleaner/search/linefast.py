@@ -79,6 +79,11 @@ def window_share(flags: list, radius: int) -> list[float] | None:
     return _linefast.window_share(flags, radius)
 
 
+def window_mean(values: list, radius: int) -> list[float] | None:
+    """windows.window_mean of a list of floats; None for any other values."""
+    return _linefast.window_mean(values, radius)
+
+
 def probabilities(*columns: object) -> list[float]:
     """The model's probability of every row (see `_linefast.c`, `probabilities`)."""
     return _linefast.probabilities(*columns)
