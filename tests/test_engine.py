@@ -153,6 +153,15 @@ def test_layout_collapses_blank_runs_and_trims(tmp_path):
     assert {r.pack_id for r in result.removals} == {"layout", "t"}
 
 
+def test_spans_group_runs_of_one_owner_and_an_empty_text_has_none(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE)
+    assert apply_rules("", rules).removals == ()
+    removals = apply_rules("Advertisement\nAdvertisement\nA.\n\n\nAdvertisement", rules).removals
+    assert [(r.rule_id, r.first_line, r.last_line, r.text) for r in removals] == [
+        ("ad", 1, 2, "Advertisement\nAdvertisement\n"), ("layout.trailing-blank", 4, 4, "\n"),
+        ("layout.blank-run", 5, 5, "\n"), ("ad", 6, 6, "Advertisement")]
+
+
 def test_final_newline_is_added_and_recorded():
     result = cleaner.clean("Only a line", rules=cleaner.load_rules(defaults=False))
     assert result.text == "Only a line\n"

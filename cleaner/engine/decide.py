@@ -20,9 +20,11 @@ went), so line rules without a context condition run in the first pass only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from functools import partial
+from itertools import compress, pairwise
+from operator import attrgetter, ne, not_
 from time import monotonic
 from typing import NamedTuple
 
@@ -119,9 +121,12 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     guard = _Guard(resolve(keep, lines)) if keep else None
     others: dict[int, list[Rule]] = {}
     active = [i for i in range(len(lines)) if owners[i] is None]
-    blank = [not line.text.strip() for line in lines]
+    blank = list(map(not_, map(str.strip, map(attrgetter("text"), lines))))
+    lone_cr = "\r" in text  # only then can a line end in a lone CR (see _unjoin)
     for _ in range(MAX_PASSES):
-        active = _unjoin(lines, owners, _layout(blank, owners, active))
+        active = _layout(blank, owners, active)
+        if lone_cr:
+            active = _unjoin(lines, owners, active)
         claimed, released = _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout,
                                    (deadline, budget), reasons, hints, whole_page)
         if not claimed:
@@ -170,9 +175,11 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
     for p, index in enumerate(active):
         position[index] = p
     # Only this pass's rules need their keyword hits mapped (later passes run fewer line rules).
-    candidates = {rule.id: [position[i] for i in hits[rule.id] if position[i] >= 0]
+    # (in C: map and filter; -1 marks a line that is not active)
+    candidates = {rule.id: list(filter((-1).__lt__, map(position.__getitem__, hits[rule.id])))
                   for rule in rules if rule.id in hits}
-    doc = Document([lines[i] for i in active], candidates, timeout, *deadline, hints=hints, whole_page=whole_page)
+    doc = Document(list(map(lines.__getitem__, active)), candidates, timeout, *deadline, hints=hints,
+                   whole_page=whole_page)
     claimed: list[int] = []
     released = False
     for rule in rules:
@@ -238,27 +245,44 @@ def _unjoin(lines: Sequence[Line], owners: list, active: list[int]) -> list[int]
 def _spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]],
            reasons: Mapping[int, dict]) -> list[Removal]:
     """Group consecutive removed lines with the same owner into Removals, each listing its owner and
-    then the rules it overrode on any of its lines (in the order they ran), and its lines' reasons."""
+    then the rules it overrode on any of its lines (in the order they ran), and its lines' reasons.
+    `lines` are all of `text`'s lines, so a line ends where the next one starts."""
     removals: list[Removal] = []
-    i = 0
-    # Runs are found in C, by identity (a rule's == is Python code): most lines are never touched here.
-    for _, run in groupby(map(id, owners)):
-        j = i + len(list(run))
+    for i, j in _owned_runs(owners):
         owner = owners[i]
-        if owner is not None:
-            start, end = lines[i].start, lines[j - 1].end
-            if isinstance(owner, str):
-                rule_id, pack_id, evidence = owner, (MANUAL if owner == MANUAL else LAYOUT_PACK), None
-            else:
-                rule_id, pack_id, evidence = owner.id, owner.pack_id, owner.evidence
-            matched: tuple[str, ...] = (rule_id,)
-            if others:
-                for k in range(i, j):
-                    for rule in others.get(k, ()):
-                        if rule.id not in matched:
-                            matched += (rule.id,)
-            why = tuple({"line": k + 1, **reasons[k]} for k in range(i, j) if k in reasons) if reasons else ()
-            removals.append(Removal(rule_id, pack_id, start, end, i + 1, j, text[start:end], evidence, matched,
-                                    why or None))
-        i = j
+        start, end = lines[i].start, lines[j].start if j < len(lines) else len(text)
+        if isinstance(owner, str):
+            rule_id, pack_id, evidence = owner, (MANUAL if owner == MANUAL else LAYOUT_PACK), None
+        else:
+            rule_id, pack_id, evidence = owner.id, owner.pack_id, owner.evidence
+        matched: tuple[str, ...] = (rule_id,)
+        if others:
+            for k in range(i, j):
+                for rule in others.get(k, ()):
+                    if rule.id not in matched:
+                        matched += (rule.id,)
+        if not reasons:
+            why = None
+        elif j == i + 1:  # most spans with reasons are the line model's, a line each
+            why = ({"line": j, **reasons[i]},) if i in reasons else None
+        else:
+            why = tuple({"line": k + 1, **reasons[k]} for k in range(i, j) if k in reasons) or None
+        removals.append(_new_removal((rule_id, pack_id, start, end, i + 1, j, text[start:end], evidence, matched,
+                                      why)))
     return removals
+
+
+def _owned_runs(owners: Sequence) -> Iterator[tuple[int, int]]:
+    """(first, past the last) index of each run of consecutive lines with the same owner, not None.
+
+    The runs are found in C, by identity (a rule's == is Python code), so lines kept or removed in
+    long runs cost nothing here."""
+    ids = list(map(id, owners))
+    if not ids:  # an empty document
+        return iter(())
+    bounds = [0, *compress(range(1, len(ids)), map(ne, ids, ids[1:])), len(ids)]
+    kept = id(None)
+    return ((i, j) for i, j in pairwise(bounds) if ids[i] != kept)
+
+
+_new_removal = partial(tuple.__new__, Removal)  # a Removal from a tuple, without a Python-level call
