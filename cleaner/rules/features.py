@@ -46,7 +46,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
-from operator import attrgetter, gt
+from operator import attrgetter, gt, itemgetter
 
 from cleaner.rules import context_features
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
@@ -64,6 +64,7 @@ RULE_FEATURES = ("removed", "removed_near")
 DOC_FEATURES = ("doc_lines_log", "doc_prose_share", "doc_short_share", "doc_removed_share", "doc_lead_log")
 PAGE_FEATURES = (*DOC_FEATURES, *SHAPE_FEATURES)  # what the regime classifier reads
 _LIST_AT, _CHARS_AT = LINE_FEATURES.index("list_marker"), LINE_FEATURES.index("chars_log")
+_ONCE = (log(0),)  # repeat_log of a line the document shows once, most lines: shared, not computed per line
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class _Rows:
         lead = prose.index(True) if True in prose else n  # lines before the first prose line
         short_not_prose = sum(map(gt, map(attrgetter("short"), facts), prose))  # short > prose: short, not prose
         self.doc = (log(n), sum(prose) / n, short_not_prose / n, sum(self.removed) / n, log(lead))
-        self.repeats = {key: (log(count - 1),) for key, count in Counter(keys).items()}
+        self.repeats = {key: _ONCE if count == 1 else (log(count - 1),) for key, count in Counter(keys).items()}
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
         columns = context_features.columns(spec.context_features, self._series, self.owners)
         self.context = list(zip(*columns, strict=True)) if columns else None
@@ -194,10 +195,11 @@ class _Rows:
         if kind == "removed":
             return self.removed
         if kind in ("prose", "short", "furniture"):
-            return [bool(getattr(f, kind)) for f in self.facts]
+            return list(map(bool, map(attrgetter(kind), self.facts)))
+        values = map(attrgetter("values"), self.facts)
         if kind == "list":
-            return [f.values[_LIST_AT] > 0 for f in self.facts]
-        return [f.values[_CHARS_AT] for f in self.facts]
+            return [v[_LIST_AT] > 0 for v in values]
+        return list(map(itemgetter(_CHARS_AT), values))
 
     def shape(self) -> tuple[float, ...]:
         """The SHAPE_FEATURES values."""
@@ -248,12 +250,12 @@ class _Rows:
         if spec.compiled is None:
             return _OnDemand(lambda k: model.probability(self.row(k)))
         flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(self.owners)}
-        repeat = {key: value for key, (value,) in self.repeats.items()}
+        repeat = list(map(itemgetter(0), map(self.repeats.__getitem__, self.keys)))  # each row's repeat_log
         # the row's tail after the neighbours: its hints, then its context features (as `row` lays it out)
         hints = [tuple(self.hint_values(k)) for k in range(self.n)] if spec.hint_features else None
         if self.context is not None:
             hints = self.context if hints is None else [(*h, *c) for h, c in zip(hints, self.context, strict=True)]
-        return linefast.probabilities(model.weights, model.bias, self.facts, list(map(repeat.__getitem__, self.keys)),
+        return linefast.probabilities(model.weights, model.bias, self.facts, repeat,
                                       self.removed, self.removed_near, self.density, self.furniture_near,
                                       self.run_first, self.run_last, list(map(flags.__getitem__, self.owners)),
                                       self.doc, tuple(self.neighbour_index), hints)

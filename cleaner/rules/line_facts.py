@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from cleaner.search import linefast
@@ -118,7 +120,7 @@ def facts_of_lines(texts: Sequence[str], lines: Sequence[int], keys: Sequence[st
 def _sweep(cache: dict) -> None:
     """Keep the lines looked up again since the last sweep (a page's own text goes, menus stay), all
     go when those fill half the cache. Facts do not depend on what is cached, nor do results."""
-    kept = [item for item in cache.items() if item[1][1]]
+    kept = list(compress(cache.items(), map(itemgetter(1), cache.values())))  # (in C: a sweep reads 20,000)
     cache.clear()
     for slot, entry in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
         entry[1] = False
