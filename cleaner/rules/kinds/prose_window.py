@@ -6,6 +6,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_
 
 import regex
 
@@ -92,7 +94,7 @@ class ProseWindowRule(Rule):
 
     def find(self, doc: Document) -> Iterator[Claim]:
         keys = doc.keys  # what scoring and the repeat count look at
-        nonblank = [i for i, key in enumerate(keys) if key]
+        nonblank = list(compress(range(len(keys)), keys))
         if not self._may_show_furniture(doc, keys, nonblank):
             return
         rows, scores, removed = self._rows(doc, keys, nonblank)
@@ -141,13 +143,12 @@ class ProseWindowRule(Rule):
         removed: list[int] = []
         stops = self._stops(doc)
         claimed, stop_score = doc.claimed, -self.stop_penalty
-        seen = Counter(keys[i] for i in nonblank)
+        seen = doc.key_counts
         # A line's score depends only on its stripped text (and how often the page shows it): once per text.
-        kept = {keys[i] for i in nonblank if claimed[i] is None}
+        kept = set(compress(keys, map(is_, claimed, repeat(None))))
+        kept.discard("")
         sentences = _sentence_like(kept, self.min_words)
-        penalty = -self.penalty
-        score_of = {key: self._score_key(key, key in sentences) for key in kept}
-        score_of = {key: penalty if score > 0 and seen[key] > 1 else score for key, score in score_of.items()}
+        score_of = {key: self._score_key(key, key in sentences, seen[key]) for key in kept}
         in_removed_row = False
         for i in nonblank:
             if claimed[i] is not None:
@@ -185,14 +186,15 @@ class ProseWindowRule(Rule):
             return set()
         return set(doc.matching(self, self.stop, doc.candidates(self)))
 
-    def _score_key(self, key: str, sentence_like: bool) -> float:
-        """The score of a line whose stripped text is `key` (not a stop line), given `is_sentence_like`."""
+    def _score_key(self, key: str, sentence_like: bool, shown: int) -> float:
+        """The score of a line whose stripped text is `key` (not a stop line), given `is_sentence_like`
+        and how many times the document shows it (prose shown twice is a teaser, not the article's)."""
         if not sentence_like:
             # long but unpunctuated (a teaser, a table row): neither evidence for the run nor against it
             return 0.0 if len(key) >= self.min_prose_chars else -self.penalty
-        if key[:1] in _BULLETS:
+        if key[:1] in _BULLETS or len(key) < self.min_prose_chars:
             return 0.0
-        return 1.0 if len(key) >= self.min_prose_chars else 0.0
+        return 1.0 if shown == 1 else -self.penalty
 
     def _best_window(self, scores: Sequence[float]) -> tuple[int, int] | None:
         """The earliest positive segment scoring at least `first_within` of the best one."""
