@@ -1,6 +1,6 @@
-"""Compare the HTML speed ratio of two builds back to back, on a loaded machine.
+"""Compare the HTML speed ratio (or, with --text, the text ratio) of two builds back to back, on a loaded machine.
 
-    python tests/bench/html_builds.py OLD_CHECKOUT [NEW_CHECKOUT] [--rounds 7] [--pages 60]
+    python tests/bench/html_builds.py OLD_CHECKOUT [NEW_CHECKOUT] [--rounds 7] [--pages 60] [--text]
 
 Each checkout (a folder holding `cleaner/`, e.g. `git worktree add /tmp/old COMMIT`; a compiled
 extension must be built or copied into it) gets one long-lived process that imports its own
@@ -10,6 +10,10 @@ settings) over the same pages. The rounds alternate between the builds, so both 
 and each round's ratio (trafilatura's time over ours) is taken in CPU time (`process_time`: what the
 machine's other jobs change least) and in wall time. `targets.py --only html` is the target's own
 figure; this is for telling two builds apart when the load moves that figure by +-0.1.
+
+With `--text`, the text target instead: `cleaner.clean` over every dev page's `full.txt` (the line
+facts forgotten first) against datatrove's `C4QualityFilter(min_num_sentences=-1)` on the same texts,
+as `targets.py --only text` compares them (needs the bench extra).
 """
 
 from __future__ import annotations
@@ -21,14 +25,14 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 
-def worker(pages: int) -> None:
-    """Run in a build's folder: wait for a line on stdin, time one round, print it as JSON."""
-    sys.path.insert(0, str(HERE))
+def html_sides(pages: int) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`clean_file` and `trafilatura.extract` over the first `pages` dev pages."""
     import trafilatura
     from common import PAGES, forget_documents
 
@@ -36,23 +40,53 @@ def worker(pages: int) -> None:
 
     paths = sorted(PAGES.glob("*.html"))[:pages]
     rules = cleaner.default_rules()
-    for path in paths:
-        cleaner.clean_file(path, rules=rules)
-        trafilatura.extract(path.read_bytes())
+
+    def ours() -> None:
+        forget_documents(rules)
+        for path in paths:
+            cleaner.clean_file(path, rules=rules)
+
+    def theirs() -> None:
+        for path in paths:
+            trafilatura.extract(path.read_bytes())
+
+    return ours, theirs
+
+
+def text_sides() -> tuple[Callable[[], None], Callable[[], None]]:
+    """`cleaner.clean` and C4QualityFilter's line rules over every dev page's full.txt."""
+    from common import PAGES, forget_documents
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import C4QualityFilter
+
+    import cleaner
+
+    texts = [p.read_text("utf-8") for p in sorted(PAGES.glob("*.full.txt"))]
+    rules = cleaner.default_rules()
+    rules.index.prepare()  # steady state, as targets.py has it
+    c4 = C4QualityFilter(min_num_sentences=-1)
+
+    def ours() -> None:
+        forget_documents(rules)
+        for text in texts:
+            cleaner.clean(text, rules=rules)
+
+    def theirs() -> None:
+        for i, text in enumerate(texts):
+            c4.filter(Document(text=text, id=str(i)))
+
+    return ours, theirs
+
+
+def worker(pages: int, text: bool) -> None:
+    """Run in a build's folder: wait for a line on stdin, time one round, print it as JSON."""
+    sys.path.insert(0, str(HERE))
+    ours, theirs = text_sides() if text else html_sides(pages)
+    ours(), theirs()
     print("ready", flush=True)
     for _ in sys.stdin:
         times = {}
-
-        def ours() -> None:
-            forget_documents(rules)
-            for path in paths:
-                cleaner.clean_file(path, rules=rules)
-
-        def theirs() -> None:
-            for path in paths:
-                trafilatura.extract(path.read_bytes())
-
-        for name, run in (("ours", ours), ("trafilatura", theirs)):
+        for name, run in (("ours", ours), ("theirs", theirs)):
             cpu, wall = time.process_time(), time.perf_counter()
             run()
             times[name] = (time.process_time() - cpu, time.perf_counter() - wall)
@@ -65,14 +99,16 @@ def main() -> int:
     parser.add_argument("new", type=Path, nargs="?", default=HERE.parents[1])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument("--text", action="store_true", help="the text target: clean against C4QualityFilter")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.pages)
+        worker(args.pages, args.text)
         return 0
     builds = {"old": args.old.resolve(), "new": args.new.resolve()}
     procs = {name: subprocess.Popen([sys.executable, str(HERE / "html_builds.py"), str(folder), "--worker",
-                                     "--pages", str(args.pages)], cwd=folder, text=True,
+                                     "--pages", str(args.pages), *(["--text"] if args.text else [])],
+                                    cwd=folder, text=True,
                                     env={**os.environ, "PYTHONPATH": str(folder)},
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
              for name, folder in builds.items()}
@@ -85,10 +121,11 @@ def main() -> int:
             proc.stdin.flush()
             times = json.loads(proc.stdout.readline())
             for k, clock in enumerate(("cpu", "wall")):
-                ratios[name][clock].append(times["trafilatura"][k] / times["ours"][k])
+                ratios[name][clock].append(times["theirs"][k] / times["ours"][k])
             cpu, wall = ratios[name]["cpu"][-1], ratios[name]["wall"][-1]
+            other = "C4QualityFilter" if args.text else "trafilatura"
             print(f"round {round_} {name}: ratio {cpu:.3f} cpu, {wall:.3f} wall (ours {times['ours'][0]:.2f} s cpu, "
-                  f"trafilatura {times['trafilatura'][0]:.2f} s)", flush=True)
+                  f"{other} {times['theirs'][0]:.2f} s)", flush=True)
     for name, proc in procs.items():
         proc.stdin.close()
         proc.wait()
