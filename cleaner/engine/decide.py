@@ -122,11 +122,8 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     others: dict[int, list[Rule]] = {}
     active = [i for i in range(len(lines)) if owners[i] is None]
     blank = list(map(not_, map(str.strip, map(attrgetter("text"), lines))))
-    lone_cr = "\r" in text  # only then can a line end in a lone CR (see _unjoin)
     for _ in range(MAX_PASSES):
-        active = _layout(blank, owners, active)
-        if lone_cr:
-            active = _unjoin(lines, owners, active)
+        active = _unjoin(lines, owners, _layout(blank, owners, active))
         claimed, released = _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout,
                                    (deadline, budget), reasons, hints, whole_page)
         if not claimed:
