@@ -4,7 +4,7 @@ the line model's place features and its regime classifier's document features ar
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 from cleaner.search import linefast
@@ -45,11 +45,7 @@ def share(flags: Sequence[bool]) -> float:
 
 def window_share(flags: Sequence[bool], radius: int) -> list[float]:
     """For each position, the share of true flags within ±`radius` positions (itself included)."""
-    if linefast.AVAILABLE and type(flags) is list:
-        shares = linefast.window_share(flags, radius)  # the same floats, computed in C (None: not bools)
-        if shares is not None:
-            return shares
-    return reference_window_share(flags, radius)
+    return _compiled_or_reference("window_share", flags, radius, reference_window_share)
 
 
 def reference_window_share(flags: Sequence[bool], radius: int) -> list[float]:
@@ -59,11 +55,19 @@ def reference_window_share(flags: Sequence[bool], radius: int) -> list[float]:
 
 def window_mean(values: Sequence[float], radius: int) -> list[float]:
     """For each position, the mean of `values` within ±`radius` positions (itself included)."""
+    return _compiled_or_reference("window_mean", values, radius, reference_window_mean)
+
+
+def _compiled_or_reference(
+    name: str, values: Sequence, radius: int, reference: Callable[[Sequence, int], list[float]]
+) -> list[float]:
+    """linefast's `name` when compiled and given a list of the type it takes (it returns None
+    otherwise), else the Python reference: the same floats either way (tests/test_linefast.py)."""
     if linefast.AVAILABLE and type(values) is list:
-        means = linefast.window_mean(values, radius)  # the same floats, computed in C (None: not floats)
-        if means is not None:
-            return means
-    return reference_window_mean(values, radius)
+        out = getattr(linefast, name)(values, radius)
+        if out is not None:
+            return out
+    return reference(values, radius)
 
 
 def reference_window_mean(values: Sequence[float], radius: int) -> list[float]:
