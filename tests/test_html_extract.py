@@ -110,3 +110,36 @@ def test_baseline_is_taken_when_the_extractors_stop_part_way_through_the_paragra
         assert score_page(text, gold).recall > score_page(recall, gold).recall
         taken.append(page.name)
     assert taken, "no page of the sample took the baseline (the sample holds one)"
+
+
+def test_the_extraction_parameters_decide_which_candidate_text_is_taken():
+    """`choose_text` reads the candidates only as needed and takes the default extraction, then the
+    baseline, exactly where `ExtractionParams` says; `extract_tree` records the parameters it used."""
+    from types import SimpleNamespace
+
+    from cleaner.io.html import PARAMS, ExtractionParams, choose_text, extract_tree
+
+    sentence = "the ferry returns to the harbour after a winter of repairs and the town is glad of it"
+    words = sentence.split()
+    start = " ".join(words[:4])  # favor_recall stopped after four words
+    middle = " ".join(words[:10])  # the default went further
+    whole = " ".join(words) + " " + " ".join(words)  # the baseline holds all of it
+    paragraphs = round(len(whole) / 1.2)
+    found = SimpleNamespace(favor_recall=start, default=middle, baseline=whole, paragraphs=paragraphs)
+    assert choose_text(found) == (whole, "baseline")
+    assert choose_text(found, ExtractionParams(baseline_share=0.0)) == (middle, "default")
+    assert choose_text(found, ExtractionParams(fallback_share=0.0, baseline_share=0.0)) == (start, "favor_recall")
+    assert choose_text(found, ExtractionParams(baseline_band=(1.3, 2.0))) == (middle, "default")
+    unrelated = SimpleNamespace(favor_recall=start, default=middle, paragraphs=paragraphs,
+                                baseline=" ".join(reversed(words)) * 2)
+    assert choose_text(unrelated) == (middle, "default")  # it does not hold what the extractors found
+    assert choose_text(unrelated, ExtractionParams(baseline_contains=0.0))[1] == "baseline"
+    # a long favor_recall text never asks for the other candidates
+    assert choose_text(SimpleNamespace(favor_recall=whole, paragraphs=paragraphs)) == (whole, "favor_recall")
+
+    page = next(p for p in PAGES if "newsletter" in p.name)
+    narrow = ExtractionParams(fallback_share=0.1, baseline_share=0.3, baseline_band=(0.9, 1.5), baseline_contains=0.8)
+    _, info = extract_html(page.read_bytes(), str(page))
+    _, narrow_info = extract_tree(parse_html(page.read_bytes(), str(page)), str(page), params=narrow)
+    assert info["fallback"] == PARAMS.fallback() and info["baseline"] == PARAMS.baseline()
+    assert "0.1 of" in narrow_info["fallback"]["when"] and "0.9-1.5 times" in narrow_info["baseline"]["when"]

@@ -30,23 +30,47 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from cleaner.errors import InputError
 
 SETTINGS = {"favor_recall": True, "include_comments": False, "deduplicate": False}
 FALLBACK_SETTINGS = {"favor_recall": False, "include_comments": False, "deduplicate": False}
-FALLBACK_SHARE = 0.2  # favor_recall's text under this share of the page's paragraph text: try the default
-FALLBACK = {"settings": FALLBACK_SETTINGS, "when": f"favor_recall's text is under {FALLBACK_SHARE} of the "
-            "page's <p> text and the default extraction is longer"}
-BASELINE_SHARE = 0.6  # the text still under this share of the paragraph text: try trafilatura's baseline
-BASELINE_BAND = (0.8, 2.0)  # ... taken when it holds about the page's paragraph text (this band of it),
-BASELINE_CONTAINS = 0.5  # ... is longer, and holds at least this share of the text's shingles (it extends it)
-BASELINE = {"tool": "trafilatura.baseline", "when": f"the text is under {BASELINE_SHARE} of the page's <p> text, "
-            f"and the baseline's is {BASELINE_BAND[0]}-{BASELINE_BAND[1]} times the <p> text, longer, and holds "
-            f"{BASELINE_CONTAINS} of the text's shingles"}
+
+
+@dataclass(frozen=True)
+class ExtractionParams:
+    """When the default extraction and trafilatura's baseline are tried and taken (the shipped values
+    are `PARAMS`; `tests/bench/html_params.py` chooses them on a dev set's training folds)."""
+
+    fallback_share: float = 0.2  # favor_recall's text under this share of the page's paragraph text: try the default
+    baseline_share: float = 0.6  # the text still under this share of the paragraph text: try trafilatura's baseline
+    baseline_band: tuple[float, float] = (0.8, 2.0)  # ... taken when it holds about the paragraph text (this band),
+    baseline_contains: float = 0.5  # ... is longer, and holds at least this share of the text's shingles
+
+    def fallback(self) -> dict[str, Any]:
+        """The record's `fallback`: the settings and when they are taken."""
+        return {"settings": FALLBACK_SETTINGS, "when": f"favor_recall's text is under {self.fallback_share} of the "
+                "page's <p> text and the default extraction is longer"}
+
+    def baseline(self) -> dict[str, Any]:
+        """The record's `baseline`: the tool and when its text is taken."""
+        low, high = self.baseline_band
+        return {"tool": "trafilatura.baseline", "when": f"the text is under {self.baseline_share} of the page's <p> "
+                f"text, and the baseline's is {low}-{high} times the <p> text, longer, and holds "
+                f"{self.baseline_contains} of the text's shingles"}
+
+
+PARAMS = ExtractionParams()
+FALLBACK_SHARE = PARAMS.fallback_share
+BASELINE_SHARE = PARAMS.baseline_share
+BASELINE_BAND = PARAMS.baseline_band
+BASELINE_CONTAINS = PARAMS.baseline_contains
+FALLBACK = PARAMS.fallback()
+BASELINE = PARAMS.baseline()
 METADATA = {"date_search": "htmldate, extensive_search=False"}
 # trafilatura's JSON names, kept so records read as they did: url is "source", sitename "source-hostname".
 METADATA_FIELDS = (("title", "title"), ("author", "author"), ("date", "date"), ("source", "url"),
@@ -68,29 +92,62 @@ def parse_html(data: bytes, path: str) -> Any:
     return tree
 
 
-def extract_tree(tree: Any, path: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
-    """`extract_html` on a tree from `parse_html`, which it leaves unchanged (the extractor works on a copy)."""
+def extract_tree(tree: Any, path: str, url: str | None = None,
+                 params: ExtractionParams = PARAMS) -> tuple[str, dict[str, Any]]:
+    """`extract_html` on a tree from `parse_html`, which it leaves unchanged (the extractor works on a copy);
+    `params` says when the fallback and the baseline are taken (default: the shipped `PARAMS`)."""
     metadata = page_metadata(tree, url)
     # deduplicate=False: trafilatura's dedup cache is process-wide, so a page seen several times in
     # a run would come back empty the fourth time. The extractor gets the URL extract() would give it:
     # ours, else the page's own.
-    source = url or metadata.get("source")
-    text, used = _extract_text(tree, source, SETTINGS), "favor_recall"
-    paragraphs = paragraph_chars(tree)
-    if len(text) < FALLBACK_SHARE * paragraphs:
-        fallback = _extract_text(tree, source, FALLBACK_SETTINGS)
-        if len(fallback) > len(text):
-            text, used = fallback, "default"
-    if len(text) < BASELINE_SHARE * paragraphs:
-        whole = _baseline_text(tree)
-        if BASELINE_BAND[0] * paragraphs <= len(whole) <= BASELINE_BAND[1] * paragraphs and len(whole) > len(text) \
-                and _contained_share(text, whole) >= BASELINE_CONTAINS:
-            text, used = whole, "baseline"
+    text, used = choose_text(Candidates(tree, url or metadata.get("source")), params)
     if not text.strip():
         raise InputError(path, "trafilatura found no article text in this HTML")
     info = {"tool": "trafilatura", "version": trafilatura_version(), "settings": {**SETTINGS, **METADATA},
-            "fallback": FALLBACK, "baseline": BASELINE, "used": used, "metadata": metadata}
+            "fallback": params.fallback(), "baseline": params.baseline(), "used": used, "metadata": metadata}
     return text, info
+
+
+class Candidates:
+    """A page's candidate texts, each extracted when first asked for: favor_recall's, the default
+    settings', trafilatura's baseline, and the characters of the page's `<p>` text."""
+
+    def __init__(self, tree: Any, url: str | None) -> None:
+        self.tree, self.url = tree, url
+
+    @cached_property
+    def favor_recall(self) -> str:
+        return _extract_text(self.tree, self.url, SETTINGS)
+
+    @cached_property
+    def default(self) -> str:
+        return _extract_text(self.tree, self.url, FALLBACK_SETTINGS)
+
+    @cached_property
+    def baseline(self) -> str:
+        return _baseline_text(self.tree)
+
+    @cached_property
+    def paragraphs(self) -> int:
+        return paragraph_chars(self.tree)
+
+
+def choose_text(found: Any, params: ExtractionParams = PARAMS) -> tuple[str, str]:
+    """(text, which candidate) of `found` (a `Candidates`, or any object with its four attributes, read
+    only as needed): favor_recall's text, else, when it is under `fallback_share` of the `<p>` text,
+    the default extraction when longer; then, when the text is under `baseline_share` of it, the
+    baseline when it holds `baseline_band` of the `<p>` text, is longer and holds `baseline_contains`
+    of the text's shingles."""
+    text, used = found.favor_recall, "favor_recall"
+    paragraphs = found.paragraphs
+    if len(text) < params.fallback_share * paragraphs and len(found.default) > len(text):
+        text, used = found.default, "default"
+    if len(text) < params.baseline_share * paragraphs:
+        whole, (low, high) = found.baseline, params.baseline_band
+        if low * paragraphs <= len(whole) <= high * paragraphs and len(whole) > len(text) \
+                and _contained_share(text, whole) >= params.baseline_contains:
+            text, used = whole, "baseline"
+    return text, used
 
 
 def _extract_text(tree: Any, url: str | None, settings: dict[str, bool]) -> str:

@@ -11,7 +11,9 @@ Out-of-fold: anything fitted on the dev set is fitted on four folds and scores t
 gets the training pages, the input name and a scratch folder, and returns the `RuleSpec` that
 cleans the held-out fold (for example a line-model rule file it trained and wrote there);
 `out_of_fold(pages, input, fitter)` runs it once per fold. Rules with nothing fitted are one
-constant spec (`constant(spec)`), cleaned in one pass.
+constant spec (`constant(spec)`), cleaned in one pass. A fitter that fits more than rules (the HTML
+model's extraction parameters, `train_line_model.fit`) may carry its own
+`out_of_fold(pages, input, jobs)`, which returns the outputs (or None: the rule files as above).
 """
 
 from __future__ import annotations
@@ -199,6 +201,9 @@ def out_of_fold(pages: Sequence[Page], input_name: str, fitter: Fitter, jobs: in
     spec = getattr(fitter, "constant", None)
     if spec is not None:
         return clean(pages, input_name, spec, jobs)
+    own = getattr(fitter, "out_of_fold", None)  # a fitter that also fits what cleaning does before the rules
+    if own is not None and clean is clean_pages and (outputs := own(pages, input_name, jobs)) is not None:
+        return outputs
     outputs: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="cleaner-fold-") as scratch:
         for k in fold_numbers(pages):

@@ -3,6 +3,7 @@
     python tests/bench/train_line_model.py -o rules/line_model.toml                 # the shipped model
     python tests/bench/train_line_model.py --rule line-model-html -o rules/line_model.toml
     python tests/bench/train_line_model.py --oof [--input full.txt]                 # figures only
+    python tests/bench/train_line_model.py --oof --no-write --rule line-model-html --hints-cache DIR
     python tests/bench/quality.py --fit train_line_model:fit                         # the same, in the table
     python tests/bench/train_line_model.py --regime --no-write        # the regime classifier's accuracy
     python tests/bench/quality.py --fit train_line_model:fit_page_classifier         # ... and its figures
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
 import re
 import sys
@@ -46,9 +46,13 @@ from devset import (  # noqa: E402 - after the path set-up above, so it runs as 
     out_of_fold,
     score_folds,
 )
+from html_params import choose as choose_extraction  # noqa: E402
+from html_params import describe as describe_extraction  # noqa: E402
+from html_params import page_input  # noqa: E402
 
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
+from cleaner.io.html import PARAMS, ExtractionParams  # noqa: E402
 from cleaner.rules import second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
@@ -80,39 +84,18 @@ class Options:
     label_share: float | None = None  # a line is body when this share of its shingles is in the gold (0: any;
     # None: the rule's own, LABEL_SHARE)
     c: float = 1.0  # inverse regularisation strength
-    hints_cache: Path | None = None  # folder caching each HTML page's extraction and hints
+    hints_cache: Path | None = None  # folder caching each HTML page's candidate texts and hints (html_params.py)
     page_classifier: bool = False  # the text model's regime by a classifier (page_weights), not the boundary
     gold_weight: float = 1.0  # > 0: the text model also trains on each page's gold body (every line body), its
     # rows weighing this much against a page's: a clean body is to be left alone (README, "The line model";
     # without it, the context features took the seeds' headline and an author's bio line)
+    extraction: ExtractionParams = PARAMS  # the HTML pages' extraction parameters (per fold: chosen on its training
+    # folds, html_params.choose)
 
 
 OPTIONS = Options()
-_rows: dict[tuple, tuple[Example, Example]] = {}  # (page id, input, options) -> the page's two views
+_rows: dict[tuple, tuple[Example, Example]] = {}  # (page id, input, options, html text) -> the page's two views
 _trained: dict[tuple, LineModelRule] = {}  # (training page ids, options) -> the rule trained on them
-
-
-def html_input(page: Page, cache: Path | None) -> tuple[str | None, dict | None]:
-    """A page's favor_recall extraction and line hints, as `cleaner.clean_file` computes them, or read
-    from `cache`."""
-    cached = cache / f"{page.id}.json" if cache else None
-    if cached and cached.exists():
-        data = json.loads(cached.read_text("utf-8"))
-        return data["text"], data.get("hints")
-    from cleaner.errors import InputError
-    from cleaner.io.html import extract_tree, parse_html
-    from cleaner.io.html_lines import page_hints
-
-    raw = page.path("html").read_bytes()
-    try:
-        tree = parse_html(raw, str(page.path("html")))
-        text, _ = extract_tree(tree, str(page.path("html")), page.url)
-        hints = page_hints(tree, text)
-    except InputError:
-        text, hints = None, None
-    if cached:
-        cached.write_text(json.dumps({"text": text, "hints": hints}), "utf-8")
-    return text, hints
 
 
 def load_rule(options: Options) -> LineModelRule:
@@ -135,13 +118,12 @@ def page_rows(page: Page, rule: LineModelRule, rules: RuleSet, options: Options)
     out = []
     inputs = ("html",) if rule.input == "html" else TEXT_INPUTS + ((GOLD_INPUT,) if options.gold_weight else ())
     for input_name in inputs:
-        key = (page.id, input_name, options)
+        # An html page's rows depend on its text, not on the parameters that chose it (most pages get the
+        # same text under every fold's): keyed by the text.
+        html = page_input(page, options.hints_cache, options.extraction) if input_name == "html" else None
+        key = (page.id, input_name, dataclasses.replace(options, extraction=PARAMS), html and html[0])
         if key not in _rows:
-            hints = None
-            if input_name == "html":
-                text, hints = html_input(page, options.hints_cache)
-            else:
-                text = page.text(input_name)
+            text, hints = html if html else (page.text(input_name), None)
             if text is None:
                 continue
             _rows[key] = examples(text, Gold.of(page.gold, page.title), rules, rule.spec, label_share(rule, options),
@@ -584,26 +566,39 @@ def regime_accuracy(pages: Sequence[Page], options: Options, above: float = 0.5)
     return "\n".join([*lines, f"all: {right / total:.3f} of {total} right (a page from probability {above})"])
 
 
-def cached_html_out_of_fold(pages: Sequence[Page], options: Options,
-                            fold_caches: dict[int, Path] | None = None) -> list[str]:
-    """`devset.out_of_fold` for the HTML input, from the cached extractions and hints (`--hints-cache`):
-    the same outputs as `cleaner.clean_file` gives, without extracting each page again per fold.
-    `fold_caches` (`--fold-cache K=DIR`) gives a held-out fold its own cache, for the model trained
-    for it and its pages alike: texts extracted with settings its own training folds chose."""
+def html_out_of_fold(pages: Sequence[Page], options: Options, shipped_extraction: bool = False) -> list[str]:
+    """The HTML input's out-of-fold outputs: for each held-out fold, the extraction parameters its
+    training folds choose (`html_params.choose`; with `shipped_extraction`, the shipped ones), the
+    html model trained on the training pages extracted with them, and the fold's pages extracted with
+    them and cleaned with that model. The outputs are what `cleaner.clean_file` gives under those
+    parameters; each page's candidate texts and hints are computed once (`--hints-cache` keeps them)."""
     from cleaner.engine.decide import apply_rules
-    from cleaner.rules.ruleset import RuleSet
 
     rules, outputs = base_rules(), {}
     pack = load_pack(options.params)
     for fold in sorted({p.fold for p in pages}):
-        fold_options = dataclasses.replace(options, hints_cache=(fold_caches or {}).get(fold, options.hints_cache))
-        trained = train([p for p in pages if p.fold != fold], fold_options)
-        print(f"fold {fold}: {describe(trained)}", file=sys.stderr, flush=True)
+        training = [p for p in pages if p.fold != fold]
+        params = PARAMS if shipped_extraction else choose_extraction(training, options.hints_cache)[0]
+        fold_options = dataclasses.replace(options, extraction=params)
+        trained = train(training, fold_options)
+        print(f"fold {fold}: extraction {describe_extraction(params)}; {describe(trained)}", file=sys.stderr,
+              flush=True)
         both = RuleSet((*rules.packs, dataclasses.replace(pack, rules=(trained,))), rules.timeout)
         for page in (p for p in pages if p.fold == fold):
-            text, hints = html_input(page, fold_options.hints_cache)
+            text, hints = page_input(page, options.hints_cache, params)
             outputs[page.id] = apply_rules(text, both, _host(page.url), hints=hints).text if text else ""
     return [outputs[p.id] for p in pages]
+
+
+def _fitted_out_of_fold(pages: Sequence[Page], input_name: str, jobs: int = 1) -> list[str] | None:
+    """`fit`'s own out-of-fold run (devset.out_of_fold asks for it): the html input with its
+    extraction parameters chosen per fold too (`html_out_of_fold`); None for the text inputs."""
+    if input_name != "html":
+        return None
+    return html_out_of_fold(pages, dataclasses.replace(OPTIONS, rule="line-model-html"))
+
+
+fit.out_of_fold = _fitted_out_of_fold  # type: ignore[attr-defined]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -621,10 +616,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="a line is body when this share of its shingles is in the gold (0: any; default: "
                              "the rule's own, 0 for the text model, 0.5 for the HTML model)")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
-    parser.add_argument("--hints-cache", type=Path, help="folder caching each HTML page's extraction and hints")
-    parser.add_argument("--fold-cache", action="append", default=[], metavar="K=DIR",
-                        help="with --oof and --hints-cache: held-out fold K's own cache (its texts extracted "
-                             "with settings chosen on its training folds)")
+    parser.add_argument("--hints-cache", type=Path,
+                        help="folder caching each HTML page's candidate texts and line hints (html_params.py)")
+    parser.add_argument("--shipped-extraction", action="store_true",
+                        help="with --oof on html: extract every fold with the shipped parameters, not those its "
+                             "training folds choose")
     parser.add_argument("--jobs", type=int, default=1, help="with --oof: processes cleaning the held-out pages")
     parser.add_argument("--page-classifier", action="store_true",
                         help="decide the text model's regime by a classifier over the document's shape")
@@ -648,9 +644,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.oof:
             html = load_rule(options).input == "html"
             for input_name in args.input or (["html"] if html else list(TEXT_INPUTS)):
-                if input_name == "html" and args.hints_cache:
-                    fold_caches = {int(k): Path(v) for k, v in (a.split("=", 1) for a in args.fold_cache)}
-                    outputs = cached_html_out_of_fold(pages, options, fold_caches)
+                if input_name == "html":
+                    outputs = html_out_of_fold(pages, options, args.shipped_extraction)
                 else:
                     outputs = out_of_fold(pages, input_name, fit, args.jobs)
                 print(f"{rule_id} on {input_name}: out-of-fold {score_folds(pages, outputs).summary()}", flush=True)
