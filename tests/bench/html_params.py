@@ -9,7 +9,8 @@ each held-out fold's training folds (`choose`) and extract that fold's pages, an
 its model learns from, with them (`page_input`). Each page's three candidate texts and its `<p>`
 length are computed once and cached (in memory, and in `--cache DIR` as `<page id>.json`), and so
 are the line hints of each text a page gets (`cleaner/io/html_lines.py`), keyed by the text's hash
-(and by a digest of the code that computes each, so a cache made before a change is not read after it):
+(and by digests of the page and of the code that computes each, so a cache made before a change is
+not read after it):
 choosing the parameters is then arithmetic over the candidates' scores, and a page's input under any
 parameters is what `cleaner.clean_file` extracts under them.
 
@@ -104,8 +105,9 @@ def candidates(page: Page, cache: Path | None = None) -> Found | None:
     if page.id in _found:
         return _found[page.id]
     data = _cached(cache, page)
-    if data.get("candidates_code") != _code_digest("candidates"):
-        data = {"candidates_code": _code_digest("candidates")}
+    made_from = f"{_code_digest('candidates')}:{hashlib.sha256(page.path('html').read_bytes()).hexdigest()[:16]}"
+    if data.get("made_from") != made_from:  # a cache from other code or another page under this id: not read
+        data = {"made_from": made_from}
         from cleaner.io.html import Candidates, page_metadata
 
         tree = _tree(page)

@@ -49,6 +49,7 @@ from devset import (  # noqa: E402 - after the path set-up above, so it runs as 
 from html_params import choose as choose_extraction  # noqa: E402
 from html_params import describe as describe_extraction  # noqa: E402
 from html_params import page_input  # noqa: E402
+from references import CACHE as QUALITY_CACHE  # noqa: E402
 
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
@@ -595,7 +596,8 @@ def _fitted_out_of_fold(pages: Sequence[Page], input_name: str, jobs: int = 1) -
     extraction parameters chosen per fold too (`html_out_of_fold`); None for the text inputs."""
     if input_name != "html":
         return None
-    return html_out_of_fold(pages, dataclasses.replace(OPTIONS, rule="line-model-html"))
+    cache = OPTIONS.hints_cache or QUALITY_CACHE / "html-pages"  # beside quality.py's reference outputs
+    return html_out_of_fold(pages, dataclasses.replace(OPTIONS, rule="line-model-html", hints_cache=cache))
 
 
 fit.out_of_fold = _fitted_out_of_fold  # type: ignore[attr-defined]
