@@ -269,3 +269,21 @@ def test_every_sentence_matching_default_rule_declares_a_context_and_a_prose_exa
         if not any(is_sentence(line.strip()) for keep in rule.examples_keep for line in keep.splitlines()):
             missing.append(f"{rule.id}: no prose sentence in examples.keep")
     assert not missing, missing
+
+
+def test_label_context_keeps_a_short_match_only_between_prose_lines(tmp_path):
+    rules = _rules(tmp_path, "label")
+    assert cleaner.clean(f"{P1}\nNewsletter\n{P2}\n", rules=rules).removals == ()  # quoted, between prose
+    assert cleaner.clean(f"{P1}\nNewsletter\nSubscribe\n", rules=rules).text == f"{P1}\nSubscribe\n"
+    assert cleaner.clean(f"{P1}\nNewsletter\n", rules=rules).text == f"{P1}\n"  # at the end of the text
+
+
+def test_structure_matches_keeps_a_pattern_that_pervades_the_document(tmp_path):
+    path = tmp_path / "t.toml"
+    text = RULE.format(kind="line", context="any", field="pattern", pattern="^Pictured:", example="Pictured: x")
+    path.write_text(text.replace("min_items = 2\n", "structure_matches = 3\n"), "utf-8")
+    rules = cleaner.load_rules([path], defaults=False)
+    two = f"{P1}\nPictured: a\nPictured: b\n{P2}\n"
+    assert cleaner.clean(two, rules=rules).text == f"{P1}\n{P2}\n"  # one or two captions: furniture
+    three = f"{P1}\nPictured: a\nPictured: b\nPictured: c\n{P2}\n"
+    assert cleaner.clean(three, rules=rules).removals == ()  # a gallery's own list

@@ -19,6 +19,11 @@ neighbours are prose lines. It goes when it is short or not a sentence, at the e
 neighbour is missing, a heading, a list item without punctuation...), next to a removed or
 matching line, or repeated.
 
+`label` (`line`; a `list_run` reads it as `standalone`): for a short label ("Follow us") that an
+article may quote on its own line, as a title split from its sentence: a matching line stays when
+both its neighbours are prose lines, whatever the line itself is. A label over buttons, at the end
+of the text or beside other furniture goes.
+
 `list_run`: a run stays when the line above it is a lead-in, or both its neighbours are prose
 lines: the article's own list (award winners, steps, a shortlist). A run under a bare heading,
 next to other furniture, at the edge of the page or followed by a short credit line goes.
@@ -57,7 +62,7 @@ from cleaner.rules.kinds.prose_window import is_sentence_like
 SENTENCE_WORDS = 8
 HEADLINE_SHARE = 0.6
 ARTICLE_LINES = 8  # 3 before issue 12's precision work: a review's "Pros"/"Cons"/"Services" lists went
-CONTEXTS = ("any", "standalone", "article", "article_wide")
+CONTEXTS = ("any", "standalone", "label", "article", "article_wide")
 _ITEM_MARKS = frozenset("*+•·▪◦‣-–")
 _CUT_OFF = ("...", "…", "[…]", "[...]")  # a teaser's excerpt of another page ends so
 
@@ -77,15 +82,16 @@ class ContextRule(Rule):
     """A rule kind whose matches may be limited to lines standing apart from the prose (`context`)."""
 
     context: str = option(str, "any", "`standalone`: leave a match that sits inside the article's prose; "
+                          "`label` (lines): leave one with prose lines on both sides; "
                           "`article` (list runs): also a run with prose near it on both sides; "
                           "`article_wide` (list runs): or near on one side, reached on the other "
                           "(see `cleaner/rules/kinds/context.py`)", choices=CONTEXTS)
 
     def line_in_prose(self, doc: Document, index: int, matched: Collection[int]) -> bool:
-        """Whether matching line `index` stays under `context = "standalone"`; `matched` holds the
-        lines this rule matches in the document."""
+        """Whether matching line `index` stays under `context = "standalone"` (or `"label"`); `matched`
+        holds the lines this rule matches in the document."""
         key = doc.keys[index]
-        if not is_sentence(key) or doc.key_counts[key] > 1:
+        if self.context != "label" and (not is_sentence(key) or doc.key_counts[key] > 1):
             return False
         return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
 

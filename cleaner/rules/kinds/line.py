@@ -21,6 +21,10 @@ class LineRule(ContextRule):
     above and below it stays (`kinds/context.py` defines the terms): "Related: the night's biggest
     snubs were ..." inside a report is the article's text, the same words on their own line between
     headlines are a link.
+
+    With `structure_matches = N`, a document in which the pattern matches N lines or more keeps them
+    all: so many "Click here" links are the article's own structure (a catalogue's index of its
+    sections), where a page's furniture has one or two (a promotion).
     """
 
     kind = "line"
@@ -29,12 +33,20 @@ class LineRule(ContextRule):
     CANDIDATE_PATTERN = "pattern"
     pattern: regex.Pattern = required(str, "the regex a removed line matches", pattern=True)
     max_chars: int = option(int, 0, "the longest line (characters) the rule removes; 0: any length")
+    structure_matches: int = option(
+        int,
+        0,
+        "with this many matching lines or more in a document, the matches "
+        "are its structure (a catalogue's index) and stay; 0: never",
+    )
 
     def depends_on_context(self) -> bool:
         return self.context != "any"
 
     def find(self, doc: Document) -> Iterator[Claim]:
         matched = doc.matching(self, self.pattern, doc.candidates(self), self.max_chars or None)
+        if self.structure_matches and len(matched) >= self.structure_matches:
+            return  # the document's own structure, not furniture: see the class docstring
         if self.context != "any":  # "article" is "standalone" for a single line
             in_matched = set(matched)
             matched = [i for i in matched if not self.line_in_prose(doc, i, in_matched)]

@@ -65,7 +65,7 @@ class ListRunRule(ContextRule):
                 yield first, f"{size} items, but no adjacent removal{by} (requires = \"{self.requires}\")"
 
     def _in_article(self, doc: Document, first: int, last: int) -> bool:
-        if self.context == "standalone":
+        if self.context in ("standalone", "label"):
             return self.run_in_prose(doc, first, last)
         if self.context == "article_wide":
             return self.run_in_wide_article(doc, first, last)
