@@ -45,7 +45,7 @@ def share(flags: Sequence[bool]) -> float:
 
 def window_share(flags: Sequence[bool], radius: int) -> list[float]:
     """For each position, the share of true flags within ±`radius` positions (itself included)."""
-    return _compiled_or_reference("window_share", flags, radius, reference_window_share)
+    return _compiled_or_reference(flags, radius, reference_window_share)
 
 
 def reference_window_share(flags: Sequence[bool], radius: int) -> list[float]:
@@ -55,16 +55,17 @@ def reference_window_share(flags: Sequence[bool], radius: int) -> list[float]:
 
 def window_mean(values: Sequence[float], radius: int) -> list[float]:
     """For each position, the mean of `values` within ±`radius` positions (itself included)."""
-    return _compiled_or_reference("window_mean", values, radius, reference_window_mean)
+    return _compiled_or_reference(values, radius, reference_window_mean)
 
 
 def _compiled_or_reference(
-    name: str, values: Sequence, radius: int, reference: Callable[[Sequence, int], list[float]]
+    values: Sequence, radius: int, reference: Callable[[Sequence, int], list[float]]
 ) -> list[float]:
-    """linefast's `name` when compiled and given a list of the type it takes (it returns None
-    otherwise), else the Python reference: the same floats either way (tests/test_linefast.py)."""
+    """linefast's window_mean (one C helper for shares of bools and means of floats) when compiled and
+    given a list of what it takes (it returns None otherwise), else the Python reference: the same
+    floats either way (tests/test_linefast.py)."""
     if linefast.AVAILABLE and type(values) is list:
-        out = getattr(linefast, name)(values, radius)
+        out = linefast.window_mean(values, radius)
         if out is not None:
             return out
     return reference(values, radius)

@@ -74,13 +74,9 @@ def cached_facts(compiled_spec: object, cache: dict, texts: Sequence[str], lines
     return _linefast.cached_facts(compiled_spec, cache, texts, lines, keys, limit, sweep, make)
 
 
-def window_share(flags: list, radius: int) -> list[float] | None:
-    """windows.window_share of a list of bools; None for any other flags."""
-    return _linefast.window_share(flags, radius)
-
-
 def window_mean(values: list, radius: int) -> list[float] | None:
-    """windows.window_mean of a list of floats; None for any other values."""
+    """windows.window_mean of a list of floats, or window_share of a list of bools; None when an item is
+    neither."""
     return _linefast.window_mean(values, radius)
 
 
