@@ -8,6 +8,7 @@ import unicodedata
 
 import pytest
 import trafilatura
+from lxml import etree
 
 from cleaner.io.html import (
     BASELINE_BAND,
@@ -43,6 +44,29 @@ def test_text_is_byte_identical_to_trafilatura_extract_with_metadata(page):
         assert text == reference["text"]
     assert info["metadata"].get("title") == reference.get("title")
     assert info["metadata"].get("hostname") == reference.get("hostname")
+
+
+ODD_INPUTS = [b"", b"plain text, no markup", b"<p>one fragment</p>", b"\x00\x01\x02 binary",
+              '<?xml version="1.0" encoding="utf-8"?><html><body><p>\u00e9t\u00e9</p></body></html>'.encode(),
+              b"<html/>\n<body><p>a self-closed html tag</p></body>", "<html><body><p>caf\u00e9</p>".encode("latin-1")]
+
+
+@pytest.mark.parametrize("data", [p.read_bytes() for p in PAGES + DEV_SAMPLE] + ODD_INPUTS)
+def test_parse_gives_trafilaturas_tree_with_plain_element_classes(data):
+    """parse_html's tree is load_html's (same markup, doctype, rejections), its elements plain HtmlElement."""
+    from lxml.html import HtmlElement
+    from trafilatura.utils import load_html
+
+    from cleaner.errors import InputError
+
+    reference = load_html(data)
+    if reference is None:
+        with pytest.raises(InputError):
+            parse_html(data, "page.html")
+        return
+    tree = parse_html(data, "page.html")
+    assert etree.tostring(tree.getroottree()) == etree.tostring(reference.getroottree())
+    assert all(type(e) is HtmlElement for e in tree.iter() if isinstance(e.tag, str))
 
 
 def test_metadata_fields_and_settings_are_recorded():

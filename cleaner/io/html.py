@@ -36,6 +36,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from cleaner.errors import InputError
+from cleaner.io.html_parse import parse_html
 
 SETTINGS = {"favor_recall": True, "include_comments": False, "deduplicate": False}
 FALLBACK_SETTINGS = {"favor_recall": False, "include_comments": False, "deduplicate": False}
@@ -80,16 +81,6 @@ METADATA_FIELDS = (("title", "title"), ("author", "author"), ("date", "date"), (
 def extract_html(data: bytes, path: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
     """Return (text, extraction info) for an HTML page; InputError when nothing can be extracted."""
     return extract_tree(parse_html(data, path), path, url)
-
-
-def parse_html(data: bytes, path: str) -> Any:
-    """The page's tree as trafilatura parses it (`load_html`); InputError when it is not HTML."""
-    from trafilatura.utils import load_html  # here, not at the top: only HTML needs trafilatura
-
-    tree = load_html(data)
-    if tree is None:
-        raise InputError(path, "not an HTML document trafilatura can parse")
-    return tree
 
 
 def extract_tree(tree: Any, path: str, url: str | None = None,
