@@ -104,6 +104,28 @@ def test_a_documents_probabilities_are_the_references(lines, data, with_hints, w
     got = fast.probabilities(model)
     assert bits(got) == bits(slow.probabilities(model)[k] for k in range(len(slow.lines)))
     assert bits(got) == bits(model.probability(row) for row in slow.rows)
+    ks, top = list(range(len(slow.lines))), data.draw(st.integers(0, 6) | st.integers(0, 120))
+    assert explained(fast.explain(model, ks, top)) == explained(model.explain(row, top) for row in slow.rows)
+    assert explained(slow.explain(model, ks, top)) == explained(model.explain(row, top) for row in slow.rows)
+
+
+def explained(parts) -> list:
+    return [[(name, float(value).hex()) for name, value in row] for row in parts]
+
+
+@needs_compiled
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document, st.data())
+def test_explanations_with_tied_contributions_are_the_references(lines, data):
+    """Weights from a few values, so contributions tie often: the order is then by name, descending."""
+    texts, owners = [t for t, _ in lines], [o for _, o in lines]
+    fast_spec, slow_spec = spec(True), spec(False)
+    weights = {name: data.draw(st.sampled_from([0.0, 1.0, -1.0, 0.5, 2.0])) for name in fast_spec.names}
+    model = LinearModel.from_mapping(fast_spec.names, 0.0, weights)
+    fast, slow = extract(texts, owners, fast_spec), extract(texts, owners, slow_spec)
+    ks = data.draw(st.lists(st.integers(0, max(0, len(slow.lines) - 1)), max_size=8)) if slow.lines else []
+    top = data.draw(st.integers(0, 90))
+    assert explained(fast.explain(model, ks, top)) == explained(model.explain(slow.row(k), top) for k in ks)
 
 
 probability = st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0, 0.5, 1e-300, 1 - 1e-16]))

@@ -121,6 +121,9 @@ class Features:
     probabilities: Callable[[LinearModel], Sequence[float]] = field(repr=False, compare=False)
     # run_prose(k): row k is a prose line inside the main run of prose (one of the article's own paragraphs)
     run_prose: Callable[[int], bool] = field(default=lambda k: False, repr=False, compare=False)
+    # explain(model, ks, top)[j]: model.explain(row(ks[j]), top), all at once when compiled
+    explain: Callable[[LinearModel, list[int], int], list[list[tuple[str, float]]]] = field(
+        default=lambda model, ks, top: [], repr=False, compare=False)
 
     @property
     def page(self) -> tuple[float, ...]:
@@ -162,7 +165,7 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
         return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [], lambda: (0.0,) * len(SHAPE_FEATURES),
                         lambda model: [])
     rows = _Rows(texts, lines, list(filter(None, stripped)), list(compress(removed_by, stripped)), spec, hints)
-    return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities, rows.run_prose)
+    return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities, rows.run_prose, rows.explain)
 
 
 class _Rows:
@@ -189,6 +192,7 @@ class _Rows:
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
         columns = context_features.columns(spec.context_features, self._series, self.owners)
         self.context = list(zip(*columns, strict=True)) if columns else None
+        self._compiled_for: tuple[LinearModel, tuple] | None = None  # (model, its `_columns`)
 
     def _series(self, kind: str) -> list:
         """A per-line series the context features are computed from (see context_features.columns)."""
@@ -246,19 +250,32 @@ class _Rows:
     def probabilities(self, model: LinearModel) -> Sequence[float]:
         """`model.probability(self.row(k))` for each row k: computed at once by the compiled code, or
         row by row when asked for (the reference)."""
-        spec = self.spec
-        if spec.compiled is None:
+        if self.spec.compiled is None:
             return _OnDemand(lambda k: model.probability(self.row(k)))
+        return linefast.probabilities(*self._columns(model))
+
+    def explain(self, model: LinearModel, ks: list[int], top: int) -> list[list[tuple[str, float]]]:
+        """`model.explain(self.row(k), top)` for each row k of `ks`: in one C call when compiled."""
+        if self.spec.compiled is None or not ks:
+            return [model.explain(self.row(k), top) for k in ks]
+        return linefast.explain(model.names, max(0, top), ks, *self._columns(model))
+
+    def _columns(self, model: LinearModel) -> tuple:
+        """The rows as the compiled code takes them (`linefast.probabilities`), built once per model."""
+        if self._compiled_for is not None and self._compiled_for[0] is model:
+            return self._compiled_for[1]
+        spec = self.spec
         flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(self.owners)}
         repeat = list(map(itemgetter(0), map(self.repeats.__getitem__, self.keys)))  # each row's repeat_log
         # the row's tail after the neighbours: its hints, then its context features (as `row` lays it out)
         hints = [tuple(self.hint_values(k)) for k in range(self.n)] if spec.hint_features else None
         if self.context is not None:
             hints = self.context if hints is None else [(*h, *c) for h, c in zip(hints, self.context, strict=True)]
-        return linefast.probabilities(model.weights, model.bias, self.facts, repeat,
-                                      self.removed, self.removed_near, self.density, self.furniture_near,
-                                      self.run_first, self.run_last, list(map(flags.__getitem__, self.owners)),
-                                      self.doc, tuple(self.neighbour_index), hints)
+        columns = (model.weights, model.bias, self.facts, repeat, self.removed, self.removed_near, self.density,
+                   self.furniture_near, self.run_first, self.run_last, list(map(flags.__getitem__, self.owners)),
+                   self.doc, tuple(self.neighbour_index), hints)
+        self._compiled_for = (model, columns)
+        return columns
 
 
 class _OnDemand:

@@ -9,6 +9,7 @@
  *
  * facts(spec, text, key) -> (values, prose, short, furniture): `LineFacts` of one line;
  * probabilities(...) -> list[float]: `model.probability(row(k))` for every row k;
+ * explain(names, top, ks, ...): `model.explain(row(k), top)` of the rows ks, before rounding;
  * window_mean(values, radius): windows.py's windowed means of floats and shares of bools.
  */
 #define PY_SSIZE_T_CLEAN
@@ -538,130 +539,170 @@ static double python_sum_of_products(const double *w, const double *x, Py_ssize_
     return total;
 }
 
+/* A document's rows, as probabilities() and explain() take them (see probabilities below): the columns
+ * (borrowed from the arguments) and what the row layout needs. */
 typedef struct {
-    PyObject *own, *removed, *removed_near, *density, *furniture_near, *pack_flags, *hints;
-} Columns;
-
-/* probabilities(weights, bias, facts, repeat, removed, removed_near, density, furniture_near, run_first,
- *               run_last, pack_flags, doc, neighbours, hints) -> list[float]
- * facts[k][0]: line k's values (a tuple), repeat[k] its repeat_log: its own features; removed[k]: bool; pack_flags[k]: a tuple of floats;
- * doc: the DOC_FEATURES values; neighbours: (part, index) per neighbour feature; hints: None or a tuple
- * of floats per line. Row k is laid out as features._Rows.row lays it out. */
-static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
-    PyObject *weights_obj, *own, *repeat, *removed, *removed_near, *density, *furniture_near, *pack_flags, *doc_obj,
-        *neighbours_obj, *hints;
+    PyObject *own, *repeat, *removed, *removed_near, *density, *furniture_near, *pack_flags, *doc, *hints;
+    Py_ssize_t n, n_own, n_packs, n_hints, n_doc, n_nb, width, run_first, run_last;
     double bias;
-    Py_ssize_t run_first, run_last;
-    if (!PyArg_ParseTuple(args, "O!dO!O!O!O!O!O!nnO!O!O!O", &PyTuple_Type, &weights_obj, &bias, &PyList_Type, &own,
-                          &PyList_Type, &repeat,
-                          &PyList_Type, &removed, &PyList_Type, &removed_near, &PyList_Type, &density, &PyList_Type,
-                          &furniture_near, &run_first, &run_last, &PyList_Type, &pack_flags, &PyTuple_Type, &doc_obj,
-                          &PyTuple_Type, &neighbours_obj, &hints))
-        return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(own);
-    if (PyList_GET_SIZE(removed) != n || PyList_GET_SIZE(repeat) != n || PyList_GET_SIZE(removed_near) != n || PyList_GET_SIZE(density) != n ||
-        PyList_GET_SIZE(furniture_near) != n || PyList_GET_SIZE(pack_flags) != n ||
-        (hints != Py_None && (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n))) {
+    double *buf, *weights, *owns, *rules;  /* weights; lines k-1, k, k+1's own values and rule values */
+    int *nb_part;
+    Py_ssize_t *nb_index;
+} Rows;
+
+static void rows_free(Rows *r) {
+    PyMem_Free(r->buf);
+    PyMem_Free(r->nb_part);
+    PyMem_Free(r->nb_index);
+}
+
+/* Parse probabilities()'s arguments, from `args[first]` on, into `r` (0), or -1 with an exception;
+ * r->n == 0: an empty document (nothing else filled in). rows_free(r) in either case. */
+static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
+    PyObject *weights_obj, *neighbours_obj;
+    memset(r, 0, sizeof(*r));
+    PyObject *rest = PyTuple_GetSlice(args, first, PyTuple_GET_SIZE(args));
+    if (rest == NULL) return -1;
+    int ok = PyArg_ParseTuple(rest, "O!dO!O!O!O!O!O!nnO!O!O!O", &PyTuple_Type, &weights_obj, &r->bias, &PyList_Type,
+                              &r->own, &PyList_Type, &r->repeat, &PyList_Type, &r->removed, &PyList_Type,
+                              &r->removed_near, &PyList_Type, &r->density, &PyList_Type, &r->furniture_near,
+                              &r->run_first, &r->run_last, &PyList_Type, &r->pack_flags, &PyTuple_Type, &r->doc,
+                              &PyTuple_Type, &neighbours_obj, &r->hints);
+    Py_DECREF(rest);
+    if (!ok) return -1;
+    Py_ssize_t n = r->n = PyList_GET_SIZE(r->own);
+    if (PyList_GET_SIZE(r->removed) != n || PyList_GET_SIZE(r->repeat) != n || PyList_GET_SIZE(r->removed_near) != n ||
+        PyList_GET_SIZE(r->density) != n || PyList_GET_SIZE(r->furniture_near) != n ||
+        PyList_GET_SIZE(r->pack_flags) != n ||
+        (r->hints != Py_None && (!PyList_Check(r->hints) || PyList_GET_SIZE(r->hints) != n))) {
         PyErr_SetString(PyExc_ValueError, "columns of different lengths");
-        return NULL;
+        return -1;
     }
-    if (n == 0) return PyList_New(0);
-    PyObject *first = PyList_GET_ITEM(own, 0);
-    Py_ssize_t n_own = PyTuple_Check(first) && PyTuple_GET_SIZE(first) > 0 && PyTuple_Check(PyTuple_GET_ITEM(first, 0))
-        ? PyTuple_GET_SIZE(PyTuple_GET_ITEM(first, 0)) + 1 : -1;  /* the values and repeat_log */
-    Py_ssize_t n_packs = PyTuple_Check(PyList_GET_ITEM(pack_flags, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(pack_flags, 0)) : -1;
-    Py_ssize_t n_hints = hints == Py_None ? 0 : (PyTuple_Check(PyList_GET_ITEM(hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(hints, 0)) : -1);
-    Py_ssize_t n_doc = PyTuple_GET_SIZE(doc_obj), n_nb = PyTuple_GET_SIZE(neighbours_obj);
-    if (n_own < 0 || n_packs < 0 || n_hints < 0) {
+    if (n == 0) return 0;
+    PyObject *first_line = PyList_GET_ITEM(r->own, 0), *flags0 = PyList_GET_ITEM(r->pack_flags, 0);
+    r->n_own = PyTuple_Check(first_line) && PyTuple_GET_SIZE(first_line) > 0 &&
+               PyTuple_Check(PyTuple_GET_ITEM(first_line, 0))
+        ? PyTuple_GET_SIZE(PyTuple_GET_ITEM(first_line, 0)) + 1 : -1;  /* the values and repeat_log */
+    r->n_packs = PyTuple_Check(flags0) ? PyTuple_GET_SIZE(flags0) : -1;
+    r->n_hints = r->hints == Py_None ? 0
+        : (PyTuple_Check(PyList_GET_ITEM(r->hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(r->hints, 0)) : -1);
+    r->n_doc = PyTuple_GET_SIZE(r->doc);
+    r->n_nb = PyTuple_GET_SIZE(neighbours_obj);
+    if (r->n_own < 0 || r->n_packs < 0 || r->n_hints < 0) {
         PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
-        return NULL;
+        return -1;
     }
-    Py_ssize_t width = n_own + 8 + 2 + n_packs + n_doc + 2 * n_nb + n_hints;
-    Py_ssize_t n_weights = PyTuple_GET_SIZE(weights_obj);
-    if (n_weights != width) {
-        PyErr_Format(PyExc_ValueError, "%zd weights for rows of %zd features", n_weights, width);
-        return NULL;
+    Py_ssize_t width = r->width = r->n_own + 8 + 2 + r->n_packs + r->n_doc + 2 * r->n_nb + r->n_hints;
+    if (PyTuple_GET_SIZE(weights_obj) != width) {
+        PyErr_Format(PyExc_ValueError, "%zd weights for rows of %zd features", PyTuple_GET_SIZE(weights_obj), width);
+        return -1;
     }
-    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(2 * width + 3 * n_own + 3 * 2));
-    int *nb_part = PyMem_Malloc(sizeof(int) * (size_t)(n_nb ? n_nb : 1));
-    Py_ssize_t *nb_index = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n_nb ? n_nb : 1));
-    PyObject *result = NULL;
-    if (buf == NULL || nb_part == NULL || nb_index == NULL) { PyErr_NoMemory(); goto done; }
-    double *weights = buf, *row = buf + width, *owns = row + width, *rules = owns + 3 * n_own;
-    if (doubles(weights_obj, weights, width) < 0) goto done;
-    for (Py_ssize_t j = 0; j < n_nb; j++) {
+    r->buf = PyMem_Malloc(sizeof(double) * (size_t)(width + 3 * r->n_own + 3 * 2));
+    r->nb_part = PyMem_Malloc(sizeof(int) * (size_t)(r->n_nb ? r->n_nb : 1));
+    r->nb_index = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(r->n_nb ? r->n_nb : 1));
+    if (r->buf == NULL || r->nb_part == NULL || r->nb_index == NULL) { PyErr_NoMemory(); return -1; }
+    r->weights = r->buf;
+    r->owns = r->weights + width;
+    r->rules = r->owns + 3 * r->n_own;
+    if (doubles(weights_obj, r->weights, width) < 0) return -1;
+    for (Py_ssize_t j = 0; j < r->n_nb; j++) {
         PyObject *slot = PyTuple_GET_ITEM(neighbours_obj, j);
         if (!PyTuple_Check(slot) || PyTuple_GET_SIZE(slot) != 2) {
             PyErr_SetString(PyExc_TypeError, "neighbour slots are (part, index) pairs");
-            goto done;
+            return -1;
         }
-        nb_part[j] = (int)PyLong_AsLong(PyTuple_GET_ITEM(slot, 0));
-        nb_index[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(slot, 1));
-        if (PyErr_Occurred()) goto done;
-        if (nb_part[j] < 0 || nb_part[j] > 1 || nb_index[j] < 0 || nb_index[j] >= (nb_part[j] ? 2 : n_own)) {
+        r->nb_part[j] = (int)PyLong_AsLong(PyTuple_GET_ITEM(slot, 0));
+        r->nb_index[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(slot, 1));
+        if (PyErr_Occurred()) return -1;
+        if (r->nb_part[j] < 0 || r->nb_part[j] > 1 || r->nb_index[j] < 0 ||
+            r->nb_index[j] >= (r->nb_part[j] ? 2 : r->n_own)) {
             PyErr_SetString(PyExc_ValueError, "a neighbour slot out of range");
-            goto done;
+            return -1;
         }
     }
-    result = PyList_New(n);
-    if (result == NULL) goto done;
+    return 0;
+}
+
+/* Row k (0 <= k < n) into `row` (width doubles), laid out as features._Rows.row lays it out; -1 with
+ * an exception when a column holds something else than it should. */
+static int rows_row(Rows *r, Py_ssize_t k, double *row) {
+    Py_ssize_t n = r->n, n_own = r->n_own, run_first = r->run_first, run_last = r->run_last;
+    double *owns = r->owns, *rules = r->rules;
+    int has[3];
     /* owns/rules hold lines k-1, k, k+1 (0, 1, 2); a line past either end is marked by has[] */
-    for (Py_ssize_t k = 0; k < n; k++) {
-        int has[3];
-        for (int d = 0; d < 3; d++) {
-            Py_ssize_t m = k - 1 + d;
-            has[d] = m >= 0 && m < n;
-            if (!has[d]) continue;
-            PyObject *line = PyList_GET_ITEM(own, m), *values, *rep = PyList_GET_ITEM(repeat, m);
-            if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 1 || !PyTuple_Check(values = PyTuple_GET_ITEM(line, 0))
-                || doubles(values, owns + d * n_own, n_own - 1) < 0 || !PyFloat_Check(rep)) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples and floats");
-                goto fail;
-            }
-            owns[d * n_own + n_own - 1] = PyFloat_AS_DOUBLE(rep);
-            int r = PyObject_IsTrue(PyList_GET_ITEM(removed, m));
-            if (r < 0) goto fail;
-            rules[2 * d] = r ? 1.0 : 0.0;
-            PyObject *near = PyList_GET_ITEM(removed_near, m);
-            if (!PyFloat_Check(near)) { PyErr_SetString(PyExc_TypeError, "expected floats"); goto fail; }
-            rules[2 * d + 1] = PyFloat_AS_DOUBLE(near);
+    for (int d = 0; d < 3; d++) {
+        Py_ssize_t m = k - 1 + d;
+        has[d] = m >= 0 && m < n;
+        if (!has[d]) continue;
+        PyObject *line = PyList_GET_ITEM(r->own, m), *values, *rep = PyList_GET_ITEM(r->repeat, m);
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 1 || !PyTuple_Check(values = PyTuple_GET_ITEM(line, 0))
+            || doubles(values, owns + d * n_own, n_own - 1) < 0 || !PyFloat_Check(rep)) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples and floats");
+            return -1;
         }
-        Py_ssize_t at = 0;
-        memcpy(row, owns + n_own, sizeof(double) * (size_t)n_own);
-        at = n_own;
-        row[at++] = n > 1 ? (double)k / (double)(n - 1) : 0.0;
-        row[at++] = k == 0;
-        row[at++] = k == n - 1;
-        row[at++] = run_first <= k && k <= run_last;
-        row[at++] = k < run_first ? log1p((double)(run_first - k)) : 0.0;
-        row[at++] = k > run_last && run_last >= 0 ? log1p((double)(k - run_last)) : 0.0;
-        PyObject *dens = PyList_GET_ITEM(density, k), *furn = PyList_GET_ITEM(furniture_near, k);
-        if (!PyFloat_Check(dens) || !PyFloat_Check(furn)) { PyErr_SetString(PyExc_TypeError, "expected floats"); goto fail; }
-        row[at++] = PyFloat_AS_DOUBLE(dens);
-        row[at++] = PyFloat_AS_DOUBLE(furn);
-        row[at++] = rules[2];
-        row[at++] = rules[3];
-        PyObject *flags = PyList_GET_ITEM(pack_flags, k);
-        if (!PyTuple_Check(flags) || doubles(flags, row + at, n_packs) < 0) {
+        owns[d * n_own + n_own - 1] = PyFloat_AS_DOUBLE(rep);
+        int removed = PyObject_IsTrue(PyList_GET_ITEM(r->removed, m));
+        if (removed < 0) return -1;
+        rules[2 * d] = removed ? 1.0 : 0.0;
+        PyObject *near = PyList_GET_ITEM(r->removed_near, m);
+        if (!PyFloat_Check(near)) { PyErr_SetString(PyExc_TypeError, "expected floats"); return -1; }
+        rules[2 * d + 1] = PyFloat_AS_DOUBLE(near);
+    }
+    Py_ssize_t at = 0;
+    memcpy(row, owns + n_own, sizeof(double) * (size_t)n_own);
+    at = n_own;
+    row[at++] = n > 1 ? (double)k / (double)(n - 1) : 0.0;
+    row[at++] = k == 0;
+    row[at++] = k == n - 1;
+    row[at++] = run_first <= k && k <= run_last;
+    row[at++] = k < run_first ? log1p((double)(run_first - k)) : 0.0;
+    row[at++] = k > run_last && run_last >= 0 ? log1p((double)(k - run_last)) : 0.0;
+    PyObject *dens = PyList_GET_ITEM(r->density, k), *furn = PyList_GET_ITEM(r->furniture_near, k);
+    if (!PyFloat_Check(dens) || !PyFloat_Check(furn)) { PyErr_SetString(PyExc_TypeError, "expected floats"); return -1; }
+    row[at++] = PyFloat_AS_DOUBLE(dens);
+    row[at++] = PyFloat_AS_DOUBLE(furn);
+    row[at++] = rules[2];
+    row[at++] = rules[3];
+    PyObject *flags = PyList_GET_ITEM(r->pack_flags, k);
+    if (!PyTuple_Check(flags) || doubles(flags, row + at, r->n_packs) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
+        return -1;
+    }
+    at += r->n_packs;
+    if (doubles(r->doc, row + at, r->n_doc) < 0) return -1;
+    at += r->n_doc;
+    for (int d = 0; d < 3; d += 2) {
+        for (Py_ssize_t j = 0; j < r->n_nb; j++)
+            row[at++] = !has[d] ? 0.0 : r->nb_part[j] ? rules[2 * d + r->nb_index[j]] : owns[d * n_own + r->nb_index[j]];
+    }
+    if (r->n_hints) {
+        PyObject *hint = PyList_GET_ITEM(r->hints, k);
+        if (!PyTuple_Check(hint) || doubles(hint, row + at, r->n_hints) < 0) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
-            goto fail;
+            return -1;
         }
-        at += n_packs;
-        if (doubles(doc_obj, row + at, n_doc) < 0) goto fail;
-        at += n_doc;
-        for (int d = 0; d < 3; d += 2) {
-            for (Py_ssize_t j = 0; j < n_nb; j++)
-                row[at++] = !has[d] ? 0.0 : nb_part[j] ? rules[2 * d + nb_index[j]] : owns[d * n_own + nb_index[j]];
-        }
-        if (n_hints) {
-            PyObject *hint = PyList_GET_ITEM(hints, k);
-            if (!PyTuple_Check(hint) || doubles(hint, row + at, n_hints) < 0) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
-                goto fail;
-            }
-            at += n_hints;
-        }
-        double z = bias + python_sum_of_products(weights, row, width);
+    }
+    return 0;
+}
+
+/* probabilities(weights, bias, facts, repeat, removed, removed_near, density, furniture_near, run_first,
+ *               run_last, pack_flags, doc, neighbours, hints) -> list[float]
+ * facts[k][0]: line k's values (a tuple), repeat[k] its repeat_log: its own features; removed[k]: bool;
+ * pack_flags[k]: a tuple of floats; doc: the DOC_FEATURES values; neighbours: (part, index) per neighbour
+ * feature; hints: None or a tuple of floats per line. Row k is laid out as features._Rows.row lays it
+ * out; its probability is LinearModel.probability's. */
+static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
+    Rows r;
+    PyObject *result = NULL;
+    double *row = NULL;
+    if (rows_parse(&r, args, 0) < 0) goto done;
+    result = PyList_New(r.n);
+    if (result == NULL || r.n == 0) goto done;
+    row = PyMem_Malloc(sizeof(double) * (size_t)r.width);
+    if (row == NULL) { PyErr_NoMemory(); goto fail; }
+    for (Py_ssize_t k = 0; k < r.n; k++) {
+        if (rows_row(&r, k, row) < 0) goto fail;
+        double z = r.bias + python_sum_of_products(r.weights, row, r.width);
         double p = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
         PyObject *f = PyFloat_FromDouble(p);
         if (f == NULL) goto fail;
@@ -671,9 +712,90 @@ static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
 fail:
     Py_CLEAR(result);
 done:
-    PyMem_Free(buf);
-    PyMem_Free(nb_part);
-    PyMem_Free(nb_index);
+    PyMem_Free(row);
+    rows_free(&r);
+    return result;
+}
+
+/* Whether contribution a (value, name) sorts after b in LinearModel.explain's descending sort of
+ * (value, name) tuples: the larger value first, then the larger name (-1 with an exception). */
+static int sorts_before(double va, PyObject *na, double vb, PyObject *nb) {
+    if (va != vb) return va > vb;
+    return PyObject_RichCompareBool(na, nb, Py_GT);
+}
+
+/* explain(names, top, ks, *probabilities' arguments) -> list: for each row k in ks, LinearModel.explain's
+ * list before rounding: the `top` (name, weight x value) pairs with weight x value > 0, largest first
+ * (ties: the larger name first, as sorting (value, name) tuples in reverse puts them). */
+static PyObject *explain(PyObject *Py_UNUSED(module), PyObject *args) {
+    if (PyTuple_GET_SIZE(args) < 3) {
+        PyErr_SetString(PyExc_TypeError, "explain(names, top, ks, *columns)");
+        return NULL;
+    }
+    PyObject *names = PyTuple_GET_ITEM(args, 0), *ks = PyTuple_GET_ITEM(args, 2);
+    Py_ssize_t top = PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 1));
+    if (top == -1 && PyErr_Occurred()) return NULL;
+    if (!PyTuple_Check(names) || !PyList_Check(ks)) {
+        PyErr_SetString(PyExc_TypeError, "explain(names: tuple, top: int, ks: list, *columns)");
+        return NULL;
+    }
+    Rows r;
+    PyObject *result = NULL;
+    double *row = NULL, *best_value = NULL;
+    Py_ssize_t *best = NULL;
+    if (rows_parse(&r, args, 3) < 0) goto done;
+    if (r.n && PyTuple_GET_SIZE(names) != r.width) {
+        PyErr_SetString(PyExc_ValueError, "one name per feature");
+        goto done;
+    }
+    if (top < 0) top = 0;
+    Py_ssize_t room = top < r.width ? top : r.width;
+    row = PyMem_Malloc(sizeof(double) * (size_t)(r.width + 1));
+    best_value = PyMem_Malloc(sizeof(double) * (size_t)(room + 1));
+    best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(room + 1));
+    if (row == NULL || best_value == NULL || best == NULL) { PyErr_NoMemory(); goto done; }
+    result = PyList_New(PyList_GET_SIZE(ks));
+    for (Py_ssize_t j = 0; result != NULL && j < PyList_GET_SIZE(ks); j++) {
+        Py_ssize_t k = PyLong_AsSsize_t(PyList_GET_ITEM(ks, j));
+        if (k == -1 && PyErr_Occurred()) goto fail;
+        if (k < 0 || k >= r.n) { PyErr_SetString(PyExc_IndexError, "row out of range"); goto fail; }
+        if (rows_row(&r, k, row) < 0) goto fail;
+        Py_ssize_t kept = 0;  /* best[0:kept]: the largest so far, in order (an insertion into `room` places) */
+        for (Py_ssize_t i = 0; i < r.width && room; i++) {
+            double v = r.weights[i] * row[i];
+            if (!(v > 0)) continue;
+            Py_ssize_t at = kept;
+            while (at > 0) {
+                int before = sorts_before(v, PyTuple_GET_ITEM(names, i), best_value[at - 1],
+                                          PyTuple_GET_ITEM(names, best[at - 1]));
+                if (before < 0) goto fail;
+                if (!before) break;
+                at--;
+            }
+            if (at >= room) continue;
+            Py_ssize_t last = kept < room ? kept : room - 1;
+            for (Py_ssize_t m = last; m > at; m--) { best_value[m] = best_value[m - 1]; best[m] = best[m - 1]; }
+            best_value[at] = v;
+            best[at] = i;
+            if (kept < room) kept++;
+        }
+        PyObject *parts = PyList_New(kept);
+        if (parts == NULL) goto fail;
+        PyList_SET_ITEM(result, j, parts);
+        for (Py_ssize_t m = 0; m < kept; m++) {
+            PyObject *pair = Py_BuildValue("(Od)", PyTuple_GET_ITEM(names, best[m]), best_value[m]);
+            if (pair == NULL) goto fail;
+            PyList_SET_ITEM(parts, m, pair);
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    PyMem_Free(row);
+    PyMem_Free(best_value);
+    PyMem_Free(best);
+    rows_free(&r);
     return result;
 }
 
@@ -854,6 +976,8 @@ static PyMethodDef methods[] = {
      "facts(spec, text, key) -> (values, prose, short, furniture): a line's facts (features._LineFacts)."},
     {"second_probabilities", second_probabilities, METH_VARARGS,
      "The line model's second stage over a document's first-stage probabilities (rules/second_stage.py)."},
+    {"explain", explain, METH_VARARGS,
+     "LinearModel.explain of some of a document's rows, before rounding (the rows as probabilities takes them)."},
     {"probabilities", probabilities, METH_VARARGS,
      "The line model's probability of every row of a document (features._Rows.row, LinearModel.probability)."},
     {NULL, NULL, 0, NULL},

@@ -83,3 +83,9 @@ def window_mean(values: list, radius: int) -> list[float] | None:
 def probabilities(*columns: object) -> list[float]:
     """The model's probability of every row (see `_linefast.c`, `probabilities`)."""
     return _linefast.probabilities(*columns)
+
+
+def explain(names: tuple[str, ...], top: int, ks: list[int], *columns: object) -> list[list[tuple[str, float]]]:
+    """LinearModel.explain(row(k), top) of each row k in `ks`, the rows given as `probabilities` takes
+    them (`top` >= 0)."""
+    return [[(name, round(value, 3)) for name, value in parts] for parts in _linefast.explain(names, top, ks, *columns)]

@@ -179,6 +179,7 @@ class LineModelRule(Rule):
         probabilities = features.probabilities(model)
         if self.second_weights:
             probabilities = self.line_probabilities([probabilities[k] for k in range(len(features.lines))])
+        removed: list[int] = []  # rows to remove; reasons are explained for them all at once, then claimed
         for k, i in enumerate(features.lines):
             owner = claimed[i]
             if owner is None:
@@ -186,20 +187,25 @@ class LineModelRule(Rule):
                     continue
                 p = probabilities[k]
                 if p >= threshold and (p >= self.run_prose_threshold or not features.run_prose(k)):
-                    doc.reasons[i] = self.reason(features, k, p)
-                    yield (i, i)
+                    removed.append(k)
             elif owner.pack_id not in packs:
                 continue  # a user's own rule: never overruled
             elif owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
                                            and probabilities[k] < veto_below):
                 doc.released.append(i)
+        # (each claim is of its own line, read above before any claim: claiming after the loop is the same)
+        explained = features.explain(self.model, removed, self.top_features)
+        for k, parts in zip(removed, explained, strict=True):
+            i = features.lines[k]
+            doc.reasons[i] = self.reason(probabilities[k], parts)
+            yield (i, i)
 
-    def reason(self, features: Features, k: int, p: float) -> dict:
-        """The provenance record of removing row k at probability `p`: the model id (with the second
-        stage's, if any) and the first model's features that pushed the line most."""
+    def reason(self, p: float, parts: Sequence[tuple[str, float]]) -> dict:
+        """The provenance record of removing a row at probability `p`: the model id (with the second
+        stage's, if any) and the first model's features that pushed the line most (`parts`: the row's
+        `model.explain(row, top_features)`)."""
         ids = self.model.id if self.second_model is None else f"{self.model.id}+{self.second_model.id}"
-        return {"model": ids, "p": round(p, 3),
-                "features": [list(f) for f in self.model.explain(features.row(k), self.top_features)]}
+        return {"model": ids, "p": round(p, 3), "features": [list(f) for f in parts]}
 
     def depends_on_packs(self) -> tuple[str, ...]:
         return self.packs  # what they removed decides the regime and is among its features
