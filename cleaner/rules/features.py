@@ -124,6 +124,8 @@ class Features:
     # explain(model, ks, top)[j]: model.explain(row(ks[j]), top), all at once when compiled
     explain: Callable[[LinearModel, list[int], int], list[list[tuple[str, float]]]] = field(
         default=lambda model, ks, top: [], repr=False, compare=False)
+    # prose(): whether each row is a prose line
+    prose: Callable[[], list[bool]] = field(default=lambda: [], repr=False, compare=False)
 
     @property
     def page(self) -> tuple[float, ...]:
@@ -165,7 +167,8 @@ def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: Featur
         return Features([], (0.0,) * len(DOC_FEATURES), lambda k: [], lambda: (0.0,) * len(SHAPE_FEATURES),
                         lambda model: [])
     rows = _Rows(texts, lines, list(filter(None, stripped)), list(compress(removed_by, stripped)), spec, hints)
-    return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities, rows.run_prose, rows.explain)
+    return Features(lines, rows.doc, rows.row, rows.shape, rows.probabilities, rows.run_prose, rows.explain,
+                    lambda: [bool(f.prose) for f in rows.facts])
 
 
 class _Rows:

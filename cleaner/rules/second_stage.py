@@ -13,7 +13,14 @@ logistic model over these values (`second_features` in the rule file; all in 0..
 - `in_region`: the line lies in the document's best body region, the stretch of lines with the most
   body log-odds in all (maximum subarray of the first stage's clipped log-odds of body, one pass);
 - `before_region_log`, `after_region_log`: log(1 + the lines between it and that region), outside it;
-- `region_edge_log`: inside the region, log(1 + the lines to its nearer edge).
+- `region_edge_log`: inside the region, log(1 + the lines to its nearer edge);
+- `removed`, `prose`: the line's own flags, a rule removed it, it is a prose line (features.py);
+- `kept_mean_3`, `kept_decay`, `kept_in_region`, `kept_before_region_log`, `kept_after_region_log`: the
+  same as `p_mean_3`, `p_decay` and the region columns, over the lines no rule removed only, as if the
+  rules' removals were already gone (what a second cleaning of the output sees). A block the rules
+  removed inside an article (a sign-up box between two paragraphs) then does not make the paragraphs
+  after it look like a page's tail. A removed line takes its own `p` for the two means and 0 for the
+  region columns.
 
 A few passes over one float per non-blank line, linear in the lines (the window extremes cost their
 width). `reference_probabilities` is the reference in Python; `probabilities` runs the compiled copy
@@ -100,7 +107,11 @@ COLUMNS: dict[str, Callable[[list[float], list[float]], list[float]]] = {
     "p_decay": lambda p, z: _decayed_mean(p),
 }
 REGION = ("in_region", "before_region_log", "after_region_log", "region_edge_log")
-NAMES = (*COLUMNS, *REGION)
+COMPILED = (*COLUMNS, *REGION)  # what _linefast.c computes, in its order
+# The line's own flags, and the same windows over the lines no rule removed
+FLAGS = ("removed", "prose")
+KEPT = ("kept_mean_3", "kept_decay", "kept_in_region", "kept_before_region_log", "kept_after_region_log")
+NAMES = (*COMPILED, *FLAGS, *KEPT)
 
 
 def check_names(names: Sequence[str]) -> None:
@@ -110,28 +121,54 @@ def check_names(names: Sequence[str]) -> None:
         raise ValueError(f"second_features: unknown feature(s) {unknown}")
 
 
-def columns(names: Sequence[str], probabilities: Sequence[float]) -> list[list[float]]:
-    """One column per name (a value per line) from the first stage's `probabilities`, in order."""
+def _kept_columns(p: list[float], removed: Sequence[bool]) -> dict[str, list[float]]:
+    """The KEPT columns: computed over the lines `removed` leaves, then spread back to every line."""
+    kept = [k for k, r in enumerate(removed) if not r]
+    sub = [p[k] for k in kept]
+    region = _region_columns([_logit(x) for x in sub])
+    values = {"kept_mean_3": window_mean(sub, 3) if sub else [], "kept_decay": _decayed_mean(sub),
+              **{f"kept_{name}": region[name] for name in ("in_region", "before_region_log", "after_region_log")}}
+    out = {}
+    for name, column in values.items():
+        full = list(p) if name in ("kept_mean_3", "kept_decay") else [0.0] * len(p)
+        for k, v in zip(kept, column, strict=True):
+            full[k] = v
+        out[name] = full
+    return out
+
+
+def columns(names: Sequence[str], probabilities: Sequence[float], removed: Sequence[bool] | None = None,
+            prose: Sequence[bool] | None = None) -> list[list[float]]:
+    """One column per name (a value per line) from the first stage's `probabilities`, in order;
+    `removed` and `prose` are the lines' flags (default: none removed, none prose)."""
     p = list(probabilities)
     z = [_logit(x) for x in p]
     region = _region_columns(z) if any(name in REGION for name in names) else {}
+    removed = list(removed) if removed is not None else [False] * len(p)
+    if any(name in KEPT for name in names):
+        region.update(_kept_columns(p, removed))
+    region["removed"] = [float(r) for r in removed]
+    region["prose"] = [float(x) for x in prose] if prose is not None else [0.0] * len(p)
     return [region[name] if name in region else COLUMNS[name](p, z) for name in names]
 
 
 def probabilities(bias: float, weights: Sequence[float], names: Sequence[str], first: list[float],
-                  use_compiled: bool = True) -> list[float]:
+                  use_compiled: bool = True, removed: Sequence[bool] | None = None,
+                  prose: Sequence[bool] | None = None) -> list[float]:
     """The second stage's probability of furniture per line: sigmoid(bias + sum of weight x value)
-    over `names`' columns of the first stage's probabilities `first` (computed in C when built)."""
-    if use_compiled and linefast.second_matches(NAMES, CLIP, DECAY):
-        return linefast.second_probabilities(first, tuple(map(NAMES.index, names)), tuple(weights), bias)
-    return reference_probabilities(bias, weights, names, first)
+    over `names`' columns of the first stage's probabilities `first` and the lines' flags (computed in
+    C when built and `names` are all among the COMPILED ones)."""
+    if use_compiled and set(names) <= set(COMPILED) and linefast.second_matches(COMPILED, CLIP, DECAY):
+        return linefast.second_probabilities(first, tuple(map(COMPILED.index, names)), tuple(weights), bias)
+    return reference_probabilities(bias, weights, names, first, removed, prose)
 
 
 def reference_probabilities(bias: float, weights: Sequence[float], names: Sequence[str],
-                            first: Sequence[float]) -> list[float]:
+                            first: Sequence[float], removed: Sequence[bool] | None = None,
+                            prose: Sequence[bool] | None = None) -> list[float]:
     """`probabilities` in Python: the reference. Columns of zero weight are left out."""
     z = [bias] * len(first)
-    for weight, column in zip(weights, columns(names, first), strict=True):
+    for weight, column in zip(weights, columns(names, first, removed, prose), strict=True):
         if weight:
             z = [a + weight * b for a, b in zip(z, column, strict=True)]
     return [1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v)) for v in z]

@@ -221,6 +221,13 @@ def _shielded(rule: LineModelRule, row: Sequence[float], p: float) -> bool:
     return p < rule.run_prose_threshold and row[names.index("prose")] > 0 and row[names.index("in_run")] > 0
 
 
+def _flags(rule: LineModelRule, ex: Example) -> tuple[list[bool], list[bool]]:
+    """Per row of `ex`: whether a rule removed the line, and whether it is a prose line (the second
+    stage's `removed` and `prose`)."""
+    at = rule.spec.names.index("prose")
+    return [r is not None for r in ex.removed], [row[at] > 0 for row in ex.rows]
+
+
 def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]],
              scorers: dict | None = None) -> _Lines:
     """The documents' lines; `scorers` maps a page's fold to the rule scoring its lines (default: `rule`)."""
@@ -245,7 +252,8 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
         page_like.append(first.rows[0][short_at] >= rule.page_short_share)
         removed_share.append(first.rows[0][removed_at])
         lead.append(round(math.expm1(first.rows[0][lead_at])))
-        probabilities = scorer.line_probabilities([model.probability(row) for row in first.rows])
+        probabilities = scorer.line_probabilities([model.probability(row) for row in first.rows],
+                                                   *_flags(rule, first))
         for owner, row, p, (n, tp) in zip(first.removed, first.rows, probabilities,
                                           _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
@@ -320,7 +328,8 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
             threshold, veto = ((chosen["extract_threshold"], chosen["extract_veto_below"]) if regime_extract
                                else (chosen["threshold"], chosen["veto_below"]))
             owner = []
-            probabilities = scorer.line_probabilities([scorer.model.probability(row) for row in first.rows])
+            probabilities = scorer.line_probabilities([scorer.model.probability(row) for row in first.rows],
+                                                       *_flags(rule, first))
             for r, row, p in zip(first.removed, first.rows, probabilities, strict=True):
                 if r is None:
                     removes = p >= threshold and not _shielded(rule, row, p)
@@ -486,7 +495,8 @@ def with_second_stage(trained: LineModelRule, scorers: dict[int, LineModelRule],
 
     def view(scorer: LineModelRule, ex: Example) -> Example:
         first = [scorer.model.probability(row) for row in ex.rows]
-        return dataclasses.replace(ex, rows=[list(r) for r in zip(*second_stage.columns(names, first), strict=True)])
+        columns = second_stage.columns(names, first, *_flags(trained, ex))
+        return dataclasses.replace(ex, rows=[list(r) for r in zip(*columns, strict=True)])
 
     second_docs = [(page, name, view(scorers[page.fold], first), view(scorers[page.fold], later))
                    for page, name, first, later in docs]

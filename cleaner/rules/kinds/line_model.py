@@ -155,13 +155,15 @@ class LineModelRule(Rule):
         bias = weights.pop("bias")
         return LinearModel.from_mapping(self.second_features, bias, weights, prefix=f"{self.id}.second")
 
-    def line_probabilities(self, first: Sequence[float]) -> Sequence[float]:
+    def line_probabilities(self, first: Sequence[float], removed: Sequence[bool] | None = None,
+                           prose: Sequence[bool] | None = None) -> Sequence[float]:
         """Each line's probability of furniture, the one the thresholds meet: the first model's
         (`first`), or with `second_weights` the second stage's over them."""
         second = self.second_model
         if second is None:
             return first
-        return second_stage.probabilities(second.bias, second.weights, second.names, first)
+        return second_stage.probabilities(second.bias, second.weights, second.names, first,
+                                          removed=removed, prose=prose)
 
     def find(self, doc: Document) -> Iterator[Claim]:
         if (self.input == "html") != (doc.hints is not None):
@@ -178,7 +180,9 @@ class LineModelRule(Rule):
         model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
         probabilities = features.probabilities(model)
         if self.second_weights:
-            probabilities = self.line_probabilities([probabilities[k] for k in range(len(features.lines))])
+            probabilities = self.line_probabilities([probabilities[k] for k in range(len(features.lines))],
+                                                    [claimed[i] is not None for i in features.lines],
+                                                    features.prose())
         removed: list[int] = []  # rows to remove; reasons are explained for them all at once, then claimed
         for k, i in enumerate(features.lines):
             owner = claimed[i]
