@@ -135,12 +135,15 @@ probability = st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0, 0.5, 1e-300,
 @settings(max_examples=300, deadline=None)
 @given(st.lists(probability, max_size=60), st.data())
 def test_the_second_stages_probabilities_are_the_references(first, data):
-    names = data.draw(st.lists(st.sampled_from(second_stage.COMPILED), max_size=14))
+    names = data.draw(st.lists(st.sampled_from(second_stage.NAMES), max_size=20))
     weights = [data.draw(weight | st.just(0.0)) for _ in names]
     bias = data.draw(weight)
-    assert linefast.second_matches(second_stage.COMPILED, second_stage.CLIP, second_stage.DECAY)  # C runs below
-    fast = second_stage.probabilities(bias, weights, names, first)
-    assert bits(fast) == bits(second_stage.probabilities(bias, weights, names, first, use_compiled=False))
+    flags = st.none() | st.lists(st.booleans(), min_size=len(first), max_size=len(first))
+    removed, prose = data.draw(flags), data.draw(flags)
+    assert linefast.second_matches(second_stage.NAMES, second_stage.CLIP, second_stage.DECAY)  # C runs below
+    fast = second_stage.probabilities(bias, weights, names, first, removed=removed, prose=prose)
+    slow = second_stage.probabilities(bias, weights, names, first, use_compiled=False, removed=removed, prose=prose)
+    assert bits(fast) == bits(slow)
 
 
 def line_facts_key(text: str) -> str:

@@ -107,11 +107,10 @@ COLUMNS: dict[str, Callable[[list[float], list[float]], list[float]]] = {
     "p_decay": lambda p, z: _decayed_mean(p),
 }
 REGION = ("in_region", "before_region_log", "after_region_log", "region_edge_log")
-COMPILED = (*COLUMNS, *REGION)  # what _linefast.c computes, in its order
 # The line's own flags, and the same windows over the lines no rule removed
 FLAGS = ("removed", "prose")
 KEPT = ("kept_mean_3", "kept_decay", "kept_in_region", "kept_before_region_log", "kept_after_region_log")
-NAMES = (*COMPILED, *FLAGS, *KEPT)
+NAMES = (*COLUMNS, *REGION, *FLAGS, *KEPT)
 
 
 def check_names(names: Sequence[str]) -> None:
@@ -157,9 +156,11 @@ def probabilities(bias: float, weights: Sequence[float], names: Sequence[str], f
                   prose: Sequence[bool] | None = None) -> list[float]:
     """The second stage's probability of furniture per line: sigmoid(bias + sum of weight x value)
     over `names`' columns of the first stage's probabilities `first` and the lines' flags (computed in
-    C when built and `names` are all among the COMPILED ones)."""
-    if use_compiled and set(names) <= set(COMPILED) and linefast.second_matches(COMPILED, CLIP, DECAY):
-        return linefast.second_probabilities(first, tuple(map(COMPILED.index, names)), tuple(weights), bias)
+    C when built)."""
+    if use_compiled and linefast.second_matches(NAMES, CLIP, DECAY):
+        return linefast.second_probabilities(first, tuple(map(NAMES.index, names)), tuple(weights), bias,
+                                             None if removed is None else list(removed),
+                                             None if prose is None else list(prose))
     return reference_probabilities(bias, weights, names, first, removed, prose)
 
 

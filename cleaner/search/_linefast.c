@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 #define N_VALUES 14
 
@@ -889,39 +890,101 @@ static void second_column(int code, const double *p, const double *z, Py_ssize_t
     else if (code == 7) decayed_mean_of(p, n, decay, scratch, out);
 }
 
-/* second_probabilities(first, codes, weights, bias, clip, decay) -> list[float]: second_stage's
+/* Flags (a list of bools, or None: all false) into out, n ints; -1 with an error set. */
+static int flags_of(PyObject *obj, Py_ssize_t n, char *out) {
+    if (obj == Py_None) {
+        memset(out, 0, (size_t)n);
+        return 0;
+    }
+    if (!PyList_Check(obj) || PyList_GET_SIZE(obj) != n) {
+        PyErr_SetString(PyExc_ValueError, "flags: a list of one bool per line, or None");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int truth = PyObject_IsTrue(PyList_GET_ITEM(obj, k));
+        if (truth < 0) return -1;
+        out[k] = (char)truth;
+    }
+    return 0;
+}
+
+/* The kept_* columns (codes 14-18): second_stage._kept_columns. kp: the kept lines' probabilities (nk of
+ * them), at their lines kidx; kfirst..klast their best region; tmp: nk doubles; scratch: 2 nk + 2. */
+static void kept_column(int code, const double *p, Py_ssize_t n, const double *kp, const Py_ssize_t *kidx,
+                        Py_ssize_t nk, Py_ssize_t kfirst, Py_ssize_t klast, double decay, double *scratch,
+                        double *tmp, double *out) {
+    if (code == 14 || code == 15) {
+        memcpy(out, p, sizeof(double) * (size_t)n);  /* a removed line: its own probability */
+        if (code == 14) window_mean_of(kp, nk, 3, scratch, tmp);
+        else decayed_mean_of(kp, nk, decay, scratch, tmp);
+        for (Py_ssize_t j = 0; j < nk; j++) out[kidx[j]] = tmp[j];
+        return;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) out[k] = 0.0;
+    for (Py_ssize_t j = 0; j < nk; j++) {
+        double v;
+        if (code == 16) v = (kfirst <= j && j <= klast) ? 1.0 : 0.0;
+        else if (code == 17) v = j < kfirst ? log1p((double)(kfirst - j)) : 0.0;
+        else v = (j > klast && klast >= 0) ? log1p((double)(j - klast)) : 0.0;
+        out[kidx[j]] = v;
+    }
+}
+
+/* second_probabilities(first, codes, weights, bias, clip, decay, removed, prose) -> list[float]: second_stage's
  * reference_probabilities: sigmoid(bias + weight x column, left to right, zero weights skipped) per line,
- * the columns by their codes (indexes into second_stage.NAMES) over the first stage's probabilities. */
+ * the columns by their codes (indexes into second_stage.NAMES) over the first stage's probabilities and the
+ * lines' flags (`removed`, `prose`: lists of bools, or None). */
 static PyObject *second_probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
-    PyObject *first_obj, *codes_obj, *weights_obj;
+    PyObject *first_obj, *codes_obj, *weights_obj, *removed_obj = Py_None, *prose_obj = Py_None;
     double bias, clip, decay;
-    if (!PyArg_ParseTuple(args, "O!O!O!ddd", &PyList_Type, &first_obj, &PyTuple_Type, &codes_obj,
-                          &PyTuple_Type, &weights_obj, &bias, &clip, &decay))
+    if (!PyArg_ParseTuple(args, "O!O!O!ddd|OO", &PyList_Type, &first_obj, &PyTuple_Type, &codes_obj,
+                          &PyTuple_Type, &weights_obj, &bias, &clip, &decay, &removed_obj, &prose_obj))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(first_obj), m = PyTuple_GET_SIZE(codes_obj);
     if (PyTuple_GET_SIZE(weights_obj) != m) {
         PyErr_SetString(PyExc_ValueError, "one weight per code");
         return NULL;
     }
-    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(6 * n + 2 + m));
+    /* p z acc col scratch(2n+2) weights(m) kp kz tmp, then kidx (n) and the two flag arrays (n each) */
+    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(9 * n + 2 + m) + sizeof(Py_ssize_t) * (size_t)n
+                               + 2 * (size_t)n + 1);
     if (buf == NULL) return PyErr_NoMemory();
     double *p = buf, *z = p + n, *acc = z + n, *col = acc + n, *scratch = col + n, *weights = scratch + 2 * n + 2;
+    double *kp = weights + m, *kz = kp + n, *tmp = kz + n;
+    Py_ssize_t *kidx = (Py_ssize_t *)(tmp + n);
+    char *removed = (char *)(kidx + n), *prose = removed + n;
     PyObject *result = NULL;
     if (doubles(first_obj, p, n) < 0 || doubles(weights_obj, weights, m) < 0) goto done;
+    if (flags_of(removed_obj, n, removed) < 0 || flags_of(prose_obj, n, prose) < 0) goto done;
+    Py_ssize_t nk = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
         z[k] = clipped_logit(p[k], clip);
         acc[k] = bias;
+        if (!removed[k]) {
+            kidx[nk] = k;
+            kp[nk] = p[k];
+            kz[nk] = z[k];
+            nk++;
+        }
     }
-    Py_ssize_t first = -1, last = -2;
+    Py_ssize_t first = -1, last = -2, kfirst = -1, klast = -2;
     best_region_of(z, n, &first, &last);
+    best_region_of(kz, nk, &kfirst, &klast);
     for (Py_ssize_t i = 0; i < m; i++) {
         long code = PyLong_AsLong(PyTuple_GET_ITEM(codes_obj, i));
-        if (code < 0 || code > 11) {
+        if (code < 0 || code > 18) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "an unknown second-stage code");
             goto done;
         }
         if (!weights[i]) continue;
-        second_column((int)code, p, z, n, decay, first, last, scratch, col);
+        if (code == 12 || code == 13) {
+            const char *flag = code == 12 ? removed : prose;
+            for (Py_ssize_t k = 0; k < n; k++) col[k] = flag[k] ? 1.0 : 0.0;
+        } else if (code >= 14) {
+            kept_column((int)code, p, n, kp, kidx, nk, kfirst, klast, decay, scratch, tmp, col);
+        } else {
+            second_column((int)code, p, z, n, decay, first, last, scratch, col);
+        }
         for (Py_ssize_t k = 0; k < n; k++) acc[k] = acc[k] + weights[i] * col[k];
     }
     result = PyList_New(n);

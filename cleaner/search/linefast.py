@@ -31,7 +31,9 @@ PLACE_FEATURES = ("position", "first", "last", "in_run", "before_run_log", "afte
                   "furniture_near")
 RULE_FEATURES = ("removed", "removed_near")
 SECOND_FEATURES = ("p", "logit", "p_mean_1", "p_mean_3", "p_mean_10", "p_max_3", "p_min_3", "p_decay", "in_region",
-                   "before_region_log", "after_region_log", "region_edge_log")  # rules/second_stage.NAMES
+                   "before_region_log", "after_region_log", "region_edge_log", "removed", "prose", "kept_mean_3",
+                   "kept_decay", "kept_in_region", "kept_before_region_log",
+                   "kept_after_region_log")  # rules/second_stage.NAMES
 SECOND_CONSTANTS = (8.0, 0.7)  # its CLIP and DECAY
 CONSTANTS = {"bullets": frozenset("*+•·▪◦‣-–—►▸"), "closers": "\"'”’»)]*", "sentence_end": frozenset(".!?…"),
              "strip": ".,;:!?\"'()", "link_tokens": ("http", "www.", ".com", ".org", ".net", "@", "|", "»", "›", "→")}
@@ -48,10 +50,11 @@ def second_matches(names: Sequence[str], clip: float, decay: float) -> bool:
     return AVAILABLE and tuple(names) == SECOND_FEATURES and (clip, decay) == SECOND_CONSTANTS
 
 
-def second_probabilities(first: list[float], codes: tuple[int, ...], weights: tuple[float, ...], bias: float
-                         ) -> list[float]:
-    """second_stage.reference_probabilities, the features given by their indexes in SECOND_FEATURES."""
-    return _linefast.second_probabilities(first, codes, weights, bias, *SECOND_CONSTANTS)
+def second_probabilities(first: list[float], codes: tuple[int, ...], weights: tuple[float, ...], bias: float,
+                         removed: list[bool] | None = None, prose: list[bool] | None = None) -> list[float]:
+    """second_stage.reference_probabilities, the features given by their indexes in SECOND_FEATURES, the
+    lines' flags as lists of bools (None: all false)."""
+    return _linefast.second_probabilities(first, codes, weights, bias, *SECOND_CONSTANTS, removed, prose)
 
 
 def spec(stop_words: frozenset[str], furniture_words: Sequence[str], prose_min_words: int, prose_min_chars: int,
