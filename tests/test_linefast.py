@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.rules import line_facts, second_stage, windows
+from cleaner.rules import context_features, line_facts, second_stage, windows
 from cleaner.rules.features import FeatureSpec, extract
 from cleaner.rules.linear import LinearModel
 from cleaner.search import linefast
@@ -82,8 +82,22 @@ def test_window_means_of_bools_and_floats_mixed_are_the_references(values, radiu
     assert bits(linefast.window_mean(values, radius)) == bits(windows.reference_window_mean(values, radius))
 
 
-document = st.lists(st.tuples(line_text | st.just(""), st.sampled_from([None, None, "social", "prose", "mine"])),
-                    max_size=40)
+# every context feature of the catalogue (context_features.py), which the compiled rows compute themselves
+CONTEXT = (*context_features.WINDOWS, *context_features.PLACES, "after_removed_social", "after_removed_prose",
+           "before_removed_prose", "before_removed_social")
+
+
+def test_the_compiled_rows_compute_every_context_feature():
+    assert context_features.plan(CONTEXT, ["social", None]) is not None
+    assert context_features.plan(("prose_near", "a_new_feature"), []) is None  # unknown: the Python columns run
+
+
+# whole lines of each sort (prose, short, list items, furniture), so documents mix them as pages do
+LINES = ["The council voted on Tuesday to close the library.", "Home", "- Item one", "• Arts and Culture",
+         "Share this article", "It was, she said, the best of the year and the worst of it!", "  Indented.",
+         "Subscribe to our newsletter", "© 2024 The Paper", "A much longer sentence of the article, and of its day."]
+document = st.lists(st.tuples(line_text | st.just("") | st.sampled_from(LINES),
+                              st.sampled_from([None, None, "social", "prose", "mine"])), max_size=40)
 weight = st.floats(-30, 30, allow_nan=False)
 
 
@@ -93,8 +107,7 @@ weight = st.floats(-30, 30, allow_nan=False)
 def test_a_documents_probabilities_are_the_references(lines, data, with_hints, with_context):
     texts, owners = [t for t, _ in lines], [o for _, o in lines]
     extra = {"hint_features": ("found", "tag_p") if with_hints else (),
-             "context_features": ("prose_near", "removed_wide", "chars_near", "prose_below", "after_prose",
-                                  "after_removed_social", "before_removed_prose") if with_context else ()}
+             "context_features": CONTEXT if with_context else ()}
     fast_spec, slow_spec = spec(True, **extra), spec(False, **extra)
     weights = {name: data.draw(weight) for name in fast_spec.names}
     model = LinearModel.from_mapping(fast_spec.names, data.draw(weight), weights)

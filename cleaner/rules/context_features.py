@@ -28,6 +28,7 @@ from itertools import accumulate, repeat
 from operator import mul, sub
 
 from cleaner.rules.windows import window_mean, window_share
+from cleaner.search import linefast
 
 # name -> (which per-line series, window radius); series: see `_series`
 WINDOWS = {
@@ -50,6 +51,32 @@ def check_names(names: Sequence[str], packs: Sequence[str]) -> None:
         unknown.append(name)
     if unknown:
         raise ValueError(f"context_features: unknown feature(s) {sorted(unknown)} (a pack must be among `packs`)")
+
+
+def plan(names: Sequence[str], owners: Sequence[str | None]) -> tuple[tuple[int, int, int], ...] | None:
+    """The columns `columns` gives, as the compiled code computes them from the lines' facts and
+    removals (`linefast.CONTEXT_CODES`): per name (code, a, b), a window's series and radius, or the
+    first (after) or last (before) line a pack removed; None when a name or series is not one it knows."""
+    codes, kinds = linefast.CONTEXT_CODES, linefast.CONTEXT_SERIES
+    out = []
+    for name in names:
+        if name in WINDOWS:
+            kind, radius = WINDOWS[name]
+            if kind not in kinds:
+                return None
+            out.append((codes.index("window"), kinds.index(kind), radius))
+        elif name in PLACES and name in codes:
+            out.append((codes.index(name), 0, 0))
+        elif name.startswith(AFTER):
+            pack = name[len(AFTER):]
+            out.append((codes.index("after_removed"), owners.index(pack) if pack in owners else len(owners), 0))
+        elif name.startswith(BEFORE):
+            pack = name[len(BEFORE):]
+            last = len(owners) - 1 - owners[::-1].index(pack) if pack in owners else -1
+            out.append((codes.index("before_removed"), last, 0))
+        else:
+            return None
+    return tuple(out)
 
 
 def _after(owners: Sequence[str | None], pack: str) -> list[float]:

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress
 from operator import attrgetter, gt, itemgetter
 
@@ -193,9 +194,17 @@ class _Rows:
         self.doc = (log(n), sum(prose) / n, short_not_prose / n, sum(self.removed) / n, log(lead))
         self.repeats = {key: _ONCE if count == 1 else (log(count - 1),) for key, count in Counter(keys).items()}
         self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
-        columns = context_features.columns(spec.context_features, self._series, self.owners)
-        self.context = list(zip(*columns, strict=True)) if columns else None
+        # the compiled code computes the context features itself from the facts (`context` then waits
+        # until a row is asked for: training, the reference)
+        self.context_plan = context_features.plan(spec.context_features, owners) \
+            if spec.compiled is not None and spec.context_features else None
         self._compiled_for: tuple[LinearModel, tuple] | None = None  # (model, its `_columns`)
+
+    @cached_property
+    def context(self) -> list[tuple[float, ...]] | None:
+        """Each row's context features (`context_features.columns`), None without any."""
+        columns = context_features.columns(self.spec.context_features, self._series, self.owners)
+        return list(zip(*columns, strict=True)) if columns else None
 
     def _series(self, kind: str) -> list:
         """A per-line series the context features are computed from (see context_features.columns)."""
@@ -272,11 +281,11 @@ class _Rows:
         repeat = list(map(itemgetter(0), map(self.repeats.__getitem__, self.keys)))  # each row's repeat_log
         # the row's tail after the neighbours: its hints, then its context features (as `row` lays it out)
         hints = [tuple(self.hint_values(k)) for k in range(self.n)] if spec.hint_features else None
-        if self.context is not None:
+        if self.context_plan is None and self.context is not None:
             hints = self.context if hints is None else [(*h, *c) for h, c in zip(hints, self.context, strict=True)]
         columns = (model.weights, model.bias, self.facts, repeat, self.removed, self.removed_near, self.density,
                    self.furniture_near, self.run_first, self.run_last, list(map(flags.__getitem__, self.owners)),
-                   self.doc, tuple(self.neighbour_index), hints)
+                   self.doc, tuple(self.neighbour_index), hints, self.context_plan)
         self._compiled_for = (model, columns)
         return columns
 

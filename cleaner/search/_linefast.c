@@ -544,17 +544,97 @@ static double python_sum_of_products(const double *w, const double *x, Py_ssize_
  * (borrowed from the arguments) and what the row layout needs. */
 typedef struct {
     PyObject *own, *repeat, *removed, *removed_near, *density, *furniture_near, *pack_flags, *doc, *hints;
-    Py_ssize_t n, n_own, n_packs, n_hints, n_doc, n_nb, width, run_first, run_last;
+    Py_ssize_t n, n_own, n_packs, n_hints, n_doc, n_nb, n_context, width, run_first, run_last;
     double bias;
     double *buf, *weights, *owns, *rules;  /* weights; lines k-1, k, k+1's own values and rule values */
+    double *context;  /* n x n_context: each line's context features (context_features.columns), or NULL */
     int *nb_part;
     Py_ssize_t *nb_index;
 } Rows;
 
 static void rows_free(Rows *r) {
     PyMem_Free(r->buf);
+    PyMem_Free(r->context);
     PyMem_Free(r->nb_part);
     PyMem_Free(r->nb_index);
+}
+
+/* The context features' codes (linefast.CONTEXT_CODES) and series (linefast.CONTEXT_SERIES). */
+enum { CTX_WINDOW, CTX_PROSE_ABOVE, CTX_PROSE_BELOW, CTX_BEFORE_PROSE, CTX_AFTER_PROSE, CTX_AFTER, CTX_BEFORE };
+enum { SERIES_PROSE, SERIES_REMOVED, SERIES_LIST, SERIES_SHORT, SERIES_FURNITURE, SERIES_CHARS, N_SERIES };
+#define LIST_AT 8  /* list_marker and chars_log in a line's values (LINE_FEATURES, checked by linefast.matches) */
+#define CHARS_AT 0
+
+static void window_mean_of(const double *p, Py_ssize_t n, Py_ssize_t radius, double *prefix, double *out);
+
+/* r->context from `plan` (a tuple of (code, a, b) per context feature, see context_features.plan):
+ * the values context_features.columns gives, row by row; 0, or -1 with an exception. */
+static int rows_context(Rows *r, PyObject *plan) {
+    Py_ssize_t n = r->n, m = r->n_context = PyTuple_GET_SIZE(plan);
+    double *series = PyMem_Malloc(sizeof(double) * (size_t)(N_SERIES * n + 2 * n + 1));
+    r->context = PyMem_Malloc(sizeof(double) * (size_t)(n * (m ? m : 1)));
+    if (series == NULL || r->context == NULL) { PyMem_Free(series); PyErr_NoMemory(); return -1; }
+    double *prefix = series + N_SERIES * n, *out = prefix + n + 1;
+    Py_ssize_t total = 0, first_prose = n, last_prose = -1;
+    for (Py_ssize_t k = 0; k < n; k++) {  /* each line's flags and chars, as features._Rows._series reads them */
+        PyObject *line = PyList_GET_ITEM(r->own, k);  /* checked a tuple of (values, prose, short, furniture) */
+        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) != 4) goto wrong;
+        PyObject *own_values = PyTuple_GET_ITEM(line, 0);
+        if (!PyTuple_Check(own_values) || PyTuple_GET_SIZE(own_values) <= LIST_AT) goto wrong;
+        PyObject *list = PyTuple_GET_ITEM(own_values, LIST_AT), *chars = PyTuple_GET_ITEM(own_values, CHARS_AT);
+        if (!PyFloat_Check(list) || !PyFloat_Check(chars)) goto wrong;
+        int flags[4];
+        flags[0] = PyObject_IsTrue(PyTuple_GET_ITEM(line, 1));
+        flags[1] = PyObject_IsTrue(PyList_GET_ITEM(r->removed, k));
+        flags[2] = PyObject_IsTrue(PyTuple_GET_ITEM(line, 2));
+        flags[3] = PyObject_IsTrue(PyTuple_GET_ITEM(line, 3));
+        if (flags[0] < 0 || flags[1] < 0 || flags[2] < 0 || flags[3] < 0) goto fail;
+        series[SERIES_PROSE * n + k] = flags[0];
+        series[SERIES_REMOVED * n + k] = flags[1];
+        series[SERIES_LIST * n + k] = PyFloat_AS_DOUBLE(list) > 0;
+        series[SERIES_SHORT * n + k] = flags[2];
+        series[SERIES_FURNITURE * n + k] = flags[3];
+        series[SERIES_CHARS * n + k] = PyFloat_AS_DOUBLE(chars);
+        if (flags[0]) {
+            total++;
+            if (first_prose == n) first_prose = k;
+            last_prose = k;
+        }
+    }
+    double scale = total ? 1.0 / (double)total : 0.0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        PyObject *item = PyTuple_GET_ITEM(plan, j);
+        long code, a, b;
+        if (!PyArg_ParseTuple(item, "lll", &code, &a, &b)) goto fail;
+        if (code == CTX_WINDOW) {
+            if (a < 0 || a >= N_SERIES || b < 0) goto wrong;
+            window_mean_of(series + a * n, n, b, prefix, out);
+            for (Py_ssize_t k = 0; k < n; k++) r->context[k * m + j] = out[k];
+            continue;
+        }
+        double above = 0.0;  /* prose lines above line k: accumulate(prose, initial=0.0) */
+        for (Py_ssize_t k = 0; k < n; k++) {
+            double v;
+            switch (code) {
+            case CTX_PROSE_ABOVE: v = above * scale; break;
+            case CTX_PROSE_BELOW: v = (((double)total - above) - series[SERIES_PROSE * n + k]) * scale; break;
+            case CTX_BEFORE_PROSE: v = k < first_prose; break;
+            case CTX_AFTER_PROSE: v = k > last_prose; break;
+            case CTX_AFTER: v = k > a; break;   /* a: the first line the pack removed (n: none) */
+            case CTX_BEFORE: v = k < a; break;  /* a: the last line the pack removed (-1: none) */
+            default: goto wrong;
+            }
+            r->context[k * m + j] = v;
+            above = above + series[SERIES_PROSE * n + k];
+        }
+    }
+    PyMem_Free(series);
+    return 0;
+wrong:
+    PyErr_SetString(PyExc_ValueError, "a context plan or line facts of the wrong shape");
+fail:
+    PyMem_Free(series);
+    return -1;
 }
 
 /* Parse probabilities()'s arguments, from `args[first]` on, into `r` (0), or -1 with an exception;
@@ -564,11 +644,12 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
     memset(r, 0, sizeof(*r));
     PyObject *rest = PyTuple_GetSlice(args, first, PyTuple_GET_SIZE(args));
     if (rest == NULL) return -1;
-    int ok = PyArg_ParseTuple(rest, "O!dO!O!O!O!O!O!nnO!O!O!O", &PyTuple_Type, &weights_obj, &r->bias, &PyList_Type,
-                              &r->own, &PyList_Type, &r->repeat, &PyList_Type, &r->removed, &PyList_Type,
-                              &r->removed_near, &PyList_Type, &r->density, &PyList_Type, &r->furniture_near,
-                              &r->run_first, &r->run_last, &PyList_Type, &r->pack_flags, &PyTuple_Type, &r->doc,
-                              &PyTuple_Type, &neighbours_obj, &r->hints);
+    PyObject *plan = Py_None;
+    int ok = PyArg_ParseTuple(rest, "O!dO!O!O!O!O!O!nnO!O!O!O|O", &PyTuple_Type, &weights_obj, &r->bias,
+                              &PyList_Type, &r->own, &PyList_Type, &r->repeat, &PyList_Type, &r->removed,
+                              &PyList_Type, &r->removed_near, &PyList_Type, &r->density, &PyList_Type,
+                              &r->furniture_near, &r->run_first, &r->run_last, &PyList_Type, &r->pack_flags,
+                              &PyTuple_Type, &r->doc, &PyTuple_Type, &neighbours_obj, &r->hints, &plan);
     Py_DECREF(rest);
     if (!ok) return -1;
     Py_ssize_t n = r->n = PyList_GET_SIZE(r->own);
@@ -579,7 +660,12 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
         PyErr_SetString(PyExc_ValueError, "columns of different lengths");
         return -1;
     }
+    if (plan != Py_None && !PyTuple_Check(plan)) {
+        PyErr_SetString(PyExc_TypeError, "the context plan is None or a tuple");
+        return -1;
+    }
     if (n == 0) return 0;
+    if (plan != Py_None && rows_context(r, plan) < 0) return -1;
     PyObject *first_line = PyList_GET_ITEM(r->own, 0), *flags0 = PyList_GET_ITEM(r->pack_flags, 0);
     r->n_own = PyTuple_Check(first_line) && PyTuple_GET_SIZE(first_line) > 0 &&
                PyTuple_Check(PyTuple_GET_ITEM(first_line, 0))
@@ -593,7 +679,7 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
         PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
         return -1;
     }
-    Py_ssize_t width = r->width = r->n_own + 8 + 2 + r->n_packs + r->n_doc + 2 * r->n_nb + r->n_hints;
+    Py_ssize_t width = r->width = r->n_own + 8 + 2 + r->n_packs + r->n_doc + 2 * r->n_nb + r->n_hints + r->n_context;
     if (PyTuple_GET_SIZE(weights_obj) != width) {
         PyErr_Format(PyExc_ValueError, "%zd weights for rows of %zd features", PyTuple_GET_SIZE(weights_obj), width);
         return -1;
@@ -682,16 +768,19 @@ static int rows_row(Rows *r, Py_ssize_t k, double *row) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
             return -1;
         }
+        at += r->n_hints;
     }
+    if (r->n_context) memcpy(row + at, r->context + k * r->n_context, sizeof(double) * (size_t)r->n_context);
     return 0;
 }
 
 /* probabilities(weights, bias, facts, repeat, removed, removed_near, density, furniture_near, run_first,
- *               run_last, pack_flags, doc, neighbours, hints) -> list[float]
+ *               run_last, pack_flags, doc, neighbours, hints[, context_plan]) -> list[float]
  * facts[k][0]: line k's values (a tuple), repeat[k] its repeat_log: its own features; removed[k]: bool;
  * pack_flags[k]: a tuple of floats; doc: the DOC_FEATURES values; neighbours: (part, index) per neighbour
- * feature; hints: None or a tuple of floats per line. Row k is laid out as features._Rows.row lays it
- * out; its probability is LinearModel.probability's. */
+ * feature; hints: None or a tuple of floats per line; context_plan: None, or the context features computed
+ * here from the facts and `removed` (rows_context). Row k is laid out as features._Rows.row lays it out;
+ * its probability is LinearModel.probability's. */
 static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
     Rows r;
     PyObject *result = NULL;

@@ -35,6 +35,11 @@ SECOND_FEATURES = ("p", "logit", "p_mean_1", "p_mean_3", "p_mean_10", "p_max_3",
                    "kept_decay", "kept_in_region", "kept_before_region_log",
                    "kept_after_region_log")  # rules/second_stage.NAMES
 SECOND_CONSTANTS = (8.0, 0.7)  # its CLIP and DECAY
+# The context features it computes (rules/context_features.plan): each as (code, a, b), the codes in
+# this order; a window's `a` is its series, in this order, and `b` its radius.
+CONTEXT_CODES = ("window", "prose_above", "prose_below", "before_prose", "after_prose", "after_removed",
+                 "before_removed")
+CONTEXT_SERIES = ("prose", "removed", "list", "short", "furniture", "chars")
 CONSTANTS = {"bullets": frozenset("*+•·▪◦‣-–—►▸"), "closers": "\"'”’»)]*", "sentence_end": frozenset(".!?…"),
              "strip": ".,;:!?\"'()", "link_tokens": ("http", "www.", ".com", ".org", ".net", "@", "|", "»", "›", "→")}
 
