@@ -12,7 +12,6 @@ and `cleaner clean -`, one document from stdin to stdout.
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from collections import Counter
@@ -27,12 +26,9 @@ from cleaner.api import clean, clean_file
 from cleaner.config import record_keep
 from cleaner.engine.provenance import restore
 from cleaner.errors import CleanerError
-from cleaner.io.corpus_files import read_jsonl, read_parquet
 from cleaner.io.decode import decode
 from cleaner.lines import split_lines
-from cleaner.review.collect import corpus_outputs
 from cleaner.rules.ruleset import RuleSet
-from cleaner.run.records import clean_items
 from cleaner.run.report import Report, Tally, summary
 from cleaner.words import plural
 
@@ -117,6 +113,11 @@ def _corpus_diffs(report: Report, rules: RuleSet, view: RunView) -> Iterator[str
 
 def _corpus_texts(report: Report, rules: RuleSet, view: RunView) -> Iterator[tuple[int, Any, str, str]]:
     """(output record number, its id or None, original text, clean text) per record cleaned."""
+    # Here, not at the top: only corpus diffs need them, and every `cleaner clean` imports this module.
+    from cleaner.io.corpus_files import read_jsonl, read_parquet
+    from cleaner.review.collect import corpus_outputs
+    from cleaner.run.records import clean_items
+
     if not view.dry_run:
         provenance = view.out / report.provenance if report.provenance else None
         for number, record, note in corpus_outputs(view.out / report.output, provenance):
@@ -190,6 +191,8 @@ def unified_diff(original: str, clean: str, source: str, output: str) -> str:
     Lines are split as the engine splits them (CR, LF, CRLF); a last line without a newline gets
     the usual `\\ No newline at end of file` marker, so the patch applies with `patch` or `git apply`.
     """
+    import difflib  # here, not at the top: only --diff needs it
+
     if original == clean:
         return ""
     # As git names them: an absolute path loses its leading slash after a/ and b/.

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cleaner.authoring.mine import Thresholds
+from cleaner.authoring.thresholds import Thresholds
 from cleaner.cli.options import (
     load_or_exit,
     no_defaults_option,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.authoring.mine import Thresholds
+from cleaner.authoring.thresholds import Thresholds
 from cleaner.rules.loader import default_rules_dir, load_rules
 from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, RuleSet
 from cleaner.rules.select import Selection

@@ -16,18 +16,20 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaner.config import record_keep
 from cleaner.errors import CleanerError
 from cleaner.io.files import MANIFEST, describe_os_error, locked, sweep_temp_files, write_atomic
 from cleaner.io.json_text import utf8
-from cleaner.run.corpus import OnErrors, clean_corpus
 from cleaner.run.documents import clean_jobs
 from cleaner.run.executor import Executor, chunked, local_executor
 from cleaner.run.options import RuleSpec, RunOptions
 from cleaner.run.plan import Job, Plan, plan
 from cleaner.run.report import Report
+
+if TYPE_CHECKING:
+    from cleaner.run.corpus import OnErrors
 
 MAX_CHUNK = 64  # documents per batch sent to a worker
 
@@ -173,6 +175,8 @@ def _clean_chunk(jobs, rules, *, out: str, dry_run: bool, force: bool, config: s
 
 def clean_corpora(work: Plan, options: RunOptions, executor: Executor, on_errors: OnErrors | None) -> list[Report]:
     """Every planned corpus file; one that cannot be read fails alone and the run goes on."""
+    from cleaner.run.corpus import clean_corpus  # here, not at the top: a folder run starts without it
+
     reports = []
     for job in work.corpora:
         with ExitStack() as stack:
