@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -96,12 +97,13 @@ class Processes:
     def __init__(self, spec: RuleSpec, workers: int) -> None:
         self.workers = workers
         self._pool = ProcessPoolExecutor(workers, initializer=init_worker, initargs=(spec, run_id(), os.getpid()))
+        self._started = False
 
     def map(self, fn: Callable[[Any, RuleSet], T], batches: Iterable[Any]) -> Iterator[T]:
         pending: deque[Future] = deque()
         try:
             for batch in batches:
-                pending.append(self._pool.submit(_in_worker, fn, batch))
+                pending.append(self._submit(fn, batch))
                 if len(pending) >= 2 * self.workers:
                     yield pending.popleft().result()
             while pending:
@@ -114,6 +116,20 @@ class Processes:
         except BaseException:  # Ctrl-C, SIGTERM: stop now
             self.stop()
             raise
+
+    def _submit(self, fn: Callable[[Any, RuleSet], T], batch: Any) -> Future:
+        if self._started:
+            return self._pool.submit(_in_worker, fn, batch)
+        # The first submit forks the workers. Every object the parent holds then (modules, the loaded
+        # rule set) is frozen for the fork: a worker's garbage collections skip them instead of walking
+        # them and writing to their headers, which copied the pages under them into each worker
+        # (copy-on-write). The parent's own objects are unfrozen again right after.
+        gc.freeze()
+        try:
+            return self._pool.submit(_in_worker, fn, batch)
+        finally:
+            gc.unfreeze()
+            self._started = True
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
