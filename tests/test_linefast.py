@@ -213,4 +213,8 @@ def test_the_batched_cache_looks_up_and_sweeps_as_one_line_at_a_time(monkeypatch
     assert got == want and all(type(f) is line_facts.LineFacts for f in got)
     # tuples of floats and bools hold no cycle: the collector need not track the cached ones
     assert not any(gc.is_tracked(f) or gc.is_tracked(f.values) for f in got)
+    assert not any(gc.is_tracked(slot) or gc.is_tracked(entry) for slot, entry in batched.cache.items())
+    # 0.0 and 1.0 are shared objects: the values are the same floats all the same (see above)
+    zero = [v for f in got for v in f.values if v == 0.0 and str(v) == "0.0"]
+    assert len({id(v) for v in zero}) == 1
     assert list(batched.cache.items()) == list(single.cache.items())

@@ -119,7 +119,9 @@ def facts_of_lines(texts: Sequence[str], lines: Sequence[int], keys: Sequence[st
 
 def _sweep(cache: dict) -> None:
     """Keep the lines looked up again since the last sweep (a page's own text goes, menus stay), all
-    go when those fill half the cache. Facts do not depend on what is cached, nor do results."""
+    go when those fill half the cache. Facts do not depend on what is cached, nor do results. (An
+    entry's second item is only ever a bool: the compiled cache's entries are not tracked by the
+    cycle collector, as they can hold no cycle.)"""
     kept = list(compress(cache.items(), map(itemgetter(1), cache.values())))  # (in C: a sweep reads 20,000)
     cache.clear()
     for slot, entry in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
