@@ -790,6 +790,37 @@ static int rows_row(Rows *r, Py_ssize_t k, double *row) {
     return 0;
 }
 
+/* What a caller of map_rows makes of row k (built in `row`): a new reference, or NULL with an exception. */
+typedef PyObject *(*RowResult)(Rows *r, Py_ssize_t k, const double *row, void *context);
+
+/* [fn(r, k, row k) for k in ks] (ks: a list of row indices; NULL: every row), building each row once into
+ * one buffer; NULL with an exception. */
+static PyObject *map_rows(Rows *r, PyObject *ks, RowResult fn, void *context) {
+    Py_ssize_t count = ks == NULL ? r->n : PyList_GET_SIZE(ks);
+    double *row = PyMem_Malloc(sizeof(double) * (size_t)(r->width + 1));
+    PyObject *result = row == NULL ? PyErr_NoMemory() : PyList_New(count);
+    for (Py_ssize_t j = 0; result != NULL && j < count; j++) {
+        Py_ssize_t k = ks == NULL ? j : PyLong_AsSsize_t(PyList_GET_ITEM(ks, j));
+        PyObject *item = NULL;
+        if (k == -1 && PyErr_Occurred()) {
+        } else if (k < 0 || k >= r->n) {
+            PyErr_SetString(PyExc_IndexError, "row out of range");
+        } else if (rows_row(r, k, row) == 0) {
+            item = fn(r, k, row, context);
+        }
+        if (item == NULL) Py_CLEAR(result);
+        else PyList_SET_ITEM(result, j, item);
+    }
+    PyMem_Free(row);
+    return result;
+}
+
+/* Row k's probability: LinearModel.probability. */
+static PyObject *probability_of(Rows *r, Py_ssize_t Py_UNUSED(k), const double *row, void *Py_UNUSED(context)) {
+    double z = r->bias + python_sum_of_products(r->weights, row, r->width);
+    return PyFloat_FromDouble(z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z)));
+}
+
 /* probabilities(weights, bias, facts, repeat, removed, removed_near, density, furniture_near, run_first,
  *               run_last, pack_flags, doc, neighbours, hints[, context_plan]) -> list[float]
  * facts[k][0]: line k's values (a tuple), repeat[k] its repeat_log: its own features; removed[k]: bool;
@@ -799,26 +830,7 @@ static int rows_row(Rows *r, Py_ssize_t k, double *row) {
  * its probability is LinearModel.probability's. */
 static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
     Rows r;
-    PyObject *result = NULL;
-    double *row = NULL;
-    if (rows_parse(&r, args, 0) < 0) goto done;
-    result = PyList_New(r.n);
-    if (result == NULL || r.n == 0) goto done;
-    row = PyMem_Malloc(sizeof(double) * (size_t)r.width);
-    if (row == NULL) { PyErr_NoMemory(); goto fail; }
-    for (Py_ssize_t k = 0; k < r.n; k++) {
-        if (rows_row(&r, k, row) < 0) goto fail;
-        double z = r.bias + python_sum_of_products(r.weights, row, r.width);
-        double p = z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
-        PyObject *f = PyFloat_FromDouble(p);
-        if (f == NULL) goto fail;
-        PyList_SET_ITEM(result, k, f);
-    }
-    goto done;
-fail:
-    Py_CLEAR(result);
-done:
-    PyMem_Free(row);
+    PyObject *result = rows_parse(&r, args, 0) < 0 ? NULL : map_rows(&r, NULL, probability_of, NULL);
     rows_free(&r);
     return result;
 }
@@ -830,77 +842,69 @@ static int sorts_before(double va, PyObject *na, double vb, PyObject *nb) {
     return PyObject_RichCompareBool(na, nb, Py_GT);
 }
 
+/* What explain keeps of a row: the names, and room for the `room` best contributions (index, value). */
+typedef struct {
+    PyObject *names;
+    Py_ssize_t room, *best;
+    double *best_value;
+} Explaining;
+
+/* Row k's top contributions, [(name, weight x value)], as LinearModel.explain orders them, unrounded. */
+static PyObject *top_contributions(Rows *r, Py_ssize_t Py_UNUSED(k), const double *row, void *context) {
+    Explaining *e = context;
+    Py_ssize_t kept = 0;  /* best[0:kept]: the largest so far, in order (an insertion into `room` places) */
+    for (Py_ssize_t i = 0; i < r->width && e->room; i++) {
+        double v = r->weights[i] * row[i];
+        if (!(v > 0)) continue;
+        Py_ssize_t at = kept;
+        while (at > 0) {
+            int before = sorts_before(v, PyTuple_GET_ITEM(e->names, i), e->best_value[at - 1],
+                                      PyTuple_GET_ITEM(e->names, e->best[at - 1]));
+            if (before < 0) return NULL;
+            if (!before) break;
+            at--;
+        }
+        if (at >= e->room) continue;
+        for (Py_ssize_t m = kept < e->room ? kept : e->room - 1; m > at; m--) {
+            e->best_value[m] = e->best_value[m - 1];
+            e->best[m] = e->best[m - 1];
+        }
+        e->best_value[at] = v;
+        e->best[at] = i;
+        if (kept < e->room) kept++;
+    }
+    PyObject *parts = PyList_New(kept);
+    for (Py_ssize_t m = 0; parts != NULL && m < kept; m++) {
+        PyObject *pair = Py_BuildValue("(Od)", PyTuple_GET_ITEM(e->names, e->best[m]), e->best_value[m]);
+        if (pair == NULL) Py_CLEAR(parts);
+        else PyList_SET_ITEM(parts, m, pair);
+    }
+    return parts;
+}
+
 /* explain(names, top, ks, *probabilities' arguments) -> list: for each row k in ks, LinearModel.explain's
  * list before rounding: the `top` (name, weight x value) pairs with weight x value > 0, largest first
  * (ties: the larger name first, as sorting (value, name) tuples in reverse puts them). */
 static PyObject *explain(PyObject *Py_UNUSED(module), PyObject *args) {
-    if (PyTuple_GET_SIZE(args) < 3) {
-        PyErr_SetString(PyExc_TypeError, "explain(names, top, ks, *columns)");
-        return NULL;
-    }
-    PyObject *names = PyTuple_GET_ITEM(args, 0), *ks = PyTuple_GET_ITEM(args, 2);
-    Py_ssize_t top = PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 1));
-    if (top == -1 && PyErr_Occurred()) return NULL;
-    if (!PyTuple_Check(names) || !PyList_Check(ks)) {
+    if (PyTuple_GET_SIZE(args) < 3 || !PyTuple_Check(PyTuple_GET_ITEM(args, 0)) ||
+        !PyList_Check(PyTuple_GET_ITEM(args, 2))) {
         PyErr_SetString(PyExc_TypeError, "explain(names: tuple, top: int, ks: list, *columns)");
         return NULL;
     }
+    Explaining e = {PyTuple_GET_ITEM(args, 0), PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 1)), NULL, NULL};
+    if (e.room == -1 && PyErr_Occurred()) return NULL;
     Rows r;
     PyObject *result = NULL;
-    double *row = NULL, *best_value = NULL;
-    Py_ssize_t *best = NULL;
-    if (rows_parse(&r, args, 3) < 0) goto done;
-    if (r.n && PyTuple_GET_SIZE(names) != r.width) {
-        PyErr_SetString(PyExc_ValueError, "one name per feature");
-        goto done;
+    if (rows_parse(&r, args, 3) == 0) {
+        e.room = e.room < 0 ? 0 : e.room < r.width ? e.room : r.width;
+        e.best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(e.room + 1));
+        e.best_value = PyMem_Malloc(sizeof(double) * (size_t)(e.room + 1));
+        if (e.best == NULL || e.best_value == NULL) PyErr_NoMemory();
+        else if (r.n && PyTuple_GET_SIZE(e.names) != r.width) PyErr_SetString(PyExc_ValueError, "one name per feature");
+        else result = map_rows(&r, PyTuple_GET_ITEM(args, 2), top_contributions, &e);
     }
-    if (top < 0) top = 0;
-    Py_ssize_t room = top < r.width ? top : r.width;
-    row = PyMem_Malloc(sizeof(double) * (size_t)(r.width + 1));
-    best_value = PyMem_Malloc(sizeof(double) * (size_t)(room + 1));
-    best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(room + 1));
-    if (row == NULL || best_value == NULL || best == NULL) { PyErr_NoMemory(); goto done; }
-    result = PyList_New(PyList_GET_SIZE(ks));
-    for (Py_ssize_t j = 0; result != NULL && j < PyList_GET_SIZE(ks); j++) {
-        Py_ssize_t k = PyLong_AsSsize_t(PyList_GET_ITEM(ks, j));
-        if (k == -1 && PyErr_Occurred()) goto fail;
-        if (k < 0 || k >= r.n) { PyErr_SetString(PyExc_IndexError, "row out of range"); goto fail; }
-        if (rows_row(&r, k, row) < 0) goto fail;
-        Py_ssize_t kept = 0;  /* best[0:kept]: the largest so far, in order (an insertion into `room` places) */
-        for (Py_ssize_t i = 0; i < r.width && room; i++) {
-            double v = r.weights[i] * row[i];
-            if (!(v > 0)) continue;
-            Py_ssize_t at = kept;
-            while (at > 0) {
-                int before = sorts_before(v, PyTuple_GET_ITEM(names, i), best_value[at - 1],
-                                          PyTuple_GET_ITEM(names, best[at - 1]));
-                if (before < 0) goto fail;
-                if (!before) break;
-                at--;
-            }
-            if (at >= room) continue;
-            Py_ssize_t last = kept < room ? kept : room - 1;
-            for (Py_ssize_t m = last; m > at; m--) { best_value[m] = best_value[m - 1]; best[m] = best[m - 1]; }
-            best_value[at] = v;
-            best[at] = i;
-            if (kept < room) kept++;
-        }
-        PyObject *parts = PyList_New(kept);
-        if (parts == NULL) goto fail;
-        PyList_SET_ITEM(result, j, parts);
-        for (Py_ssize_t m = 0; m < kept; m++) {
-            PyObject *pair = Py_BuildValue("(Od)", PyTuple_GET_ITEM(names, best[m]), best_value[m]);
-            if (pair == NULL) goto fail;
-            PyList_SET_ITEM(parts, m, pair);
-        }
-    }
-    goto done;
-fail:
-    Py_CLEAR(result);
-done:
-    PyMem_Free(row);
-    PyMem_Free(best_value);
-    PyMem_Free(best);
+    PyMem_Free(e.best);
+    PyMem_Free(e.best_value);
     rows_free(&r);
     return result;
 }
