@@ -41,13 +41,6 @@ from evaluate import score_page  # noqa: E402
 
 from cleaner.io.html import PARAMS, ExtractionParams, _contained_share, choose_text  # noqa: E402
 
-FALLBACK_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
-BASELINE_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
-BAND_LOWS = (0.5, 0.6, 0.7, 0.8, 0.9)
-BAND_HIGHS = (1.1, 1.5, 2.0, 2.5, 3.0)
-CONTAINS = (0.0, 0.5, 0.8)
-CANDIDATES = ("favor_recall", "default", "baseline")
-
 
 @dataclass(frozen=True)
 class Found:
@@ -59,6 +52,12 @@ class Found:
     paragraphs: int
 
 
+FALLBACK_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+BASELINE_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+BAND_LOWS = (0.5, 0.6, 0.7, 0.8, 0.9)
+BAND_HIGHS = (1.1, 1.5, 2.0, 2.5, 3.0)
+CONTAINS = (0.0, 0.5, 0.8)
+CANDIDATES = ("favor_recall", "default", "baseline")
 _found: dict[str, Found | None] = {}
 _hints: dict[tuple[str, str], dict] = {}
 
