@@ -49,7 +49,7 @@ from functools import cached_property
 from itertools import compress
 from operator import attrgetter, gt, itemgetter
 
-from cleaner.rules import context_features
+from cleaner.rules import compiled_rows, context_features
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
 from cleaner.rules.linear import LinearModel
 from cleaner.rules.windows import SHAPE_FEATURES, main_run, shape_values, window_share
@@ -263,7 +263,7 @@ class _Rows:
         """`model.probability(self.row(k))` for each row k: computed at once by the compiled code, or
         row by row when asked for (the reference)."""
         if self.spec.compiled is None:
-            return _OnDemand(lambda k: model.probability(self.row(k)))
+            return compiled_rows.OnDemand(lambda k: model.probability(self.row(k)))
         return linefast.probabilities(*self._columns(model))
 
     def explain(self, model: LinearModel, ks: list[int], top: int) -> list[list[tuple[str, float]]]:
@@ -273,31 +273,10 @@ class _Rows:
         return linefast.explain(model.names, max(0, top), ks, *self._columns(model))
 
     def _columns(self, model: LinearModel) -> tuple:
-        """The rows as the compiled code takes them (`linefast.probabilities`), built once per model."""
-        if self._compiled_for is not None and self._compiled_for[0] is model:
-            return self._compiled_for[1]
-        spec = self.spec
-        flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(self.owners)}
-        repeat = list(map(itemgetter(0), map(self.repeats.__getitem__, self.keys)))  # each row's repeat_log
-        # the row's tail after the neighbours: its hints, then its context features (as `row` lays it out)
-        hints = [tuple(self.hint_values(k)) for k in range(self.n)] if spec.hint_features else None
-        if self.context_plan is None and self.context is not None:
-            hints = self.context if hints is None else [(*h, *c) for h, c in zip(hints, self.context, strict=True)]
-        columns = (model.weights, model.bias, self.facts, repeat, self.removed, self.removed_near, self.density,
-                   self.furniture_near, self.run_first, self.run_last, list(map(flags.__getitem__, self.owners)),
-                   self.doc, tuple(self.neighbour_index), hints, self.context_plan)
-        self._compiled_for = (model, columns)
-        return columns
-
-
-class _OnDemand:
-    """A sequence whose item k is computed when read."""
-
-    def __init__(self, item: Callable[[int], float]) -> None:
-        self._item = item
-
-    def __getitem__(self, k: int) -> float:
-        return self._item(k)
+        """The rows as the compiled code takes them (`compiled_rows.columns`), built once per model."""
+        if self._compiled_for is None or self._compiled_for[0] is not model:
+            self._compiled_for = (model, compiled_rows.columns(self, model))
+        return self._compiled_for[1]
 
 
 _NO_HINTS: Mapping[str, float] = {}
