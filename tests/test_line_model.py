@@ -16,6 +16,7 @@ from cleaner.authoring.line_model_data import Gold, gold_share, is_furniture
 from cleaner.authoring.toml_out import dump_pack
 from cleaner.engine.decide import apply_rules
 from cleaner.errors import RuleError
+from cleaner.rules import second_stage
 from cleaner.rules.features import PAGE_FEATURES, FeatureSpec, extract, main_run
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
@@ -267,6 +268,20 @@ def test_run_prose_threshold_keeps_the_articles_own_paragraphs(tmp_path):
     assert [r["in_run"] for r in run if r["prose"]] == [1.0, 0.0]  # the first prose line is the run, the last not
     assert apply_rules(lone, shielded).text == f"{PROSE}\n"
     assert apply_rules(text, with_fields(rules, run_prose_threshold=0.5)).text == ""  # above the scores: no shield
+
+
+def test_region_threshold_keeps_the_lines_inside_the_best_body_region(tmp_path):
+    """`region_threshold`: a line no rule removed, inside the stretch of such lines with the most body
+    log-odds (by the first model), goes only from that score; before and after the stretch the
+    threshold alone decides."""
+    rules = model_rules(tmp_path)  # a short line scores 0.88, a prose line 0.007
+    text = f"Home\nNews\n{PROSE}\nRead the report\n{NEWS}\n{OTHER}\nShare\nAbout\n"
+    assert apply_rules(text, rules).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
+    shielded = with_fields(rules, region_threshold=2.0)
+    assert apply_rules(text, shielded).text == f"{PROSE}\nRead the report\n{NEWS}\n{OTHER}\n"
+    assert apply_rules(text, with_fields(rules, region_threshold=0.5)).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
+    assert second_stage.kept_region([0.9, 0.1, 0.99, 0.4, 0.1], [False, False, True, False, False]) == [
+        False, True, False, True, True]  # the removed line is skipped: one region across it
 
 
 def test_a_page_needs_furniture_the_rules_removed(tmp_path):

@@ -136,6 +136,17 @@ def _kept_columns(p: list[float], removed: Sequence[bool]) -> dict[str, list[flo
     return out
 
 
+def kept_region(probabilities: Sequence[float], removed: Sequence[bool]) -> list[bool]:
+    """Whether each line lies in the best body region of the lines no rule removed (`kept_in_region`),
+    by the first stage's `probabilities`."""
+    kept = [k for k, r in enumerate(removed) if not r]
+    first, last = best_region([-_logit(probabilities[k]) for k in kept])
+    inside = [False] * len(removed)
+    for k in kept[first:last + 1] if first >= 0 else ():
+        inside[k] = True
+    return inside
+
+
 def columns(names: Sequence[str], probabilities: Sequence[float], removed: Sequence[bool] | None = None,
             prose: Sequence[bool] | None = None) -> list[list[float]]:
     """One column per name (a value per line) from the first stage's `probabilities`, in order;

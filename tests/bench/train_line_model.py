@@ -215,10 +215,19 @@ class _Lines:
     shielded: object = None  # a line the model may not remove at this probability (`run_prose_threshold`)
 
 
-def _shielded(rule: LineModelRule, row: Sequence[float], p: float) -> bool:
-    """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`."""
+def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False) -> bool:
+    """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`, or
+    `region_threshold` (`in_region`: a kept line in the kept lines' best body region)."""
     names = rule.spec.names
-    return p < rule.run_prose_threshold and row[names.index("prose")] > 0 and row[names.index("in_run")] > 0
+    return (p < rule.run_prose_threshold and row[names.index("prose")] > 0 and row[names.index("in_run")] > 0) \
+        or (in_region and p < rule.region_threshold)
+
+
+def _regions(rule: LineModelRule, first: Sequence[float], ex: Example) -> list[bool]:
+    """Per row of `ex`: in the kept lines' best body region (when the rule shields it)."""
+    if rule.region_threshold <= 0:
+        return [False] * len(first)
+    return second_stage.kept_region(first, [r is not None for r in ex.removed])
 
 
 def _flags(rule: LineModelRule, ex: Example) -> tuple[list[bool], list[bool]]:
@@ -252,13 +261,14 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
         page_like.append(first.rows[0][short_at] >= rule.page_short_share)
         removed_share.append(first.rows[0][removed_at])
         lead.append(round(math.expm1(first.rows[0][lead_at])))
-        probabilities = scorer.line_probabilities([model.probability(row) for row in first.rows],
-                                                   *_flags(rule, first))
-        for owner, row, p, (n, tp) in zip(first.removed, first.rows, probabilities,
-                                          _line_counts(first, Gold.of(page.gold)), strict=True):
+        first_p = [model.probability(row) for row in first.rows]
+        probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
+        for owner, row, p, region, (n, tp) in zip(first.removed, first.rows, probabilities,
+                                                  _regions(rule, first_p, first),
+                                                  _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
             cols["p"].append(p)
-            cols["shielded"].append(_shielded(rule, row, cols["p"][-1]))
+            cols["shielded"].append(_shielded(rule, row, p, region))
             cols["removed"].append(owner is not None)
             cols["releasable"].append(owner is not None and pack_of.get(owner) in packs)
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
@@ -328,11 +338,12 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
             threshold, veto = ((chosen["extract_threshold"], chosen["extract_veto_below"]) if regime_extract
                                else (chosen["threshold"], chosen["veto_below"]))
             owner = []
-            probabilities = scorer.line_probabilities([scorer.model.probability(row) for row in first.rows],
-                                                       *_flags(rule, first))
-            for r, row, p in zip(first.removed, first.rows, probabilities, strict=True):
+            first_p = [scorer.model.probability(row) for row in first.rows]
+            probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
+            for r, row, p, region in zip(first.removed, first.rows, probabilities, _regions(rule, first_p, first),
+                                         strict=True):
                 if r is None:
-                    removes = p >= threshold and not _shielded(rule, row, p)
+                    removes = p >= threshold and not _shielded(rule, row, p, region)
                     owner.append("" if removes else None)  # "": the model removed it
                 elif pack_of.get(r) in packs and p < veto:
                     owner.append(None)  # the veto gives it back

@@ -32,6 +32,11 @@ model over the first model's probabilities of the line and its neighbours and ov
 best body region by them (`second_features`, `cleaner/rules/second_stage.py`): furniture comes in
 regions, and a line the first model doubts is judged by the lines around it.
 
+Two shields keep the article's own lines from the model's removals: a prose line inside the main run
+of prose goes only from `run_prose_threshold`, and a line no rule removed inside the best body region
+of such lines (the stretch with the most body log-odds by the first model, a removed block inside the
+article skipped) only from `region_threshold`.
+
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
 feature parameters and the weights are data in the rule file, written by
@@ -68,6 +73,9 @@ class LineModelRule(Rule):
     extract_threshold: float = option(float, NEVER, "... on an extract")
     run_prose_threshold: float = option(float, 0.0, "a prose line inside the main run of prose (the article's "
                                         "own paragraphs) is removed only from this score, if above the threshold")
+    region_threshold: float = option(float, 0.0, "a line no rule removed inside the best body region of such "
+                                     "lines (by the first model's probabilities, `kept_in_region`) is removed "
+                                     "only from this score, if above the threshold (0: no such shield)")
     veto_below: float = option(float, 0.0, "give back a line a `veto_rules` rule removed scoring below this, "
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
@@ -179,10 +187,14 @@ class LineModelRule(Rule):
         released = frozenset(self.extract_release_rules) if release else frozenset()
         model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
         probabilities = features.probabilities(model)
-        if self.second_weights:
-            probabilities = self.line_probabilities([probabilities[k] for k in range(len(features.lines))],
-                                                    [claimed[i] is not None for i in features.lines],
-                                                    features.prose())
+        region: Sequence[bool] = ()
+        if self.second_weights or self.region_threshold > threshold:
+            first = [probabilities[k] for k in range(len(features.lines))]
+            removed_flags = [claimed[i] is not None for i in features.lines]
+            if self.region_threshold > threshold:
+                region = second_stage.kept_region(first, removed_flags)
+            if self.second_weights:
+                probabilities = self.line_probabilities(first, removed_flags, features.prose())
         removed: list[int] = []  # rows to remove; reasons are explained for them all at once, then claimed
         for k, i in enumerate(features.lines):
             owner = claimed[i]
@@ -190,7 +202,8 @@ class LineModelRule(Rule):
                 if threshold > 1:
                     continue
                 p = probabilities[k]
-                if p >= threshold and (p >= self.run_prose_threshold or not features.run_prose(k)):
+                if p >= threshold and (p >= self.run_prose_threshold or not features.run_prose(k)) \
+                        and (not region or p >= self.region_threshold or not region[k]):
                     removed.append(k)
             elif owner.pack_id not in packs:
                 continue  # a user's own rule: never overruled
