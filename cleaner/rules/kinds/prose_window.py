@@ -43,10 +43,7 @@ class ProseWindowRule(Rule):
     sentence punctuation, at least `min_prose_chars` long, not a list item, not a line the page
     shows twice), 0 for a short sentence, a list item or a long unpunctuated line, -`penalty` for
     anything else (menu items, buttons, labels), -`stop_penalty` for a `stop` line ("More in X",
-    "Comments"); a run of lines other rules removed counts as one row scoring -`penalty`, as a menu
-    item does (it was neutral until issue 12's precision work: then a share or follow label that a
-    pattern rule removed let the window bridge the gap between the article and the related links
-    below it, where the same label left in place ended it). The window is the
+    "Comments"); a run of lines other rules removed counts as one neutral row. The window is the
     earliest positive run (Kadane's maximum subarray, one linear pass) scoring at least
     `first_within` of the best one and `min_score`. Up to `head_lines` rows just before it
     (headline, standfirst, byline) and `tail_lines` after it (an attribution) stay; every other
@@ -139,9 +136,8 @@ class ProseWindowRule(Rule):
         """Non-blank lines (their indices) with their scores, and the lines other rules removed.
 
         `keys` are the lines' stripped texts, `nonblank` the indices of the non-empty ones. Each run of
-        removed lines is one row (index -1) scoring -`penalty`, as furniture left in place would: a
-        caption or ad removed from the middle of the body costs the run little, and a removed stop
-        line still breaks it."""
+        removed lines is one neutral row (index -1): a caption or ad removed from the middle of the
+        body does not break the run, and a removed stop line still does."""
         rows: list[int] = []
         scores: list[float] = []
         removed: list[int] = []
@@ -159,7 +155,7 @@ class ProseWindowRule(Rule):
                 removed.append(i)
                 if not in_removed_row:
                     rows.append(-1)
-                    scores.append(-self.penalty)
+                    scores.append(0.0)
                     in_removed_row = True
                 if i in stops:
                     scores[-1] = stop_score
