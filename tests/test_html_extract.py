@@ -11,10 +11,8 @@ import trafilatura
 from lxml import etree
 
 from cleaner.io.html import (
-    BASELINE_BAND,
-    BASELINE_SHARE,
     FALLBACK_SETTINGS,
-    FALLBACK_SHARE,
+    PARAMS,
     SETTINGS,
     extract_html,
     paragraph_chars,
@@ -82,7 +80,7 @@ def test_metadata_fields_and_settings_are_recorded():
 
 @pytest.mark.skipif(not (SHARED / "devset").is_dir(), reason="../shared/devset is not beside this checkout")
 def test_favor_recall_falls_back_to_the_default_settings_when_it_misses_the_article():
-    """On every 8th dev page: where favor_recall's text (the page's .recall.txt) is under FALLBACK_SHARE
+    """On every 8th dev page: where favor_recall's text (the page's .recall.txt) is under PARAMS.fallback_share
     of the page's paragraph text, the default extraction is taken when longer, the record says so, and
     it holds more of the gold body; elsewhere the text is favor_recall's."""
     import sys
@@ -94,7 +92,7 @@ def test_favor_recall_falls_back_to_the_default_settings_when_it_misses_the_arti
     for page in sorted((SHARED / "devset").glob("*.html"))[::8]:
         recall = page.with_name(page.stem + ".recall.txt").read_text("utf-8")
         data = page.read_bytes()
-        if len(recall) >= FALLBACK_SHARE * paragraph_chars(parse_html(data, str(page))):
+        if len(recall) >= PARAMS.fallback_share * paragraph_chars(parse_html(data, str(page))):
             continue
         text, info = extract_html(data, str(page), page.with_suffix(".url").read_text("utf-8").strip())
         assert info["fallback"]["settings"] == FALLBACK_SETTINGS
@@ -110,7 +108,7 @@ def test_favor_recall_falls_back_to_the_default_settings_when_it_misses_the_arti
 
 @pytest.mark.skipif(not (SHARED / "devset").is_dir(), reason="../shared/devset is not beside this checkout")
 def test_baseline_is_taken_when_the_extractors_stop_part_way_through_the_paragraphs():
-    """On every 8th dev page: where the extracted text is under BASELINE_SHARE of the page's paragraph
+    """On every 8th dev page: where the extracted text is under PARAMS.baseline_share of the page's paragraph
     text, trafilatura's baseline is taken only when it holds about that paragraph text, is longer and
     holds the text found so far; the record says so. The sample holds a page where it is taken, and
     there it holds more of the gold body."""
@@ -128,8 +126,9 @@ def test_baseline_is_taken_when_the_extractors_stop_part_way_through_the_paragra
         assert info["baseline"]["tool"] == "trafilatura.baseline"
         if info["used"] != "baseline":
             continue
-        assert len(recall) < BASELINE_SHARE * paragraphs
-        assert BASELINE_BAND[0] * paragraphs <= len(text) <= BASELINE_BAND[1] * paragraphs and len(text) > len(recall)
+        assert len(recall) < PARAMS.baseline_share * paragraphs
+        low, high = PARAMS.baseline_band
+        assert low * paragraphs <= len(text) <= high * paragraphs and len(text) > len(recall)
         gold = page.with_name(page.stem + ".gold.txt").read_text("utf-8")
         assert score_page(text, gold).recall > score_page(recall, gold).recall
         taken.append(page.name)
@@ -141,7 +140,7 @@ def test_the_extraction_parameters_decide_which_candidate_text_is_taken():
     baseline, exactly where `ExtractionParams` says; `extract_tree` records the parameters it used."""
     from types import SimpleNamespace
 
-    from cleaner.io.html import PARAMS, ExtractionParams, choose_text, extract_tree
+    from cleaner.io.html import ExtractionParams, choose_text, extract_tree
 
     sentence = "the ferry returns to the harbour after a winter of repairs and the town is glad of it"
     words = sentence.split()

@@ -1,14 +1,14 @@
 """HTML input: trafilatura turns a page into text (favor_recall, so the body is complete) plus metadata.
 
-When favor_recall's text is under `FALLBACK_SHARE` of the text the page holds in `<p>` elements, it
+When favor_recall's text is under `fallback_share` of the text the page holds in `<p>` elements, it
 missed the article (on some pages favor_recall follows a wrong container that the default settings
 do not), and the default extraction is taken instead when it is longer: one more extraction on about
-2% of pages. When the text is still under `BASELINE_SHARE` of it (about 5% of pages), trafilatura's
+2% of pages. When the text is still under `baseline_share` of it (about 5% of pages), trafilatura's
 `baseline` (embedded JSON article body, `<article>`, else every paragraph) is tried, and taken when
-it holds about the page's paragraph text (`BASELINE_BAND`), is longer, and holds most of the text
-found so far (`BASELINE_CONTAINS`): the extractors stopped part-way through an article whose
-paragraphs are all on the page. README, "Quality on real pages", for what each gains and how the
-parameters were chosen.
+it holds about the page's paragraph text (`baseline_band`), is longer, and holds most of the text
+found so far (`baseline_contains`): the extractors stopped part-way through an article whose
+paragraphs are all on the page. The four are `ExtractionParams`' fields, shipped as `PARAMS`. README,
+"Quality on real pages", for what each gains and how they were chosen.
 
 The rules then run on that text. The record keeps the page metadata and the settings used.
 
@@ -66,12 +66,6 @@ class ExtractionParams:
 
 
 PARAMS = ExtractionParams()
-FALLBACK_SHARE = PARAMS.fallback_share
-BASELINE_SHARE = PARAMS.baseline_share
-BASELINE_BAND = PARAMS.baseline_band
-BASELINE_CONTAINS = PARAMS.baseline_contains
-FALLBACK = PARAMS.fallback()
-BASELINE = PARAMS.baseline()
 METADATA = {"date_search": "htmldate, extensive_search=False"}
 # trafilatura's JSON names, kept so records read as they did: url is "source", sitename "source-hostname".
 METADATA_FIELDS = (("title", "title"), ("author", "author"), ("date", "date"), ("source", "url"),
