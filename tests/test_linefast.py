@@ -218,3 +218,22 @@ def test_the_batched_cache_looks_up_and_sweeps_as_one_line_at_a_time(monkeypatch
     zero = [v for f in got for v in f.values if v == 0.0 and str(v) == "0.0"]
     assert len({id(v) for v in zero}) == 1
     assert list(batched.cache.items()) == list(single.cache.items())
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=3), st.booleans(), st.sampled_from([True, False, 0, 1])), max_size=30),
+       st.integers(min_value=-3, max_value=40))
+def test_the_compiled_sweep_keeps_what_the_python_sweep_keeps(entries, limit):
+    """linefast.sweeper(limit)(cache) == line_facts._sweep(cache) with _CACHE_LIMIT = limit: the same
+    entries, in the same order, the same objects, marked alike."""
+    def cache_of() -> dict:
+        return {(key, indented): [(key, n), reused] for n, (key, indented, reused) in enumerate(entries)}
+
+    python, compiled = cache_of(), cache_of()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(line_facts, "_CACHE_LIMIT", limit)
+        line_facts._sweep(python)
+    linefast.sweeper(limit)(compiled)
+    assert list(python.items()) == list(compiled.items())
+    assert [type(entry[1]) for entry in python.values()] == [type(entry[1]) for entry in compiled.values()]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import cleaner
 from cleaner.lines import split_lines
 from cleaner.search import hyperscan_prefilter as multimatch
+from cleaner.search import linefast
 from cleaner.search.candidates import CandidateIndex
 from cleaner.search.hyperscan_prefilter import LinePrefilter, ascii_case_variants, superset_expression
 
@@ -85,6 +86,34 @@ def test_chunked_scans_report_the_same_lines(monkeypatch):
     whole = PREFILTER.lines_matching(texts)
     monkeypatch.setattr(multimatch, "CHUNK_CHARS", 40)
     assert PREFILTER.lines_matching(texts) == whole
+
+
+def _python_handler_lines(texts: list[str], monkeypatch) -> dict[str, list[int]]:
+    with monkeypatch.context() as patched:
+        patched.setattr(linefast, "match_ends", lambda n_patterns: None)
+        return PREFILTER.lines_matching(texts)
+
+
+@pytest.mark.skipif(linefast.match_ends(1) is None, reason="the compiled core is not built")
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=ALPHABET + "\u00e9\U0001f600", max_size=30), min_size=1, max_size=40))
+@example(["", "", "• Home"])
+def test_the_compiled_match_handler_reports_what_the_python_one_does(texts):
+    """linefast.match_ends notes matches and maps them to lines in C; the Python handler is the reference."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert PREFILTER.lines_matching(texts) == _python_handler_lines(texts, monkeypatch)
+
+
+@pytest.mark.skipif(linefast.match_ends(1) is None, reason="the compiled core is not built")
+def test_the_compiled_match_handler_agrees_on_dev_pages_and_chunks(monkeypatch):
+    pages = sorted((SHARED / "devset").glob("*.full.txt"))[:40]
+    if not pages:
+        pytest.skip("the shared dev corpus is not available")
+    for page in pages:
+        texts = [line.text for line in split_lines(page.read_text("utf-8"))]
+        assert PREFILTER.lines_matching(texts) == _python_handler_lines(texts, monkeypatch)
+    monkeypatch.setattr(multimatch, "CHUNK_CHARS", 500)  # several scans, each mapped from its first line
+    assert PREFILTER.lines_matching(texts) == _python_handler_lines(texts, monkeypatch)
 
 
 def test_case_variants_are_every_non_ascii_character_an_ascii_one_matches():

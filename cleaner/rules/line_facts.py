@@ -113,7 +113,8 @@ def facts_of(text: str, key: str, spec: FeatureSpec) -> LineFacts:
 def facts_of_lines(texts: Sequence[str], lines: Sequence[int], keys: Sequence[str], spec: FeatureSpec) -> list:
     """`facts_of(texts[i], key, spec)` for each line i and its key, in order (in one C call when compiled)."""
     if spec.compiled:
-        return linefast.cached_facts(spec.compiled, spec.cache, texts, lines, keys, _CACHE_LIMIT, _sweep, LineFacts)
+        sweep = linefast.sweeper(_CACHE_LIMIT) or _sweep
+        return linefast.cached_facts(spec.compiled, spec.cache, texts, lines, keys, _CACHE_LIMIT, sweep, LineFacts)
     return [facts_of(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
 
 

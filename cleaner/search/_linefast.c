@@ -10,11 +10,14 @@
  * facts(spec, text, key) -> (values, prose, short, furniture): `LineFacts` of one line;
  * probabilities(...) -> list[float]: `model.probability(row(k))` for every row k;
  * explain(names, top, ks, ...): `model.explain(row(k), top)` of the rows ks, before rounding;
- * window_mean(values, radius): windows.py's windowed means of floats and shares of bools.
+ * window_mean(values, radius): windows.py's windowed means of floats and shares of bools;
+ * sweep(limit, cache): line_facts._sweep of the facts cache;
+ * MatchEnds(n): a hyperscan match handler for search/hyperscan_prefilter.py, lines mapped in C.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #define N_VALUES 14
@@ -1140,8 +1143,206 @@ static PyObject *window_mean(PyObject *Py_UNUSED(module), PyObject *args) {
     return means;
 }
 
+/* ---- the facts cache's sweep (rules/line_facts._sweep) -------------------------------------------- */
+
+/* sweep(limit, cache): line_facts._sweep of `cache` ((key, indented) -> [facts, looked up again]) with
+ * _CACHE_LIMIT `limit`: the entries looked up again are kept, in order, marked not looked up, unless
+ * more than limit // 2 of them; every other entry goes. The same cache as the Python sweep, without
+ * its (key, entry) tuple per entry: those tuples, and the collections they set off, made the Python
+ * sweep of 20,000 lines cost more than computing the facts of a page. */
+static PyObject *sweep(PyObject *Py_UNUSED(module), PyObject *args) {
+    Py_ssize_t limit;
+    PyObject *cache;
+    if (!PyArg_ParseTuple(args, "nO!", &limit, &PyDict_Type, &cache)) return NULL;
+    Py_ssize_t size = PyDict_GET_SIZE(cache), count = 0, pos = 0;
+    PyObject **kept = PyMem_Malloc(sizeof(PyObject *) * (size_t)(2 * size + 1)), *slot, *entry;
+    if (kept == NULL) return PyErr_NoMemory();
+    while (PyDict_Next(cache, &pos, &slot, &entry)) {
+        if (!PyList_Check(entry) || PyList_GET_SIZE(entry) != 2) {
+            PyErr_SetString(PyExc_TypeError, "cache entries are [facts, reused] lists");
+            goto fail;
+        }
+        int reused = PyObject_IsTrue(PyList_GET_ITEM(entry, 1));
+        if (reused < 0) goto fail;
+        if (reused) {
+            kept[2 * count] = Py_NewRef(slot);
+            kept[2 * count++ + 1] = Py_NewRef(entry);
+        }
+    }
+    PyDict_Clear(cache);
+    Py_ssize_t half = limit >= 0 ? limit / 2 : -((1 - limit) / 2);  /* limit // 2 */
+    for (Py_ssize_t j = 0; j < count && count <= half; j++) {
+        if (PyList_SetItem(kept[2 * j + 1], 1, Py_NewRef(Py_False)) < 0 ||
+            PyDict_SetItem(cache, kept[2 * j], kept[2 * j + 1]) < 0)
+            goto fail;
+    }
+    for (Py_ssize_t j = 0; j < 2 * count; j++) Py_DECREF(kept[j]);
+    PyMem_Free(kept);
+    Py_RETURN_NONE;
+fail:
+    for (Py_ssize_t j = 0; j < 2 * count; j++) Py_DECREF(kept[j]);
+    PyMem_Free(kept);
+    return NULL;
+}
+
+/* ---- the pattern prefilter's matches (search/hyperscan_prefilter.py) ------------------------------ */
+
+/* MatchEnds(n_patterns): a match handler for hyperscan's Database.scan, called (id, from, to, flags,
+ * context) per match, that only notes (id, to); lines(data, first) then gives, per pattern, the sorted
+ * distinct indices (plus `first`) of the lines of `data` (lines each ending in "\n") those matches end
+ * on: `bisect_left(bounds, to)`, bounds[i] the offset just past line i's "\n", as the Python handler
+ * and its bisect do. The dense patterns (bulleted items, short lines) match most lines of a page: a
+ * Python handler was a Python call per line and pattern. */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    Py_ssize_t n_patterns, n, capacity;
+    unsigned int *ids;
+    unsigned long long *ends;
+} MatchEndsObject;
+
+static PyObject *match_ends_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    MatchEndsObject *self = (MatchEndsObject *)callable;
+    if (PyVectorcall_NARGS(nargsf) < 3 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "MatchEnds(id, from, to, flags, context)");
+        return NULL;
+    }
+    unsigned long id = PyLong_AsUnsignedLong(args[0]);
+    if (id == (unsigned long)-1 && PyErr_Occurred()) return NULL;
+    unsigned long long end = PyLong_AsUnsignedLongLong(args[2]);
+    if (end == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    if ((Py_ssize_t)id >= self->n_patterns) {
+        PyErr_SetString(PyExc_ValueError, "pattern id out of range");
+        return NULL;
+    }
+    if (self->n == self->capacity) {
+        Py_ssize_t capacity = self->capacity ? 2 * self->capacity : 1024;
+        unsigned int *ids = PyMem_Realloc(self->ids, sizeof(unsigned int) * (size_t)capacity);
+        if (ids == NULL) return PyErr_NoMemory();
+        self->ids = ids;
+        unsigned long long *ends = PyMem_Realloc(self->ends, sizeof(unsigned long long) * (size_t)capacity);
+        if (ends == NULL) return PyErr_NoMemory();
+        self->ends = ends;
+        self->capacity = capacity;
+    }
+    self->ids[self->n] = (unsigned int)id;
+    self->ends[self->n++] = end;
+    Py_RETURN_NONE;  /* go on scanning */
+}
+
+static PyObject *match_ends_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    Py_ssize_t n_patterns;
+    if (kwds != NULL && PyDict_GET_SIZE(kwds)) {
+        PyErr_SetString(PyExc_TypeError, "MatchEnds(n_patterns)");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "n", &n_patterns)) return NULL;
+    if (n_patterns < 0) {
+        PyErr_SetString(PyExc_ValueError, "n_patterns < 0");
+        return NULL;
+    }
+    MatchEndsObject *self = (MatchEndsObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->vectorcall = match_ends_call;
+    self->n_patterns = n_patterns;
+    return (PyObject *)self;
+}
+
+static void match_ends_dealloc(MatchEndsObject *self) {
+    PyMem_Free(self->ids);
+    PyMem_Free(self->ends);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int compare_ssize(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* lines(data, first) -> list of lists: see MatchEnds. The matches noted so far are forgotten. */
+static PyObject *match_ends_lines(MatchEndsObject *self, PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t first;
+    if (!PyArg_ParseTuple(args, "y*n", &data, &first)) return NULL;
+    PyObject *result = NULL;
+    const char *bytes = data.buf;
+    Py_ssize_t size = data.len, n_bounds = 0, n = self->n, np = self->n_patterns;
+    Py_ssize_t *bounds = NULL, *index = NULL, *start = NULL;
+    for (const char *at = bytes; at < bytes + size && (at = memchr(at, '\n', (size_t)(bytes + size - at))); at++)
+        n_bounds++;
+    bounds = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n_bounds + 1));
+    index = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n + 1));
+    start = PyMem_Calloc((size_t)np + 1, sizeof(Py_ssize_t));
+    if (bounds == NULL || index == NULL || start == NULL) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t b = 0;
+    for (const char *at = bytes; at < bytes + size && (at = memchr(at, '\n', (size_t)(bytes + size - at))); at++)
+        bounds[b++] = at - bytes + 1;
+    /* group the matches by pattern (a counting sort, keeping their order), each mapped to its line */
+    for (Py_ssize_t j = 0; j < n; j++) start[self->ids[j] + 1]++;
+    for (Py_ssize_t p = 0; p < np; p++) start[p + 1] += start[p];
+    Py_ssize_t *fill = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(np + 1));
+    if (fill == NULL) { PyErr_NoMemory(); goto done; }
+    memcpy(fill, start, sizeof(Py_ssize_t) * (size_t)(np + 1));
+    for (Py_ssize_t j = 0; j < n; j++) {
+        unsigned long long end = self->ends[j];
+        Py_ssize_t lo = 0, hi = n_bounds;  /* bisect_left(bounds, end) */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if ((unsigned long long)bounds[mid] < end) lo = mid + 1;
+            else hi = mid;
+        }
+        index[fill[self->ids[j]]++] = lo;
+    }
+    PyMem_Free(fill);
+    result = PyList_New(np);
+    if (result == NULL) goto done;
+    for (Py_ssize_t p = 0; p < np; p++) {
+        Py_ssize_t *run = index + start[p], count = start[p + 1] - start[p], distinct = 0;
+        int ordered = 1;
+        for (Py_ssize_t j = 1; j < count && ordered; j++) ordered = run[j - 1] <= run[j];
+        if (!ordered) qsort(run, (size_t)count, sizeof(Py_ssize_t), compare_ssize);
+        for (Py_ssize_t j = 0; j < count; j++)
+            if (distinct == 0 || run[j] != run[distinct - 1]) run[distinct++] = run[j];
+        PyObject *list = PyList_New(distinct);
+        if (list == NULL) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, p, list);
+        for (Py_ssize_t j = 0; j < distinct; j++) {
+            PyObject *i = PyLong_FromSsize_t(first + run[j]);
+            if (i == NULL) { Py_CLEAR(result); goto done; }
+            PyList_SET_ITEM(list, j, i);
+        }
+    }
+done:
+    self->n = 0;
+    PyMem_Free(bounds);
+    PyMem_Free(index);
+    PyMem_Free(start);
+    PyBuffer_Release(&data);
+    return result;
+}
+
+static PyMethodDef match_ends_methods[] = {
+    {"lines", (PyCFunction)match_ends_lines, METH_VARARGS,
+     "lines(data, first) -> per pattern, the sorted distinct indices (plus first) of the lines its matches end on."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject MatchEndsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner.search._linefast.MatchEnds",
+    .tp_doc = "A hyperscan match handler noting where each pattern's matches end (see lines()).",
+    .tp_basicsize = sizeof(MatchEndsObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(MatchEndsObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_new = match_ends_new,
+    .tp_dealloc = (destructor)match_ends_dealloc,
+    .tp_methods = match_ends_methods,
+};
+
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
+    {"sweep", sweep, METH_VARARGS, "sweep(limit, cache): line_facts._sweep of the facts cache, _CACHE_LIMIT limit."},
     {"window_mean", window_mean, METH_VARARGS,
      "windows.window_mean of a list of bools or floats (None for anything else)."},
     {"facts", (PyCFunction)(void (*)(void))facts, METH_FASTCALL,
@@ -1162,12 +1363,18 @@ PyMODINIT_FUNC PyInit__linefast(void) {
     if (float_zero == NULL && ((float_zero = PyFloat_FromDouble(0.0)) == NULL ||
                                (float_one = PyFloat_FromDouble(1.0)) == NULL))
         return NULL;
-    if (PyType_Ready(&SpecType) < 0) return NULL;
+    if (PyType_Ready(&SpecType) < 0 || PyType_Ready(&MatchEndsType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     Py_INCREF(&SpecType);
     if (PyModule_AddObject(m, "Spec", (PyObject *)&SpecType) < 0) {
         Py_DECREF(&SpecType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&MatchEndsType);
+    if (PyModule_AddObject(m, "MatchEnds", (PyObject *)&MatchEndsType) < 0) {
+        Py_DECREF(&MatchEndsType);
         Py_DECREF(m);
         return NULL;
     }

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import regex
 
-from cleaner.search import hyperscan_atoms, hyperscan_rewrite, regexsyntax
+from cleaner.search import hyperscan_atoms, hyperscan_rewrite, linefast, regexsyntax
 from cleaner.search.hyperscan_atoms import (  # noqa: F401 - ascii_case_variants, _every_non_ascii: the tests' way in
     _every_non_ascii,
     ascii_case_variants,
@@ -160,14 +160,21 @@ class LinePrefilter:
     def _scan(self, texts: Sequence[str], first: int, found: list[list[int]]) -> None:
         """Add `first` + the index of each of `texts` a pattern may match to that pattern's list."""
         data, joined = scanned_bytes(texts)
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._database)
+        noted = linefast.match_ends(len(self._keys))
+        if noted is not None:  # the same lines, noted and mapped in C: no Python call per match
+            self._database.scan(data, match_event_handler=noted, scratch=scratch)
+            for pattern_id, indices in enumerate(noted.lines(data, first)):
+                if indices:
+                    found[pattern_id] += indices
+            return
         ends: list[list[int]] = [[] for _ in self._keys]
 
         def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
             ends[pattern_id].append(end)
 
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self._database)
         self._database.scan(data, match_event_handler=on_match, scratch=scratch)
         bounds: list[int] | None = None  # where each line's "\\n" ends in `data`
         for pattern_id, offsets in enumerate(ends):

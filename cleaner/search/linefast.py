@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 
 try:
     from cleaner.search import _linefast
@@ -80,6 +81,24 @@ def cached_facts(compiled_spec: object, cache: dict, texts: Sequence[str], lines
     subclass) from `cache` ((key, indented) -> [facts, looked up again]), or computed and added, after
     `sweep(cache)` when it holds `limit` lines."""
     return _linefast.cached_facts(compiled_spec, cache, texts, lines, keys, limit, sweep, make)
+
+
+def sweeper(limit: int) -> Callable[[dict], None] | None:
+    """line_facts._sweep(cache) with _CACHE_LIMIT `limit`, compiled (None when not, or built before it
+    existed)."""
+    if not AVAILABLE or not hasattr(_linefast, "sweep"):
+        return None
+    return partial(_linefast.sweep, limit)
+
+
+def match_ends(n_patterns: int) -> object | None:
+    """A hyperscan match handler noting where each of `n_patterns` patterns' matches end (None when not
+    compiled, or built before it existed). Its `lines(data, first)` gives, per pattern, the sorted
+    distinct indices (plus `first`) of the lines of `data` (each ending in "\\n") those matches end on,
+    as hyperscan_prefilter's Python handler finds them, and forgets the matches."""
+    if not AVAILABLE or not hasattr(_linefast, "MatchEnds"):
+        return None
+    return _linefast.MatchEnds(n_patterns)
 
 
 def window_mean(values: list, radius: int) -> list[float] | None:
