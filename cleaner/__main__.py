@@ -1,6 +1,6 @@
 """`python -m cleaner` runs the command line."""
 
-from cleaner.cli.main import main
+from cleaner.cli.entry import run
 
 if __name__ == "__main__":
-    main()
+    run()
