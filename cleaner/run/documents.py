@@ -114,18 +114,23 @@ def inside(out: str | Path, rel: str) -> Path:
     """The output path for `rel`, refusing anything that would resolve outside OUT."""
     root = _resolved(str(out))
     plain = _unlinked(str(root), rel)
-    target = Path(plain) if plain is not None else (root / rel).resolve()
+    if plain is not None:  # OUT's resolved path, then names that are neither links nor `.`/`..`
+        return Path(plain)
+    target = (root / rel).resolve()
     if not target.is_relative_to(root):
         raise CleanerError(f"output path {rel} would leave the output folder {out}")
     return target
 
 
 def _unlinked(root: str, rel: str) -> str | None:
-    """`root/rel` when no component of it is a link, `.` or `..` (then it is its own resolved path: one
-    lstat per component, as `resolve()` does, without pathlib's and realpath's Python around each:
-    half the time, two calls per document); None when one is, and `resolve()` must follow it."""
-    path = ""
-    for name in [*root.split("/")[1:], *rel.split("/")]:
+    """`root/rel` when `root` is resolved and no component of `rel` is a link, `.` or `..` (then it is
+    its own resolved path, inside `root`: one lstat per component of `rel`, as `resolve()` does below
+    `root`, without pathlib's and realpath's Python around each); None when one is, and `resolve()` must
+    follow it. OUT itself was resolved once for the run (`_resolved`), so its own components, a link
+    among them, are not looked at again for every file."""
+    path = root.rstrip("/")
+    names = rel.split("/")
+    for n, name in enumerate(names):
         if name in ("", ".", ".."):
             return None
         path = f"{path}/{name}"
@@ -133,7 +138,8 @@ def _unlinked(root: str, rel: str) -> str | None:
             if stat.S_ISLNK(os.lstat(path).st_mode):
                 return None
         except OSError:  # missing or unreadable: resolve() keeps the rest of the path as given, as here
-            pass
+            rest = names[n + 1:]
+            return None if any(name in ("", ".", "..") for name in rest) else "/".join([path, *rest])
     return path
 
 
