@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import forget_documents, report, write_small_documents  # noqa: E402
+from common import cli_env, forget_documents, report, write_small_documents  # noqa: E402
 
 import cleaner  # noqa: E402
 
@@ -69,7 +69,7 @@ def main() -> int:
                 out = work / f"out{next(counter)}"
                 subprocess.run([sys.executable, *argv] if argv[:1] == ("-c",) else
                                [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), *argv],
-                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env())
             return go
 
         rules = cleaner.default_rules()
