@@ -11,7 +11,9 @@ element; compared by `hint_key`, so a list item's line `- text` meets its `li` a
   `parent_link_density` (the same for its parent element: a link in a list of links);
   `in_article` (inside `article` or `main`); `class_furniture` (its class or id, or an ancestor's
   within three levels, names page furniture: nav, menu, footer, sidebar, share, related, comment,
-  newsletter, ...); `in_aside` (inside `aside`, `nav`, `footer` or `form`), `in_figure` (inside
+  newsletter, ...), and by the same names `class_content` (article content: content, entry, story,
+  post-body, ...), `class_comment` (comments, replies) and `class_related` (related, recommended,
+  popular, cards, ...); `in_aside` (inside `aside`, `nav`, `footer` or `form`), `in_figure` (inside
   `figure`), `in_code` (inside `pre` or `code`);
 - where it stands against the page's main block, the deepest element holding more than half of
   the extracted lines' text: `outside_main` (not inside it), and then `before_main` or
@@ -19,7 +21,10 @@ element; compared by `hint_key`, so a list item's line `- text` meets its `li` a
   against the wide block, the deepest element holding more than `WIDE_SHARE` (0.8) of that text
   (`outside_wide`, `before_wide`, `after_wide`): when the main block is one section of a long
   article (a product list), the article's later sections (a buying guide, its FAQ) are after the
-  main block but inside the wide one, and the model tells them from the page's footer;
+  main block but inside the wide one, and the model tells them from the page's footer; and for a
+  line outside the main block, `main_lca_log`: log(1 + the levels from the main block up to the
+  nearest ancestor it shares with the line's element), 1 level for the article's next section, more
+  for a footer;
 - what trafilatura's stricter settings would do with the element, by the tests those settings add
   over favor_recall (`trafilatura/main_extractor.py`, `prune_unwanted_sections`): `teaser` (inside an
   element whose class or id says teaser: the default setting prunes it, favor_recall does not),
@@ -36,6 +41,7 @@ gives what each costs and scores.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import Any
 
@@ -45,6 +51,10 @@ FURNITURE_CLASS = re.compile(
     r"nav|menu|footer|sidebar|side-bar|share|sharing|social|related|recommend|comment|newsletter|subscri|"
     r"signup|sign-up|cookie|consent|promo|advert|\bads?\b|banner|breadcrumb|widget|popular|trending|"
     r"author-bio|byline|tags|categor|pagination|pager|toolbar|masthead|header", re.I)
+CONTENT_CLASS = re.compile(r"content|article|entry|post-?body|story|main-?text|body-?text|prose|rich-?text", re.I)
+COMMENT_CLASS = re.compile(r"comment|repl(y|ies)|respond|discuss|disqus", re.I)
+RELATED_CLASS = re.compile(r"related|recommend|popular|trending|read-?next|more-|you-?may|also|suggest|teaser|"
+                           r"card", re.I)
 # trafilatura's TEASER_DISCARD_XPATH, PRECISION_DISCARD_XPATH and REMOVE_COMMENTS_XPATH, on the raw tree.
 PRECISION_CLASS = re.compile(r"(^|\s)bottom|bottom(\s|$)|(^|\s)link(\s|$)")
 COMMENTS_ID = re.compile(r"[Cc]omment(?!ary)|comol")
@@ -56,7 +66,7 @@ ASIDE_TAGS = frozenset(("aside", "nav", "footer", "form"))
 HINT_NAMES = ("found", "tag_p", "tag_li", "tag_h", "tag_h1", "tag_cell", "tag_other", "link_density",
               "parent_link_density", "in_article", "class_furniture", "in_aside", "in_figure", "in_code",
               "outside_main", "before_main", "after_main", "outside_wide", "before_wide", "after_wide", "teaser",
-              "precision_discard", "one_link")
+              "precision_discard", "one_link", "main_lca_log", "class_content", "class_comment", "class_related")
 # What the provenance record says the hints came from.
 HINT_SOURCES = {"tool": "lxml.html", "tree": "the page as trafilatura's load_html parses it",
                 "hints": list(HINT_NAMES)}
@@ -95,7 +105,25 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
     main, wide = _main_blocks(elements, chains, (MAIN_SHARE, WIDE_SHARE))
     _place(elements, chains, main, hints, ("outside_main", "before_main", "after_main"))
     _place(elements, chains, wide, hints, ("outside_wide", "before_wide", "after_wide"))
+    _lca(elements, chains, main, hints)
     return hints
+
+
+def _lca(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple], main: Any,
+         hints: dict[str, dict[str, float]]) -> None:
+    """`main_lca_log`: for a line outside the main block, log(1 + the levels from the main block up to
+    the nearest ancestor the two share): an article's next section (a sibling of the main block) is 1
+    level away, a page's footer several."""
+    if main is None:
+        return
+    level = {node: k for k, node in enumerate((main, *main.iterancestors()))}
+    for key, (_, element) in elements.items():
+        for node in (element, *chains[element]):
+            up = level.get(node)
+            if up is not None:
+                if up:
+                    hints[key]["main_lca_log"] = math.log1p(up)
+                break
 
 
 def _place(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple], main: Any,
@@ -196,21 +224,25 @@ def _element_hints(element: Any, key: str, ancestry: _Ancestry, parents: dict[An
             parents[parent] = _link_density(_anchors(parent), len(hint_key(text))) \
                 if len(text) <= PARENT_TEXT_LIMIT else 0.0
         hints["parent_link_density"] = parents[parent]
-    node, furniture = element, False
+    node, names = element, [False] * 4
     for _ in range(4):  # the element and three levels up
         if node is None:
             break
-        furniture = furniture or _furniture_names(f"{node.get('class', '')} {node.get('id', '')}")
+        names = [a or b for a, b in zip(names, _class_names(f"{node.get('class', '')} {node.get('id', '')}"),
+                                        strict=True)]
         node = node.getparent()
-    hints["class_furniture"] = float(furniture)
+    hints.update(zip(("class_furniture", "class_content", "class_comment", "class_related"), map(float, names),
+                     strict=True))
     hints.update(zip(_Ancestry.FLAGS, map(float, ancestry.flags(element)), strict=True))
     return hints
 
 
 @functools.lru_cache(maxsize=4096)
-def _furniture_names(names: str) -> bool:
-    """Whether a class and id (joined by a space) name page furniture (pages repeat them: cached)."""
-    return bool(FURNITURE_CLASS.search(names))
+def _class_names(names: str) -> tuple[bool, bool, bool, bool]:
+    """Whether a class and id (joined by a space) name page furniture, article content, comments,
+    related links (pages repeat them: cached)."""
+    return (bool(FURNITURE_CLASS.search(names)), bool(CONTENT_CLASS.search(names)),
+            bool(COMMENT_CLASS.search(names)), bool(RELATED_CLASS.search(names)))
 
 
 def _precision_discards(node: Any) -> bool:
