@@ -140,6 +140,25 @@ def test_context_features():
         dataclasses.replace(SPEC, context_features=("prose_nearby",))
 
 
+def test_derived_features_are_hinges_and_products_of_the_features_before_them():
+    """`NAME>KNOT` is the part of NAME above KNOT, `NAME<KNOT` the part below, `A*B` a product."""
+    derived = ("position<0.25", "position>0.5", "prose*in_run", "prev_short*short", "chars_log>3.5")
+    spec = dataclasses.replace(SPEC, derived_features=derived)
+    assert spec.names[-len(derived):] == derived
+    texts = ["Home", "News", PROSE, "Share", "About"]
+    rows, _ = features_of(texts, spec=spec)
+    assert [r["position<0.25"] for r in rows] == [0.25, 0.0, 0.0, 0.0, 0.0]
+    assert [r["position>0.5"] for r in rows] == [0.0, 0.0, 0.0, 0.25, 0.5]
+    assert [r["prose*in_run"] for r in rows] == [0.0, 0.0, 1.0, 0.0, 0.0]
+    assert [r["prev_short*short"] for r in rows] == [0.0, 1.0, 0.0, 0.0, 1.0]  # a short line after a short one
+    assert [r["chars_log>3.5"] for r in rows] == [max(0.0, r["chars_log"] - 3.5) for r in rows]
+    for bad in ("position>x", "nonsense>0.5", "prose*nonsense", "position", "position>0.5>1"):
+        with pytest.raises(ValueError, match="derived_features"):
+            dataclasses.replace(SPEC, derived_features=(bad,))
+    with pytest.raises(ValueError, match="twice"):
+        dataclasses.replace(SPEC, derived_features=("prose*in_run", "prose*in_run"))
+
+
 def test_main_run_is_the_best_prose_stretch():
     assert main_run([False, True, True, False, True, False, False, False]) == (1, 4)
     assert main_run([False, False]) == (-1, -2)

@@ -101,13 +101,20 @@ document = st.lists(st.tuples(line_text | st.just("") | st.sampled_from(LINES),
 weight = st.floats(-30, 30, allow_nan=False)
 
 
+# derived columns (derived.py) of each sort, over line, place, neighbour, hint and context features
+DERIVED = ("position<0.2", "position>0.7", "chars_log>3", "stop_share<0.2", "density*prose", "prev_short*short",
+           "doc_lead_log>1.5", "removed*furniture_near")
+DERIVED_HINTS, DERIVED_CONTEXT = ("tag_p>0.25", "found*in_run"), ("prose_far<0.05", "removed_wide*list_near")
+
+
 @needs_compiled
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document, st.data(), st.booleans(), st.booleans())
-def test_a_documents_probabilities_are_the_references(lines, data, with_hints, with_context):
+@given(document, st.data(), st.booleans(), st.booleans(), st.booleans())
+def test_a_documents_probabilities_are_the_references(lines, data, with_hints, with_context, with_derived):
     texts, owners = [t for t, _ in lines], [o for _, o in lines]
+    derived = (*DERIVED, *(DERIVED_HINTS if with_hints else ()), *(DERIVED_CONTEXT if with_context else ()))
     extra = {"hint_features": ("found", "tag_p") if with_hints else (),
-             "context_features": CONTEXT if with_context else ()}
+             "context_features": CONTEXT if with_context else (), "derived_features": derived if with_derived else ()}
     fast_spec, slow_spec = spec(True, **extra), spec(False, **extra)
     weights = {name: data.draw(weight) for name in fast_spec.names}
     model = LinearModel.from_mapping(fast_spec.names, data.draw(weight), weights)

@@ -13,7 +13,8 @@ from cleaner.rules.linear import LinearModel
 
 def columns(rows: Any, model: LinearModel) -> tuple:
     """The arguments of `linefast.probabilities` for `rows` (a `features._Rows`) and `model`: each row
-    laid out as `rows.row` lays it out, its context features from `rows.context_plan` when there is one."""
+    laid out as `rows.row` lays it out, its context features from `rows.context_plan` when there is one, then
+    its derived columns (`spec.derived_plan`)."""
     spec = rows.spec
     flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(rows.owners)}
     repeat = list(map(itemgetter(0), map(rows.repeats.__getitem__, rows.keys)))  # each row's repeat_log
@@ -23,7 +24,7 @@ def columns(rows: Any, model: LinearModel) -> tuple:
         hints = rows.context if hints is None else [(*h, *c) for h, c in zip(hints, rows.context, strict=True)]
     return (model.weights, model.bias, rows.facts, repeat, rows.removed, rows.removed_near, rows.density,
             rows.furniture_near, rows.run_first, rows.run_last, list(map(flags.__getitem__, rows.owners)),
-            rows.doc, tuple(rows.neighbour_index), hints, rows.context_plan)
+            rows.doc, tuple(rows.neighbour_index), hints, rows.context_plan, spec.derived_plan or None)
 
 
 class OnDemand:

@@ -35,6 +35,8 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
   non-blank line; 0 past the ends);
 - wider context, each name in `context_features` (windows at several distances, prose above and
   below, packs' removals above or below: `context_features.py`);
+- derived columns, each name in `derived_features`: hinges (`NAME>KNOT`, `NAME<KNOT`) and products
+  (`A*B`) of the features above, so a linear model can bend (`derived.py`);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
   each name in `hint_features`, 0 when the page says nothing about that line (hints are keyed by
   `hint_key`: the line's text without its list marker, table bars and whitespace).
@@ -49,7 +51,7 @@ from functools import cached_property
 from itertools import compress
 from operator import attrgetter, gt, itemgetter
 
-from cleaner.rules import compiled_rows, context_features
+from cleaner.rules import compiled_rows, context_features, derived
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
 from cleaner.rules.linear import LinearModel
 from cleaner.rules.windows import SHAPE_FEATURES, main_run, shape_values, window_share
@@ -78,6 +80,7 @@ class FeatureSpec:
     neighbour_features: tuple[str, ...] = ()
     hint_features: tuple[str, ...] = ()
     context_features: tuple[str, ...] = ()  # see context_features.py
+    derived_features: tuple[str, ...] = ()  # see derived.py: hinges and products of the columns above
     prose_min_words: int = 8
     prose_min_chars: int = 60
     short_chars: int = 40
@@ -85,6 +88,7 @@ class FeatureSpec:
     furniture_window: int = 5
     use_compiled: bool = field(default=True, compare=False)  # False: the pure-Python reference, always
     names: tuple[str, ...] = field(init=False)
+    derived_plan: tuple[tuple[int, int, int, float], ...] = field(init=False, compare=False, repr=False)
     furniture_search: AnyWord | None = field(init=False, compare=False, repr=False)
     cache: dict = field(init=False, compare=False, repr=False, hash=False)
     compiled: object | None = field(init=False, compare=False, repr=False, hash=False)  # search/linefast's spec
@@ -103,7 +107,8 @@ class FeatureSpec:
         names = (*LINE_FEATURES, *PLACE_FEATURES, *RULE_FEATURES, *(f"removed_{p}" for p in self.packs),
                  *DOC_FEATURES, *(f"prev_{n}" for n in self.neighbour_features),
                  *(f"next_{n}" for n in self.neighbour_features), *self.hint_features, *self.context_features)
-        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "derived_plan", derived.plan(self.derived_features, names))
+        object.__setattr__(self, "names", (*names, *self.derived_features))
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,8 @@ class _Rows:
             out += self.hint_values(k)
         if self.context is not None:
             out += self.context[k]
+        if spec.derived_plan:
+            out += derived.values(spec.derived_plan, out)
         return out
 
     def hint_values(self, k: int) -> list[float]:

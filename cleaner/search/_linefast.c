@@ -561,14 +561,24 @@ static double python_sum_of_products(const double *w, const double *x, Py_ssize_
 
 /* A document's rows, as probabilities() and explain() take them (see probabilities below): the columns
  * (borrowed from the arguments) and what the row layout needs. */
+/* A derived column (rules/derived.plan): code DERIVED_ABOVE, _BELOW (a hinge of column a at `knot`) or
+ * _PRODUCT (columns a and b). */
+enum { DERIVED_ABOVE, DERIVED_BELOW, DERIVED_PRODUCT };
+typedef struct {
+    int code;
+    Py_ssize_t a, b;
+    double knot;
+} Derived;
+
 typedef struct {
     PyObject *own, *repeat, *removed, *removed_near, *density, *furniture_near, *pack_flags, *doc, *hints;
-    Py_ssize_t n, n_own, n_packs, n_hints, n_doc, n_nb, n_context, width, run_first, run_last;
+    Py_ssize_t n, n_own, n_packs, n_hints, n_doc, n_nb, n_context, n_derived, width, run_first, run_last;
     double bias;
     double *buf, *weights, *owns, *rules;  /* weights; lines k-1, k, k+1's own values and rule values */
     double *context;  /* n x n_context: each line's context features (context_features.columns), or NULL */
     int *nb_part;
     Py_ssize_t *nb_index;
+    Derived *derived;  /* n_derived derived columns (rules/derived.py), computed from the row before them */
 } Rows;
 
 static void rows_free(Rows *r) {
@@ -576,6 +586,7 @@ static void rows_free(Rows *r) {
     PyMem_Free(r->context);
     PyMem_Free(r->nb_part);
     PyMem_Free(r->nb_index);
+    PyMem_Free(r->derived);
 }
 
 /* The context features' codes (linefast.CONTEXT_CODES) and series (linefast.CONTEXT_SERIES). */
@@ -656,6 +667,24 @@ fail:
     return -1;
 }
 
+/* r->derived from `plan` (a tuple of (code, a, b, knot) per derived column, see derived.plan), whose
+ * columns read the `before` columns ahead of them; 0, or -1 with an exception. */
+static int rows_derived(Rows *r, PyObject *plan, Py_ssize_t before) {
+    Py_ssize_t m = r->n_derived = PyTuple_GET_SIZE(plan);
+    r->derived = PyMem_Malloc(sizeof(Derived) * (size_t)(m ? m : 1));
+    if (r->derived == NULL) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t j = 0; j < m; j++) {
+        Derived *d = r->derived + j;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(plan, j), "innd", &d->code, &d->a, &d->b, &d->knot)) return -1;
+        if (d->code < DERIVED_ABOVE || d->code > DERIVED_PRODUCT || d->a < 0 || d->a >= before ||
+            (d->code == DERIVED_PRODUCT && (d->b < 0 || d->b >= before))) {
+            PyErr_SetString(PyExc_ValueError, "a derived column out of range");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Parse probabilities()'s arguments, from `args[first]` on, into `r` (0), or -1 with an exception;
  * r->n == 0: an empty document (nothing else filled in). rows_free(r) in either case. */
 static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
@@ -663,12 +692,13 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
     memset(r, 0, sizeof(*r));
     PyObject *rest = PyTuple_GetSlice(args, first, PyTuple_GET_SIZE(args));
     if (rest == NULL) return -1;
-    PyObject *plan = Py_None;
-    int ok = PyArg_ParseTuple(rest, "O!dO!O!O!O!O!O!nnO!O!O!O|O", &PyTuple_Type, &weights_obj, &r->bias,
+    PyObject *plan = Py_None, *derived = Py_None;
+    int ok = PyArg_ParseTuple(rest, "O!dO!O!O!O!O!O!nnO!O!O!O|OO", &PyTuple_Type, &weights_obj, &r->bias,
                               &PyList_Type, &r->own, &PyList_Type, &r->repeat, &PyList_Type, &r->removed,
                               &PyList_Type, &r->removed_near, &PyList_Type, &r->density, &PyList_Type,
                               &r->furniture_near, &r->run_first, &r->run_last, &PyList_Type, &r->pack_flags,
-                              &PyTuple_Type, &r->doc, &PyTuple_Type, &neighbours_obj, &r->hints, &plan);
+                              &PyTuple_Type, &r->doc, &PyTuple_Type, &neighbours_obj, &r->hints, &plan,
+                              &derived);
     Py_DECREF(rest);
     if (!ok) return -1;
     Py_ssize_t n = r->n = PyList_GET_SIZE(r->own);
@@ -681,6 +711,10 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
     }
     if (plan != Py_None && !PyTuple_Check(plan)) {
         PyErr_SetString(PyExc_TypeError, "the context plan is None or a tuple");
+        return -1;
+    }
+    if (derived != Py_None && !PyTuple_Check(derived)) {
+        PyErr_SetString(PyExc_TypeError, "the derived plan is None or a tuple");
         return -1;
     }
     if (n == 0) return 0;
@@ -698,7 +732,9 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
         PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
         return -1;
     }
-    Py_ssize_t width = r->width = r->n_own + 8 + 2 + r->n_packs + r->n_doc + 2 * r->n_nb + r->n_hints + r->n_context;
+    Py_ssize_t before = r->n_own + 8 + 2 + r->n_packs + r->n_doc + 2 * r->n_nb + r->n_hints + r->n_context;
+    if (derived != Py_None && rows_derived(r, derived, before) < 0) return -1;
+    Py_ssize_t width = r->width = before + r->n_derived;
     if (PyTuple_GET_SIZE(weights_obj) != width) {
         PyErr_Format(PyExc_ValueError, "%zd weights for rows of %zd features", PyTuple_GET_SIZE(weights_obj), width);
         return -1;
@@ -790,6 +826,18 @@ static int rows_row(Rows *r, Py_ssize_t k, double *row) {
         at += r->n_hints;
     }
     if (r->n_context) memcpy(row + at, r->context + k * r->n_context, sizeof(double) * (size_t)r->n_context);
+    at += r->n_context;
+    for (Py_ssize_t j = 0; j < r->n_derived; j++) {  /* derived.values */
+        const Derived *d = r->derived + j;
+        double v;
+        if (d->code == DERIVED_PRODUCT) {
+            v = row[d->a] * row[d->b];
+        } else {
+            v = d->code == DERIVED_ABOVE ? row[d->a] - d->knot : d->knot - row[d->a];
+            v = v > 0 ? v : 0.0;
+        }
+        row[at++] = v;
+    }
     return 0;
 }
 
@@ -825,11 +873,12 @@ static PyObject *probability_of(Rows *r, Py_ssize_t Py_UNUSED(k), const double *
 }
 
 /* probabilities(weights, bias, facts, repeat, removed, removed_near, density, furniture_near, run_first,
- *               run_last, pack_flags, doc, neighbours, hints[, context_plan]) -> list[float]
+ *               run_last, pack_flags, doc, neighbours, hints[, context_plan[, derived_plan]]) -> list[float]
  * facts[k][0]: line k's values (a tuple), repeat[k] its repeat_log: its own features; removed[k]: bool;
  * pack_flags[k]: a tuple of floats; doc: the DOC_FEATURES values; neighbours: (part, index) per neighbour
  * feature; hints: None or a tuple of floats per line; context_plan: None, or the context features computed
- * here from the facts and `removed` (rows_context). Row k is laid out as features._Rows.row lays it out;
+ * here from the facts and `removed` (rows_context); derived_plan: None, or the derived columns after them
+ * (rows_derived). Row k is laid out as features._Rows.row lays it out;
  * its probability is LinearModel.probability's. */
 static PyObject *probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
     Rows r;

@@ -109,6 +109,8 @@ class LineModelRule(Rule):
     context_features: tuple[str, ...] = option(list, (), "wider context features: windows at several "
                                                "distances, prose above and below, packs' removals above "
                                                "or below (`cleaner/rules/context_features.py`)")
+    derived_features: tuple[str, ...] = option(list, (), "hinges and products of the features above: "
+                                               "`NAME>KNOT`, `NAME<KNOT`, `A*B` (`cleaner/rules/derived.py`)")
     second_features: tuple[str, ...] = option(list, (), "the second stage's features: the first model's "
                                               "probabilities around the line and its best body region "
                                               "(`cleaner/rules/second_stage.py`)")
@@ -144,7 +146,7 @@ class LineModelRule(Rule):
         return FeatureSpec(
             stop_words=frozenset(self.stop_words), furniture_words=tuple(w.lower() for w in self.furniture_words),
             packs=self.packs, neighbour_features=self.neighbour_features, hint_features=self.hint_features,
-            context_features=self.context_features,
+            context_features=self.context_features, derived_features=self.derived_features,
             prose_min_words=self.prose_min_words, prose_min_chars=self.prose_min_chars,
             short_chars=self.short_chars, density_window=self.density_window,
             furniture_window=self.furniture_window)
