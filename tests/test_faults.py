@@ -177,3 +177,33 @@ def test_a_record_that_cannot_be_written_fails_its_document_and_the_manifest_lis
     again = CliRunner().invoke(main, ["clean", str(src), "-o", str(out), "--jobs", "1"])
     assert again.exit_code == 0 and f"{DOCS // 2} up to date" in again.output, again.output
     assert assert_consistent(out) == DOCS
+
+
+def test_worker_outputs_are_published_by_the_parent_a_rename_that_fails_fails_its_document(src, tmp_path,
+                                                                                         monkeypatch):
+    """With worker processes, each batch's outputs come back under temporary names and this process
+    syncs and renames them (the workers go on cleaning meanwhile). A record whose rename fails here
+    takes its text with it: that document is failed, named once, and the rerun completes it."""
+    out = tmp_path / "out"
+    real_replace, renamed = os.replace, []
+
+    def replace(source, target):
+        name = os.path.basename(target)
+        renamed.append(name)
+        if name.endswith(".provenance.json") and int(name[3:5]) % 4 == 1:
+            raise OSError(errno.EIO, "Input/output error", target)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)  # this process only: the workers are not asked to rename
+    result = CliRunner().invoke(main, ["clean", str(src), "-o", str(out), "--jobs", "2"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert sum(name.endswith(".provenance.json") for name in renamed) == DOCS  # every record renamed here
+    failed = [i for i in range(DOCS) if i % 4 == 1]
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert sorted(errors) == sorted(f"error: {src / f'doc{i:02d}.txt'}: cannot write output: "
+                                    f"{out / f'doc{i:02d}.provenance.json'}: Input/output error" for i in failed)
+    assert assert_consistent(out) == DOCS - len(failed)
+    monkeypatch.setattr(os, "replace", real_replace)
+    again = CliRunner().invoke(main, ["clean", str(src), "-o", str(out), "--jobs", "2"])
+    assert again.exit_code == 0 and f"{DOCS - len(failed)} up to date" in again.output, again.output
+    assert assert_consistent(out) == DOCS

@@ -137,12 +137,12 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def sync_files(paths: Iterable[Path]) -> None:
+def sync_files(paths: Iterable[str | Path]) -> None:
     """Make the files at `paths` durable: one syncfs(2) per file system they are on (Linux), else one
     fsync each. As git's core.fsyncMethod=batch does: a run over 1,000 small documents spent most of
     its time in 2,000 fsyncs, one per output and record; a folder run now syncs once per chunk."""
     paths = list(paths)  # read twice without syncfs (a generator was read once, leaving nothing to fsync)
-    devices: dict[int, Path] = {}
+    devices: dict[int, str | Path] = {}
     folders: set[str] = set()
     for path in paths:  # a file is on its folder's file system: one stat per folder, not per file
         folder = os.path.dirname(path)

@@ -62,6 +62,8 @@ def connect(scheduler: str | None = None, *, workers: int | None = None) -> Iter
 class DaskExecutor:
     """fn(batch, rules) on the cluster's workers, results in input order, two batches per worker in flight."""
 
+    same_machine = False  # a worker may be on another machine: it publishes its outputs itself
+
     def __init__(self, client: Any, rules: RuleSet) -> None:
         self._client = client
         self.workers = max(1, len(client.scheduler_info().get("workers", {})))

@@ -9,6 +9,7 @@ A document whose outputs were written from the same source bytes and rules is le
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,6 +30,11 @@ from cleaner.rules.ruleset import RuleSet
 from cleaner.run.plan import Job
 from cleaner.run.report import Report
 
+# (temporary file, target), the clean text's then its record's: plain strings, which cost a tenth of
+# Paths to send from a worker to the parent.
+Staged = list[tuple[str, str]]
+StagedDocument = tuple[Report, Staged]
+
 
 def clean_one(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool = False, force: bool = False,
               config: str | None = None) -> Report:
@@ -41,18 +47,24 @@ def clean_jobs(jobs: Sequence[Job], rules: RuleSet, out: str | Path, dry_run: bo
     """A batch of documents (what an executor maps); `config` is the pyproject.toml whose keep lists
     apply (each document's sidecar `NAME.keep.toml` applies too). Each document's text and record are written
     under temporary names, all of them are made durable with one sync, then each document's text is
-    published before its record (see `cleaner.io.files.sync_files`)."""
+    published before its record (see `cleaner.io.files.sync_files`): `stage_jobs`, then `publish`."""
+    reports, staged = stage_jobs(jobs, rules, out, dry_run, force, config)
+    publish(staged)
+    return reports
+
+
+def stage_jobs(jobs: Sequence[Job], rules: RuleSet, out: str | Path, dry_run: bool, force: bool,
+               config: str | None = None) -> tuple[list[Report], list[StagedDocument]]:
+    """`clean_jobs` up to the sync: the reports, and the documents whose outputs wait under temporary
+    names for `publish` (which may run in another process on the same machine: a worker hands them to
+    the parent, so it goes on cleaning instead of waiting for the disk)."""
     reports, staged = [], []
     for job in jobs:
         report, written = _clean(job, out, rules, dry_run=dry_run, force=force, config=config)
         reports.append(report)
         if written:
-            staged.append((job, report, written))
-    _publish(staged)
-    return reports
-
-
-Staged = list[tuple[Path, Path]]  # (temporary file, target): the clean text, then its record
+            staged.append((report, written))
+    return reports, staged
 
 
 def _clean(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool, force: bool,
@@ -74,40 +86,47 @@ def _clean(job: Job, out: str | Path, rules: RuleSet, *, dry_run: bool, force: b
     written: Staged = []
     try:
         text = result.text.encode("utf-8")
-        written.append((files.write_unsynced(out_path, text, mode=mode_of(job.source)), out_path))
-        written.append((files.write_unsynced(prov_path, json_document_chunks(result.provenance)), prov_path))
+        written.append((str(files.write_unsynced(out_path, text, mode=mode_of(job.source))), str(out_path)))
+        written.append((str(files.write_unsynced(prov_path, json_document_chunks(result.provenance))),
+                        str(prov_path)))
     except OSError as exc:
-        _fail(job, report, written, exc)
+        _fail(report, written, exc)
         return report, []
     return report, written
 
 
-def _publish(staged: list[tuple[Job, Report, Staged]]) -> None:
+def publish(staged: Sequence[StagedDocument]) -> None:
     """Sync every staged file at once, then rename each document's text and record into place; a
-    record that cannot be published takes its text with it (no document without its record)."""
+    record that cannot be published takes its text with it (no document without its record), and a
+    document that cannot be published is marked failed in its report."""
     try:
-        files.sync_files(tmp for _, _, written in staged for tmp, _ in written)
+        files.sync_files(tmp for _, written in staged for tmp, _ in written)
     except OSError as exc:
-        for job, report, written in staged:
-            _fail(job, report, written, exc)
+        for report, written in staged:
+            _fail(report, written, exc)
         return
-    for job, report, written in staged:
+    for report, written in staged:
         (text_tmp, text_path), (record_tmp, record_path) = written
         try:
             os.replace(text_tmp, text_path)
             try:
                 os.replace(record_tmp, record_path)
             except BaseException:
-                text_path.unlink(missing_ok=True)  # a text without its record would read as a whole output
+                _remove(text_path)  # a text without its record would read as a whole output
                 raise
         except OSError as exc:
-            _fail(job, report, written, exc)
+            _fail(report, written, exc)
 
 
-def _fail(job: Job, report: Report, written: Staged, exc: OSError) -> None:
+def _fail(report: Report, written: Staged, exc: OSError) -> None:
     for tmp, _ in written:
-        tmp.unlink(missing_ok=True)
-    report.status, report.error = "failed", f"{job.source}: cannot write output: {describe_os_error(exc)}"
+        _remove(tmp)
+    report.status, report.error = "failed", f"{report.source}: cannot write output: {describe_os_error(exc)}"
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def inside(out: str | Path, rel: str) -> Path:

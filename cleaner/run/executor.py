@@ -37,6 +37,7 @@ _PR_SET_PDEATHSIG = 1
 
 class Executor(Protocol):
     workers: int
+    same_machine: bool  # its workers write to this machine's files (the caller may publish their outputs)
 
     def map(self, fn: Callable[[Any, RuleSet], T], batches: Iterable[Any]) -> Iterator[T]:
         """fn(batch, rules) for each batch, yielded in input order."""
@@ -73,6 +74,7 @@ class Inline:
     """Batches cleaned in this process, one after another."""
 
     workers = 1
+    same_machine = True
 
     def __init__(self, spec: RuleSpec) -> None:
         self._spec = spec
@@ -93,6 +95,8 @@ class Inline:
 
 class Processes:
     """Batches cleaned by `workers` worker processes, at most two per worker in flight."""
+
+    same_machine = True
 
     def __init__(self, spec: RuleSpec, workers: int) -> None:
         self.workers = workers

@@ -22,7 +22,7 @@ from cleaner.config import record_keep
 from cleaner.errors import CleanerError
 from cleaner.io.files import MANIFEST, describe_os_error, locked, sweep_temp_files, write_atomic
 from cleaner.io.json_text import utf8
-from cleaner.run.documents import clean_jobs
+from cleaner.run.documents import clean_jobs, publish, stage_jobs
 from cleaner.run.executor import Executor, chunked, local_executor
 from cleaner.run.options import RuleSpec, RunOptions
 from cleaner.run.plan import Job, Plan, plan
@@ -156,12 +156,21 @@ class _Executors:
 
 def clean_documents(jobs: list[Job], options: RunOptions, executor: Executor,
                     on_report: Callable[[Report], None] | None = None) -> list[Report]:
-    """Every planned document, in plan order (whatever the executor)."""
+    """Every planned document, in plan order (whatever the executor).
+
+    Workers on this machine leave each batch's outputs under their temporary names, and this process
+    syncs and publishes them as the batch comes back (`documents.publish`): a worker would otherwise
+    wait for the disk once per batch (a sync took 5-15 ms here, 17 of them for 1,000 small documents),
+    while this process has nothing else to do. A batch's reports are passed on once it is published."""
     size = max(1, min(MAX_CHUNK, len(jobs) // (executor.workers * 8)))
-    fn = partial(_clean_chunk, out=str(options.out), dry_run=options.dry_run, force=options.force,
-                 config=options.rules.config)
+    here = executor.same_machine
+    fn = partial(_stage_chunk if here else _clean_chunk, out=str(options.out), dry_run=options.dry_run,
+                 force=options.force, config=options.rules.config)
     reports: list[Report] = []
     for done in executor.map(fn, chunked(jobs, max_items=size)):
+        if here:
+            done, staged = done
+            publish(staged)
         for report in done:
             reports.append(report)
             if on_report is not None:
@@ -171,6 +180,10 @@ def clean_documents(jobs: list[Job], options: RunOptions, executor: Executor,
 
 def _clean_chunk(jobs, rules, *, out: str, dry_run: bool, force: bool, config: str | None) -> list[Report]:
     return clean_jobs(jobs, rules, out, dry_run, force, config)
+
+
+def _stage_chunk(jobs, rules, *, out: str, dry_run: bool, force: bool, config: str | None):
+    return stage_jobs(jobs, rules, out, dry_run, force, config)
 
 
 def clean_corpora(work: Plan, options: RunOptions, executor: Executor, on_errors: OnErrors | None) -> list[Report]:
