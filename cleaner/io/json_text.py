@@ -25,6 +25,7 @@ _FLOATS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
 
 _CHUNK_CHARS = 1 << 16
 _STREAMED_DEPTH = 2  # the record's fields and its lists' items (spans) are yielded one by one
+_ONE_PIECE_ITEMS = 256  # a record with no longer list is encoded in one piece
 
 
 def json_document(data: Any) -> bytes:
@@ -35,7 +36,12 @@ def json_document(data: Any) -> bytes:
 def json_document_chunks(data: Any) -> Iterator[bytes]:
     """`json_document(data)` in pieces of about 64 KB, to write as they come. Joining every piece of a
     large document's record first (20 MB of removed spans for a 6 MB page of repeats, millions of
-    small strings) made the record the peak of a run's memory."""
+    small strings) made the record the peak of a run's memory. A small record (a small document's:
+    most of a folder run) is encoded in one piece, without the streaming's generator per container
+    (about a fifth less time)."""
+    if _small(data):
+        yield utf8(_one(data, "\n", 0) + "\n")
+        return
     pending: list[str] = []
     size = 0
     for piece in _stream(data, "\n", 0):
@@ -47,6 +53,33 @@ def json_document_chunks(data: Any) -> Iterator[bytes]:
             size = 0
     pending.append("\n")
     yield utf8("".join(pending))
+
+
+def _small(data: Any) -> bool:
+    """Whether `data` is a dict whose lists are short and whose text, down to its lists' items (a
+    record's removed spans), is under one piece's size: then one piece costs no more memory."""
+    if type(data) is not dict:
+        return False
+    chars = 0
+    for value in data.values():
+        kind = type(value)
+        if kind is str:
+            chars += len(value)
+        elif kind is list or kind is dict:
+            if len(value) > _ONE_PIECE_ITEMS:
+                return False
+            for item in value.values() if kind is dict else value:
+                chars += len(item) if type(item) is str else _strings(item)
+    return chars < _CHUNK_CHARS
+
+
+def _strings(value: Any) -> int:
+    """The length of the strings directly in a dict or list (0 for anything else)."""
+    if type(value) is dict:
+        value = value.values()
+    elif type(value) is not list:
+        return 0
+    return sum(len(item) for item in value if type(item) is str)
 
 
 def json_line(data: Any, *, sort_keys: bool = False) -> str:
