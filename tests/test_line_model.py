@@ -427,6 +427,13 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     # The rule file declares a second stage: the trainer fits its weights too (by nested folds).
     assert rule.second_features and set(dict(rule.second_weights)) - {"bias"} <= set(rule.second_features)
     assert "bias" in dict(rule.second_weights)
+    # ... unless told to fit the first stage alone (as the shipped file is): declared, unweighted.
+    first_only = tmp_path / "first.toml"
+    assert train_line_model.main(["--devset", str(corpus), "--folds", str(folds), "-o", str(first_only),
+                                  "--params", str(params), "--rule", "line-model", "--first-stage-only"]) == 0
+    alone = next(r for r in load_pack(first_only).rules if r.input == "text")
+    assert alone.second_features and not alone.second_weights and dict(alone.weights) == weights
+    assert "--first-stage-only" in first_only.read_text("utf-8").splitlines()[0]
     # Trained on menus and footers around prose, it removes them from a page it has not seen.
     page = "Home\nWorld\nMarkets\nContact us\n" + "\n".join(
         f"Line {k} of a new report says the harbour reopened after the storm damage was repaired." for k in range(4)

@@ -92,6 +92,8 @@ class Options:
     # without it, the context features took the seeds' headline and an author's bio line)
     extraction: ExtractionParams = PARAMS  # the HTML pages' extraction parameters (per fold: chosen on its training
     # folds, html_params.choose)
+    fit_second_stage: bool = True  # fit `second_weights` when the rule declares `second_features` (False: the first
+    # model alone, the thresholds chosen for it; the declaration stays in the written file, unweighted)
 
 
 OPTIONS = Options()
@@ -478,6 +480,8 @@ def gold_counts(page: Page) -> list[int]:
 def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     """The rule of `options` with weights and thresholds fitted on `pages`."""
     rule, rules = load_rule(options), base_rules()
+    if not options.fit_second_stage:  # the first model alone: no second stage from the params file either
+        rule = dataclasses.replace(rule, second_weights=())
     docs = [(page, name, first, later)
             for page in pages for name, first, later in page_rows(page, rule, rules, options)]
 
@@ -494,7 +498,7 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     # training folds: in-sample probabilities are surer than a new page's, and chose removals that lost.
     folds = sorted({page.fold for page in pages})
     scorers = {fold: fitted([d for d in docs if d[0].fold != fold]) for fold in folds} if len(folds) > 1 else None
-    if rule.second_features and scorers:
+    if rule.second_features and scorers and options.fit_second_stage:
         trained, scorers = with_second_stage(trained, scorers, docs, options)
     chosen = choose_thresholds(trained, docs, scorers)
     return dataclasses.replace(trained, **{**chosen, "extract_release_rules": tuple(chosen["extract_release_rules"])})
@@ -555,11 +559,13 @@ def describe(rule: LineModelRule) -> str:
             f"{rule.extract_veto_below}, released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")
 
 
-def fit(train_pages: list[Page], input_name: str, workdir: Path, page_classifier: bool = False) -> RuleSpec:
+def fit(train_pages: list[Page], input_name: str, workdir: Path, page_classifier: bool = False,
+        fit_second_stage: bool = True) -> RuleSpec:
     """A `devset.Fitter`: the model for `input_name` trained on `train_pages`, as a rule file in `workdir`
     that replaces the shipped one."""
     options = dataclasses.replace(OPTIONS, rule="line-model-html" if input_name == "html" else None,
-                                  page_classifier=page_classifier or OPTIONS.page_classifier)
+                                  page_classifier=page_classifier or OPTIONS.page_classifier,
+                                  fit_second_stage=fit_second_stage and OPTIONS.fit_second_stage)
     key = (tuple(p.id for p in train_pages), options)
     if key not in _trained:  # full.txt and recall.txt share the text model: train it once per fold
         _trained[key] = train(train_pages, options)
@@ -574,6 +580,12 @@ def fit_page_classifier(train_pages: list[Page], input_name: str, workdir: Path)
     """`fit` with the text model's regime decided by a classifier (`--page-classifier`; not shipped, see
     the README's line model section): `quality.py --fit train_line_model:fit_page_classifier`."""
     return fit(train_pages, input_name, workdir, page_classifier=True)
+
+
+def fit_first_stage(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
+    """`fit` without the second stage (`--first-stage-only`), as the shipped text model is trained:
+    `quality.py --fit train_line_model:fit_first_stage` scores the shipped kind of model out-of-fold."""
+    return fit(train_pages, input_name, workdir, fit_second_stage=False)
 
 
 def regime_accuracy(pages: Sequence[Page], options: Options, above: float = 0.5) -> str:
@@ -630,6 +642,7 @@ def _fitted_out_of_fold(pages: Sequence[Page], input_name: str, jobs: int = 1) -
 
 
 fit.out_of_fold = _fitted_out_of_fold  # type: ignore[attr-defined]
+fit_first_stage.out_of_fold = _fitted_out_of_fold  # type: ignore[attr-defined]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -660,9 +673,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold-weight", type=float, default=OPTIONS.gold_weight,
                         help="also train the text model on the gold bodies (every line body), their rows weighing "
                              f"this much against a page's (0: not at all; default {OPTIONS.gold_weight})")
+    parser.add_argument("--first-stage-only", action="store_true",
+                        help="fit no second stage even when the rule declares `second_features` (they stay declared, "
+                             "without weights)")
     args = parser.parse_args(argv)
     OPTIONS = Options(args.params or args.output, None, args.label_share, args.c, args.hints_cache,
-                      args.page_classifier, args.gold_weight)
+                      args.page_classifier, args.gold_weight, fit_second_stage=not args.first_stage_only)
     if args.hints_cache:
         args.hints_cache.mkdir(parents=True, exist_ok=True)
     pages = load_pages(args.devset, args.folds)
@@ -685,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rule = trained[-1]
             print(describe(rule), flush=True)
     if trained:
-        gold = f", --gold-weight {args.gold_weight}"
+        gold = f", --gold-weight {args.gold_weight}" + (", --first-stage-only" if args.first_stage_only else "")
         trained_with = "; ".join(f"{r.id}: --label-share {label_share(r, OPTIONS)}, --c {args.c}"
                                  + (gold if r.input == "text" else "") for r in trained)
         write_pack(trained, OPTIONS, args.output,
