@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
-from cleaner.engine.decide import apply_rules
+from cleaner.engine import decide
+from cleaner.engine.decide import BLANK_RUN, MANUAL, apply_rules
 from cleaner.engine.provenance import count_removals
 from cleaner.lines import split_lines
 from cleaner.rules.kinds import KINDS, Document
+from cleaner.search import linefast
 
 from .conftest import SEEDS
 
@@ -54,3 +59,30 @@ def test_removal_counts_add_up(seed, rules):
     assert all(list(c) == ["spans", "lines", "chars"] for c in counts["by_rule"].values())  # the record's order
     assert counts["lines_removed"] == sum(c["lines"] for c in expected.values())
     assert counts["chars_removed"] == sum(len(r.text) for r in removals)
+
+
+class _Owner(NamedTuple):
+    id: str
+    pack_id: str
+    evidence: tuple | None = None
+
+
+_POOL = [_Owner("a", "p"), _Owner("b", "q", (("pages", 3),)), _Owner("a", "r")]  # two rules may share an id
+
+
+@pytest.mark.skipif(not linefast.AVAILABLE, reason="the compiled speed-up is not built")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([None, MANUAL, BLANK_RUN, 0, 1, 2]), st.sampled_from(["", "x", "ab\u00e9"]),
+                          st.sampled_from(["\n", "\r\n", "\r", ""])), max_size=25),
+       st.dictionaries(st.integers(0, 30), st.lists(st.sampled_from([0, 1, 2]), max_size=3), max_size=6),
+       st.dictionaries(st.integers(0, 30), st.sampled_from([{"p": 0.5}, {"line": 99, "model": "m"}, {}]), max_size=8))
+def test_compiled_spans_are_the_reference_spans(lines, others, reasons):
+    """decide._spans groups removals in C when compiled; _reference_spans is the Python reference."""
+    text = "".join(body + end for _, body, end in lines)
+    parsed = split_lines(text)
+    owners = [_POOL[o] if isinstance(o, int) else o for o, _, _ in lines][:len(parsed)]
+    others = {k: [_POOL[r] for r in rs] for k, rs in others.items() if k < len(parsed)}
+    reasons = {k: why for k, why in reasons.items() if k < len(parsed)}
+    got = decide._spans(text, parsed, owners, others, reasons)
+    assert got == decide._reference_spans(text, parsed, owners, others, reasons)
+    assert all(type(r) is decide.Removal for r in got)

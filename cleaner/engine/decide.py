@@ -33,6 +33,7 @@ from cleaner.errors import DocumentTimeout
 from cleaner.lines import Line, split_lines
 from cleaner.rules.kinds import Document, Rule
 from cleaner.rules.ruleset import RuleSet
+from cleaner.search import linefast
 
 LAYOUT_PACK = "layout"
 LEADING_BLANK = "layout.leading-blank"
@@ -243,7 +244,19 @@ def _spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int,
            reasons: Mapping[int, dict]) -> list[Removal]:
     """Group consecutive removed lines with the same owner into Removals, each listing its owner and
     then the rules it overrode on any of its lines (in the order they ran), and its lines' reasons.
-    `lines` are all of `text`'s lines, so a line ends where the next one starts."""
+    `lines` are all of `text`'s lines, so a line ends where the next one starts. (Compiled, when it is:
+    `_reference_spans` is the reference.)"""
+    if isinstance(owners, list) and isinstance(others, dict) and isinstance(reasons, dict):
+        fast = linefast.spans(text, list(map(attrgetter("start"), lines)), owners, others, reasons, MANUAL,
+                              LAYOUT_PACK, Removal)
+        if fast is not None:
+            return fast
+    return _reference_spans(text, lines, owners, others, reasons)
+
+
+def _reference_spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]],
+                     reasons: Mapping[int, dict]) -> list[Removal]:
+    """_spans in Python."""
     removals: list[Removal] = []
     for i, j in _owned_runs(owners):
         owner = owners[i]

@@ -11,7 +11,7 @@
  * probabilities(...) -> list[float]: `model.probability(row(k))` for every row k;
  * explain(names, top, ks, ...): `model.explain(row(k), top)` of the rows ks, before rounding;
  * window_mean(values, radius): windows.py's windowed means of floats and shares of bools;
- * sweep(limit, cache): line_facts._sweep of the facts cache;
+ * sweep(limit, cache): line_facts._sweep of the facts cache; spans(...): engine/decide._spans;
  * MatchEnds(n): a hyperscan match handler for search/hyperscan_prefilter.py, lines mapped in C.
  */
 #define PY_SSIZE_T_CLEAN
@@ -1234,6 +1234,162 @@ fail:
     return NULL;
 }
 
+/* ---- removals grouped into spans (engine/decide._spans) -------------------------------------------- */
+
+/* {"line": line, **reason}: a new dict, "line" first (a "line" in `reason` overrides its value). */
+static PyObject *reason_of_line(Py_ssize_t line, PyObject *reason) {
+    PyObject *out = PyDict_New(), *number = PyLong_FromSsize_t(line);
+    if (out == NULL || number == NULL || PyDict_SetItemString(out, "line", number) < 0 ||
+        PyDict_Update(out, reason) < 0) {
+        Py_XDECREF(out);
+        Py_XDECREF(number);
+        return NULL;
+    }
+    Py_DECREF(number);
+    return out;
+}
+
+/* The reasons of the lines first..last-1 (0-based) of a span: None, or a tuple of reason_of_line dicts. */
+static PyObject *span_reasons(PyObject *reasons, Py_ssize_t first, Py_ssize_t last) {
+    PyObject *found = PyList_New(0);
+    if (found == NULL) return NULL;
+    for (Py_ssize_t k = first; k < last; k++) {
+        PyObject *key = PyLong_FromSsize_t(k);
+        if (key == NULL) goto fail;
+        PyObject *reason = PyDict_GetItemWithError(reasons, key);  /* borrowed */
+        Py_DECREF(key);
+        if (reason == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            continue;
+        }
+        PyObject *line = reason_of_line(k + 1, reason);
+        if (line == NULL || PyList_Append(found, line) < 0) { Py_XDECREF(line); goto fail; }
+        Py_DECREF(line);
+    }
+    if (PyList_GET_SIZE(found) == 0) { Py_DECREF(found); Py_RETURN_NONE; }
+    PyObject *why = PyList_AsTuple(found);
+    Py_DECREF(found);
+    return why;
+fail:
+    Py_DECREF(found);
+    return NULL;
+}
+
+/* The ids of the owner and of the rules `others` lists on lines first..last-1, each once, in order. */
+static PyObject *span_matched(PyObject *rule_id, PyObject *others, Py_ssize_t first, Py_ssize_t last) {
+    PyObject *matched = PyList_New(1);
+    if (matched == NULL) return NULL;
+    PyList_SET_ITEM(matched, 0, Py_NewRef(rule_id));
+    for (Py_ssize_t k = first; k < last && PyDict_GET_SIZE(others); k++) {
+        PyObject *key = PyLong_FromSsize_t(k);
+        if (key == NULL) goto fail;
+        PyObject *rules = PyDict_GetItemWithError(others, key);  /* borrowed */
+        Py_DECREF(key);
+        if (rules == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            continue;
+        }
+        PyObject *iterator = PyObject_GetIter(rules), *rule;
+        if (iterator == NULL) goto fail;
+        while ((rule = PyIter_Next(iterator)) != NULL) {
+            PyObject *id = PyObject_GetAttrString(rule, "id");
+            Py_DECREF(rule);
+            int seen = id == NULL ? -1 : PySequence_Contains(matched, id);
+            if (seen == 0 && PyList_Append(matched, id) < 0) seen = -1;
+            Py_XDECREF(id);
+            if (seen < 0) { Py_DECREF(iterator); goto fail; }
+        }
+        Py_DECREF(iterator);
+        if (PyErr_Occurred()) goto fail;
+    }
+    PyObject *out = PyList_AsTuple(matched);
+    Py_DECREF(matched);
+    return out;
+fail:
+    Py_DECREF(matched);
+    return NULL;
+}
+
+/* One removal: make(rule_id, pack_id, start, end, first_line, last_line, text, evidence, matched, why). */
+static PyObject *span_removal(PyTypeObject *make, PyObject *text, PyObject *starts, Py_ssize_t i, Py_ssize_t j,
+                              PyObject *owner, PyObject *others, PyObject *reasons, PyObject *manual,
+                              PyObject *layout_pack) {
+    PyObject *items[10] = {NULL};
+    if (PyUnicode_Check(owner)) {
+        int is_manual = PyObject_RichCompareBool(owner, manual, Py_EQ);
+        if (is_manual < 0) return NULL;
+        items[0] = Py_NewRef(owner);
+        items[1] = Py_NewRef(is_manual ? manual : layout_pack);
+        items[7] = Py_NewRef(Py_None);
+    } else {
+        items[0] = PyObject_GetAttrString(owner, "id");
+        items[1] = PyObject_GetAttrString(owner, "pack_id");
+        items[7] = PyObject_GetAttrString(owner, "evidence");
+    }
+    Py_ssize_t n_lines = PyList_GET_SIZE(starts);
+    items[2] = Py_NewRef(PyList_GET_ITEM(starts, i));
+    items[3] = j < n_lines ? Py_NewRef(PyList_GET_ITEM(starts, j)) : PyLong_FromSsize_t(PyUnicode_GET_LENGTH(text));
+    items[4] = PyLong_FromSsize_t(i + 1);
+    items[5] = PyLong_FromSsize_t(j);
+    PyObject *result = NULL;
+    for (int f = 0; f < 6; f++)
+        if (items[f] == NULL) goto done;
+    if (items[7] == NULL) goto done;
+    Py_ssize_t start = PyLong_AsSsize_t(items[2]), end = PyLong_AsSsize_t(items[3]);
+    if ((start == -1 || end == -1) && PyErr_Occurred()) goto done;
+    items[6] = PyUnicode_Substring(text, start, end);
+    items[8] = span_matched(items[0], others, i, j);
+    items[9] = PyDict_GET_SIZE(reasons) ? span_reasons(reasons, i, j) : Py_NewRef(Py_None);
+    if (items[6] == NULL || items[8] == NULL || items[9] == NULL) goto done;
+    result = make->tp_alloc(make, 10);
+    if (result == NULL) goto done;
+    for (int f = 0; f < 10; f++) {
+        PyTuple_SET_ITEM(result, f, items[f]);
+        items[f] = NULL;
+    }
+done:
+    for (int f = 0; f < 10; f++) Py_XDECREF(items[f]);
+    return result;
+}
+
+/* spans(text, starts, owners, others, reasons, manual, layout_pack, make) -> list: decide._spans, the
+ * lines given by their start offsets; runs of consecutive lines with the same owner (by identity, not
+ * None) each become one removal, `make` (a tuple subclass) of its ten fields. */
+static PyObject *spans(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *text, *starts, *owners, *others, *reasons, *manual, *layout_pack, *make;
+    if (!PyArg_ParseTuple(args, "UO!O!O!O!UUO!", &text, &PyList_Type, &starts, &PyList_Type, &owners,
+                          &PyDict_Type, &others, &PyDict_Type, &reasons, &manual, &layout_pack, &PyType_Type, &make))
+        return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(owners);
+    if (PyList_GET_SIZE(starts) != n) {
+        PyErr_SetString(PyExc_ValueError, "starts and owners of different lengths");
+        return NULL;
+    }
+    PyObject *removals = PyList_New(0);
+    if (removals == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n;) {
+        PyObject *owner = PyList_GET_ITEM(owners, i);
+        Py_ssize_t j = i + 1;
+        while (j < n && PyList_GET_ITEM(owners, j) == owner) j++;
+        if (owner != Py_None) {
+            PyObject *removal = span_removal((PyTypeObject *)make, text, starts, i, j, owner, others, reasons,
+                                             manual, layout_pack);
+            if (removal == NULL || PyList_Append(removals, removal) < 0) {
+                Py_XDECREF(removal);
+                Py_DECREF(removals);
+                return NULL;
+            }
+            Py_DECREF(removal);
+        }
+        i = j;
+    }
+    return removals;
+}
+
 /* ---- the pattern prefilter's matches (search/hyperscan_prefilter.py) ------------------------------ */
 
 /* MatchEnds(n_patterns): a match handler for hyperscan's Database.scan, called (id, from, to, flags,
@@ -1391,6 +1547,7 @@ static PyTypeObject MatchEndsType = {
 
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
+    {"spans", spans, METH_VARARGS, "engine/decide._spans: a document's removed lines grouped into removals."},
     {"sweep", sweep, METH_VARARGS, "sweep(limit, cache): line_facts._sweep of the facts cache, _CACHE_LIMIT limit."},
     {"window_mean", window_mean, METH_VARARGS,
      "windows.window_mean of a list of bools or floats (None for anything else)."},

@@ -91,6 +91,15 @@ def sweeper(limit: int) -> Callable[[dict], None] | None:
     return partial(_linefast.sweep, limit)
 
 
+def spans(text: str, starts: list[int], owners: list, others: dict, reasons: dict, manual: str, layout_pack: str,
+          make: type) -> list | None:
+    """engine/decide._spans of a document whose lines start at `starts`, each removal `make(...)` of its
+    fields (None when not compiled, or built before it existed)."""
+    if not AVAILABLE or not hasattr(_linefast, "spans"):
+        return None
+    return _linefast.spans(text, starts, owners, others, reasons, manual, layout_pack, make)
+
+
 def match_ends(n_patterns: int) -> object | None:
     """A hyperscan match handler noting where each of `n_patterns` patterns' matches end (None when not
     compiled, or built before it existed). Its `lines(data, first)` gives, per pattern, the sorted
