@@ -450,6 +450,20 @@ static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ss
     return compute_facts((SpecObject *)args[0], args[1], args[2], NULL);
 }
 
+/* 0 when `make` is a tuple subclass and the lists `a` and `b` (named in `what`) are as long as each
+ * other; else -1 with an exception. */
+static int maker_and_lengths(PyObject *make, PyObject *a, PyObject *b, const char *what) {
+    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
+        return -1;
+    }
+    if (PyList_GET_SIZE(a) != PyList_GET_SIZE(b)) {
+        PyErr_Format(PyExc_ValueError, "%s of different lengths", what);
+        return -1;
+    }
+    return 0;
+}
+
 /* cached_facts(spec, cache, texts, lines, keys, limit, sweep, make) -> list: line_facts.facts_of of each
  * line lines[j] with key keys[j], in order. cache: (key, indented) -> [facts, looked up again]; a miss
  * calls sweep(cache) first when the cache holds `limit` lines; make: the facts' tuple subclass. */
@@ -459,15 +473,8 @@ static PyObject *cached_facts(PyObject *Py_UNUSED(module), PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!O!O!O!nOO!", &SpecType, &spec, &PyDict_Type, &cache, &PyList_Type, &texts,
                           &PyList_Type, &lines, &PyList_Type, &keys, &limit, &sweep, &PyType_Type, &make))
         return NULL;
-    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
-        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
-        return NULL;
-    }
+    if (maker_and_lengths(make, lines, keys, "lines and keys") < 0) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(lines);
-    if (PyList_GET_SIZE(keys) != n) {
-        PyErr_SetString(PyExc_ValueError, "lines and keys of different lengths");
-        return NULL;
-    }
     PyObject *result = PyList_New(n);
     if (result == NULL) return NULL;
     for (Py_ssize_t j = 0; j < n; j++) {
@@ -1360,15 +1367,8 @@ static PyObject *spans(PyObject *Py_UNUSED(module), PyObject *args) {
     if (!PyArg_ParseTuple(args, "UO!O!O!O!UUO!", &text, &PyList_Type, &starts, &PyList_Type, &owners,
                           &PyDict_Type, &others, &PyDict_Type, &reasons, &manual, &layout_pack, &PyType_Type, &make))
         return NULL;
-    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
-        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
-        return NULL;
-    }
+    if (maker_and_lengths(make, starts, owners, "starts and owners") < 0) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(owners);
-    if (PyList_GET_SIZE(starts) != n) {
-        PyErr_SetString(PyExc_ValueError, "starts and owners of different lengths");
-        return NULL;
-    }
     PyObject *removals = PyList_New(0);
     if (removals == NULL) return NULL;
     for (Py_ssize_t i = 0; i < n;) {
