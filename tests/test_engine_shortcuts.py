@@ -86,3 +86,8 @@ def test_compiled_spans_are_the_reference_spans(lines, others, reasons):
     got = decide._spans(text, parsed, owners, others, reasons)
     assert got == decide._reference_spans(text, parsed, owners, others, reasons)
     assert all(type(r) is decide.Removal for r in got)
+    # and the record's removals and counts from them, compiled, are Removal.to_dict and count_removals
+    removals, counts = linefast.records(got, decide.Removal._fields)
+    assert removals == [r.to_dict() for r in got] and counts == count_removals(got)
+    assert [list(r) for r in removals] == [list(r.to_dict()) for r in got]  # the keys' order too
+    assert list(counts["by_rule"]) == list(count_removals(got)["by_rule"])

@@ -12,6 +12,7 @@
  * explain(names, top, ks, ...): `model.explain(row(k), top)` of the rows ks, before rounding;
  * window_mean(values, radius): windows.py's windowed means of floats and shares of bools;
  * sweep(limit, cache): line_facts._sweep of the facts cache; spans(...): engine/decide._spans;
+ * records(removals): a record's removals and counts (engine/provenance.build_record);
  * MatchEnds(n): a hyperscan match handler for search/hyperscan_prefilter.py, lines mapped in C.
  */
 #define PY_SSIZE_T_CLEAN
@@ -1390,6 +1391,129 @@ static PyObject *spans(PyObject *Py_UNUSED(module), PyObject *args) {
     return removals;
 }
 
+/* ---- a document's removals as its record's lists (engine/provenance.build_record) ------------------ */
+
+/* The record's keys, interned once (as the literals of Removal.to_dict and count_removals are). */
+enum { K_MATCHED = 7, K_EVIDENCE, K_REASONS, K_SPANS, K_LINES, K_CHARS, N_KEYS };
+static const char *key_names[N_KEYS] = {"rule_id", "pack_id", "start", "end", "first_line", "last_line", "text",
+                                        "matched", "evidence", "reasons", "spans", "lines", "chars"};
+static PyObject *keys[N_KEYS];
+
+static int intern_keys(void) {
+    for (int k = 0; k < N_KEYS; k++)
+        if (keys[k] == NULL && (keys[k] = PyUnicode_InternFromString(key_names[k])) == NULL) return -1;
+    return 0;
+}
+
+/* Removal.to_dict() of one removal (a 10-tuple: rule_id, pack_id, start, end, first_line, last_line,
+ * text, evidence, matched, reasons). */
+static PyObject *removal_dict(PyObject *r) {
+    PyObject *record = PyDict_New();
+    if (record == NULL) return NULL;
+    for (int f = 0; f < 7; f++)
+        if (PyDict_SetItem(record, keys[f], PyTuple_GET_ITEM(r, f)) < 0) goto fail;
+    PyObject *matched = PyTuple_GET_ITEM(r, 8), *evidence = PyTuple_GET_ITEM(r, 7), *reasons = PyTuple_GET_ITEM(r, 9);
+    int some = PyObject_IsTrue(matched);
+    if (some < 0) goto fail;
+    PyObject *list = some ? PySequence_List(matched) : PyList_New(1);
+    if (list == NULL) goto fail;
+    if (!some) PyList_SET_ITEM(list, 0, Py_NewRef(PyTuple_GET_ITEM(r, 0)));
+    int stored = PyDict_SetItem(record, keys[K_MATCHED], list);
+    Py_DECREF(list);
+    if (stored < 0) goto fail;
+    if (evidence != Py_None) {
+        PyObject *copy = PyDict_New();
+        if (copy == NULL || PyDict_MergeFromSeq2(copy, evidence, 1) < 0 ||
+            PyDict_SetItem(record, keys[K_EVIDENCE], copy) < 0) {
+            Py_XDECREF(copy);
+            goto fail;
+        }
+        Py_DECREF(copy);
+    }
+    some = PyObject_IsTrue(reasons);
+    if (some < 0) goto fail;
+    if (some) {
+        list = PySequence_List(reasons);
+        stored = list == NULL ? -1 : PyDict_SetItem(record, keys[K_REASONS], list);
+        Py_XDECREF(list);
+        if (stored < 0) goto fail;
+    }
+    return record;
+fail:
+    Py_DECREF(record);
+    return NULL;
+}
+
+/* {"spans": s, "lines": n, "chars": c} */
+static PyObject *rule_counts(const Py_ssize_t *c) {
+    PyObject *out = PyDict_New();
+    for (int f = 0; out != NULL && f < 3; f++) {
+        PyObject *value = PyLong_FromSsize_t(c[f]);
+        if (value == NULL || PyDict_SetItem(out, keys[K_SPANS + f], value) < 0) Py_CLEAR(out);
+        Py_XDECREF(value);
+    }
+    return out;
+}
+
+/* records(removals) -> (dicts, counts): [r.to_dict() for r in removals] and
+ * provenance.count_removals(removals), the removals decide.Removal tuples. */
+static PyObject *records(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *given;
+    if (!PyArg_ParseTuple(args, "O", &given) || intern_keys() < 0) return NULL;
+    PyObject *removals = PySequence_Fast(given, "removals must be a sequence");
+    if (removals == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(removals), n_rules = 0, total_lines = 0, total_chars = 0;
+    PyObject *dicts = PyList_New(n), *index = PyDict_New(), *result = NULL, *by_rule = NULL, *ids = NULL;
+    Py_ssize_t *counts = PyMem_Calloc((size_t)(3 * n + 3), sizeof(Py_ssize_t));
+    if (dicts == NULL || index == NULL || counts == NULL) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *r = PySequence_Fast_GET_ITEM(removals, j);
+        if (!PyTuple_Check(r) || PyTuple_GET_SIZE(r) != 10 || !PyUnicode_Check(PyTuple_GET_ITEM(r, 6))) {
+            PyErr_SetString(PyExc_TypeError, "expected Removal tuples");
+            goto done;
+        }
+        PyObject *record = removal_dict(r);
+        if (record == NULL) goto done;
+        PyList_SET_ITEM(dicts, j, record);
+        Py_ssize_t first = PyLong_AsSsize_t(PyTuple_GET_ITEM(r, 4)), last = PyLong_AsSsize_t(PyTuple_GET_ITEM(r, 5));
+        if ((first == -1 || last == -1) && PyErr_Occurred()) goto done;
+        PyObject *at = PyDict_GetItemWithError(index, PyTuple_GET_ITEM(r, 0));  /* borrowed */
+        if (at == NULL && PyErr_Occurred()) goto done;
+        Py_ssize_t k = at == NULL ? n_rules : PyLong_AsSsize_t(at);
+        if (at == NULL) {
+            PyObject *slot = PyLong_FromSsize_t(n_rules++);
+            if (slot == NULL || PyDict_SetItem(index, PyTuple_GET_ITEM(r, 0), slot) < 0) { Py_XDECREF(slot); goto done; }
+            Py_DECREF(slot);
+        }
+        counts[3 * k] += 1;
+        counts[3 * k + 1] += last - first + 1;
+        counts[3 * k + 2] += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(r, 6));
+        total_lines += last - first + 1;
+        total_chars += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(r, 6));
+    }
+    ids = PyDict_Keys(index);
+    if (ids == NULL || PyList_Sort(ids) < 0) goto done;
+    by_rule = PyDict_New();
+    if (by_rule == NULL) goto done;
+    for (Py_ssize_t j = 0; j < PyList_GET_SIZE(ids); j++) {
+        PyObject *id = PyList_GET_ITEM(ids, j);
+        Py_ssize_t k = PyLong_AsSsize_t(PyDict_GetItem(index, id));
+        PyObject *c = rule_counts(counts + 3 * k);
+        if (c == NULL || PyDict_SetItem(by_rule, id, c) < 0) { Py_XDECREF(c); goto done; }
+        Py_DECREF(c);
+    }
+    result = Py_BuildValue("(O{s:n,s:n,s:n,s:O})", dicts, "removals", n, "lines_removed", total_lines,
+                           "chars_removed", total_chars, "by_rule", by_rule);
+done:
+    Py_DECREF(removals);
+    Py_XDECREF(dicts);
+    Py_XDECREF(index);
+    Py_XDECREF(by_rule);
+    Py_XDECREF(ids);
+    PyMem_Free(counts);
+    return result;
+}
+
 /* ---- the pattern prefilter's matches (search/hyperscan_prefilter.py) ------------------------------ */
 
 /* MatchEnds(n_patterns): a match handler for hyperscan's Database.scan, called (id, from, to, flags,
@@ -1547,6 +1671,7 @@ static PyTypeObject MatchEndsType = {
 
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
+    {"records", records, METH_VARARGS, "([r.to_dict() for r in removals], provenance.count_removals(removals))."},
     {"spans", spans, METH_VARARGS, "engine/decide._spans: a document's removed lines grouped into removals."},
     {"sweep", sweep, METH_VARARGS, "sweep(limit, cache): line_facts._sweep of the facts cache, _CACHE_LIMIT limit."},
     {"window_mean", window_mean, METH_VARARGS,

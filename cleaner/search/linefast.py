@@ -100,6 +100,19 @@ def spans(text: str, starts: list[int], owners: list, others: dict, reasons: dic
     return _linefast.spans(text, starts, owners, others, reasons, manual, layout_pack, make)
 
 
+# decide.Removal's fields, in the order `records` reads them
+REMOVAL_FIELDS = ("rule_id", "pack_id", "start", "end", "first_line", "last_line", "text", "evidence", "matched",
+                  "reasons")
+
+
+def records(removals: Sequence[tuple], fields: Sequence[str]) -> tuple[list[dict], dict] | None:
+    """([r.to_dict() for r in removals], provenance.count_removals(removals)) of decide.Removal tuples whose
+    `fields` are REMOVAL_FIELDS (None when they are not, or when not compiled or built before it existed)."""
+    if not AVAILABLE or not hasattr(_linefast, "records") or tuple(fields) != REMOVAL_FIELDS:
+        return None
+    return _linefast.records(removals)
+
+
 def match_ends(n_patterns: int) -> object | None:
     """A hyperscan match handler noting where each of `n_patterns` patterns' matches end (None when not
     compiled, or built before it existed). Its `lines(data, first)` gives, per pattern, the sorted
