@@ -299,6 +299,11 @@ def test_region_threshold_keeps_the_lines_inside_the_best_body_region(tmp_path):
     shielded = with_fields(rules, region_threshold=2.0)
     assert apply_rules(text, shielded).text == f"{PROSE}\nRead the report\n{NEWS}\n{OTHER}\n"
     assert apply_rules(text, with_fields(rules, region_threshold=0.5)).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
+    # With region_min_stop_share, a line with fewer stop words is not shielded ("Read the report": one in three).
+    worded = with_fields(shielded, stop_words=("the",))
+    assert apply_rules(text, with_fields(worded, region_min_stop_share=0.3)).text == \
+        f"{PROSE}\nRead the report\n{NEWS}\n{OTHER}\n"
+    assert apply_rules(text, with_fields(worded, region_min_stop_share=0.4)).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
     assert second_stage.kept_region([0.9, 0.1, 0.99, 0.4, 0.1], [False, False, True, False, False]) == [
         False, True, False, True, True]  # the removed line is skipped: one region across it
 

@@ -224,10 +224,11 @@ class _Lines:
 
 def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False) -> bool:
     """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`, or
-    `region_threshold` (`in_region`: a kept line in the kept lines' best body region)."""
+    `region_threshold` (`in_region`: a kept line in the kept lines' best body region, with at least
+    `region_min_stop_share` of stop words)."""
     names = rule.spec.names
     return (p < rule.run_prose_threshold and row[names.index("prose")] > 0 and row[names.index("in_run")] > 0) \
-        or (in_region and p < rule.region_threshold)
+        or (in_region and p < rule.region_threshold and row[names.index("stop_share")] >= rule.region_min_stop_share)
 
 
 def _regions(rule: LineModelRule, first: Sequence[float], ex: Example) -> list[bool]:

@@ -35,7 +35,8 @@ regions, and a line the first model doubts is judged by the lines around it.
 Two shields keep the article's own lines from the model's removals: a prose line inside the main run
 of prose goes only from `run_prose_threshold`, and a line no rule removed inside the best body region
 of such lines (the stretch with the most body log-odds by the first model, a removed block inside the
-article skipped) only from `region_threshold`.
+article skipped) only from `region_threshold`, if its share of stop words reaches `region_min_stop_share`
+(a table layout's menu rows fall inside the region and read as no sentence).
 
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
@@ -76,6 +77,8 @@ class LineModelRule(Rule):
     region_threshold: float = option(float, 0.0, "a line no rule removed inside the best body region of such "
                                      "lines (by the first model's probabilities, `kept_in_region`) is removed "
                                      "only from this score, if above the threshold (0: no such shield)")
+    region_min_stop_share: float = option(float, 0.0, "... when its share of stop words is at least this (a "
+                                          "menu row of a table layout, inside the region, is not shielded)")
     veto_below: float = option(float, 0.0, "give back a line a `veto_rules` rule removed scoring below this, "
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
@@ -205,7 +208,8 @@ class LineModelRule(Rule):
                     continue
                 p = probabilities[k]
                 if p >= threshold and (p >= self.run_prose_threshold or not features.run_prose(k)) \
-                        and (not region or p >= self.region_threshold or not region[k]):
+                        and (not region or p >= self.region_threshold or not region[k]
+                             or not self.reads_as_text(features, k)):
                     removed.append(k)
             elif owner.pack_id not in packs:
                 continue  # a user's own rule: never overruled
@@ -218,6 +222,13 @@ class LineModelRule(Rule):
             i = features.lines[k]
             doc.reasons[i] = self.reason(probabilities[k], parts)
             yield (i, i)
+
+    def reads_as_text(self, features: Features, k: int) -> bool:
+        """Whether row k has the share of stop words the region shield asks (`region_min_stop_share`);
+        read only for the few lines the shield would keep, so its row is built on demand."""
+        if self.region_min_stop_share <= 0:
+            return True
+        return features.row(k)[self.spec.names.index("stop_share")] >= self.region_min_stop_share
 
     def reason(self, p: float, parts: Sequence[tuple[str, float]]) -> dict:
         """The provenance record of removing a row at probability `p`: the model id (with the second
