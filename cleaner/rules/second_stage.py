@@ -84,15 +84,15 @@ def best_region(scores: Sequence[float]) -> tuple[int, int]:
     return span
 
 
-def _region_columns(logits: Sequence[float]) -> dict[str, list[float]]:
-    first, last = best_region([-z for z in logits])
+def _region_columns(n: int, span: tuple[int, int]) -> dict[str, list[float]]:
+    """The REGION columns of `n` lines whose best body region is `span` (`best_region`'s answer)."""
+    first, last = span
     log1p = math.log1p
     return {
-        "in_region": [float(first <= k <= last) for k in range(len(logits))],
-        "before_region_log": [log1p(first - k) if k < first else 0.0 for k in range(len(logits))],
-        "after_region_log": [log1p(k - last) if k > last >= 0 else 0.0 for k in range(len(logits))],
-        "region_edge_log": [log1p(min(k - first, last - k)) if first <= k <= last else 0.0
-                            for k in range(len(logits))],
+        "in_region": [float(first <= k <= last) for k in range(n)],
+        "before_region_log": [log1p(first - k) if k < first else 0.0 for k in range(n)],
+        "after_region_log": [log1p(k - last) if k > last >= 0 else 0.0 for k in range(n)],
+        "region_edge_log": [log1p(min(k - first, last - k)) if first <= k <= last else 0.0 for k in range(n)],
     }
 
 
@@ -122,9 +122,9 @@ def check_names(names: Sequence[str]) -> None:
 
 def _kept_columns(p: list[float], removed: Sequence[bool]) -> dict[str, list[float]]:
     """The KEPT columns: computed over the lines `removed` leaves, then spread back to every line."""
-    kept = [k for k, r in enumerate(removed) if not r]
+    kept, span = _kept_span(p, removed)
     sub = [p[k] for k in kept]
-    region = _region_columns([_logit(x) for x in sub])
+    region = _region_columns(len(kept), span)
     values = {"kept_mean_3": window_mean(sub, 3) if sub else [], "kept_decay": _decayed_mean(sub),
               **{f"kept_{name}": region[name] for name in ("in_region", "before_region_log", "after_region_log")}}
     out = {}
@@ -136,11 +136,17 @@ def _kept_columns(p: list[float], removed: Sequence[bool]) -> dict[str, list[flo
     return out
 
 
+def _kept_span(probabilities: Sequence[float], removed: Sequence[bool]) -> tuple[list[int], tuple[int, int]]:
+    """The indices of the lines no rule removed, and their best body region among them (`best_region`
+    over their first-stage log-odds of body): what the KEPT columns and `kept_region` both stand on."""
+    kept = [k for k, r in enumerate(removed) if not r]
+    return kept, best_region([-_logit(probabilities[k]) for k in kept])
+
+
 def kept_region(probabilities: Sequence[float], removed: Sequence[bool]) -> list[bool]:
     """Whether each line lies in the best body region of the lines no rule removed (`kept_in_region`),
     by the first stage's `probabilities`."""
-    kept = [k for k, r in enumerate(removed) if not r]
-    first, last = best_region([-_logit(probabilities[k]) for k in kept])
+    kept, (first, last) = _kept_span(probabilities, removed)
     inside = [False] * len(removed)
     for k in kept[first:last + 1] if first >= 0 else ():
         inside[k] = True
@@ -153,7 +159,7 @@ def columns(names: Sequence[str], probabilities: Sequence[float], removed: Seque
     `removed` and `prose` are the lines' flags (default: none removed, none prose)."""
     p = list(probabilities)
     z = [_logit(x) for x in p]
-    region = _region_columns(z) if any(name in REGION for name in names) else {}
+    region = _region_columns(len(z), best_region([-v for v in z])) if any(name in REGION for name in names) else {}
     removed = list(removed) if removed is not None else [False] * len(p)
     if any(name in KEPT for name in names):
         region.update(_kept_columns(p, removed))
