@@ -42,10 +42,20 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
+import sys
 from typing import Any
 
+from lxml import etree  # (this module is imported for HTML input only, as lxml is)
+
 from cleaner.rules.features import hint_key
+
+try:  # the blocks' keys in C (hatch_build.py) when the install built them; CLEANER_PURE_PYTHON=1: not used
+    from cleaner.io import _treefast
+except ImportError:
+    _treefast = None
+_treefast = None if os.environ.get("CLEANER_PURE_PYTHON") else _treefast
 
 FURNITURE_CLASS = re.compile(
     r"nav|menu|footer|sidebar|side-bar|share|sharing|social|related|recommend|comment|newsletter|subscri|"
@@ -62,6 +72,7 @@ COMMENTS_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
 BLOCK_TAGS = frozenset(("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "dt", "dd",
                         "blockquote", "figcaption", "pre", "div", "span", "a", "section", "article", "header",
                         "footer", "aside", "nav", "caption", "label", "button", "summary"))
+_BLOCK_TAG_TUPLE = tuple(sorted(BLOCK_TAGS))
 ASIDE_TAGS = frozenset(("aside", "nav", "footer", "form"))
 HINT_NAMES = ("found", "tag_p", "tag_li", "tag_h", "tag_h1", "tag_cell", "tag_other", "link_density",
               "parent_link_density", "in_article", "class_furniture", "in_aside", "in_figure", "in_code",
@@ -83,25 +94,20 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
     hints.pop("", None)
     if tree is None or not hints:
         return hints
+    matches, placed = _short_blocks(tree, 4 * max(map(len, lines)) + 256, hints)
     elements: dict[str, tuple[int | None, Any]] = {}  # key -> (document order, element)
-    blocks = _short_blocks(tree, 4 * max(map(len, lines)) + 256)
-    for order, (element, content) in enumerate(blocks):
-        key = hint_key(content)
-        if key in hints:  # document order: an inner element with the same text overrides its container
-            elements[key] = (order, element)
-    pres = list(tree.iter("pre"))
-    placed = {element: order for order, (element, _) in enumerate(blocks)} if pres else {}
-    for pre in pres:  # a code block: one line per line (placed only when the block is short)
+    for order, element, key in matches:  # document order: an inner element with the same text overrides its container
+        elements[key] = (order, element)
+    page = _Page(tree)
+    for pre in tree.iter("pre"):  # a code block: one line per line (placed only when the block is short)
         order = placed.get(pre)
         for line in pre.text_content().splitlines():
             key = hint_key(line)
             if key in hints and key not in elements:
                 elements[key] = (order, pre)
-    ancestry = _Ancestry()
     chains = {element: tuple(element.iterancestors()) for _, element in elements.values()}
-    parents: dict[Any, float] = {}
     for key, (_, element) in elements.items():
-        hints[key].update(_element_hints(element, key, ancestry, parents))
+        hints[key].update(_element_hints(element, key, chains[element], page))
     main, wide = _main_blocks(elements, chains, (MAIN_SHARE, WIDE_SHARE))
     _place(elements, chains, main, hints, ("outside_main", "before_main", "after_main"))
     _place(elements, chains, wide, hints, ("outside_wide", "before_wide", "after_wide"))
@@ -139,15 +145,52 @@ def _place(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple]
                 hints[key][names[1] if order < first else names[2]] = 1.0
 
 
-def _short_blocks(tree: Any, limit: int) -> list[tuple[Any, str]]:
-    """The block elements, in document order, whose text content is at most `limit` characters (longer
-    ones cannot collapse to a line), each with that text. lxml's tag filter walks the tree in C, and
-    `tostring(method="text")` gives `text_content()`'s string at half its cost (no XPath call each): a
-    third of the time of one XPath that tested tag and length, and of the `text_content()` calls after it."""
-    from lxml import etree
+class _Page:
+    """One page's elements as the hints read them: each element's ancestry (`_Ancestry`) and each
+    parent's link density, computed once (the lines of one list share a parent)."""
 
+    def __init__(self, tree: Any) -> None:
+        self.compiled = _treefast is not None and isinstance(tree, etree._Element)
+        self.ancestry = _Ancestry()
+        self.parents: dict[Any, float] = {}
+
+    def anchors(self, element: Any) -> list[str]:
+        """The keys of the texts of the links in `element` (itself included)."""
+        return [self.text_key(a, sys.maxsize) for a in element.iter("a")]
+
+    def text_key(self, element: Any, limit: int) -> str | None:
+        """`hint_key(element.text_content())`, None when that text is longer than `limit` characters."""
+        key = _treefast.text_key(element, limit) if self.compiled else False
+        if key is False:  # no compiled code, or an element it leaves to Python
+            text = element.text_content()
+            key = hint_key(text) if len(text) <= limit else None
+        return key
+
+    def parent_link_density(self, parent: Any) -> float:
+        """The link density of `parent`, 0 when its text is longer than PARENT_TEXT_LIMIT."""
+        density = self.parents.get(parent)
+        if density is None:
+            key = self.text_key(parent, PARENT_TEXT_LIMIT)
+            density = self.parents[parent] = 0.0 if key is None else _link_density(self.anchors(parent), len(key))
+        return density
+
+
+def _short_blocks(tree: Any, limit: int, hints: dict[str, Any]) -> tuple[list[tuple[int, Any, str]], dict[Any, int]]:
+    """Of the block elements whose text content is at most `limit` characters (longer ones cannot
+    collapse to a line), numbered in document order: (number, element, key) of each whose `hint_key`
+    is a key of `hints`, and each `pre` element's number. Computed in C (`_treefast.short_blocks`,
+    one walk over the tree's nodes, a Python object only for the elements returned) when the install
+    built it; the Python below is the reference (`tests/test_html_lines_fast.py` compares the two)."""
+    if _treefast is not None and isinstance(tree, etree._Element):
+        found = _treefast.short_blocks(tree, _BLOCK_TAG_TUPLE, limit, hints, "pre")
+        if found is not None:  # else a page it leaves to Python
+            return found[0], dict(found[1])
+    # `tostring(method="text")` gives `text_content()`'s string at half its cost (no XPath call each)
     text = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
-    return [(element, content) for element in tree.iter(*BLOCK_TAGS) if len(content := text(element)) <= limit]
+    short = [(element, content) for element in tree.iter(*BLOCK_TAGS) if len(content := text(element)) <= limit]
+    matches = [(order, element, key) for order, (element, content) in enumerate(short)
+               if (key := hint_key(content)) in hints]
+    return matches, {element: order for order, (element, _) in enumerate(short) if element.tag == "pre"}
 
 
 def _main_blocks(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple],
@@ -163,22 +206,25 @@ def _main_blocks(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, 
     # The elements holding more than half are one chain from the root down (two disjoint subtrees
     # cannot both hold more than half), their weights shrinking downwards; of equal weights any one
     # holds the same lines.
-    heavy = [(w, node) for node, w in weight.items() if w > min(shares) * total]
+    low = min(shares) * total
+    heavy = [(w, node) for node, w in weight.items() if w > low]
     return [min(((w, n) for w, n in heavy if w > share * total), key=lambda pair: pair[0], default=(0, None))[1]
             for share in shares]
 
 
 class _Ancestry:
     """What an element's ancestors say (teaser, precision discard, article/main, aside, figure, code),
-    cached per element so the elements of one page share their ancestors' checks."""
+    and what its own class and id name (`_class_names`), cached per element so the elements of one
+    page share their ancestors' checks."""
 
     FLAGS = ("teaser", "precision_discard", "in_article", "in_aside", "in_figure", "in_code")
 
     def __init__(self) -> None:
         self.seen: dict[Any, tuple[bool, ...]] = {}
+        self.names: dict[Any, tuple[bool, bool, bool, bool]] = {}  # an element's own class and id words
 
     def flags(self, node: Any) -> tuple[bool, ...]:
-        """The FLAGS of `node` and its ancestors."""
+        """The FLAGS of `node` and its ancestors (after which `names` holds them all)."""
         chain = []
         while node is not None and node not in self.seen:
             chain.append(node)
@@ -186,10 +232,12 @@ class _Ancestry:
         flags = self.seen[node] if node is not None else (False,) * len(self.FLAGS)
         for node in reversed(chain):
             tag = node.tag if isinstance(node.tag, str) else ""
-            names = f"{node.get('class', '')} {node.get('id', '')}"
+            classes, ident = node.get("class"), node.get("id")
+            names = f"{classes or ''} {ident or ''}"
+            self.names[node] = _class_names(names)
             teaser, discard, article, aside, figure, code = flags
             flags = (teaser or "teaser" in names.lower(),
-                     discard or tag == "header" or _precision_discards(node),
+                     discard or tag == "header" or _precision_discards(node, classes, ident),
                      article or tag in ("article", "main"),
                      aside or tag in ASIDE_TAGS,
                      figure or tag == "figure",
@@ -202,13 +250,10 @@ def _link_density(anchors: list[str], size: int) -> float:
     return min(1.0, sum(map(len, anchors)) / size) if size else 0.0
 
 
-def _anchors(element: Any) -> list[str]:
-    return [hint_key(a.text_content()) for a in element.iter("a")]
-
-
-def _element_hints(element: Any, key: str, ancestry: _Ancestry, parents: dict[Any, float]) -> dict[str, float]:
+def _element_hints(element: Any, key: str, ancestors: tuple, page: _Page) -> dict[str, float]:
+    """The hints of the line `key` from its element (`ancestors`: the element's, innermost first)."""
     tag = element.tag
-    anchors = _anchors(element)
+    anchors = page.anchors(element)
     hints = {"found": 1.0, "link_density": _link_density(anchors, len(key))}
     kind = ("tag_p" if tag == "p" else "tag_li" if tag == "li" else "tag_h" if tag[:1] == "h" and tag[1:].isdigit()
             else "tag_cell" if tag in ("td", "th", "tr") else "tag_other")
@@ -217,23 +262,18 @@ def _element_hints(element: Any, key: str, ancestry: _Ancestry, parents: dict[An
         hints["tag_h1"] = 1.0
     if len(anchors) == 1 and len(anchors[0]) > 10 and len(anchors[0]) > 0.9 * len(key):
         hints["one_link"] = 1.0
-    parent = element.getparent()
-    if parent is not None:
-        if parent not in parents:
-            text = parent.text_content()
-            parents[parent] = _link_density(_anchors(parent), len(hint_key(text))) \
-                if len(text) <= PARENT_TEXT_LIMIT else 0.0
-        hints["parent_link_density"] = parents[parent]
-    node, names = element, [False] * 4
-    for _ in range(4):  # the element and three levels up
-        if node is None:
-            break
-        names = [a or b for a, b in zip(names, _class_names(f"{node.get('class', '')} {node.get('id', '')}"),
-                                        strict=True)]
-        node = node.getparent()
-    hints.update(zip(("class_furniture", "class_content", "class_comment", "class_related"), map(float, names),
-                     strict=True))
-    hints.update(zip(_Ancestry.FLAGS, map(float, ancestry.flags(element)), strict=True))
+    if ancestors:
+        hints["parent_link_density"] = page.parent_link_density(ancestors[0])
+    flags = page.ancestry.flags(element)
+    own = page.ancestry.names
+    furniture, content, comment, related = own[element]
+    for node in ancestors[:3]:  # the element and three levels up
+        up = own[node]
+        furniture, content, comment, related = (furniture or up[0], content or up[1], comment or up[2],
+                                                related or up[3])
+    hints.update(zip(("class_furniture", "class_content", "class_comment", "class_related"),
+                     map(float, (furniture, content, comment, related)), strict=True))
+    hints.update(zip(_Ancestry.FLAGS, map(float, flags), strict=True))
     return hints
 
 
@@ -245,10 +285,11 @@ def _class_names(names: str) -> tuple[bool, bool, bool, bool]:
             bool(COMMENT_CLASS.search(names)), bool(RELATED_CLASS.search(names)))
 
 
-def _precision_discards(node: Any) -> bool:
-    for value in (node.get("id"), node.get("class")):
+def _precision_discards(node: Any, classes: str | None, ident: str | None) -> bool:
+    """Whether favor_precision prunes `node` (its class and id given, read once)."""
+    for value in (ident, classes):
         if value and PRECISION_CLASS.search(value):
             return True
     if "border" in (node.get("style") or ""):
         return True
-    return bool(COMMENTS_ID.search(node.get("id") or "") or COMMENTS_CLASS.search(node.get("class") or ""))
+    return bool(COMMENTS_ID.search(ident or "") or COMMENTS_CLASS.search(classes or ""))
