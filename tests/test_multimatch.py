@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import cleaner
 from cleaner.lines import split_lines
+from cleaner.search import hyperscan_atoms, linefast
 from cleaner.search import hyperscan_prefilter as multimatch
-from cleaner.search import linefast
 from cleaner.search.candidates import CandidateIndex
 from cleaner.search.hyperscan_prefilter import LinePrefilter, ascii_case_variants, superset_expression
 
@@ -124,6 +124,20 @@ def test_case_variants_are_every_non_ascii_character_an_ascii_one_matches():
         pattern = regex.compile("(?i)" + regex.escape(chr(code)))
         assert set(pattern.findall(every)) <= set(variants), chr(code)
         assert all(regex.fullmatch("(?i)" + regex.escape(variants[x]), x) for x in pattern.findall(every))
+
+
+def test_case_variants_are_kept_in_the_cache_folder_and_searched_again_when_damaged(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    searched = hyperscan_atoms._find_case_variants()
+    assert hyperscan_atoms.ascii_case_variants.__wrapped__() == searched
+    [path] = tmp_path.glob("case-variants-*.json")
+    searches = []
+    monkeypatch.setattr(hyperscan_atoms, "_find_case_variants", lambda: searches.append(1) or searched)
+    assert hyperscan_atoms.ascii_case_variants.__wrapped__() == searched and searches == []
+    for damaged in (b"{", b"{}", b'{"\\u212a": "KK"}', b'{"a": "b"}', b'["K"]'):
+        path.write_bytes(damaged)
+        assert hyperscan_atoms.ascii_case_variants.__wrapped__() == searched
+    assert len(searches) == 5
 
 
 @pytest.mark.parametrize("source", [r"(?s)a.b", r"(?x)a b", r"\p{L}x", r"(?i:a)b", r"(?:ab){e<=1}", r"a\Z",
