@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 import regex
@@ -15,6 +16,7 @@ import cleaner
 from cleaner.errors import RuleError
 from cleaner.rules import lazy_patterns, pack_cache, patterns
 from cleaner.rules.pattern_syntax import plain_size, surely_compiles
+from cleaner.search import compiled_patterns
 
 
 def compiles(pattern: str) -> bool:
@@ -131,3 +133,42 @@ def test_a_large_pack_parses_once_and_an_edit_or_a_damaged_cache_parses_again(tm
     for cached in (tmp_path / "cache").glob("pack-*.marshal"):
         cached.write_bytes(cached.read_bytes()[:100])
     assert cleaner.load_rules([path], defaults=False).hash == edited.hash and parses == [1, 1]
+
+
+def test_a_compiled_pattern_is_rebuilt_from_its_kept_code_and_compiled_again_when_the_file_is_damaged(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    sources = [(r"(?i)\bread (?P<what>more|on)\b", 0), (r"^\s*[-•]\s*\w+$", 0), (r"^\s*[-•]\s*\w+$", regex.M),
+               ("x{2,5}y", 0)]
+    first = compiled_patterns.CompiledPatterns()
+    compiled = [first.compile(source, flags) for source, flags in sources]
+    first.save()
+    compiles = []
+    real = regex.compile
+    monkeypatch.setattr(regex, "compile", lambda *a, **k: compiles.append(a) or real(*a, **k))
+    rebuilt = [compiled_patterns.CompiledPatterns().compile(source, flags) for source, flags in sources]
+    assert compiles == []
+    assert [(p.pattern, p.flags, p.groupindex) for p in rebuilt] == [(p.pattern, p.flags, p.groupindex)
+                                                                     for p in compiled]
+    text = "x\n - Item\nRead More\nxxxy\n• b"
+    assert [[m.span() for m in p.finditer(text)] for p in rebuilt] == [[m.span() for m in p.finditer(text)]
+                                                                      for p in compiled]
+    assert rebuilt[1].search(text) is None and rebuilt[2].search(text) is not None  # flags are part of the key
+    [path] = tmp_path.glob("compiled-*.marshal")
+    path.write_bytes(path.read_bytes()[:-10])
+    assert compiled_patterns.CompiledPatterns().compile(sources[0][0]).pattern == sources[0][0]
+    assert len(compiles) == 1
+
+
+def test_a_lazy_pattern_compiles_once_across_processes_when_a_runner_saved_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(compiled_patterns, "COMPILED", compiled_patterns.CompiledPatterns())
+    monkeypatch.setattr(lazy_patterns, "COMPILED", compiled_patterns.COMPILED)
+    assert lazy_patterns.LazyPattern(r"\bmenu\b").search("the menu") is not None
+    compiled_patterns.COMPILED.save()
+    later = subprocess.run([sys.executable, "-c", "import regex\n"
+                            "from cleaner.rules.lazy_patterns import LazyPattern\n"
+                            "regex.compile = None  # any compile now fails\n"
+                            "print(LazyPattern(r'\\bmenu\\b').search('the menu').span())"],
+                           capture_output=True, text=True, env={**os.environ, "CLEANER_CACHE_DIR": str(tmp_path)})
+    assert later.stdout.strip() == "(4, 8)", later.stderr

@@ -33,6 +33,7 @@ import regex
 from cleaner.rules import pattern_syntax
 from cleaner.rules import patterns as bounds
 from cleaner.rules.pattern_syntax import plain_size
+from cleaner.search.compiled_patterns import COMPILED
 from cleaner.search.disk_cache import cache_dir, write_cache
 
 _FORWARDED = ("search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split")
@@ -55,9 +56,10 @@ class LazyPattern:
 
     @property
     def compiled(self) -> regex.Pattern:
-        """The compiled pattern (compiling it now, the first time)."""
+        """The compiled pattern (compiling it now, the first time: from its compiled code on disk when
+        `search.compiled_patterns` kept it)."""
         if self._compiled is None:
-            self._bind(regex.compile(self.pattern))
+            self._bind(COMPILED.compile(self.pattern))
         return self._compiled
 
     def _bind(self, compiled: regex.Pattern) -> None:

@@ -29,6 +29,7 @@ from typing import Any, Protocol, TypeVar
 from cleaner.io.files import run_id, set_run_id
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.options import RuleSpec
+from cleaner.search.compiled_patterns import COMPILED
 
 T = TypeVar("T")
 PARENT_POLL_SECONDS = 0.5
@@ -84,7 +85,9 @@ class Inline:
         if self._rules is None:
             self._rules = self._spec.load()
         for batch in batches:
-            yield fn(batch, self._rules)
+            result = fn(batch, self._rules)
+            COMPILED.save()  # the patterns this batch compiled, for the next process (search/compiled_patterns.py)
+            yield result
 
     def close(self) -> None:
         pass
@@ -170,7 +173,9 @@ def worker_rules() -> RuleSet:
 
 
 def _in_worker(fn: Callable[[Any, RuleSet], T], batch: Any) -> T:
-    return fn(batch, worker_rules())
+    result = fn(batch, worker_rules())
+    COMPILED.save()  # the patterns this batch compiled, for later workers and runs (search/compiled_patterns.py)
+    return result
 
 
 def die_with_parent(parent: int) -> None:

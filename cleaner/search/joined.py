@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import regex
 
+from cleaner.search.compiled_patterns import COMPILED
 from cleaner.search.regexsyntax import CONTROL_ESCAPES, HEX_DIGITS, SIMPLE_FLAGS, Unsupported, hex_escape
 
 # About this many characters of lines per joined scan: far from any timeout on ordinary text.
@@ -136,8 +137,8 @@ def line_bounded(source: str, flags: int) -> LineScan | None:
         if all(alternative[:1] == ["^"] for alternative in alternatives):
             # every match starts a line: scan for "\n" + the rest, which `regex` finds far faster than "^"
             rest = "|".join("".join(a[1:]) for a in alternatives)
-            return LineScan(regex.compile("\\n(?=(?:" + rest + "))([^\\n]*)", flags), True)
-        return LineScan(regex.compile("".join(pieces), flags), False)
+            return LineScan(COMPILED.compile("\\n(?=(?:" + rest + "))([^\\n]*)", flags), True)
+        return LineScan(COMPILED.compile("".join(pieces), flags), False)
     except (Unsupported, regex.error):
         return None
 
