@@ -65,7 +65,9 @@ def load_rules(
     _check_unique(packs)
     if selection is None:
         selection = Selection.of(select, ignore, profile)
-    return RuleSet(tuple(packs), timeout, doc_timeout=doc_timeout).selected(selection)
+    ruleset = RuleSet(tuple(packs), timeout, doc_timeout=doc_timeout).selected(selection)
+    ruleset.index  # noqa: B018 - built now, once: a run's worker processes fork with it
+    return ruleset
 
 
 def load_pack(path: Path) -> RulePack:

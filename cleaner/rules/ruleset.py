@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from cleaner.rules.kinds import PHASES, Rule
@@ -77,7 +78,6 @@ class RuleSet:
     profile: str = "article"
     doc_timeout: float = DEFAULT_DOC_TIMEOUT
     hash: str = field(init=False)
-    index: CandidateIndex = field(init=False, compare=False, repr=False)
     _ordered: tuple[Rule, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,9 +90,14 @@ class RuleSet:
         pack_order = {p.id: ORDER_VALUES.index(p.order) for p in self.packs}
         object.__setattr__(self, "_ordered", tuple(sorted(
             everything, key=lambda r: (pack_order[r.pack_id], phase[r.kind], -r.priority))))
-        rules = ((r.id, r.keywords, getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None)
-                 for r in self.rules())
-        object.__setattr__(self, "index", CandidateIndex(rules))
+
+    @cached_property
+    def index(self) -> CandidateIndex:
+        """The rules' keyword and pattern prefilters. Built on first use: loading builds a rule set of
+        every pack and then the one its selection keeps, and only the latter cleans (`load_rules`
+        builds its index)."""
+        return CandidateIndex((r.id, r.keywords, getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None)
+                              for r in self.rules())
 
     def rules(self, domain: str | None = None, *, scoped: bool = False) -> list[Rule]:
         """Rules in the order they run: packs of order "default" before those of order "last"; within
