@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import hashlib
 import marshal
@@ -54,12 +55,11 @@ class CompiledPatterns:
 
     def save(self) -> None:
         """Write the file with the patterns compiled since it was read (a failure only means compiling again)."""
-        if not self._added:
-            return
-        try:
-            path = self.path
-        except (OSError, ValueError):
-            return
+        if self._added:
+            with contextlib.suppress(OSError, ValueError):  # no home folder, say: the cache is only skipped
+                self._merge_into(self.path)
+
+    def _merge_into(self, path: Path) -> None:
         merged = {**_read_compiled(path), **self._read(), **self._added}
         payload = marshal.dumps(merged)
         if write_cache(path, marshal.dumps((hashlib.sha256(payload).hexdigest(), payload))):
