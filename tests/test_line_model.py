@@ -308,6 +308,36 @@ def test_region_threshold_keeps_the_lines_inside_the_best_body_region(tmp_path):
         False, True, False, True, True]  # the removed line is skipped: one region across it
 
 
+def test_never_empty_leaves_a_document_the_model_doubts_throughout(tmp_path):
+    """`never_empty`: when the model's removals would leave a document without a line (a table layout
+    whose every row it doubts), it removes none of its own; the rules' removals stand. A document it
+    leaves a line of is cleaned as before."""
+    doubting = with_fields(model_rules(tmp_path, with_line_rule=True), weights={"bias": 2.0, "prose": -0.5})
+    text = f"Home\n{OTHER}\nThe budget\n{NEWS}\nShare\n"  # every line scores > 0.8; the rule removes "The budget"
+    assert apply_rules(text, doubting).text == ""
+    assert apply_rules(text, with_fields(doubting, never_empty=True)).text == f"Home\n{OTHER}\n{NEWS}\nShare\n"
+    rules = model_rules(tmp_path, with_line_rule=True)  # short lines 0.88, prose lines 0.007
+    assert apply_rules(text, with_fields(rules, never_empty=True)).text == apply_rules(text, rules).text == \
+        f"{OTHER}\n{NEWS}\n"
+
+
+def test_the_threshold_search_counts_never_empty_as_the_model_does():
+    """The trainer's per-line decision (`_kept`) keeps a document's unremoved lines when a pair would
+    remove them all, with `never_empty`, as the kind does."""
+    import numpy as np
+
+    def lines(never_empty: bool) -> train_line_model._Lines:
+        flags = np.array([False, True, False, False])
+        return train_line_model._Lines(
+            doc=np.array([0, 0, 1, 1]), p=np.array([0.9, 0.8, 0.9, 0.1]), removed=flags, releasable=flags,
+            rule=np.array([-1, 0, -1, -1]), n=np.ones(4, int), hits=np.ones(4, int), gold_total=np.ones(2),
+            page_like=np.ones(2, bool), removed_share=np.zeros(2), lead=np.zeros(2, int), page_p=np.zeros(2),
+            rule_ids=["r"], shielded=np.zeros(4, bool), never_empty=never_empty)
+
+    assert train_line_model._kept(lines(False), 0.5, 0.0).tolist() == [False, False, False, True]
+    assert train_line_model._kept(lines(True), 0.5, 0.0).tolist() == [True, False, False, True]
+
+
 def test_a_page_needs_furniture_the_rules_removed(tmp_path):
     """`page_removed_share`: short lines alone (a clean body's headings and list items) make an extract,
     where the model removes only at `extract_threshold`."""

@@ -38,7 +38,7 @@ def _type(spec: Field) -> str:
         return "regex"
     if spec.choices:
         return " or ".join(f'`"{choice}"`' for choice in spec.choices)
-    name = {int: "integer", float: "number", str: "string", list: "list of strings",
+    name = {bool: "true or false", int: "integer", float: "number", str: "string", list: "list of strings",
             dict: "table"}.get(spec.type, "?")
     if spec.type in (int, float):
         name += f" ≥ {spec.minimum:g}"
@@ -53,6 +53,8 @@ def _default(spec: Field) -> str:
         return "unset"
     if isinstance(value, float) and math.isinf(value):
         return "`inf`"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
     if isinstance(value, str):
         return f'`"{value}"`'
     if isinstance(value, tuple):

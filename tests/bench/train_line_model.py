@@ -220,6 +220,7 @@ class _Lines:
     page_p: object  # per document: the regime classifier's probability of a whole page (0 without one)
     rule_ids: list
     shielded: object = None  # a line the model may not remove at this probability (`run_prose_threshold`)
+    never_empty: bool = False  # the rule's `never_empty`
 
 
 def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False) -> bool:
@@ -286,14 +287,19 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     return _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
                   removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
-                  page_p=np.asarray(page_p, float), rule_ids=rule_ids)
+                  page_p=np.asarray(page_p, float), rule_ids=rule_ids, never_empty=rule.never_empty)
 
 
 def _kept(lines: _Lines, threshold: float, veto: float):
-    """Which lines stay under a (removal, veto) pair (a boolean mask)."""
+    """Which lines stay under a (removal, veto) pair (a boolean mask); with `never_empty`, a document
+    the pair would leave without a line keeps the lines no rule removed."""
     import numpy as np
 
-    return np.where(lines.removed, lines.releasable & (lines.p < veto), (lines.p < threshold) | lines.shielded)
+    kept = np.where(lines.removed, lines.releasable & (lines.p < veto), (lines.p < threshold) | lines.shielded)
+    if lines.never_empty:
+        standing = np.bincount(lines.doc, weights=kept, minlength=len(lines.gold_total))
+        kept = kept | (~lines.removed & (standing[lines.doc] == 0))
+    return kept
 
 
 def _f1(lines: _Lines, kept, docs) -> float:
@@ -357,6 +363,8 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
                     owner.append(None)  # the veto gives it back
                 else:
                     owner.append(r)
+            if rule.never_empty and None not in owner:  # the model's removals would leave no line: none
+                owner = [None if o == "" else o for o in owner]
         pages.append(page)
         owners.append(owner)
         texts.append(first.texts)

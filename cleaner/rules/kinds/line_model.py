@@ -36,7 +36,8 @@ Two shields keep the article's own lines from the model's removals: a prose line
 of prose goes only from `run_prose_threshold`, and a line no rule removed inside the best body region
 of such lines (the stretch with the most body log-odds by the first model, a removed block inside the
 article skipped) only from `region_threshold`, if its share of stop words reaches `region_min_stop_share`
-(a table layout's menu rows fall inside the region and read as no sentence).
+(a table layout's menu rows fall inside the region and read as no sentence). With `never_empty` the
+model removes nothing from a document it would otherwise leave without a line.
 
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
@@ -79,6 +80,9 @@ class LineModelRule(Rule):
                                      "only from this score, if above the threshold (0: no such shield)")
     region_min_stop_share: float = option(float, 0.0, "... when its share of stop words is at least this (a "
                                           "menu row of a table layout, inside the region, is not shielded)")
+    never_empty: bool = option(bool, False, "remove nothing itself from a document that its removals would leave "
+                               "without a line (a page it doubts line by line, such as a table layout, still has "
+                               "its body)")
     veto_below: float = option(float, 0.0, "give back a line a `veto_rules` rule removed scoring below this, "
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
@@ -201,9 +205,11 @@ class LineModelRule(Rule):
             if self.second_weights:
                 probabilities = self.line_probabilities(first, removed_flags, features.prose())
         removed: list[int] = []  # rows to remove; reasons are explained for them all at once, then claimed
+        standing = 0  # lines left after the model: those no rule removed, and those it gives back
         for k, i in enumerate(features.lines):
             owner = claimed[i]
             if owner is None:
+                standing += 1
                 if threshold > 1:
                     continue
                 p = probabilities[k]
@@ -216,6 +222,9 @@ class LineModelRule(Rule):
             elif owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
                                            and probabilities[k] < veto_below):
                 doc.released.append(i)
+                standing += 1
+        if self.never_empty and len(removed) == standing:
+            removed = []  # it doubts every line: the document's body is among them, and no line is surer
         # (each claim is of its own line, read above before any claim: claiming after the loop is the same)
         explained = features.explain(self.model, removed, self.top_features)
         for k, parts in zip(removed, explained, strict=True):
