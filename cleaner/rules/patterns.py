@@ -30,6 +30,7 @@ CHILD_SECONDS = 10.0
 
 _QUANTIFIER = regex.compile(r"\{(\d*)(,?)(\d*)\}")
 _ESCAPE_WITH_BRACES = regex.compile(r"\\[pPNxuUgk]\{[^}]*\}")
+_POSIX_CLASS = regex.compile(r"\[:\^?\w+:\]")
 _UNUSUAL = regex.compile(r"\(\?[a-zA-Z0-9^-]*[xV]")  # (?x), (?ix:...), (?V1): verbose or version 1
 
 
@@ -121,7 +122,8 @@ def _skip_atom(pattern: str, i: int) -> int:
         if pattern.startswith("]", j):
             j += 1
         while j < len(pattern) and pattern[j] != "]":
-            j += 2 if pattern[j] == "\\" else 1
+            posix = _POSIX_CLASS.match(pattern, j)  # "[:upper:]" inside a class: its "]" does not close it
+            j = posix.end() if posix else j + (2 if pattern[j] == "\\" else 1)
         return j + 1
     if pattern.startswith("(?#", i):
         end = pattern.find(")", i)
