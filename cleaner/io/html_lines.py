@@ -150,7 +150,7 @@ class _Page:
     parent's link density, computed once (the lines of one list share a parent)."""
 
     def __init__(self, tree: Any) -> None:
-        self.compiled = _treefast is not None and isinstance(tree, etree._Element)
+        self.compiled = _compiled_for(tree)
         self.ancestry = _Ancestry()
         self.parents: dict[Any, float] = {}
 
@@ -175,13 +175,18 @@ class _Page:
         return density
 
 
+def _compiled_for(tree: Any) -> bool:
+    """Whether the compiled code reads `tree`: the install built it, and the tree is lxml's own."""
+    return _treefast is not None and isinstance(tree, etree._Element)
+
+
 def _short_blocks(tree: Any, limit: int, hints: dict[str, Any]) -> tuple[list[tuple[int, Any, str]], dict[Any, int]]:
     """Of the block elements whose text content is at most `limit` characters (longer ones cannot
     collapse to a line), numbered in document order: (number, element, key) of each whose `hint_key`
     is a key of `hints`, and each `pre` element's number. Computed in C (`_treefast.short_blocks`,
     one walk over the tree's nodes, a Python object only for the elements returned) when the install
     built it; the Python below is the reference (`tests/test_html_lines_fast.py` compares the two)."""
-    if _treefast is not None and isinstance(tree, etree._Element):
+    if _compiled_for(tree):
         found = _treefast.short_blocks(tree, _BLOCK_TAG_TUPLE, limit, hints, "pre")
         if found is not None:  # else a page it leaves to Python
             return found[0], dict(found[1])
