@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.rules import context_features, line_facts, second_stage, windows
+from cleaner.rules import context_features, line_facts, line_scores, second_stage, windows
 from cleaner.rules.features import FeatureSpec, extract
 from cleaner.rules.linear import LinearModel
 from cleaner.search import linefast
@@ -88,8 +88,8 @@ CONTEXT = (*context_features.WINDOWS, *context_features.PLACES, "after_removed_s
 
 
 def test_the_compiled_rows_compute_every_context_feature():
-    assert context_features.plan(CONTEXT, ["social", None]) is not None
-    assert context_features.plan(("prose_near", "a_new_feature"), []) is None  # unknown: the Python columns run
+    assert context_features.plan(CONTEXT, ("social", "prose")) is not None
+    assert context_features.plan(("prose_near", "a_new_feature"), ()) is None  # unknown: the Python columns run
 
 
 # whole lines of each sort (prose, short, list items, furniture), so documents mix them as pages do
@@ -127,6 +127,43 @@ def test_a_documents_probabilities_are_the_references(lines, data, with_hints, w
     ks, top = list(range(len(slow.lines))), data.draw(st.integers(0, 6) | st.integers(0, 120))
     assert explained(fast.explain(model, ks, top)) == explained(model.explain(row, top) for row in slow.rows)
     assert explained(slow.explain(model, ks, top)) == explained(model.explain(row, top) for row in slow.rows)
+
+
+threshold = st.sampled_from([0.0, 0.3, 0.5, 0.9, 1.0, 2.0]) | st.floats(0, 1)
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document, st.data(), st.booleans(), st.booleans(), st.booleans())
+def test_a_documents_scores_in_one_call_are_the_references(lines, data, with_hints, with_context, with_second):
+    """features.scores compiled (one score_document call) against the reference: the same document values,
+    probabilities (first stage or second), rows removed by the thresholds and shields, and explanations."""
+    texts, owners = [t for t, _ in lines], [o for _, o in lines]
+    extra = {"hint_features": ("found", "tag_p") if with_hints else (),
+             "context_features": CONTEXT if with_context else (),
+             "derived_features": (*DERIVED, *(DERIVED_CONTEXT if with_context else ()))}
+    fast_spec, slow_spec = spec(True, **extra), spec(False, **extra)
+    model = LinearModel.from_mapping(fast_spec.names, data.draw(weight),
+                                     {name: data.draw(weight) for name in fast_spec.names})
+    names = data.draw(st.lists(st.sampled_from(second_stage.NAMES), max_size=20, unique=True)) if with_second else []
+    second = LinearModel.from_mapping(names, data.draw(weight), {name: data.draw(weight) for name in names}) \
+        if with_second else None
+    hints = {line_facts_key(t): {"found": 1.0, "tag_p": 0.5} for t in texts[::2]} if with_hints else None
+    assert line_scores._compiles(fast_spec, second) and not line_scores._compiles(slow_spec, second)
+    fast = line_scores.scores(texts, owners, fast_spec, model, second, hints)
+    slow = line_scores.scores(texts, owners, slow_spec, model, second, hints)
+    n = len(slow.features.lines)
+    assert fast.features.lines == slow.features.lines and fast.features.doc == slow.features.doc
+    assert bits(fast.features.page) == bits(slow.features.page)
+    assert bits(fast.probabilities) == bits(slow.probabilities[k] for k in range(n))
+    assert fast.removed == slow.removed
+    for _ in range(3):
+        thresholds = (data.draw(threshold), data.draw(threshold), data.draw(threshold), data.draw(threshold))
+        assert fast.select(*thresholds) == slow.select(*thresholds)
+    ks = data.draw(st.lists(st.integers(0, max(0, n - 1)), max_size=8)) if n else []
+    top = data.draw(st.integers(0, 6))
+    assert explained(fast.explain(ks, top)) == explained(slow.explain(ks, top))
+    assert [fast.features.run_prose(k) for k in range(n)] == [slow.features.run_prose(k) for k in range(n)]
 
 
 def explained(parts) -> list:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
+from cleaner.rules.line_hints import hint_values
 from cleaner.rules.linear import LinearModel
 
 
@@ -19,7 +20,8 @@ def columns(rows: Any, model: LinearModel) -> tuple:
     flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(rows.owners)}
     repeat = list(map(itemgetter(0), map(rows.repeats.__getitem__, rows.keys)))  # each row's repeat_log
     # the row's tail after the neighbours: its hints, then its context features (as `row` lays it out)
-    hints = [tuple(rows.hint_values(k)) for k in range(rows.n)] if spec.hint_features else None
+    hints = [tuple(hint_values(rows.hints, key, spec.hint_features)) for key in rows.keys] \
+        if spec.hint_features else None
     if rows.context_plan is None and rows.context is not None:
         hints = rows.context if hints is None else [(*h, *c) for h, c in zip(hints, rows.context, strict=True)]
     return (model.weights, model.bias, rows.facts, repeat, rows.removed, rows.removed_near, rows.density,

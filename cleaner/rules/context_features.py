@@ -53,13 +53,17 @@ def check_names(names: Sequence[str], packs: Sequence[str]) -> None:
         raise ValueError(f"context_features: unknown feature(s) {sorted(unknown)} (a pack must be among `packs`)")
 
 
-def plan(names: Sequence[str], owners: Sequence[str | None]) -> tuple[tuple[int, int, int], ...] | None:
+def plan(names: Sequence[str], packs: Sequence[str]) -> tuple[tuple[int, int, int], ...] | None:
     """The columns `columns` gives, as the compiled code computes them from the lines' facts and
     removals (`linefast.CONTEXT_CODES`): per name (code, a, b), a window's series and radius, or the
-    first (after) or last (before) line a pack removed; None when a name or series is not one it knows."""
+    index in `packs` (the model's) of the pack whose first (after) or last (before) removal it reads;
+    None when a name or series is not one it knows."""
+    if not linefast.SCORES:
+        return None  # an older build reads a line index where this gives a pack's
     codes, kinds = linefast.CONTEXT_CODES, linefast.CONTEXT_SERIES
     out = []
     for name in names:
+        pack = name.removeprefix(AFTER).removeprefix(BEFORE)
         if name in WINDOWS:
             kind, radius = WINDOWS[name]
             if kind not in kinds:
@@ -67,13 +71,9 @@ def plan(names: Sequence[str], owners: Sequence[str | None]) -> tuple[tuple[int,
             out.append((codes.index("window"), kinds.index(kind), radius))
         elif name in PLACES and name in codes:
             out.append((codes.index(name), 0, 0))
-        elif name.startswith(AFTER):
-            pack = name[len(AFTER):]
-            out.append((codes.index("after_removed"), owners.index(pack) if pack in owners else len(owners), 0))
-        elif name.startswith(BEFORE):
-            pack = name[len(BEFORE):]
-            last = len(owners) - 1 - owners[::-1].index(pack) if pack in owners else -1
-            out.append((codes.index("before_removed"), last, 0))
+        elif pack != name and pack in packs:
+            out.append((codes.index("after_removed" if name.startswith(AFTER) else "before_removed"),
+                        list(packs).index(pack), 0))
         else:
             return None
     return tuple(out)

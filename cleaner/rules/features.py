@@ -53,6 +53,8 @@ from operator import attrgetter, gt, itemgetter
 
 from cleaner.rules import compiled_rows, context_features, derived
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
+from cleaner.rules.line_hints import hint_key as hint_key  # (html_lines reads it here)
+from cleaner.rules.line_hints import hint_values
 from cleaner.rules.linear import LinearModel
 from cleaner.rules.windows import SHAPE_FEATURES, main_run, shape_values, window_share
 from cleaner.search import linefast
@@ -92,6 +94,8 @@ class FeatureSpec:
     furniture_search: AnyWord | None = field(init=False, compare=False, repr=False)
     cache: dict = field(init=False, compare=False, repr=False, hash=False)
     compiled: object | None = field(init=False, compare=False, repr=False, hash=False)  # search/linefast's spec
+    context_plan: tuple | None = field(init=False, compare=False, repr=False)  # context_features.plan's
+    neighbour_slots: tuple[tuple[int, int], ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         words = sorted({w.lower() for w in self.furniture_words if w}, key=len, reverse=True)
@@ -104,6 +108,9 @@ class FeatureSpec:
         if unknown:
             raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")
         context_features.check_names(self.context_features, self.packs)
+        object.__setattr__(self, "context_plan", context_features.plan(self.context_features, self.packs)
+                           if self.context_features else None)
+        object.__setattr__(self, "neighbour_slots", tuple(map(_neighbour_slot, self.neighbour_features)))
         names = (*LINE_FEATURES, *PLACE_FEATURES, *RULE_FEATURES, *(f"removed_{p}" for p in self.packs),
                  *DOC_FEATURES, *(f"prev_{n}" for n in self.neighbour_features),
                  *(f"next_{n}" for n in self.neighbour_features), *self.hint_features, *self.context_features)
@@ -147,18 +154,6 @@ class Features:
         return map(self.row, range(len(self.lines)))
 
 
-def hint_key(text: str) -> str:
-    """The key of a line's page hints: its text without a leading list marker (`- `, which
-    trafilatura's text output puts before an item), table bars and their escapes (`| a | b |`, a
-    row), and whitespace, so that a line and its element's text content meet."""
-    key = "".join(text.split())
-    if "|" in key:
-        key = key.replace("\\|", "").replace("|", "")
-    if key[:1] == "-" and text.lstrip()[:2] == "- ":
-        key = key[1:]
-    return key
-
-
 def extract(texts: Sequence[str], removed_by: Sequence[str | None], spec: FeatureSpec,
             hints: Mapping[str, Mapping[str, float]] | None = None) -> Features:
     """Features of every non-blank line of a document.
@@ -198,11 +193,10 @@ class _Rows:
         short_not_prose = sum(map(gt, map(attrgetter("short"), facts), prose))  # short > prose: short, not prose
         self.doc = (log(n), sum(prose) / n, short_not_prose / n, sum(self.removed) / n, log(lead))
         self.repeats = {key: _ONCE if count == 1 else (log(count - 1),) for key, count in Counter(keys).items()}
-        self.neighbour_index = [_neighbour_slot(name) for name in spec.neighbour_features]
+        self.neighbour_index = spec.neighbour_slots
         # the compiled code computes the context features itself from the facts (`context` then waits
         # until a row is asked for: training, the reference)
-        self.context_plan = context_features.plan(spec.context_features, owners) \
-            if spec.compiled is not None and spec.context_features else None
+        self.context_plan = spec.context_plan if spec.compiled is not None else None
         self._compiled_for: tuple[LinearModel, tuple] | None = None  # (model, its `_columns`)
 
     @cached_property
@@ -252,16 +246,12 @@ class _Rows:
         for other in (self.base(k - 1), self.base(k + 1)):
             out += [_slot(other, slot) for slot in self.neighbour_index]
         if spec.hint_features:
-            out += self.hint_values(k)
+            out += hint_values(self.hints, self.keys[k], spec.hint_features)
         if self.context is not None:
             out += self.context[k]
         if spec.derived_plan:
             out += derived.values(spec.derived_plan, out)
         return out
-
-    def hint_values(self, k: int) -> list[float]:
-        hint = self.hints.get(hint_key(self.keys[k]), _NO_HINTS) if self.hints else _NO_HINTS
-        return [float(hint.get(name, 0.0)) for name in self.spec.hint_features]
 
     def run_prose(self, k: int) -> bool:
         return bool(self.facts[k].prose) and self.run_first <= k <= self.run_last
@@ -284,9 +274,6 @@ class _Rows:
         if self._compiled_for is None or self._compiled_for[0] is not model:
             self._compiled_for = (model, compiled_rows.columns(self, model))
         return self._compiled_for[1]
-
-
-_NO_HINTS: Mapping[str, float] = {}
 
 
 def _neighbour_slot(name: str) -> tuple[int, int]:

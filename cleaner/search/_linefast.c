@@ -547,14 +547,15 @@ static int doubles(PyObject *seq, double *out, Py_ssize_t n) {
     return 0;
 }
 
-/* Left to right, as builtin sum() adds floats (from 0, with Neumaier's compensation from 3.12 on). */
+/* Left to right, as builtin sum() adds floats (from 0, with Neumaier's compensation from 3.12 on), the
+ * products w[i] * x[i], or the values x[i] themselves when w is NULL. */
 static double python_sum_of_products(const double *w, const double *x, Py_ssize_t n) {
     if (n == 0) return 0.0;  /* sum() of nothing is the int 0; bias + 0 is the bias */
-    double total = 0.0 + w[0] * x[0];
+    double total = 0.0 + (w ? w[0] * x[0] : x[0]);
 #if PY_VERSION_HEX >= 0x030C0000
     double c = 0.0;
     for (Py_ssize_t i = 1; i < n; i++) {
-        double item = w[i] * x[i];
+        double item = w ? w[i] * x[i] : x[i];
         double t = total + item;
         if (fabs(total) >= fabs(item)) c += (total - t) + item;
         else c += (item - t) + total;
@@ -562,13 +563,11 @@ static double python_sum_of_products(const double *w, const double *x, Py_ssize_
     }
     if (c && isfinite(c)) total += c;
 #else
-    for (Py_ssize_t i = 1; i < n; i++) total += w[i] * x[i];
+    for (Py_ssize_t i = 1; i < n; i++) total += w ? w[i] * x[i] : x[i];
 #endif
     return total;
 }
 
-/* A document's rows, as probabilities() and explain() take them (see probabilities below): the columns
- * (borrowed from the arguments) and what the row layout needs. */
 /* A derived column (rules/derived.plan): code DERIVED_ABOVE, _BELOW (a hinge of column a at `knot`) or
  * _PRODUCT (columns a and b). */
 enum { DERIVED_ABOVE, DERIVED_BELOW, DERIVED_PRODUCT };
@@ -578,23 +577,74 @@ typedef struct {
     double knot;
 } Derived;
 
+/* A document's rows, as probabilities(), explain() and score_document() build them: per line, the
+ * columns the row layout reads, as doubles (filled from the Python columns by rows_parse, or computed
+ * from the lines' facts by score_document), and what the layout needs. */
 typedef struct {
-    PyObject *own, *repeat, *removed, *removed_near, *density, *furniture_near, *pack_flags, *doc, *hints;
     Py_ssize_t n, n_own, n_packs, n_hints, n_doc, n_nb, n_context, n_derived, width, run_first, run_last;
     double bias;
-    double *buf, *weights, *owns, *rules;  /* weights; lines k-1, k, k+1's own values and rule values */
+    double *weights;  /* width */
+    double *own;      /* n x n_own: a line's values, then its repeat_log */
+    double *rule;     /* n x 2: removed (0 or 1), removed_near */
+    double *near;     /* n x 2: density, furniture_near */
+    double *pack;     /* n x n_packs: removed_<pack> */
+    double *doc;      /* n_doc: the DOC_FEATURES values */
+    double *hints;    /* n x n_hints, or NULL */
     double *context;  /* n x n_context: each line's context features (context_features.columns), or NULL */
+    char *flags;      /* n x 3: the facts' prose, short and furniture */
     int *nb_part;
     Py_ssize_t *nb_index;
     Derived *derived;  /* n_derived derived columns (rules/derived.py), computed from the row before them */
 } Rows;
 
 static void rows_free(Rows *r) {
-    PyMem_Free(r->buf);
+    PyMem_Free(r->weights);
+    PyMem_Free(r->own);
+    PyMem_Free(r->rule);
+    PyMem_Free(r->near);
+    PyMem_Free(r->pack);
+    PyMem_Free(r->doc);
+    PyMem_Free(r->hints);
     PyMem_Free(r->context);
+    PyMem_Free(r->flags);
     PyMem_Free(r->nb_part);
     PyMem_Free(r->nb_index);
     PyMem_Free(r->derived);
+    memset(r, 0, sizeof(*r));
+}
+
+/* The per-line arrays of `r` for r->n lines (n_own, n_packs and n_hints set); 0, or -1 with an exception. */
+static int rows_alloc(Rows *r) {
+    size_t n = (size_t)r->n;
+    r->own = PyMem_Malloc(sizeof(double) * (n * (size_t)r->n_own + 1));
+    r->rule = PyMem_Malloc(sizeof(double) * (2 * n + 1));
+    r->near = PyMem_Malloc(sizeof(double) * (2 * n + 1));
+    r->pack = PyMem_Malloc(sizeof(double) * (n * (size_t)r->n_packs + 1));
+    r->doc = PyMem_Malloc(sizeof(double) * (size_t)(r->n_doc + 1));
+    r->hints = r->n_hints ? PyMem_Malloc(sizeof(double) * (n * (size_t)r->n_hints)) : NULL;
+    r->flags = PyMem_Malloc(3 * n + 1);
+    if (r->own == NULL || r->rule == NULL || r->near == NULL || r->pack == NULL || r->doc == NULL ||
+        (r->n_hints && r->hints == NULL) || r->flags == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* Line k's facts (a tuple (values, prose, short, furniture), values N - 1 floats) into r->own (the first
+ * n_own - 1 values of row k) and r->flags; 0, or -1 with an exception. */
+static int rows_facts(Rows *r, Py_ssize_t k, PyObject *line) {
+    if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) != 4 || !PyTuple_Check(PyTuple_GET_ITEM(line, 0))) {
+        PyErr_SetString(PyExc_TypeError, "a line's facts must be a tuple (values, prose, short, furniture)");
+        return -1;
+    }
+    if (doubles(PyTuple_GET_ITEM(line, 0), r->own + k * r->n_own, r->n_own - 1) < 0) return -1;
+    for (int f = 0; f < 3; f++) {
+        int truth = PyObject_IsTrue(PyTuple_GET_ITEM(line, f + 1));
+        if (truth < 0) return -1;
+        r->flags[3 * k + f] = (char)truth;
+    }
+    return 0;
 }
 
 /* The context features' codes (linefast.CONTEXT_CODES) and series (linefast.CONTEXT_SERIES). */
@@ -609,31 +659,25 @@ static void window_mean_of(const double *p, Py_ssize_t n, Py_ssize_t radius, dou
  * the values context_features.columns gives, row by row; 0, or -1 with an exception. */
 static int rows_context(Rows *r, PyObject *plan) {
     Py_ssize_t n = r->n, m = r->n_context = PyTuple_GET_SIZE(plan);
+    if (r->n_own <= LIST_AT) {
+        PyErr_SetString(PyExc_ValueError, "a context plan or line facts of the wrong shape");
+        return -1;
+    }
     double *series = PyMem_Malloc(sizeof(double) * (size_t)(N_SERIES * n + 2 * n + 1));
     r->context = PyMem_Malloc(sizeof(double) * (size_t)(n * (m ? m : 1)));
     if (series == NULL || r->context == NULL) { PyMem_Free(series); PyErr_NoMemory(); return -1; }
     double *prefix = series + N_SERIES * n, *out = prefix + n + 1;
     Py_ssize_t total = 0, first_prose = n, last_prose = -1;
     for (Py_ssize_t k = 0; k < n; k++) {  /* each line's flags and chars, as features._Rows._series reads them */
-        PyObject *line = PyList_GET_ITEM(r->own, k);  /* checked a tuple of (values, prose, short, furniture) */
-        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) != 4) goto wrong;
-        PyObject *own_values = PyTuple_GET_ITEM(line, 0);
-        if (!PyTuple_Check(own_values) || PyTuple_GET_SIZE(own_values) <= LIST_AT) goto wrong;
-        PyObject *list = PyTuple_GET_ITEM(own_values, LIST_AT), *chars = PyTuple_GET_ITEM(own_values, CHARS_AT);
-        if (!PyFloat_Check(list) || !PyFloat_Check(chars)) goto wrong;
-        int flags[4];
-        flags[0] = PyObject_IsTrue(PyTuple_GET_ITEM(line, 1));
-        flags[1] = PyObject_IsTrue(PyList_GET_ITEM(r->removed, k));
-        flags[2] = PyObject_IsTrue(PyTuple_GET_ITEM(line, 2));
-        flags[3] = PyObject_IsTrue(PyTuple_GET_ITEM(line, 3));
-        if (flags[0] < 0 || flags[1] < 0 || flags[2] < 0 || flags[3] < 0) goto fail;
-        series[SERIES_PROSE * n + k] = flags[0];
-        series[SERIES_REMOVED * n + k] = flags[1];
-        series[SERIES_LIST * n + k] = PyFloat_AS_DOUBLE(list) > 0;
-        series[SERIES_SHORT * n + k] = flags[2];
-        series[SERIES_FURNITURE * n + k] = flags[3];
-        series[SERIES_CHARS * n + k] = PyFloat_AS_DOUBLE(chars);
-        if (flags[0]) {
+        const double *own = r->own + k * r->n_own;
+        int prose = r->flags[3 * k];
+        series[SERIES_PROSE * n + k] = prose;
+        series[SERIES_REMOVED * n + k] = r->rule[2 * k];
+        series[SERIES_LIST * n + k] = own[LIST_AT] > 0;
+        series[SERIES_SHORT * n + k] = r->flags[3 * k + 1];
+        series[SERIES_FURNITURE * n + k] = r->flags[3 * k + 2];
+        series[SERIES_CHARS * n + k] = own[CHARS_AT];
+        if (prose) {
             total++;
             if (first_prose == n) first_prose = k;
             last_prose = k;
@@ -650,6 +694,15 @@ static int rows_context(Rows *r, PyObject *plan) {
             for (Py_ssize_t k = 0; k < n; k++) r->context[k * m + j] = out[k];
             continue;
         }
+        Py_ssize_t edge = code == CTX_AFTER ? n : -1;  /* the first (last) line pack `a` removed */
+        if (code == CTX_AFTER || code == CTX_BEFORE) {
+            if (a < 0 || a >= r->n_packs) goto wrong;
+            for (Py_ssize_t k = 0; k < n; k++) {
+                if (r->pack[k * r->n_packs + a] == 0.0) continue;
+                if (edge == n) edge = k;
+                if (code == CTX_BEFORE) edge = k;
+            }
+        }
         double above = 0.0;  /* prose lines above line k: accumulate(prose, initial=0.0) */
         for (Py_ssize_t k = 0; k < n; k++) {
             double v;
@@ -658,8 +711,8 @@ static int rows_context(Rows *r, PyObject *plan) {
             case CTX_PROSE_BELOW: v = (((double)total - above) - series[SERIES_PROSE * n + k]) * scale; break;
             case CTX_BEFORE_PROSE: v = k < first_prose; break;
             case CTX_AFTER_PROSE: v = k > last_prose; break;
-            case CTX_AFTER: v = k > a; break;   /* a: the first line the pack removed (n: none) */
-            case CTX_BEFORE: v = k < a; break;  /* a: the last line the pack removed (-1: none) */
+            case CTX_AFTER: v = k > edge; break;   /* after the first line the pack removed (n: none) */
+            case CTX_BEFORE: v = k < edge; break;  /* before the last line it removed (-1: none) */
             default: goto wrong;
             }
             r->context[k * m + j] = v;
@@ -693,30 +746,10 @@ static int rows_derived(Rows *r, PyObject *plan, Py_ssize_t before) {
     return 0;
 }
 
-/* Parse probabilities()'s arguments, from `args[first]` on, into `r` (0), or -1 with an exception;
- * r->n == 0: an empty document (nothing else filled in). rows_free(r) in either case. */
-static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
-    PyObject *weights_obj, *neighbours_obj;
-    memset(r, 0, sizeof(*r));
-    PyObject *rest = PyTuple_GetSlice(args, first, PyTuple_GET_SIZE(args));
-    if (rest == NULL) return -1;
-    PyObject *plan = Py_None, *derived = Py_None;
-    int ok = PyArg_ParseTuple(rest, "O!dO!O!O!O!O!O!nnO!O!O!O|OO", &PyTuple_Type, &weights_obj, &r->bias,
-                              &PyList_Type, &r->own, &PyList_Type, &r->repeat, &PyList_Type, &r->removed,
-                              &PyList_Type, &r->removed_near, &PyList_Type, &r->density, &PyList_Type,
-                              &r->furniture_near, &r->run_first, &r->run_last, &PyList_Type, &r->pack_flags,
-                              &PyTuple_Type, &r->doc, &PyTuple_Type, &neighbours_obj, &r->hints, &plan,
-                              &derived);
-    Py_DECREF(rest);
-    if (!ok) return -1;
-    Py_ssize_t n = r->n = PyList_GET_SIZE(r->own);
-    if (PyList_GET_SIZE(r->removed) != n || PyList_GET_SIZE(r->repeat) != n || PyList_GET_SIZE(r->removed_near) != n ||
-        PyList_GET_SIZE(r->density) != n || PyList_GET_SIZE(r->furniture_near) != n ||
-        PyList_GET_SIZE(r->pack_flags) != n ||
-        (r->hints != Py_None && (!PyList_Check(r->hints) || PyList_GET_SIZE(r->hints) != n))) {
-        PyErr_SetString(PyExc_ValueError, "columns of different lengths");
-        return -1;
-    }
+/* What both ways of filling `r` end with, its per-line columns in place: the context features from
+ * `plan` (None or a tuple), the derived columns from `derived` (None or a tuple), the weights (a tuple,
+ * one per feature) and the neighbour slots ((part, index) pairs); 0, or -1 with an exception. */
+static int rows_finish(Rows *r, PyObject *weights_obj, PyObject *neighbours_obj, PyObject *plan, PyObject *derived) {
     if (plan != Py_None && !PyTuple_Check(plan)) {
         PyErr_SetString(PyExc_TypeError, "the context plan is None or a tuple");
         return -1;
@@ -725,21 +758,8 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
         PyErr_SetString(PyExc_TypeError, "the derived plan is None or a tuple");
         return -1;
     }
-    if (n == 0) return 0;
     if (plan != Py_None && rows_context(r, plan) < 0) return -1;
-    PyObject *first_line = PyList_GET_ITEM(r->own, 0), *flags0 = PyList_GET_ITEM(r->pack_flags, 0);
-    r->n_own = PyTuple_Check(first_line) && PyTuple_GET_SIZE(first_line) > 0 &&
-               PyTuple_Check(PyTuple_GET_ITEM(first_line, 0))
-        ? PyTuple_GET_SIZE(PyTuple_GET_ITEM(first_line, 0)) + 1 : -1;  /* the values and repeat_log */
-    r->n_packs = PyTuple_Check(flags0) ? PyTuple_GET_SIZE(flags0) : -1;
-    r->n_hints = r->hints == Py_None ? 0
-        : (PyTuple_Check(PyList_GET_ITEM(r->hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(r->hints, 0)) : -1);
-    r->n_doc = PyTuple_GET_SIZE(r->doc);
     r->n_nb = PyTuple_GET_SIZE(neighbours_obj);
-    if (r->n_own < 0 || r->n_packs < 0 || r->n_hints < 0) {
-        PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
-        return -1;
-    }
     Py_ssize_t before = r->n_own + 8 + 2 + r->n_packs + r->n_doc + 2 * r->n_nb + r->n_hints + r->n_context;
     if (derived != Py_None && rows_derived(r, derived, before) < 0) return -1;
     Py_ssize_t width = r->width = before + r->n_derived;
@@ -747,13 +767,10 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
         PyErr_Format(PyExc_ValueError, "%zd weights for rows of %zd features", PyTuple_GET_SIZE(weights_obj), width);
         return -1;
     }
-    r->buf = PyMem_Malloc(sizeof(double) * (size_t)(width + 3 * r->n_own + 3 * 2));
+    r->weights = PyMem_Malloc(sizeof(double) * (size_t)(width + 1));
     r->nb_part = PyMem_Malloc(sizeof(int) * (size_t)(r->n_nb ? r->n_nb : 1));
     r->nb_index = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(r->n_nb ? r->n_nb : 1));
-    if (r->buf == NULL || r->nb_part == NULL || r->nb_index == NULL) { PyErr_NoMemory(); return -1; }
-    r->weights = r->buf;
-    r->owns = r->weights + width;
-    r->rules = r->owns + 3 * r->n_own;
+    if (r->weights == NULL || r->nb_part == NULL || r->nb_index == NULL) { PyErr_NoMemory(); return -1; }
     if (doubles(weights_obj, r->weights, width) < 0) return -1;
     for (Py_ssize_t j = 0; j < r->n_nb; j++) {
         PyObject *slot = PyTuple_GET_ITEM(neighbours_obj, j);
@@ -773,66 +790,102 @@ static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
     return 0;
 }
 
-/* Row k (0 <= k < n) into `row` (width doubles), laid out as features._Rows.row lays it out; -1 with
- * an exception when a column holds something else than it should. */
-static int rows_row(Rows *r, Py_ssize_t k, double *row) {
-    Py_ssize_t n = r->n, n_own = r->n_own, run_first = r->run_first, run_last = r->run_last;
-    double *owns = r->owns, *rules = r->rules;
-    int has[3];
-    /* owns/rules hold lines k-1, k, k+1 (0, 1, 2); a line past either end is marked by has[] */
-    for (int d = 0; d < 3; d++) {
-        Py_ssize_t m = k - 1 + d;
-        has[d] = m >= 0 && m < n;
-        if (!has[d]) continue;
-        PyObject *line = PyList_GET_ITEM(r->own, m), *values, *rep = PyList_GET_ITEM(r->repeat, m);
-        if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) < 1 || !PyTuple_Check(values = PyTuple_GET_ITEM(line, 0))
-            || doubles(values, owns + d * n_own, n_own - 1) < 0 || !PyFloat_Check(rep)) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples and floats");
-            return -1;
-        }
-        owns[d * n_own + n_own - 1] = PyFloat_AS_DOUBLE(rep);
-        int removed = PyObject_IsTrue(PyList_GET_ITEM(r->removed, m));
-        if (removed < 0) return -1;
-        rules[2 * d] = removed ? 1.0 : 0.0;
-        PyObject *near = PyList_GET_ITEM(r->removed_near, m);
-        if (!PyFloat_Check(near)) { PyErr_SetString(PyExc_TypeError, "expected floats"); return -1; }
-        rules[2 * d + 1] = PyFloat_AS_DOUBLE(near);
+/* A float out of a column (a list) at k into *out; -1 with an exception when it is not one. */
+static int float_at(PyObject *column, Py_ssize_t k, double *out) {
+    PyObject *v = PyList_GET_ITEM(column, k);
+    if (!PyFloat_Check(v)) {
+        PyErr_SetString(PyExc_TypeError, "expected floats");
+        return -1;
     }
-    Py_ssize_t at = 0;
-    memcpy(row, owns + n_own, sizeof(double) * (size_t)n_own);
-    at = n_own;
+    *out = PyFloat_AS_DOUBLE(v);
+    return 0;
+}
+
+/* Parse probabilities()'s arguments, from `args[first]` on, into `r` (0), or -1 with an exception;
+ * r->n == 0: an empty document (nothing else filled in). rows_free(r) in either case. */
+static int rows_parse(Rows *r, PyObject *args, Py_ssize_t first) {
+    PyObject *weights_obj, *neighbours_obj, *own, *repeat, *removed, *removed_near, *density, *furniture_near,
+        *pack_flags, *doc, *hints;
+    memset(r, 0, sizeof(*r));
+    PyObject *rest = PyTuple_GetSlice(args, first, PyTuple_GET_SIZE(args));
+    if (rest == NULL) return -1;
+    PyObject *plan = Py_None, *derived = Py_None;
+    int ok = PyArg_ParseTuple(rest, "O!dO!O!O!O!O!O!nnO!O!O!O|OO", &PyTuple_Type, &weights_obj, &r->bias,
+                              &PyList_Type, &own, &PyList_Type, &repeat, &PyList_Type, &removed,
+                              &PyList_Type, &removed_near, &PyList_Type, &density, &PyList_Type,
+                              &furniture_near, &r->run_first, &r->run_last, &PyList_Type, &pack_flags,
+                              &PyTuple_Type, &doc, &PyTuple_Type, &neighbours_obj, &hints, &plan, &derived);
+    Py_DECREF(rest);
+    if (!ok) return -1;
+    Py_ssize_t n = r->n = PyList_GET_SIZE(own);
+    if (PyList_GET_SIZE(removed) != n || PyList_GET_SIZE(repeat) != n || PyList_GET_SIZE(removed_near) != n ||
+        PyList_GET_SIZE(density) != n || PyList_GET_SIZE(furniture_near) != n || PyList_GET_SIZE(pack_flags) != n ||
+        (hints != Py_None && (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n))) {
+        PyErr_SetString(PyExc_ValueError, "columns of different lengths");
+        return -1;
+    }
+    if (n == 0) return 0;
+    PyObject *first_line = PyList_GET_ITEM(own, 0), *flags0 = PyList_GET_ITEM(pack_flags, 0);
+    r->n_own = PyTuple_Check(first_line) && PyTuple_GET_SIZE(first_line) > 0 &&
+               PyTuple_Check(PyTuple_GET_ITEM(first_line, 0))
+        ? PyTuple_GET_SIZE(PyTuple_GET_ITEM(first_line, 0)) + 1 : -1;  /* the values and repeat_log */
+    r->n_packs = PyTuple_Check(flags0) ? PyTuple_GET_SIZE(flags0) : -1;
+    r->n_hints = hints == Py_None ? 0
+        : (PyTuple_Check(PyList_GET_ITEM(hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(hints, 0)) : -1);
+    r->n_doc = PyTuple_GET_SIZE(doc);
+    if (r->n_own < 0 || r->n_packs < 0 || r->n_hints < 0) {
+        PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
+        return -1;
+    }
+    if (rows_alloc(r) < 0 || doubles(doc, r->doc, r->n_doc) < 0) return -1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (rows_facts(r, k, PyList_GET_ITEM(own, k)) < 0 || float_at(repeat, k, r->own + k * r->n_own + r->n_own - 1) < 0)
+            return -1;
+        int is_removed = PyObject_IsTrue(PyList_GET_ITEM(removed, k));
+        if (is_removed < 0) return -1;
+        r->rule[2 * k] = is_removed ? 1.0 : 0.0;
+        if (float_at(removed_near, k, r->rule + 2 * k + 1) < 0 || float_at(density, k, r->near + 2 * k) < 0 ||
+            float_at(furniture_near, k, r->near + 2 * k + 1) < 0)
+            return -1;
+        PyObject *flags = PyList_GET_ITEM(pack_flags, k);
+        if (!PyTuple_Check(flags)) { PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples"); return -1; }
+        if (doubles(flags, r->pack + k * r->n_packs, r->n_packs) < 0) return -1;
+        if (r->n_hints) {
+            PyObject *hint = PyList_GET_ITEM(hints, k);
+            if (!PyTuple_Check(hint)) { PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples"); return -1; }
+            if (doubles(hint, r->hints + k * r->n_hints, r->n_hints) < 0) return -1;
+        }
+    }
+    return rows_finish(r, weights_obj, neighbours_obj, plan, derived);
+}
+
+/* Row k (0 <= k < n) into `row` (width doubles), laid out as features._Rows.row lays it out. */
+static void rows_row(const Rows *r, Py_ssize_t k, double *row) {
+    Py_ssize_t n = r->n, n_own = r->n_own, run_first = r->run_first, run_last = r->run_last;
+    const double *own = r->own + k * n_own, *rule = r->rule + 2 * k;
+    memcpy(row, own, sizeof(double) * (size_t)n_own);
+    Py_ssize_t at = n_own;
     row[at++] = n > 1 ? (double)k / (double)(n - 1) : 0.0;
     row[at++] = k == 0;
     row[at++] = k == n - 1;
     row[at++] = run_first <= k && k <= run_last;
     row[at++] = k < run_first ? log1p((double)(run_first - k)) : 0.0;
     row[at++] = k > run_last && run_last >= 0 ? log1p((double)(k - run_last)) : 0.0;
-    PyObject *dens = PyList_GET_ITEM(r->density, k), *furn = PyList_GET_ITEM(r->furniture_near, k);
-    if (!PyFloat_Check(dens) || !PyFloat_Check(furn)) { PyErr_SetString(PyExc_TypeError, "expected floats"); return -1; }
-    row[at++] = PyFloat_AS_DOUBLE(dens);
-    row[at++] = PyFloat_AS_DOUBLE(furn);
-    row[at++] = rules[2];
-    row[at++] = rules[3];
-    PyObject *flags = PyList_GET_ITEM(r->pack_flags, k);
-    if (!PyTuple_Check(flags) || doubles(flags, row + at, r->n_packs) < 0) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
-        return -1;
-    }
+    row[at++] = r->near[2 * k];
+    row[at++] = r->near[2 * k + 1];
+    row[at++] = rule[0];
+    row[at++] = rule[1];
+    memcpy(row + at, r->pack + k * r->n_packs, sizeof(double) * (size_t)r->n_packs);
     at += r->n_packs;
-    if (doubles(r->doc, row + at, r->n_doc) < 0) return -1;
+    memcpy(row + at, r->doc, sizeof(double) * (size_t)r->n_doc);
     at += r->n_doc;
-    for (int d = 0; d < 3; d += 2) {
+    for (Py_ssize_t m = k - 1; m <= k + 1; m += 2) {  /* the previous line's, then the next line's */
+        int has = m >= 0 && m < n;
         for (Py_ssize_t j = 0; j < r->n_nb; j++)
-            row[at++] = !has[d] ? 0.0 : r->nb_part[j] ? rules[2 * d + r->nb_index[j]] : owns[d * n_own + r->nb_index[j]];
+            row[at++] = !has ? 0.0 : r->nb_part[j] ? r->rule[2 * m + r->nb_index[j]] : r->own[m * n_own + r->nb_index[j]];
     }
-    if (r->n_hints) {
-        PyObject *hint = PyList_GET_ITEM(r->hints, k);
-        if (!PyTuple_Check(hint) || doubles(hint, row + at, r->n_hints) < 0) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples");
-            return -1;
-        }
-        at += r->n_hints;
-    }
+    if (r->n_hints) memcpy(row + at, r->hints + k * r->n_hints, sizeof(double) * (size_t)r->n_hints);
+    at += r->n_hints;
     if (r->n_context) memcpy(row + at, r->context + k * r->n_context, sizeof(double) * (size_t)r->n_context);
     at += r->n_context;
     for (Py_ssize_t j = 0; j < r->n_derived; j++) {  /* derived.values */
@@ -846,15 +899,20 @@ static int rows_row(Rows *r, Py_ssize_t k, double *row) {
         }
         row[at++] = v;
     }
-    return 0;
+}
+
+/* LinearModel.probability of a row (width doubles) under r's weights and bias. */
+static double row_probability(const Rows *r, const double *row) {
+    double z = r->bias + python_sum_of_products(r->weights, row, r->width);
+    return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
 }
 
 /* What a caller of map_rows makes of row k (built in `row`): a new reference, or NULL with an exception. */
-typedef PyObject *(*RowResult)(Rows *r, Py_ssize_t k, const double *row, void *context);
+typedef PyObject *(*RowResult)(const Rows *r, Py_ssize_t k, const double *row, void *context);
 
 /* [fn(r, k, row k) for k in ks] (ks: a list of row indices; NULL: every row), building each row once into
  * one buffer; NULL with an exception. */
-static PyObject *map_rows(Rows *r, PyObject *ks, RowResult fn, void *context) {
+static PyObject *map_rows(const Rows *r, PyObject *ks, RowResult fn, void *context) {
     Py_ssize_t count = ks == NULL ? r->n : PyList_GET_SIZE(ks);
     double *row = PyMem_Malloc(sizeof(double) * (size_t)(r->width + 1));
     PyObject *result = row == NULL ? PyErr_NoMemory() : PyList_New(count);
@@ -864,7 +922,8 @@ static PyObject *map_rows(Rows *r, PyObject *ks, RowResult fn, void *context) {
         if (k == -1 && PyErr_Occurred()) {
         } else if (k < 0 || k >= r->n) {
             PyErr_SetString(PyExc_IndexError, "row out of range");
-        } else if (rows_row(r, k, row) == 0) {
+        } else {
+            rows_row(r, k, row);
             item = fn(r, k, row, context);
         }
         if (item == NULL) Py_CLEAR(result);
@@ -875,14 +934,13 @@ static PyObject *map_rows(Rows *r, PyObject *ks, RowResult fn, void *context) {
 }
 
 /* Row k's probability: LinearModel.probability. */
-static PyObject *probability_of(Rows *r, Py_ssize_t Py_UNUSED(k), const double *row, void *Py_UNUSED(context)) {
-    double z = r->bias + python_sum_of_products(r->weights, row, r->width);
-    return PyFloat_FromDouble(z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z)));
+static PyObject *probability_of(const Rows *r, Py_ssize_t Py_UNUSED(k), const double *row, void *Py_UNUSED(context)) {
+    return PyFloat_FromDouble(row_probability(r, row));
 }
 
 /* probabilities(weights, bias, facts, repeat, removed, removed_near, density, furniture_near, run_first,
  *               run_last, pack_flags, doc, neighbours, hints[, context_plan[, derived_plan]]) -> list[float]
- * facts[k][0]: line k's values (a tuple), repeat[k] its repeat_log: its own features; removed[k]: bool;
+ * facts[k]: line k's facts (values, prose, short, furniture), repeat[k] its repeat_log; removed[k]: bool;
  * pack_flags[k]: a tuple of floats; doc: the DOC_FEATURES values; neighbours: (part, index) per neighbour
  * feature; hints: None or a tuple of floats per line; context_plan: None, or the context features computed
  * here from the facts and `removed` (rows_context); derived_plan: None, or the derived columns after them
@@ -910,7 +968,7 @@ typedef struct {
 } Explaining;
 
 /* Row k's top contributions, [(name, weight x value)], as LinearModel.explain orders them, unrounded. */
-static PyObject *top_contributions(Rows *r, Py_ssize_t Py_UNUSED(k), const double *row, void *context) {
+static PyObject *top_contributions(const Rows *r, Py_ssize_t Py_UNUSED(k), const double *row, void *context) {
     Explaining *e = context;
     Py_ssize_t kept = 0;  /* best[0:kept]: the largest so far, in order (an insertion into `room` places) */
     for (Py_ssize_t i = 0; i < r->width && e->room; i++) {
@@ -1099,32 +1157,19 @@ static void kept_column(int code, const double *p, Py_ssize_t n, const double *k
     }
 }
 
-/* second_probabilities(first, codes, weights, bias, clip, decay, removed, prose) -> list[float]: second_stage's
- * reference_probabilities: sigmoid(bias + weight x column, left to right, zero weights skipped) per line,
- * the columns by their codes (indexes into second_stage.NAMES) over the first stage's probabilities and the
- * lines' flags (`removed`, `prose`: lists of bools, or None). */
-static PyObject *second_probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
-    PyObject *first_obj, *codes_obj, *weights_obj, *removed_obj = Py_None, *prose_obj = Py_None;
-    double bias, clip, decay;
-    if (!PyArg_ParseTuple(args, "O!O!O!ddd|OO", &PyList_Type, &first_obj, &PyTuple_Type, &codes_obj,
-                          &PyTuple_Type, &weights_obj, &bias, &clip, &decay, &removed_obj, &prose_obj))
-        return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(first_obj), m = PyTuple_GET_SIZE(codes_obj);
-    if (PyTuple_GET_SIZE(weights_obj) != m) {
-        PyErr_SetString(PyExc_ValueError, "one weight per code");
-        return NULL;
-    }
-    /* p z acc col scratch(2n+2) weights(m) kp kz tmp, then kidx (n) and the two flag arrays (n each) */
-    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(9 * n + 2 + m) + sizeof(Py_ssize_t) * (size_t)n
-                               + 2 * (size_t)n + 1);
-    if (buf == NULL) return PyErr_NoMemory();
-    double *p = buf, *z = p + n, *acc = z + n, *col = acc + n, *scratch = col + n, *weights = scratch + 2 * n + 2;
-    double *kp = weights + m, *kz = kp + n, *tmp = kz + n;
+/* The second stage's probabilities (second_stage.reference_probabilities) into out (n doubles): sigmoid(bias +
+ * weight x column, left to right, zero weights skipped) per line, the columns by their codes (a tuple of
+ * indexes into second_stage.NAMES, one weight each in `weights`) over the first stage's probabilities p
+ * and the lines' flags `removed` and `prose` (n each); 0, or -1 with an exception. */
+static int second_of(const double *p, Py_ssize_t n, PyObject *codes_obj, const double *weights, double bias,
+                     double clip, double decay, const char *removed, const char *prose, double *out) {
+    Py_ssize_t m = PyTuple_GET_SIZE(codes_obj);
+    /* z acc col scratch(2n+2) kp kz tmp, then kidx (n) */
+    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(8 * n + 2) + sizeof(Py_ssize_t) * (size_t)n + 1);
+    if (buf == NULL) { PyErr_NoMemory(); return -1; }
+    double *z = buf, *acc = z + n, *col = acc + n, *scratch = col + n, *kp = scratch + 2 * n + 2, *kz = kp + n,
+           *tmp = kz + n;
     Py_ssize_t *kidx = (Py_ssize_t *)(tmp + n);
-    char *removed = (char *)(kidx + n), *prose = removed + n;
-    PyObject *result = NULL;
-    if (doubles(first_obj, p, n) < 0 || doubles(weights_obj, weights, m) < 0) goto done;
-    if (flags_of(removed_obj, n, removed) < 0 || flags_of(prose_obj, n, prose) < 0) goto done;
     Py_ssize_t nk = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
         z[k] = clipped_logit(p[k], clip);
@@ -1143,7 +1188,8 @@ static PyObject *second_probabilities(PyObject *Py_UNUSED(module), PyObject *arg
         long code = PyLong_AsLong(PyTuple_GET_ITEM(codes_obj, i));
         if (code < 0 || code > 18) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "an unknown second-stage code");
-            goto done;
+            PyMem_Free(buf);
+            return -1;
         }
         if (!weights[i]) continue;
         if (code == 12 || code == 13) {
@@ -1156,14 +1202,47 @@ static PyObject *second_probabilities(PyObject *Py_UNUSED(module), PyObject *arg
         }
         for (Py_ssize_t k = 0; k < n; k++) acc[k] = acc[k] + weights[i] * col[k];
     }
-    result = PyList_New(n);
-    for (Py_ssize_t k = 0; result != NULL && k < n; k++) {
+    for (Py_ssize_t k = 0; k < n; k++) {
         double v = acc[k];
-        PyObject *f = PyFloat_FromDouble(v >= 0 ? 1.0 / (1.0 + exp(-v)) : exp(v) / (1.0 + exp(v)));
+        out[k] = v >= 0 ? 1.0 / (1.0 + exp(-v)) : exp(v) / (1.0 + exp(v));
+    }
+    PyMem_Free(buf);
+    return 0;
+}
+
+/* A list of n floats. */
+static PyObject *float_list(const double *values, Py_ssize_t n) {
+    PyObject *result = PyList_New(n);
+    for (Py_ssize_t k = 0; result != NULL && k < n; k++) {
+        PyObject *f = PyFloat_FromDouble(values[k]);
         if (f == NULL) Py_CLEAR(result);
         else PyList_SET_ITEM(result, k, f);
     }
-done:
+    return result;
+}
+
+/* second_probabilities(first, codes, weights, bias, clip, decay, removed, prose) -> list[float]: second_of over
+ * the first stage's probabilities `first`, the lines' flags `removed` and `prose` lists of bools, or None. */
+static PyObject *second_probabilities(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *first_obj, *codes_obj, *weights_obj, *removed_obj = Py_None, *prose_obj = Py_None;
+    double bias, clip, decay;
+    if (!PyArg_ParseTuple(args, "O!O!O!ddd|OO", &PyList_Type, &first_obj, &PyTuple_Type, &codes_obj,
+                          &PyTuple_Type, &weights_obj, &bias, &clip, &decay, &removed_obj, &prose_obj))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(first_obj), m = PyTuple_GET_SIZE(codes_obj);
+    if (PyTuple_GET_SIZE(weights_obj) != m) {
+        PyErr_SetString(PyExc_ValueError, "one weight per code");
+        return NULL;
+    }
+    /* p out weights(m), then the two flag arrays (n each) */
+    double *buf = PyMem_Malloc(sizeof(double) * (size_t)(2 * n + m + 1) + 2 * (size_t)n + 1);
+    if (buf == NULL) return PyErr_NoMemory();
+    double *p = buf, *out = p + n, *weights = out + n;
+    char *removed = (char *)(weights + m), *prose = removed + n;
+    PyObject *result = NULL;
+    if (doubles(first_obj, p, n) == 0 && doubles(weights_obj, weights, m) == 0 && flags_of(removed_obj, n, removed) == 0
+        && flags_of(prose_obj, n, prose) == 0 && second_of(p, n, codes_obj, weights, bias, clip, decay, removed, prose, out) == 0)
+        result = float_list(out, n);
     PyMem_Free(buf);
     return result;
 }
@@ -1190,12 +1269,7 @@ static PyObject *window_mean(PyObject *Py_UNUSED(module), PyObject *args) {
         else { PyMem_Free(buf); Py_RETURN_NONE; }
     }
     window_mean_of(p, n, radius, prefix, out);
-    PyObject *means = PyList_New(n);
-    for (Py_ssize_t k = 0; means != NULL && k < n; k++) {
-        PyObject *f = PyFloat_FromDouble(out[k]);
-        if (f == NULL) Py_CLEAR(means);
-        else PyList_SET_ITEM(means, k, f);
-    }
+    PyObject *means = float_list(out, n);
     PyMem_Free(buf);
     return means;
 }
@@ -1669,6 +1743,367 @@ static PyTypeObject MatchEndsType = {
     .tp_methods = match_ends_methods,
 };
 
+/* ---- a document's line model in one call (rules/features.scores: LineModelRule.find's per-line work) ---- */
+
+/* counts[k]: how many of the n lines have keys[k] (a list of str) for their key, as collections.Counter
+ * counts them (equal strings, one hash table); 0, or -1 with an exception. */
+static int key_counts(PyObject *keys, Py_ssize_t n, Py_ssize_t *counts) {
+    size_t size = 8;
+    while (size < 2 * (size_t)n) size <<= 1;
+    Py_ssize_t *slots = PyMem_Malloc(sizeof(Py_ssize_t) * size), *first = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n + 1));
+    Py_hash_t *hashes = PyMem_Malloc(sizeof(Py_hash_t) * (size_t)(n + 1));
+    int status = -1;
+    if (slots == NULL || first == NULL || hashes == NULL) { PyErr_NoMemory(); goto done; }
+    for (size_t i = 0; i < size; i++) slots[i] = -1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        Py_hash_t h = hashes[k] = PyObject_Hash(key);
+        if (h == -1) goto done;
+        for (size_t i = (size_t)h & (size - 1);; i = (i + 1) & (size - 1)) {
+            Py_ssize_t s = slots[i];
+            if (s < 0) {
+                slots[i] = first[k] = k;
+                break;
+            }
+            if (hashes[s] != h) continue;
+            int equal = PyObject_RichCompareBool(PyList_GET_ITEM(keys, s), key, Py_EQ);
+            if (equal < 0) goto done;
+            if (equal) {
+                first[k] = s;
+                break;
+            }
+        }
+        counts[k] = 0;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) counts[first[k]]++;
+    for (Py_ssize_t k = 0; k < n; k++) counts[k] = counts[first[k]];
+    status = 0;
+done:
+    PyMem_Free(slots);
+    PyMem_Free(first);
+    PyMem_Free(hashes);
+    return status;
+}
+
+/* windows.main_run over the prose flags (every `stride`-th char of `prose`): the best stretch where prose
+ * counts +1 and any other line -0.5; (-1, -2) when there is no prose. */
+static void main_run_of(const char *prose, Py_ssize_t stride, Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
+    double best = 0.0, total = 0.0;
+    Py_ssize_t start = 0;
+    *first = -1;
+    *last = -2;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (total <= 0) {
+            total = 0.0;
+            start = k;
+        }
+        total += prose[k * stride] ? 1.0 : -0.5;
+        if (total > best) {
+            best = total;
+            *first = start;
+            *last = k;
+        }
+    }
+}
+
+/* What shape_of counts the share of (windows.shape_values' flags). */
+enum { ODD_SHORT, FURNITURE, REMOVED, REPEATED };
+
+/* windows.share of one of a document's flags over lines [a, b): their count over b - a (0.0 when none). */
+static double share_of(const Rows *r, const Py_ssize_t *counts, int what, Py_ssize_t a, Py_ssize_t b) {
+    Py_ssize_t count = 0;
+    for (Py_ssize_t k = a; k < b; k++) {
+        const char *f = r->flags + 3 * k;
+        count += what == ODD_SHORT ? f[1] && !f[0] : what == FURNITURE ? f[2] != 0
+               : what == REMOVED ? r->rule[2 * k] != 0.0 : counts[k] > 1;
+    }
+    return b > a ? (double)count / (double)(b - a) : 0.0;
+}
+
+#define N_SHAPE 13  /* windows.SHAPE_FEATURES */
+#define EDGE_LINES 10  /* windows.EDGE_LINES */
+#define LINK_AT 9  /* link_like, title_share and list_marker in a line's values (LINE_FEATURES) */
+#define TITLE_AT 5
+
+/* sum(column) as builtin sum() adds the floats of one column of r->own (scratch: n doubles). */
+static double own_sum(const Rows *r, Py_ssize_t at, double *scratch) {
+    for (Py_ssize_t k = 0; k < r->n; k++) scratch[k] = r->own[k * r->n_own + at];
+    return python_sum_of_products(NULL, scratch, r->n);
+}
+
+/* windows.shape_values of a document (n > 0) whose lines' repeat counts are `counts`, into out (N_SHAPE). */
+static void shape_of(const Rows *r, const Py_ssize_t *counts, double *scratch, double *out) {
+    Py_ssize_t n = r->n, last_prose = -1, head = n < EDGE_LINES ? n : EDGE_LINES, tail = n > EDGE_LINES ? n - EDGE_LINES : 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (r->flags[3 * k]) last_prose = k;
+    out[0] = log1p((double)(n - 1 - last_prose));
+    out[1] = share_of(r, counts, ODD_SHORT, 0, head);
+    out[2] = share_of(r, counts, ODD_SHORT, tail, n);
+    out[3] = share_of(r, counts, FURNITURE, 0, head);
+    out[4] = share_of(r, counts, FURNITURE, tail, n);
+    out[5] = share_of(r, counts, REMOVED, 0, head);
+    out[6] = share_of(r, counts, REMOVED, tail, n);
+    out[7] = own_sum(r, LINK_AT, scratch) / (double)(3 * n);
+    out[8] = share_of(r, counts, FURNITURE, 0, n);
+    out[9] = own_sum(r, TITLE_AT, scratch) / (double)n;
+    out[10] = own_sum(r, LIST_AT, scratch) / (double)n;
+    out[11] = share_of(r, counts, REPEATED, 0, n);
+    out[12] = r->run_last >= r->run_first ? (double)(r->run_last - r->run_first + 1) / (double)n : 0.0;
+}
+
+/* A tuple of n floats. */
+static PyObject *float_tuple(const double *values, Py_ssize_t n) {
+    PyObject *result = PyTuple_New(n);
+    for (Py_ssize_t k = 0; result != NULL && k < n; k++) {
+        PyObject *f = PyFloat_FromDouble(values[k]);
+        if (f == NULL) Py_CLEAR(result);
+        else PyTuple_SET_ITEM(result, k, f);
+    }
+    return result;
+}
+
+/* A document's rows and its scores, kept for select() and explain(). */
+typedef struct {
+    PyObject_HEAD
+    Rows rows;
+    double *probability;  /* n: the probability the thresholds meet (the second stage's, or the first's) */
+    char *removed;        /* n: a rule removed the line */
+    char *region;         /* n: the line lies in the best body region of the lines no rule removed */
+} ScoredObject;
+
+static void scored_dealloc(ScoredObject *self) {
+    rows_free(&self->rows);
+    PyMem_Free(self->probability);
+    PyMem_Free(self->removed);  /* and the region after it */
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* select(threshold, run_prose_threshold, region_threshold, min_stop_share, stop_at) -> list[int]: the rows
+ * LineModelRule.find removes among those no rule removed (features.Scores.select): probability at least
+ * `threshold` (none above 1), at least `run_prose_threshold` for a prose line in the main run of prose,
+ * and, when region_threshold > threshold, at least `region_threshold` for a line in the best body region
+ * whose value `stop_at` (its stop_share) reaches `min_stop_share` (any, when that is not above 0). */
+static PyObject *scored_select(ScoredObject *self, PyObject *args) {
+    double threshold, run_prose_threshold, region_threshold, min_stop;
+    Py_ssize_t stop_at;
+    if (!PyArg_ParseTuple(args, "ddddn", &threshold, &run_prose_threshold, &region_threshold, &min_stop, &stop_at))
+        return NULL;
+    const Rows *r = &self->rows;
+    if (stop_at < 0 || stop_at >= r->n_own) {
+        PyErr_SetString(PyExc_IndexError, "stop_at out of range");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL || threshold > 1) return out;
+    int shield = region_threshold > threshold;
+    for (Py_ssize_t k = 0; k < r->n; k++) {
+        double p = self->probability[k];
+        if (self->removed[k] || !(p >= threshold)) continue;
+        int run_prose = r->flags[3 * k] && r->run_first <= k && k <= r->run_last;
+        if (!(p >= run_prose_threshold) && run_prose) continue;
+        int reads = min_stop <= 0 || r->own[k * r->n_own + stop_at] >= min_stop;
+        if (shield && !(p >= region_threshold) && self->region[k] && reads) continue;
+        PyObject *index = PyLong_FromSsize_t(k);
+        if (index == NULL || PyList_Append(out, index) < 0) {
+            Py_XDECREF(index);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(index);
+    }
+    return out;
+}
+
+/* explain(names, top, ks): the `explain` function's answer for these rows. */
+static PyObject *scored_explain(ScoredObject *self, PyObject *args) {
+    PyObject *names, *ks;
+    Py_ssize_t top;
+    if (!PyArg_ParseTuple(args, "O!nO!", &PyTuple_Type, &names, &top, &PyList_Type, &ks)) return NULL;
+    const Rows *r = &self->rows;
+    if (PyTuple_GET_SIZE(names) != r->width) {
+        PyErr_SetString(PyExc_ValueError, "one name per feature");
+        return NULL;
+    }
+    Explaining e = {names, top < 0 ? 0 : top < r->width ? top : r->width, NULL, NULL};
+    e.best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(e.room + 1));
+    e.best_value = PyMem_Malloc(sizeof(double) * (size_t)(e.room + 1));
+    PyObject *result = e.best == NULL || e.best_value == NULL ? PyErr_NoMemory()
+                                                              : map_rows(r, ks, top_contributions, &e);
+    PyMem_Free(e.best);
+    PyMem_Free(e.best_value);
+    return result;
+}
+
+static PyMethodDef scored_methods[] = {
+    {"select", (PyCFunction)scored_select, METH_VARARGS, "The rows the line model removes among those no rule removed."},
+    {"explain", (PyCFunction)scored_explain, METH_VARARGS, "explain(names, top, ks) of these rows."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScoredType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner.search._linefast.Scored",
+    .tp_doc = "A document's line-model rows and scores (score_document).",
+    .tp_basicsize = sizeof(ScoredObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = (destructor)scored_dealloc,
+    .tp_methods = scored_methods,
+};
+
+/* r's per-line columns from the lines' facts (a list), keys and owners (the pack that removed each line, or
+ * None), as features._Rows computes them: values and repeat_log, removed and removed_near, density and
+ * furniture_near over windows of `windows` (density's, furniture's), the removed_<pack> flags, the main
+ * run and the DOC_FEATURES values; counts: each line's repeat count (key_counts). 0, or -1 with an exception. */
+static int rows_of_facts(Rows *r, PyObject *facts, PyObject *keys, PyObject *owners, PyObject *packs,
+                         const Py_ssize_t *windows, Py_ssize_t *counts) {
+    Py_ssize_t n = r->n;
+    if (rows_alloc(r) < 0 || key_counts(keys, n, counts) < 0) return -1;
+    double *series = PyMem_Malloc(sizeof(double) * (size_t)(3 * n + 1));
+    if (series == NULL) { PyErr_NoMemory(); return -1; }
+    double *prefix = series + n, *out = prefix + n + 1;
+    Py_ssize_t prose = 0, short_not_prose = 0, removed = 0, lead = n;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *owner = PyList_GET_ITEM(owners, k);
+        if (rows_facts(r, k, PyList_GET_ITEM(facts, k)) < 0) goto fail;
+        r->own[k * r->n_own + N_VALUES] = log1p((double)(counts[k] - 1));  /* repeat_log: log(0) when once */
+        r->rule[2 * k] = owner != Py_None;
+        for (Py_ssize_t j = 0; j < r->n_packs; j++) {  /* owner == pack (most lines: None, no pack) */
+            PyObject *pack = PyTuple_GET_ITEM(packs, j);
+            int equal = owner == pack ? 1 : owner == Py_None ? 0 : PyObject_RichCompareBool(owner, pack, Py_EQ);
+            if (equal < 0) goto fail;
+            r->pack[k * r->n_packs + j] = equal ? 1.0 : 0.0;
+        }
+        const char *f = r->flags + 3 * k;
+        prose += f[0];
+        short_not_prose += f[1] && !f[0];
+        removed += owner != Py_None;
+        if (f[0] && lead == n) lead = k;
+    }
+    for (int w = 0; w < 3; w++) {  /* density, furniture_near, removed_near */
+        for (Py_ssize_t k = 0; k < n; k++) series[k] = w == 0 ? r->flags[3 * k] : w == 1 ? r->flags[3 * k + 2] : r->rule[2 * k];
+        window_mean_of(series, n, w < 2 ? windows[w] : 2, prefix, out);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (w < 2) r->near[2 * k + w] = out[k];
+            else r->rule[2 * k + 1] = out[k];
+        }
+    }
+    PyMem_Free(series);
+    main_run_of(r->flags, 3, n, &r->run_first, &r->run_last);
+    double doc[] = {log1p((double)n), (double)prose / (double)n, (double)short_not_prose / (double)n,
+                    (double)removed / (double)n, log1p((double)lead)};
+    memcpy(r->doc, doc, sizeof(doc));
+    return 0;
+fail:
+    PyMem_Free(series);
+    return -1;
+}
+
+/* score_document(facts, keys, owners, packs, density_window, furniture_window, weights, bias, neighbours,
+ *                hints, context_plan, derived_plan, clip, decay, second) -> (doc, shape, probabilities,
+ *                run, scored)
+ * A document's line model in one call, from its non-blank lines' facts (LineFacts), keys (their stripped
+ * texts) and owners (the pack that removed each, or None): the rows as features._Rows lays them out (packs:
+ * the removed_<pack> names' packs; neighbours, hints, the plans: as `probabilities` takes them), each row's
+ * probability under (weights, bias), then, with `second` = (codes, weights, bias), the second stage's over
+ * them (second_of; clip and decay its constants). doc: the DOC_FEATURES values; shape: SHAPE_FEATURES';
+ * probabilities: those the thresholds meet; run: the main run of prose (first, last); scored: the rows,
+ * for select() and explain(). */
+static PyObject *score_document(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *facts, *keys, *owners, *packs, *weights_obj, *neighbours, *hints, *plan, *derived, *second;
+    Py_ssize_t windows[2];
+    double bias, clip, decay;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!nnO!dO!OOOddO", &PyList_Type, &facts, &PyList_Type, &keys, &PyList_Type,
+                          &owners, &PyTuple_Type, &packs, &windows[0], &windows[1], &PyTuple_Type, &weights_obj, &bias,
+                          &PyTuple_Type, &neighbours, &hints, &plan, &derived, &clip, &decay, &second))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(facts);
+    if (n == 0 || PyList_GET_SIZE(keys) != n || PyList_GET_SIZE(owners) != n ||
+        (hints != Py_None && (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n))) {
+        PyErr_SetString(PyExc_ValueError, "facts, keys, owners (and hints) of one length, not empty");
+        return NULL;
+    }
+    PyObject *codes = NULL, *second_weights = NULL;
+    double second_bias = 0.0;
+    if (second != Py_None && !PyArg_ParseTuple(second, "O!O!d", &PyTuple_Type, &codes, &PyTuple_Type,
+                                               &second_weights, &second_bias))
+        return NULL;
+    if (codes != NULL && PyTuple_GET_SIZE(codes) != PyTuple_GET_SIZE(second_weights)) {
+        PyErr_SetString(PyExc_ValueError, "one weight per code");
+        return NULL;
+    }
+    ScoredObject *self = PyObject_New(ScoredObject, &ScoredType);
+    if (self == NULL) return NULL;
+    Rows *r = &self->rows;
+    memset(r, 0, sizeof(*r));
+    self->probability = PyMem_Malloc(sizeof(double) * (size_t)(3 * n + 1));
+    self->removed = PyMem_Malloc((size_t)(2 * n + 1));
+    self->region = self->removed == NULL ? NULL : self->removed + n;
+    Py_ssize_t *counts = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n);
+    double *sw = codes == NULL ? NULL : PyMem_Malloc(sizeof(double) * (size_t)(PyTuple_GET_SIZE(codes) + 1));
+    double *first = NULL, *scratch = NULL, *row = NULL;  /* the first stage's probabilities; n doubles of scratch */
+    PyObject *result = NULL;
+    r->n = n;
+    r->n_own = N_VALUES + 1;
+    r->n_packs = PyTuple_GET_SIZE(packs);
+    r->n_doc = 5;
+    r->n_hints = hints == Py_None ? 0 : PyTuple_Check(PyList_GET_ITEM(hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(hints, 0)) : -1;
+    if (self->probability == NULL || self->removed == NULL || counts == NULL || (codes != NULL && sw == NULL)) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    first = self->probability + n;
+    scratch = first + n;
+    if (r->n_hints < 0) { PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples"); goto done; }
+    if (rows_of_facts(r, facts, keys, owners, packs, windows, counts) < 0) goto done;
+    for (Py_ssize_t k = 0; r->n_hints && k < n; k++) {
+        PyObject *hint = PyList_GET_ITEM(hints, k);
+        if (!PyTuple_Check(hint)) { PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples"); goto done; }
+        if (doubles(hint, r->hints + k * r->n_hints, r->n_hints) < 0) goto done;
+    }
+    r->bias = bias;
+    if (rows_finish(r, weights_obj, neighbours, plan, derived) < 0) goto done;
+    row = PyMem_Malloc(sizeof(double) * (size_t)(r->width + 1));
+    if (row == NULL) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        rows_row(r, k, row);
+        first[k] = row_probability(r, row);
+        self->removed[k] = r->rule[2 * k] != 0.0;
+    }
+    if (codes == NULL) {
+        memcpy(self->probability, first, sizeof(double) * (size_t)n);
+    } else {
+        char *flags = PyMem_Malloc((size_t)n + 1);
+        if (flags == NULL) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t k = 0; k < n; k++) flags[k] = r->flags[3 * k];
+        int failed = doubles(second_weights, sw, PyTuple_GET_SIZE(codes)) < 0 ||
+                     second_of(first, n, codes, sw, second_bias, clip, decay, self->removed, flags, self->probability) < 0;
+        PyMem_Free(flags);
+        if (failed) goto done;
+    }
+    /* second_stage.kept_region over the first stage's probabilities */
+    Py_ssize_t nk = 0, kfirst, klast;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        self->region[k] = 0;
+        if (!self->removed[k]) scratch[nk++] = clipped_logit(first[k], clip);
+    }
+    best_region_of(scratch, nk, &kfirst, &klast);
+    for (Py_ssize_t k = 0, j = 0; k < n; k++) {
+        if (self->removed[k]) continue;
+        self->region[k] = kfirst <= j && j <= klast;
+        j++;
+    }
+    double shape[N_SHAPE];
+    shape_of(r, counts, scratch, shape);
+    result = Py_BuildValue("(NNN(nn)O)", float_tuple(r->doc, r->n_doc), float_tuple(shape, N_SHAPE),
+                           float_list(self->probability, n), r->run_first, r->run_last, (PyObject *)self);
+done:
+    PyMem_Free(counts);
+    PyMem_Free(row);
+    PyMem_Free(sw);
+    Py_DECREF(self);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
     {"records", records, METH_VARARGS, "([r.to_dict() for r in removals], provenance.count_removals(removals))."},
@@ -1682,6 +2117,8 @@ static PyMethodDef methods[] = {
      "The line model's second stage over a document's first-stage probabilities (rules/second_stage.py)."},
     {"explain", explain, METH_VARARGS,
      "LinearModel.explain of some of a document's rows, before rounding (the rows as probabilities takes them)."},
+    {"score_document", score_document, METH_VARARGS,
+     "A document's line model in one call: its rows, probabilities, main run and region (features.scores)."},
     {"probabilities", probabilities, METH_VARARGS,
      "The line model's probability of every row of a document (features._Rows.row, LinearModel.probability)."},
     {NULL, NULL, 0, NULL},
@@ -1694,7 +2131,8 @@ PyMODINIT_FUNC PyInit__linefast(void) {
     if (float_zero == NULL && ((float_zero = PyFloat_FromDouble(0.0)) == NULL ||
                                (float_one = PyFloat_FromDouble(1.0)) == NULL))
         return NULL;
-    if (PyType_Ready(&SpecType) < 0 || PyType_Ready(&MatchEndsType) < 0) return NULL;
+    if (PyType_Ready(&SpecType) < 0 || PyType_Ready(&MatchEndsType) < 0 || PyType_Ready(&ScoredType) < 0)
+        return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     Py_INCREF(&SpecType);

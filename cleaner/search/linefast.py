@@ -22,6 +22,8 @@ except ImportError:  # no compiler at install time: the reference runs
     _linefast = None
 
 AVAILABLE = _linefast is not None and not os.environ.get("CLEANER_PURE_PYTHON")
+# Whether the build has `score_document` (an older build runs the line model's per-document Python)
+SCORES = AVAILABLE and hasattr(_linefast, "score_document")
 
 # What _linefast.c computes, in its order: a line's values, then repeat_log; the place features;
 # the rule features; each row laid out as features._Rows.row lays it out.
@@ -37,7 +39,9 @@ SECOND_FEATURES = ("p", "logit", "p_mean_1", "p_mean_3", "p_mean_10", "p_max_3",
                    "kept_after_region_log")  # rules/second_stage.NAMES
 SECOND_CONSTANTS = (8.0, 0.7)  # its CLIP and DECAY
 # The context features it computes (rules/context_features.plan): each as (code, a, b), the codes in
-# this order; a window's `a` is its series, in this order, and `b` its radius.
+# this order; a window's `a` is its series, in this order, and `b` its radius; after_removed's and
+# before_removed's `a` the pack's index among the model's packs (a build without `score_document`
+# took a line there: context_features.plan then leaves the context features to Python).
 CONTEXT_CODES = ("window", "prose_above", "prose_below", "before_prose", "after_prose", "after_removed",
                  "before_removed")
 CONTEXT_SERIES = ("prose", "removed", "list", "short", "furniture", "chars")
@@ -138,3 +142,23 @@ def explain(names: tuple[str, ...], top: int, ks: list[int], *columns: object) -
     """LinearModel.explain(row(k), top) of each row k in `ks`, the rows given as `probabilities` takes
     them (`top` >= 0)."""
     return [[(name, round(value, 3)) for name, value in parts] for parts in _linefast.explain(names, top, ks, *columns)]
+
+
+def score_document(facts: list, keys: list[str], owners: list[str | None], packs: tuple[str, ...],
+                   windows: tuple[int, int], weights: tuple[float, ...], bias: float, neighbours: tuple,
+                   hints: list[tuple[float, ...]] | None, context_plan: tuple | None, derived_plan: tuple | None,
+                   constants: tuple[float, float], second: tuple | None) -> tuple:
+    """A document's line model in one call (rules/features.scores): from its non-blank lines' facts, keys and
+    owners (the pack that removed each, or None), with `packs`, the density and furniture windows, the
+    model's weights and bias, the neighbour slots, hints and plans as `probabilities` takes them, the second
+    stage's (CLIP, DECAY) and its (codes, weights, bias) or None: (DOC_FEATURES values, SHAPE_FEATURES
+    values, the probabilities the thresholds meet, the main run (first, last), the scored rows), whose
+    `select(threshold, run_prose_threshold, region_threshold, min_stop_share, stop_at)` gives the rows
+    to remove (`features.Scores.select`)."""
+    return _linefast.score_document(facts, keys, owners, packs, *windows, weights, bias, neighbours, hints,
+                                    context_plan, derived_plan, *constants, second)
+
+
+def explain_scored(scored: object, names: tuple[str, ...], top: int, ks: list[int]) -> list[list[tuple[str, float]]]:
+    """`explain` of rows ks of a document `score_document` scored (`top` >= 0)."""
+    return [[(name, round(value, 3)) for name, value in parts] for parts in scored.explain(names, top, ks)]

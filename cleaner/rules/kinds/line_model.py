@@ -51,10 +51,12 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 
 from cleaner.rules import second_stage
-from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec, extract
+from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
+from cleaner.rules.line_scores import scores as features_scores
 from cleaner.rules.linear import LinearModel
 
 NEVER = 2.0  # a threshold no probability reaches
@@ -175,7 +177,8 @@ class LineModelRule(Rule):
     def line_probabilities(self, first: Sequence[float], removed: Sequence[bool] | None = None,
                            prose: Sequence[bool] | None = None) -> Sequence[float]:
         """Each line's probability of furniture, the one the thresholds meet: the first model's
-        (`first`), or with `second_weights` the second stage's over them."""
+        (`first`), or with `second_weights` the second stage's over them (the trainer's; `find` has
+        `features.scores` compute them)."""
         second = self.second_model
         if second is None:
             return first
@@ -189,55 +192,37 @@ class LineModelRule(Rule):
         removed_by = [rule.pack_id if rule is not None else None for rule in claimed]
         if len(doc.keys) - doc.keys.count("") < self.min_lines:  # the non-blank lines
             return
-        features = extract(doc.texts, removed_by, self.spec, doc.hints)
+        scores = features_scores(doc.texts, removed_by, self.spec, self.model, self.second_model, doc.hints,
+                                 stripped=doc.keys)
+        features = scores.features
         page, release = (True, False) if doc.whole_page else self.regime(features)
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
         released = frozenset(self.extract_release_rules) if release else frozenset()
-        model, vetoable, packs = self.model, set(self.veto_rules), set(self.packs)
-        probabilities = features.probabilities(model)
-        region: Sequence[bool] = ()
-        if self.second_weights or self.region_threshold > threshold:
-            first = [probabilities[k] for k in range(len(features.lines))]
-            removed_flags = [claimed[i] is not None for i in features.lines]
-            if self.region_threshold > threshold:
-                region = second_stage.kept_region(first, removed_flags)
-            if self.second_weights:
-                probabilities = self.line_probabilities(first, removed_flags, features.prose())
-        removed: list[int] = []  # rows to remove; reasons are explained for them all at once, then claimed
-        standing = 0  # lines left after the model: those no rule removed, and those it gives back
-        for k, i in enumerate(features.lines):
+        vetoable, packs = set(self.veto_rules), set(self.packs)
+        probabilities = scores.probabilities
+        # rows to remove (reasons are explained for them all at once, then claimed): among the lines no
+        # rule removed, by the thresholds and the two shields
+        removed = scores.select(threshold, self.run_prose_threshold, self.region_threshold,
+                                self.region_min_stop_share)
+        standing = scores.removed.count(False)  # lines left: those no rule removed, and those the model gives back
+        for k in compress(range(len(features.lines)), scores.removed):
+            i = features.lines[k]
             owner = claimed[i]
-            if owner is None:
-                standing += 1
-                if threshold > 1:
-                    continue
-                p = probabilities[k]
-                if p >= threshold and (p >= self.run_prose_threshold or not features.run_prose(k)) \
-                        and (not region or p >= self.region_threshold or not region[k]
-                             or not self.reads_as_text(features, k)):
-                    removed.append(k)
-            elif owner.pack_id not in packs:
+            if owner.pack_id not in packs:
                 continue  # a user's own rule: never overruled
-            elif owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
-                                           and probabilities[k] < veto_below):
+            if owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
+                                        and probabilities[k] < veto_below):
                 doc.released.append(i)
                 standing += 1
         if self.never_empty and len(removed) == standing:
             removed = []  # it doubts every line: the document's body is among them, and no line is surer
         # (each claim is of its own line, read above before any claim: claiming after the loop is the same)
-        explained = features.explain(self.model, removed, self.top_features)
+        explained = scores.explain(removed, self.top_features)
         for k, parts in zip(removed, explained, strict=True):
             i = features.lines[k]
             doc.reasons[i] = self.reason(probabilities[k], parts)
             yield (i, i)
-
-    def reads_as_text(self, features: Features, k: int) -> bool:
-        """Whether row k has the share of stop words the region shield asks (`region_min_stop_share`);
-        read only for the few lines the shield would keep, so its row is built on demand."""
-        if self.region_min_stop_share <= 0:
-            return True
-        return features.row(k)[self.spec.names.index("stop_share")] >= self.region_min_stop_share
 
     def reason(self, p: float, parts: Sequence[tuple[str, float]]) -> dict:
         """The provenance record of removing a row at probability `p`: the model id (with the second
