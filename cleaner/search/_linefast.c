@@ -1000,6 +1000,23 @@ static PyObject *top_contributions(const Rows *r, Py_ssize_t Py_UNUSED(k), const
     return parts;
 }
 
+/* The explanations of rows ks (a list) of r: for each, the `top` best contributions (name, weight x value)
+ * named by `names` (a tuple, one per feature), as top_contributions finds them; NULL with an exception. */
+static PyObject *explain_rows(const Rows *r, PyObject *names, Py_ssize_t top, PyObject *ks) {
+    if (r->n && PyTuple_GET_SIZE(names) != r->width) {
+        PyErr_SetString(PyExc_ValueError, "one name per feature");
+        return NULL;
+    }
+    Explaining e = {names, top < 0 ? 0 : top < r->width ? top : r->width, NULL, NULL};
+    e.best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(e.room + 1));
+    e.best_value = PyMem_Malloc(sizeof(double) * (size_t)(e.room + 1));
+    PyObject *result = e.best == NULL || e.best_value == NULL ? PyErr_NoMemory()
+                                                              : map_rows(r, ks, top_contributions, &e);
+    PyMem_Free(e.best);
+    PyMem_Free(e.best_value);
+    return result;
+}
+
 /* explain(names, top, ks, *probabilities' arguments) -> list: for each row k in ks, LinearModel.explain's
  * list before rounding: the `top` (name, weight x value) pairs with weight x value > 0, largest first
  * (ties: the larger name first, as sorting (value, name) tuples in reverse puts them). */
@@ -1009,20 +1026,11 @@ static PyObject *explain(PyObject *Py_UNUSED(module), PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "explain(names: tuple, top: int, ks: list, *columns)");
         return NULL;
     }
-    Explaining e = {PyTuple_GET_ITEM(args, 0), PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 1)), NULL, NULL};
-    if (e.room == -1 && PyErr_Occurred()) return NULL;
+    Py_ssize_t top = PyLong_AsSsize_t(PyTuple_GET_ITEM(args, 1));
+    if (top == -1 && PyErr_Occurred()) return NULL;
     Rows r;
-    PyObject *result = NULL;
-    if (rows_parse(&r, args, 3) == 0) {
-        e.room = e.room < 0 ? 0 : e.room < r.width ? e.room : r.width;
-        e.best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(e.room + 1));
-        e.best_value = PyMem_Malloc(sizeof(double) * (size_t)(e.room + 1));
-        if (e.best == NULL || e.best_value == NULL) PyErr_NoMemory();
-        else if (r.n && PyTuple_GET_SIZE(e.names) != r.width) PyErr_SetString(PyExc_ValueError, "one name per feature");
-        else result = map_rows(&r, PyTuple_GET_ITEM(args, 2), top_contributions, &e);
-    }
-    PyMem_Free(e.best);
-    PyMem_Free(e.best_value);
+    PyObject *result = rows_parse(&r, args, 3) < 0 ? NULL
+        : explain_rows(&r, PyTuple_GET_ITEM(args, 0), top, PyTuple_GET_ITEM(args, 2));
     rows_free(&r);
     return result;
 }
@@ -1785,25 +1793,13 @@ done:
     return status;
 }
 
-/* windows.main_run over the prose flags (every `stride`-th char of `prose`): the best stretch where prose
- * counts +1 and any other line -0.5; (-1, -2) when there is no prose. */
-static void main_run_of(const char *prose, Py_ssize_t stride, Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
-    double best = 0.0, total = 0.0;
-    Py_ssize_t start = 0;
-    *first = -1;
-    *last = -2;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        if (total <= 0) {
-            total = 0.0;
-            start = k;
-        }
-        total += prose[k * stride] ? 1.0 : -0.5;
-        if (total > best) {
-            best = total;
-            *first = start;
-            *last = k;
-        }
-    }
+/* windows.main_run over the prose flags (every `stride`-th char of `prose`; z: n doubles of scratch): the
+ * best stretch where prose counts +1 and any other line -0.5, as best_region_of finds it over the negated
+ * scores (the same sums: negating is exact); (-1, -2) when there is no prose. */
+static void main_run_of(const char *prose, Py_ssize_t stride, Py_ssize_t n, double *z, Py_ssize_t *first,
+                        Py_ssize_t *last) {
+    for (Py_ssize_t k = 0; k < n; k++) z[k] = prose[k * stride] ? -1.0 : 0.5;
+    best_region_of(z, n, first, last);
 }
 
 /* What shape_of counts the share of (windows.shape_values' flags). */
@@ -1853,12 +1849,8 @@ static void shape_of(const Rows *r, const Py_ssize_t *counts, double *scratch, d
 
 /* A tuple of n floats. */
 static PyObject *float_tuple(const double *values, Py_ssize_t n) {
-    PyObject *result = PyTuple_New(n);
-    for (Py_ssize_t k = 0; result != NULL && k < n; k++) {
-        PyObject *f = PyFloat_FromDouble(values[k]);
-        if (f == NULL) Py_CLEAR(result);
-        else PyTuple_SET_ITEM(result, k, f);
-    }
+    PyObject *list = float_list(values, n), *result = list == NULL ? NULL : PyList_AsTuple(list);
+    Py_XDECREF(list);
     return result;
 }
 
@@ -1919,19 +1911,7 @@ static PyObject *scored_explain(ScoredObject *self, PyObject *args) {
     PyObject *names, *ks;
     Py_ssize_t top;
     if (!PyArg_ParseTuple(args, "O!nO!", &PyTuple_Type, &names, &top, &PyList_Type, &ks)) return NULL;
-    const Rows *r = &self->rows;
-    if (PyTuple_GET_SIZE(names) != r->width) {
-        PyErr_SetString(PyExc_ValueError, "one name per feature");
-        return NULL;
-    }
-    Explaining e = {names, top < 0 ? 0 : top < r->width ? top : r->width, NULL, NULL};
-    e.best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(e.room + 1));
-    e.best_value = PyMem_Malloc(sizeof(double) * (size_t)(e.room + 1));
-    PyObject *result = e.best == NULL || e.best_value == NULL ? PyErr_NoMemory()
-                                                              : map_rows(r, ks, top_contributions, &e);
-    PyMem_Free(e.best);
-    PyMem_Free(e.best_value);
-    return result;
+    return explain_rows(&self->rows, names, top, ks);
 }
 
 static PyMethodDef scored_methods[] = {
@@ -1987,8 +1967,8 @@ static int rows_of_facts(Rows *r, PyObject *facts, PyObject *keys, PyObject *own
             else r->rule[2 * k + 1] = out[k];
         }
     }
+    main_run_of(r->flags, 3, n, series, &r->run_first, &r->run_last);
     PyMem_Free(series);
-    main_run_of(r->flags, 3, n, &r->run_first, &r->run_last);
     double doc[] = {log1p((double)n), (double)prose / (double)n, (double)short_not_prose / (double)n,
                     (double)removed / (double)n, log1p((double)lead)};
     memcpy(r->doc, doc, sizeof(doc));
