@@ -14,7 +14,8 @@ from cleaner.rules.linear import LinearModel
 
 def columns(rows: Any, model: LinearModel) -> tuple:
     """The arguments of `linefast.probabilities` for `rows` (a `features._Rows`) and `model`: each row
-    laid out as `rows.row` lays it out, its context features from `rows.context_plan` when there is one, then
+    laid out as `rows.row` lays it out (its hints and lexical features passed as one tail), its context
+    features from `rows.context_plan` when there is one, then
     its derived columns (`spec.derived_plan`)."""
     spec = rows.spec
     flags = {owner: tuple(float(owner == p) for p in spec.packs) for owner in set(rows.owners)}
@@ -22,6 +23,8 @@ def columns(rows: Any, model: LinearModel) -> tuple:
     # the row's tail after the neighbours: its hints, then its context features (as `row` lays it out)
     hints = [tuple(hint_values(rows.hints, key, spec.hint_features)) for key in rows.keys] \
         if spec.hint_features else None
+    if spec.lexical_features:  # the lexical features follow the hints
+        hints = rows.lexical if hints is None else [(*h, *x) for h, x in zip(hints, rows.lexical, strict=True)]
     if rows.context_plan is None and rows.context is not None:
         hints = rows.context if hints is None else [(*h, *c) for h, c in zip(hints, rows.context, strict=True)]
     return (model.weights, model.bias, rows.facts, repeat, rows.removed, rows.removed_near, rows.density,

@@ -39,7 +39,8 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
   (`A*B`) of the features above, so a linear model can bend (`derived.py`);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
   each name in `hint_features`, 0 when the page says nothing about that line (hints are keyed by
-  `hint_key`: the line's text without its list marker, table bars and whitespace).
+  `hint_key`: the line's text without its list marker, table bars and whitespace);
+- each name in `lexical_features` (`lexicon.py`: the terms' weights in `lexicon`), after the hints.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from functools import cached_property
 from itertools import compress
 from operator import attrgetter, gt, itemgetter
 
-from cleaner.rules import compiled_rows, context_features, derived
+from cleaner.rules import compiled_rows, context_features, derived, lexicon
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
 from cleaner.rules.line_hints import hint_key as hint_key  # (html_lines reads it here)
 from cleaner.rules.line_hints import hint_values
@@ -83,6 +84,8 @@ class FeatureSpec:
     hint_features: tuple[str, ...] = ()
     context_features: tuple[str, ...] = ()  # see context_features.py
     derived_features: tuple[str, ...] = ()  # see derived.py: hinges and products of the columns above
+    lexical_features: tuple[str, ...] = ()  # see lexicon.py
+    lexicon: tuple[tuple[str, float], ...] = ()  # (term, weight) pairs: lexicon.py's table
     prose_min_words: int = 8
     prose_min_chars: int = 60
     short_chars: int = 40
@@ -92,6 +95,7 @@ class FeatureSpec:
     names: tuple[str, ...] = field(init=False)
     derived_plan: tuple[tuple[int, int, int, float], ...] = field(init=False, compare=False, repr=False)
     furniture_search: AnyWord | None = field(init=False, compare=False, repr=False)
+    lexicon_table: lexicon.Table = field(init=False, compare=False, repr=False, hash=False)
     cache: dict = field(init=False, compare=False, repr=False, hash=False)
     compiled: object | None = field(init=False, compare=False, repr=False, hash=False)  # search/linefast's spec
     context_plan: tuple | None = field(init=False, compare=False, repr=False)  # context_features.plan's
@@ -111,9 +115,12 @@ class FeatureSpec:
         object.__setattr__(self, "context_plan", context_features.plan(self.context_features, self.packs)
                            if self.context_features else None)
         object.__setattr__(self, "neighbour_slots", tuple(map(_neighbour_slot, self.neighbour_features)))
+        lexicon.check_names(self.lexical_features)
+        object.__setattr__(self, "lexicon_table", lexicon.Table(self.lexicon))
         names = (*LINE_FEATURES, *PLACE_FEATURES, *RULE_FEATURES, *(f"removed_{p}" for p in self.packs),
                  *DOC_FEATURES, *(f"prev_{n}" for n in self.neighbour_features),
-                 *(f"next_{n}" for n in self.neighbour_features), *self.hint_features, *self.context_features)
+                 *(f"next_{n}" for n in self.neighbour_features), *self.hint_features, *self.lexical_features,
+                 *self.context_features)
         object.__setattr__(self, "derived_plan", derived.plan(self.derived_features, names))
         object.__setattr__(self, "names", (*names, *self.derived_features))
 
@@ -205,6 +212,10 @@ class _Rows:
         columns = context_features.columns(self.spec.context_features, self._series, self.owners)
         return list(zip(*columns, strict=True)) if columns else None
 
+    @cached_property
+    def lexical(self) -> list[tuple[float, ...]]:  # each row's lexical features
+        return self.spec.lexicon_table.columns(self.keys, self.spec.lexical_features)
+
     def _series(self, kind: str) -> list:
         """A per-line series the context features are computed from (see context_features.columns)."""
         if kind == "removed":
@@ -247,6 +258,8 @@ class _Rows:
             out += [_slot(other, slot) for slot in self.neighbour_index]
         if spec.hint_features:
             out += hint_values(self.hints, self.keys[k], spec.hint_features)
+        if spec.lexical_features:
+            out += self.lexical[k]
         if self.context is not None:
             out += self.context[k]
         if spec.derived_plan:

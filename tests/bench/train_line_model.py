@@ -51,10 +51,11 @@ from html_params import describe as describe_extraction  # noqa: E402
 from html_params import page_input  # noqa: E402
 from references import CACHE as QUALITY_CACHE  # noqa: E402
 
+from cleaner.authoring.line_lexicon import LexiconParams, learn  # noqa: E402
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
 from cleaner.io.html import PARAMS, ExtractionParams  # noqa: E402
-from cleaner.rules import second_stage  # noqa: E402
+from cleaner.rules import lexicon, second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
 from cleaner.rules.loader import load_pack, load_rules  # noqa: E402
@@ -94,6 +95,7 @@ class Options:
     # folds, html_params.choose)
     fit_second_stage: bool = True  # fit `second_weights` when the rule declares `second_features` (False: the first
     # model alone, the thresholds chosen for it; the declaration stays in the written file, unweighted)
+    lexicon: LexiconParams = LexiconParams()  # how the `lexicon` table is learned (rules with `lexical_features`)
 
 
 OPTIONS = Options()
@@ -124,7 +126,8 @@ def page_rows(page: Page, rule: LineModelRule, rules: RuleSet, options: Options)
         # An html page's rows depend on its text, not on the parameters that chose it (most pages get the
         # same text under every fold's): keyed by the text.
         html = page_input(page, options.hints_cache, options.extraction) if input_name == "html" else None
-        key = (page.id, input_name, dataclasses.replace(options, extraction=PARAMS), html and html[0])
+        key = (page.id, input_name, dataclasses.replace(options, extraction=PARAMS, lexicon=LexiconParams()),
+               html and html[0])
         if key not in _rows:
             text, hints = html if html else (page.text(input_name), None)
             if text is None:
@@ -491,8 +494,13 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     rule, rules = load_rule(options), base_rules()
     if not options.fit_second_stage:  # the first model alone: no second stage from the params file either
         rule = dataclasses.replace(rule, second_weights=())
+    # Rows are built without the lexical features (so that they are cached whatever the table), which
+    # `with_lexicon` then inserts.
+    base = dataclasses.replace(rule, lexical_features=(), lexicon=())
     docs = [(page, name, first, later)
-            for page in pages for name, first, later in page_rows(page, rule, rules, options)]
+            for page in pages for name, first, later in page_rows(page, base, rules, options)]
+    if rule.lexical_features:
+        rule, docs = with_lexicon(rule, docs, options.lexicon)
 
     def fitted(chosen: Sequence[tuple[Page, str, Example, Example]]) -> LineModelRule:
         # With --page-classifier the text model's regime is a classifier trained on whole pages against
@@ -511,6 +519,33 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
         trained, scorers = with_second_stage(trained, scorers, docs, options)
     chosen = choose_thresholds(trained, docs, scorers)
     return dataclasses.replace(trained, **{**chosen, "extract_release_rules": tuple(chosen["extract_release_rules"])})
+
+
+def with_lexicon(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]], params: LexiconParams
+                 ) -> tuple[LineModelRule, list[tuple[Page, str, Example, Example]]]:
+    """`rule` with its `lexicon` learned from the documents' first views (whole pages and extracts:
+    `TEXT_INPUTS`, or the html model's), and the documents with the lexical features inserted in their
+    rows (where `rule.spec.names` has them). Cross-fitted: a training document's values come from a
+    table learned without its fold, as a new page's come from a table that never saw it; in-sample
+    values are surer, and the model would trust them too much."""
+    def table(chosen: Sequence[tuple[Page, str, Example, Example]]) -> dict[str, float]:
+        return learn(((page.domain, first.texts, first.labels) for page, name, first, _ in chosen
+                      if name != GOLD_INPUT), params)
+
+    names, at = rule.lexical_features, rule.spec.names.index(rule.lexical_features[0])
+    folds = sorted({page.fold for page, *_ in docs})
+    inner = {fold: table([d for d in docs if d[0].fold != fold]) for fold in folds} if len(folds) > 1 else None
+
+    def insert(ex: Example, weights: dict[str, float]) -> Example:
+        values = lexicon.columns([t.strip() for t in ex.texts], weights, names)
+        rows = [[*row[:at], *v, *row[at:]] for row, v in zip(ex.rows, values, strict=True)]
+        return dataclasses.replace(ex, rows=rows)
+
+    full = table(docs)
+    tables = [(inner or {}).get(page.fold, full) for page, *_ in docs]
+    out = [(page, name, insert(first, weights), insert(later, weights))
+           for (page, name, first, later), weights in zip(docs, tables, strict=True)]
+    return dataclasses.replace(rule, lexicon=full), out
 
 
 def with_second_stage(trained: LineModelRule, scorers: dict[int, LineModelRule],
@@ -549,7 +584,9 @@ def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path,
         table.update({name: list(value) if isinstance(value := getattr(rule, name), tuple) else value
                       for name in TRAINED})
         table["weights"] = dict(rule.weights)
-        for name in ("page_weights", "second_weights"):
+        if rule.lexical_features:  # (as the params file declares them, unless a caller chose others)
+            table["lexical_features"] = list(rule.lexical_features)
+        for name in ("page_weights", "second_weights", "lexicon"):
             table.pop(name, None)
             if getattr(rule, name):
                 table[name] = dict(getattr(rule, name))

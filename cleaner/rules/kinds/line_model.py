@@ -120,6 +120,10 @@ class LineModelRule(Rule):
                                                "or below (`cleaner/rules/context_features.py`)")
     derived_features: tuple[str, ...] = option(list, (), "hinges and products of the features above: "
                                                "`NAME>KNOT`, `NAME<KNOT`, `A*B` (`cleaner/rules/derived.py`)")
+    lexical_features: tuple[str, ...] = option(list, (), "learned lexical features of the line: its terms' "
+                                               "weights in `lexicon` (`cleaner/rules/lexicon.py`)")
+    lexicon: dict = option(dict, (), "the lexical features' table: a weight (log-odds of furniture) per term, a "
+                           "lower-case token, `a b` bigram or `^a b` line head (written by the trainer)")
     second_features: tuple[str, ...] = option(list, (), "the second stage's features: the first model's "
                                               "probabilities around the line and its best body region "
                                               "(`cleaner/rules/second_stage.py`)")
@@ -137,7 +141,8 @@ class LineModelRule(Rule):
         object.__setattr__(self, "weights", tuple(sorted(dict(self.weights).items())))
         object.__setattr__(self, "page_weights", tuple(sorted(dict(self.page_weights).items())))
         object.__setattr__(self, "second_weights", tuple(sorted(dict(self.second_weights).items())))
-        for name in ("weights", "page_weights", "second_weights"):
+        object.__setattr__(self, "lexicon", tuple(sorted(dict(self.lexicon).items())))
+        for name in ("weights", "page_weights", "second_weights", "lexicon"):
             if not all(isinstance(v, int | float) and not isinstance(v, bool) for _, v in getattr(self, name)):
                 raise ValueError(f"{name} must be numbers")
         if "bias" not in dict(self.weights):
@@ -156,6 +161,7 @@ class LineModelRule(Rule):
             stop_words=frozenset(self.stop_words), furniture_words=tuple(w.lower() for w in self.furniture_words),
             packs=self.packs, neighbour_features=self.neighbour_features, hint_features=self.hint_features,
             context_features=self.context_features, derived_features=self.derived_features,
+            lexical_features=self.lexical_features, lexicon=self.lexicon,
             prose_min_words=self.prose_min_words, prose_min_chars=self.prose_min_chars,
             short_chars=self.short_chars, density_window=self.density_window,
             furniture_window=self.furniture_window)

@@ -1,0 +1,96 @@
+"""Learned lexical features of each line, for the line model (`lexical_features` and `lexicon` in its
+rule file).
+
+The other features read a line's shape and place and a fixed list of furniture words; these read
+which words it holds, by a table learned from labelled lines (`cleaner/authoring/line_lexicon.py`):
+each term's smoothed log-odds of furniture against body, kept only when it occurs on many sites (so
+that no one site's sentence becomes a weight). A line's terms are its lower-case tokens (runs of word
+characters, and single other non-space characters such as `©` or `|`), its word bigrams (`a b`) and
+its first two tokens (`^a b`: "posted in", "share on" at a line's head). Each name in
+`lexical_features` adds one value per non-blank line:
+
+- `lex_mean`: the mean weight of the line's unigrams and bigrams that the table holds (0: none);
+- `lex_max`, `lex_min`: the largest and smallest of them (0: none);
+- `lex_sum`: their sum (a naive-Bayes line score), clipped to ±`SUM_CAP`;
+- `lex_lead`: the weight of the line's first two tokens as a lead term (0: not in the table);
+- `lex_near`: the mean `lex_mean` within ±`NEAR` lines (the line itself included).
+
+Pure Python, no I/O: a line costs one regex pass and a dict lookup per term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from cleaner.rules.windows import window_mean
+
+LEXICAL_FEATURES = ("lex_mean", "lex_max", "lex_min", "lex_sum", "lex_lead", "lex_near")
+SUM_CAP = 8.0
+NEAR = 2
+_TERM = re.compile(r"\w+|[^\w\s]")
+_WORD = re.compile(r"\w+")
+
+
+def check_names(names: Sequence[str]) -> None:
+    """Raise ValueError naming any lexical feature not in the catalogue."""
+    unknown = sorted(set(names) - set(LEXICAL_FEATURES))
+    if unknown:
+        raise ValueError(f"lexical_features: unknown feature(s) {unknown}")
+
+
+def terms(key: str) -> tuple[list[str], str | None]:
+    """A stripped line's unigram and bigram terms (bigrams of word tokens only), and its lead term
+    (`^` and its first two tokens; None under two tokens)."""
+    lower = key.lower()
+    tokens = _TERM.findall(lower)
+    words = _WORD.findall(lower)  # the word tokens among them, in order
+    lead = f"^{tokens[0]} {tokens[1]}" if len(tokens) >= 2 else None
+    tokens += map(" ".join, zip(words, words[1:], strict=False))
+    return tokens, lead
+
+
+def line_values(key: str, table: Mapping[str, float]) -> tuple[float, float, float, float, float]:
+    """(lex_mean, lex_max, lex_min, lex_sum, lex_lead) of one stripped line."""
+    body, lead = terms(key)
+    found = [w for w in map(table.get, body) if w is not None]
+    lead_weight = table.get(lead, 0.0) if lead else 0.0
+    if not found:
+        return 0.0, 0.0, 0.0, 0.0, lead_weight
+    total = sum(found)
+    return (total / len(found), max(found), min(found), max(-SUM_CAP, min(SUM_CAP, total)), lead_weight)
+
+
+_CACHE_LIMIT = 20_000  # distinct lines remembered per table (a document's later passes, a site's menus)
+
+
+def columns(keys: Sequence[str], table: Mapping[str, float], names: Sequence[str],
+            cache: dict | None = None) -> list[tuple[float, ...]]:
+    """Per non-blank line (its stripped text in `keys`), the values of `names`, in that order; `cache`
+    (key -> line_values, for this table only) spares a line seen before its terms."""
+    if cache is None:
+        per_line = [line_values(key, table) for key in keys]
+    else:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        per_line = []
+        for key in keys:
+            values = cache.get(key)
+            if values is None:
+                values = cache[key] = line_values(key, table)
+            per_line.append(values)
+    near = window_mean([v[0] for v in per_line], NEAR) if "lex_near" in names else None
+    at = {name: k for k, name in enumerate(LEXICAL_FEATURES[:5])}
+    return [tuple(near[k] if name == "lex_near" else values[at[name]] for name in names)  # type: ignore[index]
+            for k, values in enumerate(per_line)]
+
+
+class Table:
+    """A rule's lexicon: its weights by term, and the values of the lines it has scored (bounded)."""
+
+    def __init__(self, pairs: Sequence[tuple[str, float]]) -> None:
+        self.weights, self.cache = dict(pairs), {}
+
+    def columns(self, keys: Sequence[str], names: Sequence[str]) -> list[tuple[float, ...]]:
+        """`columns(keys, self.weights, names)`, through the cache."""
+        return columns(keys, self.weights, names, self.cache)

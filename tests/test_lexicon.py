@@ -1,0 +1,125 @@
+"""The line model's learned lexical features: the terms a line gives, its values from a table, where
+they sit in a row (compiled and reference alike), and how the table is learned."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cleaner.authoring.line_lexicon import LexiconParams, learn
+from cleaner.rules import lexicon
+from cleaner.rules.features import FeatureSpec, extract
+
+TABLE = {"posted": 1.0, "^posted in": 2.0, "news": 0.5, "council": -1.5, "the council": -2.0}
+PROSE = "The council approved the budget after a long and heated debate."
+
+
+def test_a_line_gives_its_tokens_word_bigrams_and_lead():
+    found, lead = lexicon.terms("Posted in News | © 2020")
+    assert found == ["posted", "in", "news", "|", "©", "2020", "posted in", "in news", "news 2020"]
+    assert lead == "^posted in"
+    assert lexicon.terms("Home") == (["home"], None)
+
+
+def test_values_are_the_mean_max_min_sum_and_lead_of_the_terms_found():
+    assert lexicon.line_values("Posted in News", TABLE) == (0.75, 1.0, 0.5, 1.5, 2.0)
+    assert lexicon.line_values("The council met", TABLE) == (-1.75, -1.5, -2.0, -3.5, 0.0)
+    assert lexicon.line_values("Nothing known here", TABLE) == (0.0, 0.0, 0.0, 0.0, 0.0)
+    many = {"x": 3.0}
+    assert lexicon.line_values("x x x x", many)[3] == lexicon.SUM_CAP  # the sum is clipped
+
+
+def test_lex_near_is_the_mean_lex_mean_around_the_line():
+    rows = lexicon.columns(["Posted in News", "Nothing", "The council met"], TABLE, ("lex_near", "lex_mean"))
+    assert rows[0] == (pytest.approx((0.75 + 0 - 1.75) / 3), 0.75)
+    assert [len(r) for r in rows] == [2, 2, 2]
+
+
+def test_unknown_lexical_features_are_refused():
+    with pytest.raises(ValueError, match="lexical_features"):
+        FeatureSpec(lexical_features=("lex_median",))
+
+
+@pytest.mark.parametrize("hints", [False, True])
+def test_lexical_features_sit_after_the_hints_alike_in_the_compiled_and_the_reference_rows(hints):
+    spec = FeatureSpec(stop_words=frozenset({"the", "a"}), furniture_words=("share",), packs=("social",),
+                       neighbour_features=("short",), hint_features=("in_default",) if hints else (),
+                       lexical_features=("lex_mean", "lex_lead", "lex_near"), lexicon=tuple(TABLE.items()),
+                       context_features=("prose_near",))
+    texts = ["Posted in News", "", PROSE, "Share this", PROSE]
+    removed = [None, None, None, "social", None]
+    page_hints = {"Sharethis": {"in_default": 1.0}} if hints else None
+    compiled = extract(texts, removed, spec, page_hints)
+    reference = extract(texts, removed, dataclasses.replace(spec, use_compiled=False), page_hints)
+    rows = [dict(zip(spec.names, row, strict=True)) for row in reference.rows]
+    assert rows[0]["lex_mean"] == 0.75 and rows[0]["lex_lead"] == 2.0
+    assert rows[1]["lex_mean"] == -1.75  # "council" and "the council" of the prose line
+    assert spec.names.index("lex_mean") == spec.names.index("prose_near") - 3  # before the context features
+    from cleaner.rules.linear import LinearModel
+
+    model = LinearModel.from_mapping(spec.names, -0.5, {"lex_mean": 1.3, "lex_near": -0.7, "prose_near": 0.4})
+    assert list(compiled.probabilities(model)) == [reference.probabilities(model)[k] for k in range(4)]
+
+
+def test_the_table_keeps_terms_seen_on_enough_sites_weighted_by_their_log_odds():
+    docs = [(f"site{k}.com", ["Subscribe to our newsletter", PROSE, f"Only on site{k} a sentence"], [1, 0, 1])
+            for k in range(6)]
+    docs.append(("one.com", ["Zebra menu"], [1]))
+    table = learn(docs, LexiconParams(min_sites=3, smoothing=1.0, cap=2.5, top=100))
+    assert table["subscribe"] > 0 and table["^subscribe to"] > 0
+    assert table["council"] < 0 and table["the council"] < 0
+    assert "zebra" not in table  # one site only
+    assert all(abs(w) <= 2.5 for w in table.values())
+    assert len(learn(docs, LexiconParams(min_sites=3, top=5))) == 5
+    assert learn([("a.com", ["Only furniture"], [1])], LexiconParams(min_sites=1)) == {}  # no body to weigh against
+
+
+def test_the_trainer_cross_fits_the_training_rows_lexical_values():
+    """A training page's lexical values come from a table learned without its fold; the rule gets the
+    table learned on every page."""
+    import sys
+    from types import SimpleNamespace
+
+    from cleaner.authoring.line_model_data import Example
+    from cleaner.rules.loader import load_pack
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    import train_line_model
+
+    rule = next(r for r in load_pack(ROOT / "rules" / "line_model.toml").rules if r.input == "text")
+    rule = dataclasses.replace(rule, lexical_features=lexicon.LEXICAL_FEATURES, lexicon=())
+    width = len(rule.spec.names) - len(rule.lexical_features)
+    texts = {0: ["Zebra corner", "Subscribe now", PROSE], 1: ["Subscribe today", PROSE]}
+    labels = {0: [1, 1, 0], 1: [1, 0]}
+    docs = []
+    for fold in (0, 1):
+        page = SimpleNamespace(fold=fold, domain=f"site{fold}.example")
+        ex = Example([[0.0] * width for _ in texts[fold]], labels[fold], [None] * len(texts[fold]), texts[fold])
+        docs.append((page, "full.txt", ex, ex))
+    trained, out = train_line_model.with_lexicon(rule, docs, LexiconParams(min_sites=1, smoothing=1.0))
+    at = trained.spec.names.index("lex_max")
+    assert dict(trained.lexicon)["zebra"] > 0 and dict(trained.lexicon)["subscribe"] > 0
+    zebra, subscribe = out[0][2].rows[0], out[0][2].rows[1]
+    assert zebra[at] == 0.0  # fold 1 never saw it
+    assert subscribe[at] > 0  # fold 1 did
+    assert all(len(row) == len(trained.spec.names) for _, _, ex, _ in out for row in ex.rows)
+
+
+def test_the_one_call_scores_read_the_lexical_features_as_the_reference_does():
+    from cleaner.rules import line_scores
+    from cleaner.rules.linear import LinearModel
+
+    spec = FeatureSpec(stop_words=frozenset({"the", "a"}), packs=("social",), neighbour_features=("short",),
+                       lexical_features=lexicon.LEXICAL_FEATURES, lexicon=tuple(TABLE.items()),
+                       context_features=("prose_near",))
+    texts = ["Posted in News", "", PROSE, "Share this", PROSE, "The council"]
+    removed = [None, None, None, "social", None, None]
+    model = LinearModel.from_mapping(spec.names, -0.5, {"lex_mean": 1.3, "lex_near": -0.7, "lex_lead": 0.2})
+    fast = line_scores.scores(texts, removed, spec, model)
+    slow = line_scores.scores(texts, removed, dataclasses.replace(spec, use_compiled=False), model)
+    assert [fast.probabilities[k] for k in range(5)] == [slow.probabilities[k] for k in range(5)]
+    plain = line_scores.scores(texts, removed, dataclasses.replace(spec, lexicon=()), model)
+    assert [fast.probabilities[k] for k in range(5)] != [plain.probabilities[k] for k in range(5)]
