@@ -289,16 +289,24 @@ def test_run_prose_threshold_keeps_the_articles_own_paragraphs(tmp_path):
     assert apply_rules(text, with_fields(rules, run_prose_threshold=0.5)).text == ""  # above the scores: no shield
 
 
+def shield_case(rules: RuleSet, text: str, field: str, unshielded: str, shielded: str) -> RuleSet:
+    """Check a shield (`field`) of `rules` (model_rules: a short line scores 0.88, a prose line 0.007):
+    off, `text` cleans to `unshielded`; at 2.0 to `shielded`; at 0.5, below the scores, as off.
+    Returns the rules with the shield at 2.0."""
+    assert apply_rules(text, rules).text == unshielded
+    on = with_fields(rules, **{field: 2.0})
+    assert apply_rules(text, on).text == shielded
+    assert apply_rules(text, with_fields(rules, **{field: 0.5})).text == unshielded
+    return on
+
+
 def test_region_threshold_keeps_the_lines_inside_the_best_body_region(tmp_path):
     """`region_threshold`: a line no rule removed, inside the stretch of such lines with the most body
     log-odds (by the first model), goes only from that score; before and after the stretch the
     threshold alone decides."""
-    rules = model_rules(tmp_path)  # a short line scores 0.88, a prose line 0.007
     text = f"Home\nNews\n{PROSE}\nRead the report\n{NEWS}\n{OTHER}\nShare\nAbout\n"
-    assert apply_rules(text, rules).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
-    shielded = with_fields(rules, region_threshold=2.0)
-    assert apply_rules(text, shielded).text == f"{PROSE}\nRead the report\n{NEWS}\n{OTHER}\n"
-    assert apply_rules(text, with_fields(rules, region_threshold=0.5)).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
+    shielded = shield_case(model_rules(tmp_path), text, "region_threshold", f"{PROSE}\n{NEWS}\n{OTHER}\n",
+                           f"{PROSE}\nRead the report\n{NEWS}\n{OTHER}\n")
     # With region_min_stop_share, a line with fewer stop words is not shielded ("Read the report": one in three).
     worded = with_fields(shielded, stop_words=("the",))
     assert apply_rules(text, with_fields(worded, region_min_stop_share=0.3)).text == \
@@ -306,6 +314,25 @@ def test_region_threshold_keeps_the_lines_inside_the_best_body_region(tmp_path):
     assert apply_rules(text, with_fields(worded, region_min_stop_share=0.4)).text == f"{PROSE}\n{NEWS}\n{OTHER}\n"
     assert second_stage.kept_region([0.9, 0.1, 0.99, 0.4, 0.1], [False, False, True, False, False]) == [
         False, True, False, True, True]  # the removed line is skipped: one region across it
+
+
+def test_headline_threshold_keeps_the_articles_headline(tmp_path):
+    """`headline_threshold`: the line `headline.find` picks (above the main run of prose, shaped as a
+    headline, with the article's words) goes only from that score; a short line without the article's
+    words, and the headline below that score, go as before. The trainer's threshold search shields the
+    same line (`_headlines`, `_shielded`)."""
+    rules = model_rules(tmp_path)
+    text = f"Home\nBudget approved\nBy Jane Doe\n{PROSE}\n{NEWS}\nShare\n"
+    shielded = shield_case(rules, text, "headline_threshold", f"{PROSE}\n{NEWS}\n",
+                           f"Budget approved\n{PROSE}\n{NEWS}\n")
+    assert apply_rules(text.replace("Budget approved", "Weather today"), shielded).text == f"{PROSE}\n{NEWS}\n"
+    rule = shielded.rule("lm-rule")
+    texts = text.splitlines()
+    feats = extract(texts, [None] * len(texts), rule.spec)
+    example = train_line_model.Example(feats.rows, [0] * len(texts), [None] * len(texts), texts)
+    assert train_line_model._headlines(rule, example) == [False, True, False, False, False, False]
+    assert train_line_model._shielded(rule, feats.rows[1], 0.88, is_headline=True)
+    assert not train_line_model._shielded(rules.rule("lm-rule"), feats.rows[1], 0.88, is_headline=True)
 
 
 def test_never_empty_leaves_a_document_the_model_doubts_throughout(tmp_path):

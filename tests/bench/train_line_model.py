@@ -55,7 +55,7 @@ from cleaner.authoring.line_lexicon import LexiconParams, learn  # noqa: E402
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
 from cleaner.io.html import PARAMS, ExtractionParams  # noqa: E402
-from cleaner.rules import lexicon, second_stage  # noqa: E402
+from cleaner.rules import headline, lexicon, second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
 from cleaner.rules.loader import load_pack, load_rules  # noqa: E402
@@ -226,13 +226,28 @@ class _Lines:
     never_empty: bool = False  # the rule's `never_empty`
 
 
-def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False) -> bool:
-    """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`, or
+def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False,
+              is_headline: bool = False) -> bool:
+    """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`,
     `region_threshold` (`in_region`: a kept line in the kept lines' best body region, with at least
-    `region_min_stop_share` of stop words)."""
+    `region_min_stop_share` of stop words), or `headline_threshold` (`is_headline`: the document's
+    headline, `_headlines`)."""
     names = rule.spec.names
     return (p < rule.run_prose_threshold and row[names.index("prose")] > 0 and row[names.index("in_run")] > 0) \
-        or (in_region and p < rule.region_threshold and row[names.index("stop_share")] >= rule.region_min_stop_share)
+        or (in_region and p < rule.region_threshold and row[names.index("stop_share")] >= rule.region_min_stop_share) \
+        or (is_headline and p < rule.headline_threshold)
+
+
+def _headlines(rule: LineModelRule, ex: Example) -> list[bool]:
+    """Per row of `ex`: it is the document's headline (when the rule shields it), as the kind finds it."""
+    flags = [False] * len(ex.rows)
+    if rule.headline_threshold > 0:
+        at = rule.spec.names.index("prose")
+        k = headline.find([t.strip() for t in ex.texts], [row[at] > 0 for row in ex.rows],
+                          [r is not None for r in ex.removed], rule.spec.stop_words)
+        if k >= 0:
+            flags[k] = True
+    return flags
 
 
 def _regions(rule: LineModelRule, first: Sequence[float], ex: Example) -> list[bool]:
@@ -275,12 +290,12 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
         lead.append(round(math.expm1(first.rows[0][lead_at])))
         first_p = [model.probability(row) for row in first.rows]
         probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
-        for owner, row, p, region, (n, tp) in zip(first.removed, first.rows, probabilities,
-                                                  _regions(rule, first_p, first),
-                                                  _line_counts(first, Gold.of(page.gold)), strict=True):
+        for owner, row, p, region, head, (n, tp) in zip(first.removed, first.rows, probabilities,
+                                                        _regions(rule, first_p, first), _headlines(rule, first),
+                                                        _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
             cols["p"].append(p)
-            cols["shielded"].append(_shielded(rule, row, p, region))
+            cols["shielded"].append(_shielded(rule, row, p, region, head))
             cols["removed"].append(owner is not None)
             cols["releasable"].append(owner is not None and pack_of.get(owner) in packs)
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
@@ -357,10 +372,10 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
             owner = []
             first_p = [scorer.model.probability(row) for row in first.rows]
             probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
-            for r, row, p, region in zip(first.removed, first.rows, probabilities, _regions(rule, first_p, first),
-                                         strict=True):
+            for r, row, p, region, head in zip(first.removed, first.rows, probabilities,
+                                               _regions(rule, first_p, first), _headlines(rule, first), strict=True):
                 if r is None:
-                    removes = p >= threshold and not _shielded(rule, row, p, region)
+                    removes = p >= threshold and not _shielded(rule, row, p, region, head)
                     owner.append("" if removes else None)  # "": the model removed it
                 elif pack_of.get(r) in packs and p < veto:
                     owner.append(None)  # the veto gives it back

@@ -32,11 +32,13 @@ model over the first model's probabilities of the line and its neighbours and ov
 best body region by them (`second_features`, `cleaner/rules/second_stage.py`): furniture comes in
 regions, and a line the first model doubts is judged by the lines around it.
 
-Two shields keep the article's own lines from the model's removals: a prose line inside the main run
+Shields keep the article's own lines from the model's removals: a prose line inside the main run
 of prose goes only from `run_prose_threshold`, and a line no rule removed inside the best body region
 of such lines (the stretch with the most body log-odds by the first model, a removed block inside the
 article skipped) only from `region_threshold`, if its share of stop words reaches `region_min_stop_share`
-(a table layout's menu rows fall inside the region and read as no sentence). With `never_empty` the
+(a table layout's menu rows fall inside the region and read as no sentence). A third keeps the
+article's headline, which the seed guide keeps and which reads as no sentence either: the line
+`headline.find` picks by place and shape goes only from `headline_threshold`. With `never_empty` the
 model removes nothing from a document it would otherwise leave without a line.
 
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
@@ -53,7 +55,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress
 
-from cleaner.rules import second_stage
+from cleaner.rules import headline, second_stage
 from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.line_scores import scores as features_scores
@@ -82,6 +84,10 @@ class LineModelRule(Rule):
                                      "only from this score, if above the threshold (0: no such shield)")
     region_min_stop_share: float = option(float, 0.0, "... when its share of stop words is at least this (a "
                                           "menu row of a table layout, inside the region, is not shielded)")
+    headline_threshold: float = option(float, 0.0, "the article's headline (`cleaner/rules/headline.py`: the "
+                                       "nearest line above the main run of prose shaped as a headline, whose words "
+                                       "are the article's) is removed only from this score, if above the threshold "
+                                       "(0: no such shield)")
     never_empty: bool = option(bool, False, "remove nothing itself from a document that its removals would leave "
                                "without a line (a page it doubts line by line, such as a table layout, still has "
                                "its body)")
@@ -211,6 +217,9 @@ class LineModelRule(Rule):
         # rule removed, by the thresholds and the two shields
         removed = scores.select(threshold, self.run_prose_threshold, self.region_threshold,
                                 self.region_min_stop_share)
+        if self.headline_threshold > threshold:  # the headline goes only from its own score
+            head = self.headline_row(doc, scores.features, scores.removed)
+            removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
         standing = scores.removed.count(False)  # lines left: those no rule removed, and those the model gives back
         for k in compress(range(len(features.lines)), scores.removed):
             i = features.lines[k]
@@ -229,6 +238,12 @@ class LineModelRule(Rule):
             i = features.lines[k]
             doc.reasons[i] = self.reason(probabilities[k], parts)
             yield (i, i)
+
+    def headline_row(self, doc: Document, features: Features, removed: Sequence[bool]) -> int:
+        """The row of the document's headline (`headline.find` over its non-blank lines; `removed`: per
+        row, whether a rule removed it), or -1."""
+        return headline.find([doc.keys[i] for i in features.lines], features.prose(), removed,
+                             self.spec.stop_words)
 
     def reason(self, p: float, parts: Sequence[tuple[str, float]]) -> dict:
         """The provenance record of removing a row at probability `p`: the model id (with the second
