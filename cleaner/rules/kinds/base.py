@@ -76,7 +76,8 @@ class Document:
 
     def __init__(self, lines: Sequence[Line], candidates: dict[str, list[int]], timeout: float,
                  deadline: float | None = None, budget: float = 0.0,
-                 hints: Mapping[str, Mapping[str, float]] | None = None, whole_page: bool = False) -> None:
+                 hints: Mapping[str, Mapping[str, float]] | None = None, whole_page: bool = False,
+                 memo: dict[str, Any] | None = None) -> None:
         self.lines = lines
         self.claimed: list[Rule | None] = [None] * len(lines)
         self._candidates = candidates
@@ -92,6 +93,9 @@ class Document:
         # line model's veto), and why it claimed a line, when it says more than its id.
         self.released: list[int] = []
         self.reasons: dict[int, dict] = {}
+        # What kinds learn about line texts, by the kind's own key (e.g. which texts are sentences): pure
+        # functions of a text, so the engine hands every pass over a document the same dict.
+        self.memo: dict[str, Any] = {} if memo is None else memo
 
     @cached_property
     def texts(self) -> list[str]:

@@ -53,7 +53,7 @@ that run later.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from cleaner.rules.kinds.base import Document, Rule, option
@@ -65,11 +65,30 @@ ARTICLE_LINES = 8  # 3 before issue 12's precision work: a review's "Pros"/"Cons
 CONTEXTS = ("any", "standalone", "label", "article", "article_wide")
 _ITEM_MARKS = frozenset("*+•·▪◦‣-–")
 _CUT_OFF = ("...", "…", "[…]", "[...]")  # a teaser's excerpt of another page ends so
+_SENTENCES = "context.sentences"  # Document.memo's key: is_sentence of each text asked about
 
 
 def is_sentence(key: str) -> bool:
     """Whether a stripped line is a sentence in the sense of the module docstring."""
     return is_sentence_like(key, SENTENCE_WORDS) and not _headline_cased(key)
+
+
+def _known_sentences(doc: Document) -> dict[str, bool]:
+    """`is_sentence` of the stripped texts asked about so far in `doc` (its `memo`, kept between passes):
+    the context checks ask about the same neighbouring lines again and again."""
+    known = doc.memo.get(_SENTENCES)
+    if known is None:
+        known = doc.memo[_SENTENCES] = {}
+    return known
+
+
+def _sentence_in(doc: Document, key: str) -> bool:
+    """`is_sentence(key)` for a stripped line text of `doc`, asked once per text and document."""
+    known = _known_sentences(doc)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = is_sentence(key)
+    return found
 
 
 def _headline_cased(key: str) -> bool:
@@ -91,7 +110,7 @@ class ContextRule(Rule):
         """Whether matching line `index` stays under `context = "standalone"` (or `"label"`); `matched`
         holds the lines this rule matches in the document."""
         key = doc.keys[index]
-        if self.context != "label" and (not is_sentence(key) or doc.key_counts[key] > 1):
+        if self.context != "label" and (not _sentence_in(doc, key) or doc.key_counts[key] > 1):
             return False
         return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
 
@@ -112,13 +131,13 @@ class ContextRule(Rule):
             return True
         if any(doc.claimed[i] is not None for i in range(first, last + 1)):
             return False  # a footer's menu holding its policy links, which other rules removed
-        return (_prose_near(doc, first, -1, _is_paragraph) and _prose_reached(doc, last, 1, at_end=True)) \
-            or (_prose_near(doc, last, 1, _is_paragraph) and _prose_reached(doc, first, -1, at_end=False))
+        return (_prose_near(doc, first, -1, paragraph=True) and _prose_reached(doc, last, 1, at_end=True)) \
+            or (_prose_near(doc, last, 1, paragraph=True) and _prose_reached(doc, first, -1, at_end=False))
 
     @staticmethod
     def _prose(doc: Document, index: int | None, matched: Collection[int]) -> bool:
         return index is not None and doc.claimed[index] is None and index not in matched \
-            and is_sentence(doc.keys[index])
+            and _sentence_in(doc, doc.keys[index])
 
 
 def _neighbour(doc: Document, index: int, step: int) -> int | None:
@@ -130,23 +149,29 @@ def _neighbour(doc: Document, index: int, step: int) -> int | None:
     return i if 0 <= i < len(keys) else None
 
 
-def _is_paragraph(key: str) -> bool:
-    """Whether a stripped line is a sentence that is not cut off with an ellipsis (as a teaser is)."""
-    return is_sentence(key) and not key.endswith(_CUT_OFF)
+def _is_paragraph(doc: Document, key: str) -> bool:
+    """Whether a stripped line of `doc` is a sentence that is not cut off with an ellipsis (as a teaser is)."""
+    return _sentence_in(doc, key) and not key.endswith(_CUT_OFF)
 
 
-def _prose_near(doc: Document, index: int, step: int, prose: Callable[[str], bool] = is_sentence) -> bool:
-    """Whether a `prose` line lies within ARTICLE_LINES kept non-blank lines above (`step` -1) or below
-    (+1) line `index`, list items not counted, with no removed line between."""
+def _prose_near(doc: Document, index: int, step: int, paragraph: bool = False) -> bool:
+    """Whether a prose line (a sentence; with `paragraph`, one not cut off: `_is_paragraph`) lies within
+    ARTICLE_LINES kept non-blank lines above (`step` -1) or below (+1) line `index`, list items not
+    counted, with no removed line between."""
     keys, claimed = doc.keys, doc.claimed
+    known = _known_sentences(doc)
     i, seen = index + step, 0
     while 0 <= i < len(keys) and seen < ARTICLE_LINES:
-        if keys[i]:
+        key = keys[i]
+        if key:
             if claimed[i] is not None:
                 return False
-            if prose(keys[i]):
+            sentence = known.get(key)
+            if sentence is None:
+                sentence = known[key] = is_sentence(key)
+            if sentence and not (paragraph and key.endswith(_CUT_OFF)):
                 return True
-            if keys[i][:1] not in _ITEM_MARKS:
+            if key[:1] not in _ITEM_MARKS:
                 seen += 1
         i += step
     return False
@@ -161,7 +186,7 @@ def _prose_reached(doc: Document, index: int, step: int, at_end: bool) -> bool:
         if keys[i]:
             if claimed[i] is not None:
                 return False
-            if _is_paragraph(keys[i]):
+            if _is_paragraph(doc, keys[i]):
                 return True
         i += step
     return at_end
