@@ -51,8 +51,12 @@ def _head(body: str) -> list[str | None]:
     head: list[str | None] = []
     start = 0
     while len(head) < HEAD_LINES and start < len(body):
-        ends = [i for i in (body.find("\n", start), body.find("\r", start)) if i >= 0]
-        end = min(ends) if ends else len(body)
+        end = body.find("\n", start)
+        if end < 0:
+            end = len(body)
+        cr = body.find("\r", start, end)  # only up to the LF: a body without CRs was scanned to its end per line
+        if cr >= 0:
+            end = cr
         if end - start > MAX_LINE_CHARS:
             if _NON_SPACE.search(body, start, end, timeout=DEFAULT_TIMEOUT):
                 head.append(None)

@@ -169,6 +169,8 @@ class CandidateIndex:
         for rule_id, indices in found.items():
             search = self._keyword_search.get(rule_id)
             if search is not None:  # the lines that hold a keyword, as the keyword prefilter says
+                if not indices:  # most rules on most documents: nothing to narrow, and nothing to record
+                    continue
                 if rule_id in self._caseless:  # (bullets, dashes) lower() changes nothing they could match
                     indices = [i for i in indices if search(lines[i].text)]
                 else:

@@ -72,7 +72,8 @@ class ListRunRule(ContextRule):
         return self.context == "article" and self.run_in_article(doc, first, last)
 
     def _any_removal_counts(self, doc: Document) -> bool:
-        owners = {owner.id for owner in set(doc.claimed) if owner is not None}
+        # distinct owners by identity: a rule's hash is Python code over all its fields, per line
+        owners = {owner.id for owner in {id(owner): owner for owner in doc.claimed}.values() if owner is not None}
         return bool(owners & set(self.after_rules)) if self.after_rules else bool(owners)
 
     def _runs(self, doc: Document) -> Iterator[Claim]:
