@@ -2084,6 +2084,376 @@ done:
     return result;
 }
 
+/* ---- the text kinds in C: prose_window (rules/kinds/prose_window.py) ------------------------------- */
+/* ProseWindowRule.find's scoring and decision over a document's lines; the kind's Python stays the
+ * reference (`CLEANER_PURE_PYTHON=1`; tests/test_text_kinds_fast.py compares them): the same rows and
+ * scores (each one of the rule's own floats; a window's total summed left to right, as Python sums it),
+ * so the same lines. */
+
+static int pw_is_closer(Py_UCS4 c) {  /* prose_window._CLOSERS */
+    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == 0xBB || c == ')' || c == ']' || c == '*';
+}
+
+static int pw_is_terminal(Py_UCS4 c) {  /* prose_window._TERMINAL */
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == 0x2026;
+}
+
+static int pw_is_bullet(Py_UCS4 c) {  /* prose_window._BULLETS */
+    return c == '*' || c == '+' || c == 0x2022 || c == 0xB7 || c == 0x25AA || c == 0x25E6 || c == 0x2023 || c == '-';
+}
+
+/* prose_window._sentence_like of one stripped text: it ends in sentence punctuation (closers may follow)
+ * and holds at least min_words words (as str.split(None, min_words - 1) counts them). */
+static int pw_sentence_like(PyObject *key, long min_words) {
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key), end = n;
+    while (end > 0 && pw_is_closer(PyUnicode_READ(kind, data, end - 1))) end--;
+    if (end == 0 || !pw_is_terminal(PyUnicode_READ(kind, data, end - 1))) return 0;
+    if (min_words <= 1) return 1;  /* a non-empty text splits into at least one part, whatever maxsplit */
+    long words = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < n && words < min_words; i++) {
+        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) in_word = 0;
+        else if (!in_word) { in_word = 1; words++; }
+    }
+    return words >= min_words;
+}
+
+/* len(text) - len(text.lstrip()) */
+static Py_ssize_t pw_indent(PyObject *text) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+    while (i < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+    return i;
+}
+
+typedef struct {
+    long min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars, menu_chars, indent_sample,
+         min_menu_before, min_lead_lines, min_outside_lines;
+    double penalty, stop_score, other_indent_score, min_score, first_within, min_outside_share;
+} PwParams;
+
+/* ProseWindowRule._score_key of an unclaimed line's stripped text, `counts` the document's key_counts;
+ * 0 or -1 with an exception. */
+static int pw_score_key(const PwParams *p, PyObject *key, PyObject *counts, double *score) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    if (!pw_sentence_like(key, p->min_words)) {
+        *score = n >= p->min_prose_chars ? 0.0 : -p->penalty;
+        return 0;
+    }
+    if (pw_is_bullet(PyUnicode_READ_CHAR(key, 0)) || n < p->min_prose_chars) {
+        *score = 0.0;
+        return 0;
+    }
+    PyObject *shown = PyDict_GetItemWithError(counts, key);  /* borrowed; a Counter's missing key counts 0 */
+    if (shown == NULL && PyErr_Occurred()) return -1;
+    int once = 0;
+    if (shown != NULL) {
+        PyObject *one = PyLong_FromLong(1);
+        if (one == NULL) return -1;
+        once = PyObject_RichCompareBool(shown, one, Py_EQ);
+        Py_DECREF(one);
+        if (once < 0) return -1;
+    }
+    *score = once ? 1.0 : -p->penalty;
+    return 0;
+}
+
+/* ProseWindowRule._best_window: the earliest positive segment scoring at least first_within of the best
+ * (Kadane's walk, each segment's best prefix): 1 and its rows, 0 when none scores min_score, -1 where the
+ * reference raises (no segment reaches its bar: a StopIteration), so the caller runs the reference. */
+static int pw_best_window(const PwParams *p, const double *scores, Py_ssize_t n, Py_ssize_t *first,
+                          Py_ssize_t *last) {
+    double total = 0.0, best = 0.0, peak = 0.0;
+    Py_ssize_t start = 0, peak_start = 0, peak_end = 0;
+    int has_peak = 0, any = 0;
+    /* Two walks: the first finds the best segment total, the second the earliest segment reaching the bar
+     * (the reference lists the segments, then takes the max, then the first reaching it). */
+    for (int walk = 0; walk < 2; walk++) {
+        double bar = 0.0;
+        if (walk == 1) {
+            if (best < p->min_score) return 0;  /* best: 0.0 without any segment (max's default) */
+            bar = p->first_within * best > p->min_score ? p->first_within * best : p->min_score;  /* max() */
+        }
+        total = 0.0, start = 0, has_peak = 0;
+        for (Py_ssize_t k = 0; k <= n; k++) {
+            if (k == n || total <= 0) {
+                if (has_peak) {  /* a segment ends: (peak, peak_start, peak_end) */
+                    if (walk == 0) {
+                        if (!any || peak > best) best = peak;
+                        any = 1;
+                    } else if (peak >= bar) {
+                        *first = peak_start;
+                        *last = peak_end;
+                        return 1;
+                    }
+                }
+                if (k == n) break;
+                total = 0.0, start = k, has_peak = 0;
+            }
+            total += scores[k];
+            if (total > 0 && (!has_peak || total > peak)) {
+                peak = total, peak_start = start, peak_end = k;
+                has_peak = 1;
+            }
+        }
+    }
+    return -1;
+}
+
+/* prose_possible(keys, claimed, menu_chars) -> (possible, nonblank): ProseWindowRule._may_show_furniture's
+ * count of the non-blank lines claimed or shorter than menu_chars, and the count of non-blank lines. */
+static PyObject *prose_possible(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *keys, *claimed;
+    Py_ssize_t menu_chars;
+    if (!PyArg_ParseTuple(args, "O!O!n", &PyList_Type, &keys, &PyList_Type, &claimed, &menu_chars)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(keys), possible = 0, nonblank = 0;
+    if (PyList_GET_SIZE(claimed) != n) {
+        PyErr_SetString(PyExc_ValueError, "keys and claimed of different lengths");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (!PyUnicode_Check(key)) { PyErr_SetString(PyExc_TypeError, "keys must be str"); return NULL; }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        if (len == 0) continue;
+        nonblank++;
+        possible += PyList_GET_ITEM(claimed, i) != Py_None || len < menu_chars;
+    }
+    return Py_BuildValue("(nn)", possible, nonblank);
+}
+
+/* prose_window(texts, keys, claimed, stops, counts, ints, floats) -> list[int] | None: the lines
+ * ProseWindowRule.find claims (each a claim of its own), once _may_show_furniture said it may; None where
+ * the reference raises (then run it). stops: the line indices its `stop` pattern matches; counts: the
+ * document's key_counts; ints: (min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars,
+ * menu_chars, indent_sample, min_menu_before, min_lead_lines, min_outside_lines); floats: (penalty,
+ * stop_penalty, other_indent_score, min_score, first_within, min_outside_share). */
+static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *texts, *keys, *claimed, *stops, *counts;
+    PwParams p;
+    double stop_penalty;
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(dddddd)", &PyList_Type, &texts, &PyList_Type, &keys,
+                          &PyList_Type, &claimed, &stops, &PyDict_Type, &counts, &p.min_words, &p.min_prose_chars,
+                          &p.head_lines, &p.tail_lines, &p.keep_outside_chars, &p.menu_chars, &p.indent_sample,
+                          &p.min_menu_before, &p.min_lead_lines, &p.min_outside_lines, &p.penalty, &stop_penalty,
+                          &p.other_indent_score, &p.min_score, &p.first_within, &p.min_outside_share))
+        return NULL;
+    p.stop_score = -stop_penalty;
+    Py_ssize_t n = PyList_GET_SIZE(keys);
+    if (PyList_GET_SIZE(claimed) != n || PyList_GET_SIZE(texts) != n) {
+        PyErr_SetString(PyExc_ValueError, "texts, keys and claimed of different lengths");
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Py_ssize_t *rows = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t)), *removed = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    double *scores = PyMem_Malloc((n + 1) * sizeof(double));
+    char *stop = PyMem_Calloc(n + 1, 1);
+    Py_ssize_t *indents = NULL;
+    if (!rows || !removed || !scores || !stop) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(keys, i)) || !PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
+            PyErr_SetString(PyExc_TypeError, "texts and keys must be str");
+            goto done;
+        }
+    PyObject *it = PyObject_GetIter(stops), *item;
+    if (it == NULL) goto done;
+    while ((item = PyIter_Next(it)) != NULL) {
+        Py_ssize_t i = PyLong_AsSsize_t(item);
+        Py_DECREF(item);
+        if (i == -1 && PyErr_Occurred()) break;
+        if (i >= 0 && i < n) stop[i] = 1;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) goto done;
+
+    /* _rows: a row per kept non-blank line, one neutral row per run of claimed ones */
+    Py_ssize_t n_rows = 0, n_removed = 0, n_neutral = 0;
+    int in_removed_row = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (PyUnicode_GET_LENGTH(key) == 0) continue;
+        if (PyList_GET_ITEM(claimed, i) != Py_None) {
+            removed[n_removed++] = i;
+            if (!in_removed_row) {
+                rows[n_rows] = -1, scores[n_rows++] = 0.0, n_neutral++;
+                in_removed_row = 1;
+            }
+            if (stop[i]) scores[n_rows - 1] = p.stop_score;
+        } else {
+            in_removed_row = 0;
+            rows[n_rows] = i;
+            if (stop[i]) scores[n_rows] = p.stop_score;
+            else if (pw_score_key(&p, key, counts, &scores[n_rows]) < 0) goto done;
+            n_rows++;
+        }
+    }
+    /* _by_indent: prose indented unlike the commonest indentation of the sample's prose scores otherwise */
+    if (p.other_indent_score != 1.0) {
+        indents = PyMem_Malloc((n_rows + 1) * 2 * sizeof(Py_ssize_t));
+        if (indents == NULL) { PyErr_NoMemory(); goto done; }
+        Py_ssize_t *prose = indents + n_rows + 1, n_prose = 0;
+        for (Py_ssize_t k = 0; k < n_rows; k++)
+            if (scores[k] > 0 && rows[k] >= 0) {
+                prose[n_prose] = k;
+                indents[n_prose++] = pw_indent(PyList_GET_ITEM(texts, rows[k]));
+            }
+        if (n_prose > 0) {
+            Py_ssize_t sample = p.indent_sample && p.indent_sample < n_prose ? p.indent_sample : n_prose;
+            if (p.indent_sample < 0) sample = n_prose + p.indent_sample > 0 ? n_prose + p.indent_sample : 0;
+            if (sample == 0) { Py_INCREF(Py_None); result = Py_None; goto done; }  /* most_common(1)[0]: IndexError */
+            /* Counter(...).most_common(1)[0][0]: of the indentations seen most often, the first seen */
+            Py_ssize_t widest = 0, body = -1, body_count = 0;
+            for (Py_ssize_t a = 0; a < sample; a++) widest = indents[a] > widest ? indents[a] : widest;
+            Py_ssize_t *tally = PyMem_Calloc(widest + 1, sizeof(Py_ssize_t));
+            if (tally == NULL) { PyErr_NoMemory(); goto done; }
+            for (Py_ssize_t a = 0; a < sample; a++) tally[indents[a]]++;
+            for (Py_ssize_t a = 0; a < sample; a++)
+                if (tally[indents[a]] > body_count) body = indents[a], body_count = tally[indents[a]];
+            PyMem_Free(tally);
+            for (Py_ssize_t j = 0; j < n_prose; j++)
+                if (indents[j] != body) scores[prose[j]] = p.other_indent_score;
+        }
+    }
+    Py_ssize_t best_first, best_last;
+    int found = pw_best_window(&p, scores, n_rows, &best_first, &best_last);
+    if (found < 0) { Py_INCREF(Py_None); result = Py_None; goto done; }
+    result = PyList_New(0);
+    if (result == NULL || found == 0) goto done;
+    Py_ssize_t first = best_first - p.head_lines > 0 ? best_first - p.head_lines : 0;
+    Py_ssize_t last = best_last + p.tail_lines < n_rows - 1 ? best_last + p.tail_lines : n_rows - 1;
+    /* outside: the rows' lines outside first..last (but prose kept by keep_outside_chars); furniture: those
+     * of them shorter than menu_chars and not sentence-like, and the claimed lines */
+    Py_ssize_t start = n, first_prose = n;
+    for (Py_ssize_t k = first; k < n_rows; k++)
+        if (rows[k] >= 0) { start = rows[k]; break; }
+    for (Py_ssize_t k = 0; k < n_rows; k++)
+        if (scores[k] > 0 && rows[k] >= 0) { first_prose = rows[k]; break; }
+    Py_ssize_t furniture = n_removed, before = 0, lead = 0;
+    for (Py_ssize_t j = 0; j < n_removed; j++) {
+        before += removed[j] < start;
+        lead += removed[j] < first_prose;
+    }
+    for (Py_ssize_t k = 0; k < n_rows; k++) {
+        Py_ssize_t i = rows[k];
+        if (i < 0 || (first <= k && k <= last)) continue;
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        if (p.keep_outside_chars && scores[k] > 0 && len >= p.keep_outside_chars) continue;
+        PyObject *index = PyLong_FromSsize_t(i);
+        if (index == NULL || PyList_Append(result, index) < 0) { Py_XDECREF(index); Py_CLEAR(result); goto done; }
+        Py_DECREF(index);
+        if (len < p.menu_chars && !pw_sentence_like(key, p.min_words)) {
+            furniture++;
+            before += i < start;
+            lead += i < first_prose;
+        }
+    }
+    Py_ssize_t total = n_rows - n_neutral + n_removed;
+    double share = p.min_outside_share * (double)total;
+    /* len(furniture) >= max(min_outside_lines, share): max() keeps its first argument unless the second is greater */
+    int enough = share > (double)p.min_outside_lines ? (double)furniture >= share : furniture >= p.min_outside_lines;
+    if (!(enough && before >= p.min_menu_before && lead >= p.min_lead_lines)) Py_SETREF(result, PyList_New(0));
+done:
+    PyMem_Free(rows);
+    PyMem_Free(removed);
+    PyMem_Free(scores);
+    PyMem_Free(stop);
+    PyMem_Free(indents);
+    return result;
+}
+
+/* distinct_owners(claimed) -> list: the distinct objects of a list other than None, by identity, in the
+ * order they first occur (list_run's owners by identity: a rule's hash is Python code over its fields). */
+static PyObject *distinct_owners(PyObject *Py_UNUSED(module), PyObject *claimed) {
+    if (!PyList_Check(claimed)) { PyErr_SetString(PyExc_TypeError, "claimed must be a list"); return NULL; }
+    PyObject *result = PyList_New(0), *last = Py_None;
+    if (result == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(claimed); i++) {
+        PyObject *owner = PyList_GET_ITEM(claimed, i);
+        if (owner == last) continue;  /* most lines: kept, or the line above's owner */
+        last = owner;
+        if (owner == Py_None) continue;
+        int seen = 0;
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(result) && !seen; j++) seen = PyList_GET_ITEM(result, j) == owner;
+        if (!seen && PyList_Append(result, owner) < 0) { Py_DECREF(result); return NULL; }
+    }
+    return result;
+}
+
+/* ---- the engine's pass (engine/decide._match) ------------------------------------------------------ */
+
+/* active_candidates(active, n_lines, hits, ids) -> dict: decide._match's `candidates`, each rule id of `ids`
+ * that `hits` holds mapped to its hit lines' positions among the `active` lines (sorted line indices out of
+ * n_lines), those not active left out, in the order of the hits: {id: [position[i] for i in hits[id] if
+ * position[i] >= 0]}. */
+static PyObject *active_candidates(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *active, *hits, *ids;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "O!nO!O!", &PyList_Type, &active, &n, &PyDict_Type, &hits, &PyList_Type, &ids))
+        return NULL;
+    if (n < 0) { PyErr_SetString(PyExc_ValueError, "n_lines < 0"); return NULL; }
+    Py_ssize_t *position = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    if (position == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) position[i] = -1;
+    PyObject *result = NULL;
+    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(active); p++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(active, p));
+        if (i == -1 && PyErr_Occurred()) goto done;
+        if (i < 0 || i >= n) { PyErr_SetString(PyExc_IndexError, "active line out of range"); goto done; }
+        position[i] = p;
+    }
+    result = PyDict_New();
+    if (result == NULL) goto done;
+    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(ids); r++) {
+        PyObject *id = PyList_GET_ITEM(ids, r);
+        PyObject *found = PyDict_GetItemWithError(hits, id);  /* borrowed */
+        if (found == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            continue;
+        }
+        if (!PyList_Check(found)) { PyErr_SetString(PyExc_TypeError, "hits must be lists"); goto fail; }
+        Py_ssize_t m = PyList_GET_SIZE(found), kept = 0;
+        PyObject *mapped = PyList_New(m);
+        if (mapped == NULL) goto fail;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(found, j));
+            if (i == -1 && PyErr_Occurred()) { Py_DECREF(mapped); goto fail; }
+            /* position[i] as Python indexes it: a negative i counts from the end, past it is an IndexError */
+            if (i < 0) i += n;
+            if (i < 0 || i >= n) { Py_DECREF(mapped); PyErr_SetString(PyExc_IndexError, "list index out of range"); goto fail; }
+            if (position[i] < 0) continue;
+            PyObject *at = PyLong_FromSsize_t(position[i]);
+            if (at == NULL) { Py_DECREF(mapped); goto fail; }
+            PyList_SET_ITEM(mapped, kept++, at);
+        }
+        Py_SET_SIZE(mapped, kept);  /* the items past `kept` were never set: NULL, nothing to release */
+        int stored = PyDict_SetItem(result, id, mapped);
+        Py_DECREF(mapped);
+        if (stored < 0) goto fail;
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    PyMem_Free(position);
+    return result;
+}
+
+static PyMethodDef text_kind_methods[] = {
+    {"prose_possible", prose_possible, METH_VARARGS,
+     "(possible, nonblank): ProseWindowRule._may_show_furniture's counts of a document's lines."},
+    {"prose_window", prose_window, METH_VARARGS,
+     "The lines ProseWindowRule.find claims in a document (None: run the reference, which raises)."},
+    {"distinct_owners", distinct_owners, METH_O,
+     "The distinct objects of a list but None, by identity, in the order they first occur."},
+    {"active_candidates", active_candidates, METH_VARARGS,
+     "decide._match's candidates: each rule's hit lines as positions among the active lines."},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
     {"records", records, METH_VARARGS, "([r.to_dict() for r in removals], provenance.count_removals(removals))."},
@@ -2115,6 +2485,10 @@ PyMODINIT_FUNC PyInit__linefast(void) {
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
+    if (PyModule_AddFunctions(m, text_kind_methods) < 0) {  /* the text kinds' region, above */
+        Py_DECREF(m);
+        return NULL;
+    }
     Py_INCREF(&SpecType);
     if (PyModule_AddObject(m, "Spec", (PyObject *)&SpecType) < 0) {
         Py_DECREF(&SpecType);

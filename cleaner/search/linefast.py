@@ -162,3 +162,38 @@ def score_document(facts: list, keys: list[str], owners: list[str | None], packs
 def explain_scored(scored: object, names: tuple[str, ...], top: int, ks: list[int]) -> list[list[tuple[str, float]]]:
     """`explain` of rows ks of a document `score_document` scored (`top` >= 0)."""
     return [[(name, round(value, 3)) for name, value in parts] for parts in scored.explain(names, top, ks)]
+
+
+# ---- the text kinds (rules/kinds/*.py keep their Python as the reference) ----
+
+def prose_possible(keys: list[str], claimed: list, menu_chars: int) -> tuple[int, int] | None:
+    """(lines claimed or shorter than `menu_chars`, non-blank lines) among a document's non-blank `keys`, as
+    ProseWindowRule._may_show_furniture counts them (None when not compiled, or built before it existed)."""
+    if not AVAILABLE or not hasattr(_linefast, "prose_possible"):
+        return None
+    return _linefast.prose_possible(keys, claimed, menu_chars)
+
+
+def prose_window(texts: list[str], keys: list[str], claimed: list, stops: set[int], counts: dict,
+                 ints: tuple[int, ...], floats: tuple[float, ...]) -> list[int] | None:
+    """The lines ProseWindowRule.find claims once `_may_show_furniture` said it may (`ints` and `floats`: its
+    options in the order `_linefast.c` lists them); None when not compiled, built before it existed, or
+    where the reference raises (the caller then runs the reference)."""
+    if not AVAILABLE or not hasattr(_linefast, "prose_window"):
+        return None
+    return _linefast.prose_window(texts, keys, claimed, stops, counts, ints, floats)
+
+
+def distinct_owners(claimed: list) -> list | None:
+    """The distinct items of `claimed` but None, by identity, in the order they first occur (None when not
+    compiled, or built before it existed)."""
+    if not AVAILABLE or not hasattr(_linefast, "distinct_owners"):
+        return None
+    return _linefast.distinct_owners(claimed)
+
+def active_candidates(active: list[int], n_lines: int, hits: dict, ids: list[str]) -> dict | None:
+    """engine/positions.reference_candidates: per id of `ids` in `hits`, its hit lines (indices out of `n_lines`)
+    as positions among the `active` lines (None when not compiled, or built before it existed)."""
+    if not AVAILABLE or not hasattr(_linefast, "active_candidates"):
+        return None
+    return _linefast.active_candidates(active, n_lines, hits, ids)

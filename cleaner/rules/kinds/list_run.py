@@ -9,6 +9,7 @@ import regex
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
 from cleaner.rules.kinds.context import ContextRule
+from cleaner.search import linefast
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +74,10 @@ class ListRunRule(ContextRule):
 
     def _any_removal_counts(self, doc: Document) -> bool:
         # distinct owners by identity: a rule's hash is Python code over all its fields, per line
-        owners = {owner.id for owner in {id(owner): owner for owner in doc.claimed}.values() if owner is not None}
+        distinct = linefast.distinct_owners(doc.claimed)
+        if distinct is None:  # the reference
+            distinct = [owner for owner in {id(owner): owner for owner in doc.claimed}.values() if owner is not None]
+        owners = {owner.id for owner in distinct}
         return bool(owners & set(self.after_rules)) if self.after_rules else bool(owners)
 
     def _runs(self, doc: Document) -> Iterator[Claim]:

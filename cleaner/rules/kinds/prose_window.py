@@ -12,6 +12,7 @@ from operator import is_
 import regex
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
+from cleaner.search import linefast
 
 _BULLETS = "*+•·▪◦‣-"  # a line starting with one is a list item
 _CLOSERS = "\"'”’»)]*"  # may follow a sentence's final punctuation
@@ -93,6 +94,10 @@ class ProseWindowRule(Rule):
                                 "prose lines (0: all)")
 
     def find(self, doc: Document) -> Iterator[Claim]:
+        fast = self._compiled_find(doc)
+        if fast is not None:
+            yield from ((i, i) for i in fast)
+            return
         keys = doc.keys  # what scoring and the repeat count look at
         nonblank = list(compress(range(len(keys)), keys))
         if not self._may_show_furniture(doc, keys, nonblank):
@@ -123,6 +128,22 @@ class ProseWindowRule(Rule):
         if len(furniture) >= max(self.min_outside_lines, self.min_outside_share * total) \
                 and before >= self.min_menu_before and lead >= self.min_lead_lines:
             yield from ((i, i) for i in outside)
+
+    def _compiled_find(self, doc: Document) -> list[int] | None:
+        """The lines `find` claims, by the compiled code (`linefast.prose_window`); None when it is not
+        built (or where the reference raises): `find`'s Python below is the reference."""
+        counted = linefast.prose_possible(doc.keys, doc.claimed, self.menu_chars)
+        if counted is None:
+            return None
+        possible, nonblank = counted
+        if possible < max(self.min_outside_lines, self.min_outside_share * nonblank):
+            return []
+        return linefast.prose_window(
+            doc.texts, doc.keys, doc.claimed, self._stops(doc), doc.key_counts,
+            (self.min_words, self.min_prose_chars, self.head_lines, self.tail_lines, self.keep_outside_chars,
+             self.menu_chars, self.indent_sample, self.min_menu_before, self.min_lead_lines, self.min_outside_lines),
+            (self.penalty, self.stop_penalty, self.other_indent_score, self.min_score, self.first_within,
+             self.min_outside_share))
 
     def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
         """Whether enough lines could count as furniture (short, or removed by another rule) to meet
