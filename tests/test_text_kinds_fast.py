@@ -97,3 +97,37 @@ def test_distinct_owners_are_the_references(picks):
     reference = [owner for owner in {id(owner): owner for owner in claimed}.values() if owner is not None]
     assert list(map(id, linefast.distinct_owners(claimed))) == list(map(id, reference))
 
+
+# lines for the context checks: sentences in and out of headline case, cut off, list items, Unicode
+CONTEXT_LINES = [*LINES, "One Two Three Four Five Six Seven Eight.", "one Two three Four five Six seven Eight!",
+                 "A teaser of eight words or more ends so...", "A teaser of eight words or more ends so [...]",
+                 "A teaser of eight words or more ends so […]", "– a dash then eight more words, all of them here.",
+                 "Ünïcode wörds, éight of them at least, in this line?", "1 2 3 4 5 6 7 8;", "\u00a0"]
+context_line = st.sampled_from(CONTEXT_LINES) | st.text(alphabet=" .!?:;aA1-–•…[]\u201d\u00a0É", max_size=24)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(context_line, st.booleans()), min_size=1, max_size=30), st.data())
+def test_the_context_checks_are_the_references(monkeypatch, lines, data):
+    from cleaner.rules.kinds import context
+
+    doc = Document(split_lines("".join(text + "\n" for text, _ in lines)), {}, 1.0)
+    for i, (text, gone) in enumerate(lines):
+        if gone and text.strip():
+            doc.claimed[i] = object()
+    index = data.draw(st.integers(0, len(lines) - 1))
+    flag = data.draw(st.booleans())
+
+    def checks() -> tuple:
+        return (context._prose_near(doc, index, -1, flag), context._prose_near(doc, index, 1, flag),
+                context._prose_reached(doc, index, -1, flag), context._prose_reached(doc, index, 1, flag),
+                [context._sentence_in(Document(doc.lines, {}, 1.0), key) for key in doc.keys if key])
+
+    fast = checks()
+    with monkeypatch.context() as patch:
+        patch.setattr(linefast, "AVAILABLE", False)
+        assert linefast.context_checks() is None
+        reference = checks()
+    assert fast == reference
+    assert [context.is_sentence(key) for key in doc.keys if key] == reference[4]

@@ -2365,6 +2365,129 @@ done:
     return result;
 }
 
+/* ---- the text kinds in C: the context condition (rules/kinds/context.py) --------------------------- */
+
+static int ctx_is_item_mark(Py_UCS4 c) {  /* context._ITEM_MARKS */
+    return c == '*' || c == '+' || c == 0x2022 || c == 0xB7 || c == 0x25AA || c == 0x25E6 || c == 0x2023 ||
+           c == '-' || c == 0x2013;
+}
+
+/* key.endswith(context._CUT_OFF): "...", "…", "[…]", "[...]" */
+static int ctx_cut_off(PyObject *key) {
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    if (n >= 1 && PyUnicode_READ(kind, data, n - 1) == 0x2026) return 1;  /* "…" */
+    if (n >= 3 && PyUnicode_READ(kind, data, n - 1) == '.' && PyUnicode_READ(kind, data, n - 2) == '.' &&
+        PyUnicode_READ(kind, data, n - 3) == '.')
+        return 1;  /* "..." */
+    if (n >= 3 && PyUnicode_READ(kind, data, n - 1) == ']' && PyUnicode_READ(kind, data, n - 2) == 0x2026 &&
+        PyUnicode_READ(kind, data, n - 3) == '[')
+        return 1;
+    if (n >= 5 && PyUnicode_READ(kind, data, n - 1) == ']' && PyUnicode_READ(kind, data, n - 2) == '.' &&
+        PyUnicode_READ(kind, data, n - 3) == '.' && PyUnicode_READ(kind, data, n - 4) == '.' &&
+        PyUnicode_READ(kind, data, n - 5) == '[')
+        return 1;
+    return 0;
+}
+
+typedef struct {
+    long sentence_words, article_lines;
+    double headline_share;
+} CtxParams;
+
+/* context.is_sentence of a stripped text: prose_window.is_sentence_like(key, sentence_words) (the key
+ * stripped, closers dropped, ends in . ! ? : ; or …, and holds that many words) and not in headline case
+ * (context._headline_cased: of its words after the first that start with a letter, at least
+ * headline_share start with a capital). */
+static int ctx_is_sentence(const CtxParams *p, PyObject *key) {
+    int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key), a = 0, b = n;
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;  /* text.strip() */
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
+    while (b > a && pw_is_closer(PyUnicode_READ(kind, data, b - 1))) b--;  /* .rstrip(_CLOSERS) */
+    if (b == a || !pw_is_terminal(PyUnicode_READ(kind, data, b - 1))) return 0;
+    long words = 0, lettered = 0, capitals = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {  /* the words of key.split(), all of them */
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c)) { in_word = 0; continue; }
+        if (in_word) continue;
+        in_word = 1;
+        if (words++ > 0 && Py_UNICODE_ISALPHA(c)) {
+            lettered++;
+            capitals += Py_UNICODE_ISUPPER(c) != 0;
+        }
+    }
+    /* len(text.split(None, sentence_words - 1)) >= sentence_words: a non-empty text is one part at least */
+    if (p->sentence_words > 1 && words < p->sentence_words) return 0;
+    return !(lettered > 0 && (double)capitals >= p->headline_share * (double)lettered);
+}
+
+static int ctx_args(PyObject *args, PyObject **keys, PyObject **claimed, Py_ssize_t *index, Py_ssize_t *step,
+                    int *flag, CtxParams *p) {
+    if (!PyArg_ParseTuple(args, "O!O!nnp(lld)", &PyList_Type, keys, &PyList_Type, claimed, index, step, flag,
+                          &p->sentence_words, &p->article_lines, &p->headline_share))
+        return -1;
+    if (PyList_GET_SIZE(*claimed) < PyList_GET_SIZE(*keys)) {
+        PyErr_SetString(PyExc_ValueError, "fewer claimed than keys");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(*keys); i++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(*keys, i))) { PyErr_SetString(PyExc_TypeError, "keys must be str"); return -1; }
+    return 0;
+}
+
+/* prose_near(keys, claimed, index, step, paragraph, (sentence_words, article_lines, headline_share)) -> bool:
+ * context._prose_near of a document's stripped lines `keys` and their owners so far `claimed`. */
+static PyObject *prose_near(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *keys, *claimed;
+    Py_ssize_t index, step;
+    int paragraph;
+    CtxParams p;
+    if (ctx_args(args, &keys, &claimed, &index, &step, &paragraph, &p) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(keys), i = index + step, seen = 0;
+    while (0 <= i && i < n && seen < p.article_lines) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (PyUnicode_GET_LENGTH(key) > 0) {
+            if (PyList_GET_ITEM(claimed, i) != Py_None) Py_RETURN_FALSE;
+            if (ctx_is_sentence(&p, key) && !(paragraph && ctx_cut_off(key))) Py_RETURN_TRUE;
+            if (!ctx_is_item_mark(PyUnicode_READ_CHAR(key, 0))) seen++;
+        }
+        i += step;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* prose_reached(keys, claimed, index, step, at_end, (sentence_words, article_lines, headline_share)) -> bool:
+ * context._prose_reached. */
+static PyObject *prose_reached(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *keys, *claimed;
+    Py_ssize_t index, step;
+    int at_end;
+    CtxParams p;
+    if (ctx_args(args, &keys, &claimed, &index, &step, &at_end, &p) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(keys), i = index + step;
+    while (0 <= i && i < n) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (PyUnicode_GET_LENGTH(key) > 0) {
+            if (PyList_GET_ITEM(claimed, i) != Py_None) Py_RETURN_FALSE;
+            if (ctx_is_sentence(&p, key) && !ctx_cut_off(key)) Py_RETURN_TRUE;
+        }
+        i += step;
+    }
+    return PyBool_FromLong(at_end);
+}
+
+/* context_sentence(key, (sentence_words, article_lines, headline_share)) -> bool: context.is_sentence. */
+static PyObject *context_sentence(PyObject *Py_UNUSED(module), PyObject *args) {
+    PyObject *key;
+    CtxParams p;
+    if (!PyArg_ParseTuple(args, "U(lld)", &key, &p.sentence_words, &p.article_lines, &p.headline_share)) return NULL;
+    return PyBool_FromLong(ctx_is_sentence(&p, key));
+}
+
 /* distinct_owners(claimed) -> list: the distinct objects of a list other than None, by identity, in the
  * order they first occur (list_run's owners by identity: a rule's hash is Python code over its fields). */
 static PyObject *distinct_owners(PyObject *Py_UNUSED(module), PyObject *claimed) {
@@ -2447,6 +2570,9 @@ static PyMethodDef text_kind_methods[] = {
      "(possible, nonblank): ProseWindowRule._may_show_furniture's counts of a document's lines."},
     {"prose_window", prose_window, METH_VARARGS,
      "The lines ProseWindowRule.find claims in a document (None: run the reference, which raises)."},
+    {"prose_near", prose_near, METH_VARARGS, "context._prose_near of a document's stripped lines and owners."},
+    {"prose_reached", prose_reached, METH_VARARGS, "context._prose_reached of a document's stripped lines and owners."},
+    {"context_sentence", context_sentence, METH_VARARGS, "context.is_sentence of a stripped line."},
     {"distinct_owners", distinct_owners, METH_O,
      "The distinct objects of a list but None, by identity, in the order they first occur."},
     {"active_candidates", active_candidates, METH_VARARGS,

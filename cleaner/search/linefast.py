@@ -184,6 +184,14 @@ def prose_window(texts: list[str], keys: list[str], claimed: list, stops: set[in
     return _linefast.prose_window(texts, keys, claimed, stops, counts, ints, floats)
 
 
+def context_checks() -> tuple[Callable, Callable, Callable] | None:
+    """(prose_near, prose_reached, is_sentence): rules/kinds/context.py's _prose_near and _prose_reached of a
+    document's stripped lines and owners, and its is_sentence, compiled (None when not, or built before
+    they existed). Each takes context's (SENTENCE_WORDS, ARTICLE_LINES, HEADLINE_SHARE) last."""
+    if not AVAILABLE or not hasattr(_linefast, "prose_near"):
+        return None
+    return _linefast.prose_near, _linefast.prose_reached, _linefast.context_sentence
+
 def distinct_owners(claimed: list) -> list | None:
     """The distinct items of `claimed` but None, by identity, in the order they first occur (None when not
     compiled, or built before it existed)."""

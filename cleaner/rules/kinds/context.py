@@ -58,6 +58,7 @@ from dataclasses import dataclass
 
 from cleaner.rules.kinds.base import Document, Rule, option
 from cleaner.rules.kinds.prose_window import is_sentence_like
+from cleaner.search import linefast
 
 SENTENCE_WORDS = 8
 HEADLINE_SHARE = 0.6
@@ -66,6 +67,7 @@ CONTEXTS = ("any", "standalone", "label", "article", "article_wide")
 _ITEM_MARKS = frozenset("*+•·▪◦‣-–")
 _CUT_OFF = ("...", "…", "[…]", "[...]")  # a teaser's excerpt of another page ends so
 _SENTENCES = "context.sentences"  # Document.memo's key: is_sentence of each text asked about
+_TERMS = (SENTENCE_WORDS, ARTICLE_LINES, HEADLINE_SHARE)  # what the compiled checks take last
 
 
 def is_sentence(key: str) -> bool:
@@ -87,7 +89,8 @@ def _sentence_in(doc: Document, key: str) -> bool:
     known = _known_sentences(doc)
     found = known.get(key)
     if found is None:
-        found = known[key] = is_sentence(key)
+        compiled = linefast.context_checks()
+        found = known[key] = is_sentence(key) if compiled is None else compiled[2](key, _TERMS)
     return found
 
 
@@ -157,7 +160,10 @@ def _is_paragraph(doc: Document, key: str) -> bool:
 def _prose_near(doc: Document, index: int, step: int, paragraph: bool = False) -> bool:
     """Whether a prose line (a sentence; with `paragraph`, one not cut off: `_is_paragraph`) lies within
     ARTICLE_LINES kept non-blank lines above (`step` -1) or below (+1) line `index`, list items not
-    counted, with no removed line between."""
+    counted, with no removed line between. (Compiled, when it is: the loop below is the reference.)"""
+    compiled = linefast.context_checks()
+    if compiled is not None:
+        return compiled[0](doc.keys, doc.claimed, index, step, paragraph, _TERMS)
     keys, claimed = doc.keys, doc.claimed
     known = _known_sentences(doc)
     i, seen = index + step, 0
@@ -179,7 +185,11 @@ def _prose_near(doc: Document, index: int, step: int, paragraph: bool = False) -
 
 def _prose_reached(doc: Document, index: int, step: int, at_end: bool) -> bool:
     """Whether a paragraph lies at any distance above (`step` -1) or below (+1) line `index` with no
-    removed line between; reaching the text's edge counts as `at_end`."""
+    removed line between; reaching the text's edge counts as `at_end`. (Compiled, when it is: the loop
+    below is the reference.)"""
+    compiled = linefast.context_checks()
+    if compiled is not None:
+        return compiled[1](doc.keys, doc.claimed, index, step, at_end, _TERMS)
     keys, claimed = doc.keys, doc.claimed
     i = index + step
     while 0 <= i < len(keys):
