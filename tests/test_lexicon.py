@@ -4,12 +4,18 @@ they sit in a row (compiled and reference alike), and how the table is learned."
 from __future__ import annotations
 
 import dataclasses
+import pickle
+import re
+import sys
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from cleaner.authoring.line_lexicon import LexiconParams, learn
 from cleaner.rules import lexicon
 from cleaner.rules.features import FeatureSpec, extract
+from cleaner.search import linefast
 
 TABLE = {"posted": 1.0, "^posted in": 2.0, "news": 0.5, "council": -1.5, "the council": -2.0}
 PROSE = "The council approved the budget after a long and heated debate."
@@ -123,3 +129,61 @@ def test_the_one_call_scores_read_the_lexical_features_as_the_reference_does():
     assert [fast.probabilities[k] for k in range(5)] == [slow.probabilities[k] for k in range(5)]
     plain = line_scores.scores(texts, removed, dataclasses.replace(spec, lexicon=()), model)
     assert [fast.probabilities[k] for k in range(5)] != [plain.probabilities[k] for k in range(5)]
+
+
+# ---- the compiled lexicon (`_linefast.Lexicon`) against the reference, bit for bit ----------------
+
+needs_compiled = pytest.mark.skipif(not linefast.AVAILABLE or not hasattr(linefast._linefast, "Lexicon"),
+                                    reason="the compiled lexicon is not built")
+# Pieces that lower, tokenize or compare unlike ASCII: full case mapping (İ to i + U+0307, ẞ, final
+# sigma), ß, combining marks, NBSP and other spaces, tabs, CJK, emoji, `_`, digits of other scripts.
+PIECES = ["Posted", "in", "News", "THE", "Council", "İstanbul", "İ", "ß", "ẞ", "ΣΟΦΟΣ", "Σ", "e\u0301", "\u0301",
+          "ǅ", "ﬁ", "\u00a0", "\t", " ", "  ", "\u2003", "\u3000", "日本語", "😀", "👍🏽", "_", "__init__", "12",
+          "١٢", "²", "Ⅻ", "©", "|", "-", ".", ",", "^", "a", "b"]
+line = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=12).map("".join)
+weight = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 1.5, -3.0, 8.0, 1e308])
+
+
+def bits(rows):
+    return [[float(v).hex() for v in row] for row in rows]
+
+
+@needs_compiled
+def test_sre_word_and_space_are_the_unicode_predicates_the_c_code_uses():
+    """`_TERM`'s \\w is str.isalnum() (Py_UNICODE_ISALNUM) or '_', its \\s str.isspace()
+    (Py_UNICODE_ISSPACE), on every code point."""
+    word, space = re.compile(r"\w"), re.compile(r"\s")
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        assert bool(word.match(c)) == (c.isalnum() or c == "_"), hex(code)
+        assert bool(space.match(c)) == c.isspace(), hex(code)
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(line, min_size=1, max_size=12), st.data())
+@example(["İstanbul'da Posted in", "ΣΟΦΟΣ news", "x x x x x", "", "\u00a0\t"], None)
+def test_the_compiled_columns_are_the_references(keys, data):
+    terms = sorted({t for key in keys for found, lead in [lexicon.terms(key)] for t in [*found, lead] if t})
+    if data is None:  # the explicit example: every term known, the sum clipped
+        table = {t: 3.0 - 0.25 * k for k, t in enumerate(terms)}
+    else:
+        known = data.draw(st.lists(st.sampled_from(terms), unique=True) if terms else st.just([]))
+        table = {t: data.draw(weight) for t in [*known, *data.draw(st.lists(line, max_size=3))]}
+    names = lexicon.LEXICAL_FEATURES if data is None else tuple(data.draw(st.permutations(lexicon.LEXICAL_FEATURES)))[
+        :data.draw(st.integers(0, 6))]
+    fast = lexicon.Table(tuple(table.items()))
+    assert fast.compiled is not None
+    reference = lexicon.columns(keys, table, names)
+    assert bits(fast.columns(keys, names)) == bits(reference)
+    before = [(float(k), -0.0) for k in range(len(keys))]
+    assert bits(fast.columns(keys, names, before)) == bits([(*b, *r) for b, r in zip(before, reference, strict=True)])
+    assert bits(pickle.loads(pickle.dumps(fast)).columns(keys, names)) == bits(reference)
+
+
+def test_a_table_the_compiled_code_cannot_take_runs_the_reference():
+    keys = ["Posted in News", "posted"]
+    for table in (lexicon.Table((("posted", 1),)), lexicon.Table(tuple(TABLE.items()), compiled=False)):
+        assert table.compiled is None  # an int weight (sum() of ints is no float sum), or asked for the reference
+        expected = lexicon.columns(keys, table.weights, ("lex_sum",))
+        assert table.columns(keys, ("lex_sum",), [(0.5,), (1.5,)]) == [(0.5, *expected[0]), (1.5, *expected[1])]

@@ -116,7 +116,7 @@ class FeatureSpec:
                            if self.context_features else None)
         object.__setattr__(self, "neighbour_slots", tuple(map(_neighbour_slot, self.neighbour_features)))
         lexicon.check_names(self.lexical_features)
-        object.__setattr__(self, "lexicon_table", lexicon.Table(self.lexicon))
+        object.__setattr__(self, "lexicon_table", lexicon.Table(self.lexicon, self.use_compiled))
         names = (*LINE_FEATURES, *PLACE_FEATURES, *RULE_FEATURES, *(f"removed_{p}" for p in self.packs),
                  *DOC_FEATURES, *(f"prev_{n}" for n in self.neighbour_features),
                  *(f"next_{n}" for n in self.neighbour_features), *self.hint_features, *self.lexical_features,

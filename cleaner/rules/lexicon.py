@@ -15,7 +15,9 @@ its first two tokens (`^a b`: "posted in", "share on" at a line's head). Each na
 - `lex_lead`: the weight of the line's first two tokens as a lead term (0: not in the table);
 - `lex_near`: the mean `lex_mean` within ±`NEAR` lines (the line itself included).
 
-Pure Python, no I/O: a line costs one regex pass and a dict lookup per term.
+No I/O. `columns` is the reference: a line costs one regex pass and a dict lookup per term; a rule's
+`Table` computes the same floats in C when the install built it (`_linefast.Lexicon`: the terms found
+by code point in a table hashed once, no string built).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from cleaner.rules.windows import window_mean
+from cleaner.search import linefast
 
 LEXICAL_FEATURES = ("lex_mean", "lex_max", "lex_min", "lex_sum", "lex_lead", "lex_near")
 SUM_CAP = 8.0
@@ -86,11 +89,22 @@ def columns(keys: Sequence[str], table: Mapping[str, float], names: Sequence[str
 
 
 class Table:
-    """A rule's lexicon: its weights by term, and the values of the lines it has scored (bounded)."""
+    """A rule's lexicon: its weights by term, hashed for the compiled `columns` when there is one, else
+    the values of the lines it has scored (bounded)."""
 
-    def __init__(self, pairs: Sequence[tuple[str, float]]) -> None:
+    def __init__(self, pairs: Sequence[tuple[str, float]], compiled: bool = True) -> None:
         self.weights, self.cache = dict(pairs), {}
+        self.compiled = linefast.lexicon(self.weights, SUM_CAP, NEAR) if compiled else None
 
-    def columns(self, keys: Sequence[str], names: Sequence[str]) -> list[tuple[float, ...]]:
-        """`columns(keys, self.weights, names)`, through the cache."""
-        return columns(keys, self.weights, names, self.cache)
+    def __reduce__(self) -> tuple:
+        return Table, (tuple(self.weights.items()), self.compiled is not None)
+
+    def columns(self, keys: Sequence[str], names: Sequence[str],
+                before: list[tuple[float, ...]] | None = None) -> list[tuple[float, ...]]:
+        """`columns(keys, self.weights, names)`, each row after `before`'s (when given): in C when
+        compiled (the same floats, tests/test_lexicon.py), else through the cache."""
+        if self.compiled is not None:
+            return self.compiled.columns(keys if type(keys) is list else list(keys),
+                                         tuple(map(LEXICAL_FEATURES.index, names)), before)
+        rows = columns(keys, self.weights, names, self.cache)
+        return rows if before is None else [(*b, *r) for b, r in zip(before, rows, strict=True)]

@@ -19,6 +19,7 @@
 #include <Python.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define N_VALUES 14
@@ -2580,6 +2581,338 @@ static PyMethodDef text_kind_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* ---- the learned lexicon (rules/lexicon.py) ------------------------------------------------------- */
+
+/* Lexicon(weights, sum_cap, near): a rule's table of term weights (a dict str -> float), hashed once
+ * when the rule loads; columns(keys, codes, before) gives lexicon.columns of a document's stripped lines,
+ * bit for bit:
+ * - a line's terms are those of lexicon.terms: the line lowered as str.lower() lowers it (done in C for
+ *   an ASCII line, where it maps only A-Z, else by calling it), its tokens as re's `\w+|[^\w\s]` finds
+ *   them on a str (sre's \w is Py_UNICODE_ISALNUM or '_', its \s Py_UNICODE_ISSPACE: checked on every
+ *   code point by tests/test_lexicon.py), the bigrams of consecutive word tokens ("a b"), the lead
+ *   ("^" + first token + " " + second);
+ * - a term is looked up by its code points (str equality), without building a string;
+ * - the weights found are added left to right as builtin sum() adds them (python_sum_of_products),
+ *   max and min keep the first of equals (and a NaN first), as max() and min() do, and lex_near is
+ *   windows.window_mean (window_mean_of). */
+
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t at, len;  /* the term's code points: pool[at:at + len]; len -1: an empty slot */
+    double weight;
+} LexSlot;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *args;  /* what it was made from, for pickling */
+    LexSlot *slots;
+    size_t mask;
+    Py_UCS4 *pool;
+    double sum_cap;
+    Py_ssize_t near;
+} LexiconObject;
+
+enum { LEX_WORD = 1, LEX_SPACE = 2 };
+static unsigned char lex_ascii[128];  /* sre's \w and \s of the ASCII characters, filled at import */
+
+static void fill_lex_ascii(void) {
+    for (Py_UCS4 c = 0; c < 128; c++)
+        lex_ascii[c] = (Py_UNICODE_ISALNUM(c) || c == '_' ? LEX_WORD : 0) | (Py_UNICODE_ISSPACE(c) ? LEX_SPACE : 0);
+}
+
+static inline int lex_class(Py_UCS4 c) {  /* '_' is ASCII */
+    if (c < 128) return lex_ascii[c];
+    return Py_UNICODE_ISALNUM(c) ? LEX_WORD : Py_UNICODE_ISSPACE(c) ? LEX_SPACE : 0;
+}
+
+#define LEX_SEED 14695981039346656037ULL  /* FNV-1a over code points: a term's hash is fed piece by piece */
+static inline uint64_t lex_feed(uint64_t h, const Py_UCS4 *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static inline uint64_t lex_feed1(uint64_t h, Py_UCS4 c) {
+    return (h ^ c) * 1099511628211ULL;
+}
+
+static inline size_t lex_slot_of(uint64_t h, size_t mask) {
+    return (size_t)(h ^ (h >> 31)) & mask;
+}
+
+/* The weight of the term (lead ? "^" : "") + a + (b ? " " + b : "") of hash h into *w: 1 found, 0 not. */
+static int lex_find(const LexiconObject *t, uint64_t h, int lead, const Py_UCS4 *a, Py_ssize_t na,
+                    const Py_UCS4 *b, Py_ssize_t nb, double *w) {
+    Py_ssize_t len = (lead ? 1 : 0) + na + (b ? nb + 1 : 0);
+    for (size_t i = lex_slot_of(h, t->mask);; i = (i + 1) & t->mask) {
+        const LexSlot *s = &t->slots[i];
+        if (s->len < 0) return 0;
+        if (s->hash != h || s->len != len) continue;
+        const Py_UCS4 *p = t->pool + s->at;
+        if (lead && *p++ != '^') continue;
+        if (memcmp(p, a, sizeof(Py_UCS4) * (size_t)na) != 0) continue;
+        if (b && (p[na] != ' ' || memcmp(p + na + 1, b, sizeof(Py_UCS4) * (size_t)nb) != 0)) continue;
+        *w = s->weight;
+        return 1;
+    }
+}
+
+static void lexicon_dealloc(LexiconObject *self) {
+    Py_XDECREF(self->args);
+    PyMem_Free(self->slots);
+    PyMem_Free(self->pool);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *lexicon_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"weights", "sum_cap", "near", NULL};
+    PyObject *weights;
+    double cap;
+    Py_ssize_t near;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!dn", kwlist, &PyDict_Type, &weights, &cap, &near)) return NULL;
+    if (near < 0) {
+        PyErr_SetString(PyExc_ValueError, "near must not be negative");
+        return NULL;
+    }
+    LexiconObject *self = (LexiconObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->sum_cap = cap;
+    self->near = near;
+    self->args = Py_BuildValue("(Odn)", weights, cap, near);
+    Py_ssize_t n = PyDict_GET_SIZE(weights), chars = 0, pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(weights, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key) || !PyFloat_CheckExact(value)) {
+            PyErr_SetString(PyExc_TypeError, "a lexicon maps str terms to floats");
+            Py_DECREF(self);
+            return NULL;
+        }
+        chars += PyUnicode_GET_LENGTH(key);
+    }
+    size_t size = 8;
+    while (size < 2 * (size_t)n + 2) size *= 2;  /* at most half full: every probe ends at an empty slot */
+    self->mask = size - 1;
+    self->slots = PyMem_Malloc(sizeof(LexSlot) * size);
+    self->pool = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(chars + 1));
+    if (self->args == NULL || self->slots == NULL || self->pool == NULL) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        Py_DECREF(self);
+        return NULL;
+    }
+    for (size_t i = 0; i < size; i++) self->slots[i].len = -1;
+    Py_ssize_t at = 0;
+    pos = 0;
+    while (PyDict_Next(weights, &pos, &key, &value)) {  /* dict keys: distinct, so no term is met twice */
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        if (PyUnicode_AsUCS4(key, self->pool + at, len + 1, 0) == NULL) {
+            Py_DECREF(self);
+            return NULL;
+        }
+        uint64_t h = lex_feed(LEX_SEED, self->pool + at, len);
+        size_t i = lex_slot_of(h, self->mask);
+        while (self->slots[i].len >= 0) i = (i + 1) & self->mask;
+        self->slots[i] = (LexSlot){h, at, len, PyFloat_AS_DOUBLE(value)};
+        at += len;
+    }
+    return (PyObject *)self;
+}
+
+/* Per-call scratch for lex_line: a line's lowered code points, its tokens' ends and hashes, the weights
+ * found; grown to the longest line. */
+typedef struct {
+    Py_ssize_t cap;
+    Py_UCS4 *text;
+    Py_ssize_t *start, *end;
+    uint64_t *hash;
+    char *word;
+    double *found;
+} LexScratch;
+
+static void lex_scratch_free(LexScratch *s) {
+    PyMem_Free(s->text);
+    PyMem_Free(s->start);
+    PyMem_Free(s->end);
+    PyMem_Free(s->hash);
+    PyMem_Free(s->word);
+    PyMem_Free(s->found);
+    memset(s, 0, sizeof(*s));
+}
+
+static int lex_scratch_grow(LexScratch *s, Py_ssize_t n) {
+    if (n <= s->cap) return 0;
+    lex_scratch_free(s);
+    size_t m = (size_t)n + 1;
+    s->text = PyMem_Malloc(sizeof(Py_UCS4) * m);
+    s->start = PyMem_Malloc(sizeof(Py_ssize_t) * m);
+    s->end = PyMem_Malloc(sizeof(Py_ssize_t) * m);
+    s->hash = PyMem_Malloc(sizeof(uint64_t) * m);
+    s->word = PyMem_Malloc(m);
+    s->found = PyMem_Malloc(sizeof(double) * 2 * m);  /* at most n tokens and n - 1 bigrams */
+    if (!s->text || !s->start || !s->end || !s->hash || !s->word || !s->found) {
+        lex_scratch_free(s);
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->cap = n;
+    return 0;
+}
+
+/* lexicon.line_values of one stripped line `key` into out[0..5): (mean, max, min, clipped sum, lead);
+ * 0, or -1 with an exception. */
+static int lex_line(const LexiconObject *t, PyObject *key, LexScratch *s, double *out) {
+    if (!PyUnicode_Check(key)) {
+        PyErr_SetString(PyExc_TypeError, "a line's key must be a str");
+        return -1;
+    }
+    PyObject *lower = NULL;
+    Py_ssize_t n;
+    if (PyUnicode_IS_ASCII(key)) {
+        n = PyUnicode_GET_LENGTH(key);
+        if (lex_scratch_grow(s, n) < 0) return -1;
+        const Py_UCS1 *c = PyUnicode_1BYTE_DATA(key);
+        for (Py_ssize_t i = 0; i < n; i++) s->text[i] = c[i] >= 'A' && c[i] <= 'Z' ? c[i] + 32 : c[i];
+    } else {  /* full case mapping (e.g. U+0130 -> i + U+0307), final sigma: str.lower() itself */
+        lower = PyObject_CallMethod(key, "lower", NULL);
+        if (lower == NULL) return -1;
+        n = PyUnicode_GET_LENGTH(lower);
+        if (lex_scratch_grow(s, n) < 0 || PyUnicode_AsUCS4(lower, s->text, n + 1, 0) == NULL) {
+            Py_DECREF(lower);
+            return -1;
+        }
+        Py_DECREF(lower);
+    }
+    const Py_UCS4 *x = s->text;
+    Py_ssize_t nt = 0, nf = 0;
+    double w;
+    for (Py_ssize_t i = 0; i < n;) {  /* \w+|[^\w\s], left to right; each token looked up as a unigram */
+        int cls = lex_class(x[i]);
+        if (cls & LEX_SPACE) { i++; continue; }
+        Py_ssize_t j = i + 1;
+        if (cls & LEX_WORD)
+            while (j < n && lex_class(x[j]) & LEX_WORD) j++;
+        s->start[nt] = i;
+        s->end[nt] = j;
+        s->word[nt] = (cls & LEX_WORD) != 0;
+        s->hash[nt] = lex_feed(LEX_SEED, x + i, j - i);
+        if (lex_find(t, s->hash[nt], 0, x + i, j - i, NULL, 0, &w)) s->found[nf++] = w;
+        nt++;
+        i = j;
+    }
+    for (Py_ssize_t a = -1, b = 0; b < nt; b++) {  /* bigrams of consecutive word tokens */
+        if (!s->word[b]) continue;
+        if (a >= 0) {
+            const Py_UCS4 *wb = x + s->start[b];
+            Py_ssize_t nb = s->end[b] - s->start[b];
+            uint64_t h = lex_feed(lex_feed1(s->hash[a], ' '), wb, nb);
+            if (lex_find(t, h, 0, x + s->start[a], s->end[a] - s->start[a], wb, nb, &w)) s->found[nf++] = w;
+        }
+        a = b;
+    }
+    double lead = 0.0;
+    if (nt >= 2) {
+        const Py_UCS4 *a = x + s->start[0], *b = x + s->start[1];
+        Py_ssize_t na = s->end[0] - s->start[0], nb = s->end[1] - s->start[1];
+        uint64_t h = lex_feed(lex_feed1(lex_feed(lex_feed1(LEX_SEED, '^'), a, na), ' '), b, nb);
+        if (!lex_find(t, h, 1, a, na, b, nb, &lead)) lead = 0.0;
+    }
+    out[4] = lead;
+    if (nf == 0) {
+        out[0] = out[1] = out[2] = out[3] = 0.0;
+        return 0;
+    }
+    double total = python_sum_of_products(NULL, s->found, nf), hi = s->found[0], lo = s->found[0];
+    for (Py_ssize_t i = 1; i < nf; i++) {
+        if (s->found[i] > hi) hi = s->found[i];
+        if (s->found[i] < lo) lo = s->found[i];
+    }
+    double clipped = total < t->sum_cap ? total : t->sum_cap;  /* max(-cap, min(cap, total)) */
+    out[0] = total / (double)nf;
+    out[1] = hi;
+    out[2] = lo;
+    out[3] = clipped > -t->sum_cap ? clipped : -t->sum_cap;
+    return 0;
+}
+
+#define LEX_NEAR 5  /* lexicon.LEXICAL_FEATURES: lex_mean, lex_max, lex_min, lex_sum, lex_lead, lex_near */
+
+/* columns(keys, codes, before) -> list of tuples: per key (a stripped line), before[k] (a tuple; before:
+ * None or a list) followed by the values of `codes` (indexes into LEXICAL_FEATURES), as lexicon.columns
+ * gives them. */
+static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
+    PyObject *keys, *codes, *before;
+    if (!PyArg_ParseTuple(args, "O!O!O", &PyList_Type, &keys, &PyTuple_Type, &codes, &before)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(keys), nc = PyTuple_GET_SIZE(codes);
+    if (before != Py_None && (!PyList_Check(before) || PyList_GET_SIZE(before) != n)) {
+        PyErr_SetString(PyExc_ValueError, "before: None or a list, one tuple per key");
+        return NULL;
+    }
+    int code[LEX_NEAR + 1], has_near = 0;
+    if (nc > LEX_NEAR + 1) { PyErr_SetString(PyExc_ValueError, "too many codes"); return NULL; }
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        long v = PyLong_AsLong(PyTuple_GET_ITEM(codes, c));
+        if (v == -1 && PyErr_Occurred()) return NULL;
+        if (v < 0 || v > LEX_NEAR) { PyErr_SetString(PyExc_ValueError, "a code is 0 to 5"); return NULL; }
+        code[c] = (int)v;
+        has_near |= v == LEX_NEAR;
+    }
+    double *values = PyMem_Malloc(sizeof(double) * (size_t)(8 * n + 1));  /* 5 a line, then near's */
+    if (values == NULL) return PyErr_NoMemory();
+    double *means = values + 5 * n, *prefix = means + n, *near = prefix + n + 1;
+    LexScratch scratch = {0};
+    PyObject *result = NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (lex_line(self, PyList_GET_ITEM(keys, k), &scratch, values + 5 * k) < 0) goto done;
+        means[k] = values[5 * k];
+    }
+    if (has_near) window_mean_of(means, n, self->near, prefix, near);
+    result = PyList_New(n);
+    if (result == NULL) goto done;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *head = before == Py_None ? NULL : PyList_GET_ITEM(before, k);
+        if (head != NULL && !PyTuple_Check(head)) {
+            PyErr_SetString(PyExc_TypeError, "before: one tuple per key");
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_ssize_t nh = head == NULL ? 0 : PyTuple_GET_SIZE(head);
+        PyObject *row = PyTuple_New(nh + nc);
+        if (row == NULL) { Py_CLEAR(result); goto done; }
+        PyList_SET_ITEM(result, k, row);
+        for (Py_ssize_t i = 0; i < nh; i++) PyTuple_SET_ITEM(row, i, Py_NewRef(PyTuple_GET_ITEM(head, i)));
+        for (Py_ssize_t c = 0; c < nc; c++) {
+            PyObject *v = shared_float(code[c] == LEX_NEAR ? near[k] : values[5 * k + code[c]]);
+            if (v == NULL) { Py_CLEAR(result); goto done; }
+            PyTuple_SET_ITEM(row, nh + c, v);
+        }
+        if (head == NULL) untrack(row);  /* floats only */
+    }
+done:
+    lex_scratch_free(&scratch);
+    PyMem_Free(values);
+    return result;
+}
+
+static PyObject *lexicon_reduce(LexiconObject *self, PyObject *Py_UNUSED(ignored)) {
+    return Py_BuildValue("(OO)", (PyObject *)Py_TYPE(self), self->args);
+}
+
+static PyMethodDef lexicon_methods[] = {
+    {"columns", (PyCFunction)lexicon_columns, METH_VARARGS,
+     "columns(keys, codes, before): lexicon.columns of stripped lines, each row after before[k]."},
+    {"__reduce__", (PyCFunction)lexicon_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject LexiconType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner.search._linefast.Lexicon",
+    .tp_doc = "A line model's lexicon (rules/lexicon.py), hashed for columns().",
+    .tp_basicsize = sizeof(LexiconObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = lexicon_new,
+    .tp_dealloc = (destructor)lexicon_dealloc,
+    .tp_methods = lexicon_methods,
+};
+
 static PyMethodDef methods[] = {
     {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
     {"records", records, METH_VARARGS, "([r.to_dict() for r in removals], provenance.count_removals(removals))."},
@@ -2604,6 +2937,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_linefast", NULL, -1
 
 PyMODINIT_FUNC PyInit__linefast(void) {
     fill_ascii_class();
+    fill_lex_ascii();
     if (float_zero == NULL && ((float_zero = PyFloat_FromDouble(0.0)) == NULL ||
                                (float_one = PyFloat_FromDouble(1.0)) == NULL))
         return NULL;
@@ -2624,6 +2958,10 @@ PyMODINIT_FUNC PyInit__linefast(void) {
     Py_INCREF(&MatchEndsType);
     if (PyModule_AddObject(m, "MatchEnds", (PyObject *)&MatchEndsType) < 0) {
         Py_DECREF(&MatchEndsType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (PyType_Ready(&LexiconType) < 0 || PyModule_AddObjectRef(m, "Lexicon", (PyObject *)&LexiconType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -127,6 +127,16 @@ def match_ends(n_patterns: int) -> object | None:
     return _linefast.MatchEnds(n_patterns)
 
 
+def lexicon(weights: dict, sum_cap: float, near: int) -> object | None:
+    """rules/lexicon.py's table `weights` hashed for `_linefast.Lexicon.columns(keys, codes, before)`
+    (lexicon.columns of stripped lines, each row after `before[k]`), or None when not compiled, built
+    before it existed, or a term is not a str or a weight not a float (the reference then runs)."""
+    if not AVAILABLE or not hasattr(_linefast, "Lexicon") \
+            or not all(type(k) is str and type(v) is float for k, v in weights.items()):
+        return None
+    return _linefast.Lexicon(weights, sum_cap, near)
+
+
 def window_mean(values: list, radius: int) -> list[float] | None:
     """windows.window_mean of a list of floats, or window_share of a list of bools; None when an item is
     neither."""
