@@ -149,14 +149,16 @@ def bits(rows):
 
 
 @needs_compiled
-def test_sre_word_and_space_are_the_unicode_predicates_the_c_code_uses():
-    """`_TERM`'s \\w is str.isalnum() (Py_UNICODE_ISALNUM) or '_', its \\s str.isspace()
-    (Py_UNICODE_ISSPACE), on every code point."""
+def test_the_unicode_predicates_the_c_code_uses_are_sres_and_lowers():
+    """On every code point: `_TERM`'s \\w is str.isalnum() (Py_UNICODE_ISALNUM) or '_', its \\s
+    str.isspace() (Py_UNICODE_ISSPACE), and str.lower() changes a character beyond ASCII only when it
+    is upper or title case (Py_UNICODE_ISUPPER, _ISTITLE: the C code lowers other lines itself)."""
     word, space = re.compile(r"\w"), re.compile(r"\s")
     for code in range(sys.maxunicode + 1):
         c = chr(code)
         assert bool(word.match(c)) == (c.isalnum() or c == "_"), hex(code)
         assert bool(space.match(c)) == c.isspace(), hex(code)
+        assert code < 128 or c.lower() == c or c.isupper() or c.istitle(), hex(code)
 
 
 @needs_compiled

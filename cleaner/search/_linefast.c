@@ -2586,8 +2586,8 @@ static PyMethodDef text_kind_methods[] = {
 /* Lexicon(weights, sum_cap, near): a rule's table of term weights (a dict str -> float), hashed once
  * when the rule loads; columns(keys, codes, before) gives lexicon.columns of a document's stripped lines,
  * bit for bit:
- * - a line's terms are those of lexicon.terms: the line lowered as str.lower() lowers it (done in C for
- *   an ASCII line, where it maps only A-Z, else by calling it), its tokens as re's `\w+|[^\w\s]` finds
+ * - a line's terms are those of lexicon.terms: the line lowered as str.lower() lowers it (in C for a
+ *   line without upper or title case beyond ASCII, see lex_class, else by calling it), its tokens as re's `\w+|[^\w\s]` finds
  *   them on a str (sre's \w is Py_UNICODE_ISALNUM or '_', its \s Py_UNICODE_ISSPACE: checked on every
  *   code point by tests/test_lexicon.py), the bigrams of consecutive word tokens ("a b"), the lead
  *   ("^" + first token + " " + second);
@@ -2612,17 +2612,26 @@ typedef struct {
     Py_ssize_t near;
 } LexiconObject;
 
-enum { LEX_WORD = 1, LEX_SPACE = 2 };
-static unsigned char lex_ascii[128];  /* sre's \w and \s of the ASCII characters, filled at import */
+/* A code point's class: sre's \w (Py_UNICODE_ISALNUM or '_') and \s (Py_UNICODE_ISSPACE), and whether
+ * it is beyond ASCII and upper or title case. str.lower() changes a character beyond ASCII only when it
+ * is one of those (final sigma's capital too; checked on every code point by tests/test_lexicon.py), so
+ * a line without any is lowered here, A-Z only. Looked up once per BMP code point, as met. */
+enum { LEX_WORD = 1, LEX_SPACE = 2, LEX_CASED = 4, LEX_KNOWN = 8 };
+static unsigned char lex_bmp[0x10000];
 
-static void fill_lex_ascii(void) {
-    for (Py_UCS4 c = 0; c < 128; c++)
-        lex_ascii[c] = (Py_UNICODE_ISALNUM(c) || c == '_' ? LEX_WORD : 0) | (Py_UNICODE_ISSPACE(c) ? LEX_SPACE : 0);
+static int lex_class_of(Py_UCS4 c) {
+    return LEX_KNOWN | (Py_UNICODE_ISALNUM(c) || c == '_' ? LEX_WORD : 0) | (Py_UNICODE_ISSPACE(c) ? LEX_SPACE : 0) |
+           (c >= 128 && (Py_UNICODE_ISUPPER(c) || Py_UNICODE_ISTITLE(c)) ? LEX_CASED : 0);
 }
 
-static inline int lex_class(Py_UCS4 c) {  /* '_' is ASCII */
-    if (c < 128) return lex_ascii[c];
-    return Py_UNICODE_ISALNUM(c) ? LEX_WORD : Py_UNICODE_ISSPACE(c) ? LEX_SPACE : 0;
+static void fill_lex_ascii(void) {
+    for (Py_UCS4 c = 0; c < 128; c++) lex_bmp[c] = (unsigned char)lex_class_of(c);
+}
+
+static inline int lex_class(Py_UCS4 c) {
+    if (c >= 0x10000) return lex_class_of(c);
+    if (!lex_bmp[c]) lex_bmp[c] = (unsigned char)lex_class_of(c);
+    return lex_bmp[c];
 }
 
 #define LEX_SEED 14695981039346656037ULL  /* FNV-1a over code points: a term's hash is fed piece by piece */
@@ -2763,15 +2772,17 @@ static int lex_line(const LexiconObject *t, PyObject *key, LexScratch *s, double
         PyErr_SetString(PyExc_TypeError, "a line's key must be a str");
         return -1;
     }
-    PyObject *lower = NULL;
-    Py_ssize_t n;
-    if (PyUnicode_IS_ASCII(key)) {
-        n = PyUnicode_GET_LENGTH(key);
-        if (lex_scratch_grow(s, n) < 0) return -1;
-        const Py_UCS1 *c = PyUnicode_1BYTE_DATA(key);
-        for (Py_ssize_t i = 0; i < n; i++) s->text[i] = c[i] >= 'A' && c[i] <= 'Z' ? c[i] + 32 : c[i];
-    } else {  /* full case mapping (e.g. U+0130 -> i + U+0307), final sigma: str.lower() itself */
-        lower = PyObject_CallMethod(key, "lower", NULL);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    if (lex_scratch_grow(s, n) < 0) return -1;
+    int kind = PyUnicode_KIND(key), cased = 0;
+    const void *data = PyUnicode_DATA(key);
+    for (Py_ssize_t i = 0; i < n; i++) {  /* lowered as str.lower() lowers a line of no upper or title case */
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128 && lex_class(c) & LEX_CASED) { cased = 1; break; }
+        s->text[i] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+    }
+    if (cased) {  /* full case mapping (e.g. U+0130 -> i + U+0307), final sigma: str.lower() itself */
+        PyObject *lower = PyObject_CallMethod(key, "lower", NULL);
         if (lower == NULL) return -1;
         n = PyUnicode_GET_LENGTH(lower);
         if (lex_scratch_grow(s, n) < 0 || PyUnicode_AsUCS4(lower, s->text, n + 1, 0) == NULL) {
