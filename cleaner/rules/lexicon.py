@@ -89,8 +89,8 @@ def columns(keys: Sequence[str], table: Mapping[str, float], names: Sequence[str
 
 
 class Table:
-    """A rule's lexicon: its weights by term, hashed for the compiled `columns` when there is one, else
-    the values of the lines it has scored (bounded)."""
+    """A rule's lexicon: its weights by term (hashed for the compiled `columns` when there is one), and
+    the values of the lines it has scored (bounded; the compiled code's values as bytes)."""
 
     def __init__(self, pairs: Sequence[tuple[str, float]], compiled: bool = True) -> None:
         self.weights, self.cache = dict(pairs), {}
@@ -104,7 +104,9 @@ class Table:
         """`columns(keys, self.weights, names)`, each row after `before`'s (when given): in C when
         compiled (the same floats, tests/test_lexicon.py), else through the cache."""
         if self.compiled is not None:
+            if len(self.cache) > _CACHE_LIMIT:
+                self.cache.clear()
             return self.compiled.columns(keys if type(keys) is list else list(keys),
-                                         tuple(map(LEXICAL_FEATURES.index, names)), before)
+                                         tuple(map(LEXICAL_FEATURES.index, names)), before, self.cache)
         rows = columns(keys, self.weights, names, self.cache)
         return rows if before is None else [(*b, *r) for b, r in zip(before, rows, strict=True)]

@@ -2596,17 +2596,39 @@ static PyMethodDef text_kind_methods[] = {
  *   max and min keep the first of equals (and a NaN first), as max() and min() do, and lex_near is
  *   windows.window_mean (window_mean_of). */
 
+/* The table: open addressing, at most half full, each slot 8 bytes (the top of a term's hash and its
+ * index + 1, 0 when empty), behind a one-hash Bloom filter of at least 16 bits a term: most lookups
+ * miss, and a miss then reads one bit of an array small enough to stay in cache between lines. */
 typedef struct {
-    uint64_t hash;
-    Py_ssize_t at, len;  /* the term's code points: pool[at:at + len]; len -1: an empty slot */
-    double weight;
+    uint32_t tag, term;
 } LexSlot;
+
+typedef struct {
+    Py_ssize_t at, len;  /* the term's code points: pool[at:at + len] */
+    double weight;
+} LexTerm;
+
+/* lex_line's scratch: a line's lowered code points, its tokens' ends and hashes, the weights found;
+ * kept by the table from call to call (fresh buffers for every document cost more than its lines'
+ * terms: a long line's are mapped and faulted in anew), grown to the longest line met. */
+typedef struct {
+    Py_ssize_t cap;
+    Py_UCS4 *text;
+    Py_ssize_t *start, *end;
+    uint64_t *hash;
+    char *word;
+    double *found;
+} LexScratch;
 
 typedef struct {
     PyObject_HEAD
     PyObject *args;  /* what it was made from, for pickling */
+    LexScratch scratch;
     LexSlot *slots;
+    LexTerm *terms;
     size_t mask;
+    uint64_t *bloom;
+    size_t bloom_mask;  /* its bits - 1 */
     Py_UCS4 *pool;
     double sum_cap;
     Py_ssize_t near;
@@ -2648,26 +2670,50 @@ static inline size_t lex_slot_of(uint64_t h, size_t mask) {
     return (size_t)(h ^ (h >> 31)) & mask;
 }
 
+static inline size_t lex_bit_of(uint64_t h, size_t mask) {  /* FNV's best-mixed bits are its top ones */
+    return (size_t)(h >> 40) & mask;
+}
+
+/* Whether the term of hash h can be in the table (0: it is not). */
+static inline int lex_maybe(const LexiconObject *t, uint64_t h) {
+    size_t b = lex_bit_of(h, t->bloom_mask);
+    return (int)((t->bloom[b >> 6] >> (b & 63)) & 1);
+}
+
 /* The weight of the term (lead ? "^" : "") + a + (b ? " " + b : "") of hash h into *w: 1 found, 0 not. */
-static int lex_find(const LexiconObject *t, uint64_t h, int lead, const Py_UCS4 *a, Py_ssize_t na,
+static ALWAYS_INLINE int lex_find(const LexiconObject *t, uint64_t h, int lead, const Py_UCS4 *a, Py_ssize_t na,
                     const Py_UCS4 *b, Py_ssize_t nb, double *w) {
     Py_ssize_t len = (lead ? 1 : 0) + na + (b ? nb + 1 : 0);
+    if (!lex_maybe(t, h)) return 0;
     for (size_t i = lex_slot_of(h, t->mask);; i = (i + 1) & t->mask) {
-        const LexSlot *s = &t->slots[i];
-        if (s->len < 0) return 0;
-        if (s->hash != h || s->len != len) continue;
+        const LexSlot *slot = &t->slots[i];
+        if (!slot->term) return 0;
+        if (slot->tag != (uint32_t)(h >> 32)) continue;
+        const LexTerm *s = &t->terms[slot->term - 1];
+        if (s->len != len) continue;
         const Py_UCS4 *p = t->pool + s->at;
         if (lead && *p++ != '^') continue;
-        if (memcmp(p, a, sizeof(Py_UCS4) * (size_t)na) != 0) continue;
-        if (b && (p[na] != ' ' || memcmp(p + na + 1, b, sizeof(Py_UCS4) * (size_t)nb) != 0)) continue;
+        Py_ssize_t j = 0;
+        while (j < na && p[j] == a[j]) j++;
+        if (j < na) continue;
+        if (b) {
+            if (p[na] != ' ') continue;
+            for (p += na + 1, j = 0; j < nb && p[j] == b[j];) j++;
+            if (j < nb) continue;
+        }
         *w = s->weight;
         return 1;
     }
 }
 
+static void lex_scratch_free(LexScratch *s);
+
 static void lexicon_dealloc(LexiconObject *self) {
     Py_XDECREF(self->args);
+    lex_scratch_free(&self->scratch);
     PyMem_Free(self->slots);
+    PyMem_Free(self->bloom);
+    PyMem_Free(self->terms);
     PyMem_Free(self->pool);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -2688,6 +2734,11 @@ static PyObject *lexicon_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     self->near = near;
     self->args = Py_BuildValue("(Odn)", weights, cap, near);
     Py_ssize_t n = PyDict_GET_SIZE(weights), chars = 0, pos = 0;
+    if (n >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "a lexicon of fewer than 2**31 terms");
+        Py_DECREF(self);
+        return NULL;
+    }
     PyObject *key, *value;
     while (PyDict_Next(weights, &pos, &key, &value)) {
         if (!PyUnicode_CheckExact(key) || !PyFloat_CheckExact(value)) {
@@ -2700,15 +2751,20 @@ static PyObject *lexicon_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     size_t size = 8;
     while (size < 2 * (size_t)n + 2) size *= 2;  /* at most half full: every probe ends at an empty slot */
     self->mask = size - 1;
-    self->slots = PyMem_Malloc(sizeof(LexSlot) * size);
+    size_t bits = 512;
+    while (bits < 16 * (size_t)n) bits *= 2;
+    self->bloom_mask = bits - 1;
+    self->bloom = PyMem_Calloc(bits / 64, sizeof(uint64_t));
+    self->slots = PyMem_Calloc(size, sizeof(LexSlot));
+    self->terms = PyMem_Malloc(sizeof(LexTerm) * (size_t)(n + 1));
     self->pool = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(chars + 1));
-    if (self->args == NULL || self->slots == NULL || self->pool == NULL) {
+    if (self->args == NULL || self->bloom == NULL || self->slots == NULL || self->terms == NULL || self->pool == NULL) {
         if (!PyErr_Occurred()) PyErr_NoMemory();
         Py_DECREF(self);
         return NULL;
     }
-    for (size_t i = 0; i < size; i++) self->slots[i].len = -1;
     Py_ssize_t at = 0;
+    uint32_t count = 0;
     pos = 0;
     while (PyDict_Next(weights, &pos, &key, &value)) {  /* dict keys: distinct, so no term is met twice */
         Py_ssize_t len = PyUnicode_GET_LENGTH(key);
@@ -2718,23 +2774,15 @@ static PyObject *lexicon_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         }
         uint64_t h = lex_feed(LEX_SEED, self->pool + at, len);
         size_t i = lex_slot_of(h, self->mask);
-        while (self->slots[i].len >= 0) i = (i + 1) & self->mask;
-        self->slots[i] = (LexSlot){h, at, len, PyFloat_AS_DOUBLE(value)};
+        size_t bit = lex_bit_of(h, self->bloom_mask);
+        self->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
+        while (self->slots[i].term) i = (i + 1) & self->mask;
+        self->terms[count] = (LexTerm){at, len, PyFloat_AS_DOUBLE(value)};
+        self->slots[i] = (LexSlot){(uint32_t)(h >> 32), ++count};
         at += len;
     }
     return (PyObject *)self;
 }
-
-/* Per-call scratch for lex_line: a line's lowered code points, its tokens' ends and hashes, the weights
- * found; grown to the longest line. */
-typedef struct {
-    Py_ssize_t cap;
-    Py_UCS4 *text;
-    Py_ssize_t *start, *end;
-    uint64_t *hash;
-    char *word;
-    double *found;
-} LexScratch;
 
 static void lex_scratch_free(LexScratch *s) {
     PyMem_Free(s->text);
@@ -2748,8 +2796,9 @@ static void lex_scratch_free(LexScratch *s) {
 
 static int lex_scratch_grow(LexScratch *s, Py_ssize_t n) {
     if (n <= s->cap) return 0;
+    Py_ssize_t cap = n > 2 * s->cap ? (n > 255 ? n : 255) : 2 * s->cap;
     lex_scratch_free(s);
-    size_t m = (size_t)n + 1;
+    size_t m = (size_t)cap + 1;
     s->text = PyMem_Malloc(sizeof(Py_UCS4) * m);
     s->start = PyMem_Malloc(sizeof(Py_ssize_t) * m);
     s->end = PyMem_Malloc(sizeof(Py_ssize_t) * m);
@@ -2761,26 +2810,33 @@ static int lex_scratch_grow(LexScratch *s, Py_ssize_t n) {
         PyErr_NoMemory();
         return -1;
     }
-    s->cap = n;
+    s->cap = cap;
     return 0;
 }
 
 /* lexicon.line_values of one stripped line `key` into out[0..5): (mean, max, min, clipped sum, lead);
  * 0, or -1 with an exception. */
 static int lex_line(const LexiconObject *t, PyObject *key, LexScratch *s, double *out) {
-    if (!PyUnicode_Check(key)) {
-        PyErr_SetString(PyExc_TypeError, "a line's key must be a str");
+    if (!PyUnicode_CheckExact(key)) {  /* str.lower() then runs no Python code that could call us again */
+        PyErr_SetString(PyExc_TypeError, "a line's key must be a str (not a subclass)");
         return -1;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(key);
     if (lex_scratch_grow(s, n) < 0) return -1;
     int kind = PyUnicode_KIND(key), cased = 0;
     const void *data = PyUnicode_DATA(key);
-    for (Py_ssize_t i = 0; i < n; i++) {  /* lowered as str.lower() lowers a line of no upper or title case */
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 128 && lex_class(c) & LEX_CASED) { cased = 1; break; }
-        s->text[i] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+    /* lowered as str.lower() lowers a line of no upper or title case; most lines are one byte a character */
+#define LEX_LOWER(c) do { \
+        if ((c) >= 128 && lex_class(c) & LEX_CASED) { cased = 1; break; } \
+        s->text[i] = (c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c); \
+    } while (0)
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *c = data;
+        for (Py_ssize_t i = 0; i < n && !cased; i++) LEX_LOWER((Py_UCS4)c[i]);
+    } else {
+        for (Py_ssize_t i = 0; i < n && !cased; i++) LEX_LOWER(PyUnicode_READ(kind, data, i));
     }
+#undef LEX_LOWER
     if (cased) {  /* full case mapping (e.g. U+0130 -> i + U+0307), final sigma: str.lower() itself */
         PyObject *lower = PyObject_CallMethod(key, "lower", NULL);
         if (lower == NULL) return -1;
@@ -2798,12 +2854,13 @@ static int lex_line(const LexiconObject *t, PyObject *key, LexScratch *s, double
         int cls = lex_class(x[i]);
         if (cls & LEX_SPACE) { i++; continue; }
         Py_ssize_t j = i + 1;
+        uint64_t h = lex_feed1(LEX_SEED, x[i]);
         if (cls & LEX_WORD)
-            while (j < n && lex_class(x[j]) & LEX_WORD) j++;
+            for (; j < n && lex_class(x[j]) & LEX_WORD; j++) h = lex_feed1(h, x[j]);
         s->start[nt] = i;
         s->end[nt] = j;
         s->word[nt] = (cls & LEX_WORD) != 0;
-        s->hash[nt] = lex_feed(LEX_SEED, x + i, j - i);
+        s->hash[nt] = h;
         if (lex_find(t, s->hash[nt], 0, x + i, j - i, NULL, 0, &w)) s->found[nf++] = w;
         nt++;
         i = j;
@@ -2845,15 +2902,20 @@ static int lex_line(const LexiconObject *t, PyObject *key, LexScratch *s, double
 
 #define LEX_NEAR 5  /* lexicon.LEXICAL_FEATURES: lex_mean, lex_max, lex_min, lex_sum, lex_lead, lex_near */
 
-/* columns(keys, codes, before) -> list of tuples: per key (a stripped line), before[k] (a tuple; before:
- * None or a list) followed by the values of `codes` (indexes into LEXICAL_FEATURES), as lexicon.columns
- * gives them. */
+/* columns(keys, codes, before, cache) -> list of tuples: per key (a stripped line), before[k] (a tuple;
+ * before: None or a list) followed by the values of `codes` (indexes into LEXICAL_FEATURES), as
+ * lexicon.columns gives them. cache (a dict, or None): key -> its five values as the bytes of five
+ * doubles, read and added to (a line is met again in a document's later pass, and on a site's pages). */
 static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
-    PyObject *keys, *codes, *before;
-    if (!PyArg_ParseTuple(args, "O!O!O", &PyList_Type, &keys, &PyTuple_Type, &codes, &before)) return NULL;
+    PyObject *keys, *codes, *before, *cache;
+    if (!PyArg_ParseTuple(args, "O!O!OO", &PyList_Type, &keys, &PyTuple_Type, &codes, &before, &cache)) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(keys), nc = PyTuple_GET_SIZE(codes);
     if (before != Py_None && (!PyList_Check(before) || PyList_GET_SIZE(before) != n)) {
         PyErr_SetString(PyExc_ValueError, "before: None or a list, one tuple per key");
+        return NULL;
+    }
+    if (cache != Py_None && !PyDict_Check(cache)) {
+        PyErr_SetString(PyExc_TypeError, "cache: None or a dict");
         return NULL;
     }
     int code[LEX_NEAR + 1], has_near = 0;
@@ -2868,11 +2930,24 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
     double *values = PyMem_Malloc(sizeof(double) * (size_t)(8 * n + 1));  /* 5 a line, then near's */
     if (values == NULL) return PyErr_NoMemory();
     double *means = values + 5 * n, *prefix = means + n, *near = prefix + n + 1;
-    LexScratch scratch = {0};
+    LexScratch *scratch = &self->scratch;
     PyObject *result = NULL;
     for (Py_ssize_t k = 0; k < n; k++) {
-        if (lex_line(self, PyList_GET_ITEM(keys, k), &scratch, values + 5 * k) < 0) goto done;
-        means[k] = values[5 * k];
+        PyObject *key = PyList_GET_ITEM(keys, k), *known = NULL;
+        double *v = values + 5 * k;
+        if (cache != Py_None && (known = PyDict_GetItemWithError(cache, key)) == NULL && PyErr_Occurred()) goto done;
+        if (known != NULL && PyBytes_CheckExact(known) && PyBytes_GET_SIZE(known) == 5 * sizeof(double)) {
+            memcpy(v, PyBytes_AS_STRING(known), 5 * sizeof(double));
+        } else {
+            if (lex_line(self, key, scratch, v) < 0) goto done;
+            if (cache != Py_None) {
+                PyObject *bytes = PyBytes_FromStringAndSize((const char *)v, 5 * sizeof(double));
+                int failed = bytes == NULL || PyDict_SetItem(cache, key, bytes) < 0;
+                Py_XDECREF(bytes);
+                if (failed) goto done;
+            }
+        }
+        means[k] = v[0];
     }
     if (has_near) window_mean_of(means, n, self->near, prefix, near);
     result = PyList_New(n);
@@ -2897,7 +2972,6 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
         if (head == NULL) untrack(row);  /* floats only */
     }
 done:
-    lex_scratch_free(&scratch);
     PyMem_Free(values);
     return result;
 }
@@ -2908,7 +2982,7 @@ static PyObject *lexicon_reduce(LexiconObject *self, PyObject *Py_UNUSED(ignored
 
 static PyMethodDef lexicon_methods[] = {
     {"columns", (PyCFunction)lexicon_columns, METH_VARARGS,
-     "columns(keys, codes, before): lexicon.columns of stripped lines, each row after before[k]."},
+     "columns(keys, codes, before, cache): lexicon.columns of stripped lines, each row after before[k]."},
     {"__reduce__", (PyCFunction)lexicon_reduce, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

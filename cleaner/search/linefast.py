@@ -128,9 +128,10 @@ def match_ends(n_patterns: int) -> object | None:
 
 
 def lexicon(weights: dict, sum_cap: float, near: int) -> object | None:
-    """rules/lexicon.py's table `weights` hashed for `_linefast.Lexicon.columns(keys, codes, before)`
-    (lexicon.columns of stripped lines, each row after `before[k]`), or None when not compiled, built
-    before it existed, or a term is not a str or a weight not a float (the reference then runs)."""
+    """rules/lexicon.py's table `weights` hashed for `_linefast.Lexicon.columns(keys, codes, before,
+    cache)` (lexicon.columns of stripped lines, each row after `before[k]`, the lines' values kept in
+    `cache`), or None when not compiled, built before it existed, or a term is not a str or a weight
+    not a float (the reference then runs)."""
     if not AVAILABLE or not hasattr(_linefast, "Lexicon") \
             or not all(type(k) is str and type(v) is float for k, v in weights.items()):
         return None
