@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import re
+import struct
 import sys
 
 import pytest
@@ -179,7 +180,9 @@ def test_the_compiled_columns_are_the_references(keys, data):
     reference = lexicon.columns(keys, table, names)
     assert bits(fast.columns(keys, names)) == bits(reference)
     before = [(float(k), -0.0) for k in range(len(keys))]
-    assert bits(fast.columns(keys, names, before)) == bits([(*b, *r) for b, r in zip(before, reference, strict=True)])
+    after = [(*b, *r) for b, r in zip(before, reference, strict=True)]
+    assert bits(fast.columns(keys, names, before)) == bits(after)
+    assert fast.columns(keys, names, before, packed=True) == b"".join(struct.pack(f"{len(r)}d", *r) for r in after)
     assert bits(pickle.loads(pickle.dumps(fast)).columns(keys, names)) == bits(reference)
 
 

@@ -99,14 +99,15 @@ class Table:
     def __reduce__(self) -> tuple:
         return Table, (tuple(self.weights.items()), self.compiled is not None)
 
-    def columns(self, keys: Sequence[str], names: Sequence[str],
-                before: list[tuple[float, ...]] | None = None) -> list[tuple[float, ...]]:
+    def columns(self, keys: Sequence[str], names: Sequence[str], before: list[tuple[float, ...]] | None = None,
+                packed: bool = False) -> list[tuple[float, ...]] | bytes:
         """`columns(keys, self.weights, names)`, each row after `before`'s (when given): in C when
-        compiled (the same floats, tests/test_lexicon.py), else through the cache."""
+        compiled (the same floats, tests/test_lexicon.py), else through the cache. `packed` (compiled
+        only): the rows as the bytes of their doubles, as `linefast.score_document` takes its hints."""
         if self.compiled is not None:
             if len(self.cache) > _CACHE_LIMIT:
                 self.cache.clear()
             return self.compiled.columns(keys if type(keys) is list else list(keys),
-                                         tuple(map(LEXICAL_FEATURES.index, names)), before, self.cache)
+                                         tuple(map(LEXICAL_FEATURES.index, names)), before, self.cache, packed)
         rows = columns(keys, self.weights, names, self.cache)
         return rows if before is None else [(*b, *r) for b, r in zip(before, rows, strict=True)]

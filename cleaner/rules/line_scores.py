@@ -101,7 +101,7 @@ def _compiled_scores(texts: Sequence[str], removed_by: Sequence[str | None], lin
     facts = facts_of_lines(texts, lines, keys, spec)
     hint_rows = [tuple(hint_values(hints, key, spec.hint_features)) for key in keys] if spec.hint_features else None
     if spec.lexical_features:  # they follow the hints in a row (features.py)
-        hint_rows = spec.lexicon_table.columns(keys, spec.lexical_features, hint_rows)
+        hint_rows = spec.lexicon_table.columns(keys, spec.lexical_features, hint_rows, packed=True)
     second_args = None if second is None else (tuple(map(second_stage.NAMES.index, second.names)),
                                                tuple(second.weights), second.bias)
     doc, shape, probabilities, (run_first, run_last), scored = linefast.score_document(

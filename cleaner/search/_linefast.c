@@ -1998,8 +1998,10 @@ static PyObject *score_document(PyObject *Py_UNUSED(module), PyObject *args) {
                           &PyTuple_Type, &neighbours, &hints, &plan, &derived, &clip, &decay, &second))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(facts);
+    int packed = PyBytes_CheckExact(hints);  /* the rows' tails as n rows of doubles (Lexicon.columns packed) */
     if (n == 0 || PyList_GET_SIZE(keys) != n || PyList_GET_SIZE(owners) != n ||
-        (hints != Py_None && (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n))) {
+        (hints != Py_None && !packed && (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n)) ||
+        (packed && PyBytes_GET_SIZE(hints) % (Py_ssize_t)(sizeof(double) * (size_t)n) != 0)) {
         PyErr_SetString(PyExc_ValueError, "facts, keys, owners (and hints) of one length, not empty");
         return NULL;
     }
@@ -2027,7 +2029,8 @@ static PyObject *score_document(PyObject *Py_UNUSED(module), PyObject *args) {
     r->n_own = N_VALUES + 1;
     r->n_packs = PyTuple_GET_SIZE(packs);
     r->n_doc = 5;
-    r->n_hints = hints == Py_None ? 0 : PyTuple_Check(PyList_GET_ITEM(hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(hints, 0)) : -1;
+    r->n_hints = hints == Py_None ? 0 : packed ? PyBytes_GET_SIZE(hints) / (Py_ssize_t)(sizeof(double) * (size_t)n)
+               : PyTuple_Check(PyList_GET_ITEM(hints, 0)) ? PyTuple_GET_SIZE(PyList_GET_ITEM(hints, 0)) : -1;
     if (self->probability == NULL || self->removed == NULL || counts == NULL || (codes != NULL && sw == NULL)) {
         PyErr_NoMemory();
         goto done;
@@ -2036,7 +2039,8 @@ static PyObject *score_document(PyObject *Py_UNUSED(module), PyObject *args) {
     scratch = first + n;
     if (r->n_hints < 0) { PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples"); goto done; }
     if (rows_of_facts(r, facts, keys, owners, packs, windows, counts) < 0) goto done;
-    for (Py_ssize_t k = 0; r->n_hints && k < n; k++) {
+    if (packed && r->n_hints) memcpy(r->hints, PyBytes_AS_STRING(hints), (size_t)PyBytes_GET_SIZE(hints));
+    for (Py_ssize_t k = 0; !packed && r->n_hints && k < n; k++) {
         PyObject *hint = PyList_GET_ITEM(hints, k);
         if (!PyTuple_Check(hint)) { PyErr_SetString(PyExc_TypeError, "rows' parts must be tuples"); goto done; }
         if (doubles(hint, r->hints + k * r->n_hints, r->n_hints) < 0) goto done;
@@ -2902,13 +2906,49 @@ static int lex_line(const LexiconObject *t, PyObject *key, LexScratch *s, double
 
 #define LEX_NEAR 5  /* lexicon.LEXICAL_FEATURES: lex_mean, lex_max, lex_min, lex_sum, lex_lead, lex_near */
 
-/* columns(keys, codes, before, cache) -> list of tuples: per key (a stripped line), before[k] (a tuple;
- * before: None or a list) followed by the values of `codes` (indexes into LEXICAL_FEATURES), as
- * lexicon.columns gives them. cache (a dict, or None): key -> its five values as the bytes of five
- * doubles, read and added to (a line is met again in a document's later pass, and on a site's pages). */
+/* The rows of lexicon_columns, packed: n rows of doubles, before[k]'s floats then the codes' values. */
+static PyObject *lex_packed(PyObject *before, Py_ssize_t n, const int *code, Py_ssize_t nc, const double *values,
+                            const double *near) {
+    Py_ssize_t nh = 0;
+    if (before != Py_None && n) {
+        PyObject *head = PyList_GET_ITEM(before, 0);
+        if (!PyTuple_Check(head)) { PyErr_SetString(PyExc_TypeError, "before: one tuple per key"); return NULL; }
+        nh = PyTuple_GET_SIZE(head);
+    }
+    Py_ssize_t width = nh + nc;
+    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(double) * n * width);
+    double *row = PyMem_Malloc(sizeof(double) * (size_t)(width + 1));
+    if (result == NULL || row == NULL) {
+        Py_XDECREF(result);
+        PyMem_Free(row);
+        return row == NULL ? PyErr_NoMemory() : NULL;
+    }
+    char *out = PyBytes_AS_STRING(result);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *head = nh ? PyList_GET_ITEM(before, k) : NULL;
+        if (head != NULL && (!PyTuple_Check(head) || doubles(head, row, nh) < 0)) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "before: one tuple per key");
+            Py_CLEAR(result);
+            break;
+        }
+        for (Py_ssize_t c = 0; c < nc; c++) row[nh + c] = code[c] == LEX_NEAR ? near[k] : values[5 * k + code[c]];
+        memcpy(out + sizeof(double) * (size_t)(k * width), row, sizeof(double) * (size_t)width);
+    }
+    PyMem_Free(row);
+    return result;
+}
+
+/* columns(keys, codes, before, cache, packed=False) -> list of tuples: per key (a stripped line),
+ * before[k] (a tuple; before: None or a list) followed by the values of `codes` (indexes into
+ * LEXICAL_FEATURES), as lexicon.columns gives them; packed: those rows as the bytes of n rows of doubles
+ * (before's items floats), score_document's `hints`. cache (a dict, or None): key -> its five values as
+ * the bytes of five doubles, read and added to (a line is met again in a document's later pass, and on
+ * a site's pages). */
 static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
     PyObject *keys, *codes, *before, *cache;
-    if (!PyArg_ParseTuple(args, "O!O!OO", &PyList_Type, &keys, &PyTuple_Type, &codes, &before, &cache)) return NULL;
+    int packed = 0;
+    if (!PyArg_ParseTuple(args, "O!O!OO|p", &PyList_Type, &keys, &PyTuple_Type, &codes, &before, &cache, &packed))
+        return NULL;
     Py_ssize_t n = PyList_GET_SIZE(keys), nc = PyTuple_GET_SIZE(codes);
     if (before != Py_None && (!PyList_Check(before) || PyList_GET_SIZE(before) != n)) {
         PyErr_SetString(PyExc_ValueError, "before: None or a list, one tuple per key");
@@ -2950,6 +2990,10 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
         means[k] = v[0];
     }
     if (has_near) window_mean_of(means, n, self->near, prefix, near);
+    if (packed) {
+        result = lex_packed(before, n, code, nc, values, near);
+        goto done;
+    }
     result = PyList_New(n);
     if (result == NULL) goto done;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -2982,7 +3026,8 @@ static PyObject *lexicon_reduce(LexiconObject *self, PyObject *Py_UNUSED(ignored
 
 static PyMethodDef lexicon_methods[] = {
     {"columns", (PyCFunction)lexicon_columns, METH_VARARGS,
-     "columns(keys, codes, before, cache): lexicon.columns of stripped lines, each row after before[k]."},
+     "columns(keys, codes, before, cache, packed=False): lexicon.columns of stripped lines, each row after "
+     "before[k]."},
     {"__reduce__", (PyCFunction)lexicon_reduce, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

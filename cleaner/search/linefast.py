@@ -157,11 +157,13 @@ def explain(names: tuple[str, ...], top: int, ks: list[int], *columns: object) -
 
 def score_document(facts: list, keys: list[str], owners: list[str | None], packs: tuple[str, ...],
                    windows: tuple[int, int], weights: tuple[float, ...], bias: float, neighbours: tuple,
-                   hints: list[tuple[float, ...]] | None, context_plan: tuple | None, derived_plan: tuple | None,
+                   hints: list[tuple[float, ...]] | bytes | None, context_plan: tuple | None,
+                   derived_plan: tuple | None,
                    constants: tuple[float, float], second: tuple | None) -> tuple:
     """A document's line model in one call (rules/features.scores): from its non-blank lines' facts, keys and
     owners (the pack that removed each, or None), with `packs`, the density and furniture windows, the
-    model's weights and bias, the neighbour slots, hints and plans as `probabilities` takes them, the second
+    model's weights and bias, the neighbour slots, hints (or their rows packed as doubles, the lexicon's
+    `columns(..., packed=True)`) and plans as `probabilities` takes them, the second
     stage's (CLIP, DECAY) and its (codes, weights, bias) or None: (DOC_FEATURES values, SHAPE_FEATURES
     values, the probabilities the thresholds meet, the main run (first, last), the scored rows), whose
     `select(threshold, run_prose_threshold, region_threshold, min_stop_share, stop_at)` gives the rows

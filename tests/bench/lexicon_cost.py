@@ -9,9 +9,10 @@ Timing: one process loads three rule sets, the shipped rules (`off`), RULES_DIR 
 compiled (`on`) and RULES_DIR with it in Python (`on-python`, the reference's cached `columns`), and
 times `cleaner.clean` over every `--every`-th dev page's full.txt with each in turn, round after round
 (so all see the same load), the line facts and lexicon caches forgotten before each pass; it prints
-each set's median CPU time (process_time) and its ratio to `off`. `--digests`: the SHA-256 of every
-dev page's full.txt, recall.txt and gold.txt cleaned with RULES_DIR (text and provenance record,
-snapshot.py's digest); run once compiled and once with CLEANER_PURE_PYTHON=1 and compare.
+each set's median CPU time (process_time), its ratio to `off`'s and the median of the rounds' ratios.
+`--digests`: the SHA-256 of every dev page's full.txt, recall.txt and gold.txt cleaned with RULES_DIR
+(text and provenance record, snapshot.py's digest); run once compiled and once with
+CLEANER_PURE_PYTHON=1 and compare.
 """
 
 from __future__ import annotations
@@ -64,10 +65,12 @@ def timing(rules_dir: Path, rounds: int, every: int) -> None:
             times[name].append(time.process_time() - cpu)
         print(json.dumps({k: round(v[-1], 3) for k, v in times.items()}), flush=True)
     off = statistics.median(times["off"])
-    print(f"{len(texts)} pages, {lines} non-blank lines, {rounds} rounds, median CPU s (x off, us a line):")
+    print(f"{len(texts)} pages, {lines} non-blank lines, {rounds} rounds: median CPU s, its ratio to off's, "
+          "the median of the rounds' ratios, us a line")
     for name, values in times.items():
         med = statistics.median(values)
-        print(f"  {name:10} {med:8.3f}  {med / off:6.3f}x  {1e6 * med / lines:7.1f}")
+        ratio = statistics.median(v / o for v, o in zip(values, times["off"], strict=True))
+        print(f"  {name:10} {med:8.3f}  {med / off:6.3f}x  {ratio:6.3f}x  {1e6 * med / lines:7.1f}")
 
 
 def digests(rules_dir: Path) -> dict[str, str]:
