@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from common import PAGES, forget_documents
-from snapshot import digest
+from snapshot import digest, report_differences
 
 import cleaner
 from cleaner.rules.features import FeatureSpec
@@ -99,12 +99,7 @@ def main() -> int:
     args.digests.write_text(json.dumps(found, indent=0, sort_keys=True))
     print(f"{len(found)} documents")
     if args.compare:
-        other = json.loads(args.compare.read_text())
-        differ = sorted(k for k in other.keys() | found.keys() if other.get(k) != found.get(k))
-        for key in differ[:20]:
-            print(f"differs: {key}")
-        print(f"{len(differ)} of {len(found)} documents differ")
-        return 1 if differ else 0
+        return 1 if report_differences(json.loads(args.compare.read_text()), found) else 0
     return 0
 
 

@@ -99,6 +99,16 @@ def html_documents(rules, cache: Path) -> Iterator[tuple[str, str]]:
                                                        hints=h))
 
 
+def report_differences(before: dict[str, str], after: dict[str, str]) -> int:
+    """Print the documents whose digests differ between two snapshots (the first 50) and how many; return
+    that number."""
+    differ = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    for key in differ[:50]:
+        print(f"differs: {key}: {before.get(key)} -> {after.get(key)}")
+    print(f"{len(differ)} of {len(after)} documents differ")
+    return len(differ)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-o", "--output", type=Path, required=True)
@@ -114,12 +124,7 @@ def main() -> None:
     errors = sum(1 for d in digests.values() if d.startswith("error"))
     print(f"{len(digests)} documents, {errors} failed, snapshot {total}")
     if args.compare:
-        before = json.loads(args.compare.read_text())
-        differ = sorted(k for k in before.keys() | digests.keys() if before.get(k) != digests.get(k))
-        for key in differ[:50]:
-            print(f"differs: {key}: {before.get(key)} -> {digests.get(key)}")
-        print(f"{len(differ)} of {len(digests)} documents differ")
-        sys.exit(1 if differ else 0)
+        sys.exit(1 if report_differences(json.loads(args.compare.read_text()), digests) else 0)
 
 
 if __name__ == "__main__":
