@@ -131,3 +131,11 @@ def test_the_context_checks_are_the_references(monkeypatch, lines, data):
         reference = checks()
     assert fast == reference
     assert [context.is_sentence(key) for key in doc.keys if key] == reference[4]
+
+
+def test_the_compiled_text_kinds_know_the_kinds_constants():
+    """The compiled code assumes the kinds' characters (bullets, closers, sentence ends, item marks, cut-off
+    endings): a change to one of them in Python runs the Python, and fails here until the C follows."""
+    from cleaner.rules.kinds import context, prose_window
+
+    assert prose_window.CONSTANTS_COMPILED and context.CONSTANTS_COMPILED

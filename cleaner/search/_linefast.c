@@ -2095,10 +2095,6 @@ done:
  * scores (each one of the rule's own floats; a window's total summed left to right, as Python sums it),
  * so the same lines. */
 
-static int pw_is_closer(Py_UCS4 c) {  /* prose_window._CLOSERS */
-    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == 0xBB || c == ')' || c == ']' || c == '*';
-}
-
 static int pw_is_terminal(Py_UCS4 c) {  /* prose_window._TERMINAL */
     return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == 0x2026;
 }
@@ -2113,7 +2109,7 @@ static int pw_sentence_like(PyObject *key, long min_words) {
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
     Py_ssize_t n = PyUnicode_GET_LENGTH(key), end = n;
-    while (end > 0 && pw_is_closer(PyUnicode_READ(kind, data, end - 1))) end--;
+    while (end > 0 && is_closer(PyUnicode_READ(kind, data, end - 1))) end--;  /* _CLOSERS: features' too */
     if (end == 0 || !pw_is_terminal(PyUnicode_READ(kind, data, end - 1))) return 0;
     if (min_words <= 1) return 1;  /* a non-empty text splits into at least one part, whatever maxsplit */
     long words = 0;
@@ -2322,7 +2318,7 @@ static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
                 if (indents[j] != body) scores[prose[j]] = p.other_indent_score;
         }
     }
-    Py_ssize_t best_first, best_last;
+    Py_ssize_t best_first = 0, best_last = 0;
     int found = pw_best_window(&p, scores, n_rows, &best_first, &best_last);
     if (found < 0) { Py_INCREF(Py_None); result = Py_None; goto done; }
     result = PyList_New(0);
@@ -2411,7 +2407,7 @@ static int ctx_is_sentence(const CtxParams *p, PyObject *key) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(key), a = 0, b = n;
     while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;  /* text.strip() */
     while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
-    while (b > a && pw_is_closer(PyUnicode_READ(kind, data, b - 1))) b--;  /* .rstrip(_CLOSERS) */
+    while (b > a && is_closer(PyUnicode_READ(kind, data, b - 1))) b--;  /* .rstrip(_CLOSERS) */
     if (b == a || !pw_is_terminal(PyUnicode_READ(kind, data, b - 1))) return 0;
     long words = 0, lettered = 0, capitals = 0;
     int in_word = 0;

@@ -179,6 +179,11 @@ def explain_scored(scored: object, names: tuple[str, ...], top: int, ks: list[in
 
 # ---- the text kinds (rules/kinds/*.py keep their Python as the reference) ----
 
+# What the compiled text kinds assume of their Python's constants (rules/kinds/prose_window.py and
+# context.py compare theirs at import): any change runs the Python.
+PROSE_WINDOW_CONSTANTS = {"bullets": "*+•·▪◦‣-", "closers": "\"'”’»)]*", "terminal": ".!?:;…"}
+CONTEXT_CONSTANTS = {"item_marks": frozenset("*+•·▪◦‣-–"), "cut_off": ("...", "…", "[…]", "[...]")}
+
 def prose_possible(keys: list[str], claimed: list, menu_chars: int) -> tuple[int, int] | None:
     """(lines claimed or shorter than `menu_chars`, non-blank lines) among a document's non-blank `keys`, as
     ProseWindowRule._may_show_furniture counts them (None when not compiled, or built before it existed)."""

@@ -57,6 +57,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from cleaner.rules.kinds.base import Document, Rule, option
+from cleaner.rules.kinds.prose_window import CONSTANTS_COMPILED as PROSE_CONSTANTS_COMPILED
 from cleaner.rules.kinds.prose_window import is_sentence_like
 from cleaner.search import linefast
 
@@ -68,6 +69,9 @@ _ITEM_MARKS = frozenset("*+•·▪◦‣-–")
 _CUT_OFF = ("...", "…", "[…]", "[...]")  # a teaser's excerpt of another page ends so
 _SENTENCES = "context.sentences"  # Document.memo's key: is_sentence of each text asked about
 _TERMS = (SENTENCE_WORDS, ARTICLE_LINES, HEADLINE_SHARE)  # what the compiled checks take last
+# the compiled checks (search/linefast.py) assume these constants and prose_window's: any change runs Python
+CONSTANTS_COMPILED = linefast.CONTEXT_CONSTANTS == {"item_marks": _ITEM_MARKS, "cut_off": _CUT_OFF} \
+    and PROSE_CONSTANTS_COMPILED
 
 
 def is_sentence(key: str) -> bool:
@@ -89,7 +93,7 @@ def _sentence_in(doc: Document, key: str) -> bool:
     known = _known_sentences(doc)
     found = known.get(key)
     if found is None:
-        compiled = linefast.context_checks()
+        compiled = linefast.context_checks() if CONSTANTS_COMPILED else None
         found = known[key] = is_sentence(key) if compiled is None else compiled[2](key, _TERMS)
     return found
 
@@ -161,7 +165,7 @@ def _prose_near(doc: Document, index: int, step: int, paragraph: bool = False) -
     """Whether a prose line (a sentence; with `paragraph`, one not cut off: `_is_paragraph`) lies within
     ARTICLE_LINES kept non-blank lines above (`step` -1) or below (+1) line `index`, list items not
     counted, with no removed line between. (Compiled, when it is: the loop below is the reference.)"""
-    compiled = linefast.context_checks()
+    compiled = linefast.context_checks() if CONSTANTS_COMPILED else None
     if compiled is not None:
         return compiled[0](doc.keys, doc.claimed, index, step, paragraph, _TERMS)
     keys, claimed = doc.keys, doc.claimed
@@ -187,7 +191,7 @@ def _prose_reached(doc: Document, index: int, step: int, at_end: bool) -> bool:
     """Whether a paragraph lies at any distance above (`step` -1) or below (+1) line `index` with no
     removed line between; reaching the text's edge counts as `at_end`. (Compiled, when it is: the loop
     below is the reference.)"""
-    compiled = linefast.context_checks()
+    compiled = linefast.context_checks() if CONSTANTS_COMPILED else None
     if compiled is not None:
         return compiled[1](doc.keys, doc.claimed, index, step, at_end, _TERMS)
     keys, claimed = doc.keys, doc.claimed

@@ -18,6 +18,9 @@ _BULLETS = "*+•·▪◦‣-"  # a line starting with one is a list item
 _CLOSERS = "\"'”’»)]*"  # may follow a sentence's final punctuation
 _TERMINAL = ".!?:;…"
 _TERMINAL_SET = frozenset(_TERMINAL)
+# the compiled find (search/linefast.py) assumes these constants: any change runs the Python below
+CONSTANTS_COMPILED = linefast.PROSE_WINDOW_CONSTANTS == {"bullets": _BULLETS, "closers": _CLOSERS,
+                                                         "terminal": _TERMINAL}
 
 
 def is_sentence_like(text: str, min_words: int) -> bool:
@@ -132,7 +135,7 @@ class ProseWindowRule(Rule):
     def _compiled_find(self, doc: Document) -> list[int] | None:
         """The lines `find` claims, by the compiled code (`linefast.prose_window`); None when it is not
         built (or where the reference raises): `find`'s Python below is the reference."""
-        counted = linefast.prose_possible(doc.keys, doc.claimed, self.menu_chars)
+        counted = linefast.prose_possible(doc.keys, doc.claimed, self.menu_chars) if CONSTANTS_COMPILED else None
         if counted is None:
             return None
         possible, nonblank = counted
