@@ -515,8 +515,9 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     if not options.fit_second_stage:  # the first model alone: no second stage from the params file either
         rule = dataclasses.replace(rule, second_weights=())
     # Rows are built without the lexical features (so that they are cached whatever the table), which
-    # `with_lexicon` then inserts.
-    base = dataclasses.replace(rule, lexical_features=(), lexicon=())
+    # `with_lexicon` then inserts; their weights (the params file's, when it is a trained file) go too.
+    base = dataclasses.replace(rule, lexical_features=(), lexicon=(), weights={
+        name: w for name, w in rule.weights if name not in rule.lexical_features})
     docs = [(page, name, first, later)
             for page in pages for name, first, later in page_rows(page, base, rules, options)]
     if rule.lexical_features:
