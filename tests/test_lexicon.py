@@ -43,6 +43,15 @@ def test_lex_near_is_the_mean_lex_mean_around_the_line():
     assert [len(r) for r in rows] == [2, 2, 2]
 
 
+def test_lex_dense_is_the_mean_positive_lex_max_around_the_line():
+    keys = ["Posted in News", "The council met", *["Nothing"] * 5, "The council met"]
+    rows = lexicon.columns(keys, TABLE, ("lex_dense", "lex_max"))
+    assert rows[0] == (pytest.approx(1.0 / 6), 1.0)  # lines 0-5: line 0's strongest term, 1.0
+    assert rows[1] == (pytest.approx(1.0 / 7), -1.5)  # a body term counts 0, not its weight
+    assert rows[5] == (pytest.approx(1.0 / 8), 0.0)  # line 0 is 5 lines away: still in the window
+    assert rows[6] == (0.0, 0.0)  # 6 lines away: out
+
+
 def test_unknown_lexical_features_are_refused():
     with pytest.raises(ValueError, match="lexical_features"):
         FeatureSpec(lexical_features=("lex_median",))

@@ -13,7 +13,11 @@ its first two tokens (`^a b`: "posted in", "share on" at a line's head). Each na
 - `lex_max`, `lex_min`: the largest and smallest of them (0: none);
 - `lex_sum`: their sum (a naive-Bayes line score), clipped to ±`SUM_CAP`;
 - `lex_lead`: the weight of the line's first two tokens as a lead term (0: not in the table);
-- `lex_near`: the mean `lex_mean` within ±`NEAR` lines (the line itself included).
+- `lex_near`: the mean `lex_mean` within ±`NEAR` lines (the line itself included);
+- `lex_dense`: the density of furniture terms within ±`DENSE` lines: the mean of max(0, `lex_max`)
+  there (the line itself included). A line's mean reads its function words and punctuation, so a
+  sentence-like appeal (`DONATE: If you value our work, please …`) reads as prose by its mean and
+  its neighbours' means (`lex_near`); its strongest term does not.
 
 No I/O. `columns` is the reference: a line costs one regex pass and a dict lookup per term; a rule's
 `Table` computes the same floats in C when the install built it (`_linefast.Lexicon`: the terms found
@@ -28,9 +32,10 @@ from collections.abc import Mapping, Sequence
 from cleaner.rules.windows import window_mean
 from cleaner.search import linefast
 
-LEXICAL_FEATURES = ("lex_mean", "lex_max", "lex_min", "lex_sum", "lex_lead", "lex_near")
+LEXICAL_FEATURES = ("lex_mean", "lex_max", "lex_min", "lex_sum", "lex_lead", "lex_near", "lex_dense")
 SUM_CAP = 8.0
 NEAR = 2
+DENSE = 5
 _TERM = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
 
@@ -82,9 +87,13 @@ def columns(keys: Sequence[str], table: Mapping[str, float], names: Sequence[str
             if values is None:
                 values = cache[key] = line_values(key, table)
             per_line.append(values)
-    near = window_mean([v[0] for v in per_line], NEAR) if "lex_near" in names else None
+    windows = {}
+    if "lex_near" in names:
+        windows["lex_near"] = window_mean([v[0] for v in per_line], NEAR)
+    if "lex_dense" in names:
+        windows["lex_dense"] = window_mean([max(0.0, v[1]) for v in per_line], DENSE)
     at = {name: k for k, name in enumerate(LEXICAL_FEATURES[:5])}
-    return [tuple(near[k] if name == "lex_near" else values[at[name]] for name in names)  # type: ignore[index]
+    return [tuple(windows[name][k] if name in windows else values[at[name]] for name in names)
             for k, values in enumerate(per_line)]
 
 
@@ -94,7 +103,7 @@ class Table:
 
     def __init__(self, pairs: Sequence[tuple[str, float]], compiled: bool = True) -> None:
         self.weights, self.cache = dict(pairs), {}
-        self.compiled = linefast.lexicon(self.weights, SUM_CAP, NEAR) if compiled else None
+        self.compiled = linefast.lexicon(self.weights, SUM_CAP, NEAR, DENSE) if compiled else None
 
     def __reduce__(self) -> tuple:
         return Table, (tuple(self.weights.items()), self.compiled is not None)

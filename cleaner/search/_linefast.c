@@ -2583,7 +2583,7 @@ static PyMethodDef text_kind_methods[] = {
 
 /* ---- the learned lexicon (rules/lexicon.py) ------------------------------------------------------- */
 
-/* Lexicon(weights, sum_cap, near): a rule's table of term weights (a dict str -> float), hashed once
+/* Lexicon(weights, sum_cap, near, dense): a rule's table of term weights (a dict str -> float), hashed once
  * when the rule loads; columns(keys, codes, before) gives lexicon.columns of a document's stripped lines,
  * bit for bit:
  * - a line's terms are those of lexicon.terms: the line lowered as str.lower() lowers it (in C for a
@@ -2593,8 +2593,8 @@ static PyMethodDef text_kind_methods[] = {
  *   ("^" + first token + " " + second);
  * - a term is looked up by its code points (str equality), without building a string;
  * - the weights found are added left to right as builtin sum() adds them (python_sum_of_products),
- *   max and min keep the first of equals (and a NaN first), as max() and min() do, and lex_near is
- *   windows.window_mean (window_mean_of). */
+ *   max and min keep the first of equals (and a NaN first), as max() and min() do, and lex_near and
+ *   lex_dense are windows.window_mean (window_mean_of) of the means and of max(0.0, max). */
 
 /* The table: open addressing, at most half full, each slot 8 bytes (the top of a term's hash and its
  * index + 1, 0 when empty), behind a one-hash Bloom filter of at least 16 bits a term: most lookups
@@ -2631,7 +2631,7 @@ typedef struct {
     size_t bloom_mask;  /* its bits - 1 */
     Py_UCS4 *pool;
     double sum_cap;
-    Py_ssize_t near;
+    Py_ssize_t near, dense;
 } LexiconObject;
 
 /* A code point's class: sre's \w (Py_UNICODE_ISALNUM or '_') and \s (Py_UNICODE_ISSPACE), and whether
@@ -2719,20 +2719,22 @@ static void lexicon_dealloc(LexiconObject *self) {
 }
 
 static PyObject *lexicon_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"weights", "sum_cap", "near", NULL};
+    static char *kwlist[] = {"weights", "sum_cap", "near", "dense", NULL};
     PyObject *weights;
     double cap;
-    Py_ssize_t near;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!dn", kwlist, &PyDict_Type, &weights, &cap, &near)) return NULL;
-    if (near < 0) {
-        PyErr_SetString(PyExc_ValueError, "near must not be negative");
+    Py_ssize_t near, dense;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!dnn", kwlist, &PyDict_Type, &weights, &cap, &near, &dense))
+        return NULL;
+    if (near < 0 || dense < 0) {
+        PyErr_SetString(PyExc_ValueError, "near and dense must not be negative");
         return NULL;
     }
     LexiconObject *self = (LexiconObject *)type->tp_alloc(type, 0);
     if (self == NULL) return NULL;
     self->sum_cap = cap;
     self->near = near;
-    self->args = Py_BuildValue("(Odn)", weights, cap, near);
+    self->dense = dense;
+    self->args = Py_BuildValue("(Odnn)", weights, cap, near, dense);
     Py_ssize_t n = PyDict_GET_SIZE(weights), chars = 0, pos = 0;
     if (n >= INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "a lexicon of fewer than 2**31 terms");
@@ -2900,11 +2902,17 @@ static int lex_line(const LexiconObject *t, PyObject *key, LexScratch *s, double
     return 0;
 }
 
-#define LEX_NEAR 5  /* lexicon.LEXICAL_FEATURES: lex_mean, lex_max, lex_min, lex_sum, lex_lead, lex_near */
+#define LEX_NEAR 5  /* lexicon.LEXICAL_FEATURES: lex_mean, lex_max, lex_min, lex_sum, lex_lead, lex_near, lex_dense */
+#define LEX_DENSE 6
+
+/* Code c's value of row k: a window's (near, dense) or the line's own five. */
+static inline double lex_value(int c, Py_ssize_t k, const double *values, const double *near, const double *dense) {
+    return c == LEX_NEAR ? near[k] : c == LEX_DENSE ? dense[k] : values[5 * k + c];
+}
 
 /* The rows of lexicon_columns, packed: n rows of doubles, before[k]'s floats then the codes' values. */
 static PyObject *lex_packed(PyObject *before, Py_ssize_t n, const int *code, Py_ssize_t nc, const double *values,
-                            const double *near) {
+                            const double *near, const double *dense) {
     Py_ssize_t nh = 0;
     if (before != Py_None && n) {
         PyObject *head = PyList_GET_ITEM(before, 0);
@@ -2927,7 +2935,7 @@ static PyObject *lex_packed(PyObject *before, Py_ssize_t n, const int *code, Py_
             Py_CLEAR(result);
             break;
         }
-        for (Py_ssize_t c = 0; c < nc; c++) row[nh + c] = code[c] == LEX_NEAR ? near[k] : values[5 * k + code[c]];
+        for (Py_ssize_t c = 0; c < nc; c++) row[nh + c] = lex_value(code[c], k, values, near, dense);
         memcpy(out + sizeof(double) * (size_t)(k * width), row, sizeof(double) * (size_t)width);
     }
     PyMem_Free(row);
@@ -2954,18 +2962,19 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "cache: None or a dict");
         return NULL;
     }
-    int code[LEX_NEAR + 1], has_near = 0;
-    if (nc > LEX_NEAR + 1) { PyErr_SetString(PyExc_ValueError, "too many codes"); return NULL; }
+    int code[LEX_DENSE + 1], has_near = 0, has_dense = 0;
+    if (nc > LEX_DENSE + 1) { PyErr_SetString(PyExc_ValueError, "too many codes"); return NULL; }
     for (Py_ssize_t c = 0; c < nc; c++) {
         long v = PyLong_AsLong(PyTuple_GET_ITEM(codes, c));
         if (v == -1 && PyErr_Occurred()) return NULL;
-        if (v < 0 || v > LEX_NEAR) { PyErr_SetString(PyExc_ValueError, "a code is 0 to 5"); return NULL; }
+        if (v < 0 || v > LEX_DENSE) { PyErr_SetString(PyExc_ValueError, "a code is 0 to 6"); return NULL; }
         code[c] = (int)v;
         has_near |= v == LEX_NEAR;
+        has_dense |= v == LEX_DENSE;
     }
-    double *values = PyMem_Malloc(sizeof(double) * (size_t)(8 * n + 1));  /* 5 a line, then near's */
+    double *values = PyMem_Malloc(sizeof(double) * (size_t)(10 * n + 1));  /* 5 a line, then the windows' */
     if (values == NULL) return PyErr_NoMemory();
-    double *means = values + 5 * n, *prefix = means + n, *near = prefix + n + 1;
+    double *means = values + 5 * n, *prefix = means + n, *near = prefix + n + 1, *hits = near + n, *dense = hits + n;
     LexScratch *scratch = &self->scratch;
     PyObject *result = NULL;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -2984,10 +2993,12 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
             }
         }
         means[k] = v[0];
+        hits[k] = v[1] > 0.0 ? v[1] : 0.0;  /* max(0.0, lex_max) */
     }
     if (has_near) window_mean_of(means, n, self->near, prefix, near);
+    if (has_dense) window_mean_of(hits, n, self->dense, prefix, dense);
     if (packed) {
-        result = lex_packed(before, n, code, nc, values, near);
+        result = lex_packed(before, n, code, nc, values, near, dense);
         goto done;
     }
     result = PyList_New(n);
@@ -3005,7 +3016,7 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
         PyList_SET_ITEM(result, k, row);
         for (Py_ssize_t i = 0; i < nh; i++) PyTuple_SET_ITEM(row, i, Py_NewRef(PyTuple_GET_ITEM(head, i)));
         for (Py_ssize_t c = 0; c < nc; c++) {
-            PyObject *v = shared_float(code[c] == LEX_NEAR ? near[k] : values[5 * k + code[c]]);
+            PyObject *v = shared_float(lex_value(code[c], k, values, near, dense));
             if (v == NULL) { Py_CLEAR(result); goto done; }
             PyTuple_SET_ITEM(row, nh + c, v);
         }

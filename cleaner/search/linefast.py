@@ -127,7 +127,7 @@ def match_ends(n_patterns: int) -> object | None:
     return _linefast.MatchEnds(n_patterns)
 
 
-def lexicon(weights: dict, sum_cap: float, near: int) -> object | None:
+def lexicon(weights: dict, sum_cap: float, near: int, dense: int) -> object | None:
     """rules/lexicon.py's table `weights` hashed for `_linefast.Lexicon.columns(keys, codes, before,
     cache)` (lexicon.columns of stripped lines, each row after `before[k]`, the lines' values kept in
     `cache`), or None when not compiled, built before it existed, or a term is not a str or a weight
@@ -135,7 +135,7 @@ def lexicon(weights: dict, sum_cap: float, near: int) -> object | None:
     if not AVAILABLE or not hasattr(_linefast, "Lexicon") \
             or not all(type(k) is str and type(v) is float for k, v in weights.items()):
         return None
-    return _linefast.Lexicon(weights, sum_cap, near)
+    return _linefast.Lexicon(weights, sum_cap, near, dense)
 
 
 def window_mean(values: list, radius: int) -> list[float] | None:
