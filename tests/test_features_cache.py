@@ -29,7 +29,7 @@ def test_the_cache_stays_bounded_keeps_recurring_lines_and_changes_no_result(mon
         monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 10_000)
         assert got == rows(unbounded, document(n))
         monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 20)
-    assert {key for key, _ in bounded.cache} >= set(MENU)  # looked up on every page: never swept
+    assert {key for key, _ in line_facts.cached(bounded)} >= set(MENU)  # looked up on every page: never swept
     assert len(unbounded.cache) == len(MENU) + 60
 
 
@@ -42,5 +42,5 @@ def test_a_sweep_keeps_the_reused_lines_unless_they_fill_half_the_cache(monkeypa
     for n in range(reused):
         line_facts.facts_of(f"line {n}", f"line {n}", spec)  # looked up again
     line_facts.facts_of("one more", "one more", spec)  # the cache is full: a sweep first
-    assert {key for key, _ in spec.cache} == {f"line {n}" for n in range(kept)} | {"one more"}
-    assert not any(reused for _, reused in spec.cache.values())
+    assert {key for key, _ in line_facts.cached(spec)} == {f"line {n}" for n in range(kept)} | {"one more"}
+    assert not any(reused for _, reused in line_facts.cached(spec).values())

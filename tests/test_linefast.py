@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -164,6 +165,7 @@ def test_a_documents_scores_in_one_call_are_the_references(lines, data, with_hin
     top = data.draw(st.integers(0, 6))
     assert explained(fast.explain(ks, top)) == explained(slow.explain(ks, top))
     assert [fast.features.run_prose(k) for k in range(n)] == [slow.features.run_prose(k) for k in range(n)]
+    assert fast.features.prose() == slow.features.prose()
 
 
 def explained(parts) -> list:
@@ -246,22 +248,57 @@ def test_cleaning_is_the_same_with_and_without_the_compiled_code(monkeypatch):
 
 @needs_compiled
 @pytest.mark.parametrize("limit", [3, 8, 10_000])
-def test_the_batched_cache_looks_up_and_sweeps_as_one_line_at_a_time(monkeypatch, limit):
+def test_the_compiled_cache_looks_up_and_sweeps_as_the_python_cache(monkeypatch, limit):
+    """The facts cache held in C (linefast.facts_cache) against the reference's dict: the same facts, the same
+    entries in the same order after the same lookups and sweeps, batched or one line at a time."""
     monkeypatch.setattr(line_facts, "_CACHE_LIMIT", limit)
     texts = ["Home", "  Home", "News", "Home", "A story of the day.", "News", "Share", "Home", "x", "y", "Home"] * 3
     lines = list(range(len(texts)))
     keys = [t.strip() for t in texts]
-    batched, single = spec(True), spec(True)
+    batched, single, pure = spec(True), spec(True), spec(False)
+    assert type(batched.cache) is linefast._linefast.FactsCache and type(pure.cache) is dict
     got = line_facts.facts_of_lines(texts, lines, keys, batched)
     want = [line_facts.facts_of(texts[i], keys[i], single) for i in lines]
-    assert got == want and all(type(f) is line_facts.LineFacts for f in got)
-    # tuples of floats and bools hold no cycle: the collector need not track the cached ones
+    reference = [line_facts.facts_of(texts[i], keys[i], pure) for i in lines]
+    assert got == want == reference and all(type(f) is line_facts.LineFacts for f in got)
+    # tuples of floats and bools hold no cycle: the collector need not track them
     assert not any(gc.is_tracked(f) or gc.is_tracked(f.values) for f in got)
-    assert not any(gc.is_tracked(slot) or gc.is_tracked(entry) for slot, entry in batched.cache.items())
     # 0.0 and 1.0 are shared objects: the values are the same floats all the same (see above)
     zero = [v for f in got for v in f.values if v == 0.0 and str(v) == "0.0"]
     assert len({id(v) for v in zero}) == 1
-    assert list(batched.cache.items()) == list(single.cache.items())
+    assert list(line_facts.cached(batched).items()) == list(line_facts.cached(single).items()) \
+        == list(pure.cache.items())
+    assert len(batched.cache) == len(pure.cache)
+
+
+cache_line = st.tuples(st.sampled_from(["", " ", "\t", "\u3000"]), st.sampled_from(["Home", "News", "x", "Share it.",
+                                                                                    "İ", "日本", "a b"]))
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(cache_line, max_size=12), st.booleans()), max_size=8), st.integers(-2, 12))
+def test_the_compiled_cache_holds_what_the_python_cache_holds(documents, limit):
+    """Documents' lines looked up in turn (as facts, or packed for score_document) in the compiled cache and in
+    the reference's dict: the same facts (the packed values bit for bit) and the same entries, in order, marked
+    alike, after every document; clear() empties it, and a pickled cache comes back empty."""
+    fast, slow = spec(True), spec(False)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(line_facts, "_CACHE_LIMIT", limit)
+        for lines, packed in documents:
+            texts = [indent + key for indent, key in lines]
+            keys, rows = [key for _, key in lines], list(range(len(lines)))
+            want = line_facts.facts_of_lines(texts, rows, keys, slow)
+            if packed:
+                got = line_facts.packed_facts(texts, rows, keys, fast)
+                assert bits(memoryview(got).cast("d")) == bits(v for f in want for v in f.values)
+                assert line_facts.prose_flags(got) == line_facts.prose_flags(want)
+            else:
+                assert line_facts.facts_of_lines(texts, rows, keys, fast) == want
+            assert list(line_facts.cached(fast).items()) == list(slow.cache.items())
+    assert pickle.loads(pickle.dumps(fast.cache)).items() == []
+    fast.cache.clear()
+    assert len(fast.cache) == 0 and fast.cache.items() == []
 
 
 @needs_compiled

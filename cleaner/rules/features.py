@@ -52,7 +52,7 @@ from functools import cached_property
 from itertools import compress
 from operator import attrgetter, gt, itemgetter
 
-from cleaner.rules import compiled_rows, context_features, derived, lexicon
+from cleaner.rules import compiled_rows, context_features, derived, lexicon, line_facts
 from cleaner.rules.line_facts import CONSTANTS, facts_of_lines, log
 from cleaner.rules.line_hints import hint_key as hint_key  # (html_lines reads it here)
 from cleaner.rules.line_hints import hint_values
@@ -96,7 +96,7 @@ class FeatureSpec:
     derived_plan: tuple[tuple[int, int, int, float], ...] = field(init=False, compare=False, repr=False)
     furniture_search: AnyWord | None = field(init=False, compare=False, repr=False)
     lexicon_table: lexicon.Table = field(init=False, compare=False, repr=False, hash=False)
-    cache: dict = field(init=False, compare=False, repr=False, hash=False)
+    cache: dict | object = field(init=False, compare=False, repr=False, hash=False)  # line_facts.new_cache
     compiled: object | None = field(init=False, compare=False, repr=False, hash=False)  # search/linefast's spec
     context_plan: tuple | None = field(init=False, compare=False, repr=False)  # context_features.plan's
     neighbour_slots: tuple[tuple[int, int], ...] = field(init=False, compare=False, repr=False)
@@ -104,10 +104,10 @@ class FeatureSpec:
     def __post_init__(self) -> None:
         words = sorted({w.lower() for w in self.furniture_words if w}, key=len, reverse=True)
         object.__setattr__(self, "furniture_search", AnyWord(words) if words else None)
-        object.__setattr__(self, "cache", {})
         fast = self.use_compiled and linefast.matches(LINE_FEATURES, PLACE_FEATURES, RULE_FEATURES, CONSTANTS)
         object.__setattr__(self, "compiled", linefast.spec(self.stop_words, words, self.prose_min_words,
                                                            self.prose_min_chars, self.short_chars) if fast else None)
+        object.__setattr__(self, "cache", line_facts.new_cache(self.compiled))
         unknown = set(self.neighbour_features) - set(LINE_FEATURES) - set(RULE_FEATURES)
         if unknown:
             raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")

@@ -97,8 +97,23 @@ def reference_facts(text: str, key: str, spec: FeatureSpec) -> tuple[tuple[float
     ), prose, short, furniture
 
 
+def new_cache(compiled: object | None) -> dict | object:
+    """An empty cache of line facts for a spec (`compiled`: its compiled side, or None): the compiled
+    `FactsCache` (the lines' values held in C, looked up and swept as the dict) when there is one, else a
+    dict, (key, indented) -> [facts, looked up again]."""
+    held = linefast.facts_cache(LineFacts) if compiled is not None else None
+    return {} if held is None else held
+
+
+def cached(spec: FeatureSpec) -> dict:
+    """The spec's cache as a dict, (key, indented) -> [facts, looked up again], in the order it holds them."""
+    return spec.cache if type(spec.cache) is dict else dict(spec.cache.items())
+
+
 def facts_of(text: str, key: str, spec: FeatureSpec) -> LineFacts:
     """A line's facts, from the spec's cache (`spec.cache`: (key, indented) -> [facts, looked up again])."""
+    if type(spec.cache) is not dict:
+        return spec.cache.facts(spec.compiled, [text], [0], [key], _CACHE_LIMIT)[0]
     cache, slot = spec.cache, (key, text[:1].isspace())
     entry = cache.get(slot)
     if entry is None:
@@ -112,10 +127,31 @@ def facts_of(text: str, key: str, spec: FeatureSpec) -> LineFacts:
 
 def facts_of_lines(texts: Sequence[str], lines: Sequence[int], keys: Sequence[str], spec: FeatureSpec) -> list:
     """`facts_of(texts[i], key, spec)` for each line i and its key, in order (in one C call when compiled)."""
+    if type(spec.cache) is not dict:
+        return spec.cache.facts(spec.compiled, texts, lines, keys, _CACHE_LIMIT)
     if spec.compiled:
         sweep = linefast.sweeper(_CACHE_LIMIT) or _sweep
         return linefast.cached_facts(spec.compiled, spec.cache, texts, lines, keys, _CACHE_LIMIT, sweep, LineFacts)
     return [facts_of(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
+
+
+def packed_facts(texts: Sequence[str], lines: Sequence[int], keys: Sequence[str], spec: FeatureSpec) -> bytes | None:
+    """The values of `facts_of_lines`' facts as the bytes of one row of doubles per line (what
+    `linefast.score_document` takes), looked up and added alike, with no Python object per line; None when
+    the spec's cache is not held in C."""
+    if type(spec.cache) is dict:
+        return None
+    return spec.cache.packed(spec.compiled, texts, lines, keys, _CACHE_LIMIT)
+
+
+_PROSE_AT = 11  # LINE_FEATURES.index("prose"), checked by features.py (linefast.matches)
+
+
+def prose_flags(facts: Sequence[LineFacts] | bytes) -> list[bool]:
+    """Whether each line is prose, of `facts_of_lines`' facts or of `packed_facts`' bytes."""
+    if isinstance(facts, bytes):
+        return [v != 0.0 for v in memoryview(facts).cast("d")[_PROSE_AT::len(linefast.LINE_FEATURES) - 1]]
+    return [bool(f.prose) for f in facts]
 
 
 def _sweep(cache: dict) -> None:

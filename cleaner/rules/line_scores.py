@@ -18,7 +18,7 @@ from operator import is_not
 
 from cleaner.rules import second_stage
 from cleaner.rules.features import LINE_FEATURES, Features, FeatureSpec, extract
-from cleaner.rules.line_facts import facts_of_lines
+from cleaner.rules.line_facts import facts_of_lines, packed_facts, prose_flags
 from cleaner.rules.line_hints import hint_values
 from cleaner.rules.linear import LinearModel
 from cleaner.search import linefast
@@ -98,7 +98,7 @@ def _compiled_scores(texts: Sequence[str], removed_by: Sequence[str | None], lin
                      hints: Mapping[str, Mapping[str, float]] | None) -> Scores:
     """`scores` in one C call (`linefast.score_document`) of the non-blank `lines`, their `keys` (stripped
     texts) and `owners`; the Features' rows are `extract`'s, built when asked for (cleaning does not ask)."""
-    facts = facts_of_lines(texts, lines, keys, spec)
+    facts = packed_facts(texts, lines, keys, spec) or facts_of_lines(texts, lines, keys, spec)
     hint_rows = [tuple(hint_values(hints, key, spec.hint_features)) for key in keys] if spec.hint_features else None
     if spec.lexical_features:  # they follow the hints in a row (features.py)
         hint_rows = spec.lexicon_table.columns(keys, spec.lexical_features, hint_rows, packed=True)
@@ -109,9 +109,10 @@ def _compiled_scores(texts: Sequence[str], removed_by: Sequence[str | None], lin
         spec.neighbour_slots, hint_rows, spec.context_plan, spec.derived_plan or None,
         (second_stage.CLIP, second_stage.DECAY), second_args)
     rows = cache(lambda: extract(texts, removed_by, spec, hints))
+    prose = cache(lambda: prose_flags(facts))
     features = Features(lines, doc, lambda k: rows().row(k), lambda: shape, lambda m: rows().probabilities(m),
-                        lambda k: bool(facts[k].prose) and run_first <= k <= run_last,
-                        lambda m, ks, top: rows().explain(m, ks, top), lambda: [bool(f.prose) for f in facts])
+                        lambda k: prose()[k] and run_first <= k <= run_last,
+                        lambda m, ks, top: rows().explain(m, ks, top), lambda: list(prose()))
     return Scores(features, probabilities, list(map(is_not, owners, repeat(None))),
                   lambda *thresholds: scored.select(*thresholds, _STOP_AT),
                   lambda ks, top: linefast.explain_scored(scored, model.names, max(0, top), ks) if ks else [])

@@ -23,6 +23,9 @@
 #include <string.h>
 
 #define N_VALUES 14
+#define FURNITURE_AT 10  /* furniture_word, prose and short in a line's values (LINE_FEATURES) */
+#define PROSE_AT 11
+#define SHORT_AT 12
 
 /* The Py_UNICODE_IS* answers for ASCII, looked up once at import (the same macros answer them). */
 enum { IS_ALPHA = 1, IS_UPPER = 2, IS_DIGIT = 4, IS_SPACE = 8 };
@@ -362,8 +365,9 @@ static inline void untrack(PyObject *container) {
     if (PyObject_GC_IsTracked(container)) PyObject_GC_UnTrack(container);
 }
 
-/* (values, prose, short, furniture) of one line, as `make(...)` (a tuple subclass) or a plain tuple (NULL). */
-static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, PyTypeObject *make) {
+/* A line's LINE_FEATURES values but repeat_log into v (N_VALUES doubles; its prose, short and furniture flags
+ * are v[PROSE_AT], v[SHORT_AT] and v[FURNITURE_AT], 1.0 or 0.0): 0, or -1 with an exception. */
+static int facts_values(SpecObject *spec, PyObject *text, PyObject *key, double *v) {
     int kind = PyUnicode_KIND(key);
     const void *data = PyUnicode_DATA(key);
     Py_ssize_t n = PyUnicode_GET_LENGTH(key);
@@ -388,13 +392,13 @@ static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, 
     Text t;
     if (PyUnicode_IS_ASCII(key)) {
         copy = n <= (Py_ssize_t)sizeof(short_copy) ? short_copy : PyMem_Malloc((size_t)n);
-        if (copy == NULL) return PyErr_NoMemory();
+        if (copy == NULL) { PyErr_NoMemory(); return -1; }
         const Py_UCS1 *chars = data;
         for (Py_ssize_t i = 0; i < n; i++) copy[i] = chars[i] >= 'A' && chars[i] <= 'Z' ? chars[i] + ('a' - 'A') : chars[i];
         t = (Text){PyUnicode_1BYTE_KIND, copy, n};
     } else {
         lower = PyObject_CallMethod(key, "lower", NULL);
-        if (lower == NULL) return NULL;
+        if (lower == NULL) return -1;
         t = (Text){PyUnicode_KIND(lower), PyUnicode_DATA(lower), PyUnicode_GET_LENGTH(lower)};
     }
     Py_ssize_t stops = stop_count(&spec->stop, &t);
@@ -403,10 +407,9 @@ static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, 
     Py_XDECREF(lower);
     if (copy != short_copy) PyMem_Free(copy);
 
-    double v[N_VALUES];
     if (n == 0) {
         PyErr_SetString(PyExc_ZeroDivisionError, "division by zero");
-        return NULL;
+        return -1;
     }
     v[0] = log1p((double)n);
     v[1] = log1p((double)n_words);
@@ -422,6 +425,12 @@ static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, 
     v[11] = prose;
     v[12] = is_short;
     v[13] = indented;
+    return 0;
+}
+
+/* The facts tuple of values v (facts_values'): (values, prose, short, furniture) as `make(...)` (a tuple
+ * subclass) or a plain tuple (NULL); a new reference, or NULL with an exception. */
+static PyObject *facts_tuple(const double *v, PyTypeObject *make) {
     PyObject *values = PyTuple_New(N_VALUES);
     if (values == NULL) return NULL;
     for (int i = 0; i < N_VALUES; i++) {
@@ -432,15 +441,22 @@ static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, 
     PyObject *found = make ? make->tp_alloc(make, 4) : PyTuple_New(4);
     if (found == NULL) { Py_DECREF(values); return NULL; }
     PyTuple_SET_ITEM(found, 0, values);
-    PyTuple_SET_ITEM(found, 1, Py_NewRef(prose ? Py_True : Py_False));
-    PyTuple_SET_ITEM(found, 2, Py_NewRef(is_short ? Py_True : Py_False));
-    PyTuple_SET_ITEM(found, 3, Py_NewRef(furniture ? Py_True : Py_False));
+    PyTuple_SET_ITEM(found, 1, Py_NewRef(v[PROSE_AT] != 0.0 ? Py_True : Py_False));
+    PyTuple_SET_ITEM(found, 2, Py_NewRef(v[SHORT_AT] != 0.0 ? Py_True : Py_False));
+    PyTuple_SET_ITEM(found, 3, Py_NewRef(v[FURNITURE_AT] != 0.0 ? Py_True : Py_False));
     /* Tuples of floats and bools can hold no cycle: untracked, as the collector itself would untrack
      * them on its next pass, they spare it the cache's 20,000 lines on every collection (a quarter of
      * the facts' time went to the collector). */
     untrack(values);
     untrack(found);
     return found;
+}
+
+/* (values, prose, short, furniture) of one line, as `make(...)` (a tuple subclass) or a plain tuple (NULL). */
+static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, PyTypeObject *make) {
+    double v[N_VALUES];
+    if (facts_values(spec, text, key, v) < 0) return NULL;
+    return facts_tuple(v, make);
 }
 
 static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
@@ -528,6 +544,289 @@ fail:
     Py_DECREF(result);
     return NULL;
 }
+
+/* ---- the facts cache held in C (rules/line_facts: the compiled spec's cache) ----------------------------- */
+
+/* FactsCache(make): line_facts' cache of line facts, (key, indented) -> the line's values, held as doubles
+ * (no Python object per line but its key): looked up by facts() (the facts as `make` tuples, the
+ * cached_facts contract) and packed() (the values as the bytes of n rows of N_VALUES doubles, which
+ * score_document takes for its facts). It looks up, adds and sweeps exactly as line_facts.facts_of and
+ * line_facts._sweep do the dict's entries (items() shows them as that dict would hold them), so it holds
+ * the same lines in the same order; facts never depend on what is cached. */
+typedef struct {
+    PyObject *key;  /* a str, owned */
+    Py_hash_t hash;  /* of (key, indented) here: the key's hash mixed with indented */
+    char indented, reused;
+    double v[N_VALUES];
+} FactEntry;
+
+typedef struct {
+    PyObject_HEAD
+    PyTypeObject *make;  /* the facts' tuple subclass (LineFacts), owned */
+    FactEntry *entries;  /* n of them, in the order they were added (as a dict keeps its items) */
+    Py_ssize_t n, room;
+    Py_ssize_t *index;  /* open addressing over `mask + 1` slots: an entry's position, or -1 */
+    size_t mask;
+} FactsCacheObject;
+
+static PyTypeObject FactsCacheType;
+
+static inline Py_hash_t fact_hash(Py_hash_t key_hash, int indented) {
+    return key_hash ^ (indented ? (Py_hash_t)0x5bd1e995 : 0);
+}
+
+static int same_text(PyObject *a, PyObject *b) {
+    if (a == b) return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    int kind = PyUnicode_KIND(a);
+    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b) &&
+           memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
+}
+
+static void fc_truncate(FactsCacheObject *self, Py_ssize_t kept);
+
+/* The index rebuilt for the entries, with at least twice their room in slots; 0, or -1 with an exception,
+ * the cache then emptied (its old index cleared), so it is never left with an index of other entries. */
+static int fc_reindex(FactsCacheObject *self) {
+    size_t slots = 16;
+    while (slots < 2 * (size_t)self->room + 2) slots <<= 1;
+    Py_ssize_t *index = PyMem_Malloc(sizeof(Py_ssize_t) * slots);
+    if (index == NULL) {
+        fc_truncate(self, 0);
+        for (size_t i = 0; self->index != NULL && i <= self->mask; i++) self->index[i] = -1;
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < slots; i++) index[i] = -1;
+    for (Py_ssize_t e = 0; e < self->n; e++) {
+        size_t i = (size_t)self->entries[e].hash & (slots - 1);
+        while (index[i] != -1) i = (i + 1) & (slots - 1);
+        index[i] = e;
+    }
+    PyMem_Free(self->index);
+    self->index = index;
+    self->mask = slots - 1;
+    return 0;
+}
+
+/* The entry of (key, indented), or NULL; *slot: where it is or would go in the index. */
+static FactEntry *fc_find(FactsCacheObject *self, PyObject *key, int indented, Py_hash_t hash, size_t *slot) {
+    size_t i = (size_t)hash & self->mask;
+    for (; self->index[i] != -1; i = (i + 1) & self->mask) {
+        FactEntry *e = self->entries + self->index[i];
+        if (e->hash == hash && e->indented == indented && same_text(e->key, key)) { *slot = i; return e; }
+    }
+    *slot = i;
+    return NULL;
+}
+
+/* Drop entries from position `kept` on (their keys released). */
+static void fc_truncate(FactsCacheObject *self, Py_ssize_t kept) {
+    for (Py_ssize_t e = kept; e < self->n; e++) Py_CLEAR(self->entries[e].key);
+    self->n = kept;
+}
+
+/* line_facts._sweep: the entries looked up again since the last sweep stay, in order and marked not reused,
+ * unless there are more than limit // 2 of them: then none stay. 0, or -1 with an exception. */
+static int fc_sweep(FactsCacheObject *self, Py_ssize_t limit) {
+    Py_ssize_t half = limit >= 0 ? limit / 2 : -((-limit + 1) / 2);  /* Python's floor division */
+    Py_ssize_t reused = 0;
+    for (Py_ssize_t e = 0; e < self->n; e++) reused += self->entries[e].reused;
+    if (reused > half) {
+        fc_truncate(self, 0);
+        return fc_reindex(self);
+    }
+    Py_ssize_t to = 0;
+    for (Py_ssize_t e = 0; e < self->n; e++) {
+        FactEntry *entry = self->entries + e;
+        if (!entry->reused) { Py_CLEAR(entry->key); continue; }
+        entry->reused = 0;
+        if (to != e) { self->entries[to] = *entry; entry->key = NULL; }
+        to++;
+    }
+    self->n = to;
+    return fc_reindex(self);
+}
+
+/* The values of line `text` (stripped: `key`): looked up, or computed and added (after a sweep when the cache
+ * holds `limit` lines), as line_facts.facts_of; a pointer into the cache valid until its next change, or NULL
+ * with an exception. */
+static const double *fc_values(FactsCacheObject *self, SpecObject *spec, PyObject *text, PyObject *key,
+                               Py_ssize_t limit) {
+    if (!PyUnicode_Check(text) || !PyUnicode_Check(key)) { PyErr_SetString(PyExc_TypeError, "expected str"); return NULL; }
+    int indented = PyUnicode_GET_LENGTH(text) > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, 0));
+    Py_hash_t key_hash = PyObject_Hash(key);
+    if (key_hash == -1) return NULL;
+    Py_hash_t hash = fact_hash(key_hash, indented);
+    size_t slot;
+    FactEntry *found = fc_find(self, key, indented, hash, &slot);
+    if (found != NULL) {
+        found->reused = 1;
+        return found->v;
+    }
+    double v[N_VALUES];
+    if (facts_values(spec, text, key, v) < 0) return NULL;  /* before any change: an error leaves it as it was */
+    int moved = 0;
+    if (self->n >= limit) {
+        if (fc_sweep(self, limit) < 0) return NULL;
+        moved = 1;
+    }
+    if (self->n == self->room) {
+        Py_ssize_t room = self->room ? 2 * self->room : 64;
+        FactEntry *entries = PyMem_Realloc(self->entries, sizeof(FactEntry) * (size_t)room);
+        if (entries == NULL) { PyErr_NoMemory(); return NULL; }
+        self->entries = entries;
+        self->room = room;
+        if (fc_reindex(self) < 0) return NULL;
+        moved = 1;
+    }
+    if (moved) fc_find(self, key, indented, hash, &slot);
+    FactEntry *entry = self->entries + self->n;
+    entry->key = Py_NewRef(key);
+    entry->hash = hash;
+    entry->indented = (char)indented;
+    entry->reused = 0;
+    memcpy(entry->v, v, sizeof(v));
+    self->index[slot] = self->n++;
+    return entry->v;
+}
+
+/* Parse (spec, texts, lines, keys, limit) of facts() and packed(); 0, or -1 with an exception. */
+static int fc_args(PyObject *args, SpecObject **spec, PyObject **texts, PyObject **lines, PyObject **keys,
+                   Py_ssize_t *limit) {
+    if (!PyArg_ParseTuple(args, "O!O!O!O!n", &SpecType, spec, &PyList_Type, texts, &PyList_Type, lines,
+                          &PyList_Type, keys, limit))
+        return -1;
+    if (PyList_GET_SIZE(*lines) != PyList_GET_SIZE(*keys)) {
+        PyErr_SetString(PyExc_ValueError, "lines and keys of different lengths");
+        return -1;
+    }
+    return 0;
+}
+
+/* texts[lines[j]], checked; a borrowed reference, or NULL with an exception. */
+static PyObject *fc_text(PyObject *texts, PyObject *lines, Py_ssize_t j) {
+    Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(lines, j));
+    if (i == -1 && PyErr_Occurred()) return NULL;
+    if (i < 0 || i >= PyList_GET_SIZE(texts)) { PyErr_SetString(PyExc_IndexError, "line out of range"); return NULL; }
+    return PyList_GET_ITEM(texts, i);
+}
+
+/* facts(spec, texts, lines, keys, limit) -> list: line_facts.facts_of of each line lines[j] (key keys[j]), in
+ * order, as `make` tuples. */
+static PyObject *fc_facts(FactsCacheObject *self, PyObject *args) {
+    SpecObject *spec;
+    PyObject *texts, *lines, *keys;
+    Py_ssize_t limit;
+    if (fc_args(args, &spec, &texts, &lines, &keys, &limit) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    PyObject *result = PyList_New(n);
+    if (result == NULL) return NULL;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *text = fc_text(texts, lines, j), *item;
+        const double *v = text == NULL ? NULL : fc_values(self, spec, text, PyList_GET_ITEM(keys, j), limit);
+        if (v == NULL || (item = facts_tuple(v, self->make)) == NULL) { Py_DECREF(result); return NULL; }
+        PyList_SET_ITEM(result, j, item);
+    }
+    return result;
+}
+
+/* packed(spec, texts, lines, keys, limit) -> bytes: the values `facts` gives, as n rows of N_VALUES doubles. */
+static PyObject *fc_packed(FactsCacheObject *self, PyObject *args) {
+    SpecObject *spec;
+    PyObject *texts, *lines, *keys;
+    Py_ssize_t limit;
+    if (fc_args(args, &spec, &texts, &lines, &keys, &limit) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(double) * N_VALUES * n);
+    if (result == NULL) return NULL;
+    double *out = (double *)PyBytes_AS_STRING(result);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *text = fc_text(texts, lines, j);
+        const double *v = text == NULL ? NULL : fc_values(self, spec, text, PyList_GET_ITEM(keys, j), limit);
+        if (v == NULL) { Py_DECREF(result); return NULL; }
+        memcpy(out + N_VALUES * j, v, sizeof(double) * N_VALUES);
+    }
+    return result;
+}
+
+/* items() -> list: [((key, indented), [facts, reused])], the entries as line_facts' dict would hold them. */
+static PyObject *fc_items(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
+    PyObject *result = PyList_New(self->n);
+    if (result == NULL) return NULL;
+    for (Py_ssize_t e = 0; e < self->n; e++) {
+        const FactEntry *entry = self->entries + e;
+        PyObject *facts = facts_tuple(entry->v, self->make);
+        PyObject *item = facts == NULL ? NULL
+            : Py_BuildValue("((OO)[NO])", entry->key, entry->indented ? Py_True : Py_False, facts,
+                            entry->reused ? Py_True : Py_False);
+        if (item == NULL) { Py_DECREF(result); return NULL; }
+        PyList_SET_ITEM(result, e, item);
+    }
+    return result;
+}
+
+static PyObject *fc_clear(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
+    fc_truncate(self, 0);
+    if (fc_reindex(self) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *fc_reduce(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
+    return Py_BuildValue("(O(O))", (PyObject *)Py_TYPE(self), (PyObject *)self->make);  /* pickled empty */
+}
+
+static Py_ssize_t fc_len(FactsCacheObject *self) {
+    return self->n;
+}
+
+static PyObject *fc_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyObject *make;
+    if (!PyArg_ParseTuple(args, "O!:FactsCache", &PyType_Type, &make)) return NULL;
+    if (kwds != NULL && PyDict_GET_SIZE(kwds)) { PyErr_SetString(PyExc_TypeError, "FactsCache(make)"); return NULL; }
+    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
+        return NULL;
+    }
+    FactsCacheObject *self = (FactsCacheObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->make = (PyTypeObject *)Py_NewRef(make);
+    if (fc_reindex(self) < 0) { Py_DECREF(self); return NULL; }
+    return (PyObject *)self;
+}
+
+static void fc_dealloc(FactsCacheObject *self) {
+    fc_truncate(self, 0);
+    PyMem_Free(self->entries);
+    PyMem_Free(self->index);
+    Py_XDECREF(self->make);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef fc_methods[] = {
+    {"facts", (PyCFunction)fc_facts, METH_VARARGS,
+     "facts(spec, texts, lines, keys, limit): line_facts.facts_of of each line, in order."},
+    {"packed", (PyCFunction)fc_packed, METH_VARARGS,
+     "packed(spec, texts, lines, keys, limit): the lines' values as bytes, n rows of 14 doubles."},
+    {"items", (PyCFunction)fc_items, METH_NOARGS, "[((key, indented), [facts, reused])], in order."},
+    {"clear", (PyCFunction)fc_clear, METH_NOARGS, "Forget every line."},
+    {"__reduce__", (PyCFunction)fc_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods fc_as_sequence = {.sq_length = (lenfunc)fc_len};
+
+static PyTypeObject FactsCacheType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner.search._linefast.FactsCache",
+    .tp_doc = "line_facts' cache of line facts, held in C (FactsCache(make)).",
+    .tp_basicsize = sizeof(FactsCacheObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = fc_new,
+    .tp_dealloc = (destructor)fc_dealloc,
+    .tp_methods = fc_methods,
+    .tp_as_sequence = &fc_as_sequence,
+};
 
 /* ---- the model over a document's rows --------------------------------------------------------- */
 
@@ -645,6 +944,19 @@ static int rows_facts(Rows *r, Py_ssize_t k, PyObject *line) {
         if (truth < 0) return -1;
         r->flags[3 * k + f] = (char)truth;
     }
+    return 0;
+}
+
+/* Line k's facts into r (as rows_facts): facts[k] of a list of facts tuples, or row k of `facts` packed as the
+ * bytes of n rows of N_VALUES doubles (FactsCache.packed; its flags are the values at PROSE_AT, SHORT_AT and
+ * FURNITURE_AT). 0, or -1 with an exception. */
+static int rows_line_facts(Rows *r, Py_ssize_t k, PyObject *facts) {
+    if (!PyBytes_CheckExact(facts)) return rows_facts(r, k, PyList_GET_ITEM(facts, k));
+    const double *v = (const double *)PyBytes_AS_STRING(facts) + N_VALUES * k;
+    memcpy(r->own + k * r->n_own, v, sizeof(double) * N_VALUES);
+    r->flags[3 * k] = v[PROSE_AT] != 0.0;
+    r->flags[3 * k + 1] = v[SHORT_AT] != 0.0;
+    r->flags[3 * k + 2] = v[FURNITURE_AT] != 0.0;
     return 0;
 }
 
@@ -1945,7 +2257,7 @@ static int rows_of_facts(Rows *r, PyObject *facts, PyObject *keys, PyObject *own
     Py_ssize_t prose = 0, short_not_prose = 0, removed = 0, lead = n;
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *owner = PyList_GET_ITEM(owners, k);
-        if (rows_facts(r, k, PyList_GET_ITEM(facts, k)) < 0) goto fail;
+        if (rows_line_facts(r, k, facts) < 0) goto fail;
         r->own[k * r->n_own + N_VALUES] = log1p((double)(counts[k] - 1));  /* repeat_log: log(0) when once */
         r->rule[2 * k] = owner != Py_None;
         for (Py_ssize_t j = 0; j < r->n_packs; j++) {  /* owner == pack (most lines: None, no pack) */
@@ -1982,7 +2294,8 @@ fail:
 /* score_document(facts, keys, owners, packs, density_window, furniture_window, weights, bias, neighbours,
  *                hints, context_plan, derived_plan, clip, decay, second) -> (doc, shape, probabilities,
  *                run, scored)
- * A document's line model in one call, from its non-blank lines' facts (LineFacts), keys (their stripped
+ * A document's line model in one call, from its non-blank lines' facts (a list of LineFacts, or their values
+ * packed as bytes, FactsCache.packed), keys (their stripped
  * texts) and owners (the pack that removed each, or None): the rows as features._Rows lays them out (packs:
  * the removed_<pack> names' packs; neighbours, hints, the plans: as `probabilities` takes them), each row's
  * probability under (weights, bias), then, with `second` = (codes, weights, bias), the second stage's over
@@ -1993,11 +2306,16 @@ static PyObject *score_document(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *facts, *keys, *owners, *packs, *weights_obj, *neighbours, *hints, *plan, *derived, *second;
     Py_ssize_t windows[2];
     double bias, clip, decay;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!nnO!dO!OOOddO", &PyList_Type, &facts, &PyList_Type, &keys, &PyList_Type,
+    if (!PyArg_ParseTuple(args, "OO!O!O!nnO!dO!OOOddO", &facts, &PyList_Type, &keys, &PyList_Type,
                           &owners, &PyTuple_Type, &packs, &windows[0], &windows[1], &PyTuple_Type, &weights_obj, &bias,
                           &PyTuple_Type, &neighbours, &hints, &plan, &derived, &clip, &decay, &second))
         return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(facts);
+    const Py_ssize_t row_bytes = (Py_ssize_t)sizeof(double) * N_VALUES;
+    if (!PyList_Check(facts) && !(PyBytes_CheckExact(facts) && PyBytes_GET_SIZE(facts) % row_bytes == 0)) {
+        PyErr_SetString(PyExc_TypeError, "facts: a list of facts tuples, or their values packed as bytes");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_Check(facts) ? PyList_GET_SIZE(facts) : PyBytes_GET_SIZE(facts) / row_bytes;
     int packed = PyBytes_CheckExact(hints);  /* the rows' tails as n rows of doubles (Lexicon.columns packed) */
     if (n == 0 || PyList_GET_SIZE(keys) != n || PyList_GET_SIZE(owners) != n ||
         (hints != Py_None && !packed && (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n)) ||
@@ -3098,7 +3416,8 @@ PyMODINIT_FUNC PyInit__linefast(void) {
         Py_DECREF(m);
         return NULL;
     }
-    if (PyType_Ready(&LexiconType) < 0 || PyModule_AddObjectRef(m, "Lexicon", (PyObject *)&LexiconType) < 0) {
+    if (PyType_Ready(&LexiconType) < 0 || PyModule_AddObjectRef(m, "Lexicon", (PyObject *)&LexiconType) < 0 ||
+        PyType_Ready(&FactsCacheType) < 0 || PyModule_AddObjectRef(m, "FactsCache", (PyObject *)&FactsCacheType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

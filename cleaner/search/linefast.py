@@ -87,6 +87,16 @@ def cached_facts(compiled_spec: object, cache: dict, texts: Sequence[str], lines
     return _linefast.cached_facts(compiled_spec, cache, texts, lines, keys, limit, sweep, make)
 
 
+def facts_cache(make: type) -> object | None:
+    """An empty `_linefast.FactsCache`: line_facts' cache of line facts held in C (its `facts(spec, texts,
+    lines, keys, limit)` is `cached_facts` with `make`, its `packed(...)` the same values as the bytes of
+    rows of doubles, `items()` its entries as the dict would hold them); None when not compiled, or built
+    before it existed."""
+    if not AVAILABLE or not hasattr(_linefast, "FactsCache"):
+        return None
+    return _linefast.FactsCache(make)
+
+
 def sweeper(limit: int) -> Callable[[dict], None] | None:
     """line_facts._sweep(cache) with _CACHE_LIMIT `limit`, compiled (None when not, or built before it
     existed)."""
