@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.rules import context_features, line_facts, line_scores, second_stage, windows
+from cleaner.rules import context_features, lexicon, line_facts, line_scores, second_stage, windows
 from cleaner.rules.features import FeatureSpec, extract
 from cleaner.rules.linear import LinearModel
 from cleaner.search import linefast
@@ -130,19 +130,26 @@ def test_a_documents_probabilities_are_the_references(lines, data, with_hints, w
     assert explained(slow.explain(model, ks, top)) == explained(model.explain(row, top) for row in slow.rows)
 
 
+# a lexicon (rules/lexicon.py) of terms the generated lines hold: unigrams, bigrams, lead terms, a cased one
+LEXICAL = {"lexical_features": ("lex_mean", "lex_max", "lex_min", "lex_sum", "lex_lead", "lex_near"),
+           "lexicon": (("the", 0.5), ("share", -1.25), ("sign up", 2.0), ("^the of", 1.5), ("©", 3.0), ("i̇", 0.75),
+                       ("istanbul", -0.5), ("|", 1.0))}
 threshold = st.sampled_from([0.0, 0.3, 0.5, 0.9, 1.0, 2.0]) | st.floats(0, 1)
 
 
 @needs_compiled
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document, st.data(), st.booleans(), st.booleans(), st.booleans())
-def test_a_documents_scores_in_one_call_are_the_references(lines, data, with_hints, with_context, with_second):
-    """features.scores compiled (one score_document call) against the reference: the same document values,
-    probabilities (first stage or second), rows removed by the thresholds and shields, and explanations."""
+@given(document, st.data(), st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_a_documents_scores_in_one_call_are_the_references(lines, data, with_hints, with_context, with_second,
+                                                          with_lexicon):
+    """features.scores compiled (one score_document call, the facts and lexicon values from the compiled facts
+    cache) against the reference: the same document values, probabilities (first stage or second), rows removed
+    by the thresholds and shields, and explanations."""
     texts, owners = [t for t, _ in lines], [o for _, o in lines]
     extra = {"hint_features": ("found", "tag_p") if with_hints else (),
              "context_features": CONTEXT if with_context else (),
-             "derived_features": (*DERIVED, *(DERIVED_CONTEXT if with_context else ()))}
+             "derived_features": (*DERIVED, *(DERIVED_CONTEXT if with_context else ())),
+             **(LEXICAL if with_lexicon else {})}
     fast_spec, slow_spec = spec(True, **extra), spec(False, **extra)
     model = LinearModel.from_mapping(fast_spec.names, data.draw(weight),
                                      {name: data.draw(weight) for name in fast_spec.names})
@@ -299,6 +306,35 @@ def test_the_compiled_cache_holds_what_the_python_cache_holds(documents, limit):
     assert pickle.loads(pickle.dumps(fast.cache)).items() == []
     fast.cache.clear()
     assert len(fast.cache) == 0 and fast.cache.items() == []
+
+
+@needs_compiled
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(cache_line | st.tuples(st.just(""), line_text.map(str.strip).filter(bool)),
+                                   max_size=12), st.sampled_from([0, 1, 2])), max_size=8), st.integers(-2, 12))
+def test_the_lexicon_values_held_with_the_facts_are_the_tables(documents, limit):
+    """Documents' lines looked up in turn in the compiled facts cache with one of two lexicons, or none
+    (line_facts.packed_lexical, packed_facts): the facts as packed_facts gives them and the lexical columns as the
+    table's own columns() (compiled) and lexicon.columns (the reference) give them, bit for bit."""
+    specs = [spec(True, **LEXICAL), spec(True, lexical_features=("lex_near", "lex_lead", "lex_sum"),
+                                         lexicon=(("the", -2.0), ("of", 0.25), ("^share it", 1.0)))]
+    shared = specs[0].cache
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(line_facts, "_CACHE_LIMIT", limit)
+        for lines, which in documents:
+            texts = [indent + key for indent, key in lines]
+            keys, rows = [key for _, key in lines], list(range(len(lines)))
+            want = line_facts.packed_facts(texts, rows, keys, spec(True))
+            if which == 2:
+                assert line_facts.packed_facts(texts, rows, keys, specs[0]) == want
+                continue
+            object.__setattr__(specs[which], "cache", shared)  # one cache, its lexicon changing
+            got, columns = line_facts.packed_lexical(texts, rows, keys, specs[which])
+            table = specs[which].lexicon_table
+            assert got == want
+            assert columns == table.columns(keys, specs[which].lexical_features, packed=True)
+            reference = lexicon.columns(keys, table.weights, specs[which].lexical_features)
+            assert bits(memoryview(columns).cast("d")) == bits(v for row in reference for v in row)
 
 
 @needs_compiled

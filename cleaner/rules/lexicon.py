@@ -108,6 +108,16 @@ class Table:
     def __reduce__(self) -> tuple:
         return Table, (tuple(self.weights.items()), self.compiled is not None)
 
+    def held_with(self, cache: object, compiled_spec: object, texts: list[str], lines: list[int], keys: list[str],
+                  limit: int, names: Sequence[str]) -> tuple[bytes, bytes] | None:
+        """(`cache.packed(...)`'s facts of the lines, `columns(keys, names, packed=True)`) in one lookup per line,
+        each line's values held in the facts cache with its facts (`_linefast.FactsCache`, `line_facts`'s
+        compiled cache, `limit` its _CACHE_LIMIT): the same bytes; None when this table is not compiled."""
+        if self.compiled is None:
+            return None
+        return cache.packed(compiled_spec, texts, lines, keys, limit, self.compiled,  # type: ignore[attr-defined]
+                            tuple(map(LEXICAL_FEATURES.index, names)))
+
     def columns(self, keys: Sequence[str], names: Sequence[str], before: list[tuple[float, ...]] | None = None,
                 packed: bool = False) -> list[tuple[float, ...]] | bytes:
         """`columns(keys, self.weights, names)`, each row after `before`'s (when given): in C when

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 from itertools import compress
 from operator import itemgetter
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cleaner.search import linefast
 from cleaner.search.any_word import AnyWord
@@ -20,6 +20,9 @@ class FeatureSpec(Protocol):
 
     stop_words: frozenset[str]
     furniture_search: AnyWord | None
+    hint_features: tuple[str, ...]
+    lexical_features: tuple[str, ...]
+    lexicon_table: Any
     prose_min_words: int
     prose_min_chars: int
     short_chars: int
@@ -142,6 +145,18 @@ def packed_facts(texts: Sequence[str], lines: Sequence[int], keys: Sequence[str]
     if type(spec.cache) is dict:
         return None
     return spec.cache.packed(spec.compiled, texts, lines, keys, _CACHE_LIMIT)
+
+
+def packed_lexical(texts: list[str], lines: list[int], keys: list[str],
+                   spec: FeatureSpec) -> tuple[bytes, bytes] | None:
+    """(`packed_facts`, the lines' lexical columns packed as `spec.lexicon_table.columns(keys,
+    spec.lexical_features, packed=True)` gives them) in one lookup per line, the lexicon's values of a line held
+    in the facts cache with its facts; None when the cache or the table is not compiled, or the spec has no
+    lexical features or has hint features (the lexical columns then follow the hints in a row)."""
+    if type(spec.cache) is dict or not spec.lexical_features or spec.hint_features:
+        return None
+    return spec.lexicon_table.held_with(spec.cache, spec.compiled, texts, lines, keys, _CACHE_LIMIT,
+                                        spec.lexical_features)
 
 
 _PROSE_AT = 11  # LINE_FEATURES.index("prose"), checked by features.py (linefast.matches)

@@ -16,7 +16,7 @@ from functools import cache
 from itertools import compress, repeat
 from operator import is_not
 
-from cleaner.rules import second_stage
+from cleaner.rules import line_facts, second_stage
 from cleaner.rules.features import LINE_FEATURES, Features, FeatureSpec, extract
 from cleaner.rules.line_facts import facts_of_lines, packed_facts, prose_flags
 from cleaner.rules.line_hints import hint_values
@@ -93,15 +93,26 @@ def reference_scores(features: Features, gone: Sequence[bool], model: LinearMode
     return Scores(features, probabilities, removed, select, lambda ks, top: features.explain(model, ks, top))
 
 
+def _line_values(texts: Sequence[str], lines: list[int], keys: list[str], spec: FeatureSpec,
+                 hints: Mapping[str, Mapping[str, float]] | None) -> tuple[list | bytes, list | bytes | None]:
+    """What `linefast.score_document` takes of the lines: their facts and their hint and lexical columns (None:
+    none), in one lookup per line of the compiled facts cache when it holds both (`line_facts.packed_lexical`)."""
+    both = line_facts.packed_lexical(texts, lines, keys, spec)  # type: ignore[arg-type]
+    if both is not None:
+        return both
+    facts = packed_facts(texts, lines, keys, spec) or facts_of_lines(texts, lines, keys, spec)
+    hint_rows = [tuple(hint_values(hints, key, spec.hint_features)) for key in keys] if spec.hint_features else None
+    if spec.lexical_features:  # they follow the hints in a row (features.py)
+        hint_rows = spec.lexicon_table.columns(keys, spec.lexical_features, hint_rows, packed=True)
+    return facts, hint_rows
+
+
 def _compiled_scores(texts: Sequence[str], removed_by: Sequence[str | None], lines: list[int], keys: list[str],
                      owners: list[str | None], spec: FeatureSpec, model: LinearModel, second: LinearModel | None,
                      hints: Mapping[str, Mapping[str, float]] | None) -> Scores:
     """`scores` in one C call (`linefast.score_document`) of the non-blank `lines`, their `keys` (stripped
     texts) and `owners`; the Features' rows are `extract`'s, built when asked for (cleaning does not ask)."""
-    facts = packed_facts(texts, lines, keys, spec) or facts_of_lines(texts, lines, keys, spec)
-    hint_rows = [tuple(hint_values(hints, key, spec.hint_features)) for key in keys] if spec.hint_features else None
-    if spec.lexical_features:  # they follow the hints in a row (features.py)
-        hint_rows = spec.lexicon_table.columns(keys, spec.lexical_features, hint_rows, packed=True)
+    facts, hint_rows = _line_values(texts, lines, keys, spec, hints)
     second_args = None if second is None else (tuple(map(second_stage.NAMES.index, second.names)),
                                                tuple(second.weights), second.bias)
     doc, shape, probabilities, (run_first, run_last), scored = linefast.score_document(

@@ -545,289 +545,6 @@ fail:
     return NULL;
 }
 
-/* ---- the facts cache held in C (rules/line_facts: the compiled spec's cache) ----------------------------- */
-
-/* FactsCache(make): line_facts' cache of line facts, (key, indented) -> the line's values, held as doubles
- * (no Python object per line but its key): looked up by facts() (the facts as `make` tuples, the
- * cached_facts contract) and packed() (the values as the bytes of n rows of N_VALUES doubles, which
- * score_document takes for its facts). It looks up, adds and sweeps exactly as line_facts.facts_of and
- * line_facts._sweep do the dict's entries (items() shows them as that dict would hold them), so it holds
- * the same lines in the same order; facts never depend on what is cached. */
-typedef struct {
-    PyObject *key;  /* a str, owned */
-    Py_hash_t hash;  /* of (key, indented) here: the key's hash mixed with indented */
-    char indented, reused;
-    double v[N_VALUES];
-} FactEntry;
-
-typedef struct {
-    PyObject_HEAD
-    PyTypeObject *make;  /* the facts' tuple subclass (LineFacts), owned */
-    FactEntry *entries;  /* n of them, in the order they were added (as a dict keeps its items) */
-    Py_ssize_t n, room;
-    Py_ssize_t *index;  /* open addressing over `mask + 1` slots: an entry's position, or -1 */
-    size_t mask;
-} FactsCacheObject;
-
-static PyTypeObject FactsCacheType;
-
-static inline Py_hash_t fact_hash(Py_hash_t key_hash, int indented) {
-    return key_hash ^ (indented ? (Py_hash_t)0x5bd1e995 : 0);
-}
-
-static int same_text(PyObject *a, PyObject *b) {
-    if (a == b) return 1;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
-    int kind = PyUnicode_KIND(a);
-    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b) &&
-           memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
-}
-
-static void fc_truncate(FactsCacheObject *self, Py_ssize_t kept);
-
-/* The index rebuilt for the entries, with at least twice their room in slots; 0, or -1 with an exception,
- * the cache then emptied (its old index cleared), so it is never left with an index of other entries. */
-static int fc_reindex(FactsCacheObject *self) {
-    size_t slots = 16;
-    while (slots < 2 * (size_t)self->room + 2) slots <<= 1;
-    Py_ssize_t *index = PyMem_Malloc(sizeof(Py_ssize_t) * slots);
-    if (index == NULL) {
-        fc_truncate(self, 0);
-        for (size_t i = 0; self->index != NULL && i <= self->mask; i++) self->index[i] = -1;
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (size_t i = 0; i < slots; i++) index[i] = -1;
-    for (Py_ssize_t e = 0; e < self->n; e++) {
-        size_t i = (size_t)self->entries[e].hash & (slots - 1);
-        while (index[i] != -1) i = (i + 1) & (slots - 1);
-        index[i] = e;
-    }
-    PyMem_Free(self->index);
-    self->index = index;
-    self->mask = slots - 1;
-    return 0;
-}
-
-/* The entry of (key, indented), or NULL; *slot: where it is or would go in the index. */
-static FactEntry *fc_find(FactsCacheObject *self, PyObject *key, int indented, Py_hash_t hash, size_t *slot) {
-    size_t i = (size_t)hash & self->mask;
-    for (; self->index[i] != -1; i = (i + 1) & self->mask) {
-        FactEntry *e = self->entries + self->index[i];
-        if (e->hash == hash && e->indented == indented && same_text(e->key, key)) { *slot = i; return e; }
-    }
-    *slot = i;
-    return NULL;
-}
-
-/* Drop entries from position `kept` on (their keys released). */
-static void fc_truncate(FactsCacheObject *self, Py_ssize_t kept) {
-    for (Py_ssize_t e = kept; e < self->n; e++) Py_CLEAR(self->entries[e].key);
-    self->n = kept;
-}
-
-/* line_facts._sweep: the entries looked up again since the last sweep stay, in order and marked not reused,
- * unless there are more than limit // 2 of them: then none stay. 0, or -1 with an exception. */
-static int fc_sweep(FactsCacheObject *self, Py_ssize_t limit) {
-    Py_ssize_t half = limit >= 0 ? limit / 2 : -((-limit + 1) / 2);  /* Python's floor division */
-    Py_ssize_t reused = 0;
-    for (Py_ssize_t e = 0; e < self->n; e++) reused += self->entries[e].reused;
-    if (reused > half) {
-        fc_truncate(self, 0);
-        return fc_reindex(self);
-    }
-    Py_ssize_t to = 0;
-    for (Py_ssize_t e = 0; e < self->n; e++) {
-        FactEntry *entry = self->entries + e;
-        if (!entry->reused) { Py_CLEAR(entry->key); continue; }
-        entry->reused = 0;
-        if (to != e) { self->entries[to] = *entry; entry->key = NULL; }
-        to++;
-    }
-    self->n = to;
-    return fc_reindex(self);
-}
-
-/* The values of line `text` (stripped: `key`): looked up, or computed and added (after a sweep when the cache
- * holds `limit` lines), as line_facts.facts_of; a pointer into the cache valid until its next change, or NULL
- * with an exception. */
-static const double *fc_values(FactsCacheObject *self, SpecObject *spec, PyObject *text, PyObject *key,
-                               Py_ssize_t limit) {
-    if (!PyUnicode_Check(text) || !PyUnicode_Check(key)) { PyErr_SetString(PyExc_TypeError, "expected str"); return NULL; }
-    int indented = PyUnicode_GET_LENGTH(text) > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, 0));
-    Py_hash_t key_hash = PyObject_Hash(key);
-    if (key_hash == -1) return NULL;
-    Py_hash_t hash = fact_hash(key_hash, indented);
-    size_t slot;
-    FactEntry *found = fc_find(self, key, indented, hash, &slot);
-    if (found != NULL) {
-        found->reused = 1;
-        return found->v;
-    }
-    double v[N_VALUES];
-    if (facts_values(spec, text, key, v) < 0) return NULL;  /* before any change: an error leaves it as it was */
-    int moved = 0;
-    if (self->n >= limit) {
-        if (fc_sweep(self, limit) < 0) return NULL;
-        moved = 1;
-    }
-    if (self->n == self->room) {
-        Py_ssize_t room = self->room ? 2 * self->room : 64;
-        FactEntry *entries = PyMem_Realloc(self->entries, sizeof(FactEntry) * (size_t)room);
-        if (entries == NULL) { PyErr_NoMemory(); return NULL; }
-        self->entries = entries;
-        self->room = room;
-        if (fc_reindex(self) < 0) return NULL;
-        moved = 1;
-    }
-    if (moved) fc_find(self, key, indented, hash, &slot);
-    FactEntry *entry = self->entries + self->n;
-    entry->key = Py_NewRef(key);
-    entry->hash = hash;
-    entry->indented = (char)indented;
-    entry->reused = 0;
-    memcpy(entry->v, v, sizeof(v));
-    self->index[slot] = self->n++;
-    return entry->v;
-}
-
-/* Parse (spec, texts, lines, keys, limit) of facts() and packed(); 0, or -1 with an exception. */
-static int fc_args(PyObject *args, SpecObject **spec, PyObject **texts, PyObject **lines, PyObject **keys,
-                   Py_ssize_t *limit) {
-    if (!PyArg_ParseTuple(args, "O!O!O!O!n", &SpecType, spec, &PyList_Type, texts, &PyList_Type, lines,
-                          &PyList_Type, keys, limit))
-        return -1;
-    if (PyList_GET_SIZE(*lines) != PyList_GET_SIZE(*keys)) {
-        PyErr_SetString(PyExc_ValueError, "lines and keys of different lengths");
-        return -1;
-    }
-    return 0;
-}
-
-/* texts[lines[j]], checked; a borrowed reference, or NULL with an exception. */
-static PyObject *fc_text(PyObject *texts, PyObject *lines, Py_ssize_t j) {
-    Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(lines, j));
-    if (i == -1 && PyErr_Occurred()) return NULL;
-    if (i < 0 || i >= PyList_GET_SIZE(texts)) { PyErr_SetString(PyExc_IndexError, "line out of range"); return NULL; }
-    return PyList_GET_ITEM(texts, i);
-}
-
-/* facts(spec, texts, lines, keys, limit) -> list: line_facts.facts_of of each line lines[j] (key keys[j]), in
- * order, as `make` tuples. */
-static PyObject *fc_facts(FactsCacheObject *self, PyObject *args) {
-    SpecObject *spec;
-    PyObject *texts, *lines, *keys;
-    Py_ssize_t limit;
-    if (fc_args(args, &spec, &texts, &lines, &keys, &limit) < 0) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(lines);
-    PyObject *result = PyList_New(n);
-    if (result == NULL) return NULL;
-    for (Py_ssize_t j = 0; j < n; j++) {
-        PyObject *text = fc_text(texts, lines, j), *item;
-        const double *v = text == NULL ? NULL : fc_values(self, spec, text, PyList_GET_ITEM(keys, j), limit);
-        if (v == NULL || (item = facts_tuple(v, self->make)) == NULL) { Py_DECREF(result); return NULL; }
-        PyList_SET_ITEM(result, j, item);
-    }
-    return result;
-}
-
-/* packed(spec, texts, lines, keys, limit) -> bytes: the values `facts` gives, as n rows of N_VALUES doubles. */
-static PyObject *fc_packed(FactsCacheObject *self, PyObject *args) {
-    SpecObject *spec;
-    PyObject *texts, *lines, *keys;
-    Py_ssize_t limit;
-    if (fc_args(args, &spec, &texts, &lines, &keys, &limit) < 0) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(lines);
-    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(double) * N_VALUES * n);
-    if (result == NULL) return NULL;
-    double *out = (double *)PyBytes_AS_STRING(result);
-    for (Py_ssize_t j = 0; j < n; j++) {
-        PyObject *text = fc_text(texts, lines, j);
-        const double *v = text == NULL ? NULL : fc_values(self, spec, text, PyList_GET_ITEM(keys, j), limit);
-        if (v == NULL) { Py_DECREF(result); return NULL; }
-        memcpy(out + N_VALUES * j, v, sizeof(double) * N_VALUES);
-    }
-    return result;
-}
-
-/* items() -> list: [((key, indented), [facts, reused])], the entries as line_facts' dict would hold them. */
-static PyObject *fc_items(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
-    PyObject *result = PyList_New(self->n);
-    if (result == NULL) return NULL;
-    for (Py_ssize_t e = 0; e < self->n; e++) {
-        const FactEntry *entry = self->entries + e;
-        PyObject *facts = facts_tuple(entry->v, self->make);
-        PyObject *item = facts == NULL ? NULL
-            : Py_BuildValue("((OO)[NO])", entry->key, entry->indented ? Py_True : Py_False, facts,
-                            entry->reused ? Py_True : Py_False);
-        if (item == NULL) { Py_DECREF(result); return NULL; }
-        PyList_SET_ITEM(result, e, item);
-    }
-    return result;
-}
-
-static PyObject *fc_clear(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
-    fc_truncate(self, 0);
-    if (fc_reindex(self) < 0) return NULL;
-    Py_RETURN_NONE;
-}
-
-static PyObject *fc_reduce(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
-    return Py_BuildValue("(O(O))", (PyObject *)Py_TYPE(self), (PyObject *)self->make);  /* pickled empty */
-}
-
-static Py_ssize_t fc_len(FactsCacheObject *self) {
-    return self->n;
-}
-
-static PyObject *fc_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
-    PyObject *make;
-    if (!PyArg_ParseTuple(args, "O!:FactsCache", &PyType_Type, &make)) return NULL;
-    if (kwds != NULL && PyDict_GET_SIZE(kwds)) { PyErr_SetString(PyExc_TypeError, "FactsCache(make)"); return NULL; }
-    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
-        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
-        return NULL;
-    }
-    FactsCacheObject *self = (FactsCacheObject *)type->tp_alloc(type, 0);
-    if (self == NULL) return NULL;
-    self->make = (PyTypeObject *)Py_NewRef(make);
-    if (fc_reindex(self) < 0) { Py_DECREF(self); return NULL; }
-    return (PyObject *)self;
-}
-
-static void fc_dealloc(FactsCacheObject *self) {
-    fc_truncate(self, 0);
-    PyMem_Free(self->entries);
-    PyMem_Free(self->index);
-    Py_XDECREF(self->make);
-    Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
-static PyMethodDef fc_methods[] = {
-    {"facts", (PyCFunction)fc_facts, METH_VARARGS,
-     "facts(spec, texts, lines, keys, limit): line_facts.facts_of of each line, in order."},
-    {"packed", (PyCFunction)fc_packed, METH_VARARGS,
-     "packed(spec, texts, lines, keys, limit): the lines' values as bytes, n rows of 14 doubles."},
-    {"items", (PyCFunction)fc_items, METH_NOARGS, "[((key, indented), [facts, reused])], in order."},
-    {"clear", (PyCFunction)fc_clear, METH_NOARGS, "Forget every line."},
-    {"__reduce__", (PyCFunction)fc_reduce, METH_NOARGS, NULL},
-    {NULL, NULL, 0, NULL},
-};
-
-static PySequenceMethods fc_as_sequence = {.sq_length = (lenfunc)fc_len};
-
-static PyTypeObject FactsCacheType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "cleaner.search._linefast.FactsCache",
-    .tp_doc = "line_facts' cache of line facts, held in C (FactsCache(make)).",
-    .tp_basicsize = sizeof(FactsCacheObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_new = fc_new,
-    .tp_dealloc = (destructor)fc_dealloc,
-    .tp_methods = fc_methods,
-    .tp_as_sequence = &fc_as_sequence,
-};
-
 /* ---- the model over a document's rows --------------------------------------------------------- */
 
 /* Doubles out of a sequence of floats (a list or tuple); -1 with an exception when an item is not a float. */
@@ -3260,6 +2977,39 @@ static PyObject *lex_packed(PyObject *before, Py_ssize_t n, const int *code, Py_
     return result;
 }
 
+/* The codes of a tuple (indexes into LEXICAL_FEATURES) into code (room for LEX_DENSE + 1), *has_near and
+ * *has_dense whether lex_near and lex_dense are among them: how many, or -1 with an exception. */
+static Py_ssize_t lex_codes(PyObject *codes, int *code, int *has_near, int *has_dense) {
+    Py_ssize_t nc = PyTuple_GET_SIZE(codes);
+    *has_near = *has_dense = 0;
+    if (nc > LEX_DENSE + 1) { PyErr_SetString(PyExc_ValueError, "too many codes"); return -1; }
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        long v = PyLong_AsLong(PyTuple_GET_ITEM(codes, c));
+        if (v == -1 && PyErr_Occurred()) return -1;
+        if (v < 0 || v > LEX_DENSE) { PyErr_SetString(PyExc_ValueError, "a code is 0 to 6"); return -1; }
+        code[c] = (int)v;
+        *has_near |= v == LEX_NEAR;
+        *has_dense |= v == LEX_DENSE;
+    }
+    return nc;
+}
+
+/* The windows of n lines' values (`values`: 10n + 1 doubles, each line's five first): lex_near's (the
+ * means') when has_near and lex_dense's (of max(0.0, lex_max)) when has_dense, computed in the rest of
+ * `values`, where *near and *dense then point. */
+static void lex_windows(const LexiconObject *t, double *values, Py_ssize_t n, int has_near, int has_dense,
+                        double **near, double **dense) {
+    double *means = values + 5 * n, *prefix = means + n, *hits = prefix + n + 1;
+    *near = hits + n;
+    *dense = *near + n;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        means[k] = values[5 * k];
+        hits[k] = values[5 * k + 1] > 0.0 ? values[5 * k + 1] : 0.0;  /* max(0.0, lex_max) */
+    }
+    if (has_near) window_mean_of(means, n, t->near, prefix, *near);
+    if (has_dense) window_mean_of(hits, n, t->dense, prefix, *dense);
+}
+
 /* columns(keys, codes, before, cache, packed=False) -> list of tuples: per key (a stripped line),
  * before[k] (a tuple; before: None or a list) followed by the values of `codes` (indexes into
  * LEXICAL_FEATURES), as lexicon.columns gives them; packed: those rows as the bytes of n rows of doubles
@@ -3280,19 +3030,11 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "cache: None or a dict");
         return NULL;
     }
-    int code[LEX_DENSE + 1], has_near = 0, has_dense = 0;
-    if (nc > LEX_DENSE + 1) { PyErr_SetString(PyExc_ValueError, "too many codes"); return NULL; }
-    for (Py_ssize_t c = 0; c < nc; c++) {
-        long v = PyLong_AsLong(PyTuple_GET_ITEM(codes, c));
-        if (v == -1 && PyErr_Occurred()) return NULL;
-        if (v < 0 || v > LEX_DENSE) { PyErr_SetString(PyExc_ValueError, "a code is 0 to 6"); return NULL; }
-        code[c] = (int)v;
-        has_near |= v == LEX_NEAR;
-        has_dense |= v == LEX_DENSE;
-    }
+    int code[LEX_DENSE + 1], has_near, has_dense;
+    if (lex_codes(codes, code, &has_near, &has_dense) < 0) return NULL;
     double *values = PyMem_Malloc(sizeof(double) * (size_t)(10 * n + 1));  /* 5 a line, then the windows' */
     if (values == NULL) return PyErr_NoMemory();
-    double *means = values + 5 * n, *prefix = means + n, *near = prefix + n + 1, *hits = near + n, *dense = hits + n;
+    double *near, *dense;
     LexScratch *scratch = &self->scratch;
     PyObject *result = NULL;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -3310,11 +3052,8 @@ static PyObject *lexicon_columns(LexiconObject *self, PyObject *args) {
                 if (failed) goto done;
             }
         }
-        means[k] = v[0];
-        hits[k] = v[1] > 0.0 ? v[1] : 0.0;  /* max(0.0, lex_max) */
     }
-    if (has_near) window_mean_of(means, n, self->near, prefix, near);
-    if (has_dense) window_mean_of(hits, n, self->dense, prefix, dense);
+    lex_windows(self, values, n, has_near, has_dense, &near, &dense);
     if (packed) {
         result = lex_packed(before, n, code, nc, values, near, dense);
         goto done;
@@ -3366,6 +3105,351 @@ static PyTypeObject LexiconType = {
     .tp_new = lexicon_new,
     .tp_dealloc = (destructor)lexicon_dealloc,
     .tp_methods = lexicon_methods,
+};
+
+/* ---- the facts cache held in C (rules/line_facts: the compiled spec's cache) ----------------------------- */
+
+/* FactsCache(make): line_facts' cache of line facts, (key, indented) -> the line's values, held as doubles
+ * (no Python object per line but its key): looked up by facts() (the facts as `make` tuples, the
+ * cached_facts contract) and packed() (the values as the bytes of n rows of N_VALUES doubles, which
+ * score_document takes for its facts; with a Lexicon, also the line's lexicon values, held alike). It
+ * looks up, adds and sweeps exactly as line_facts.facts_of and line_facts._sweep do the dict's entries
+ * (items() shows them as that dict would hold them), so it holds the same lines in the same order; facts
+ * and lexicon values never depend on what is cached. */
+typedef struct {
+    PyObject *key;  /* a str, owned */
+    Py_hash_t hash;  /* of (key, indented) here: the key's hash mixed with indented */
+    char indented, reused, has_lex;
+    double v[N_VALUES];
+    double lex[5];  /* lex_line's values under the cache's lexicon, when has_lex */
+} FactEntry;
+
+typedef struct {
+    PyObject_HEAD
+    PyTypeObject *make;  /* the facts' tuple subclass (LineFacts), owned */
+    LexiconObject *lexicon;  /* whose values the entries hold (has_lex), owned, or NULL */
+    FactEntry *entries;  /* n of them, in the order they were added (as a dict keeps its items) */
+    Py_ssize_t n, room;
+    Py_ssize_t *index;  /* open addressing over `mask + 1` slots: an entry's position, or -1 */
+    size_t mask;
+} FactsCacheObject;
+
+static PyTypeObject FactsCacheType;
+
+static inline Py_hash_t fact_hash(Py_hash_t key_hash, int indented) {
+    return key_hash ^ (indented ? (Py_hash_t)0x5bd1e995 : 0);
+}
+
+static int same_text(PyObject *a, PyObject *b) {
+    if (a == b) return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    int kind = PyUnicode_KIND(a);
+    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b) &&
+           memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
+}
+
+static void fc_truncate(FactsCacheObject *self, Py_ssize_t kept);
+
+/* The index rebuilt for the entries, with at least twice their room in slots; 0, or -1 with an exception,
+ * the cache then emptied (its old index cleared), so it is never left with an index of other entries. */
+static int fc_reindex(FactsCacheObject *self) {
+    size_t slots = 16;
+    while (slots < 2 * (size_t)self->room + 2) slots <<= 1;
+    Py_ssize_t *index = PyMem_Malloc(sizeof(Py_ssize_t) * slots);
+    if (index == NULL) {
+        fc_truncate(self, 0);
+        for (size_t i = 0; self->index != NULL && i <= self->mask; i++) self->index[i] = -1;
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < slots; i++) index[i] = -1;
+    for (Py_ssize_t e = 0; e < self->n; e++) {
+        size_t i = (size_t)self->entries[e].hash & (slots - 1);
+        while (index[i] != -1) i = (i + 1) & (slots - 1);
+        index[i] = e;
+    }
+    PyMem_Free(self->index);
+    self->index = index;
+    self->mask = slots - 1;
+    return 0;
+}
+
+/* The entry of (key, indented), or NULL; *slot: where it is or would go in the index. */
+static FactEntry *fc_find(FactsCacheObject *self, PyObject *key, int indented, Py_hash_t hash, size_t *slot) {
+    size_t i = (size_t)hash & self->mask;
+    for (; self->index[i] != -1; i = (i + 1) & self->mask) {
+        FactEntry *e = self->entries + self->index[i];
+        if (e->hash == hash && e->indented == indented && same_text(e->key, key)) { *slot = i; return e; }
+    }
+    *slot = i;
+    return NULL;
+}
+
+/* Drop entries from position `kept` on (their keys released). */
+static void fc_truncate(FactsCacheObject *self, Py_ssize_t kept) {
+    for (Py_ssize_t e = kept; e < self->n; e++) Py_CLEAR(self->entries[e].key);
+    self->n = kept;
+}
+
+/* line_facts._sweep: the entries looked up again since the last sweep stay, in order and marked not reused,
+ * unless there are more than limit // 2 of them: then none stay. 0, or -1 with an exception. */
+static int fc_sweep(FactsCacheObject *self, Py_ssize_t limit) {
+    Py_ssize_t half = limit >= 0 ? limit / 2 : -((-limit + 1) / 2);  /* Python's floor division */
+    Py_ssize_t reused = 0;
+    for (Py_ssize_t e = 0; e < self->n; e++) reused += self->entries[e].reused;
+    if (reused > half) {
+        fc_truncate(self, 0);
+        return fc_reindex(self);
+    }
+    Py_ssize_t to = 0;
+    for (Py_ssize_t e = 0; e < self->n; e++) {
+        FactEntry *entry = self->entries + e;
+        if (!entry->reused) { Py_CLEAR(entry->key); continue; }
+        entry->reused = 0;
+        if (to != e) { self->entries[to] = *entry; entry->key = NULL; }
+        to++;
+    }
+    self->n = to;
+    return fc_reindex(self);
+}
+
+/* The entry of line `text` (stripped: `key`): looked up, or its values computed and added (after a sweep when
+ * the cache holds `limit` lines), as line_facts.facts_of; a pointer into the cache valid until its next
+ * change, or NULL with an exception. */
+static FactEntry *fc_entry(FactsCacheObject *self, SpecObject *spec, PyObject *text, PyObject *key,
+                               Py_ssize_t limit) {
+    if (!PyUnicode_Check(text) || !PyUnicode_Check(key)) { PyErr_SetString(PyExc_TypeError, "expected str"); return NULL; }
+    int indented = PyUnicode_GET_LENGTH(text) > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, 0));
+    Py_hash_t key_hash = PyObject_Hash(key);
+    if (key_hash == -1) return NULL;
+    Py_hash_t hash = fact_hash(key_hash, indented);
+    size_t slot;
+    FactEntry *found = fc_find(self, key, indented, hash, &slot);
+    if (found != NULL) {
+        found->reused = 1;
+        return found;
+    }
+    double v[N_VALUES];
+    if (facts_values(spec, text, key, v) < 0) return NULL;  /* before any change: an error leaves it as it was */
+    int moved = 0;
+    if (self->n >= limit) {
+        if (fc_sweep(self, limit) < 0) return NULL;
+        moved = 1;
+    }
+    if (self->n == self->room) {
+        Py_ssize_t room = self->room ? 2 * self->room : 64;
+        FactEntry *entries = PyMem_Realloc(self->entries, sizeof(FactEntry) * (size_t)room);
+        if (entries == NULL) { PyErr_NoMemory(); return NULL; }
+        self->entries = entries;
+        self->room = room;
+        if (fc_reindex(self) < 0) return NULL;
+        moved = 1;
+    }
+    if (moved) fc_find(self, key, indented, hash, &slot);
+    FactEntry *entry = self->entries + self->n;
+    entry->key = Py_NewRef(key);
+    entry->hash = hash;
+    entry->indented = (char)indented;
+    entry->reused = 0;
+    entry->has_lex = 0;
+    memcpy(entry->v, v, sizeof(v));
+    self->index[slot] = self->n++;
+    return entry;
+}
+
+/* fc_entry's values. */
+static const double *fc_values(FactsCacheObject *self, SpecObject *spec, PyObject *text, PyObject *key,
+                               Py_ssize_t limit) {
+    FactEntry *entry = fc_entry(self, spec, text, key, limit);
+    return entry == NULL ? NULL : entry->v;
+}
+
+/* Parse (spec, texts, lines, keys, limit) of facts() and packed(); 0, or -1 with an exception. */
+static int fc_args(PyObject *args, SpecObject **spec, PyObject **texts, PyObject **lines, PyObject **keys,
+                   Py_ssize_t *limit) {
+    if (!PyArg_ParseTuple(args, "O!O!O!O!n", &SpecType, spec, &PyList_Type, texts, &PyList_Type, lines,
+                          &PyList_Type, keys, limit))
+        return -1;
+    if (PyList_GET_SIZE(*lines) != PyList_GET_SIZE(*keys)) {
+        PyErr_SetString(PyExc_ValueError, "lines and keys of different lengths");
+        return -1;
+    }
+    return 0;
+}
+
+/* texts[lines[j]], checked; a borrowed reference, or NULL with an exception. */
+static PyObject *fc_text(PyObject *texts, PyObject *lines, Py_ssize_t j) {
+    Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(lines, j));
+    if (i == -1 && PyErr_Occurred()) return NULL;
+    if (i < 0 || i >= PyList_GET_SIZE(texts)) { PyErr_SetString(PyExc_IndexError, "line out of range"); return NULL; }
+    return PyList_GET_ITEM(texts, i);
+}
+
+/* facts(spec, texts, lines, keys, limit) -> list: line_facts.facts_of of each line lines[j] (key keys[j]), in
+ * order, as `make` tuples. */
+static PyObject *fc_facts(FactsCacheObject *self, PyObject *args) {
+    SpecObject *spec;
+    PyObject *texts, *lines, *keys;
+    Py_ssize_t limit;
+    if (fc_args(args, &spec, &texts, &lines, &keys, &limit) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    PyObject *result = PyList_New(n);
+    if (result == NULL) return NULL;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *text = fc_text(texts, lines, j), *item;
+        const double *v = text == NULL ? NULL : fc_values(self, spec, text, PyList_GET_ITEM(keys, j), limit);
+        if (v == NULL || (item = facts_tuple(v, self->make)) == NULL) { Py_DECREF(result); return NULL; }
+        PyList_SET_ITEM(result, j, item);
+    }
+    return result;
+}
+
+/* The entry's lexicon values under `lexicon` (computed, then held, when it has none); NULL with an exception. */
+static const double *fc_lexical(FactsCacheObject *self, FactEntry *entry, LexiconObject *lexicon) {
+    if (self->lexicon != lexicon) {  /* another table: the values held are not its */
+        for (Py_ssize_t e = 0; e < self->n; e++) self->entries[e].has_lex = 0;
+        Py_XSETREF(self->lexicon, (LexiconObject *)Py_NewRef(lexicon));
+    }
+    if (!entry->has_lex) {
+        if (lex_line(lexicon, entry->key, &lexicon->scratch, entry->lex) < 0) return NULL;
+        entry->has_lex = 1;
+    }
+    return entry->lex;
+}
+
+/* The lexical columns of the n lines whose lexicon values are `values` (10n + 1 doubles, 5 a line first, the
+ * rest scratch), packed as Lexicon.columns(keys, codes, None, cache, packed=True) packs them; a new
+ * reference, or NULL. */
+static PyObject *fc_lexical_rows(LexiconObject *lexicon, PyObject *codes, double *values, Py_ssize_t n) {
+    int code[LEX_DENSE + 1], has_near, has_dense;
+    Py_ssize_t nc = lex_codes(codes, code, &has_near, &has_dense);
+    if (nc < 0) return NULL;
+    double *near, *dense;
+    lex_windows(lexicon, values, n, has_near, has_dense, &near, &dense);
+    return lex_packed(Py_None, n, code, nc, values, near, dense);
+}
+
+/* packed(spec, texts, lines, keys, limit, lexicon=None, codes=None) -> bytes: the values `facts` gives, as n
+ * rows of N_VALUES doubles; with a Lexicon and its codes (indexes into LEXICAL_FEATURES), (those bytes, the
+ * lines' lexical columns as lexicon.columns(keys, codes, None, cache, packed=True) gives them), each line's
+ * lexicon values held with its facts. */
+static PyObject *fc_packed(FactsCacheObject *self, PyObject *args) {
+    SpecObject *spec;
+    PyObject *texts, *lines, *keys, *codes = Py_None;
+    LexiconObject *lexicon = NULL;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!n|O!O!", &SpecType, &spec, &PyList_Type, &texts, &PyList_Type, &lines,
+                          &PyList_Type, &keys, &limit, &LexiconType, &lexicon, &PyTuple_Type, &codes))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    if (PyList_GET_SIZE(keys) != n || (lexicon != NULL) != (codes != Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "lines and keys of one length; a lexicon with its codes");
+        return NULL;
+    }
+    PyObject *result = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(double) * N_VALUES * n);
+    double *values = lexicon == NULL ? NULL : PyMem_Malloc(sizeof(double) * (size_t)(10 * n + 1));
+    if (result == NULL || (lexicon != NULL && values == NULL)) {
+        Py_XDECREF(result);
+        return result == NULL ? NULL : PyErr_NoMemory();
+    }
+    double *out = (double *)PyBytes_AS_STRING(result);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *text = fc_text(texts, lines, j);
+        FactEntry *entry = text == NULL ? NULL : fc_entry(self, spec, text, PyList_GET_ITEM(keys, j), limit);
+        const double *lex = entry == NULL || lexicon == NULL ? NULL : fc_lexical(self, entry, lexicon);
+        if (entry == NULL || (lexicon != NULL && lex == NULL)) {
+            Py_CLEAR(result);
+            break;
+        }
+        memcpy(out + N_VALUES * j, entry->v, sizeof(double) * N_VALUES);
+        if (lex != NULL) memcpy(values + 5 * j, lex, sizeof(double) * 5);
+    }
+    if (result != NULL && lexicon != NULL) {
+        PyObject *rows = fc_lexical_rows(lexicon, codes, values, n);
+        result = rows == NULL ? (Py_DECREF(result), NULL) : Py_BuildValue("(NN)", result, rows);
+    }
+    PyMem_Free(values);
+    return result;
+}
+
+/* items() -> list: [((key, indented), [facts, reused])], the entries as line_facts' dict would hold them. */
+static PyObject *fc_items(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
+    PyObject *result = PyList_New(self->n);
+    if (result == NULL) return NULL;
+    for (Py_ssize_t e = 0; e < self->n; e++) {
+        const FactEntry *entry = self->entries + e;
+        PyObject *facts = facts_tuple(entry->v, self->make);
+        PyObject *item = facts == NULL ? NULL
+            : Py_BuildValue("((OO)[NO])", entry->key, entry->indented ? Py_True : Py_False, facts,
+                            entry->reused ? Py_True : Py_False);
+        if (item == NULL) { Py_DECREF(result); return NULL; }
+        PyList_SET_ITEM(result, e, item);
+    }
+    return result;
+}
+
+static PyObject *fc_clear(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
+    fc_truncate(self, 0);
+    if (fc_reindex(self) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *fc_reduce(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
+    return Py_BuildValue("(O(O))", (PyObject *)Py_TYPE(self), (PyObject *)self->make);  /* pickled empty */
+}
+
+static Py_ssize_t fc_len(FactsCacheObject *self) {
+    return self->n;
+}
+
+static PyObject *fc_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyObject *make;
+    if (!PyArg_ParseTuple(args, "O!:FactsCache", &PyType_Type, &make)) return NULL;
+    if (kwds != NULL && PyDict_GET_SIZE(kwds)) { PyErr_SetString(PyExc_TypeError, "FactsCache(make)"); return NULL; }
+    if (!PyType_IsSubtype((PyTypeObject *)make, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "make must be a tuple subclass");
+        return NULL;
+    }
+    FactsCacheObject *self = (FactsCacheObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->make = (PyTypeObject *)Py_NewRef(make);
+    if (fc_reindex(self) < 0) { Py_DECREF(self); return NULL; }
+    return (PyObject *)self;
+}
+
+static void fc_dealloc(FactsCacheObject *self) {
+    fc_truncate(self, 0);
+    PyMem_Free(self->entries);
+    PyMem_Free(self->index);
+    Py_XDECREF(self->make);
+    Py_XDECREF(self->lexicon);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef fc_methods[] = {
+    {"facts", (PyCFunction)fc_facts, METH_VARARGS,
+     "facts(spec, texts, lines, keys, limit): line_facts.facts_of of each line, in order."},
+    {"packed", (PyCFunction)fc_packed, METH_VARARGS,
+     "packed(spec, texts, lines, keys, limit, lexicon=None, codes=None): the lines' values as bytes, n rows of "
+     "14 doubles (with a lexicon: and their lexical columns, packed)."},
+    {"items", (PyCFunction)fc_items, METH_NOARGS, "[((key, indented), [facts, reused])], in order."},
+    {"clear", (PyCFunction)fc_clear, METH_NOARGS, "Forget every line."},
+    {"__reduce__", (PyCFunction)fc_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods fc_as_sequence = {.sq_length = (lenfunc)fc_len};
+
+static PyTypeObject FactsCacheType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner.search._linefast.FactsCache",
+    .tp_doc = "line_facts' cache of line facts, held in C (FactsCache(make)).",
+    .tp_basicsize = sizeof(FactsCacheObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = fc_new,
+    .tp_dealloc = (destructor)fc_dealloc,
+    .tp_methods = fc_methods,
+    .tp_as_sequence = &fc_as_sequence,
 };
 
 static PyMethodDef methods[] = {

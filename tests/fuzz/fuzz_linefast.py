@@ -20,10 +20,11 @@ import atheris
 
 sys.path.insert(0, str(Path(__file__).parent))
 with atheris.instrument_imports():
+    from fuzz_prefilter import build_text
+
     import cleaner
     from cleaner.errors import RuleTimeout
     from cleaner.search import linefast
-    from fuzz_prefilter import build_text
 
 COMPILED = cleaner.load_rules()
 linefast.AVAILABLE = False  # while loading: the line model's specs take the pure-Python reference
