@@ -81,6 +81,9 @@ typedef struct {
      * first character c, pairs[c][d / 8] bit d % 8 says an item starts with c then ASCII d; alone[c]
      * that an item is c alone or starts with c then a non-ASCII character. */
     unsigned char pairs[128][16], alone[128];
+    /* For a non-ASCII first character: bit c of `wide` (c below 0x10000) says an item starts with c (the
+     * lists are read at every character of a line in another script without it). */
+    unsigned char *wide;
 } Phrases;
 
 static void phrases_free(Phrases *p) {
@@ -89,6 +92,7 @@ static void phrases_free(Phrases *p) {
     PyMem_Free(p->lens);
     PyMem_Free(p->by_first);
     PyMem_Free(p->next_free);
+    PyMem_Free(p->wide);
 }
 
 /* Fill `p` from an iterable of str (empty strings only noted in has_empty); -1 with an exception. */
@@ -100,7 +104,12 @@ static int phrases_init(Phrases *p, PyObject *iterable) {
     p->lens = PyMem_Calloc(size, sizeof(Py_ssize_t));
     p->by_first = PyMem_Calloc(size, sizeof(Py_ssize_t));
     p->next_free = PyMem_Calloc(size, sizeof(Py_ssize_t));
-    if (!p->items || !p->lens || !p->by_first || !p->next_free) { Py_DECREF(list); PyErr_NoMemory(); return -1; }
+    p->wide = PyMem_Calloc(0x10000 / 8, 1);
+    if (!p->items || !p->lens || !p->by_first || !p->next_free || !p->wide) {
+        Py_DECREF(list);
+        PyErr_NoMemory();
+        return -1;
+    }
     Py_ssize_t counts[129] = {0};
     for (Py_ssize_t i = 0; i < total; i++) {
         PyObject *item = PyList_GET_ITEM(list, i);
@@ -120,7 +129,10 @@ static int phrases_init(Phrases *p, PyObject *iterable) {
     for (Py_ssize_t i = 0; i < p->n; i++) p->by_first[fill[p->items[i][0] < 128 ? p->items[i][0] : 128]++] = i;
     for (Py_ssize_t i = 0; i < p->n; i++) {
         Py_UCS4 c = p->items[i][0], d = p->lens[i] > 1 ? p->items[i][1] : 0;
-        if (c >= 128) continue;  /* non-ASCII first characters always go to the lists */
+        if (c >= 128) {  /* non-ASCII first characters go to the lists, when `wide` lets them */
+            if (c < 0x10000) p->wide[c / 8] |= (unsigned char)(1 << (c % 8));
+            continue;
+        }
         if (p->lens[i] == 1 || d >= 128) p->alone[c] = 1;
         else p->pairs[c][d / 8] |= (unsigned char)(1 << (d % 8));
     }
@@ -129,7 +141,8 @@ static int phrases_init(Phrases *p, PyObject *iterable) {
 
 /* Whether an item may start at t[i]: false only where none can (the lists then need not be read). */
 static ALWAYS_INLINE int may_start(const Phrases *p, const Text *t, Py_ssize_t i, Py_UCS4 c) {
-    if (c >= 128 || p->alone[c]) return 1;
+    if (c >= 128) return c >= 0x10000 || (p->wide[c / 8] >> (c % 8)) & 1;
+    if (p->alone[c]) return 1;
     if (i + 1 >= t->n) return 0;  /* only an item of one character could start at the last one */
     Py_UCS4 d = text_at(t, i + 1);
     return d < 128 && (p->pairs[c][d / 8] >> (d % 8)) & 1;
