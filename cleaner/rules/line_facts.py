@@ -1,7 +1,12 @@
 """What the line model needs of one distinct line text: its facts (`LineFacts`, the line features of
 `features.LINE_FEATURES` but `repeat_log`), computed once per FeatureSpec and cached, by the compiled
 code (`cleaner/search/linefast.py`) when it is built and computes these features, else by
-`reference_facts`, the pure-Python reference it is tested against."""
+`reference_facts`, the pure-Python reference it is tested against.
+
+The cache (`spec.cache`, `new_cache`) is a dict, (key, indented) -> [facts, looked up again], or, compiled,
+a `_linefast.FactsCache` holding the same entries as doubles in C (and each line's lexicon values), looked
+up, added and swept alike (`cached` shows it as that dict); `packed_facts` and `packed_lexical` give
+`linefast.score_document` a document's facts (and lexical columns) from it with no Python object per line."""
 
 from __future__ import annotations
 
@@ -48,7 +53,8 @@ _STRIP = ".,;:!?\"'()"
 # What the compiled features assume of the reference's (search/linefast.py): any change runs Python.
 CONSTANTS = {"bullets": _BULLETS, "closers": _CLOSERS, "sentence_end": _SENTENCE_END, "strip": _STRIP,
              "link_tokens": _LINK_TOKENS}
-# Lines remembered per spec, about 1 KB each (200,000 held most of a mining worker's memory); _sweep.
+# Lines remembered per spec, about 1 KB each in the dict, about 200-250 bytes and the key's str in the compiled
+# cache (200,000 dict entries held most of a mining worker's memory); _sweep.
 _CACHE_LIMIT = 20_000
 
 

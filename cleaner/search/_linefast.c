@@ -8,6 +8,8 @@
  * adds from Python 3.12 on). Built with -ffp-contract=off, so no multiply-add is fused.
  *
  * facts(spec, text, key) -> (values, prose, short, furniture): `LineFacts` of one line;
+ * FactsCache(make): line_facts' cache of line facts held in C (with the lexicon's values of each line), whose
+ * packed(...) gives score_document a document's facts and lexical columns with no Python object per line;
  * probabilities(...) -> list[float]: `model.probability(row(k))` for every row k;
  * explain(names, top, ks, ...): `model.explain(row(k), top)` of the rows ks, before rounding;
  * window_mean(values, radius): windows.py's windowed means of floats and shares of bools;
