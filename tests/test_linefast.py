@@ -354,3 +354,28 @@ def test_the_compiled_sweep_keeps_what_the_python_sweep_keeps(entries, limit):
     linefast.sweeper(limit)(compiled)
     assert list(python.items()) == list(compiled.items())
     assert [type(entry[1]) for entry in python.values()] == [type(entry[1]) for entry in compiled.values()]
+
+
+@needs_compiled
+def test_the_compiled_cache_survives_keys_whose_lower_looks_lines_up(monkeypatch):
+    """A str subclass's lower() runs Python code while a line's facts are computed; lines looked up in the same
+    cache from there (which grow and sweep it) must leave it sound: no line held twice, every line held found
+    again, the facts the reference's."""
+    monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 50)
+    fast, made = spec(True), iter(range(10**6))
+
+    class Key(str):
+        def lower(self) -> str:
+            fresh = [f"line {next(made)}" for _ in range(60)]
+            line_facts.facts_of_lines(fresh, list(range(60)), fresh, fast)
+            return str.lower(self)
+
+    keys = [Key(f"Ünïcode line {n} here.") for n in range(40)]
+    for key in keys:
+        got = line_facts.facts_of_lines([key], [0], [key], fast)
+        assert got == [line_facts.LineFacts(*line_facts.reference_facts(str(key), str(key), spec(False)))]
+    held = [key for key, _ in line_facts.cached(fast)]
+    assert len(held) == len(set(held)) == len(fast.cache) and held[-1] == keys[-1]
+    for key in held:  # each found: none computed, none added
+        line_facts.facts_of_lines([key], [0], [key], fast)
+        assert len(fast.cache) == len(held)

@@ -3246,6 +3246,11 @@ static FactEntry *fc_entry(FactsCacheObject *self, SpecObject *spec, PyObject *t
     }
     double v[N_VALUES];
     if (facts_values(spec, text, key, v) < 0) return NULL;  /* before any change: an error leaves it as it was */
+    /* A str subclass's lower() may have run Python code that changed the cache: look again. */
+    if ((found = fc_find(self, key, indented, hash, &slot)) != NULL) {
+        found->reused = 1;
+        return found;
+    }
     int moved = 0;
     if (self->n >= limit) {
         if (fc_sweep(self, limit) < 0) return NULL;
