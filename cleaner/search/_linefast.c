@@ -3317,24 +3317,39 @@ static PyObject *fc_facts(FactsCacheObject *self, PyObject *args) {
     if (result == NULL) return NULL;
     for (Py_ssize_t j = 0; j < n; j++) {
         PyObject *text = fc_text(texts, lines, j), *item;
-        const double *v = text == NULL ? NULL : fc_values(self, spec, text, PyList_GET_ITEM(keys, j), limit);
-        if (v == NULL || (item = facts_tuple(v, self->make)) == NULL) { Py_DECREF(result); return NULL; }
+        const double *held = text == NULL ? NULL : fc_values(self, spec, text, PyList_GET_ITEM(keys, j), limit);
+        double v[N_VALUES];  /* copied: making the tuple may collect garbage, whose finalizers may use the cache */
+        if (held != NULL) memcpy(v, held, sizeof(v));
+        if (held == NULL || (item = facts_tuple(v, self->make)) == NULL) { Py_DECREF(result); return NULL; }
         PyList_SET_ITEM(result, j, item);
     }
     return result;
 }
 
-/* The entry's lexicon values under `lexicon` (computed, then held, when it has none); NULL with an exception. */
-static const double *fc_lexical(FactsCacheObject *self, FactEntry *entry, LexiconObject *lexicon) {
+/* The entry's lexicon values under `lexicon` into out (5 doubles): those held, or computed, then held in the
+ * entry found again (computing may run Python code, str.lower()'s, that changes the cache); 0, or -1 with an
+ * exception. */
+static int fc_lexical(FactsCacheObject *self, FactEntry *entry, LexiconObject *lexicon, double *out) {
     if (self->lexicon != lexicon) {  /* another table: the values held are not its */
         for (Py_ssize_t e = 0; e < self->n; e++) self->entries[e].has_lex = 0;
         Py_XSETREF(self->lexicon, (LexiconObject *)Py_NewRef(lexicon));
     }
-    if (!entry->has_lex) {
-        if (lex_line(lexicon, entry->key, &lexicon->scratch, entry->lex) < 0) return NULL;
-        entry->has_lex = 1;
+    if (entry->has_lex) {
+        memcpy(out, entry->lex, sizeof(entry->lex));
+        return 0;
     }
-    return entry->lex;
+    PyObject *key = Py_NewRef(entry->key);
+    Py_hash_t hash = entry->hash;
+    int indented = entry->indented;
+    int failed = lex_line(lexicon, key, &lexicon->scratch, out) < 0;
+    size_t slot;
+    FactEntry *again = failed || self->lexicon != lexicon ? NULL : fc_find(self, key, indented, hash, &slot);
+    if (again != NULL) {
+        memcpy(again->lex, out, sizeof(again->lex));
+        again->has_lex = 1;
+    }
+    Py_DECREF(key);
+    return failed ? -1 : 0;
 }
 
 /* The lexical columns of the n lines whose lexicon values are `values` (10n + 1 doubles, 5 a line first, the
@@ -3376,13 +3391,11 @@ static PyObject *fc_packed(FactsCacheObject *self, PyObject *args) {
     for (Py_ssize_t j = 0; j < n; j++) {
         PyObject *text = fc_text(texts, lines, j);
         FactEntry *entry = text == NULL ? NULL : fc_entry(self, spec, text, PyList_GET_ITEM(keys, j), limit);
-        const double *lex = entry == NULL || lexicon == NULL ? NULL : fc_lexical(self, entry, lexicon);
-        if (entry == NULL || (lexicon != NULL && lex == NULL)) {
+        if (entry != NULL) memcpy(out + N_VALUES * j, entry->v, sizeof(double) * N_VALUES);
+        if (entry == NULL || (lexicon != NULL && fc_lexical(self, entry, lexicon, values + 5 * j) < 0)) {
             Py_CLEAR(result);
             break;
         }
-        memcpy(out + N_VALUES * j, entry->v, sizeof(double) * N_VALUES);
-        if (lex != NULL) memcpy(values + 5 * j, lex, sizeof(double) * 5);
     }
     if (result != NULL && lexicon != NULL) {
         PyObject *rows = fc_lexical_rows(lexicon, codes, values, n);
@@ -3396,12 +3409,19 @@ static PyObject *fc_packed(FactsCacheObject *self, PyObject *args) {
 static PyObject *fc_items(FactsCacheObject *self, PyObject *Py_UNUSED(ignored)) {
     PyObject *result = PyList_New(self->n);
     if (result == NULL) return NULL;
-    for (Py_ssize_t e = 0; e < self->n; e++) {
-        const FactEntry *entry = self->entries + e;
-        PyObject *facts = facts_tuple(entry->v, self->make);
+    for (Py_ssize_t e = 0; e < PyList_GET_SIZE(result); e++) {
+        if (e >= self->n) {  /* (a finalizer run by a collection below changed the cache: so be it) */
+            Py_DECREF(result);
+            PyErr_SetString(PyExc_RuntimeError, "the cache changed while its items were read");
+            return NULL;
+        }
+        FactEntry entry = self->entries[e];  /* copied: building may collect garbage, whose finalizers... */
+        Py_INCREF(entry.key);
+        PyObject *facts = facts_tuple(entry.v, self->make);
         PyObject *item = facts == NULL ? NULL
-            : Py_BuildValue("((OO)[NO])", entry->key, entry->indented ? Py_True : Py_False, facts,
-                            entry->reused ? Py_True : Py_False);
+            : Py_BuildValue("((OO)[NO])", entry.key, entry.indented ? Py_True : Py_False, facts,
+                            entry.reused ? Py_True : Py_False);
+        Py_DECREF(entry.key);
         if (item == NULL) { Py_DECREF(result); return NULL; }
         PyList_SET_ITEM(result, e, item);
     }
