@@ -131,7 +131,7 @@ def test_a_documents_probabilities_are_the_references(lines, data, with_hints, w
 
 
 # a lexicon (rules/lexicon.py) of terms the generated lines hold: unigrams, bigrams, lead terms, a cased one
-LEXICAL = {"lexical_features": ("lex_mean", "lex_max", "lex_min", "lex_sum", "lex_lead", "lex_near"),
+LEXICAL = {"lexical_features": ("lex_mean", "lex_max", "lex_min", "lex_sum", "lex_lead", "lex_near", "lex_dense"),
            "lexicon": (("the", 0.5), ("share", -1.25), ("sign up", 2.0), ("^the of", 1.5), ("©", 3.0), ("i̇", 0.75),
                        ("istanbul", -0.5), ("|", 1.0))}
 threshold = st.sampled_from([0.0, 0.3, 0.5, 0.9, 1.0, 2.0]) | st.floats(0, 1)
@@ -316,7 +316,7 @@ def test_the_lexicon_values_held_with_the_facts_are_the_tables(documents, limit)
     """Documents' lines looked up in turn in the compiled facts cache with one of two lexicons, or none
     (line_facts.packed_lexical, packed_facts): the facts as packed_facts gives them and the lexical columns as the
     table's own columns() (compiled) and lexicon.columns (the reference) give them, bit for bit."""
-    specs = [spec(True, **LEXICAL), spec(True, lexical_features=("lex_near", "lex_lead", "lex_sum"),
+    specs = [spec(True, **LEXICAL), spec(True, lexical_features=("lex_dense", "lex_near", "lex_lead", "lex_sum"),
                                          lexicon=(("the", -2.0), ("of", 0.25), ("^share it", 1.0)))]
     shared = specs[0].cache
     with pytest.MonkeyPatch.context() as monkeypatch:
