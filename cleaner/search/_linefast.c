@@ -2485,9 +2485,15 @@ static int ctx_args(PyObject *args, PyObject **keys, PyObject **claimed, Py_ssiz
         PyErr_SetString(PyExc_ValueError, "fewer claimed than keys");
         return -1;
     }
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(*keys); i++)
-        if (!PyUnicode_Check(PyList_GET_ITEM(*keys, i))) { PyErr_SetString(PyExc_TypeError, "keys must be str"); return -1; }
-    return 0;
+    return 0;  /* keys are checked as the walk reads them: a check of all of them made each call O(lines) */
+}
+
+/* keys[i] when it is a str, else NULL with a TypeError. */
+static PyObject *ctx_key(PyObject *keys, Py_ssize_t i) {
+    PyObject *key = PyList_GET_ITEM(keys, i);
+    if (PyUnicode_Check(key)) return key;
+    PyErr_SetString(PyExc_TypeError, "keys must be str");
+    return NULL;
 }
 
 /* prose_near(keys, claimed, index, step, paragraph, (sentence_words, article_lines, headline_share)) -> bool:
@@ -2500,7 +2506,8 @@ static PyObject *prose_near(PyObject *Py_UNUSED(module), PyObject *args) {
     if (ctx_args(args, &keys, &claimed, &index, &step, &paragraph, &p) < 0) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(keys), i = index + step, seen = 0;
     while (0 <= i && i < n && seen < p.article_lines) {
-        PyObject *key = PyList_GET_ITEM(keys, i);
+        PyObject *key = ctx_key(keys, i);
+        if (key == NULL) return NULL;
         if (PyUnicode_GET_LENGTH(key) > 0) {
             if (PyList_GET_ITEM(claimed, i) != Py_None) Py_RETURN_FALSE;
             if (ctx_is_sentence(&p, key) && !(paragraph && ctx_cut_off(key))) Py_RETURN_TRUE;
@@ -2521,7 +2528,8 @@ static PyObject *prose_reached(PyObject *Py_UNUSED(module), PyObject *args) {
     if (ctx_args(args, &keys, &claimed, &index, &step, &at_end, &p) < 0) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(keys), i = index + step;
     while (0 <= i && i < n) {
-        PyObject *key = PyList_GET_ITEM(keys, i);
+        PyObject *key = ctx_key(keys, i);
+        if (key == NULL) return NULL;
         if (PyUnicode_GET_LENGTH(key) > 0) {
             if (PyList_GET_ITEM(claimed, i) != Py_None) Py_RETURN_FALSE;
             if (ctx_is_sentence(&p, key) && !ctx_cut_off(key)) Py_RETURN_TRUE;
