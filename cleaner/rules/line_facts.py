@@ -165,13 +165,15 @@ def packed_lexical(texts: list[str], lines: list[int], keys: list[str],
                                         spec.lexical_features)
 
 
-_PROSE_AT = 11  # LINE_FEATURES.index("prose"), checked by features.py (linefast.matches)
+# A packed row: the compiled side's line values in its order, without repeat_log (its last).
+_PACKED_WIDTH = len(linefast.LINE_FEATURES) - 1
+_PROSE_AT = linefast.LINE_FEATURES.index("prose")
 
 
 def prose_flags(facts: Sequence[LineFacts] | bytes) -> list[bool]:
     """Whether each line is prose, of `facts_of_lines`' facts or of `packed_facts`' bytes."""
     if isinstance(facts, bytes):
-        return [v != 0.0 for v in memoryview(facts).cast("d")[_PROSE_AT::len(linefast.LINE_FEATURES) - 1]]
+        return [v != 0.0 for v in memoryview(facts).cast("d")[_PROSE_AT::_PACKED_WIDTH]]
     return [bool(f.prose) for f in facts]
 
 
