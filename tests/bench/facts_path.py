@@ -1,19 +1,21 @@
-"""The line model's per-line lookups on the dev set, the way before and after the facts cache moved into C
-(README, "Text, the line facts held in C").
+"""The line model's per-line lookups on the dev set: the facts cache held in C against the pure-Python
+reference (README, "Text, the line facts held in C").
 
     python tests/bench/facts_path.py [--rounds 7]
 
 For every dev page's full.txt, its non-blank lines are looked up twice (as a document's two passes do),
-from cold caches each round, two ways in turn: `dicts`, the facts through `_linefast.cached_facts` and a
-dict cache with the lexical columns through `Lexicon.columns` and its own dict cache (the way before), and
-`held`, both through one `FactsCache.packed` call (the way now). It checks on the first round that both give
-the same bytes, and prints each way's median CPU time (process_time) with its range. Needs the compiled
-speed-up.
+from cold caches each round, two ways in turn: `pure`, the facts through `line_facts.facts_of_lines` and
+its dict cache with the lexical columns through the uncompiled `lexicon.Table.columns` (what
+`CLEANER_PURE_PYTHON=1` runs), and `held`, both through one `FactsCache.packed` call (the compiled
+way). It checks on the first round that both give the same bytes, and prints each way's median CPU
+time (process_time) with its range. Needs the compiled speed-up. (Until the dict path compiled by
+`_linefast.cached_facts` was removed, the baseline was that path.)
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import time
 from array import array
@@ -45,31 +47,31 @@ def main() -> int:
     args = parser.parse_args()
     spec = next(r.spec for r in cleaner.default_rules().rules() if isinstance(getattr(r, "spec", None), FeatureSpec)
                 and r.spec.lexical_features)
+    if spec.compiled is None or spec.lexicon_table.compiled is None:
+        raise SystemExit("needs the compiled speed-up (and CLEANER_PURE_PYTHON unset)")
+    slow = dataclasses.replace(spec, use_compiled=False)  # its dict cache and pure lexicon table
     native = linefast._linefast
     table, codes = spec.lexicon_table.compiled, tuple(map(lexicon.LEXICAL_FEATURES.index, spec.lexical_features))
-    docs, sweep = documents(), linefast.sweeper(LIMIT)
+    docs = documents()
 
-    def dicts() -> list:
-        cache, lexical, out = {}, {}, []
-        for texts, lines, keys in docs:
-            for _ in range(2):
-                facts = native.cached_facts(spec.compiled, cache, texts, lines, keys, LIMIT, sweep,
-                                            line_facts.LineFacts)
-                if len(lexical) > LIMIT:
-                    lexical.clear()
-                out.append((facts, table.columns(keys, codes, None, lexical, True)))
-        return out
+    def pure() -> list:
+        slow.cache.clear()
+        slow.lexicon_table.cache.clear()
+        return [(line_facts.facts_of_lines(texts, lines, keys, slow),
+                 slow.lexicon_table.columns(keys, slow.lexical_features))
+                for texts, lines, keys in docs for _ in range(2)]
 
     def held() -> list:
         cache = native.FactsCache(line_facts.LineFacts)
         return [cache.packed(spec.compiled, texts, lines, keys, LIMIT, table, codes) for texts, lines, keys in docs
                 for _ in range(2)]
 
-    packed = [(array("d", [v for f in facts for v in f.values]).tobytes(), columns) for facts, columns in dicts()]
+    packed = [(array("d", [v for f in facts for v in f.values]).tobytes(),
+               array("d", [v for row in columns for v in row]).tobytes()) for facts, columns in pure()]
     assert packed == held(), "the two ways differ"
-    times: dict[str, list[float]] = {"dicts": [], "held": []}
+    times: dict[str, list[float]] = {"pure": [], "held": []}
     for _ in range(args.rounds):
-        for name, run in (("dicts", dicts), ("held", held)):
+        for name, run in (("pure", pure), ("held", held)):
             start = time.process_time()
             run()
             times[name].append(time.process_time() - start)
