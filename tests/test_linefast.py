@@ -338,25 +338,6 @@ def test_the_lexicon_values_held_with_the_facts_are_the_tables(documents, limit)
 
 
 @needs_compiled
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=3), st.booleans(), st.sampled_from([True, False, 0, 1])), max_size=30),
-       st.integers(min_value=-3, max_value=40))
-def test_the_compiled_sweep_keeps_what_the_python_sweep_keeps(entries, limit):
-    """linefast.sweeper(limit)(cache) == line_facts._sweep(cache) with _CACHE_LIMIT = limit: the same
-    entries, in the same order, the same objects, marked alike."""
-    def cache_of() -> dict:
-        return {(key, indented): [(key, n), reused] for n, (key, indented, reused) in enumerate(entries)}
-
-    python, compiled = cache_of(), cache_of()
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(line_facts, "_CACHE_LIMIT", limit)
-        line_facts._sweep(python)
-    linefast.sweeper(limit)(compiled)
-    assert list(python.items()) == list(compiled.items())
-    assert [type(entry[1]) for entry in python.values()] == [type(entry[1]) for entry in compiled.values()]
-
-
-@needs_compiled
 def test_the_compiled_cache_survives_keys_whose_lower_looks_lines_up(monkeypatch):
     """A str subclass's lower() runs Python code while a line's facts are computed; lines looked up in the same
     cache from there (which grow and sweep it) must leave it sound: no line held twice, every line held found

@@ -135,12 +135,10 @@ def facts_of(text: str, key: str, spec: FeatureSpec) -> LineFacts:
 
 
 def facts_of_lines(texts: Sequence[str], lines: Sequence[int], keys: Sequence[str], spec: FeatureSpec) -> list:
-    """`facts_of(texts[i], key, spec)` for each line i and its key, in order (in one C call when compiled)."""
+    """`facts_of(texts[i], key, spec)` for each line i and its key, in order (in one C call when the cache is
+    held in C)."""
     if type(spec.cache) is not dict:
         return spec.cache.facts(spec.compiled, texts, lines, keys, _CACHE_LIMIT)
-    if spec.compiled:
-        sweep = linefast.sweeper(_CACHE_LIMIT) or _sweep
-        return linefast.cached_facts(spec.compiled, spec.cache, texts, lines, keys, _CACHE_LIMIT, sweep, LineFacts)
     return [facts_of(texts[i], key, spec) for i, key in zip(lines, keys, strict=True)]
 
 
@@ -179,10 +177,8 @@ def prose_flags(facts: Sequence[LineFacts] | bytes) -> list[bool]:
 
 def _sweep(cache: dict) -> None:
     """Keep the lines looked up again since the last sweep (a page's own text goes, menus stay), all
-    go when those fill half the cache. Facts do not depend on what is cached, nor do results. (An
-    entry's second item is only ever a bool: the compiled cache's entries are not tracked by the
-    cycle collector, as they can hold no cycle.)"""
-    kept = list(compress(cache.items(), map(itemgetter(1), cache.values())))  # (in C: a sweep reads 20,000)
+    go when those fill half the cache. Facts do not depend on what is cached, nor do results."""
+    kept = list(compress(cache.items(), map(itemgetter(1), cache.values())))
     cache.clear()
     for slot, entry in kept if len(kept) <= _CACHE_LIMIT // 2 else ():
         entry[1] = False

@@ -13,7 +13,7 @@
  * probabilities(...) -> list[float]: `model.probability(row(k))` for every row k;
  * explain(names, top, ks, ...): `model.explain(row(k), top)` of the rows ks, before rounding;
  * window_mean(values, radius): windows.py's windowed means of floats and shares of bools;
- * sweep(limit, cache): line_facts._sweep of the facts cache; spans(...): engine/decide._spans;
+ * spans(...): engine/decide._spans;
  * records(removals): a record's removals and counts (engine/provenance.build_record);
  * MatchEnds(n): a hyperscan match handler for search/hyperscan_prefilter.py, lines mapped in C.
  */
@@ -467,20 +467,16 @@ static PyObject *facts_tuple(const double *v, PyTypeObject *make) {
     return found;
 }
 
-/* (values, prose, short, furniture) of one line, as `make(...)` (a tuple subclass) or a plain tuple (NULL). */
-static PyObject *compute_facts(SpecObject *spec, PyObject *text, PyObject *key, PyTypeObject *make) {
-    double v[N_VALUES];
-    if (facts_values(spec, text, key, v) < 0) return NULL;
-    return facts_tuple(v, make);
-}
-
+/* facts(spec, text, key) -> (values, prose, short, furniture) of one line, a plain tuple. */
 static PyObject *facts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 3 || !PyObject_TypeCheck(args[0], &SpecType) || !PyUnicode_Check(args[1]) ||
         !PyUnicode_Check(args[2])) {
         PyErr_SetString(PyExc_TypeError, "facts(spec, text, key)");
         return NULL;
     }
-    return compute_facts((SpecObject *)args[0], args[1], args[2], NULL);
+    double v[N_VALUES];
+    if (facts_values((SpecObject *)args[0], args[1], args[2], v) < 0) return NULL;
+    return facts_tuple(v, NULL);
 }
 
 /* 0 when `make` is a tuple subclass and the lists `a` and `b` (named in `what`) are as long as each
@@ -495,69 +491,6 @@ static int maker_and_lengths(PyObject *make, PyObject *a, PyObject *b, const cha
         return -1;
     }
     return 0;
-}
-
-/* cached_facts(spec, cache, texts, lines, keys, limit, sweep, make) -> list: line_facts.facts_of of each
- * line lines[j] with key keys[j], in order. cache: (key, indented) -> [facts, looked up again]; a miss
- * calls sweep(cache) first when the cache holds `limit` lines; make: the facts' tuple subclass. */
-static PyObject *cached_facts(PyObject *Py_UNUSED(module), PyObject *args) {
-    PyObject *spec, *cache, *texts, *lines, *keys, *sweep, *make;
-    Py_ssize_t limit;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nOO!", &SpecType, &spec, &PyDict_Type, &cache, &PyList_Type, &texts,
-                          &PyList_Type, &lines, &PyList_Type, &keys, &limit, &sweep, &PyType_Type, &make))
-        return NULL;
-    if (maker_and_lengths(make, lines, keys, "lines and keys") < 0) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(lines);
-    PyObject *result = PyList_New(n);
-    if (result == NULL) return NULL;
-    for (Py_ssize_t j = 0; j < n; j++) {
-        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(lines, j));
-        if (i == -1 && PyErr_Occurred()) goto fail;
-        if (i < 0 || i >= PyList_GET_SIZE(texts)) { PyErr_SetString(PyExc_IndexError, "line out of range"); goto fail; }
-        PyObject *text = PyList_GET_ITEM(texts, i), *key = PyList_GET_ITEM(keys, j);
-        if (!PyUnicode_Check(text) || !PyUnicode_Check(key)) { PyErr_SetString(PyExc_TypeError, "expected str"); goto fail; }
-        int indented = PyUnicode_GET_LENGTH(text) > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, 0));
-        PyObject *slot = PyTuple_Pack(2, key, indented ? Py_True : Py_False);
-        if (slot == NULL) goto fail;
-        untrack(slot);  /* a str and a bool */
-        PyObject *entry = PyDict_GetItemWithError(cache, slot);  /* borrowed */
-        if (entry == NULL && PyErr_Occurred()) { Py_DECREF(slot); goto fail; }
-        if (entry != NULL) {
-            if (!PyList_Check(entry) || PyList_GET_SIZE(entry) != 2) {
-                Py_DECREF(slot);
-                PyErr_SetString(PyExc_TypeError, "cache entries are [facts, reused] lists");
-                goto fail;
-            }
-            if (PyList_SetItem(entry, 1, Py_NewRef(Py_True)) < 0) { Py_DECREF(slot); goto fail; }
-            PyList_SET_ITEM(result, j, Py_NewRef(PyList_GET_ITEM(entry, 0)));
-            Py_DECREF(slot);
-            continue;
-        }
-        if (PyDict_GET_SIZE(cache) >= limit) {
-            PyObject *done = PyObject_CallOneArg(sweep, cache);
-            if (done == NULL) { Py_DECREF(slot); goto fail; }
-            Py_DECREF(done);
-        }
-        PyObject *found = compute_facts((SpecObject *)spec, text, key, (PyTypeObject *)make);
-        if (found == NULL) { Py_DECREF(slot); goto fail; }
-        entry = PyList_New(2);
-        if (entry == NULL) { Py_DECREF(found); Py_DECREF(slot); goto fail; }
-        PyList_SET_ITEM(entry, 0, Py_NewRef(found));
-        PyList_SET_ITEM(entry, 1, Py_NewRef(Py_False));
-        /* [facts, a bool], and only bools are ever written to it (here and in line_facts._sweep): it can
-         * hold no cycle, so the collector need not walk the cache's entries either (a fifth of the facts'
-         * time went to collections walking them). */
-        untrack(entry);
-        int stored = PyDict_SetItem(cache, slot, entry);
-        Py_DECREF(entry);
-        Py_DECREF(slot);
-        if (stored < 0) { Py_DECREF(found); goto fail; }
-        PyList_SET_ITEM(result, j, found);
-    }
-    return result;
-fail:
-    Py_DECREF(result);
-    return NULL;
 }
 
 /* ---- the model over a document's rows --------------------------------------------------------- */
@@ -1325,48 +1258,6 @@ static PyObject *window_mean(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *means = float_list(out, n);
     PyMem_Free(buf);
     return means;
-}
-
-/* ---- the facts cache's sweep (rules/line_facts._sweep) -------------------------------------------- */
-
-/* sweep(limit, cache): line_facts._sweep of `cache` ((key, indented) -> [facts, looked up again]) with
- * _CACHE_LIMIT `limit`: the entries looked up again are kept, in order, marked not looked up, unless
- * more than limit // 2 of them; every other entry goes. The same cache as the Python sweep, without
- * its (key, entry) tuple per entry: those tuples, and the collections they set off, made the Python
- * sweep of 20,000 lines cost more than computing the facts of a page. */
-static PyObject *sweep(PyObject *Py_UNUSED(module), PyObject *args) {
-    Py_ssize_t limit;
-    PyObject *cache;
-    if (!PyArg_ParseTuple(args, "nO!", &limit, &PyDict_Type, &cache)) return NULL;
-    Py_ssize_t size = PyDict_GET_SIZE(cache), count = 0, pos = 0;
-    PyObject **kept = PyMem_Malloc(sizeof(PyObject *) * (size_t)(2 * size + 1)), *slot, *entry;
-    if (kept == NULL) return PyErr_NoMemory();
-    while (PyDict_Next(cache, &pos, &slot, &entry)) {
-        if (!PyList_Check(entry) || PyList_GET_SIZE(entry) != 2) {
-            PyErr_SetString(PyExc_TypeError, "cache entries are [facts, reused] lists");
-            goto fail;
-        }
-        int reused = PyObject_IsTrue(PyList_GET_ITEM(entry, 1));
-        if (reused < 0) goto fail;
-        if (reused) {
-            kept[2 * count] = Py_NewRef(slot);
-            kept[2 * count++ + 1] = Py_NewRef(entry);
-        }
-    }
-    PyDict_Clear(cache);
-    Py_ssize_t half = limit >= 0 ? limit / 2 : -((1 - limit) / 2);  /* limit // 2 */
-    for (Py_ssize_t j = 0; j < count && count <= half; j++) {
-        if (PyList_SetItem(kept[2 * j + 1], 1, Py_NewRef(Py_False)) < 0 ||
-            PyDict_SetItem(cache, kept[2 * j], kept[2 * j + 1]) < 0)
-            goto fail;
-    }
-    for (Py_ssize_t j = 0; j < 2 * count; j++) Py_DECREF(kept[j]);
-    PyMem_Free(kept);
-    Py_RETURN_NONE;
-fail:
-    for (Py_ssize_t j = 0; j < 2 * count; j++) Py_DECREF(kept[j]);
-    PyMem_Free(kept);
-    return NULL;
 }
 
 /* ---- removals grouped into spans (engine/decide._spans) -------------------------------------------- */
@@ -3133,8 +3024,8 @@ static PyTypeObject LexiconType = {
 /* ---- the facts cache held in C (rules/line_facts: the compiled spec's cache) ----------------------------- */
 
 /* FactsCache(make): line_facts' cache of line facts, (key, indented) -> the line's values, held as doubles
- * (no Python object per line but its key): looked up by facts() (the facts as `make` tuples, the
- * cached_facts contract) and packed() (the values as the bytes of n rows of N_VALUES doubles, which
+ * (no Python object per line but its key): looked up by facts() (the facts as `make` tuples, as
+ * line_facts.facts_of_lines gives them) and packed() (the values as the bytes of n rows of N_VALUES doubles, which
  * score_document takes for its facts; with a Lexicon, also the line's lexicon values, held alike). It
  * looks up, adds and sweeps exactly as line_facts.facts_of and line_facts._sweep do the dict's entries
  * (items() shows them as that dict would hold them), so it holds the same lines in the same order; facts
@@ -3501,10 +3392,8 @@ static PyTypeObject FactsCacheType = {
 };
 
 static PyMethodDef methods[] = {
-    {"cached_facts", cached_facts, METH_VARARGS, "line_facts.facts_of of each of a document's lines, in order."},
     {"records", records, METH_VARARGS, "([r.to_dict() for r in removals], provenance.count_removals(removals))."},
     {"spans", spans, METH_VARARGS, "engine/decide._spans: a document's removed lines grouped into removals."},
-    {"sweep", sweep, METH_VARARGS, "sweep(limit, cache): line_facts._sweep of the facts cache, _CACHE_LIMIT limit."},
     {"window_mean", window_mean, METH_VARARGS,
      "windows.window_mean of a list of bools or floats (None for anything else)."},
     {"facts", (PyCFunction)(void (*)(void))facts, METH_FASTCALL,

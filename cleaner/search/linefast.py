@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from functools import partial
 
 try:
     from cleaner.search import _linefast
@@ -79,30 +78,14 @@ def facts(compiled_spec: object, text: str, key: str) -> tuple[tuple[float, ...]
     return _linefast.facts(compiled_spec, text, key)
 
 
-def cached_facts(compiled_spec: object, cache: dict, texts: Sequence[str], lines: Sequence[int],
-                 keys: Sequence[str], limit: int, sweep: Callable[[dict], None], make: type) -> list:
-    """line_facts.facts_of of each line, in order: `make(values, prose, short, furniture)` (a tuple
-    subclass) from `cache` ((key, indented) -> [facts, looked up again]), or computed and added, after
-    `sweep(cache)` when it holds `limit` lines."""
-    return _linefast.cached_facts(compiled_spec, cache, texts, lines, keys, limit, sweep, make)
-
-
 def facts_cache(make: type) -> object | None:
     """An empty `_linefast.FactsCache`: line_facts' cache of line facts held in C (its `facts(spec, texts,
-    lines, keys, limit)` is `cached_facts` with `make`, its `packed(...)` the same values as the bytes of
-    rows of doubles, `items()` its entries as the dict would hold them); None when not compiled, or built
-    before it existed."""
+    lines, keys, limit)` is line_facts.facts_of of each line, as `make(values, prose, short, furniture)`,
+    its `packed(...)` the same values as the bytes of rows of doubles, `items()` its entries as the dict
+    would hold them); None when not compiled, or built before it existed."""
     if not AVAILABLE or not hasattr(_linefast, "FactsCache"):
         return None
     return _linefast.FactsCache(make)
-
-
-def sweeper(limit: int) -> Callable[[dict], None] | None:
-    """line_facts._sweep(cache) with _CACHE_LIMIT `limit`, compiled (None when not, or built before it
-    existed)."""
-    if not AVAILABLE or not hasattr(_linefast, "sweep"):
-        return None
-    return partial(_linefast.sweep, limit)
 
 
 def spans(text: str, starts: list[int], owners: list, others: dict, reasons: dict, manual: str, layout_pack: str,
