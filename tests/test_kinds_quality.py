@@ -212,3 +212,27 @@ def test_long_unpunctuated_lines_are_neutral_inside_the_run(tmp_path):
     body = [PROSE[0], PROSE[1], table_row, table_row.replace("63", "57"), PROSE[2], PROSE[3]]
     rules = make_rules(tmp_path, head_lines=0, tail_lines=0)
     assert cleaner.clean(lines(MENU, body, FOOTER), rules=rules).text == lines(body)
+
+
+def test_join_min_score_joins_later_sections_of_the_same_article(tmp_path):
+    """A how-to breaks its prose with a checklist long enough to end a run; with nothing between the runs
+    that other rules removed and no stop line, the later section joins the window."""
+    checklist = ["Checklist", "Budget", "Venue", "Caterer", "Photographer", "Florist", "Music", "Cake",
+                 "Rings", "Dress", "Invitations", "Transport", "Seating plan"]  # 13 x -0.5 ends the run
+    later = other(PROSE, "Section two")
+    text = lines(MENU, PROSE, checklist, later, FOOTER)
+    fields = dict(head_lines=0, tail_lines=0, first_within=0.4, stop="^More in .*$", extra=NAV_RULE)
+    alone = make_rules(tmp_path, **fields)
+    assert cleaner.clean(text, rules=alone).text == lines(PROSE)
+    (tmp_path / "t.toml").unlink()
+    joined = make_rules(tmp_path, join_min_score=2.0, **fields)
+    assert cleaner.clean(text, rules=joined).text == lines(PROSE, checklist, later)
+    # a stop line, or a line another rule removed (here the nav rule's "Home"), between the runs: no join
+    for between in (["More in Sport"], ["Home"]):
+        barred = lines(MENU, PROSE, checklist, between, later, FOOTER)
+        assert cleaner.clean(barred, rules=joined).text == lines(PROSE)
+    # a later run scoring under join_min_score does not join by itself, nor end the joining: a stronger one
+    # after it joins, and the window spans both
+    weak = [PROSE[0].replace("council", "committee")]
+    text = lines(MENU, PROSE, checklist, weak, checklist, later, FOOTER)
+    assert cleaner.clean(text, rules=joined).text == lines(PROSE, checklist, weak, checklist, later)

@@ -2074,7 +2074,7 @@ static Py_ssize_t pw_indent(PyObject *text) {
 typedef struct {
     long min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars, menu_chars, indent_sample,
          min_menu_before, min_lead_lines, min_outside_lines;
-    double penalty, stop_score, other_indent_score, min_score, first_within, min_outside_share;
+    double penalty, stop_score, other_indent_score, min_score, first_within, min_outside_share, join_min_score;
 } PwParams;
 
 /* ProseWindowRule._score_key of an unclaimed line's stripped text, `counts` the document's key_counts;
@@ -2104,17 +2104,18 @@ static int pw_score_key(const PwParams *p, PyObject *key, PyObject *counts, doub
 }
 
 /* ProseWindowRule._best_window: the earliest positive segment scoring at least first_within of the best
- * (Kadane's walk, each segment's best prefix): 1 and its rows, 0 when none scores min_score, -1 where the
- * reference raises (no segment reaches its bar: a StopIteration), so the caller runs the reference. */
-static int pw_best_window(const PwParams *p, const double *scores, Py_ssize_t n, Py_ssize_t *first,
-                          Py_ssize_t *last) {
-    double total = 0.0, best = 0.0, peak = 0.0;
+ * (Kadane's walk, each segment's best prefix), with the later segments that join it (join_min_score: no
+ * removed row, rows[k] < 0, and no stop line between): 1 and its rows, 0 when none scores min_score, -1
+ * where the reference raises (no segment reaches its bar: a StopIteration), so the caller runs the reference. */
+static int pw_best_window(const PwParams *p, const double *scores, const Py_ssize_t *rows, const char *stop,
+                          Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
+    double total = 0.0, best = 0.0, peak = 0.0, bar = 0.0;
     Py_ssize_t start = 0, peak_start = 0, peak_end = 0;
-    int has_peak = 0, any = 0;
+    int has_peak = 0, any = 0, found = 0;
     /* Two walks: the first finds the best segment total, the second the earliest segment reaching the bar
-     * (the reference lists the segments, then takes the max, then the first reaching it). */
+     * (the reference lists the segments, then takes the max, then the first reaching it) and then the
+     * segments joining it. */
     for (int walk = 0; walk < 2; walk++) {
-        double bar = 0.0;
         if (walk == 1) {
             if (best < p->min_score) return 0;  /* best: 0.0 without any segment (max's default) */
             bar = p->first_within * best > p->min_score ? p->first_within * best : p->min_score;  /* max() */
@@ -2126,10 +2127,15 @@ static int pw_best_window(const PwParams *p, const double *scores, Py_ssize_t n,
                     if (walk == 0) {
                         if (!any || peak > best) best = peak;
                         any = 1;
-                    } else if (peak >= bar) {
-                        *first = peak_start;
-                        *last = peak_end;
-                        return 1;
+                    } else if (!found) {
+                        if (peak >= bar) {
+                            *first = peak_start, *last = peak_end, found = 1;
+                            if (p->join_min_score <= 0) return 1;
+                        }
+                    } else {
+                        for (Py_ssize_t g = *last + 1; g < peak_start; g++)
+                            if (rows[g] < 0 || stop[rows[g]]) return 1;  /* furniture between */
+                        if (peak >= p->join_min_score) *last = peak_end;
                     }
                 }
                 if (k == n) break;
@@ -2142,7 +2148,7 @@ static int pw_best_window(const PwParams *p, const double *scores, Py_ssize_t n,
             }
         }
     }
-    return -1;
+    return found ? 1 : -1;
 }
 
 /* prose_possible(keys, claimed, menu_chars) -> (possible, nonblank): ProseWindowRule._may_show_furniture's
@@ -2172,16 +2178,17 @@ static PyObject *prose_possible(PyObject *Py_UNUSED(module), PyObject *args) {
  * the reference raises (then run it). stops: the line indices its `stop` pattern matches; counts: the
  * document's key_counts; ints: (min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars,
  * menu_chars, indent_sample, min_menu_before, min_lead_lines, min_outside_lines); floats: (penalty,
- * stop_penalty, other_indent_score, min_score, first_within, min_outside_share). */
+ * stop_penalty, other_indent_score, min_score, first_within, min_outside_share, join_min_score). */
 static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *texts, *keys, *claimed, *stops, *counts;
     PwParams p;
     double stop_penalty;
-    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(dddddd)", &PyList_Type, &texts, &PyList_Type, &keys,
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(ddddddd)", &PyList_Type, &texts, &PyList_Type, &keys,
                           &PyList_Type, &claimed, &stops, &PyDict_Type, &counts, &p.min_words, &p.min_prose_chars,
                           &p.head_lines, &p.tail_lines, &p.keep_outside_chars, &p.menu_chars, &p.indent_sample,
                           &p.min_menu_before, &p.min_lead_lines, &p.min_outside_lines, &p.penalty, &stop_penalty,
-                          &p.other_indent_score, &p.min_score, &p.first_within, &p.min_outside_share))
+                          &p.other_indent_score, &p.min_score, &p.first_within, &p.min_outside_share,
+                          &p.join_min_score))
         return NULL;
     p.stop_score = -stop_penalty;
     Py_ssize_t n = PyList_GET_SIZE(keys);
@@ -2260,7 +2267,7 @@ static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
         }
     }
     Py_ssize_t best_first = 0, best_last = 0;
-    int found = pw_best_window(&p, scores, n_rows, &best_first, &best_last);
+    int found = pw_best_window(&p, scores, rows, stop, n_rows, &best_first, &best_last);
     if (found < 0) { Py_INCREF(Py_None); result = Py_None; goto done; }
     result = PyList_New(0);
     if (result == NULL || found == 0) goto done;

@@ -35,6 +35,23 @@ def _sentence_like(keys: Iterable[str], min_words: int) -> set[str]:
     return {key for key in ending if len(key.split(None, min_words - 1)) >= min_words}
 
 
+def _segments(scores: Sequence[float]) -> list[tuple[float, int, int]]:
+    """Kadane's walk: each positive segment's best prefix as (total, first row, last row), in order."""
+    segments = []
+    total, start, peak = 0.0, 0, None
+    for p, score in enumerate(scores):
+        if total <= 0:
+            if peak:
+                segments.append(peak)
+            total, start, peak = 0.0, p, None
+        total += score
+        if total > 0 and (peak is None or total > peak[0]):
+            peak = (total, start, p)
+    if peak:
+        segments.append(peak)
+    return segments
+
+
 def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
@@ -95,6 +112,11 @@ class ProseWindowRule(Rule):
     # The article comes first, and its comments or teasers may outnumber its paragraphs.
     indent_sample: int = option(int, 0, "the body's indentation is the commonest among this many first "
                                 "prose lines (0: all)")
+    # A how-to or a buyer's guide breaks its prose with headings, checklists and spec rows: enough short
+    # lines to end a run, so its later sections form runs of their own. Lines other rules removed, or a
+    # stop line, between two runs show page furniture; their absence shows the same article going on.
+    join_min_score: float = option(float, 0.0, "a later run scoring at least this joins the window when no "
+                                   "stop line and no line another rule removed lies between (0: none joins)")
 
     def find(self, doc: Document) -> Iterator[Claim]:
         fast = self._compiled_find(doc)
@@ -108,7 +130,7 @@ class ProseWindowRule(Rule):
         rows, scores, removed = self._rows(doc, keys, nonblank)
         if self.other_indent_score != 1.0:
             scores = self._by_indent(doc, rows, scores)
-        best = self._best_window(scores)
+        best = self._best_window(scores, rows, self._stops(doc) if self.join_min_score else frozenset())
         if best is None:
             return
         first = max(0, best[0] - self.head_lines)
@@ -146,7 +168,7 @@ class ProseWindowRule(Rule):
             (self.min_words, self.min_prose_chars, self.head_lines, self.tail_lines, self.keep_outside_chars,
              self.menu_chars, self.indent_sample, self.min_menu_before, self.min_lead_lines, self.min_outside_lines),
             (self.penalty, self.stop_penalty, self.other_indent_score, self.min_score, self.first_within,
-             self.min_outside_share))
+             self.min_outside_share, self.join_min_score))
 
     def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
         """Whether enough lines could count as furniture (short, or removed by another rule) to meet
@@ -220,24 +242,23 @@ class ProseWindowRule(Rule):
             return 0.0
         return 1.0 if shown == 1 else -self.penalty
 
-    def _best_window(self, scores: Sequence[float]) -> tuple[int, int] | None:
-        """The earliest positive segment scoring at least `first_within` of the best one."""
-        segments = []  # (total, start, end) of each segment's best prefix, in document order
-        total, start, peak = 0.0, 0, None
-        for p, score in enumerate(scores):
-            if total <= 0:
-                if peak:
-                    segments.append(peak)
-                total, start, peak = 0.0, p, None
-            total += score
-            if total > 0 and (peak is None or total > peak[0]):
-                peak = (total, start, p)
-        if peak:
-            segments.append(peak)
+    def _best_window(self, scores: Sequence[float], rows: Sequence[int] = (),
+                     stops: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
+        """The earliest positive segment scoring at least `first_within` of the best one, with the later
+        segments that join it (`join_min_score`; `rows` are the rows' line indices, -1 for removed
+        lines, `stops` the stop lines' indices)."""
+        segments = _segments(scores)
         best = max((s[0] for s in segments), default=0.0)
         if best < self.min_score:
             return None
-        total, first, last = next(s for s in segments if s[0] >= max(self.min_score, self.first_within * best))
+        at = next(n for n, s in enumerate(segments) if s[0] >= max(self.min_score, self.first_within * best))
+        _, first, last = segments[at]
+        if self.join_min_score > 0:
+            for total, start, end in segments[at + 1:]:
+                if any(rows[p] < 0 or rows[p] in stops for p in range(last + 1, start)):
+                    break  # furniture between: the article ended
+                if total >= self.join_min_score:
+                    last = end
         return first, last
 
     def _kept_outside(self, key: str, score: float) -> bool:
