@@ -32,7 +32,8 @@ examples.remove = ["Home"]
 
 
 def make_rules(tmp_path: Path, extra: str = "", **fields) -> cleaner.RuleSet:
-    settings = "\n".join(f"{name} = {value!r}" for name, value in fields.items())
+    settings = "\n".join(f"{name} = {str(value).lower() if isinstance(value, bool) else repr(value)}"
+                         for name, value in fields.items())
     body = """
         id = "t"
         version = "1"
@@ -214,9 +215,9 @@ def test_long_unpunctuated_lines_are_neutral_inside_the_run(tmp_path):
     assert cleaner.clean(lines(MENU, body, FOOTER), rules=rules).text == lines(body)
 
 
-def test_join_min_score_joins_later_sections_of_the_same_article(tmp_path):
-    """A how-to breaks its prose with a checklist long enough to end a run; with nothing between the runs
-    that other rules removed and no stop line, the later section joins the window."""
+def test_run_on_keeps_later_sections_until_furniture(tmp_path):
+    """A how-to breaks its prose with a checklist long enough to end a run; with nothing after the run that
+    other rules removed and no stop line, the window runs on to the last prose line."""
     checklist = ["Checklist", "Budget", "Venue", "Caterer", "Photographer", "Florist", "Music", "Cake",
                  "Rings", "Dress", "Invitations", "Transport", "Seating plan"]  # 13 x -0.5 ends the run
     later = other(PROSE, "Section two")
@@ -225,14 +226,25 @@ def test_join_min_score_joins_later_sections_of_the_same_article(tmp_path):
     alone = make_rules(tmp_path, **fields)
     assert cleaner.clean(text, rules=alone).text == lines(PROSE)
     (tmp_path / "t.toml").unlink()
-    joined = make_rules(tmp_path, join_min_score=2.0, **fields)
-    assert cleaner.clean(text, rules=joined).text == lines(PROSE, checklist, later)
-    # a stop line, or a line another rule removed (here the nav rule's "Home"), between the runs: no join
+    run_on = make_rules(tmp_path, run_on=True, **fields)
+    assert cleaner.clean(text, rules=run_on).text == lines(PROSE, checklist, later)
+    # one prose line after the checklist is enough; what follows the last prose line still goes
+    assert cleaner.clean(lines(MENU, PROSE, checklist, later[:1], FOOTER), rules=run_on).text == \
+        lines(PROSE, checklist, later[:1])
+    # a stop line, or a line another rule removed (here the nav rule's "Home"), after the run ends it
     for between in (["More in Sport"], ["Home"]):
         barred = lines(MENU, PROSE, checklist, between, later, FOOTER)
-        assert cleaner.clean(barred, rules=joined).text == lines(PROSE)
-    # a later run scoring under join_min_score does not join by itself, nor end the joining: a stronger one
-    # after it joins, and the window spans both
-    weak = [PROSE[0].replace("council", "committee")]
-    text = lines(MENU, PROSE, checklist, weak, checklist, later, FOOTER)
-    assert cleaner.clean(text, rules=joined).text == lines(PROSE, checklist, weak, checklist, later)
+        assert cleaner.clean(barred, rules=run_on).text == lines(PROSE)
+
+
+def test_tab_rows_neutral_lets_a_table_sit_inside_the_run(tmp_path):
+    """A spec table long enough to end the run (its rows are short and unpunctuated) is the article's own
+    when its rows score 0."""
+    table = [f"Model {n}\t\t{n} lb\t\t${n}9" for n in range(12)]
+    text = lines(MENU, PROSE[:2], table, PROSE[2:], FOOTER)
+    fields = dict(head_lines=0, tail_lines=0, first_within=1.0, min_score=2.0)
+    # the table ends the first run; the two runs score alike and the earlier is the window
+    assert cleaner.clean(text, rules=make_rules(tmp_path, **fields)).text == lines(PROSE[:2])
+    (tmp_path / "t.toml").unlink()
+    neutral = make_rules(tmp_path, tab_rows_neutral=True, **fields)
+    assert cleaner.clean(text, rules=neutral).text == lines(PROSE[:2], table, PROSE[2:])

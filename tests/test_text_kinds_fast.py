@@ -25,7 +25,8 @@ LINES = ["The council voted on Tuesday to close the library for good.", "Home", 
          "  Indented prose that runs on for a while, as a teaser would.", "\tA tabbed line: it ends in a colon:",
          "A much longer sentence of the article, and of its day, ends here.\u201d", "Share", "© 2024 The Paper",
          "Short one.", "Words\u00a0with\u2003odd spaces in them, five or more of them here.", "…", "*", "Read more…",
-         "A sentence cut off in its middle, as teasers are cut off on pages [...]", "   ", ""]
+         "A sentence cut off in its middle, as teasers are cut off on pages [...]", "   ", "",
+         "Weight\t\t2.1 lb\t\t1.8 lb", "A table cell that is a whole sentence of its own.\t\tYes, it is."]
 line = st.sampled_from(LINES) | st.text(alphabet=" .!?:;a-•\u2026\u201d)A\t", max_size=12)
 document = st.lists(st.tuples(line, st.booleans()), max_size=60)
 options = st.fixed_dictionaries({
@@ -37,7 +38,7 @@ options = st.fixed_dictionaries({
     "min_outside_share": st.sampled_from([0.0, 0.2, 0.5]), "menu_chars": st.integers(0, 50),
     "min_menu_before": st.integers(0, 3), "min_lead_lines": st.integers(0, 3),
     "stop_penalty": st.sampled_from([math.inf, 3.0, 0.0]), "other_indent_score": st.sampled_from([1.0, 0.25, -1.0]),
-    "indent_sample": st.integers(0, 4), "join_min_score": st.sampled_from([0.0, 0.5, 2.0])})
+    "indent_sample": st.integers(0, 4), "run_on": st.booleans(), "tab_rows_neutral": st.booleans()})
 
 
 def _claims(rule: ProseWindowRule, texts: list[str], removed: list[bool]) -> object:
@@ -64,7 +65,7 @@ def test_prose_windows_claims_are_the_references(monkeypatch, lines, opts, with_
     fast = _claims(rule, texts, removed)
     with monkeypatch.context() as patch:
         patch.setattr(linefast, "AVAILABLE", False)
-        assert linefast.prose_window([], [], [], set(), {}, (0,) * 10, (0.0,) * 7) is None
+        assert linefast.prose_window([], [], [], set(), {}, (0,) * 10, (0.0,) * 6, (False, False)) is None
         reference = _claims(rule, texts, removed)
     assert fast == reference
 

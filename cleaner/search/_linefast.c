@@ -2074,13 +2074,18 @@ static Py_ssize_t pw_indent(PyObject *text) {
 typedef struct {
     long min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars, menu_chars, indent_sample,
          min_menu_before, min_lead_lines, min_outside_lines;
-    double penalty, stop_score, other_indent_score, min_score, first_within, min_outside_share, join_min_score;
+    double penalty, stop_score, other_indent_score, min_score, first_within, min_outside_share;
+    int run_on, tab_rows_neutral;
 } PwParams;
 
 /* ProseWindowRule._score_key of an unclaimed line's stripped text, `counts` the document's key_counts;
  * 0 or -1 with an exception. */
 static int pw_score_key(const PwParams *p, PyObject *key, PyObject *counts, double *score) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+    if (p->tab_rows_neutral && PyUnicode_FindChar(key, '\t', 0, n, 1) >= 0) {  /* a table row */
+        *score = 0.0;
+        return 0;
+    }
     if (!pw_sentence_like(key, p->min_words)) {
         *score = n >= p->min_prose_chars ? 0.0 : -p->penalty;
         return 0;
@@ -2104,18 +2109,18 @@ static int pw_score_key(const PwParams *p, PyObject *key, PyObject *counts, doub
 }
 
 /* ProseWindowRule._best_window: the earliest positive segment scoring at least first_within of the best
- * (Kadane's walk, each segment's best prefix), with the later segments that join it (join_min_score: no
- * removed row, rows[k] < 0, and no stop line between): 1 and its rows, 0 when none scores min_score, -1
- * where the reference raises (no segment reaches its bar: a StopIteration), so the caller runs the reference. */
+ * (Kadane's walk, each segment's best prefix), run on (run_on) to the last positive row before the first
+ * removed row (rows[k] < 0) or stop line after it: 1 and its rows, 0 when none scores min_score, -1 where
+ * the reference raises (no segment reaches its bar: a StopIteration), so the caller runs the reference. */
 static int pw_best_window(const PwParams *p, const double *scores, const Py_ssize_t *rows, const char *stop,
                           Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
-    double total = 0.0, best = 0.0, peak = 0.0, bar = 0.0;
+    double total = 0.0, best = 0.0, peak = 0.0;
     Py_ssize_t start = 0, peak_start = 0, peak_end = 0;
-    int has_peak = 0, any = 0, found = 0;
+    int has_peak = 0, any = 0;
     /* Two walks: the first finds the best segment total, the second the earliest segment reaching the bar
-     * (the reference lists the segments, then takes the max, then the first reaching it) and then the
-     * segments joining it. */
+     * (the reference lists the segments, then takes the max, then the first reaching it). */
     for (int walk = 0; walk < 2; walk++) {
+        double bar = 0.0;
         if (walk == 1) {
             if (best < p->min_score) return 0;  /* best: 0.0 without any segment (max's default) */
             bar = p->first_within * best > p->min_score ? p->first_within * best : p->min_score;  /* max() */
@@ -2127,15 +2132,14 @@ static int pw_best_window(const PwParams *p, const double *scores, const Py_ssiz
                     if (walk == 0) {
                         if (!any || peak > best) best = peak;
                         any = 1;
-                    } else if (!found) {
-                        if (peak >= bar) {
-                            *first = peak_start, *last = peak_end, found = 1;
-                            if (p->join_min_score <= 0) return 1;
+                    } else if (peak >= bar) {
+                        *first = peak_start;
+                        *last = peak_end;
+                        for (Py_ssize_t g = peak_end + 1; p->run_on && g < n; g++) {
+                            if (rows[g] < 0 || stop[rows[g]]) break;  /* furniture: the article ended */
+                            if (scores[g] > 0) *last = g;
                         }
-                    } else {
-                        for (Py_ssize_t g = *last + 1; g < peak_start; g++)
-                            if (rows[g] < 0 || stop[rows[g]]) return 1;  /* furniture between */
-                        if (peak >= p->join_min_score) *last = peak_end;
+                        return 1;
                     }
                 }
                 if (k == n) break;
@@ -2148,7 +2152,7 @@ static int pw_best_window(const PwParams *p, const double *scores, const Py_ssiz
             }
         }
     }
-    return found ? 1 : -1;
+    return -1;
 }
 
 /* prose_possible(keys, claimed, menu_chars) -> (possible, nonblank): ProseWindowRule._may_show_furniture's
@@ -2173,22 +2177,23 @@ static PyObject *prose_possible(PyObject *Py_UNUSED(module), PyObject *args) {
     return Py_BuildValue("(nn)", possible, nonblank);
 }
 
-/* prose_window(texts, keys, claimed, stops, counts, ints, floats) -> list[int] | None: the lines
+/* prose_window(texts, keys, claimed, stops, counts, ints, floats, flags) -> list[int] | None: the lines
  * ProseWindowRule.find claims (each a claim of its own), once _may_show_furniture said it may; None where
  * the reference raises (then run it). stops: the line indices its `stop` pattern matches; counts: the
  * document's key_counts; ints: (min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars,
  * menu_chars, indent_sample, min_menu_before, min_lead_lines, min_outside_lines); floats: (penalty,
- * stop_penalty, other_indent_score, min_score, first_within, min_outside_share, join_min_score). */
+ * stop_penalty, other_indent_score, min_score, first_within, min_outside_share); flags: (run_on,
+ * tab_rows_neutral). */
 static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *texts, *keys, *claimed, *stops, *counts;
     PwParams p;
     double stop_penalty;
-    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(ddddddd)", &PyList_Type, &texts, &PyList_Type, &keys,
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(dddddd)(pp)", &PyList_Type, &texts, &PyList_Type, &keys,
                           &PyList_Type, &claimed, &stops, &PyDict_Type, &counts, &p.min_words, &p.min_prose_chars,
                           &p.head_lines, &p.tail_lines, &p.keep_outside_chars, &p.menu_chars, &p.indent_sample,
                           &p.min_menu_before, &p.min_lead_lines, &p.min_outside_lines, &p.penalty, &stop_penalty,
                           &p.other_indent_score, &p.min_score, &p.first_within, &p.min_outside_share,
-                          &p.join_min_score))
+                          &p.run_on, &p.tab_rows_neutral))
         return NULL;
     p.stop_score = -stop_penalty;
     Py_ssize_t n = PyList_GET_SIZE(keys);

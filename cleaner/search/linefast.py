@@ -186,13 +186,13 @@ def prose_possible(keys: list[str], claimed: list, menu_chars: int) -> tuple[int
 
 
 def prose_window(texts: list[str], keys: list[str], claimed: list, stops: set[int], counts: dict,
-                 ints: tuple[int, ...], floats: tuple[float, ...]) -> list[int] | None:
-    """The lines ProseWindowRule.find claims once `_may_show_furniture` said it may (`ints` and `floats`: its
-    options in the order `_linefast.c` lists them); None when not compiled, built before it existed, or
-    where the reference raises (the caller then runs the reference)."""
+                 ints: tuple[int, ...], floats: tuple[float, ...], flags: tuple[bool, ...]) -> list[int] | None:
+    """The lines ProseWindowRule.find claims once `_may_show_furniture` said it may (`ints`, `floats` and
+    `flags`: its options in the order `_linefast.c` lists them); None when not compiled, built before it
+    existed, or where the reference raises (the caller then runs the reference)."""
     if not AVAILABLE or not hasattr(_linefast, "prose_window"):
         return None
-    return _linefast.prose_window(texts, keys, claimed, stops, counts, ints, floats)
+    return _linefast.prose_window(texts, keys, claimed, stops, counts, ints, floats, flags)
 
 
 def context_checks() -> tuple[Callable, Callable, Callable] | None:

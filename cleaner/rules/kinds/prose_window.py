@@ -113,10 +113,14 @@ class ProseWindowRule(Rule):
     indent_sample: int = option(int, 0, "the body's indentation is the commonest among this many first "
                                 "prose lines (0: all)")
     # A how-to or a buyer's guide breaks its prose with headings, checklists and spec rows: enough short
-    # lines to end a run, so its later sections form runs of their own. Lines other rules removed, or a
-    # stop line, between two runs show page furniture; their absence shows the same article going on.
-    join_min_score: float = option(float, 0.0, "a later run scoring at least this joins the window when no "
-                                   "stop line and no line another rule removed lies between (0: none joins)")
+    # lines to end a run, so its later sections form runs of their own. A line other rules removed, or a
+    # stop line, shows page furniture; until one comes, the article goes on.
+    run_on: bool = option(bool, False, "the window runs on to the last prose line before the first line after "
+                          "it that another rule removed or that matches `stop`")
+    # A browser's text of a table puts a tab between cells: a table row is the page's content structure
+    # (a spec table, a price list), not a menu.
+    tab_rows_neutral: bool = option(bool, False, "a line with a tab inside its text (a table row) scores 0, "
+                                    "neither for the run nor against it")
 
     def find(self, doc: Document) -> Iterator[Claim]:
         fast = self._compiled_find(doc)
@@ -130,7 +134,7 @@ class ProseWindowRule(Rule):
         rows, scores, removed = self._rows(doc, keys, nonblank)
         if self.other_indent_score != 1.0:
             scores = self._by_indent(doc, rows, scores)
-        best = self._best_window(scores, rows, self._stops(doc) if self.join_min_score else frozenset())
+        best = self._best_window(scores, rows, self._stops(doc) if self.run_on else frozenset())
         if best is None:
             return
         first = max(0, best[0] - self.head_lines)
@@ -168,7 +172,7 @@ class ProseWindowRule(Rule):
             (self.min_words, self.min_prose_chars, self.head_lines, self.tail_lines, self.keep_outside_chars,
              self.menu_chars, self.indent_sample, self.min_menu_before, self.min_lead_lines, self.min_outside_lines),
             (self.penalty, self.stop_penalty, self.other_indent_score, self.min_score, self.first_within,
-             self.min_outside_share, self.join_min_score))
+             self.min_outside_share), (self.run_on, self.tab_rows_neutral))
 
     def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
         """Whether enough lines could count as furniture (short, or removed by another rule) to meet
@@ -235,6 +239,8 @@ class ProseWindowRule(Rule):
     def _score_key(self, key: str, sentence_like: bool, shown: int) -> float:
         """The score of a line whose stripped text is `key` (not a stop line), given `is_sentence_like`
         and how many times the document shows it (prose shown twice is a teaser, not the article's)."""
+        if self.tab_rows_neutral and "\t" in key:
+            return 0.0
         if not sentence_like:
             # long but unpunctuated (a teaser, a table row): neither evidence for the run nor against it
             return 0.0 if len(key) >= self.min_prose_chars else -self.penalty
@@ -244,21 +250,20 @@ class ProseWindowRule(Rule):
 
     def _best_window(self, scores: Sequence[float], rows: Sequence[int] = (),
                      stops: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
-        """The earliest positive segment scoring at least `first_within` of the best one, with the later
-        segments that join it (`join_min_score`; `rows` are the rows' line indices, -1 for removed
-        lines, `stops` the stop lines' indices)."""
+        """The earliest positive segment scoring at least `first_within` of the best one, run on (`run_on`)
+        to the last prose row before the first furniture after it (`rows` are the rows' line indices, -1
+        for removed lines, `stops` the stop lines' indices)."""
         segments = _segments(scores)
         best = max((s[0] for s in segments), default=0.0)
         if best < self.min_score:
             return None
-        at = next(n for n, s in enumerate(segments) if s[0] >= max(self.min_score, self.first_within * best))
-        _, first, last = segments[at]
-        if self.join_min_score > 0:
-            for total, start, end in segments[at + 1:]:
-                if any(rows[p] < 0 or rows[p] in stops for p in range(last + 1, start)):
-                    break  # furniture between: the article ended
-                if total >= self.join_min_score:
-                    last = end
+        _, first, last = next(s for s in segments if s[0] >= max(self.min_score, self.first_within * best))
+        if self.run_on:
+            for p in range(last + 1, len(scores)):
+                if rows[p] < 0 or rows[p] in stops:
+                    break  # furniture: the article ended
+                if scores[p] > 0:
+                    last = p
         return first, last
 
     def _kept_outside(self, key: str, score: float) -> bool:
