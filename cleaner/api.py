@@ -16,7 +16,6 @@ from cleaner.engine.metadata import text_metadata
 from cleaner.engine.provenance import build_record, removal_warnings
 from cleaner.errors import InputError
 from cleaner.io.decode import decode
-from cleaner.io.html import extract_tree, page_domain, parse_html
 from cleaner.rules.loader import load_rules
 from cleaner.rules.ruleset import RuleSet
 
@@ -106,6 +105,8 @@ def load_document(path: str | Path, *, url: str | None = None, line_hints: bool 
     if not data or data.isspace():  # (not data.strip(): that copies a large file)
         raise InputError(path, "empty document" if not data else "document holds only whitespace")
     if path.suffix.lower() in HTML_SUFFIXES:
+        from cleaner.io.html import extract_tree, page_domain, parse_html  # HTML only: kept out of start-up
+
         tree = parse_html(data, str(path))
         text, extraction = extract_tree(tree, str(path), url)
         info = _source_info(str(path), data, "html", "html")
@@ -208,5 +209,7 @@ def site_host(path: str | Path | None, url: str | None = None, extraction: dict 
     if url:
         return _domain(url)
     if extraction:
+        from cleaner.io.html import page_domain  # an extraction comes from cleaner.io.html: loaded already
+
         return page_domain(extraction)
     return _domain(_sidecar_url(Path(path))) if path else None

@@ -13,7 +13,6 @@ saves its data at exit). Tests drive `cleaner.cli.main.main` with click's runner
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
@@ -41,7 +40,8 @@ def run() -> None:
 
 def quick_exit_safe() -> bool:
     """Whether nothing but the main thread runs and no child process or coverage needs the normal exit."""
-    return (threading.active_count() == 1 and not multiprocessing.active_children()
+    multiprocessing = sys.modules.get("multiprocessing")  # not imported (a run in this process): no child
+    return (threading.active_count() == 1 and not (multiprocessing and multiprocessing.active_children())
             and "coverage" not in sys.modules)
 
 

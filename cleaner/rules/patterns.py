@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import resource
-import subprocess
 import sys
 
 import regex
@@ -70,6 +69,8 @@ def trial_compile(patterns: list[str]) -> None:
     patterns = [p for p in dict.fromkeys(patterns) if "\0" not in p and p not in _passed_trial and _encodes(p)]
     if len(patterns) < 2:
         return
+    import subprocess  # here: a run whose rules come from the cache starts no child (subprocess: 4 ms of start-up)
+
     try:
         done = subprocess.run([sys.executable, "-I", "-c", _BATCH], input="\0".join(patterns).encode("utf-8"),
                               capture_output=True, timeout=CHILD_SECONDS, preexec_fn=_limit_child, check=False)
@@ -163,6 +164,8 @@ def _limit_child() -> None:  # runs in the child, before it starts Python
 
 def _compile_in_child(pattern: str) -> None:
     """Compile `pattern` in a child process under the memory and time limits; raise if it fails there."""
+    import subprocess  # see trial_compile
+
     try:
         done = subprocess.run([sys.executable, "-I", "-c", _CHILD], input=pattern.encode("utf-8"),
                               capture_output=True, timeout=CHILD_SECONDS, preexec_fn=_limit_child, check=False)

@@ -22,14 +22,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, wait
 from itertools import islice
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from cleaner.io.files import run_id, set_run_id
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.options import RuleSpec
 from cleaner.search.compiled_patterns import COMPILED
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 PARENT_POLL_SECONDS = 0.5
@@ -102,6 +104,10 @@ class Processes:
     same_machine = True
 
     def __init__(self, spec: RuleSpec, workers: int) -> None:
+        # Here, not at the top: a run in this process (--jobs 1, a small folder) starts without the
+        # process pool's modules (multiprocessing, tempfile, shutil, subprocess, pickle, socket).
+        from concurrent.futures import ProcessPoolExecutor
+
         self.workers = workers
         self._pool = ProcessPoolExecutor(workers, initializer=init_worker, initargs=(spec, run_id(), os.getpid()))
         self._started = False
@@ -116,6 +122,8 @@ class Processes:
             while pending:
                 yield pending.popleft().result()
         except Exception:  # e.g. a fault reading the input: drop this map's batches, keep the workers
+            from concurrent.futures import wait
+
             for future in pending:
                 future.cancel()
             wait(pending)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -78,6 +77,8 @@ def _execute(outcome: Outcome, options: RunOptions, on_report, on_errors) -> Non
         if options.learn is None:
             outcome.reports += clean_documents(work.documents, options, executors.get(options.rules), on_report)
         else:
+            import tempfile  # here and in clean_corpora: a folder run starts without it (and shutil, bz2, lzma)
+
             from cleaner.run import learn
 
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))  # the mined packs
@@ -216,6 +217,8 @@ def _stage_chunk(jobs, rules, *, out: str, dry_run: bool, force: bool, config: s
 
 def clean_corpora(work: Plan, options: RunOptions, executor: Executor, on_errors: OnErrors | None) -> list[Report]:
     """Every planned corpus file; one that cannot be read fails alone and the run goes on."""
+    import tempfile
+
     from cleaner.run.corpus import clean_corpus  # here, not at the top: a folder run starts without it
 
     reports = []

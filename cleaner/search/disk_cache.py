@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 
@@ -23,7 +22,7 @@ def write_cache(path: Path, data: bytes) -> bool:
     Returns False, leaving nothing behind, when it cannot be written: a cache that is not written only
     means computing again. The temporary's name is unique per call, so concurrent writers never share
     one, and the file gets the umask's mode like any other new file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(data)
