@@ -69,18 +69,25 @@ def shown(text: str) -> str:
 
 def temp_path(target: Path) -> Path:
     """A fresh temporary name beside `target`, carrying this run's id."""
-    stem = target.name[:120]
-    return target.with_name(f".{stem}.cleaner-{_run_id}-{os.urandom(3).hex()}.tmp")
+    return Path(_temp_name(str(target)))
+
+
+def _temp_name(target: str) -> str:  # `temp_path` as a string, without pathlib (two per document of a run)
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f".{name[:120]}.cleaner-{_run_id}-{os.urandom(3).hex()}.tmp")
 
 
 @contextmanager
-def _temp_beside(target: Path, mode: int | None, *, sync: bool) -> Iterator[tuple[int, Path]]:
+def _temp_beside(target: Path, mode: int | None, *, sync: bool) -> Iterator[tuple[int, str]]:
     """A new temporary file beside `target`, its descriptor open for writing. When the block ends it
     is given its mode (`mode`; else `target`'s own if it exists; else the umask's), fsynced if `sync`,
     and closed; if the block fails it is removed."""
-    make_dirs(target.parent)
-    tmp = temp_path(target)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    tmp, flags = _temp_name(str(target)), os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        fd = os.open(tmp, flags, 0o666)  # the umask applies
+    except OSError:  # a missing folder (else make_dirs and the second open raise what they raised before)
+        make_dirs(Path(target).parent)
+        fd = os.open(tmp, flags, 0o666)
     try:
         try:
             yield fd, tmp
@@ -92,7 +99,7 @@ def _temp_beside(target: Path, mode: int | None, *, sync: bool) -> Iterator[tupl
         finally:
             os.close(fd)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -106,7 +113,7 @@ def atomic_file(target: Path, *, mode: int | None = None) -> Iterator[IO[bytes]]
     try:
         os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -116,7 +123,7 @@ def write_atomic(target: Path, data: bytes, *, mode: int | None = None) -> None:
         f.write(data)
 
 
-def write_unsynced(target: Path, data: bytes | Iterable[bytes], *, mode: int | None = None) -> Path:
+def write_unsynced(target: Path, data: bytes | Iterable[bytes], *, mode: int | None = None) -> str:
     """Write `data` (bytes, or pieces of bytes written one by one) under a fresh temporary name beside
     `target` (mode as `atomic_file` sets it) and return that name, without fsync: `sync_files` then
     makes many such files durable at once, and `os.replace` publishes each. A failed write removes its
