@@ -66,9 +66,11 @@ class ProseWindowRule(Rule):
     anything else (menu items, buttons, labels), -`stop_penalty` for a `stop` line ("More in X",
     "Comments"); a run of lines other rules removed counts as one neutral row. The window is the
     earliest positive run (Kadane's maximum subarray, one linear pass) scoring at least
-    `first_within` of the best one and `min_score`. Up to `head_lines` rows just before it
-    (headline, standfirst, byline) and `tail_lines` after it (an attribution) stay; every other
-    line goes, unless it is prose at least `keep_outside_chars` long (0: none kept).
+    `first_within` of the best one and `min_score`; with `run_on` it runs on to the last prose row before
+    the first removed or stop line after it (with `tab_rows_neutral`, table rows score 0). Up to
+    `head_lines` rows just before it (headline, standfirst, byline) and `tail_lines` after it (an
+    attribution) stay; every other line goes, unless it is prose at least `keep_outside_chars` long
+    (0: none kept).
     It only acts on a whole page, not on an extract: see `min_outside_lines`.
     """
 
