@@ -133,10 +133,11 @@ class ProseWindowRule(Rule):
         nonblank = list(compress(range(len(keys)), keys))
         if not self._may_show_furniture(doc, keys, nonblank):
             return
-        rows, scores, removed = self._rows(doc, keys, nonblank)
+        stops = self._stops(doc)
+        rows, scores, removed = self._rows(doc, keys, nonblank, stops)
         if self.other_indent_score != 1.0:
             scores = self._by_indent(doc, rows, scores)
-        best = self._best_window(scores, rows, self._stops(doc) if self.run_on else frozenset())
+        best = self._best_window(scores, rows, stops)
         if best is None:
             return
         first = max(0, best[0] - self.head_lines)
@@ -184,16 +185,17 @@ class ProseWindowRule(Rule):
         possible = sum(1 for i in nonblank if claimed[i] is not None or len(keys[i]) < menu_chars)
         return possible >= max(self.min_outside_lines, self.min_outside_share * len(nonblank))
 
-    def _rows(self, doc: Document, keys: list[str], nonblank: list[int]) -> tuple[list[int], list[float], list[int]]:
+    def _rows(self, doc: Document, keys: list[str], nonblank: list[int],
+              stops: set[int]) -> tuple[list[int], list[float], list[int]]:
         """Non-blank lines (their indices) with their scores, and the lines other rules removed.
 
-        `keys` are the lines' stripped texts, `nonblank` the indices of the non-empty ones. Each run of
+        `keys` are the lines' stripped texts, `nonblank` the indices of the non-empty ones, `stops` those
+        of the stop lines. Each run of
         removed lines is one neutral row (index -1): a caption or ad removed from the middle of the
         body does not break the run, and a removed stop line still does."""
         rows: list[int] = []
         scores: list[float] = []
         removed: list[int] = []
-        stops = self._stops(doc)
         claimed, stop_score = doc.claimed, -self.stop_penalty
         seen = doc.key_counts
         # A line's score depends only on its stripped text (and how often the page shows it): once per text.
