@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from cleaner.rules.windows import window_mean
+from cleaner.rules.windows import best_region, window_mean
 from cleaner.search import linefast
 
 CLIP = 8.0  # log-odds beyond this say nothing more (a probability of 0.9997)
@@ -68,20 +68,6 @@ def _decayed_mean(values: Sequence[float]) -> list[float]:
         out[k] = (ahead_sum[k] + s) / (ahead_weight[k] + w)
         s, w = (s + values[k]) * DECAY, (w + 1.0) * DECAY
     return out
-
-
-def best_region(scores: Sequence[float]) -> tuple[int, int]:
-    """The stretch with the highest sum of `scores` (maximum subarray, one pass); (-1, -2) when no
-    score is positive."""
-    best, span = 0.0, (-1, -2)
-    total, start = 0.0, 0
-    for k, score in enumerate(scores):
-        if total <= 0:
-            total, start = 0.0, k
-        total += score
-        if total > best:
-            best, span = total, (start, k)
-    return span
 
 
 def _region_columns(n: int, span: tuple[int, int]) -> dict[str, list[float]]:

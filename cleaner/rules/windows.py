@@ -83,15 +83,21 @@ def reference_window_mean(values: Sequence[float], radius: int) -> list[float]:
     return out
 
 
-def main_run(prose: Sequence[bool], penalty: float = 0.5) -> tuple[int, int]:
-    """The best-scoring stretch of lines where prose counts +1 and any other line -`penalty`
-    (maximum subarray, one pass); (-1, -2) when there is no prose at all."""
-    best, best_span = 0.0, (-1, -2)
+def best_region(scores: Sequence[float]) -> tuple[int, int]:
+    """The stretch with the highest sum of `scores` (maximum subarray, one pass); (-1, -2) when no
+    score is positive."""
+    best, span = 0.0, (-1, -2)
     total, start = 0.0, 0
-    for k, is_prose in enumerate(prose):
+    for k, score in enumerate(scores):
         if total <= 0:
             total, start = 0.0, k
-        total += 1.0 if is_prose else -penalty
+        total += score
         if total > best:
-            best, best_span = total, (start, k)
-    return best_span
+            best, span = total, (start, k)
+    return span
+
+
+def main_run(prose: Sequence[bool], penalty: float = 0.5) -> tuple[int, int]:
+    """The best-scoring stretch of lines where prose counts +1 and any other line -`penalty`
+    (`best_region` of those scores); (-1, -2) when there is no prose at all."""
+    return best_region([1.0 if is_prose else -penalty for is_prose in prose])

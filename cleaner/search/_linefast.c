@@ -1062,7 +1062,7 @@ static void decayed_mean_of(const double *p, Py_ssize_t n, double decay, double 
     }
 }
 
-/* second_stage.best_region over the body log-odds -z. */
+/* windows.best_region over the body log-odds -z (second_stage). */
 static void best_region_of(const double *z, Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
     double best = 0.0, total = 0.0;
     Py_ssize_t start = 0;
