@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import cleaner
+from cleaner.authoring.declines import find_declines
 from cleaner.engine.decide import apply_rules
 from cleaner.lines import split_lines
 from cleaner.rules.loader import load_pack
@@ -102,6 +103,39 @@ def test_tail_ignores_lines_other_rules_removed(tmp_path):
     result = cleaner.clean(doc, rules=rules)
     assert result.text == "Body.\n"
     assert [r.rule_id for r in result.removals] == ["more", "ad"]
+
+
+THREAD_RULE = """
+[[rules]]
+id = "thread"
+kind = "tail"
+marker = '^\\d+ comments$'
+sign = '^(\\w+ says:|Reply)$'
+min_signs = 2
+signs_within = 4
+max_items = 1000
+max_item_chars = 1000
+rationale = "r"
+examples.remove = ["2 comments\\nAna says:\\nReply"]
+"""
+POST = "A reader's long answer, which reads like any paragraph of the article itself does. " * 2
+
+
+def test_tail_signs_decide_where_the_rest_is_long_lines(tmp_path):
+    rules = make_rules(tmp_path, THREAD_RULE)
+    thread = f"Body.\n2 comments\nAna says:\n{POST}\nReply\nTom says:\n{POST}\n"
+    assert cleaner.clean(thread, rules=rules).text == "Body.\n"
+    one_sign = f"Body.\n2 comments\nAna says:\n{POST}\n{POST}\n{POST}\n{POST}\nReply\n"
+    assert cleaner.clean(one_sign, rules=rules).text == one_sign  # the second sign is past signs_within
+    article = f"12 comments\n{POST}\n{POST}\n"
+    assert cleaner.clean(article, rules=rules).text == article
+    assert [d.reason for d in find_declines(article, rules)] == [
+        "marker matched, but 0 sign lines in the next 2 < min_signs 2"]
+
+
+def test_tail_min_signs_needs_a_sign_pattern(tmp_path):
+    with pytest.raises(cleaner.RuleError, match="min_signs needs a sign pattern"):
+        make_rules(tmp_path, THREAD_RULE.replace("sign = ", "#"))
 
 
 def test_repeat_removes_the_later_copy(tmp_path):

@@ -18,11 +18,17 @@ class TailRule(Rule):
     furniture when it has between `min_items` and `max_items` non-blank lines, each at most
     `max_item_chars` long and matching `item` when set (headline-like lines). So "More from X" in
     the middle of a real body, followed by paragraphs, cuts nothing.
+
+    With `min_signs`, the rest must also show what it is: at least that many of the first
+    `signs_within` non-blank lines after the marker (removed or not) match `sign`. A comment
+    thread's lines are long prose, so its length says nothing; its attributions ("Ana says:", a
+    time of day, "Reply") do, and a count heading ("12 Comments") followed by the article's own
+    paragraphs has none of them.
     """
 
     kind = "tail"
     REMOVES = ("a marker line and everything after it, only if what follows (lines not removed by other "
-               "rules) is `min_items`..`max_items` short lines")
+               "rules) is `min_items`..`max_items` short lines and, with `min_signs`, shows enough `sign` lines")
     NEEDS_CANDIDATES = True
     CANDIDATE_PATTERN = "marker"
     marker: regex.Pattern = required(str, "the regex of the line the tail starts at", pattern=True)
@@ -31,6 +37,15 @@ class TailRule(Rule):
     min_items: int = option(int, 1, "the fewest non-blank lines after the marker")
     max_items: int = option(int, 15, "the most non-blank lines after the marker")
     max_item_chars: int = option(int, 120, "the longest line (characters) after the marker")
+    sign: regex.Pattern | None = option(str, None, "the regex of a line that shows what the rest is "
+                                        "(with `min_signs`)", pattern=True)
+    min_signs: int = option(int, 0, "the fewest lines matching `sign` among the first `signs_within` "
+                            "non-blank lines after the marker")
+    signs_within: int = option(int, 60, "how many non-blank lines after the marker `sign` is looked for in")
+
+    def __post_init__(self) -> None:
+        if self.min_signs and self.sign is None:
+            raise ValueError("min_signs needs a sign pattern")
 
     def find(self, doc: Document) -> Iterator[Claim]:
         last = len(doc.lines) - 1
@@ -44,6 +59,9 @@ class TailRule(Rule):
 
     def _rest_problem(self, doc: Document, start: int) -> str | None:
         """None when the lines after the marker are furniture; else why not (the first reason found)."""
+        problem = self._signs_problem(doc, start)
+        if problem is not None:
+            return problem
         items = 0
         for j in range(start, len(doc.lines)):
             line = doc.lines[j]
@@ -57,6 +75,20 @@ class TailRule(Rule):
             if self.item is not None and not doc.search(self, self.item, j):
                 return f"line {line.number} does not match item"
         return None if items >= self.min_items else f"{items} items < min_items {self.min_items}"
+
+    def _signs_problem(self, doc: Document, start: int) -> str | None:
+        if not self.min_signs:
+            return None
+        seen = found = 0
+        for j in range(start, len(doc.lines)):
+            if seen == self.signs_within or found == self.min_signs:
+                break
+            if not doc.lines[j].is_blank:
+                seen += 1
+                found += doc.search(self, self.sign, j)  # type: ignore[arg-type]
+        if found < self.min_signs:
+            return f"{found} sign lines in the next {seen} < min_signs {self.min_signs}"
+        return None
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         for i in doc.candidates(self):
