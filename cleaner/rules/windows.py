@@ -83,18 +83,32 @@ def reference_window_mean(values: Sequence[float], radius: int) -> list[float]:
     return out
 
 
-def best_region(scores: Sequence[float]) -> tuple[int, int]:
-    """The stretch with the highest sum of `scores` (maximum subarray, one pass); (-1, -2) when no
-    score is positive."""
-    best, span = 0.0, (-1, -2)
-    total, start = 0.0, 0
+def positive_segments(scores: Sequence[float]) -> list[tuple[float, int, int]]:
+    """Kadane's walk (maximum subarray, one pass): each positive segment's best prefix as (total,
+    first index, last index), in order; a segment ends where its running total falls to 0 or below."""
+    segments = []
+    total, start, peak = 0.0, 0, None
     for k, score in enumerate(scores):
         if total <= 0:
-            total, start = 0.0, k
+            if peak:
+                segments.append(peak)
+            total, start, peak = 0.0, k, None
         total += score
-        if total > best:
-            best, span = total, (start, k)
-    return span
+        if total > 0 and (peak is None or total > peak[0]):
+            peak = (total, start, k)
+    if peak:
+        segments.append(peak)
+    return segments
+
+
+def best_region(scores: Sequence[float]) -> tuple[int, int]:
+    """The stretch with the highest sum of `scores` (the earliest, on a tie); (-1, -2) when no score
+    is positive."""
+    segments = positive_segments(scores)
+    if not segments:
+        return -1, -2
+    _, first, last = max(segments, key=lambda segment: segment[0])  # max keeps the first of equals
+    return first, last
 
 
 def main_run(prose: Sequence[bool], penalty: float = 0.5) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from operator import is_
 import regex
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
+from cleaner.rules.windows import positive_segments
 from cleaner.search import linefast
 
 _BULLETS = "*+•·▪◦‣-"  # a line starting with one is a list item
@@ -33,23 +34,6 @@ def _sentence_like(keys: Iterable[str], min_words: int) -> set[str]:
     """The texts among `keys` (stripped lines) that are sentence-like, as `is_sentence_like` says."""
     ending = [key for key in keys if key.rstrip(_CLOSERS)[-1:] in _TERMINAL_SET]
     return {key for key in ending if len(key.split(None, min_words - 1)) >= min_words}
-
-
-def _segments(scores: Sequence[float]) -> list[tuple[float, int, int]]:
-    """Kadane's walk: each positive segment's best prefix as (total, first row, last row), in order."""
-    segments = []
-    total, start, peak = 0.0, 0, None
-    for p, score in enumerate(scores):
-        if total <= 0:
-            if peak:
-                segments.append(peak)
-            total, start, peak = 0.0, p, None
-        total += score
-        if total > 0 and (peak is None or total > peak[0]):
-            peak = (total, start, p)
-    if peak:
-        segments.append(peak)
-    return segments
 
 
 def _indent(text: str) -> int:
@@ -257,7 +241,7 @@ class ProseWindowRule(Rule):
         """The earliest positive segment scoring at least `first_within` of the best one, run on (`run_on`)
         to the last prose row before the first furniture after it (`rows` are the rows' line indices, -1
         for removed lines, `stops` the stop lines' indices)."""
-        segments = _segments(scores)
+        segments = positive_segments(scores)
         best = max((s[0] for s in segments), default=0.0)
         if best < self.min_score:
             return None
