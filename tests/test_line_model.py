@@ -130,8 +130,10 @@ def test_context_features():
     assert [r["prose_below"] for r in rows] == [1, 1, 0.5, 0, 0, 0, 0]
     assert [r["before_prose"] for r in rows] == [1, 1, 0, 0, 0, 0, 0]
     assert [r["after_prose"] for r in rows] == [0, 0, 0, 0, 1, 1, 1]
-    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1]  # strictly above
-    assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 1, 0, 0, 0]  # strictly below
+    # a removal above the first prose line ("News") is no landmark for after_removed, one below the last
+    # ("Share") none for before_removed; each counts strictly above (below) the line
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 1, 1]
+    assert [r["before_removed_social"] for r in rows] == [1, 0, 0, 0, 0, 0, 0]
     no_prose, _ = features_of(["Home", "About"], spec=spec)
     assert [(r["before_prose"], r["after_prose"], r["prose_below"]) for r in no_prose] == [(1, 1, 0), (1, 1, 0)]
     with pytest.raises(ValueError, match="context_features"):

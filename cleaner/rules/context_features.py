@@ -13,9 +13,12 @@ included; shares are in 0..1):
 - `chars_near`: mean `chars_log` within ±3;
 - `prose_above`, `prose_below`: share of the document's prose lines above and below the line;
 - `before_prose`, `after_prose`: a non-prose line with no prose line above it (below it);
-- `after_removed_<pack>`: a line that pack's rules removed lies above (a comment heading, a footer's
-  copyright line: what follows them is seldom the article);
-- `before_removed_<pack>`: a line that pack's rules removed lies below (the navigation).
+- `after_removed_<pack>`: a line that pack's rules removed lies above, below the document's first
+  prose line (a comment heading, a footer's copyright line: what follows them is seldom the
+  article; a comment count or share bar by the byline, above the first paragraph, says nothing of
+  the article under it, and counted, it marked every line of it);
+- `before_removed_<pack>`: a line that pack's rules removed lies below, above the last prose line
+  (the navigation; a footer's menu says nothing of the article above it).
 
 Pure Python over the document's per-line flags, a few prefix sums: linear in the lines.
 """
@@ -79,10 +82,10 @@ def plan(names: Sequence[str], packs: Sequence[str]) -> tuple[tuple[int, int, in
     return tuple(out)
 
 
-def _after(owners: Sequence[str | None], pack: str) -> list[float]:
-    """For each position, 1.0 when a line `pack` removed lies before it."""
+def _after(owners: Sequence[str | None], pack: str, start: int) -> list[float]:
+    """For each position, 1.0 when a line `pack` removed lies before it, at `start` or later."""
     n = len(owners)
-    first = owners.index(pack) if pack in owners else n
+    first = next((k for k in range(max(start, 0), n) if owners[k] == pack), n)
     return [0.0] * min(n, first + 1) + [1.0] * (n - first - 1)
 
 
@@ -92,8 +95,10 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
     `prose`, `removed`, `list`, `short`, `furniture` or `chars`; `owners` the pack that removed each line."""
     cols = []
     series = cache(series)  # each kind once per document
-    prose = series("prose") if any(name in PLACES for name in names) else []
+    landmarks = any(name.startswith((AFTER, BEFORE)) for name in names)
+    prose = series("prose") if landmarks or any(name in PLACES for name in names) else []
     n, total = len(prose), sum(prose)
+    first, last = (prose.index(True), n - 1 - prose[::-1].index(True)) if total else (n, -1)
     above = list(accumulate(prose, initial=0.0))[:-1]  # prose lines above each line
     scale = 1.0 / total if total else 0.0
     # (the lists are built with map and repeat, in C: these are a quarter of a document's features)
@@ -107,13 +112,11 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
         elif name == "prose_below":  # (total - above - itself) * scale
             cols.append(list(map(mul, map(sub, map(sub, repeat(total), above), prose), repeat(scale))))
         elif name == "before_prose":  # no prose line above it, nor itself: the lines before the first prose line
-            first = prose.index(True) if total else n
             cols.append([1.0] * first + [0.0] * (n - first))
         elif name == "after_prose":  # the lines after the last prose line
-            last = n - 1 - prose[::-1].index(True) if total else -1
             cols.append([0.0] * (last + 1) + [1.0] * (n - last - 1))
-        elif name.startswith(AFTER):
-            cols.append(_after(owners, name[len(AFTER):]))
-        else:
-            cols.append(_after(owners[::-1], name[len(BEFORE):])[::-1])
+        elif name.startswith(AFTER):  # landmarks below the first prose line (none: no prose line)
+            cols.append(_after(owners, name[len(AFTER):], first + 1))
+        else:  # ... above the last
+            cols.append(_after(owners[::-1], name[len(BEFORE):], n - last)[::-1])
     return cols

@@ -672,10 +672,12 @@ static int rows_context(Rows *r, PyObject *plan) {
             for (Py_ssize_t k = 0; k < n; k++) r->context[k * m + j] = out[k];
             continue;
         }
-        Py_ssize_t edge = code == CTX_AFTER ? n : -1;  /* the first (last) line pack `a` removed */
+        /* the first (last) line pack `a` removed below the first (above the last) prose line */
+        Py_ssize_t edge = code == CTX_AFTER ? n : -1;
         if (code == CTX_AFTER || code == CTX_BEFORE) {
             if (a < 0 || a >= r->n_packs) goto wrong;
-            for (Py_ssize_t k = 0; k < n; k++) {
+            Py_ssize_t from = code == CTX_AFTER ? first_prose + 1 : 0, to = code == CTX_AFTER ? n : last_prose;
+            for (Py_ssize_t k = from; k < to; k++) {
                 if (r->pack[k * r->n_packs + a] == 0.0) continue;
                 if (edge == n) edge = k;
                 if (code == CTX_BEFORE) edge = k;
