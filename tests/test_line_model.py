@@ -266,6 +266,26 @@ def test_the_model_never_vetoes_a_pack_it_was_not_trained_with(tmp_path):
     assert apply_rules(text, mine).text == ""  # a user's pack: every hit stands
 
 
+def test_a_wordless_line_between_removed_lines_stays_removed(tmp_path):
+    # The model scores by length here: the two sign-up lines stay removed (p >= 0.5), and it would give
+    # back every lone dash (p 0.21). A dash has no words of its own to judge: between two lines that
+    # stay removed it stays removed; between two kept lines (a section break) it is given back.
+    pack = MODEL_PACK.format(extra="", prose=PROSE).replace("\nthreshold = 0.5", "\nthreshold = 2.0")
+    (tmp_path / "lm.toml").write_text(pack.replace("short = 4.0", "chars_log = 1.0"), "utf-8")
+    (tmp_path / "words.toml").write_text(
+        'id = "words"\nversion = "1"\n'
+        '[[rules]]\nid = "budget-word"\nkind = "line"\npattern = "budget"\nrationale = "t"\n'
+        'examples.remove = ["budget"]\nexamples.keep = ["x"]\n'
+        '[[rules]]\nid = "dash"\nkind = "line"\npattern = "^-$"\nrationale = "t"\n'
+        'examples.remove = ["-"]\nexamples.keep = ["x"]\n', "utf-8")
+    rules = RuleSet((load_pack(tmp_path / "lm.toml"), load_pack(tmp_path / "words.toml")))
+    furniture = f"{PROSE}\n{PROSE}\nSubscribe to the budget letter\n-\nDonate to the budget fund\n"
+    assert apply_rules(furniture, rules).text == f"{PROSE}\n{PROSE}\n"
+    assert apply_rules(f"{PROSE}\n-\n{PROSE}\n", rules).text == f"{PROSE}\n-\n{PROSE}\n"
+    at_end = f"{PROSE}\n{PROSE}\nSubscribe to the budget letter\n-\n"
+    assert apply_rules(at_end, rules).text == f"{PROSE}\n{PROSE}\n"  # the document's edge is no body
+
+
 OTHER = "Residents can comment on the plans until the end of the month at the town hall."
 NEWS = "The river path reopened on Monday after the flood repairs were finished early."
 

@@ -50,6 +50,7 @@ feature parameters and the weights are data in the rule file, written by
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -58,10 +59,21 @@ from itertools import compress
 from cleaner.rules import headline, second_stage
 from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
+from cleaner.rules.line_scores import Scores
 from cleaner.rules.line_scores import scores as features_scores
 from cleaner.rules.linear import LinearModel
 
 NEVER = 2.0  # a threshold no probability reaches
+_WORD = re.compile(r"\w")
+
+
+def _side_gone(keys: Sequence[str], gone: set[int], k: int, step: int) -> bool:
+    """Whether the nearest row with words from row `k` in direction `step` (-1 up, 1 down) is in `gone`
+    (`keys`: the rows' stripped texts); True when there is none (the document's edge is no body)."""
+    k += step
+    while 0 <= k < len(keys) and _WORD.search(keys[k]) is None:
+        k += step
+    return not 0 <= k < len(keys) or k in gone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,7 +223,6 @@ class LineModelRule(Rule):
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
         released = frozenset(self.extract_release_rules) if release else frozenset()
-        vetoable, packs = set(self.veto_rules), set(self.packs)
         probabilities = scores.probabilities
         # rows to remove (reasons are explained for them all at once, then claimed): among the lines no
         # rule removed, by the thresholds and the two shields
@@ -220,16 +231,9 @@ class LineModelRule(Rule):
         if self.headline_threshold > threshold:  # the headline goes only from its own score
             head = self.headline_row(doc, scores.features, scores.removed)
             removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
-        standing = scores.removed.count(False)  # lines left: those no rule removed, and those the model gives back
-        for k in compress(range(len(features.lines)), scores.removed):
-            i = features.lines[k]
-            owner = claimed[i]
-            if owner.pack_id not in packs:
-                continue  # a user's own rule: never overruled
-            if owner.id in released or (veto_below > 0 and (not vetoable or owner.id in vetoable)
-                                        and probabilities[k] < veto_below):
-                doc.released.append(i)
-                standing += 1
+        given_back = self.given_back(doc, scores, removed, veto_below, released)
+        doc.released.extend(features.lines[k] for k in given_back)
+        standing = scores.removed.count(False) + len(given_back)  # lines left: no rule's, and those given back
         if self.never_empty and len(removed) == standing:
             removed = []  # it doubts every line: the document's body is among them, and no line is surer
         # (each claim is of its own line, read above before any claim: claiming after the loop is the same)
@@ -238,6 +242,36 @@ class LineModelRule(Rule):
             i = features.lines[k]
             doc.reasons[i] = self.reason(probabilities[k], parts)
             yield (i, i)
+
+    def given_back(self, doc: Document, scores: Scores, removed: Sequence[int], veto_below: float,
+                   released: frozenset[str]) -> list[int]:
+        """The rows (non-blank lines) whose rule removal the model gives back: every row a rule of
+        `released` removed, and every row a vetoable rule removed that scores below `veto_below`; only
+        rules of `packs` (a user's own rule is never overruled). `removed`: the rows the model itself
+        removes.
+
+        A row with no word character (a lone dash, a row of asterisks) stays removed when the nearest
+        rows with words either side stay removed too (or the document ends there): it has nothing of
+        its own to judge, so its probability is its neighbours' in disguise, and the trainer, scoring
+        words, never sees it. Between two removed lines it belongs to their furniture; inside the
+        article (a section break) a neighbour is kept and the row is given back with it."""
+        claimed, lines = doc.claimed, scores.features.lines
+        vetoable, packs = set(self.veto_rules), set(self.packs)
+        back = []
+        for k in compress(range(len(lines)), scores.removed):
+            owner = claimed[lines[k]]
+            if owner.pack_id in packs and (owner.id in released or (
+                    veto_below > 0 and (not vetoable or owner.id in vetoable)
+                    and scores.probabilities[k] < veto_below)):
+                back.append(k)
+        wordless = [k for k in back if _WORD.search(doc.keys[lines[k]]) is None]
+        if not wordless:
+            return back
+        keys = [doc.keys[i] for i in lines]
+        back_set = set(back)
+        gone = set(removed).union(k for k in compress(range(len(lines)), scores.removed) if k not in back_set)
+        stay = {k for k in wordless if _side_gone(keys, gone, k, -1) and _side_gone(keys, gone, k, 1)}
+        return [k for k in back if k not in stay]
 
     def headline_row(self, doc: Document, features: Features, removed: Sequence[bool]) -> int:
         """The row of the document's headline (`headline.find` over its non-blank lines; `removed`: per
