@@ -50,13 +50,12 @@ feature parameters and the weights are data in the rule file, written by
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress
 
-from cleaner.rules import headline, second_stage
+from cleaner.rules import headline, second_stage, wordless
 from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.line_scores import Scores
@@ -64,16 +63,6 @@ from cleaner.rules.line_scores import scores as features_scores
 from cleaner.rules.linear import LinearModel
 
 NEVER = 2.0  # a threshold no probability reaches
-_WORD = re.compile(r"\w")
-
-
-def _side_gone(keys: Sequence[str], gone: set[int], k: int, step: int) -> bool:
-    """Whether the nearest row with words from row `k` in direction `step` (-1 up, 1 down) is in `gone`
-    (`keys`: the rows' stripped texts); True when there is none (the document's edge is no body)."""
-    k += step
-    while 0 <= k < len(keys) and _WORD.search(keys[k]) is None:
-        k += step
-    return not 0 <= k < len(keys) or k in gone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,11 +239,8 @@ class LineModelRule(Rule):
         rules of `packs` (a user's own rule is never overruled). `removed`: the rows the model itself
         removes.
 
-        A row with no word character (a lone dash, a row of asterisks) stays removed when the nearest
-        rows with words either side stay removed too (or the document ends there): it has nothing of
-        its own to judge, so its probability is its neighbours' in disguise, and the trainer, scoring
-        words, never sees it. Between two removed lines it belongs to their furniture; inside the
-        article (a section break) a neighbour is kept and the row is given back with it."""
+        A row with no word character (a lone dash) stays removed when the nearest rows with words either
+        side stay removed too, or the document ends there (`cleaner/rules/wordless.py`)."""
         claimed, lines = doc.claimed, scores.features.lines
         vetoable, packs = set(self.veto_rules), set(self.packs)
         back = []
@@ -264,13 +250,11 @@ class LineModelRule(Rule):
                     veto_below > 0 and (not vetoable or owner.id in vetoable)
                     and scores.probabilities[k] < veto_below)):
                 back.append(k)
-        wordless = [k for k in back if _WORD.search(doc.keys[lines[k]]) is None]
-        if not wordless:
+        if all(map(wordless.has_words, (doc.keys[lines[k]] for k in back))):
             return back
-        keys = [doc.keys[i] for i in lines]
         back_set = set(back)
         gone = set(removed).union(k for k in compress(range(len(lines)), scores.removed) if k not in back_set)
-        stay = {k for k in wordless if _side_gone(keys, gone, k, -1) and _side_gone(keys, gone, k, 1)}
+        stay = wordless.between_removed([doc.keys[i] for i in lines], back, gone)
         return [k for k in back if k not in stay]
 
     def headline_row(self, doc: Document, features: Features, removed: Sequence[bool]) -> int:
