@@ -284,6 +284,12 @@ def test_a_wordless_line_between_removed_lines_stays_removed(tmp_path):
     assert apply_rules(f"{PROSE}\n-\n{PROSE}\n", rules).text == f"{PROSE}\n-\n{PROSE}\n"
     at_end = f"{PROSE}\n{PROSE}\nSubscribe to the budget letter\n-\n"
     assert apply_rules(at_end, rules).text == f"{PROSE}\n{PROSE}\n"  # the document's edge is no body
+    # With never_empty, a model that would remove every line left removes none: the dash's sides are
+    # then kept, and it is given back with them.
+    (tmp_path / "lm.toml").write_text(pack.replace("short = 4.0", "chars_log = 1.0")
+                                      .replace("\nthreshold = 2.0", "\nthreshold = 0.5\nnever_empty = true"), "utf-8")
+    rules = RuleSet((load_pack(tmp_path / "lm.toml"), load_pack(tmp_path / "words.toml")))
+    assert apply_rules("Short one\n-\nShort two\n", rules).text == "Short one\n-\nShort two\n"
 
 
 OTHER = "Residents can comment on the plans until the end of the month at the town hall."

@@ -43,8 +43,7 @@ model removes nothing from a document it would otherwise leave without a line.
 
 Thresholds above 1 never act. Every removal carries a reason in the provenance record: the model id
 (the rule id and a hash of its weights), the probability, and the features that pushed it most. The
-feature parameters and the weights are data in the rule file, written by
-`python -m cleaner.authoring.train_line_model`.
+feature parameters and the weights are data in the rule file, written by `tests/bench/train_line_model.py`.
 """
 
 from __future__ import annotations
@@ -221,10 +220,11 @@ class LineModelRule(Rule):
             head = self.headline_row(doc, scores.features, scores.removed)
             removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
         given_back = self.given_back(doc, scores, removed, veto_below, released)
-        doc.released.extend(features.lines[k] for k in given_back)
         standing = scores.removed.count(False) + len(given_back)  # lines left: no rule's, and those given back
         if self.never_empty and len(removed) == standing:
-            removed = []  # it doubts every line: the document's body is among them, and no line is surer
+            # it doubts every line: the body is among them, and no line is surer (wordless lines' sides change)
+            removed, given_back = [], self.given_back(doc, scores, [], veto_below, released)
+        doc.released.extend(features.lines[k] for k in given_back)
         # (each claim is of its own line, read above before any claim: claiming after the loop is the same)
         explained = scores.explain(removed, self.top_features)
         for k, parts in zip(removed, explained, strict=True):
