@@ -21,6 +21,7 @@ from cleaner.rules.features import PAGE_FEATURES, FeatureSpec, extract, main_run
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
 from cleaner.rules.windows import EDGE_LINES
+from cleaner.rules.wordless import between_removed
 
 from .conftest import ROOT
 
@@ -264,6 +265,15 @@ def test_the_model_never_vetoes_a_pack_it_was_not_trained_with(tmp_path):
     text = f"{PROSE}\nThe budget\n{PROSE}\n"
     assert apply_rules(text, rules).text == f"{PROSE}\n{PROSE}\n"  # its own pack's prose hits vetoed
     assert apply_rules(text, mine).text == ""  # a user's pack: every hit stands
+
+
+def test_wordless_rows_take_the_side_of_the_nearest_rows_with_words():
+    keys = ["Intro", "-", "* * *", "-", "Body", "—", "", "Outro"]
+    assert between_removed(keys, [1, 2, 3, 5], gone={0, 4, 7}) == {1, 2, 3, 5}  # a run of them, walked once
+    assert between_removed(keys, [1, 2, 3, 5], gone={0}) == set()  # "Body" stays: both runs touch it
+    assert between_removed(keys, [1, 2, 3], gone={4}) == set()  # "Intro" stays
+    assert between_removed(["-", "Body", "-"], [0, 2], gone={1}) == {0, 2}  # the edges count as removed
+    assert between_removed(["-", "Body"], [0], gone=set()) == set()
 
 
 def test_a_wordless_line_between_removed_lines_stays_removed(tmp_path):

@@ -22,13 +22,21 @@ def has_words(text: str) -> bool:
 def between_removed(keys: Sequence[str], rows: Sequence[int], gone: Collection[int]) -> set[int]:
     """Those of `rows` (indices into `keys`, the rows' stripped texts) with no word whose nearest rows
     with words on both sides are in `gone` (removed for good); a side with no such row (the
-    document's edge) counts as removed, for an edge is no body."""
-    return {k for k in rows if not has_words(keys[k])
-            and _side_gone(keys, gone, k, -1) and _side_gone(keys, gone, k, 1)}
+    document's edge) counts as removed, for an edge is no body. Linear in the rows: a run of
+    thousands of dashes is walked once, not once per dash."""
+    wordy = [has_words(text) for text in keys]
+    n = len(keys)
+    above, below = _nearest(wordy, range(n)), _nearest(wordy, range(n - 1, -1, -1))
+    return {k for k in rows if not wordy[k] and (above[k] < 0 or above[k] in gone)
+            and (below[k] < 0 or below[k] in gone)}
 
 
-def _side_gone(keys: Sequence[str], gone: Collection[int], k: int, step: int) -> bool:
-    k += step
-    while 0 <= k < len(keys) and not has_words(keys[k]):
-        k += step
-    return not 0 <= k < len(keys) or k in gone
+def _nearest(wordy: Sequence[bool], order: range) -> list[int]:
+    """Per row, the nearest row with words before it in `order`'s direction (-1: none)."""
+    nearest = [-1] * len(wordy)
+    last = -1
+    for k in order:
+        nearest[k] = last
+        if wordy[k]:
+            last = k
+    return nearest
