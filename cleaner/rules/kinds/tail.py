@@ -19,16 +19,18 @@ class TailRule(Rule):
     `max_item_chars` long and matching `item` when set (headline-like lines). So "More from X" in
     the middle of a real body, followed by paragraphs, cuts nothing.
 
-    With `min_signs`, the rest must also show what it is: at least that many of the first
-    `signs_within` non-blank lines after the marker (removed or not) match `sign`. A comment
+    With `min_signs`, the signs decide instead of the shape: the rest is furniture when at least
+    that many of the first `signs_within` non-blank lines after the marker (removed or not) match
+    `sign`, and `min_items`, `max_items`, `max_item_chars` and `item` do not apply. A comment
     thread's lines are long prose, so its length says nothing; its attributions ("Ana says:", a
     time of day, "Reply") do, and a count heading ("12 Comments") followed by the article's own
-    paragraphs has none of them.
+    paragraphs has none of them. (The signs are read near the marker only, so a marker costs at
+    most `signs_within` lines, not the rest of the document.)
     """
 
     kind = "tail"
     REMOVES = ("a marker line and everything after it, only if what follows (lines not removed by other "
-               "rules) is `min_items`..`max_items` short lines and, with `min_signs`, shows enough `sign` lines")
+               "rules) is `min_items`..`max_items` short lines or, with `min_signs`, shows enough `sign` lines")
     NEEDS_CANDIDATES = True
     CANDIDATE_PATTERN = "marker"
     marker: regex.Pattern = required(str, "the regex of the line the tail starts at", pattern=True)
@@ -38,7 +40,7 @@ class TailRule(Rule):
     max_items: int = option(int, 15, "the most non-blank lines after the marker")
     max_item_chars: int = option(int, 120, "the longest line (characters) after the marker")
     sign: regex.Pattern | None = option(str, None, "the regex of a line that shows what the rest is "
-                                        "(with `min_signs`)", pattern=True)
+                                        "(with `min_signs`, which then replaces the shape limits)", pattern=True)
     min_signs: int = option(int, 0, "the fewest lines matching `sign` among the first `signs_within` "
                             "non-blank lines after the marker")
     signs_within: int = option(int, 60, "how many non-blank lines after the marker `sign` is looked for in")
@@ -59,9 +61,8 @@ class TailRule(Rule):
 
     def _rest_problem(self, doc: Document, start: int) -> str | None:
         """None when the lines after the marker are furniture; else why not (the first reason found)."""
-        problem = self._signs_problem(doc, start)
-        if problem is not None:
-            return problem
+        if self.min_signs:
+            return self._signs_problem(doc, start)
         items = 0
         for j in range(start, len(doc.lines)):
             line = doc.lines[j]
@@ -77,8 +78,6 @@ class TailRule(Rule):
         return None if items >= self.min_items else f"{items} items < min_items {self.min_items}"
 
     def _signs_problem(self, doc: Document, start: int) -> str | None:
-        if not self.min_signs:
-            return None
         seen = found = 0
         for j in range(start, len(doc.lines)):
             if seen == self.signs_within or found == self.min_signs:
