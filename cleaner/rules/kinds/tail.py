@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -50,32 +51,30 @@ class TailRule(Rule):
             raise ValueError("min_signs needs a sign pattern")
 
     def find(self, doc: Document) -> Iterator[Claim]:
-        last = len(doc.lines) - 1
+        last, kept = len(doc.lines) - 1, None
         for i in doc.candidates(self):
-            if doc.search(self, self.marker, i) and self._rest_is_furniture(doc, i + 1):
-                yield (i, last)
-                return
+            if doc.search(self, self.marker, i):
+                kept = _kept_rows(doc) if kept is None else kept  # (nothing is claimed before the yield)
+                if self._rest_problem(doc, i + 1, kept) is None:
+                    yield (i, last)
+                    return
 
-    def _rest_is_furniture(self, doc: Document, start: int) -> bool:
-        return self._rest_problem(doc, start) is None
-
-    def _rest_problem(self, doc: Document, start: int) -> str | None:
-        """None when the lines after the marker are furniture; else why not (the first reason found)."""
+    def _rest_problem(self, doc: Document, start: int, kept: Sequence[int]) -> str | None:
+        """None when the lines after the marker are furniture; else why not (the first reason found).
+        `kept`: the document's non-blank lines no rule removed (`_kept_rows`), so that a marker costs
+        at most `max_items` lines however much of the rest is blank or removed."""
         if self.min_signs:
             return self._signs_problem(doc, start)
-        items = 0
-        for j in range(start, len(doc.lines)):
+        rest = kept[bisect_left(kept, start):]
+        for j in rest[:self.max_items]:
             line = doc.lines[j]
-            if line.is_blank or doc.is_removed(j):
-                continue
-            items += 1
-            if items > self.max_items:
-                return "items"
             if len(line.text) > self.max_item_chars:
                 return f"line {line.number} is {len(line.text)} chars > max_item_chars {self.max_item_chars}"
             if self.item is not None and not doc.search(self, self.item, j):
                 return f"line {line.number} does not match item"
-        return None if items >= self.min_items else f"{items} items < min_items {self.min_items}"
+        if len(rest) > self.max_items:
+            return f"{len(rest)} items > max_items {self.max_items}"
+        return None if len(rest) >= self.min_items else f"{len(rest)} items < min_items {self.min_items}"
 
     def _signs_problem(self, doc: Document, start: int) -> str | None:
         seen = found = 0
@@ -90,13 +89,16 @@ class TailRule(Rule):
         return None
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
+        kept = None
         for i in doc.candidates(self):
             if doc.is_removed(i) or not doc.search(self, self.marker, i):
                 continue
-            problem = self._rest_problem(doc, i + 1)
-            if problem == "items":
-                rest = sum(1 for j in range(i + 1, len(doc.lines))
-                           if not doc.lines[j].is_blank and not doc.is_removed(j))
-                problem = f"{rest} items > max_items {self.max_items}"
+            kept = _kept_rows(doc) if kept is None else kept
+            problem = self._rest_problem(doc, i + 1, kept)
             if problem is not None:
                 yield i, f"marker matched, but {problem}"
+
+
+def _kept_rows(doc: Document) -> list[int]:
+    """The indices of the document's non-blank lines no rule removed, in order."""
+    return [j for j, line in enumerate(doc.lines) if not line.is_blank and not doc.is_removed(j)]
