@@ -54,7 +54,7 @@ class TailRule(Rule):
         last, kept = len(doc.lines) - 1, None
         for i in doc.candidates(self):
             if doc.search(self, self.marker, i):
-                kept = _kept_rows(doc) if kept is None else kept  # (nothing is claimed before the yield)
+                kept = self._rows(doc) if kept is None else kept  # (nothing is claimed before the yield)
                 if self._rest_problem(doc, i + 1, kept) is None:
                     yield (i, last)
                     return
@@ -65,16 +65,21 @@ class TailRule(Rule):
         at most `max_items` lines however much of the rest is blank or removed."""
         if self.min_signs:
             return self._signs_problem(doc, start)
-        rest = kept[bisect_left(kept, start):]
-        for j in rest[:self.max_items]:
+        first = bisect_left(kept, start)
+        items = len(kept) - first
+        for j in kept[first:first + self.max_items]:
             line = doc.lines[j]
             if len(line.text) > self.max_item_chars:
                 return f"line {line.number} is {len(line.text)} chars > max_item_chars {self.max_item_chars}"
             if self.item is not None and not doc.search(self, self.item, j):
                 return f"line {line.number} does not match item"
-        if len(rest) > self.max_items:
-            return f"{len(rest)} items > max_items {self.max_items}"
-        return None if len(rest) >= self.min_items else f"{len(rest)} items < min_items {self.min_items}"
+        if items > self.max_items:
+            return f"{items} items > max_items {self.max_items}"
+        return None if items >= self.min_items else f"{items} items < min_items {self.min_items}"
+
+    def _rows(self, doc: Document) -> Sequence[int]:
+        """What `_rest_problem` reads: the kept rows, or nothing when the signs decide (read near the marker)."""
+        return () if self.min_signs else _kept_rows(doc)
 
     def _signs_problem(self, doc: Document, start: int) -> str | None:
         seen = found = 0
@@ -93,7 +98,7 @@ class TailRule(Rule):
         for i in doc.candidates(self):
             if doc.is_removed(i) or not doc.search(self, self.marker, i):
                 continue
-            kept = _kept_rows(doc) if kept is None else kept
+            kept = self._rows(doc) if kept is None else kept
             problem = self._rest_problem(doc, i + 1, kept)
             if problem is not None:
                 yield i, f"marker matched, but {problem}"
