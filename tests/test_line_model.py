@@ -135,6 +135,13 @@ def test_context_features():
     # ("Share") none for before_removed; each counts strictly above (below) the line
     assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 1, 1]
     assert [r["before_removed_social"] for r in rows] == [1, 0, 0, 0, 0, 0, 0]
+    # landmarks count from the first (to the last) prose line no rule removed: a header's sign-in blurb a
+    # rule removed, and a menu's "Newsletters" under it, say nothing of the article below
+    blurb = ["Sign in to save the plants you love to your own boards, and to see them later.", "Newsletters",
+             PROSE, "Share", PROSE + " Again.", "Footer"]
+    rows, _ = features_of(blurb, ["social", "social", None, "social", None, "social"], spec=spec)
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 1, 1]
+    assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 0, 0, 0]
     no_prose, _ = features_of(["Home", "About"], spec=spec)
     assert [(r["before_prose"], r["after_prose"], r["prose_below"]) for r in no_prose] == [(1, 1, 0), (1, 1, 0)]
     with pytest.raises(ValueError, match="context_features"):

@@ -14,11 +14,12 @@ included; shares are in 0..1):
 - `prose_above`, `prose_below`: share of the document's prose lines above and below the line;
 - `before_prose`, `after_prose`: a non-prose line with no prose line above it (below it);
 - `after_removed_<pack>`: a line that pack's rules removed lies above, below the document's first
-  prose line (a comment heading, a footer's copyright line: what follows them is seldom the
-  article; a comment count or share bar by the byline, above the first paragraph, says nothing of
-  the article under it, and counted, it marked every line of it);
-- `before_removed_<pack>`: a line that pack's rules removed lies below, above the last prose line
-  (the navigation; a footer's menu says nothing of the article above it).
+  kept prose line, the first prose line no rule removed (a comment heading, a footer's copyright
+  line: what follows them is seldom the article; a comment count or share bar by the byline, above
+  the first paragraph, says nothing of the article under it, and counted, it marked every line of
+  it; nor does a menu under a sign-in blurb of the header that a rule removed);
+- `before_removed_<pack>`: a line that pack's rules removed lies below, above the last kept prose
+  line (the navigation; a footer's menu says nothing of the article above it).
 
 Pure Python over the document's per-line flags, a few prefix sums: linear in the lines.
 """
@@ -28,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import accumulate, repeat
-from operator import mul, sub
+from operator import gt, mul, sub
 
 from cleaner.rules.windows import window_mean, window_share
 from cleaner.search import linefast
@@ -82,6 +83,12 @@ def plan(names: Sequence[str], packs: Sequence[str]) -> tuple[tuple[int, int, in
     return tuple(out)
 
 
+def _edges(flags: Sequence[bool]) -> tuple[int, int]:
+    """The first and last position of a true flag; (n, -1) when there is none."""
+    n = len(flags)
+    return (flags.index(True), n - 1 - flags[::-1].index(True)) if True in flags else (n, -1)
+
+
 def _after(owners: Sequence[str | None], pack: str, start: int) -> list[float]:
     """For each position, 1.0 when a line `pack` removed lies before it, at `start` or later."""
     n = len(owners)
@@ -98,7 +105,10 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
     landmarks = any(name.startswith((AFTER, BEFORE)) for name in names)
     prose = series("prose") if landmarks or any(name in PLACES for name in names) else []
     n, total = len(prose), sum(prose)
-    first, last = (prose.index(True), n - 1 - prose[::-1].index(True)) if total else (n, -1)
+    first, last = _edges(prose)
+    # landmarks count from the first (to the last) prose line no rule removed: a sign-in blurb in
+    # the header is prose, and a menu's "Newsletters" link under it marked the whole article
+    kept_first, kept_last = _edges(list(map(gt, prose, series("removed")))) if landmarks else (n, -1)
     above = list(accumulate(prose, initial=0.0))[:-1]  # prose lines above each line
     scale = 1.0 / total if total else 0.0
     # (the lists are built with map and repeat, in C: these are a quarter of a document's features)
@@ -115,8 +125,8 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
             cols.append([1.0] * first + [0.0] * (n - first))
         elif name == "after_prose":  # the lines after the last prose line
             cols.append([0.0] * (last + 1) + [1.0] * (n - last - 1))
-        elif name.startswith(AFTER):  # landmarks below the first prose line (none: no prose line)
-            cols.append(_after(owners, name[len(AFTER):], first + 1))
+        elif name.startswith(AFTER):  # landmarks below the first kept prose line (none: no such line)
+            cols.append(_after(owners, name[len(AFTER):], kept_first + 1))
         else:  # ... above the last
-            cols.append(_after(owners[::-1], name[len(BEFORE):], n - last)[::-1])
+            cols.append(_after(owners[::-1], name[len(BEFORE):], n - kept_last)[::-1])
     return cols

@@ -645,7 +645,8 @@ static int rows_context(Rows *r, PyObject *plan) {
     r->context = PyMem_Malloc(sizeof(double) * (size_t)(n * (m ? m : 1)));
     if (series == NULL || r->context == NULL) { PyMem_Free(series); PyErr_NoMemory(); return -1; }
     double *prefix = series + N_SERIES * n, *out = prefix + n + 1;
-    Py_ssize_t total = 0, first_prose = n, last_prose = -1;
+    /* landmarks count from the first (to the last) prose line no rule removed: context_features.columns */
+    Py_ssize_t total = 0, first_prose = n, last_prose = -1, first_kept = n, last_kept = -1;
     for (Py_ssize_t k = 0; k < n; k++) {  /* each line's flags and chars, as features._Rows._series reads them */
         const double *own = r->own + k * r->n_own;
         int prose = r->flags[3 * k];
@@ -659,6 +660,10 @@ static int rows_context(Rows *r, PyObject *plan) {
             total++;
             if (first_prose == n) first_prose = k;
             last_prose = k;
+            if (r->rule[2 * k] == 0.0) {
+                if (first_kept == n) first_kept = k;
+                last_kept = k;
+            }
         }
     }
     double scale = total ? 1.0 / (double)total : 0.0;
@@ -672,11 +677,11 @@ static int rows_context(Rows *r, PyObject *plan) {
             for (Py_ssize_t k = 0; k < n; k++) r->context[k * m + j] = out[k];
             continue;
         }
-        /* the first (last) line pack `a` removed below the first (above the last) prose line */
+        /* the first (last) line pack `a` removed below the first (above the last) kept prose line */
         Py_ssize_t edge = code == CTX_AFTER ? n : -1;
         if (code == CTX_AFTER || code == CTX_BEFORE) {
             if (a < 0 || a >= r->n_packs) goto wrong;
-            Py_ssize_t from = code == CTX_AFTER ? first_prose + 1 : 0, to = code == CTX_AFTER ? n : last_prose;
+            Py_ssize_t from = code == CTX_AFTER ? first_kept + 1 : 0, to = code == CTX_AFTER ? n : last_kept;
             for (Py_ssize_t k = from; k < to; k++) {
                 if (r->pack[k * r->n_packs + a] == 0.0) continue;
                 if (edge == n) edge = k;
