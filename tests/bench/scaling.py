@@ -34,6 +34,21 @@ def document(size: int, texts: list[str], distinct: bool) -> str:
     return text[: text.rfind("\n") + 1] or text
 
 
+def pieces(text: str, size: int) -> list[str]:
+    """`text` cut at line ends into consecutive documents of about `size` bytes each (the last may be
+    shorter): the same bytes as documents of another size, so per-MB times compare sizes, not texts."""
+    out, part, total = [], [], 0
+    for line in text.splitlines(keepends=True):
+        part.append(line)
+        total += len(line.encode("utf-8"))
+        if total >= size:
+            out.append("".join(part))
+            part, total = [], 0
+    if part:
+        out.append("".join(part))
+    return out
+
+
 def measure(texts: list[str], rules, distinct: bool) -> tuple[list[list], dict]:
     rows, per_mb, actual_bytes, doc_seconds = [], [], [], []
     for size in SIZES:
