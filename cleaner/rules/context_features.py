@@ -108,6 +108,7 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
     first, last = _edges(prose)
     # landmarks count from the first (to the last) prose line no rule removed: a sign-in blurb in
     # the header is prose, and a menu's "Newsletters" link under it marked the whole article
+    # (prose > removed: prose, not removed)
     kept_first, kept_last = _edges(list(map(gt, prose, series("removed")))) if landmarks else (n, -1)
     above = list(accumulate(prose, initial=0.0))[:-1]  # prose lines above each line
     scale = 1.0 / total if total else 0.0
