@@ -25,12 +25,23 @@ def test_the_cache_stays_bounded_keeps_recurring_lines_and_changes_no_result(mon
     bounded, unbounded = FeatureSpec(), FeatureSpec()
     for n in range(60):
         got = rows(bounded, document(n))
-        assert len(bounded.cache) <= 20
+        assert len(bounded.cache) <= 20 + len(document(n))  # the limit, and room for the document looked up
         monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 10_000)
         assert got == rows(unbounded, document(n))
         monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 20)
     assert {key for key, _ in line_facts.cached(bounded)} >= set(MENU)  # looked up on every page: never swept
     assert len(unbounded.cache) == len(MENU) + 60
+
+
+def test_a_document_of_more_lines_than_the_limit_keeps_them_all_for_its_later_passes(monkeypatch):
+    monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 20)
+    spec = FeatureSpec()
+    texts = [f"Line {n} of a long document." for n in range(50)]
+    keys = [text.strip() for text in texts]
+    line_facts.facts_of_lines(texts, list(range(50)), keys, spec)
+    assert {key for key, _ in line_facts.cached(spec)} == set(keys)  # none swept: a second pass computes none
+    line_facts.facts_of_lines(["Home"], [0], ["Home"], spec)  # the next document: the limit is back, a sweep
+    assert {key for key, _ in line_facts.cached(spec)} == {"Home"}
 
 
 @pytest.mark.parametrize(("reused", "kept"), [(5, 5), (10, 10), (11, 0)])
