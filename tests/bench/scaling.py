@@ -38,8 +38,8 @@ def pieces(text: str, size: int) -> list[str]:
     """`text` cut at line ends into consecutive documents of about `size` bytes each (the last may be
     shorter): the same bytes as documents of another size, so per-MB times compare sizes, not texts.
     The work may still differ with the size: a `tail` rule's cut reaches to the end of its document,
-    so in a long one a single comment heading can remove most of what follows (89 % of the 10 MB
-    targets.py cleans), which the line model then need not score."""
+    so in a long one a single comment heading can remove most of what follows (89 % of 10 MB of
+    whole-page dev text, which is why targets.py times gold bodies), which the line model then need not score."""
     out, part, total = [], [], 0
     for line in text.splitlines(keepends=True):
         part.append(line)
