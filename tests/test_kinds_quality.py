@@ -237,6 +237,27 @@ def test_run_on_keeps_later_sections_until_furniture(tmp_path):
         assert cleaner.clean(barred, rules=run_on).text == lines(PROSE)
 
 
+def test_run_back_keeps_earlier_sections_after_the_furniture_above(tmp_path):
+    """A guide's later section can outscore its earlier ones, which its spec rows cut short: the best run
+    is then not the first, and with `run_back` the window runs back to the first prose line after the
+    last line above it that other rules removed or that is a stop line."""
+    specs = ["Specs", "Weight", "Range", "Top speed", "Motor", "Battery", "Tyres", "Brakes", "Lights",
+             "Folding", "Price", "Warranty", "Colours"]  # 13 x -0.5 ends the run
+    first, later = PROSE[:1], other(PROSE, "Part two") + other(PROSE, "Part three")
+    fields = dict(head_lines=0, tail_lines=0, first_within=0.4, stop="^More in .*$", extra=NAV_RULE)
+    text = lines(MENU, first, specs, later, FOOTER)
+    alone = make_rules(tmp_path, **fields)
+    assert cleaner.clean(text, rules=alone).text == lines(later)  # 1 < 0.4 x 8: the later run wins
+    (tmp_path / "t.toml").unlink()
+    run_back = make_rules(tmp_path, run_back=True, **fields)
+    assert cleaner.clean(text, rules=run_back).text == lines(first, specs, later)
+    # the menu above the first prose line still goes, and so does a stop line or a removed line
+    # (the nav rule's "Home") above the later run, with everything before it
+    for between in (["More in Sport"], ["Home"]):
+        barred = lines(MENU, first, between, specs, later, FOOTER)
+        assert cleaner.clean(barred, rules=run_back).text == lines(later)
+
+
 def test_tab_rows_neutral_lets_a_table_sit_inside_the_run(tmp_path):
     """A spec table long enough to end the run (its rows are short and unpunctuated) is the article's own
     when its rows score 0."""

@@ -2082,7 +2082,7 @@ typedef struct {
     long min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars, menu_chars, indent_sample,
          min_menu_before, min_lead_lines, min_outside_lines;
     double penalty, stop_score, other_indent_score, min_score, first_within, min_outside_share;
-    int run_on, tab_rows_neutral;
+    int run_on, run_back, tab_rows_neutral;
 } PwParams;
 
 /* ProseWindowRule._score_key of an unclaimed line's stripped text, `counts` the document's key_counts;
@@ -2117,7 +2117,8 @@ static int pw_score_key(const PwParams *p, PyObject *key, PyObject *counts, doub
 
 /* ProseWindowRule._best_window: the earliest positive segment scoring at least first_within of the best
  * (Kadane's walk, each segment's best prefix), run on (run_on) to the last positive row before the first
- * removed row (rows[k] < 0) or stop line after it: 1 and its rows, 0 when none scores min_score, -1 where
+ * removed row (rows[k] < 0) or stop line after it and back (run_back) to the first positive row after the
+ * last one before it: 1 and its rows, 0 when none scores min_score, -1 where
  * the reference raises (no segment reaches its bar: a StopIteration), so the caller runs the reference. */
 static int pw_best_window(const PwParams *p, const double *scores, const Py_ssize_t *rows, const char *stop,
                           Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
@@ -2145,6 +2146,10 @@ static int pw_best_window(const PwParams *p, const double *scores, const Py_ssiz
                         for (Py_ssize_t g = peak_end + 1; p->run_on && g < n; g++) {
                             if (rows[g] < 0 || stop[rows[g]]) break;  /* furniture: the article ended */
                             if (scores[g] > 0) *last = g;
+                        }
+                        for (Py_ssize_t g = peak_start - 1; p->run_back && g >= 0; g--) {
+                            if (rows[g] < 0 || stop[rows[g]]) break;  /* furniture: the article starts after it */
+                            if (scores[g] > 0) *first = g;
                         }
                         return 1;
                     }
@@ -2189,18 +2194,18 @@ static PyObject *prose_possible(PyObject *Py_UNUSED(module), PyObject *args) {
  * the reference raises (then run it). stops: the line indices its `stop` pattern matches; counts: the
  * document's key_counts; ints: (min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars,
  * menu_chars, indent_sample, min_menu_before, min_lead_lines, min_outside_lines); floats: (penalty,
- * stop_penalty, other_indent_score, min_score, first_within, min_outside_share); flags: (run_on,
+ * stop_penalty, other_indent_score, min_score, first_within, min_outside_share); flags: (run_on, run_back,
  * tab_rows_neutral). */
 static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *texts, *keys, *claimed, *stops, *counts;
     PwParams p;
     double stop_penalty;
-    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(dddddd)(pp)", &PyList_Type, &texts, &PyList_Type, &keys,
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(dddddd)(ppp)", &PyList_Type, &texts, &PyList_Type, &keys,
                           &PyList_Type, &claimed, &stops, &PyDict_Type, &counts, &p.min_words, &p.min_prose_chars,
                           &p.head_lines, &p.tail_lines, &p.keep_outside_chars, &p.menu_chars, &p.indent_sample,
                           &p.min_menu_before, &p.min_lead_lines, &p.min_outside_lines, &p.penalty, &stop_penalty,
                           &p.other_indent_score, &p.min_score, &p.first_within, &p.min_outside_share,
-                          &p.run_on, &p.tab_rows_neutral))
+                          &p.run_on, &p.run_back, &p.tab_rows_neutral))
         return NULL;
     p.stop_score = -stop_penalty;
     Py_ssize_t n = PyList_GET_SIZE(keys);

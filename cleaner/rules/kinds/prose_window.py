@@ -51,7 +51,8 @@ class ProseWindowRule(Rule):
     "Comments"); a run of lines other rules removed counts as one neutral row. The window is the
     earliest positive run (Kadane's maximum subarray, one linear pass) scoring at least
     `first_within` of the best one and `min_score`; with `run_on` it runs on to the last prose row before
-    the first removed or stop line after it (with `tab_rows_neutral`, table rows score 0). Up to
+    the first removed or stop line after it, with `run_back` back to the first prose row after the last
+    removed or stop line before it (with `tab_rows_neutral`, table rows score 0). Up to
     `head_lines` rows just before it (headline, standfirst, byline) and `tail_lines` after it (an
     attribution) stay; every other line goes, unless it is prose at least `keep_outside_chars` long
     (0: none kept).
@@ -103,6 +104,11 @@ class ProseWindowRule(Rule):
     # stop line, shows page furniture; until one comes, the article goes on.
     run_on: bool = option(bool, False, "the window runs on to the last prose line before the first line after "
                           "it that another rule removed or that matches `stop`")
+    # The same guide's best-scoring run may be a later section (a closing list of one-line items, each a
+    # sentence), its earlier sections each cut short by their spec rows: the run is its article's from
+    # the first prose line the page's furniture above it (a removed or stop line) lets through.
+    run_back: bool = option(bool, False, "the window runs back to the first prose line after the last line "
+                            "before it that another rule removed or that matches `stop`")
     # A browser's text of a table puts a tab between cells: a table row is the page's content structure
     # (a spec table, a price list), not a menu.
     tab_rows_neutral: bool = option(bool, False, "a line with a tab inside its text (a table row) scores 0, "
@@ -159,7 +165,7 @@ class ProseWindowRule(Rule):
             (self.min_words, self.min_prose_chars, self.head_lines, self.tail_lines, self.keep_outside_chars,
              self.menu_chars, self.indent_sample, self.min_menu_before, self.min_lead_lines, self.min_outside_lines),
             (self.penalty, self.stop_penalty, self.other_indent_score, self.min_score, self.first_within,
-             self.min_outside_share), (self.run_on, self.tab_rows_neutral))
+             self.min_outside_share), (self.run_on, self.run_back, self.tab_rows_neutral))
 
     def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
         """Whether enough lines could count as furniture (short, or removed by another rule) to meet
@@ -239,8 +245,9 @@ class ProseWindowRule(Rule):
     def _best_window(self, scores: Sequence[float], rows: Sequence[int] = (),
                      stops: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
         """The earliest positive segment scoring at least `first_within` of the best one, run on (`run_on`)
-        to the last prose row before the first furniture after it (`rows` are the rows' line indices, -1
-        for removed lines, `stops` the stop lines' indices)."""
+        to the last prose row before the first furniture after it and back (`run_back`) to the first
+        prose row after the last furniture before it (`rows` are the rows' line indices, -1 for removed
+        lines, `stops` the stop lines' indices)."""
         segments = positive_segments(scores)
         best = max((s[0] for s in segments), default=0.0)
         if best < self.min_score:
@@ -252,6 +259,12 @@ class ProseWindowRule(Rule):
                     break  # furniture: the article ended
                 if scores[p] > 0:
                     last = p
+        if self.run_back:
+            for p in range(first - 1, -1, -1):
+                if rows[p] < 0 or rows[p] in stops:
+                    break  # furniture: the article starts after it
+                if scores[p] > 0:
+                    first = p
         return first, last
 
     def _kept_outside(self, key: str, score: float) -> bool:
