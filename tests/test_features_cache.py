@@ -3,6 +3,8 @@ and never changes a result."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import cleaner.rules.line_facts as line_facts
@@ -55,3 +57,21 @@ def test_a_sweep_keeps_the_reused_lines_unless_they_fill_half_the_cache(monkeypa
     line_facts.facts_of("one more", "one more", spec)  # the cache is full: a sweep first
     assert {key for key, _ in line_facts.cached(spec)} == {f"line {n}" for n in range(kept)} | {"one more"}
     assert not any(reused for _, reused in line_facts.cached(spec).values())
+
+
+def test_a_sweep_after_a_long_document_gives_back_the_room_it_took(monkeypatch):
+    """The compiled cache grows its room for a long document's lines; the next document's sweep gives it
+    back, so one 10 MB page does not hold a worker's memory for the rest of its run."""
+    monkeypatch.setattr(line_facts, "_CACHE_LIMIT", 20)
+    spec = FeatureSpec()
+    if type(spec.cache) is dict:
+        pytest.skip("the compiled cache is not built: the reference's dict gives its memory back on clear()")
+    empty = sys.getsizeof(spec.cache)
+    texts = [f"Line {n} of a long document." for n in range(5_000)]
+    line_facts.facts_of_lines(texts, list(range(5_000)), [text.strip() for text in texts], spec)
+    full = sys.getsizeof(spec.cache)
+    assert full > 100 * empty
+    line_facts.facts_of_lines(["Home"], [0], ["Home"], spec)  # the next document: a sweep
+    assert sys.getsizeof(spec.cache) < full / 20
+    spec.cache.clear()
+    assert sys.getsizeof(spec.cache) <= empty

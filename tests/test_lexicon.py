@@ -201,3 +201,17 @@ def test_a_table_the_compiled_code_cannot_take_runs_the_reference():
         assert table.compiled is None  # an int weight (sum() of ints is no float sum), or asked for the reference
         expected = lexicon.columns(keys, table.weights, ("lex_sum",))
         assert table.columns(keys, ("lex_sum",), [(0.5,), (1.5,)]) == [(0.5, *expected[0]), (1.5, *expected[1])]
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_document_of_more_lines_than_the_cache_limit_keeps_its_values_for_its_later_passes(monkeypatch, compiled):
+    monkeypatch.setattr(lexicon, "_CACHE_LIMIT", 20)
+    table = lexicon.Table(tuple(TABLE.items()), compiled=compiled)
+    keys = [f"Posted in news, line {n} of a long page" for n in range(50)]
+    first = table.columns(keys, ("lex_sum",))
+    held = dict(table.cache)
+    assert set(held) == set(keys)
+    assert table.columns(keys, ("lex_sum",)) == first  # its second pass ...
+    assert all(table.cache[key] is held[key] for key in keys)  # ... reads the values the first computed
+    table.columns(["Home"], ("lex_sum",))  # the next document: the limit is back, the cache emptied first
+    assert set(table.cache) == {"Home"}

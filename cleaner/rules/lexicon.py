@@ -72,6 +72,13 @@ def line_values(key: str, table: Mapping[str, float]) -> tuple[float, float, flo
 _CACHE_LIMIT = 20_000  # distinct lines remembered per table (a document's later passes, a site's menus)
 
 
+def _full(cache: dict, keys: Sequence[str]) -> bool:
+    """Whether `cache` is to be emptied before `keys` are looked up: it holds more than _CACHE_LIMIT lines
+    beyond room for them. A document of more lines than the limit keeps its own for its later passes
+    (emptied at every pass, a 10 MB page computed its lines' values again each time)."""
+    return len(cache) > _CACHE_LIMIT + len(keys)
+
+
 def columns(keys: Sequence[str], table: Mapping[str, float], names: Sequence[str],
             cache: dict | None = None) -> list[tuple[float, ...]]:
     """Per non-blank line (its stripped text in `keys`), the values of `names`, in that order; `cache`
@@ -79,7 +86,7 @@ def columns(keys: Sequence[str], table: Mapping[str, float], names: Sequence[str
     if cache is None:
         per_line = [line_values(key, table) for key in keys]
     else:
-        if len(cache) > _CACHE_LIMIT:
+        if _full(cache, keys):
             cache.clear()
         per_line = []
         for key in keys:
@@ -124,7 +131,7 @@ class Table:
         compiled (the same floats, tests/test_lexicon.py), else through the cache. `packed` (compiled
         only): the rows as the bytes of their doubles, as `linefast.score_document` takes its hints."""
         if self.compiled is not None:
-            if len(self.cache) > _CACHE_LIMIT:
+            if _full(self.cache, keys):
                 self.cache.clear()
             return self.compiled.columns(keys if type(keys) is list else list(keys),
                                          tuple(map(LEXICAL_FEATURES.index, names)), before, self.cache, packed)
