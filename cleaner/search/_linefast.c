@@ -2115,6 +2115,18 @@ static int pw_score_key(const PwParams *p, PyObject *key, PyObject *counts, doub
     return 0;
 }
 
+/* prose_window._run_to: the last positive row met walking from row `from` in `step` (1 or -1) before the
+ * first removed row (rows[k] < 0) or stop line; `from` when there is none. */
+static Py_ssize_t pw_run_to(const double *scores, const Py_ssize_t *rows, const char *stop, Py_ssize_t n,
+                            Py_ssize_t from, int step) {
+    Py_ssize_t end = from;
+    for (Py_ssize_t g = from + step; g >= 0 && g < n; g += step) {
+        if (rows[g] < 0 || stop[rows[g]]) break;  /* furniture: the article ends (or starts) here */
+        if (scores[g] > 0) end = g;
+    }
+    return end;
+}
+
 /* ProseWindowRule._best_window: the earliest positive segment scoring at least first_within of the best
  * (Kadane's walk, each segment's best prefix), run on (run_on) to the last positive row before the first
  * removed row (rows[k] < 0) or stop line after it and back (run_back) to the first positive row after the
@@ -2143,14 +2155,8 @@ static int pw_best_window(const PwParams *p, const double *scores, const Py_ssiz
                     } else if (peak >= bar) {
                         *first = peak_start;
                         *last = peak_end;
-                        for (Py_ssize_t g = peak_end + 1; p->run_on && g < n; g++) {
-                            if (rows[g] < 0 || stop[rows[g]]) break;  /* furniture: the article ended */
-                            if (scores[g] > 0) *last = g;
-                        }
-                        for (Py_ssize_t g = peak_start - 1; p->run_back && g >= 0; g--) {
-                            if (rows[g] < 0 || stop[rows[g]]) break;  /* furniture: the article starts after it */
-                            if (scores[g] > 0) *first = g;
-                        }
+                        if (p->run_on) *last = pw_run_to(scores, rows, stop, n, peak_end, 1);
+                        if (p->run_back) *first = pw_run_to(scores, rows, stop, n, peak_start, -1);
                         return 1;
                     }
                 }

@@ -40,6 +40,18 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
+def _run_to(scores: Sequence[float], rows: Sequence[int], stops: set[int] | frozenset[int], steps: range,
+            end: int) -> int:
+    """The last prose row (score above 0) met walking `steps` away from the window before the first
+    furniture (a removed row, index -1 in `rows`, or a stop line); `end` when there is none."""
+    for p in steps:
+        if rows[p] < 0 or rows[p] in stops:
+            break  # furniture: the article ends (or starts) here
+        if scores[p] > 0:
+            end = p
+    return end
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProseWindowRule(Rule):
     """Finds the article's main run of prose and removes the lines outside it.
@@ -254,17 +266,9 @@ class ProseWindowRule(Rule):
             return None
         _, first, last = next(s for s in segments if s[0] >= max(self.min_score, self.first_within * best))
         if self.run_on:
-            for p in range(last + 1, len(scores)):
-                if rows[p] < 0 or rows[p] in stops:
-                    break  # furniture: the article ended
-                if scores[p] > 0:
-                    last = p
+            last = _run_to(scores, rows, stops, range(last + 1, len(scores)), last)
         if self.run_back:
-            for p in range(first - 1, -1, -1):
-                if rows[p] < 0 or rows[p] in stops:
-                    break  # furniture: the article starts after it
-                if scores[p] > 0:
-                    first = p
+            first = _run_to(scores, rows, stops, range(first - 1, -1, -1), first)
         return first, last
 
     def _kept_outside(self, key: str, score: float) -> bool:
