@@ -105,6 +105,27 @@ def test_tail_ignores_lines_other_rules_removed(tmp_path):
     assert [r.rule_id for r in result.removals] == ["more", "ad"]
 
 
+@pytest.mark.parametrize("rest", [
+    "\n" * 300 + "Headline\n",  # the one kept row lies past the near lines
+    "Headline\n" * 250,  # more rows than max_items, found near
+    "Ad: x\n" * 300 + "Headline\nSecond headline\n",  # rows other rules removed, then headlines
+    "Ad: x\n" * 300 + "A long paragraph of the article that goes on and on and on and on and on and on.\n",
+    "Headline\n\nSecond headline\n",
+])
+def test_tail_reads_the_rest_near_the_marker_as_it_reads_the_whole_document(tmp_path, monkeypatch, rest):
+    """A marker's rest is read from the lines after it when that settles it (`_kept_near`), else from
+    the whole document's kept rows: both must decide alike."""
+    from cleaner.rules.kinds import tail
+
+    rules = make_rules(tmp_path, TAIL_RULE + LINE_RULE.replace('^Advertisement$', '^Ad: .*$'))
+    doc = "Body.\nMore from Site\n" + rest
+    near = cleaner.clean(doc, rules=rules)
+    monkeypatch.setattr(tail, "NEAR_LINES", 0)  # every marker falls back to the whole document's rows
+    whole = cleaner.clean(doc, rules=rules)
+    assert near.text == whole.text
+    assert [(r.rule_id, r.start, r.end) for r in near.removals] == [(r.rule_id, r.start, r.end) for r in whole.removals]
+
+
 THREAD_RULE = """
 [[rules]]
 id = "thread"

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import sys
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 
 import regex
@@ -147,12 +148,11 @@ class LinePrefilter:
         if sum(map(len, texts)) + len(texts) <= CHUNK_CHARS:
             self._scan(texts, 0, found)
             return dict(zip(self._keys, found, strict=True))
+        # ends[i]: characters scanned up to and including line i and its "\n" (built in C, no loop per line)
+        ends = list(accumulate(map(add, map(len, texts), repeat(1))))
         first = 0
-        while first < len(texts):
-            last, size = first, len(texts[first])
-            while last + 1 < len(texts) and size + len(texts[last + 1]) < CHUNK_CHARS:
-                last += 1
-                size += len(texts[last]) + 1
+        while first < len(texts):  # each run: the lines that fit in CHUNK_CHARS, at least one
+            last = max(first, bisect_right(ends, (ends[first - 1] if first else 0) + CHUNK_CHARS) - 1)
             self._scan(texts[first:last + 1], first, found)
             first = last + 1
         return dict(zip(self._keys, found, strict=True))

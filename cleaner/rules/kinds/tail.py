@@ -54,8 +54,10 @@ class TailRule(Rule):
         last, kept = len(doc.lines) - 1, None
         for i in doc.candidates(self):
             if doc.search(self, self.marker, i):
-                kept = self._rows(doc) if kept is None else kept  # (nothing is claimed before the yield)
-                if self._rest_problem(doc, i + 1, kept) is None:
+                near = None if self.min_signs else _kept_near(doc, i + 1, self.max_items + 1)
+                if near is None:  # the rest's kept rows, once (nothing is claimed before the yield)
+                    kept = self._rows(doc) if kept is None else kept
+                if self._rest_problem(doc, i + 1, kept if near is None else near) is None:
                     yield (i, last)
                     return
 
@@ -106,4 +108,22 @@ class TailRule(Rule):
 
 def _kept_rows(doc: Document) -> list[int]:
     """The indices of the document's non-blank lines no rule removed, in order."""
-    return [j for j, line in enumerate(doc.lines) if not line.is_blank and not doc.is_removed(j)]
+    claimed = doc.claimed
+    return [j for j, key in enumerate(doc.keys) if key and claimed[j] is None]
+
+
+NEAR_LINES = 200  # how far `_kept_near` looks before the whole document's kept rows are cheaper
+
+
+def _kept_near(doc: Document, start: int, enough: int) -> list[int] | None:
+    """The kept rows (as `_kept_rows`) from `start` on, when they end or `enough` of them are found
+    within NEAR_LINES lines; else None. What `_rest_problem` needs of a marker's rest, which is read
+    no further than `max_items` + 1 kept rows: a marker near the end of a long document then costs
+    its rest, not the whole document (a 10 MB document has a candidate for most tail rules)."""
+    keys, claimed, found = doc.keys, doc.claimed, []
+    for j in range(start, min(len(keys), start + NEAR_LINES)):
+        if keys[j] and claimed[j] is None:
+            found.append(j)
+            if len(found) == enough:
+                return found
+    return found if start + NEAR_LINES >= len(keys) else None
