@@ -258,6 +258,25 @@ def test_run_back_keeps_earlier_sections_after_the_furniture_above(tmp_path):
         assert cleaner.clean(barred, rules=run_back).text == lines(later)
 
 
+def test_skip_teaser_runs_passes_over_a_menus_promos_before_the_article(tmp_path):
+    """A mega-menu's promos (a bulleted headline, then a one-sentence blurb, ten times) score enough to be the
+    earliest run within `first_within` of the article's; with `skip_teaser_runs` a run whose every prose line
+    follows a list item is not the window unless it is the best one."""
+    promos = [line for k in range(10) for line in (f"• Promo {k}", f"Promo {k}: {PROSE[k % 4]}")]
+    article = PROSE + other(PROSE, "Two") + other(PROSE, "Three") + other(PROSE, "Four")
+    text = lines(MENU, promos, MENU, FOOTER, article, FOOTER)
+    fields = dict(head_lines=0, tail_lines=0, first_within=0.25)
+    assert cleaner.clean(text, rules=make_rules(tmp_path, **fields)).text == lines(promos[1:])
+    (tmp_path / "t.toml").unlink()
+    skipping = make_rules(tmp_path, skip_teaser_runs=True, **fields)
+    assert cleaner.clean(text, rules=skipping).text == lines(article)
+    # one blurb not after a list item: the run is not a teaser list, and it stays the window
+    mixed = promos[:4] + ["Promo heading"] + promos[5:]
+    assert cleaner.clean(lines(MENU, mixed, MENU, FOOTER, article, FOOTER), rules=skipping).text == lines(mixed[1:])
+    # the best run is the window whatever its shape
+    assert cleaner.clean(lines(MENU, promos, FOOTER), rules=skipping).text == lines(promos[1:])
+
+
 def test_tab_rows_neutral_lets_a_table_sit_inside_the_run(tmp_path):
     """A spec table long enough to end the run (its rows are short and unpunctuated) is the article's own
     when its rows score 0."""

@@ -39,7 +39,7 @@ options = st.fixed_dictionaries({
     "min_menu_before": st.integers(0, 3), "min_lead_lines": st.integers(0, 3),
     "stop_penalty": st.sampled_from([math.inf, 3.0, 0.0]), "other_indent_score": st.sampled_from([1.0, 0.25, -1.0]),
     "indent_sample": st.integers(0, 4), "run_on": st.booleans(), "run_back": st.booleans(),
-    "tab_rows_neutral": st.booleans()})
+    "tab_rows_neutral": st.booleans(), "skip_teaser_runs": st.booleans()})
 
 
 def _claims(rule: ProseWindowRule, texts: list[str], removed: list[bool]) -> object:
@@ -66,7 +66,7 @@ def test_prose_windows_claims_are_the_references(monkeypatch, lines, opts, with_
     fast = _claims(rule, texts, removed)
     with monkeypatch.context() as patch:
         patch.setattr(linefast, "AVAILABLE", False)
-        assert linefast.prose_window([], [], [], set(), {}, (0,) * 10, (0.0,) * 6, (False,) * 3) is None
+        assert linefast.prose_window([], [], [], set(), {}, (0,) * 10, (0.0,) * 6, (False,) * 4) is None
         reference = _claims(rule, texts, removed)
     assert fast == reference
 

@@ -2082,7 +2082,7 @@ typedef struct {
     long min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars, menu_chars, indent_sample,
          min_menu_before, min_lead_lines, min_outside_lines;
     double penalty, stop_score, other_indent_score, min_score, first_within, min_outside_share;
-    int run_on, run_back, tab_rows_neutral;
+    int run_on, run_back, tab_rows_neutral, skip_teaser_runs;
 } PwParams;
 
 /* ProseWindowRule._score_key of an unclaimed line's stripped text, `counts` the document's key_counts;
@@ -2127,13 +2127,23 @@ static Py_ssize_t pw_run_to(const double *scores, const Py_ssize_t *rows, const 
     return end;
 }
 
+/* prose_window._teaser_run: whether every positive row of first..last that is a kept line's comes right after
+ * a list item's row (`bullet`, by line index). */
+static int pw_teaser_run(const double *scores, const Py_ssize_t *rows, const char *bullet, Py_ssize_t first,
+                         Py_ssize_t last) {
+    for (Py_ssize_t g = first; g <= last; g++)
+        if (scores[g] > 0 && rows[g] >= 0 && !(g > 0 && rows[g - 1] >= 0 && bullet[rows[g - 1]])) return 0;
+    return 1;
+}
+
 /* ProseWindowRule._best_window: the earliest positive segment scoring at least first_within of the best
  * (Kadane's walk, each segment's best prefix), run on (run_on) to the last positive row before the first
  * removed row (rows[k] < 0) or stop line after it and back (run_back) to the first positive row after the
- * last one before it: 1 and its rows, 0 when none scores min_score, -1 where
+ * last one before it (with skip_teaser_runs, passing over a segment scoring under the best whose positive
+ * rows each follow a list item's): 1 and its rows, 0 when none scores min_score, -1 where
  * the reference raises (no segment reaches its bar: a StopIteration), so the caller runs the reference. */
 static int pw_best_window(const PwParams *p, const double *scores, const Py_ssize_t *rows, const char *stop,
-                          Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
+                          const char *bullet, Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *last) {
     double total = 0.0, best = 0.0, peak = 0.0;
     Py_ssize_t start = 0, peak_start = 0, peak_end = 0;
     int has_peak = 0, any = 0;
@@ -2152,7 +2162,8 @@ static int pw_best_window(const PwParams *p, const double *scores, const Py_ssiz
                     if (walk == 0) {
                         if (!any || peak > best) best = peak;
                         any = 1;
-                    } else if (peak >= bar) {
+                    } else if (peak >= bar && !(p->skip_teaser_runs && peak < best
+                                                && pw_teaser_run(scores, rows, bullet, peak_start, peak_end))) {
                         *first = peak_start;
                         *last = peak_end;
                         if (p->run_on) *last = pw_run_to(scores, rows, stop, n, peak_end, 1);
@@ -2201,17 +2212,17 @@ static PyObject *prose_possible(PyObject *Py_UNUSED(module), PyObject *args) {
  * document's key_counts; ints: (min_words, min_prose_chars, head_lines, tail_lines, keep_outside_chars,
  * menu_chars, indent_sample, min_menu_before, min_lead_lines, min_outside_lines); floats: (penalty,
  * stop_penalty, other_indent_score, min_score, first_within, min_outside_share); flags: (run_on, run_back,
- * tab_rows_neutral). */
+ * tab_rows_neutral, skip_teaser_runs). */
 static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *texts, *keys, *claimed, *stops, *counts;
     PwParams p;
     double stop_penalty;
-    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(dddddd)(ppp)", &PyList_Type, &texts, &PyList_Type, &keys,
+    if (!PyArg_ParseTuple(args, "O!O!O!OO!(llllllllll)(dddddd)(pppp)", &PyList_Type, &texts, &PyList_Type, &keys,
                           &PyList_Type, &claimed, &stops, &PyDict_Type, &counts, &p.min_words, &p.min_prose_chars,
                           &p.head_lines, &p.tail_lines, &p.keep_outside_chars, &p.menu_chars, &p.indent_sample,
                           &p.min_menu_before, &p.min_lead_lines, &p.min_outside_lines, &p.penalty, &stop_penalty,
                           &p.other_indent_score, &p.min_score, &p.first_within, &p.min_outside_share,
-                          &p.run_on, &p.run_back, &p.tab_rows_neutral))
+                          &p.run_on, &p.run_back, &p.tab_rows_neutral, &p.skip_teaser_runs))
         return NULL;
     p.stop_score = -stop_penalty;
     Py_ssize_t n = PyList_GET_SIZE(keys);
@@ -2222,9 +2233,9 @@ static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
     PyObject *result = NULL;
     Py_ssize_t *rows = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t)), *removed = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
     double *scores = PyMem_Malloc((n + 1) * sizeof(double));
-    char *stop = PyMem_Calloc(n + 1, 1);
+    char *stop = PyMem_Calloc(n + 1, 1), *bullet = PyMem_Calloc(n + 1, 1);
     Py_ssize_t *indents = NULL;
-    if (!rows || !removed || !scores || !stop) { PyErr_NoMemory(); goto done; }
+    if (!rows || !removed || !scores || !stop || !bullet) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t i = 0; i < n; i++)
         if (!PyUnicode_Check(PyList_GET_ITEM(keys, i)) || !PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
             PyErr_SetString(PyExc_TypeError, "texts and keys must be str");
@@ -2257,6 +2268,7 @@ static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
         } else {
             in_removed_row = 0;
             rows[n_rows] = i;
+            bullet[i] = (char)pw_is_bullet(PyUnicode_READ_CHAR(key, 0));
             if (stop[i]) scores[n_rows] = p.stop_score;
             else if (pw_score_key(&p, key, counts, &scores[n_rows]) < 0) goto done;
             n_rows++;
@@ -2290,7 +2302,7 @@ static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
         }
     }
     Py_ssize_t best_first = 0, best_last = 0;
-    int found = pw_best_window(&p, scores, rows, stop, n_rows, &best_first, &best_last);
+    int found = pw_best_window(&p, scores, rows, stop, bullet, n_rows, &best_first, &best_last);
     if (found < 0) { Py_INCREF(Py_None); result = Py_None; goto done; }
     result = PyList_New(0);
     if (result == NULL || found == 0) goto done;
@@ -2333,6 +2345,7 @@ done:
     PyMem_Free(removed);
     PyMem_Free(scores);
     PyMem_Free(stop);
+    PyMem_Free(bullet);
     PyMem_Free(indents);
     return result;
 }

@@ -40,6 +40,12 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
+def _teaser_run(scores: Sequence[float], rows: Sequence[int], bullets: set[int] | frozenset[int], first: int,
+                last: int) -> bool:
+    """Whether every prose row (score above 0) of rows `first`..`last` comes right after a list item's row."""
+    return all(p > 0 and rows[p - 1] in bullets for p in range(first, last + 1) if scores[p] > 0 and rows[p] >= 0)
+
+
 def _run_to(scores: Sequence[float], rows: Sequence[int], stops: set[int] | frozenset[int], steps: range,
             end: int) -> int:
     """The last prose row (score above 0) met walking `steps` away from the window before the first
@@ -125,6 +131,10 @@ class ProseWindowRule(Rule):
     # (a spec table, a price list), not a menu.
     tab_rows_neutral: bool = option(bool, False, "a line with a tab inside its text (a table row) scores 0, "
                                     "neither for the run nor against it")
+    # A mega-menu's or a teaser list's promos are bulleted headlines, each with a one-sentence blurb: a run
+    # of prose that can reach `first_within` of the article's before the article starts.
+    skip_teaser_runs: bool = option(bool, False, "a run before the best one whose every prose line comes right "
+                                    "after a list item (a bulleted headline and its blurb) is not the window")
 
     def find(self, doc: Document) -> Iterator[Claim]:
         fast = self._compiled_find(doc)
@@ -139,7 +149,8 @@ class ProseWindowRule(Rule):
         rows, scores, removed = self._rows(doc, keys, nonblank, stops)
         if self.other_indent_score != 1.0:
             scores = self._by_indent(doc, rows, scores)
-        best = self._best_window(scores, rows, stops)
+        bullets = {i for i in rows if i >= 0 and keys[i][0] in _BULLETS} if self.skip_teaser_runs else frozenset()
+        best = self._best_window(scores, rows, stops, bullets)
         if best is None:
             return
         first = max(0, best[0] - self.head_lines)
@@ -177,7 +188,7 @@ class ProseWindowRule(Rule):
             (self.min_words, self.min_prose_chars, self.head_lines, self.tail_lines, self.keep_outside_chars,
              self.menu_chars, self.indent_sample, self.min_menu_before, self.min_lead_lines, self.min_outside_lines),
             (self.penalty, self.stop_penalty, self.other_indent_score, self.min_score, self.first_within,
-             self.min_outside_share), (self.run_on, self.run_back, self.tab_rows_neutral))
+             self.min_outside_share), (self.run_on, self.run_back, self.tab_rows_neutral, self.skip_teaser_runs))
 
     def _may_show_furniture(self, doc: Document, keys: list[str], nonblank: list[int]) -> bool:
         """Whether enough lines could count as furniture (short, or removed by another rule) to meet
@@ -255,16 +266,20 @@ class ProseWindowRule(Rule):
         return 1.0 if shown == 1 else -self.penalty
 
     def _best_window(self, scores: Sequence[float], rows: Sequence[int] = (),
-                     stops: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
+                     stops: set[int] | frozenset[int] = frozenset(),
+                     bullets: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
         """The earliest positive segment scoring at least `first_within` of the best one, run on (`run_on`)
         to the last prose row before the first furniture after it and back (`run_back`) to the first
         prose row after the last furniture before it (`rows` are the rows' line indices, -1 for removed
-        lines, `stops` the stop lines' indices)."""
+        lines, `stops` the stop lines' indices); with `skip_teaser_runs`, passing over an earlier segment
+        whose prose rows each follow a row of `bullets` (the list items' line indices)."""
         segments = positive_segments(scores)
         best = max((s[0] for s in segments), default=0.0)
         if best < self.min_score:
             return None
-        _, first, last = next(s for s in segments if s[0] >= max(self.min_score, self.first_within * best))
+        bar = max(self.min_score, self.first_within * best)
+        _, first, last = next(s for s in segments if s[0] >= bar and not (
+            self.skip_teaser_runs and s[0] < best and _teaser_run(scores, rows, bullets, s[1], s[2])))
         if self.run_on:
             last = _run_to(scores, rows, stops, range(last + 1, len(scores)), last)
         if self.run_back:
