@@ -70,7 +70,8 @@ class ProseWindowRule(Rule):
     earliest positive run (Kadane's maximum subarray, one linear pass) scoring at least
     `first_within` of the best one and `min_score`; with `run_on` it runs on to the last prose row before
     the first removed or stop line after it, with `run_back` back to the first prose row after the last
-    removed or stop line before it (with `tab_rows_neutral`, table rows score 0). Up to
+    removed or stop line before it (with `tab_rows_neutral`, table rows score 0; with `skip_teaser_runs`,
+    an earlier run whose every prose line follows a list item is passed over). Up to
     `head_lines` rows just before it (headline, standfirst, byline) and `tail_lines` after it (an
     attribution) stay; every other line goes, unless it is prose at least `keep_outside_chars` long
     (0: none kept).
