@@ -2268,7 +2268,7 @@ static PyObject *prose_window(PyObject *Py_UNUSED(module), PyObject *args) {
         } else {
             in_removed_row = 0;
             rows[n_rows] = i;
-            bullet[i] = (char)pw_is_bullet(PyUnicode_READ_CHAR(key, 0));
+            if (p.skip_teaser_runs) bullet[i] = (char)pw_is_bullet(PyUnicode_READ_CHAR(key, 0));  /* read only with the option */
             if (stop[i]) scores[n_rows] = p.stop_score;
             else if (pw_score_key(&p, key, counts, &scores[n_rows]) < 0) goto done;
             n_rows++;
