@@ -516,6 +516,35 @@ def synthetic_corpus(folder: Path, pages: int = 6) -> Path:
     return folds
 
 
+def test_the_threshold_search_chooses_the_shields_score():
+    """A rule that declares the prose shield gets its score searched with the pair: lowered when the
+    shielded lines it is sure of are furniture, kept whole (NEVER) when they are the body; a rule that
+    declares no shield keeps its own (none)."""
+    import types
+
+    import numpy as np
+
+    def lines(hits: list[int]) -> train_line_model._Lines:
+        # one page: a shielded prose line at p 0.75, two body lines, one furniture line at p 0.95
+        p = np.array([0.75, 0.1, 0.1, 0.95])
+        return train_line_model._Lines(
+            doc=np.zeros(4, int), p=p, removed=np.zeros(4, bool), releasable=np.zeros(4, bool),
+            rule=np.full(4, -1), n=np.full(4, 10), hits=np.array(hits), gold_total=np.array([float(sum(hits))]),
+            page_like=np.ones(1, bool), removed_share=np.zeros(1), lead=np.zeros(1, int), page_p=np.zeros(1),
+            rule_ids=[], shielded=np.array([True, False, False, False]),
+            in_run_prose=np.array([True, False, False, False]), in_region=np.zeros(4, bool),
+            headline_kept=np.zeros(4, bool))
+
+    shielding = types.SimpleNamespace(id="x", run_prose_threshold=train_line_model.NEVER, region_threshold=0.0)
+    page = np.ones(1, bool)
+    _, threshold, _, fields, shielded = train_line_model._best_on_pages(shielding, lines([0, 10, 10, 0]), page)
+    assert fields == {"run_prose_threshold": 0.7} and threshold <= 0.7 and shielded.tolist() == [False] * 4
+    _, _, _, fields, _ = train_line_model._best_on_pages(shielding, lines([10, 10, 10, 0]), page)
+    assert fields == {"run_prose_threshold": train_line_model.NEVER}
+    unshielded = types.SimpleNamespace(id="x", run_prose_threshold=0.0, region_threshold=0.0)
+    assert train_line_model._best_on_pages(unshielded, lines([0, 10, 10, 0]), page)[3] == {}
+
+
 def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

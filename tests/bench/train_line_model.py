@@ -79,6 +79,12 @@ PAGE_THRESHOLDS = {"line-model": (0.4,)}
 # DONATE: / PARTNER: / ADVERTISE: footer lines of seed 002 (GUIDE.md: furniture); 0.5 is the value it had
 # before, and three of the five folds' own searches pick it. Its cost is measured out-of-fold (README).
 EXTRACT_VETOES = {"line-model": (0.5,)}
+# The grid of the shields' score (`run_prose_threshold`, `region_threshold`: a prose line of the main run, a
+# line of the kept body region, goes only from this probability), searched with the pair on whole pages for a
+# rule that declares either shield; NEVER keeps them whole. Held at NEVER until 2026-12-04: it was set for
+# seed 001's last paragraph (p 0.58 then), not chosen (README, "Re-measured with `skip_teaser_runs`").
+SHIELDS = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
+SHIELD_FIELDS = ("run_prose_threshold", "region_threshold")  # written for a rule that declares them
 TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
            "page_lead_lines", "page_above", "extract_release_rules")  # fields the trainer sets (and the weights)
 PACK = ROOT / "rules" / "line_model.toml"
@@ -236,18 +242,33 @@ class _Lines:
     rule_ids: list
     shielded: object = None  # a line the model may not remove at this probability (`run_prose_threshold`)
     never_empty: bool = False  # the rule's `never_empty`
+    in_run_prose: object = None  # a prose line of the main run (what `run_prose_threshold` shields)
+    in_region: object = None  # a line of the kept body region that reads as text (what `region_threshold` shields)
+    headline_kept: object = None  # the headline, below `headline_threshold`
+
+    def shielded_at(self, run_prose: float, region: float):
+        """`shielded` had the rule's shields been at these scores (a boolean mask)."""
+        return self.headline_kept | (self.in_run_prose & (self.p < run_prose)) | (self.in_region & (self.p < region))
+
+
+def _shield_parts(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False,
+                  is_headline: bool = False) -> tuple[bool, bool, bool]:
+    """What may shield the line of `row` at `p`, whatever the shields' scores: it is a prose line in the
+    main run (`run_prose_threshold`'s), a line of the kept lines' best body region (`in_region`) with at
+    least `region_min_stop_share` of stop words (`region_threshold`'s), the headline below
+    `headline_threshold` (`is_headline`: the document's headline, `_headlines`)."""
+    names = rule.spec.names
+    return (row[names.index("prose")] > 0 and row[names.index("in_run")] > 0,
+            in_region and row[names.index("stop_share")] >= rule.region_min_stop_share,
+            is_headline and p < rule.headline_threshold)
 
 
 def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False,
               is_headline: bool = False) -> bool:
     """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`,
-    `region_threshold` (`in_region`: a kept line in the kept lines' best body region, with at least
-    `region_min_stop_share` of stop words), or `headline_threshold` (`is_headline`: the document's
-    headline, `_headlines`)."""
-    names = rule.spec.names
-    return (p < rule.run_prose_threshold and row[names.index("prose")] > 0 and row[names.index("in_run")] > 0) \
-        or (in_region and p < rule.region_threshold and row[names.index("stop_share")] >= rule.region_min_stop_share) \
-        or (is_headline and p < rule.headline_threshold)
+    `region_threshold` (a line of the body region, `_shield_parts`), or `headline_threshold`."""
+    run_prose, region, headline_kept = _shield_parts(rule, row, p, in_region, is_headline)
+    return (run_prose and p < rule.run_prose_threshold) or (region and p < rule.region_threshold) or headline_kept
 
 
 def _headlines(rule: LineModelRule, ex: Example) -> list[bool]:
@@ -287,7 +308,8 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
-    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits", "shielded")}
+    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits", "shielded",
+                                             "in_run_prose", "in_region", "headline_kept")}
     gold_total, page_like, removed_share, lead, page_p = [], [], [], [], []
     for page, _, first, _ in docs:
         if len(first.rows) < rule.min_lines:  # shorter documents are left to the rules
@@ -308,24 +330,30 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
             cols["doc"].append(d)
             cols["p"].append(p)
             cols["shielded"].append(_shielded(rule, row, p, region, head))
+            for name, value in zip(("in_run_prose", "in_region", "headline_kept"),
+                                   _shield_parts(rule, row, p, region, head), strict=True):
+                cols[name].append(value)
             cols["removed"].append(owner is not None)
             cols["releasable"].append(owner is not None and pack_of.get(owner) in packs)
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
             cols["n"].append(n)
             cols["hits"].append(tp)
-    types = {"p": float, "removed": bool, "releasable": bool, "shielded": bool}
+    types = {"p": float, "removed": bool, "releasable": bool, "shielded": bool, "in_run_prose": bool,
+             "in_region": bool, "headline_kept": bool}
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     return _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
                   removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
                   page_p=np.asarray(page_p, float), rule_ids=rule_ids, never_empty=rule.never_empty)
 
 
-def _kept(lines: _Lines, threshold: float, veto: float):
-    """Which lines stay under a (removal, veto) pair (a boolean mask); with `never_empty`, a document
-    the pair would leave without a line keeps the lines no rule removed."""
+def _kept(lines: _Lines, threshold: float, veto: float, shielded=None):
+    """Which lines stay under a (removal, veto) pair (a boolean mask; `shielded`: the lines the shields
+    keep, default the rule's own); with `never_empty`, a document the pair would leave without a line
+    keeps the lines no rule removed."""
     import numpy as np
 
-    kept = np.where(lines.removed, lines.releasable & (lines.p < veto), (lines.p < threshold) | lines.shielded)
+    shielded = lines.shielded if shielded is None else shielded
+    kept = np.where(lines.removed, lines.releasable & (lines.p < veto), (lines.p < threshold) | shielded)
     if lines.never_empty:
         standing = np.bincount(lines.doc, weights=kept, minlength=len(lines.gold_total))
         kept = kept | (~lines.removed & (standing[lines.doc] == 0))
@@ -346,10 +374,36 @@ def _f1(lines: _Lines, kept, docs) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def _best_pair(lines: _Lines, docs, thresholds=THRESHOLDS, vetoes=VETOES) -> tuple[float, float, float]:
+def _best_pair(lines: _Lines, docs, thresholds=THRESHOLDS, vetoes=VETOES, shielded=None) -> tuple[float, float, float]:
     """(F1, threshold, veto) of the best pair on `docs`; ties go to the higher threshold (fewer removals)."""
-    best = max((_f1(lines, _kept(lines, t, v), docs), t, -v) for t in thresholds for v in vetoes)
+    best = max((_f1(lines, _kept(lines, t, v, shielded), docs), t, -v) for t in thresholds for v in vetoes)
     return best[0], best[1], -best[2]
+
+
+def _shield_grid(rule: LineModelRule) -> tuple[float, ...] | tuple[None]:
+    """The shields' scores to search (SHIELDS) when the rule declares either shield; else (None,): its own."""
+    return SHIELDS if rule.run_prose_threshold > 0 or rule.region_threshold > 0 else (None,)
+
+
+def _shield_values(rule: LineModelRule, shield: float | None) -> dict[str, float]:
+    """The shield fields a searched score sets: each shield the rule declares (none for None)."""
+    if shield is None:
+        return {}
+    return {name: shield for name in SHIELD_FIELDS if getattr(rule, name) > 0}
+
+
+def _best_on_pages(rule: LineModelRule, lines: _Lines, page) -> tuple[float, float, float, dict, object]:
+    """(F1, threshold, veto, shield fields, shielded mask) of the best pair and shields' score on the
+    whole pages `page`; a tie goes to the higher score (more kept)."""
+    best = None
+    for shield in _shield_grid(rule):
+        fields = _shield_values(rule, shield)
+        shielded = lines.shielded_at(fields.get("run_prose_threshold", rule.run_prose_threshold),
+                                     fields.get("region_threshold", rule.region_threshold)) if fields else None
+        f1, t, v = _best_pair(lines, page, thresholds=PAGE_THRESHOLDS.get(rule.id, THRESHOLDS), shielded=shielded)
+        if best is None or f1 >= best[0]:
+            best = (f1, t, v, fields, shielded)
+    return best
 
 
 def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]], extract: Sequence[bool],
@@ -473,19 +527,20 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
                       for s in PAGE_REMOVED_SHARES for n in PAGE_LEAD_LINES]
     best = None
     for boundary, page in boundaries:
-        _, t_page, v_page = _best_pair(lines, page, thresholds=PAGE_THRESHOLDS.get(rule.id, THRESHOLDS))
+        _, t_page, v_page, shields, shielded = _best_on_pages(rule, lines, page)
         # On an extract it vetoes and releases whole rules; only an HTML model also removes there.
         _, t_ext, v_ext = _best_pair(lines, ~page, thresholds=extract_thresholds,
-                                     vetoes=EXTRACT_VETOES.get(rule.id, VETOES))
-        kept = np.where(page[lines.doc], _kept(lines, t_page, v_page), _kept(lines, t_ext, v_ext))
+                                     vetoes=EXTRACT_VETOES.get(rule.id, VETOES), shielded=shielded)
+        kept = np.where(page[lines.doc], _kept(lines, t_page, v_page, shielded), _kept(lines, t_ext, v_ext, shielded))
         score = _f1(lines, kept, everyone)
         if best is None or score > best[0]:
             best = (score, {**boundary, "threshold": t_page, "veto_below": v_page, "extract_threshold": t_ext,
-                            "extract_veto_below": v_ext}, ~page)
+                            "extract_veto_below": v_ext, **shields}, ~page)
     _, chosen, extract = best
     if sure_extract is not None:  # chosen without it (letting it shape the search loosened the boundary)
         extract = extract | sure_extract
-    chosen["extract_release_rules"] = _releases(rule, docs, list(extract), chosen, scorers,
+    shielding = dataclasses.replace(rule, **{k: v for k, v in chosen.items() if k in SHIELD_FIELDS})
+    chosen["extract_release_rules"] = _releases(shielding, docs, list(extract), chosen, scorers,
                                                 None if sure_extract is None else list(sure_extract))
     return chosen
 
@@ -612,6 +667,7 @@ def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path,
         table = next(r for r in raw["rules"] if r.get("id") == rule.id)
         table.update({name: list(value) if isinstance(value := getattr(rule, name), tuple) else value
                       for name in TRAINED})
+        table.update({name: getattr(rule, name) for name in SHIELD_FIELDS if getattr(rule, name) > 0})
         table["weights"] = dict(rule.weights)
         if rule.lexical_features:  # (as the params file declares them, unless a caller chose others)
             table["lexical_features"] = list(rule.lexical_features)
@@ -630,7 +686,8 @@ def describe(rule: LineModelRule) -> str:
               if rule.extract_below <= 0
               else f"{boundary}, an extract with rules released below {rule.extract_below} by {classifier}")
     return (f"{rule.id}: {len(dict(rule.weights))} weights, {regime}, "
-            f"thresholds {rule.threshold}/{rule.veto_below}, extract {rule.extract_threshold}/"
+            f"thresholds {rule.threshold}/{rule.veto_below}, shields {rule.run_prose_threshold}/"
+            f"{rule.region_threshold}, extract {rule.extract_threshold}/"
             f"{rule.extract_veto_below}, released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")
 
 
