@@ -194,3 +194,13 @@ def test_rule_spec_drops_bundled_files_by_stem():
     assert "prose" in bundled
     dropped = {pack.id for pack in RuleSpec(drop=("prose",)).load().packs}
     assert dropped == bundled - {"prose"}
+
+
+def test_a_figure_a_hair_below_its_target_is_not_shown_as_the_target():
+    """The targets table shows a fifth decimal when four would round a miss up to the target."""
+    from quality import shown_against
+
+    assert shown_against(0.94496, 0.945) == "0.94496"
+    assert shown_against(0.9450, 0.945) == "0.9450"
+    assert shown_against(0.9446, 0.945) == "0.9446"
+    assert shown_against(0.93004, 0.93) == "0.9300"
