@@ -82,7 +82,7 @@ EXTRACT_VETOES = {"line-model": (0.5,)}
 # The grid of the shields' score (`run_prose_threshold`, `region_threshold`: a prose line of the main run, a
 # line of the kept body region, goes only from this probability), searched with the pair on whole pages for a
 # rule that declares either shield; NEVER keeps them whole. Held at NEVER until 2026-12-04: it was set for
-# seed 001's last paragraph (p 0.58 then), not chosen (README, "Re-measured with `skip_teaser_runs`").
+# seed 001's last paragraph (p 0.58 then), not chosen (README, "The shields' score, searched").
 SHIELDS = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 SHIELD_FIELDS = ("run_prose_threshold", "region_threshold")  # written for a rule that declares them
 TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
@@ -308,7 +308,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
-    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits", "shielded",
+    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits",
                                              "in_run_prose", "in_region", "headline_kept")}
     gold_total, page_like, removed_share, lead, page_p = [], [], [], [], []
     for page, _, first, _ in docs:
@@ -329,7 +329,6 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
                                                         _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
             cols["p"].append(p)
-            cols["shielded"].append(_shielded(rule, row, p, region, head))
             for name, value in zip(("in_run_prose", "in_region", "headline_kept"),
                                    _shield_parts(rule, row, p, region, head), strict=True):
                 cols[name].append(value)
@@ -338,12 +337,14 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
             cols["n"].append(n)
             cols["hits"].append(tp)
-    types = {"p": float, "removed": bool, "releasable": bool, "shielded": bool, "in_run_prose": bool,
-             "in_region": bool, "headline_kept": bool}
+    types = {"p": float, "removed": bool, "releasable": bool, "in_run_prose": bool, "in_region": bool,
+             "headline_kept": bool}
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
-    return _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
-                  removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
-                  page_p=np.asarray(page_p, float), rule_ids=rule_ids, never_empty=rule.never_empty)
+    lines = _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
+                   removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
+                   page_p=np.asarray(page_p, float), rule_ids=rule_ids, never_empty=rule.never_empty)
+    lines.shielded = lines.shielded_at(rule.run_prose_threshold, rule.region_threshold)  # at the rule's own scores
+    return lines
 
 
 def _kept(lines: _Lines, threshold: float, veto: float, shielded=None):
