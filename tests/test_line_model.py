@@ -545,6 +545,33 @@ def test_the_threshold_search_chooses_the_shields_score():
     assert train_line_model._best_on_pages(unshielded, lines([0, 10, 10, 0]), page)[3] == {}
 
 
+def test_the_shields_score_is_chosen_by_the_benchmarks_metric():
+    """`_shields_by_metric` scores each shields' score by the shingles of each document's kept lines
+    joined (a shingle may span two lines, which the per-line count leaves out), and takes the best,
+    a tie going to the higher score."""
+    import types
+
+    import numpy as np
+    from evaluate import shingles
+
+    texts = ["The harbour ferry carried its first passengers", "Subscribe now for more news every morning",
+             "in two years on Monday after a costly repair"]
+    page = types.SimpleNamespace(gold_shingles=shingles(f"{texts[0]}\n{texts[2]}"))
+    lines = train_line_model._Lines(
+        doc=np.zeros(3, int), p=np.array([0.1, 0.75, 0.1]), removed=np.zeros(3, bool),
+        releasable=np.zeros(3, bool), rule=np.full(3, -1), n=np.array([4, 4, 6]), hits=np.array([4, 0, 6]),
+        gold_total=np.array([10.0]), page_like=np.ones(1, bool), removed_share=np.zeros(1), lead=np.zeros(1, int),
+        page_p=np.zeros(1), rule_ids=[], shielded=np.array([False, True, False]), texts=texts, pages=[page],
+        in_run_prose=np.array([False, True, False]), in_region=np.zeros(3, bool), headline_kept=np.zeros(3, bool))
+    # joined without the furniture line, the body's shingles across the line break count too
+    assert train_line_model._metric_f1(lines, np.array([True, False, True])) == 1.0
+    assert train_line_model._metric_f1(lines, np.array([True, True, True])) < 1.0
+    shielding = types.SimpleNamespace(id="x", run_prose_threshold=train_line_model.NEVER, region_threshold=0.0)
+    chosen = {"extract_threshold": train_line_model.NEVER, "extract_veto_below": 0.5}
+    picked = train_line_model._shields_by_metric(shielding, lines, np.ones(1, bool), chosen)
+    assert picked["run_prose_threshold"] == 0.7 and picked["threshold"] <= 0.7
+
+
 def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -242,6 +242,8 @@ class _Lines:
     rule_ids: list
     shielded: object = None  # a line the model may not remove at this probability (`run_prose_threshold`)
     never_empty: bool = False  # the rule's `never_empty`
+    texts: list | None = None  # each line's text (the metric's check of the shields' score)
+    pages: list | None = None  # each document's page
     in_run_prose: object = None  # a prose line of the main run (what `run_prose_threshold` shields)
     in_region: object = None  # a line of the kept body region that reads as text (what `region_threshold` shields)
     headline_kept: object = None  # the headline, below `headline_threshold`
@@ -310,11 +312,13 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     rule_index = {r: k for k, r in enumerate(rule_ids)}
     cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits",
                                              "in_run_prose", "in_region", "headline_kept")}
-    gold_total, page_like, removed_share, lead, page_p = [], [], [], [], []
+    gold_total, page_like, removed_share, lead, page_p, texts, doc_pages = [], [], [], [], [], [], []
     for page, _, first, _ in docs:
         if len(first.rows) < rule.min_lines:  # shorter documents are left to the rules
             continue
         d = len(gold_total)
+        texts.extend(first.texts)
+        doc_pages.append(page)
         scorer = (scorers or {}).get(page.fold, rule)
         model = scorer.model
         page_p.append(scorer.page_probability(first.page) if scorer.page_weights else 0.0)
@@ -342,7 +346,8 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     lines = _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
                    removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
-                   page_p=np.asarray(page_p, float), rule_ids=rule_ids, never_empty=rule.never_empty)
+                   page_p=np.asarray(page_p, float), rule_ids=rule_ids, never_empty=rule.never_empty,
+                   texts=texts, pages=doc_pages)
     lines.shielded = lines.shielded_at(rule.run_prose_threshold, rule.region_threshold)  # at the rule's own scores
     return lines
 
@@ -393,18 +398,56 @@ def _shield_values(rule: LineModelRule, shield: float | None) -> dict[str, float
     return {name: shield for name in SHIELD_FIELDS if getattr(rule, name) > 0}
 
 
-def _best_on_pages(rule: LineModelRule, lines: _Lines, page) -> tuple[float, float, float, dict, object]:
-    """(F1, threshold, veto, shield fields, shielded mask) of the best pair and shields' score on the
-    whole pages `page`; a tie goes to the higher score (more kept)."""
-    best = None
+def _on_pages(rule: LineModelRule, lines: _Lines, page) -> list[tuple[float, float, float, dict, object]]:
+    """Per shields' score of the grid, in its order: (F1, threshold, veto, shield fields, shielded mask)
+    of the best pair on the whole pages `page` at that score."""
+    out = []
     for shield in _shield_grid(rule):
         fields = _shield_values(rule, shield)
         shielded = lines.shielded_at(fields.get("run_prose_threshold", rule.run_prose_threshold),
                                      fields.get("region_threshold", rule.region_threshold)) if fields else None
         f1, t, v = _best_pair(lines, page, thresholds=PAGE_THRESHOLDS.get(rule.id, THRESHOLDS), shielded=shielded)
-        if best is None or f1 >= best[0]:
-            best = (f1, t, v, fields, shielded)
+        out.append((f1, t, v, fields, shielded))
+    return out
+
+
+def _best_on_pages(rule: LineModelRule, lines: _Lines, page) -> tuple[float, float, float, dict, object]:
+    """(F1, threshold, veto, shield fields, shielded mask) of the best pair and shields' score on the
+    whole pages `page`; a tie goes to the higher score (more kept)."""
+    best = None
+    for candidate in _on_pages(rule, lines, page):
+        if best is None or candidate[0] >= best[0]:
+            best = candidate
     return best
+
+
+def _metric_f1(lines: _Lines, kept) -> float:
+    """The benchmark's F1 (shingles over each document's kept lines joined, evaluate.aggregate) of the
+    documents when `kept` lines stay: the per-line count leaves out the shingles that span two lines."""
+    from evaluate import aggregate, score_page
+
+    by_doc: list[list[str]] = [[] for _ in lines.pages]
+    for d, text, keep in zip(lines.doc.tolist(), lines.texts, kept.tolist(), strict=True):
+        if keep:
+            by_doc[d].append(text)
+    return aggregate(score_page("\n".join(t), page.gold_shingles) for t, page in zip(by_doc, lines.pages,
+                                                                                      strict=True)).f1
+
+
+def _shields_by_metric(rule: LineModelRule, lines: _Lines, page, chosen: dict) -> dict:
+    """The shields' score (and its best pair on the whole pages `page`) that scores best by the benchmark's
+    metric over every document, the extracts held at `chosen`'s pair; a tie goes to the higher score. The
+    per-line count tells the scores apart by little (the folds chose 0.6 to 0.9 by it)."""
+    import numpy as np
+
+    best = None
+    for _, t, v, fields, shielded in _on_pages(rule, lines, page):
+        kept = np.where(page[lines.doc], _kept(lines, t, v, shielded),
+                        _kept(lines, chosen["extract_threshold"], chosen["extract_veto_below"], shielded))
+        score = _metric_f1(lines, kept)
+        if best is None or score >= best[0]:
+            best = (score, {"threshold": t, "veto_below": v, **fields})
+    return best[1]
 
 
 def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]], extract: Sequence[bool],
@@ -538,6 +581,8 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
             best = (score, {**boundary, "threshold": t_page, "veto_below": v_page, "extract_threshold": t_ext,
                             "extract_veto_below": v_ext, **shields}, ~page)
     _, chosen, extract = best
+    if _shield_grid(rule) != (None,):
+        chosen.update(_shields_by_metric(rule, lines, ~extract, chosen))
     if sure_extract is not None:  # chosen without it (letting it shape the search loosened the boundary)
         extract = extract | sure_extract
     shielding = dataclasses.replace(rule, **{k: v for k, v in chosen.items() if k in SHIELD_FIELDS})
