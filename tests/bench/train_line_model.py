@@ -547,10 +547,12 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
     line) is tried and the one whose documents score best together wins; the html model's is fixed
     (HTML_BOUNDARY: its short lines' share alone). For each: the best pair on
     the whole pages, the best veto on the extracts (which a text model never removes from; an HTML
-    model gets the best pair there too, from HTML_EXTRACT_THRESHOLDS). Then the rules whose release
-    on an extract raises the training pages' F1 (`_releases`, greedy forward selection by the
-    benchmark's metric). `scorers` (fold -> rule) give each document probabilities from a model not
-    trained on it, so that the search sees the confidence a new page gets. The pairs are scored per
+    model gets the best pair there too, from HTML_EXTRACT_THRESHOLDS). For a rule that declares the
+    shields, their score (SHIELDS) and its best pair on the whole pages, as the benchmark's metric
+    prefers (`_shields_by_metric`). Then the rules whose release on an extract raises the training
+    pages' F1 (`_releases`, greedy forward selection by the benchmark's metric). `scorers` (fold ->
+    rule) give each document probabilities from a model not trained on it, so that the search sees the
+    confidence a new page gets. The pairs are scored per
     line (a page's shingles are its lines' shingles; the few spanning two lines are left out), so the
     grid costs array passes, not metric runs."""
     import numpy as np
