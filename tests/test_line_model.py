@@ -568,7 +568,9 @@ def test_the_shields_score_is_chosen_by_the_benchmarks_metric():
     assert train_line_model._metric_f1(lines, np.array([True, True, True])) < 1.0
     shielding = types.SimpleNamespace(id="x", run_prose_threshold=train_line_model.NEVER, region_threshold=0.0)
     chosen = {"extract_threshold": train_line_model.NEVER, "extract_veto_below": 0.5}
-    picked = train_line_model._shields_by_metric(shielding, lines, np.ones(1, bool), chosen)
+    page_mask = np.ones(1, bool)
+    candidates = train_line_model._on_pages(shielding, lines, page_mask)
+    picked = train_line_model._shields_by_metric(lines, candidates, page_mask, chosen)
     assert picked["run_prose_threshold"] == 0.7 and picked["threshold"] <= 0.7
 
 

@@ -398,7 +398,10 @@ def _shield_values(rule: LineModelRule, shield: float | None) -> dict[str, float
     return {name: shield for name in SHIELD_FIELDS if getattr(rule, name) > 0}
 
 
-def _on_pages(rule: LineModelRule, lines: _Lines, page) -> list[tuple[float, float, float, dict, object]]:
+_Candidate = tuple[float, float, float, dict, object]  # (F1, threshold, veto, shield fields, shielded mask)
+
+
+def _on_pages(rule: LineModelRule, lines: _Lines, page) -> list[_Candidate]:
     """Per shields' score of the grid, in its order: (F1, threshold, veto, shield fields, shielded mask)
     of the best pair on the whole pages `page` at that score."""
     out = []
@@ -411,11 +414,16 @@ def _on_pages(rule: LineModelRule, lines: _Lines, page) -> list[tuple[float, flo
     return out
 
 
-def _best_on_pages(rule: LineModelRule, lines: _Lines, page) -> tuple[float, float, float, dict, object]:
+def _best_on_pages(rule: LineModelRule, lines: _Lines, page) -> _Candidate:
     """(F1, threshold, veto, shield fields, shielded mask) of the best pair and shields' score on the
     whole pages `page`; a tie goes to the higher score (more kept)."""
+    return _best_of(_on_pages(rule, lines, page))
+
+
+def _best_of(candidates: Sequence[_Candidate]) -> _Candidate:
+    """The best of `_on_pages`' candidates by their F1, a tie going to the later (the higher score)."""
     best = None
-    for candidate in _on_pages(rule, lines, page):
+    for candidate in candidates:
         if best is None or candidate[0] >= best[0]:
             best = candidate
     return best
@@ -434,14 +442,15 @@ def _metric_f1(lines: _Lines, kept) -> float:
                                                                                       strict=True)).f1
 
 
-def _shields_by_metric(rule: LineModelRule, lines: _Lines, page, chosen: dict) -> dict:
-    """The shields' score (and its best pair on the whole pages `page`) that scores best by the benchmark's
-    metric over every document, the extracts held at `chosen`'s pair; a tie goes to the higher score. The
-    per-line count tells the scores apart by little (the folds chose 0.6 to 0.9 by it)."""
+def _shields_by_metric(lines: _Lines, candidates: Sequence[_Candidate], page, chosen: dict) -> dict:
+    """The shields' score (and its best pair on the whole pages `page`: `candidates`, `_on_pages`' list for
+    them) that scores best by the benchmark's metric over every document, the extracts held at `chosen`'s
+    pair; a tie goes to the higher score. The per-line count tells the scores apart by little (the folds
+    chose 0.6 to 0.9 by it)."""
     import numpy as np
 
     best = None
-    for _, t, v, fields, shielded in _on_pages(rule, lines, page):
+    for _, t, v, fields, shielded in candidates:
         kept = np.where(page[lines.doc], _kept(lines, t, v, shielded),
                         _kept(lines, chosen["extract_threshold"], chosen["extract_veto_below"], shielded))
         score = _metric_f1(lines, kept)
@@ -573,7 +582,8 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
                       for s in PAGE_REMOVED_SHARES for n in PAGE_LEAD_LINES]
     best = None
     for boundary, page in boundaries:
-        _, t_page, v_page, shields, shielded = _best_on_pages(rule, lines, page)
+        candidates = _on_pages(rule, lines, page)  # kept: the chosen boundary's are searched again by the metric
+        _, t_page, v_page, shields, shielded = _best_of(candidates)
         # On an extract it vetoes and releases whole rules; only an HTML model also removes there.
         _, t_ext, v_ext = _best_pair(lines, ~page, thresholds=extract_thresholds,
                                      vetoes=EXTRACT_VETOES.get(rule.id, VETOES), shielded=shielded)
@@ -581,10 +591,10 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
         score = _f1(lines, kept, everyone)
         if best is None or score > best[0]:
             best = (score, {**boundary, "threshold": t_page, "veto_below": v_page, "extract_threshold": t_ext,
-                            "extract_veto_below": v_ext, **shields}, ~page)
-    _, chosen, extract = best
+                            "extract_veto_below": v_ext, **shields}, ~page, candidates)
+    _, chosen, extract, candidates = best
     if _shield_grid(rule) != (None,):
-        chosen.update(_shields_by_metric(rule, lines, ~extract, chosen))
+        chosen.update(_shields_by_metric(lines, candidates, ~extract, chosen))
     if sure_extract is not None:  # chosen without it (letting it shape the search loosened the boundary)
         extract = extract | sure_extract
     shielding = dataclasses.replace(rule, **{k: v for k, v in chosen.items() if k in SHIELD_FIELDS})
