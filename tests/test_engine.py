@@ -97,6 +97,22 @@ def test_tail_cuts_only_when_the_rest_is_headlines(tmp_path):
     assert cleaner.clean(prose, rules=rules).text == prose
 
 
+def test_tail_does_not_take_a_short_article_under_its_marker(tmp_path):
+    """A marker above the article (a menu's "More from X"), then headlines and the article's short
+    paragraphs: the rest holds sentences and nothing kept before the marker is one, so it stays."""
+    rules = make_rules(tmp_path, TAIL_RULE)
+    para = "The council voted to close the library on Tuesday."
+    doc = f"Headline\nMore from Site\nFirst headline\nSecond headline\n{para}\n{para}\n"
+    assert cleaner.clean(doc, rules=rules).text == doc
+    assert [d.reason for d in find_declines(doc, rules)] == [
+        "marker matched, but line 5 is a sentence and no kept line before the marker is (prose_before): "
+        "the rest is the article"]
+    after_body = f"{para}\nMore from Site\nFirst headline\nA teaser blurb can end as a sentence does.\n"
+    assert cleaner.clean(after_body, rules=rules).text == para + "\n"
+    unguarded = make_rules(tmp_path, TAIL_RULE + "prose_before = false\n")
+    assert cleaner.clean(doc, rules=unguarded).text == "Headline\n"
+
+
 def test_tail_ignores_lines_other_rules_removed(tmp_path):
     rules = make_rules(tmp_path, TAIL_RULE + LINE_RULE.replace('^Advertisement$', '^Ad: .*$'))
     doc = "Body.\nMore from Site\nHeadline\nAd: " + "x" * 200 + "\n"

@@ -27,6 +27,12 @@ class TailRule(Rule):
     time of day, "Reply") do, and a count heading ("12 Comments") followed by the article's own
     paragraphs has none of them. (The signs are read near the marker only, so a marker costs at
     most `signs_within` lines, not the rest of the document.)
+
+    With `prose_before` (the default), a rest that holds a sentence (`prose_words` words or more,
+    ending in a full stop or an exclamation mark: a headline may end in a question mark) is
+    furniture only when a kept line before the marker is such a sentence too: a short article under
+    a menu's "More from X" or a "Sponsored" label is all short lines, and without the guard the tail
+    took the whole of it.
     """
 
     kind = "tail"
@@ -45,6 +51,9 @@ class TailRule(Rule):
     min_signs: int = option(int, 0, "the fewest lines matching `sign` among the first `signs_within` "
                             "non-blank lines after the marker")
     signs_within: int = option(int, 60, "how many non-blank lines after the marker `sign` is looked for in")
+    prose_before: bool = option(bool, True, "a rest holding a sentence is furniture only when a kept line "
+                                "before the marker is a sentence too (the article comes first)")
+    prose_words: int = option(int, 8, "the fewest words of a sentence, for `prose_before`", minimum=1)
 
     def __post_init__(self) -> None:
         if self.min_signs and self.sign is None:
@@ -77,7 +86,24 @@ class TailRule(Rule):
                 return f"line {line.number} does not match item"
         if items > self.max_items:
             return f"{items} items > max_items {self.max_items}"
-        return None if items >= self.min_items else f"{items} items < min_items {self.min_items}"
+        if items < self.min_items:
+            return f"{items} items < min_items {self.min_items}"
+        return self._prose_problem(doc, start, kept[first:])
+
+    def _prose_problem(self, doc: Document, start: int, rest: Sequence[int]) -> str | None:
+        """With `prose_before`: why a rest holding a sentence is not the article's tail (no kept line
+        before the marker is a sentence), else None. The walk back stops at the first sentence."""
+        if not self.prose_before:
+            return None
+        keys, words = doc.keys, self.prose_words
+        sentence = next((j for j in rest if _is_sentence(keys[j], words)), None)
+        if sentence is None:
+            return None
+        claimed = doc.claimed
+        if any(keys[j] and claimed[j] is None and _is_sentence(keys[j], words) for j in range(start - 2, -1, -1)):
+            return None
+        return (f"line {doc.lines[sentence].number} is a sentence and no kept line before the marker is "
+                "(prose_before): the rest is the article")
 
     def _rows(self, doc: Document) -> Sequence[int]:
         """What `_rest_problem` reads: the kept rows, or nothing when the signs decide (read near the marker)."""
@@ -104,6 +130,15 @@ class TailRule(Rule):
             problem = self._rest_problem(doc, i + 1, kept)
             if problem is not None:
                 yield i, f"marker matched, but {problem}"
+
+
+_CLOSERS = "\"'”’»)]"
+
+
+def _is_sentence(key: str, min_words: int) -> bool:
+    """A stripped line of at least `min_words` words that ends as a sentence does (a full stop or an
+    exclamation mark, then closing quotes or brackets)."""
+    return key.rstrip(_CLOSERS)[-1:] in (".", "!") and len(key.split(None, min_words - 1)) >= min_words
 
 
 def _kept_rows(doc: Document) -> list[int]:
