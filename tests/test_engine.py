@@ -78,6 +78,31 @@ def test_list_run_requires_an_adjacent_removal_when_asked(tmp_path):
     assert cleaner.clean(two, rules=rules).text == "Intro.\n* Alpha\n* Beta\nEnd.\n"
 
 
+HEADED_LIST_RULE = """
+[[rules]]
+id = "board"
+kind = "list_run"
+heading = '(?i)^(?!\\* ).*\\bjobs\\b.*$'
+item = '^(\\* )?[A-Z][a-z]+$'
+min_items = 3
+rationale = "r"
+examples.remove = ["Jobs by city\\nLeeds\\nYork\\nHull\\n"]
+"""
+
+
+def test_list_run_with_a_heading_takes_the_heading_and_needs_it(tmp_path):
+    rules = make_rules(tmp_path, HEADED_LIST_RULE)
+    items = "* Leeds\n* York\n* Hull\n"
+    assert cleaner.clean(f"Body.\nJobs by city\n\n{items}End.\n", rules=rules).text == "Body.\nEnd.\n"
+    assert cleaner.clean(f"Body.\nTowns we visited\n{items}End.\n", rules=rules).text \
+        == f"Body.\nTowns we visited\n{items}End.\n"  # no heading, no removal
+    # the item pattern matches the heading too: the heading is not one of the items
+    assert cleaner.clean("Body.\nJobs\nLeeds\nYork\nHull\n", rules=rules).text == "Body.\n"
+    assert cleaner.clean("Body.\nJobs\nLeeds\nYork\n", rules=rules).text == "Body.\nJobs\nLeeds\nYork\n"
+    assert [d.reason for d in find_declines("Body.\nJobs\nLeeds\nYork\n", rules)] == [
+        "2 items under the heading < min_items 3"]
+
+
 TAIL_RULE = """
 [[rules]]
 id = "more"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -21,6 +21,12 @@ class ListRunRule(ContextRule):
     lie between two removed lines: a list that follows a sign-up prompt is furniture, the same list
     in an article may not be. `after_rules` narrows which rules' removals count (default: any).
 
+    With `heading` the rule reads from each line matching it (keywords then filter the heading, not
+    the items): the heading and at least `min_items` item lines right under it (blank lines between
+    the heading and the first item allowed) go together. "Find your next role" over "Accounting &
+    Finance", "Healthcare", ... is a job board's list whatever its heading's other words, which
+    `heading` names by their nouns. The context below is then that of the heading and the run.
+
     With `context = "standalone"` a run stays when the line above it is a lead-in ending in a colon,
     or both lines around it are prose lines (`kinds/context.py` defines the terms):
     an article's own list of award winners is not a list of links. With `context = "article"` it
@@ -33,7 +39,11 @@ class ListRunRule(ContextRule):
     REMOVES = ("a run of ≥ `min_items` consecutive `item` lines; with `requires = \"adjacent_removal\"` "
                "only next to (or between) lines removed by `after_rules` (or any rule)")
     NEEDS_CANDIDATES = True
-    CANDIDATE_PATTERN = "item"
+
+    @property  # type: ignore[override]
+    def CANDIDATE_PATTERN(self) -> str:  # noqa: N802 (the class attribute of every kind)
+        """The pattern the prefilters narrow by: the heading, when set (a run needs one)."""
+        return "heading" if self.heading is not None else "item"
     item: regex.Pattern = required(str, "the regex each line of the run matches", pattern=True)
     min_items: int = option(int, 3, "the fewest consecutive item lines that make a run")
     max_chars: int = option(int, 80, "the longest item line (characters)")
@@ -41,6 +51,8 @@ class ListRunRule(ContextRule):
                            choices=("none", "adjacent_removal"))
     after_rules: tuple[str, ...] = option(list, (), "ids of the rules whose removals count for `requires` "
                                           "(empty: any rule)")
+    heading: regex.Pattern | None = option(str, None, "the regex of a heading line: with it set, each such line "
+                                           "and the run of items right under it go together", pattern=True)
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
@@ -48,19 +60,44 @@ class ListRunRule(ContextRule):
     def find(self, doc: Document) -> Iterator[Claim]:
         if self.requires != "none" and not self._any_removal_counts(doc):
             return  # no run could touch a removal that counts: skip every regex call
-        for first, last in self._runs(doc):
-            if last - first + 1 >= self.min_items and self._context_ok(doc, first, last) \
-                    and not self._in_article(doc, first, last):
+        if self.heading is not None:
+            runs: Iterable[Claim] = self._headed_runs(doc)
+        elif self.after_rules and self.id not in self.after_rules:
+            runs = self._runs_touching(doc)
+        else:
+            runs = self._runs(doc)
+        for first, last in runs:
+            if last - first + 1 >= self.min_items + (self.heading is not None) \
+                    and self._context_ok(doc, first, last) and not self._in_article(doc, first, last):
                 yield (first, last)
+
+    def _headed_runs(self, doc: Document) -> Iterator[Claim]:
+        """Each `heading` line with the item lines right under it, as (heading, last item); a heading
+        inside a run taken already is an item of it."""
+        lines, taken = doc.lines, -1
+        for start in doc.candidates(self):
+            if start <= taken or not doc.search(self, self.heading, start):
+                continue
+            first = start + 1
+            while first < len(lines) and lines[first].is_blank:
+                first += 1
+            last = first - 1
+            while last + 1 < len(lines) and len(lines[last + 1].text) <= self.max_chars \
+                    and not lines[last + 1].is_blank and doc.search(self, self.item, last + 1):
+                last += 1
+            if last >= first:
+                taken = last
+                yield (start, last)
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """Runs of two or more item lines (or of `min_items`, when that is one) left in place, and why."""
-        for first, last in self._runs(doc):
-            size = last - first + 1
+        headed = self.heading is not None
+        for first, last in self._headed_runs(doc) if headed else self._runs(doc):
+            size = last - first + 1 - headed
             if any(doc.is_removed(i) for i in range(first, last + 1)) or size < min(2, self.min_items):
                 continue
             if size < self.min_items:
-                yield first, f"{size} items < min_items {self.min_items}"
+                yield first, f"{size} items{' under the heading' if headed else ''} < min_items {self.min_items}"
             elif not self._context_ok(doc, first, last):
                 by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
                 yield first, f"{size} items, but no adjacent removal{by} (requires = \"{self.requires}\")"
@@ -91,6 +128,43 @@ class ListRunRule(ContextRule):
         if first >= 0:
             yield (first, previous)
 
+    def _runs_touching(self, doc: Document) -> list[Claim]:
+        """Of `_runs`, those that hold a line `after_rules` removed or reach one across blank lines: all
+        that `_context_ok` can pass when this rule's own removals do not count. Only the lines around
+        such removals are read (an item pattern such as `signup-box-text`'s matches most short lines,
+        and a page has few sign-up lines); `_context_ok` still decides each run."""
+        lines, claimed, size = doc.lines, doc.claimed, len(doc.lines)
+        seeds = set()
+        for removed in [i for i, owner in enumerate(claimed) if self._counts(owner)]:
+            seeds.add(removed)
+            for step in (-1, 1):
+                i = removed + step
+                while 0 <= i < size and lines[i].is_blank and claimed[i] is None:
+                    i += step
+                if 0 <= i < size:
+                    seeds.add(i)
+        candidates = doc.candidates(self)
+        allowed = None if isinstance(candidates, range) and len(candidates) == size else set(candidates)
+        known: dict[int, bool] = {}
+
+        def is_item(i: int) -> bool:
+            if i not in known:
+                known[i] = (allowed is None or i in allowed) and len(lines[i].text) <= self.max_chars \
+                    and doc.search(self, self.item, i)
+            return known[i]
+
+        runs, last = [], -1
+        for seed in sorted(seeds):
+            if seed <= last or not is_item(seed):
+                continue
+            first = last = seed
+            while first > 0 and is_item(first - 1):
+                first -= 1
+            while last + 1 < size and is_item(last + 1):
+                last += 1
+            runs.append((first, last))
+        return runs
+
     def _context_ok(self, doc: Document, first: int, last: int) -> bool:
         if self.requires == "none":
             return True
@@ -108,3 +182,4 @@ class ListRunRule(ContextRule):
         if not 0 <= i < len(doc.lines):
             return False
         return self._counts(doc.claimed[i])
+
