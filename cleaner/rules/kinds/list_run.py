@@ -78,9 +78,9 @@ class ListRunRule(ContextRule):
         for start in doc.candidates(self):
             if start <= taken or not doc.search(self, self.heading, start):
                 continue
-            first = start + 1
-            while first < len(lines) and lines[first].is_blank:
-                first += 1
+            first = _across_blanks(doc, start, 1)
+            if first is None:
+                continue
             last = first - 1
             while last + 1 < len(lines) and len(lines[last + 1].text) <= self.max_chars \
                     and not lines[last + 1].is_blank and doc.search(self, self.item, last + 1):
@@ -133,16 +133,12 @@ class ListRunRule(ContextRule):
         that `_context_ok` can pass when this rule's own removals do not count. Only the lines around
         such removals are read (an item pattern such as `signup-box-text`'s matches most short lines,
         and a page has few sign-up lines); `_context_ok` still decides each run."""
-        lines, claimed, size = doc.lines, doc.claimed, len(doc.lines)
+        lines, size = doc.lines, len(doc.lines)
         seeds = set()
-        for removed in [i for i, owner in enumerate(claimed) if self._counts(owner)]:
+        for removed in [i for i, owner in enumerate(doc.claimed) if self._counts(owner)]:
             seeds.add(removed)
-            for step in (-1, 1):
-                i = removed + step
-                while 0 <= i < size and lines[i].is_blank and claimed[i] is None:
-                    i += step
-                if 0 <= i < size:
-                    seeds.add(i)
+            seeds.update(i for i in (_across_blanks(doc, removed, -1), _across_blanks(doc, removed, 1))
+                         if i is not None)
         candidates = doc.candidates(self)
         allowed = None if isinstance(candidates, range) and len(candidates) == size else set(candidates)
         known: dict[int, bool] = {}
@@ -176,10 +172,14 @@ class ListRunRule(ContextRule):
         return owner is not None and (not self.after_rules or owner.id in self.after_rules)
 
     def _removed_near(self, doc: Document, index: int, step: int) -> bool:
-        i = index + step
-        while 0 <= i < len(doc.lines) and doc.lines[i].is_blank and not doc.is_removed(i):
-            i += step
-        if not 0 <= i < len(doc.lines):
-            return False
-        return self._counts(doc.claimed[i])
+        reached = _across_blanks(doc, index, step)
+        return reached is not None and self._counts(doc.claimed[reached])
 
+
+def _across_blanks(doc: Document, index: int, step: int) -> int | None:
+    """The first line from `index` + `step` on, going by `step`, that is not a blank line left in
+    place (None past the document's edge): what a run touches across blank lines."""
+    i, size = index + step, len(doc.lines)
+    while 0 <= i < size and doc.lines[i].is_blank and doc.claimed[i] is None:
+        i += step
+    return i if 0 <= i < size else None

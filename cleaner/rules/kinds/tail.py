@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
+from cleaner.rules.kinds.prose_window import _CLOSERS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,12 +133,10 @@ class TailRule(Rule):
                 yield i, f"marker matched, but {problem}"
 
 
-_CLOSERS = "\"'”’»)]"
-
-
 def _is_sentence(key: str, min_words: int) -> bool:
-    """A stripped line of at least `min_words` words that ends as a sentence does (a full stop or an
-    exclamation mark, then closing quotes or brackets)."""
+    """A stripped line of at least `min_words` words that ends as a sentence does: a full stop or an
+    exclamation mark, then closing quotes or brackets. (`is_sentence_like` also ends one at ? : ; or
+    …, but a teaser's headline may end in a question mark.)"""
     return key.rstrip(_CLOSERS)[-1:] in (".", "!") and len(key.split(None, min_words - 1)) >= min_words
 
 
