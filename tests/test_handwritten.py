@@ -26,17 +26,15 @@ def rules() -> cleaner.RuleSet:
 
 @pytest.mark.parametrize("case", CASES["prose"], ids=lambda c: c["text"][:40])
 def test_prose_using_furniture_words_keeps_its_article_whole(rules, case):
-    for at in (1, 2):
-        assert handwritten.prose_miss(rules, case["text"].strip(), at) is None
+    for at, miss in handwritten.prose_trials(rules, case):
+        assert miss is None, (at, miss)
 
 
 def test_furniture_caught_stays_above_the_floor(rules):
     misses, total = [], 0
     for case in CASES["furniture"]:
-        block = case["text"].strip("\n").split("\n")
-        for where in ("before", "after"):
+        for where, block, miss in handwritten.furniture_trials(rules, case):
             total += 1
-            miss = handwritten.furniture_miss(rules, block, where)
             if miss:
                 assert "paragraphs lost" not in miss, (block[0], where, miss)  # never the article
                 misses.append((block[0], where, miss))

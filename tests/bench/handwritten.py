@@ -21,7 +21,7 @@ import argparse
 import sys
 import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import cleaner
@@ -69,6 +69,20 @@ def prose_miss(rules: cleaner.RuleSet, sentence: str, at: int) -> str | None:
     return "removed by " + ", ".join(sorted({r.rule_id for r in result.removals if r.pack_id != "layout"}))
 
 
+def furniture_trials(rules: cleaner.RuleSet, case: dict) -> Iterator[tuple[str, list[str], str | None]]:
+    """A furniture case cleaned before and after the article: (where, its lines, why it is missed or None)."""
+    block = case["text"].strip("\n").split("\n")
+    for where in ("before", "after"):
+        yield where, block, furniture_miss(rules, block, where)
+
+
+def prose_trials(rules: cleaner.RuleSet, case: dict) -> Iterator[tuple[int, str | None]]:
+    """A prose case cleaned inside the article, after its first and second paragraph: (at, why it is
+    missed or None)."""
+    for at in (1, 2):
+        yield at, prose_miss(rules, case["text"].strip(), at)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rules", action="append", default=[], metavar="PACK", help="a pack added to the defaults")
@@ -79,17 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     cases = tomllib.loads(args.cases.read_text("utf-8"))
     right, total = Counter(), Counter()
     for case in cases.get("furniture", []):
-        block = case["text"].strip("\n").split("\n")
-        for where in ("before", "after"):
-            miss = furniture_miss(rules, block, where)
+        for where, block, miss in furniture_trials(rules, case):
             key = f"{case['kind']} furniture"
             total[key] += 1
             right[key] += miss is None
             if miss and args.verbose:
                 print(f"miss: {key} {where}: {block[0]!r}: {miss}")
     for case in cases.get("prose", []):
-        for at in (1, 2):
-            miss = prose_miss(rules, case["text"].strip(), at)
+        for _, miss in prose_trials(rules, case):
             key = f"{case['kind']} prose"
             total[key] += 1
             right[key] += miss is None
