@@ -78,6 +78,32 @@ def test_list_run_requires_an_adjacent_removal_when_asked(tmp_path):
     assert cleaner.clean(two, rules=rules).text == "Intro.\n* Alpha\n* Beta\nEnd.\n"
 
 
+BOX_RULE = LINE_RULE + """
+[[rules]]
+id = "box"
+kind = "list_run"
+item = '^[A-Z][a-z]+( [a-z]+)*[!?]?$'
+min_items = 1
+requires = "adjacent_removal"
+after_rules = ["ad"]
+across_blanks = false
+keep_under_prose = true
+rationale = "r"
+examples.remove = ["Our sponsor\\nAdvertisement\\n"]
+"""
+
+
+def test_list_run_in_the_same_block_and_not_under_prose(tmp_path):
+    rules = make_rules(tmp_path, BOX_RULE)
+    body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    # a label in the same block as the removed line goes with it
+    assert cleaner.clean(body + "\nOur sponsor\nAdvertisement\n", rules=rules).text == body
+    # across a blank line it is not the box's (across_blanks = false)
+    assert cleaner.clean("Our sponsor\n\nAdvertisement\n\n" + body, rules=rules).text == "Our sponsor\n\n" + body
+    # right under a paragraph it is the article's closing line (keep_under_prose)
+    assert cleaner.clean(body + "Happy planting!\nAdvertisement\n", rules=rules).text == body + "Happy planting!\n"
+
+
 HEADED_LIST_RULE = """
 [[rules]]
 id = "board"

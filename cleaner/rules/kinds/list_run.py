@@ -53,6 +53,10 @@ class ListRunRule(ContextRule):
                                           "(empty: any rule)")
     heading: regex.Pattern | None = option(str, None, "the regex of a heading line: with it set, each such line "
                                            "and the run of items right under it go together", pattern=True)
+    across_blanks: bool = option(bool, True, "whether a run touches a removal across blank lines (false: only "
+                                 "a line right next to it, in the same block)")
+    keep_under_prose: bool = option(bool, False, "leave a run whose line right above it (no blank line between) "
+                                    "is a prose line: the article's closing lines, a sign-off over its share bar")
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
@@ -68,7 +72,8 @@ class ListRunRule(ContextRule):
             runs = self._runs(doc)
         for first, last in runs:
             if last - first + 1 >= self.min_items + (self.heading is not None) \
-                    and self._context_ok(doc, first, last) and not self._in_article(doc, first, last):
+                    and self._context_ok(doc, first, last) and not self._in_article(doc, first, last) \
+                    and not (self.keep_under_prose and self._under_prose(doc, first)):
                 yield (first, last)
 
     def _headed_runs(self, doc: Document) -> Iterator[Claim]:
@@ -109,6 +114,10 @@ class ListRunRule(ContextRule):
             return self.run_in_wide_article(doc, first, last)
         return self.context == "article" and self.run_in_article(doc, first, last)
 
+    def _under_prose(self, doc: Document, first: int) -> bool:
+        """Whether the line right above line `first` (no blank line between) is a prose line."""
+        return first > 0 and not doc.lines[first - 1].is_blank and self._prose(doc, first - 1, ())
+
     def _any_removal_counts(self, doc: Document) -> bool:
         # distinct owners by identity: a rule's hash is Python code over all its fields, per line
         distinct = linefast.distinct_owners(doc.claimed)
@@ -137,7 +146,7 @@ class ListRunRule(ContextRule):
         seeds = set()
         for removed in [i for i, owner in enumerate(doc.claimed) if self._counts(owner)]:
             seeds.add(removed)
-            seeds.update(i for i in (_across_blanks(doc, removed, -1), _across_blanks(doc, removed, 1))
+            seeds.update(i for i in (self._touching(doc, removed, -1), self._touching(doc, removed, 1))
                          if i is not None)
         candidates = doc.candidates(self)
         allowed = None if isinstance(candidates, range) and len(candidates) == size else set(candidates)
@@ -172,8 +181,15 @@ class ListRunRule(ContextRule):
         return owner is not None and (not self.after_rules or owner.id in self.after_rules)
 
     def _removed_near(self, doc: Document, index: int, step: int) -> bool:
-        reached = _across_blanks(doc, index, step)
+        reached = self._touching(doc, index, step)
         return reached is not None and self._counts(doc.claimed[reached])
+
+    def _touching(self, doc: Document, index: int, step: int) -> int | None:
+        """The line a run's edge at `index` touches going by `step`: across blank lines left in place, or
+        with `across_blanks = false` the next line only (None past the document's edge)."""
+        if self.across_blanks:
+            return _across_blanks(doc, index, step)
+        return index + step if 0 <= index + step < len(doc.lines) else None
 
 
 def _across_blanks(doc: Document, index: int, step: int) -> int | None:
