@@ -140,8 +140,8 @@ def test_rules_impact_reports_lines_newly_removed_and_no_longer_removed(tmp_path
     assert "(replacing pack 'related'" in result.output
     # The seed is extractor-like text (few short lines), where the line model removes nothing itself:
     # the tail stays; and with it kept, the two-stage model's veto on an extract gives back the labelled
-    # footer items above it (they no longer sit just before removed furniture): two with the model
-    # retrained on 2026-12-05's rules, one with the model before it.
-    assert "0 lines newly removed, 6 lines no longer removed, 0 re-attributed, in 1 document" in result.output
+    # footer items above it (they no longer sit just before removed furniture): one or two, as the
+    # retrained model scores them either side of its veto (two with 702f685's model, one with this one).
+    assert "0 lines newly removed, 5 lines no longer removed, 0 re-attributed, in 1 document" in result.output
     assert "  more-from-tail (related): 4 lines in 1 document" in result.output
-    assert "  labelled-footer-item (footer): 2 lines in 1 document" in result.output
+    assert "  labelled-footer-item (footer): 1 line in 1 document" in result.output
