@@ -88,12 +88,13 @@ requires = "adjacent_removal"
 after_rules = ["ad"]
 across_blanks = false
 keep_under_prose = true
+keep_before_prose = true
 rationale = "r"
-examples.remove = ["Our sponsor\\nAdvertisement\\n"]
+examples.remove = [{ text = "Body of it, in a sentence or two.\\n\\nOur sponsor\\nAdvertisement\\n", expect = "Body of it, in a sentence or two.\\n" }]
 """
 
 
-def test_list_run_in_the_same_block_and_not_under_prose(tmp_path):
+def test_list_run_in_the_same_block_and_not_under_or_before_prose(tmp_path):
     rules = make_rules(tmp_path, BOX_RULE)
     body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
     # a label in the same block as the removed line goes with it
@@ -102,6 +103,8 @@ def test_list_run_in_the_same_block_and_not_under_prose(tmp_path):
     assert cleaner.clean("Our sponsor\n\nAdvertisement\n\n" + body, rules=rules).text == "Our sponsor\n\n" + body
     # right under a paragraph it is the article's closing line (keep_under_prose)
     assert cleaner.clean(body + "Happy planting!\nAdvertisement\n", rules=rules).text == body + "Happy planting!\n"
+    # above the first paragraph it is the article's head, a byline over the buttons (keep_before_prose)
+    assert cleaner.clean("Written by me\nAdvertisement\n\n" + body, rules=rules).text == "Written by me\n\n" + body
 
 
 HEADED_LIST_RULE = """

@@ -57,6 +57,8 @@ class ListRunRule(ContextRule):
                                  "a line right next to it, in the same block)")
     keep_under_prose: bool = option(bool, False, "leave a run whose line right above it (no blank line between) "
                                     "is a prose line: the article's closing lines, a sign-off over its share bar")
+    keep_before_prose: bool = option(bool, False, "leave a run above the document's first prose line: the "
+                                     "headline, byline or dateline over the article's share buttons")
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
@@ -73,7 +75,8 @@ class ListRunRule(ContextRule):
         for first, last in runs:
             if last - first + 1 >= self.min_items + (self.heading is not None) \
                     and self._context_ok(doc, first, last) and not self._in_article(doc, first, last) \
-                    and not (self.keep_under_prose and self._under_prose(doc, first)):
+                    and not (self.keep_under_prose and self._under_prose(doc, first)) \
+                    and not (self.keep_before_prose and not self._prose_above(doc, first)):
                 yield (first, last)
 
     def _headed_runs(self, doc: Document) -> Iterator[Claim]:
@@ -117,6 +120,10 @@ class ListRunRule(ContextRule):
     def _under_prose(self, doc: Document, first: int) -> bool:
         """Whether the line right above line `first` (no blank line between) is a prose line."""
         return first > 0 and not doc.lines[first - 1].is_blank and self._prose(doc, first - 1, ())
+
+    def _prose_above(self, doc: Document, first: int) -> bool:
+        """Whether a prose line lies anywhere above line `first`: the article has begun."""
+        return any(doc.keys[i] and self._prose(doc, i, ()) for i in range(first))
 
     def _any_removal_counts(self, doc: Document) -> bool:
         # distinct owners by identity: a rule's hash is Python code over all its fields, per line
