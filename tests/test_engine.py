@@ -90,7 +90,8 @@ across_blanks = false
 keep_under_prose = true
 keep_before_prose = true
 rationale = "r"
-examples.remove = [{ text = "Body of it, in a sentence or two.\\n\\nOur sponsor\\nAdvertisement\\n", expect = "Body of it, in a sentence or two.\\n" }]
+examples.remove = [{ text = "Body of it, in a sentence or two.\\n\\nOur sponsor\\nAdvertisement\\n", \
+expect = "Body of it, in a sentence or two.\\n" }]
 """
 
 
