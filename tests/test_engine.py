@@ -106,6 +106,11 @@ def test_list_run_in_the_same_block_and_not_under_or_before_prose(tmp_path):
     assert cleaner.clean(body + "Happy planting!\nAdvertisement\n", rules=rules).text == body + "Happy planting!\n"
     # above the first paragraph it is the article's head, a byline over the buttons (keep_before_prose)
     assert cleaner.clean("Written by me\nAdvertisement\n\n" + body, rules=rules).text == "Written by me\n\n" + body
+    # and `explain -v` says why each stayed
+    assert [d.reason for d in find_declines(body + "Happy planting!\nAdvertisement\n", rules)] == [
+        "2 items, but right under a prose line (keep_under_prose)"]
+    assert [d.reason for d in find_declines("Written by me\nAdvertisement\n\n" + body, rules)] == [
+        "2 items, but above the first prose line (keep_before_prose)"]
 
 
 HEADED_LIST_RULE = """

@@ -33,6 +33,12 @@ class ListRunRule(ContextRule):
     also stays with prose a few lines above and below it: inside the article. With
     `context = "article_wide"` it also stays with prose a few lines away on one side and, on the
     other, prose at any distance or (below) the end of the text, nothing removed between.
+
+    Three options keep a box rule (a free-worded label taken with the buttons or the field it touches)
+    off the article: with `across_blanks = false` a run touches only a removal on the next line, in its
+    own block; with `keep_under_prose` a run right under a prose line (no blank line between) stays, as
+    an article's sign-off over its share bar; with `keep_before_prose` a run above the document's first
+    prose line stays, as a byline or dateline over the article's share buttons.
     """
 
     kind = "list_run"
@@ -74,9 +80,7 @@ class ListRunRule(ContextRule):
             runs = self._runs(doc)
         for first, last in runs:
             if last - first + 1 >= self.min_items + (self.heading is not None) \
-                    and self._context_ok(doc, first, last) and not self._in_article(doc, first, last) \
-                    and not (self.keep_under_prose and self._under_prose(doc, first)) \
-                    and not (self.keep_before_prose and not self._prose_above(doc, first)):
+                    and self._context_ok(doc, first, last) and self._place_kept(doc, first, last) is None:
                 yield (first, last)
 
     def _headed_runs(self, doc: Document) -> Iterator[Claim]:
@@ -102,13 +106,31 @@ class ListRunRule(ContextRule):
         headed = self.heading is not None
         for first, last in self._headed_runs(doc) if headed else self._runs(doc):
             size = last - first + 1 - headed
-            if any(doc.is_removed(i) for i in range(first, last + 1)) or size < min(2, self.min_items):
+            # a run this rule took, or other rules took whole, is no decline; one holding removals that count
+            # for it (a box's buttons under its label) may be, one holding others' removals is not
+            owners = [owner for owner in doc.claimed[first:last + 1] if owner is not None]
+            if any(owner is self for owner in owners) or len(owners) == last - first + 1 \
+                    or (owners and not any(map(self._counts, owners))) or size < min(2, self.min_items):
                 continue
             if size < self.min_items:
                 yield first, f"{size} items{' under the heading' if headed else ''} < min_items {self.min_items}"
             elif not self._context_ok(doc, first, last):
                 by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
                 yield first, f"{size} items, but no adjacent removal{by} (requires = \"{self.requires}\")"
+            elif (place := self._place_kept(doc, first, last)) is not None:
+                yield first, f"{size} items, but {place}"
+
+    def _place_kept(self, doc: Document, first: int, last: int) -> str | None:
+        """Why the run of lines `first`..`last` stays for where it is (None: it may go): inside the article
+        (`context`), right under a prose line (`keep_under_prose`), or above the first one
+        (`keep_before_prose`)."""
+        if self._in_article(doc, first, last):
+            return f"inside the article's prose (context = \"{self.context}\")"
+        if self.keep_under_prose and self._under_prose(doc, first):
+            return "right under a prose line (keep_under_prose)"
+        if self.keep_before_prose and not self._prose_above(doc, first):
+            return "above the first prose line (keep_before_prose)"
+        return None
 
     def _in_article(self, doc: Document, first: int, last: int) -> bool:
         if self.context in ("standalone", "label"):
