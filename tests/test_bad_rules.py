@@ -36,6 +36,11 @@ CASES = {
                            ["field 'min_lines' must be at least 1, got 0", "rep", "p.toml:4"]),
     "no-examples": ('id = "p"\nversion = "1"\n' + GOOD_RULE.replace('examples.remove = ["x"]\n', ""),
                     ["examples.remove", "ok-rule"]),
+    "unknown-piece": ('id = "p"\nversion = "1"\n[patterns]\nthing = \'x\'\n'
+                      + GOOD_RULE.replace("'^x$'", "'^{{thin}}$'"),
+                      ["unknown pattern piece {{thin}}", "holds: thing", "ok-rule", "p.toml:7"]),
+    "piece-in-piece": ('id = "p"\nversion = "1"\n[patterns]\na = \'x\'\nb = \'{{a}}y\'\n' + GOOD_RULE,
+                       ["patterns.b: a piece may not use another piece"]),
 }
 
 
@@ -84,3 +89,13 @@ def test_float_fields_take_toml_integers_but_not_booleans(tmp_path):
     path.write_text(base + "penalty = true\n", "utf-8")
     with pytest.raises(cleaner.RuleError, match="field 'penalty' must be float"):
         cleaner.load_rules([path], defaults=False)
+
+
+def test_a_named_piece_is_put_in_place_as_a_group(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('id = "p"\nversion = "1"\n[patterns]\nword = \'cat|dog\'\n'
+                    + GOOD_RULE.replace("'^x$'", "'^a {{word}}$'").replace('["x"]', '["a dog"]'), "utf-8")
+    rules = cleaner.load_rules([path], defaults=False)
+    (rule,) = rules.rules()
+    assert rule.pattern.pattern == "^a (?:cat|dog)$"  # the group keeps the alternation inside it
+    assert cleaner.clean("a cat\na cow\nb dog\n", rules=rules).text == "a cow\nb dog\n"

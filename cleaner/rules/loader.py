@@ -5,6 +5,12 @@ regex or not, required or not). Anything unexpected (unknown kind or field, wron
 duplicate id) fails fast with a RuleError naming the file, the rule id and the line. A pattern is
 validated when its pack loads and compiled on first use (`rules/lazy_patterns.py`). Loading is
 linear in the size of the pack: the lines rules are declared on are found in one pass.
+
+A pack may name pieces of patterns once, in a `[patterns]` table (`salaried_listing = '...'`), and its
+rules' regex fields use them as `{{salaried_listing}}`: the loader puts each in place as a non-capturing
+group, `(?:...)`, before anything reads the pattern (validation, lint, the prefilters), so two rules that
+must match the same thing cannot drift apart. A piece may not use another piece, and a name the table
+does not hold is an error naming the rule and its line.
 """
 
 from __future__ import annotations
@@ -25,9 +31,12 @@ from cleaner.rules.ruleset import DEFAULT_DOC_TIMEOUT, DEFAULT_TIMEOUT, ORDER_VA
 from cleaner.rules.select import DEFAULT_CATEGORY, DEFAULT_PROFILE, PROFILES, Selection
 from cleaner.rules.toml_lines import Locator
 
-PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules", "category", "profiles", "whole_pages"}
+PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules", "category", "profiles", "whole_pages",
+               "patterns"}
 COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples", "evidence", "category", "priority"}
 _RULE_ID = regex.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+_PIECE_NAME = regex.compile(r"[a-z_][a-z0-9_]*")
+_PIECE_USE = regex.compile(r"\{\{([^{}]*)\}\}")
 
 
 def default_rules_dir() -> Path:
@@ -93,6 +102,9 @@ def load_pack(path: Path) -> RulePack:
     order = fields.typed(path, data, "order", str, None, None, "default")
     if order not in ORDER_VALUES:
         raise RuleError(path, f"order must be one of {ORDER_VALUES}, got {order!r}")
+    pieces = _pieces(path, data)
+    if pieces:
+        rules_data = [_with_pieces(path, r, n, locate, pieces) for n, r in enumerate(rules_data)]
     prepare_patterns(_patterns(rules_data))
     rules = tuple(_build_rule(path, pack_id, r, n, locate, category) for n, r in enumerate(rules_data))
     VALIDATED.save()
@@ -119,6 +131,35 @@ def _whole_pages(path: Path, value: object) -> bool:
                                        for v in value.values()):
         return True
     raise RuleError(path, f"whole_pages must be true, false or a table of counts, got {value!r}")
+
+
+def _pieces(path: Path, data: dict) -> dict[str, str]:
+    """The pack's `[patterns]` table: named pieces of patterns (see the module docstring)."""
+    pieces = fields.typed(path, data, "patterns", dict, None, None, {})
+    for name, piece in pieces.items():
+        if not _PIECE_NAME.fullmatch(name) or not isinstance(piece, str):
+            raise RuleError(path, f"patterns.{name}: a piece needs a lower-case name and a string value")
+        if _PIECE_USE.search(piece):
+            raise RuleError(path, f"patterns.{name}: a piece may not use another piece")
+    return pieces
+
+
+def _with_pieces(path: Path, data: Any, n: int, locate: Locator, pieces: dict[str, str]) -> Any:
+    """A rule's table with `{{name}}` in its regex fields replaced by the named piece as `(?:piece)`."""
+    cls = KINDS.get(data.get("kind")) if isinstance(data, dict) and isinstance(data.get("kind"), str) else None
+    if cls is None:
+        return data  # reported when the rule is built
+
+    def piece(match: regex.Match) -> str:
+        if match.group(1) not in pieces:
+            rule_id = data.get("id")
+            line = locate.rule_id(n, rule_id) if isinstance(rule_id, str) else locate.rule_header(n)
+            raise RuleError(path, f"unknown pattern piece {{{{{match.group(1)}}}}}; the pack's [patterns] holds: "
+                                  f"{', '.join(sorted(pieces))}", rule_id, line)
+        return f"(?:{pieces[match.group(1)]})"
+
+    return {key: _PIECE_USE.sub(piece, value) if isinstance(value, str) and key in cls.FIELDS
+            and cls.FIELDS[key].pattern else value for key, value in data.items()}
 
 
 def _patterns(rules_data: list) -> Iterator[str]:
