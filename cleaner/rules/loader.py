@@ -146,16 +146,15 @@ def _pieces(path: Path, data: dict) -> dict[str, str]:
 
 def _with_pieces(path: Path, data: Any, n: int, locate: Locator, pieces: dict[str, str]) -> Any:
     """A rule's table with `{{name}}` in its regex fields replaced by the named piece as `(?:piece)`."""
-    cls = KINDS.get(data.get("kind")) if isinstance(data, dict) and isinstance(data.get("kind"), str) else None
+    cls = _kind_of(data)
     if cls is None:
         return data  # reported when the rule is built
 
     def piece(match: regex.Match) -> str:
         if match.group(1) not in pieces:
             rule_id = data.get("id")
-            line = locate.rule_id(n, rule_id) if isinstance(rule_id, str) else locate.rule_header(n)
             raise RuleError(path, f"unknown pattern piece {{{{{match.group(1)}}}}}; the pack's [patterns] holds: "
-                                  f"{', '.join(sorted(pieces))}", rule_id, line)
+                                  f"{', '.join(sorted(pieces))}", rule_id, _rule_line(locate, n, rule_id))
         return f"(?:{pieces[match.group(1)]})"
 
     return {key: _PIECE_USE.sub(piece, value) if isinstance(value, str) and key in cls.FIELDS
@@ -165,19 +164,29 @@ def _with_pieces(path: Path, data: Any, n: int, locate: Locator, pieces: dict[st
 def _patterns(rules_data: list) -> Iterator[str]:
     """The pattern fields' values of the rules, as written (a rule in error is reported when built)."""
     for data in rules_data:
-        kind = data.get("kind") if isinstance(data, dict) else None
-        cls = KINDS.get(kind) if isinstance(kind, str) else None
+        cls = _kind_of(data)
         if cls is not None:
             for name, spec in cls.FIELDS.items():
                 if spec.pattern and isinstance(data.get(name), str):
                     yield data[name]
 
 
+def _kind_of(data: Any) -> type[Rule] | None:
+    """The kind class a rule's table names, or None (not a table, no kind, an unknown kind)."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return KINDS.get(kind) if isinstance(kind, str) else None
+
+
+def _rule_line(locate: Locator, n: int, rule_id: object) -> int | None:
+    """The line of rules[n]: its id's, or its header's when it has no string id."""
+    return locate.rule_id(n, rule_id) if isinstance(rule_id, str) else locate.rule_header(n)
+
+
 def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: Locator, category: str) -> Rule:
     if not isinstance(data, dict):
         raise RuleError(path, f"rules[{n}] is not a table", line=locate.rule_header(n))
     rule_id = data.get("id")
-    line = locate.rule_id(n, rule_id) if isinstance(rule_id, str) else locate.rule_header(n)
+    line = _rule_line(locate, n, rule_id)
     if not isinstance(rule_id, str) or not _RULE_ID.fullmatch(rule_id):
         raise RuleError(path, f"rules[{n}] needs an id (letters, digits, '-', '_', '.', ':')", line=line)
     kind = data.get("kind")
