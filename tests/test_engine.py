@@ -113,6 +113,30 @@ def test_list_run_in_the_same_block_and_not_under_or_before_prose(tmp_path):
         "2 items, but above the first prose line (keep_before_prose)"]
 
 
+
+def test_list_run_through_removed_reaches_across_other_rules_removals(tmp_path):
+    stamp = """
+[[rules]]
+id = "stamp"
+kind = "line"
+pattern = '^\\d+ days ago$'
+rationale = "r"
+examples.remove = ["2 days ago"]
+"""
+    through = BOX_RULE.replace("keep_before_prose = true", "keep_before_prose = true\nthrough_removed = true")
+    body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    card = "\nStaff writer\nLeeds\n2 days ago\nAdvertisement\n"
+    # without the option the card's "2 days ago", removed by another rule, stands between its title and
+    # the counted removal: the title stays
+    assert cleaner.clean(body + card, rules=make_rules(tmp_path, BOX_RULE + stamp)).text == \
+        body + "\nStaff writer\nLeeds\n"
+    # with it the run reaches the counted removal across that line
+    assert cleaner.clean(body + card, rules=make_rules(tmp_path, through + stamp, "t2")).text == body
+    # but never across a blank line when across_blanks is false
+    split = "\nStaff writer\nLeeds\n2 days ago\n\nAdvertisement\n"
+    assert cleaner.clean(body + split, rules=make_rules(tmp_path, through + stamp, "t3")).text == \
+        body + "\nStaff writer\nLeeds\n"
+
 HEADED_LIST_RULE = """
 [[rules]]
 id = "board"

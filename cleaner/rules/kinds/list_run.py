@@ -38,7 +38,9 @@ class ListRunRule(ContextRule):
     off the article: with `across_blanks = false` a run touches only a removal on the next line, in its
     own block; with `keep_under_prose` a run right under a prose line (no blank line between) stays, as
     an article's sign-off over its share bar; with `keep_before_prose` a run above the document's first
-    prose line stays, as a byline or dateline over the article's share buttons.
+    prose line stays, as a byline or dateline over the article's share buttons. With `through_removed` a
+    run also touches a removal across non-blank lines other rules removed (a card's "2 days ago" between
+    its title and its "Easy apply"); a blank line still ends the reach when `across_blanks` is false.
     """
 
     kind = "list_run"
@@ -65,6 +67,9 @@ class ListRunRule(ContextRule):
                                     "is a prose line: the article's closing lines, a sign-off over its share bar")
     keep_before_prose: bool = option(bool, False, "leave a run above the document's first prose line: the "
                                      "headline, byline or dateline over the article's share buttons")
+    through_removed: bool = option(bool, False, "whether a run touches a removal across non-blank lines other "
+                                   "rules removed between them (a job card's date line between its title and "
+                                   "its button)")
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
@@ -215,7 +220,15 @@ class ListRunRule(ContextRule):
 
     def _touching(self, doc: Document, index: int, step: int) -> int | None:
         """The line a run's edge at `index` touches going by `step`: across blank lines left in place, or
-        with `across_blanks = false` the next line only (None past the document's edge)."""
+        with `across_blanks = false` the next line only (None past the document's edge); with
+        `through_removed` also across non-blank lines that rules not counted here removed."""
+        reached = self._next(doc, index, step)
+        while self.through_removed and reached is not None and doc.claimed[reached] is not None \
+                and not doc.lines[reached].is_blank and not self._counts(doc.claimed[reached]):
+            reached = self._next(doc, reached, step)
+        return reached
+
+    def _next(self, doc: Document, index: int, step: int) -> int | None:
         if self.across_blanks:
             return _across_blanks(doc, index, step)
         return index + step if 0 <= index + step < len(doc.lines) else None
