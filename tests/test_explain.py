@@ -64,7 +64,7 @@ def test_explain_reads_one_document_from_stdin():
     result = run("explain", "-", stdin="The article body, long enough to be prose.\nView all newsletters\n")
     assert result.exit_code == 0, result.output
     assert "==>" not in result.output  # one document: no header
-    assert "2 - masthead-newsletter-links │ View all newsletters" in result.output
+    assert "2 - listing-link │ View all newsletters" in result.output
     assert "1 removal, 1 line, 21 characters:" in result.output
 
 

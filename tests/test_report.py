@@ -125,7 +125,7 @@ def test_report_marks_removed_lines_with_their_rule_in_each_document_view(tmp_pa
     _, out = make_corpus(tmp_path)
     html = run("report", str(out), "-o", "-").stdout
     view = html[html.index('<section id="documents">'):]
-    assert 'data-rule="masthead-newsletter-links"' in view
+    assert 'data-rule="listing-link"' in view
     assert "1 document without rule removals not shown" in view  # plain.txt
     line = re.search(r'<div class="line removed" id="doc-\d+-L3" data-rule="markup-line" data-category="hostile">'
                      r'<span class="no">3</span><span class="tag">markup-line</span>([^<]*)</div>', view)
@@ -142,7 +142,7 @@ def test_report_reads_jsonl_corpora_and_names_unreadable_documents(tmp_path):
     documents = list(read_cleaned(out))
     assert [d.name for d in documents] == [f"{src}#a1", f"{src}#a2"]
     assert documents[0].text == "Body.\nView all newsletters\n"
-    assert [r["rule_id"] for r in documents[0].removals] == ["masthead-newsletter-links"]
+    assert [r["rule_id"] for r in documents[0].removals] == ["listing-link"]
     html = run("report", str(out), "-o", "-").stdout
     assert f'href="#doc-0-L2">{src}#a1:2</a>' in html
 
@@ -158,7 +158,7 @@ def test_report_reads_parquet_corpora(tmp_path):
     documents = list(read_cleaned(out))
     assert [d.name for d in documents] == [f"{src}#p1", f"{src}#p2"] and not any(d.error for d in documents)
     assert documents[0].text == "Body.\nView all newsletters\n"
-    assert [r["rule_id"] for r in documents[0].removals] == ["masthead-newsletter-links"]
+    assert [r["rule_id"] for r in documents[0].removals] == ["listing-link"]
 
 
 def test_report_names_documents_whose_outputs_were_edited(tmp_path):

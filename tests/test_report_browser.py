@@ -64,14 +64,14 @@ def test_page_renders_without_requests_errors_or_injected_script(page):
 def test_filter_by_one_rule_hides_the_other_rules_lines(page):
     page = page[0]
     every = {r["rule"] for r in _visible(page, ".removed")}
-    assert {"masthead-newsletter-links", "markup-line", "newsletter-signup-block"} <= every
-    page.select_option("#filter-rule", "masthead-newsletter-links")
+    assert {"listing-link", "markup-line", "newsletter-signup-block"} <= every
+    page.select_option("#filter-rule", "listing-link")
     shown = _visible(page, "[data-rule]")
-    assert shown and {r["rule"] for r in shown} == {"masthead-newsletter-links"}
-    assert {r["rule"] for r in _visible(page, "#rules article.rule")} == {"masthead-newsletter-links"}
+    assert shown and {r["rule"] for r in shown} == {"listing-link"}
+    assert {r["rule"] for r in _visible(page, "#rules article.rule")} == {"listing-link"}
     assert _visible(page, ".doc .removed")  # the rule's lines in the document views stay
     docs = page.eval_on_selector_all(".doc", "els => els.filter(e => !e.hidden).map(e => e.id)")
-    assert docs and all(page.locator(f"#{d} .removed[data-rule='masthead-newsletter-links']").count() for d in docs)
+    assert docs and all(page.locator(f"#{d} .removed[data-rule='listing-link']").count() for d in docs)
     page.select_option("#filter-rule", "")
     assert {r["rule"] for r in _visible(page, ".removed")} == every
 
