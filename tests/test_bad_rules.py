@@ -39,8 +39,8 @@ CASES = {
     "unknown-piece": ('id = "p"\nversion = "1"\n[patterns]\nthing = \'x\'\n'
                       + GOOD_RULE.replace("'^x$'", "'^{{thin}}$'"),
                       ["unknown pattern piece {{thin}}", "holds: thing", "ok-rule", "p.toml:7"]),
-    "piece-in-piece": ('id = "p"\nversion = "1"\n[patterns]\na = \'x\'\nb = \'{{a}}y\'\n' + GOOD_RULE,
-                       ["patterns.b: a piece may not use another piece"]),
+    "piece-used-above-its-name": ('id = "p"\nversion = "1"\n[patterns]\nb = \'{{a}}y\'\na = \'x\'\n' + GOOD_RULE,
+                                  ["patterns.b: {{a}} is not a piece named above it"]),
 }
 
 
@@ -99,3 +99,11 @@ def test_a_named_piece_is_put_in_place_as_a_group(tmp_path):
     (rule,) = rules.rules()
     assert rule.pattern.pattern == "^a (?:cat|dog)$"  # the group keeps the alternation inside it
     assert cleaner.clean("a cat\na cow\nb dog\n", rules=rules).text == "a cow\nb dog\n"
+
+
+def test_a_piece_may_use_a_piece_named_above_it(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('id = "p"\nversion = "1"\n[patterns]\nword = \'cat|dog\'\nphrase = \'a {{word}}\'\n'
+                    + GOOD_RULE.replace("'^x$'", "'^{{phrase}}$'").replace('["x"]', '["a dog"]'), "utf-8")
+    (rule,) = cleaner.load_rules([path], defaults=False).rules()
+    assert rule.pattern.pattern == "^(?:a (?:cat|dog))$"

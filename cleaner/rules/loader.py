@@ -9,8 +9,9 @@ linear in the size of the pack: the lines rules are declared on are found in one
 A pack may name pieces of patterns once, in a `[patterns]` table (`salaried_listing = '...'`), and its
 rules' regex fields use them as `{{salaried_listing}}`: the loader puts each in place as a non-capturing
 group, `(?:...)`, before anything reads the pattern (validation, lint, the prefilters), so two rules that
-must match the same thing cannot drift apart. A piece may not use another piece, and a name the table
-does not hold is an error naming the rule and its line.
+must match the same thing cannot drift apart. A piece may use pieces named above it in the table (so a
+salary with its period required and one with it optional share the amount); a piece named below, or a
+name the table does not hold, is an error naming the piece, or the rule and its line.
 """
 
 from __future__ import annotations
@@ -134,13 +135,17 @@ def _whole_pages(path: Path, value: object) -> bool:
 
 
 def _pieces(path: Path, data: dict) -> dict[str, str]:
-    """The pack's `[patterns]` table: named pieces of patterns (see the module docstring)."""
-    pieces = fields.typed(path, data, "patterns", dict, None, None, {})
-    for name, piece in pieces.items():
+    """The pack's `[patterns]` table: named pieces of patterns, each with the pieces it uses (named above
+    it) put in place (see the module docstring)."""
+    table = fields.typed(path, data, "patterns", dict, None, None, {})
+    pieces: dict[str, str] = {}
+    for name, piece in table.items():
         if not _PIECE_NAME.fullmatch(name) or not isinstance(piece, str):
             raise RuleError(path, f"patterns.{name}: a piece needs a lower-case name and a string value")
-        if _PIECE_USE.search(piece):
-            raise RuleError(path, f"patterns.{name}: a piece may not use another piece")
+        for used in _PIECE_USE.findall(piece):
+            if used not in pieces:
+                raise RuleError(path, f"patterns.{name}: {{{{{used}}}}} is not a piece named above it")
+        pieces[name] = _PIECE_USE.sub(lambda match: f"(?:{pieces[match.group(1)]})", piece)
     return pieces
 
 
