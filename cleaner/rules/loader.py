@@ -17,7 +17,7 @@ name the table does not hold, is an error naming the piece, or the rule and its 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -142,10 +142,8 @@ def _pieces(path: Path, data: dict) -> dict[str, str]:
     for name, piece in table.items():
         if not _PIECE_NAME.fullmatch(name) or not isinstance(piece, str):
             raise RuleError(path, f"patterns.{name}: a piece needs a lower-case name and a string value")
-        for used in _PIECE_USE.findall(piece):
-            if used not in pieces:
-                raise RuleError(path, f"patterns.{name}: {{{{{used}}}}} is not a piece named above it")
-        pieces[name] = _PIECE_USE.sub(lambda match: f"(?:{pieces[match.group(1)]})", piece)
+        pieces[name] = _put_in_place(piece, pieces, lambda used, name=name: RuleError(
+            path, f"patterns.{name}: {{{{{used}}}}} is not a piece named above it"))
     return pieces
 
 
@@ -154,16 +152,26 @@ def _with_pieces(path: Path, data: Any, n: int, locate: Locator, pieces: dict[st
     cls = _kind_of(data)
     if cls is None:
         return data  # reported when the rule is built
+    rule_id = data.get("id")
 
-    def piece(match: regex.Match) -> str:
+    def unknown(used: str) -> RuleError:
+        return RuleError(path, f"unknown pattern piece {{{{{used}}}}}; the pack's [patterns] holds: "
+                               f"{', '.join(sorted(pieces))}", rule_id, _rule_line(locate, n, rule_id))
+
+    return {key: _put_in_place(value, pieces, unknown) if isinstance(value, str) and key in cls.FIELDS
+            and cls.FIELDS[key].pattern else value for key, value in data.items()}
+
+
+def _put_in_place(text: str, pieces: dict[str, str], unknown: Callable[[str], RuleError]) -> str:
+    """`text` with each `{{name}}` replaced by the named piece as a group, `(?:piece)`; raises
+    `unknown(name)` for a name `pieces` does not hold. The one place pieces are put in place, in other
+    pieces and in rules' regex fields alike."""
+    def group(match: regex.Match) -> str:
         if match.group(1) not in pieces:
-            rule_id = data.get("id")
-            raise RuleError(path, f"unknown pattern piece {{{{{match.group(1)}}}}}; the pack's [patterns] holds: "
-                                  f"{', '.join(sorted(pieces))}", rule_id, _rule_line(locate, n, rule_id))
+            raise unknown(match.group(1))
         return f"(?:{pieces[match.group(1)]})"
 
-    return {key: _PIECE_USE.sub(piece, value) if isinstance(value, str) and key in cls.FIELDS
-            and cls.FIELDS[key].pattern else value for key, value in data.items()}
+    return _PIECE_USE.sub(group, text)
 
 
 def _patterns(rules_data: list) -> Iterator[str]:
