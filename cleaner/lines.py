@@ -1,7 +1,10 @@
-"""Segment: split a document into lines with their character offsets."""
+"""Segment: split a document into lines with their character offsets, and read Markdown as its text."""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from functools import partial
 from itertools import accumulate
 from operator import add
@@ -54,3 +57,135 @@ def split_lines(text: str) -> list[Line]:
 
 
 _new_line = partial(tuple.__new__, Line)  # builds a Line from a 4-tuple without a Python-level call
+
+
+# Markdown as rules read it (`markdown_view`). No pattern matches "\r" or "\n", and a line's start is
+# wherever one of them precedes (the text is viewed with a "\n" put in front): each line's view is a
+# function of that line alone. Each pattern runs only when the text holds its marker.
+_MD_TARGET = r'\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\r\n]*")?\)'  # (url) or (url "title")
+_MD_IMAGE = re.compile(r"!\[([^\[\]\r\n]*)\]" + _MD_TARGET)
+_MD_LINK = re.compile(r"\[([^\[\]\r\n]*)\]" + _MD_TARGET)
+# Patterns starting with a literal: `re` scans for a literal far faster than for a set such as [\r\n].
+_MD_HEADING = {end: re.compile(rf"({end}[ \t]{{0,3}})#{{1,6}}[ \t]+([^\r\n]*?)(?:[ \t]+#+)?[ \t]*(?=[\r\n]|\Z)")
+               for end in "\n\r"}
+_MD_QUOTE = {end: re.compile(rf"({end})[ \t]{{0,3}}(?:>(?:[ \t]|(?=[\r\n]|\Z)))+") for end in "\n\r"}  # "> ", not ">>"
+_MD_STRONG = {mark: re.compile(rf"{re.escape(mark)}(?=[^\s*_])([^\r\n]{{1,500}}?)(?<=[^\s*_]){re.escape(mark)}")
+              for mark in ("**", "__")}
+_MD_EMPHASIS = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\r\n]{1,500}?)(?<=[^\s*])\*(?![\w*])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_LINE_START_MARKS = {mark: tuple(f"{end}{indent}{mark}" for end in "\r\n" for indent in ("", " ", "  ", "   "))
+                     for mark in "#>"}
+
+
+def markdown_view(text: str) -> str:
+    """`text` as the rules read it: Markdown's markup read as the words it shows, so that
+    "## Related posts", "**Sign up for our newsletter**" and "[Share on X](https://x.com/...)" meet the
+    rules written for "Related posts", "Sign up for our newsletter" and "Share on X".
+
+    Links and images become their text (`[text](url "title")` -> "text"), heading marks (up to three
+    spaces in), block-quote marks ("> ", not ">>"), `**strong**` / `__strong__` / `*emphasis*` markers
+    and backslash escapes go. List markers stay (rules read "- item" and "* item" as bullets already),
+    as do tables, code and `_emphasis_` (snake_case names look alike). A line whose view would hold
+    nothing (an image without alt text) keeps its own text. Plain text comes back unchanged, as the
+    same object, when it holds none of the markers; otherwise each line's view is a function of that
+    line alone, with the same terminator, so `split_lines` numbers both alike. Cleaning still deletes
+    the text's own lines: the view only decides which.
+    """
+    marks = [mark for mark in ("](", "#", ">", "*", "_", "\\") if mark in text]
+    if not marks:
+        return text
+    view = "\n" + text
+    if "](" in marks:
+        view = _MD_LINK.sub(r"\1", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", view)))  # twice: a link around an image
+    for mark, patterns, keep in (("#", _MD_HEADING, r"\1\2"), (">", _MD_QUOTE, r"\1")):
+        if mark in marks and any(start in view for start in _LINE_START_MARKS[mark]):
+            for end, pattern in patterns.items():
+                if end in view:
+                    view = pattern.sub(keep, view)
+    for mark, pattern in _MD_STRONG.items():
+        if mark in view:
+            view = pattern.sub(r"\1", view)
+    if "*" in view:
+        view = _MD_EMPHASIS.sub(r"\1", view)
+    if "\\" in view:
+        view = _MD_ESCAPE.sub(r"\1", view)
+    view = view[1:]
+    if view == text:
+        return text
+    return _emptied_lines_back(text, view)
+
+
+def _emptied_lines_back(text: str, view: str) -> str:
+    """`view`, with each line that it left blank and `text` did not given back its own text."""
+    old, new = _LINE_BREAK.split(text), _LINE_BREAK.split(view)  # body, terminator, ..., body
+    if len(old) != len(new):  # cannot happen (no pattern matches a terminator); never misnumber lines
+        return text
+    pairs = list(zip(old[0::2], new[0::2], strict=True))
+    if all(seen.strip() or not own.strip() for own, seen in pairs):
+        return view
+    bodies = [seen if seen.strip() or not own.strip() else own for own, seen in pairs]
+    return "".join(body + end for body, end in zip(bodies, [*old[1::2], ""], strict=True))
+
+
+# Hard-wrapped text (`wrapped_paragraphs`): the widths a wrapping tool uses, and how many of a document's
+# breaks must read as a wrap (the next line starts in lower case, or this one ends in "," or ";").
+_WRAP_WIDTHS = (40, 120)
+_MIN_LINES = 8
+_MIN_RUN_ONS = 3
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•·▪◦‣–—►▸]|\d{1,3}[.)])[ \t]")
+_SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+
+
+def wrapped_paragraphs(texts: Sequence[str]) -> list[range] | None:
+    """The paragraphs of a hard-wrapped text (a terminal browser's dump, an e-mail, a Markdown file
+    wrapped at 72 columns) as ranges of indices into `texts` (lines, without terminators), in order
+    and covering every index; None when the text does not read as hard-wrapped.
+
+    The wrap width W is the longest non-blank line but the longest 2%; a text is hard-wrapped when it
+    has at least _MIN_LINES non-blank lines, W lies within _WRAP_WIDTHS, at least 15% of its lines
+    fill to within 12 characters of W, and at least _MIN_RUN_ONS of the breaks below would join a line
+    to one starting in lower case or after a "," or ";". A line runs on into the next when both hold
+    text, the next line's first word would not have fitted on it within W (so the break is the wrapping
+    tool's, not the author's), the next line is no list item and no less indented, the line is no
+    Markdown heading, and the break is not a sentence's end followed by a capital (a wrap there would
+    split a paragraph into two whole sentences' lines, which read as prose all the same).
+    """
+    width = _wrap_width(texts)
+    if width is None:
+        return None
+    runs_on = [i for i in range(len(texts) - 1) if _runs_on(texts[i], texts[i + 1], width)]
+    plain_wraps = [i for i in runs_on if texts[i + 1].lstrip()[:1].islower() or texts[i].rstrip()[-1:] in ",;"]
+    if len(plain_wraps) < _MIN_RUN_ONS:
+        return None
+    return _ranges(len(texts), set(runs_on))
+
+
+def _wrap_width(texts: Sequence[str]) -> int | None:
+    lengths = sorted(len(t.rstrip()) for t in texts if t.strip())
+    if len(lengths) < _MIN_LINES:
+        return None
+    width = lengths[int(0.98 * (len(lengths) - 1))]
+    if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
+        return None
+    return width if len(lengths) - bisect_left(lengths, width - 12) >= 0.15 * len(lengths) else None
+
+
+def _runs_on(line: str, following: str, width: int) -> bool:
+    text, rest = line.rstrip(), following.strip()
+    if not text.strip() or not rest or _LIST_ITEM.match(following) or text.lstrip().startswith("#"):
+        return False
+    if len(text) + 1 + len(rest.split(None, 1)[0]) <= width:
+        return False
+    if len(following) - len(following.lstrip()) < len(text) - len(text.lstrip()):
+        return False
+    return not (_SENTENCE_END.search(text) and not rest[:1].islower())
+
+
+def _ranges(count: int, runs_on: set[int]) -> list[range]:
+    """Ranges of 0..count-1 split after every index not in `runs_on`."""
+    ranges, start = [], 0
+    for i in range(count):
+        if i not in runs_on:
+            ranges.append(range(start, i + 1))
+            start = i + 1
+    return ranges

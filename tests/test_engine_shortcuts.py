@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.engine import decide
+from cleaner.engine import decide, spans
 from cleaner.engine.decide import BLANK_RUN, MANUAL, apply_rules
 from cleaner.engine.provenance import count_removals
 from cleaner.lines import split_lines
@@ -77,14 +77,14 @@ _POOL = [_Owner("a", "p"), _Owner("b", "q", (("pages", 3),)), _Owner("a", "r")] 
        st.dictionaries(st.integers(0, 30), st.lists(st.sampled_from([0, 1, 2]), max_size=3), max_size=6),
        st.dictionaries(st.integers(0, 30), st.sampled_from([{"p": 0.5}, {"line": 99, "model": "m"}, {}]), max_size=8))
 def test_compiled_spans_are_the_reference_spans(lines, others, reasons):
-    """decide._spans groups removals in C when compiled; _reference_spans is the Python reference."""
+    """spans.spans groups removals in C when compiled; reference_spans is the Python reference."""
     text = "".join(body + end for _, body, end in lines)
     parsed = split_lines(text)
     owners = [_POOL[o] if isinstance(o, int) else o for o, _, _ in lines][:len(parsed)]
     others = {k: [_POOL[r] for r in rs] for k, rs in others.items() if k < len(parsed)}
     reasons = {k: why for k, why in reasons.items() if k < len(parsed)}
-    got = decide._spans(text, parsed, owners, others, reasons)
-    assert got == decide._reference_spans(text, parsed, owners, others, reasons)
+    got = spans.spans(text, parsed, owners, others, reasons)
+    assert got == spans.reference_spans(text, parsed, owners, others, reasons)
     assert all(type(r) is decide.Removal for r in got)
     # and the record's removals and counts from them, compiled, are Removal.to_dict and count_removals
     removals, counts = linefast.records(got, decide.Removal._fields)

@@ -20,59 +20,23 @@ went), so line rules without a context condition run in the first pass only.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
-from itertools import compress, pairwise
-from operator import attrgetter, ne
 from time import monotonic
-from typing import NamedTuple
 
 from cleaner.engine.keep import KeepEntry, protects, resolve
 from cleaner.engine.positions import active_candidates
+from cleaner.engine.spans import LAYOUT_PACK, MANUAL, Removal, spans  # noqa: F401 - LAYOUT_PACK: importers use decide's
+from cleaner.engine.units import UnitGuard, Units, regrouped, units_of
 from cleaner.errors import DocumentTimeout
-from cleaner.lines import Line, split_lines
+from cleaner.lines import Line, markdown_view, split_lines
 from cleaner.rules.kinds import Document, Rule
 from cleaner.rules.ruleset import RuleSet
-from cleaner.search import linefast
 
-LAYOUT_PACK = "layout"
 LEADING_BLANK = "layout.leading-blank"
 BLANK_RUN = "layout.blank-run"
 TRAILING_BLANK = "layout.trailing-blank"
 CR_LF_JOIN = "layout.cr-lf-join"
-MANUAL = "manual"  # the rule id and pack id of lines a user removed by hand
-
-
-class Removal(NamedTuple):
-    """One deleted span of the input: which rule, where (character offsets, 1-based lines), what.
-
-    A named tuple, not a dataclass: a frozen dataclass took a twentieth of the cleaning time to build.
-    """
-
-    rule_id: str
-    pack_id: str
-    start: int
-    end: int
-    first_line: int
-    last_line: int
-    text: str
-    evidence: tuple[tuple[str, int], ...] | None = None  # the rule's, when it declares any (mined rules)
-    matched: tuple[str, ...] = ()  # the owner, then every other rule whose claims covered the span
-    # Why, when the rule says more than its id: one dict per line ({"line": n, ...}; the line model
-    # gives its model id, probability and top features). None for pattern rules.
-    reasons: tuple[dict, ...] | None = None
-
-    def to_dict(self) -> dict:
-        # Spelled out: a literal is faster than _asdict() or dict(zip(...)).
-        record = {"rule_id": self.rule_id, "pack_id": self.pack_id, "start": self.start, "end": self.end,
-                  "first_line": self.first_line, "last_line": self.last_line, "text": self.text,
-                  "matched": list(self.matched or (self.rule_id,))}
-        if self.evidence is not None:
-            record["evidence"] = dict(self.evidence)
-        if self.reasons:
-            record["reasons"] = list(self.reasons)
-        return record
 
 
 @dataclass(frozen=True)
@@ -86,7 +50,10 @@ class Outcome:
     kept: dict[int, list[str]] | None = None
 
 
-BUDGET_CHARS = 1_000_000  # a document's time budget is `doc_timeout` per this many characters, at least once
+# A document's time budget is `doc_timeout` per this many characters, at least once: cleaning takes time
+# linear in the length, and a budget meant for a web page does not fail a whole book. It starts once the
+# prefilters ran: they are linear, and may include compiling the Hyperscan database once per process.
+BUDGET_CHARS = 1_000_000
 MAX_PASSES = 10  # each pass after the first removes at least one line; real documents need 1-3
 
 
@@ -104,15 +71,16 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     `RuleSet.whole_pages`, else as its regime classifier says).
 
     Raises RuleTimeout when one regex call runs past `ruleset.timeout`, DocumentTimeout when the
-    rules together run past the document's budget: `ruleset.doc_timeout` seconds, times the text's
-    length in millions of characters (`BUDGET_CHARS`) when that is above 1, since cleaning takes time
-    linear in the length: a budget meant for a web page does not fail a whole book. The budget starts
-    once the prefilters ran: they are linear, and may include compiling the Hyperscan database once
-    per process, which is no document's doing.
+    rules together run past the document's budget (`BUDGET_CHARS`).
+
+    Rules read Markdown as its words (`markdown_view`) and a hard-wrapped text's paragraphs as a line
+    each (`engine.units`), and decide which of the text's own lines go. HTML input (`hints`, keyed by
+    its lines as they are) is read as it is, and so is a text with lines ending in a lone CR.
     """
     budget = ruleset.doc_timeout * max(1.0, len(text) / BUDGET_CHARS)
     lines = split_lines(text)
-    hits = ruleset.index.candidate_lines(text, lines)
+    seen_text, seen = (text, lines) if hints is not None else _markdown_read(text, lines)
+    hits = ruleset.index.candidate_lines(seen_text, seen)
     deadline = monotonic() + budget
     all_rules = rules = ruleset.rules(domain, scoped=True)
     whole_page = ruleset.whole_pages(domain) if whole_page is None else whole_page
@@ -123,11 +91,14 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     guard = _Guard(resolve(keep, lines)) if keep else None
     others: dict[int, list[Rule]] = {}
     active = [i for i in range(len(lines)) if owners[i] is None]
-    blank, memo = [not line.text.strip() for line in lines], {}  # memo: Document.memo, for every pass
+    blank, memo, units = [not line.text.strip() for line in lines], {}, None  # memo: Document.memo, every pass
+    reflow = hints is None and text.count("\r") == text.count("\r\n")  # (lone CRs: `_unjoin` reads lines)
     for _ in range(MAX_PASSES):
         active = _unjoin(text, lines, owners, _layout(blank, owners, active))
-        claimed, released = _match(lines, active, hits, rules, owners, others, guard, ruleset.timeout,
-                                   (deadline, budget), reasons, hints, whole_page, memo)
+        previous, units = units, (units_of(lines, active) if reflow else None)
+        rules = all_rules if previous is not None and regrouped(previous, units, active) else rules
+        rest = (rules, owners, others, guard, ruleset.timeout, (deadline, budget), reasons, hints, whole_page, memo)
+        claimed, released = _match(seen, active, hits, *rest) if units is None else _match_units(units, ruleset, rest)
         if not claimed:
             break
         active = [i for i in active if owners[i] is None]
@@ -135,11 +106,37 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
         # (the line model's veto): then all run again, so the last pass sees what a second cleaning would.
         rules = all_rules if released else [r for r in all_rules if r.depends_on_context()]
     active = _layout(blank, owners, active)  # a no-op unless MAX_PASSES cut the loop short
+    return _outcome(text, lines, active, (owners, others, reasons), guard)
+
+
+def _outcome(text: str, lines: list[Line], active: list[int], decided: tuple, guard: _Guard | None) -> Outcome:
+    """The clean text (the `active` lines) and the removals; `decided`: owners, others and reasons."""
     kept = [lines[i].text + lines[i].end_of_line for i in active]
     add_newline = bool(kept) and not kept[-1].endswith(("\n", "\r"))
     clean = "".join(kept) + ("\n" if add_newline else "")
-    return Outcome(clean, tuple(_spans(text, lines, owners, others, reasons)), add_newline,
-                   guard.kept if guard is not None else None)
+    return Outcome(clean, tuple(spans(text, lines, *decided)), add_newline, guard.kept if guard is not None else None)
+
+
+def _markdown_read(text: str, lines: list[Line]) -> tuple[str, list[Line]]:
+    """The text and its lines as rules read them (`markdown_view`): `text` and `lines` when that changes nothing."""
+    view = markdown_view(text)
+    return (text, lines) if view is text else (view, split_lines(view))
+
+
+def _match_units(units: Units, ruleset: RuleSet, rest: tuple) -> tuple[bool, bool]:
+    """`_match` over a hard-wrapped text's paragraphs (`engine.units`), its decisions spread to their lines.
+    `rest`: `_match`'s arguments from `rules` on, for the document's lines."""
+    rules, owners, others, guard, timeout, deadline, reasons, hints, whole_page, memo = rest
+    hits = ruleset.index.candidate_lines(units.text, units.lines)
+    count = len(units.lines)
+    unit_owners: list = [None] * count
+    unit_others: dict[int, list[Rule]] = {}
+    unit_reasons: dict[int, dict] = {}
+    found = _match(units.lines, list(range(count)), hits, rules, unit_owners, unit_others,
+                   UnitGuard(guard, units.members) if guard is not None else None, timeout, deadline,
+                   unit_reasons, hints, whole_page, memo)
+    units.spread(owners, others, reasons, unit_owners, unit_others, unit_reasons)
+    return found
 
 
 class _Guard:
@@ -235,61 +232,3 @@ def _unjoin(text: str, lines: Sequence[Line], owners: list, active: list[int]) -
             continue
         after_cr = lines[i].end_of_line == "\r"
     return [i for i in active if owners[i] is None]
-
-
-def _spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]],
-           reasons: Mapping[int, dict]) -> list[Removal]:
-    """Group consecutive removed lines with the same owner into Removals, each listing its owner and
-    then the rules it overrode on any of its lines (in the order they ran), and its lines' reasons.
-    `lines` are all of `text`'s lines, so a line ends where the next one starts. (Compiled, when it is:
-    `_reference_spans` is the reference.)"""
-    if isinstance(owners, list) and isinstance(others, dict) and isinstance(reasons, dict):
-        fast = linefast.spans(text, list(map(attrgetter("start"), lines)), owners, others, reasons, MANUAL,
-                              LAYOUT_PACK, Removal)
-        if fast is not None:
-            return fast
-    return _reference_spans(text, lines, owners, others, reasons)
-
-
-def _reference_spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]],
-                     reasons: Mapping[int, dict]) -> list[Removal]:
-    """_spans in Python."""
-    removals: list[Removal] = []
-    for i, j in _owned_runs(owners):
-        owner = owners[i]
-        start, end = lines[i].start, lines[j].start if j < len(lines) else len(text)
-        if isinstance(owner, str):
-            rule_id, pack_id, evidence = owner, (MANUAL if owner == MANUAL else LAYOUT_PACK), None
-        else:
-            rule_id, pack_id, evidence = owner.id, owner.pack_id, owner.evidence
-        matched: tuple[str, ...] = (rule_id,)
-        if others:
-            for k in range(i, j):
-                for rule in others.get(k, ()):
-                    if rule.id not in matched:
-                        matched += (rule.id,)
-        if not reasons:
-            why = None
-        elif j == i + 1:  # most spans with reasons are the line model's, a line each
-            why = ({"line": j, **reasons[i]},) if i in reasons else None
-        else:
-            why = tuple({"line": k + 1, **reasons[k]} for k in range(i, j) if k in reasons) or None
-        removals.append(_new_removal((rule_id, pack_id, start, end, i + 1, j, text[start:end], evidence, matched,
-                                      why)))
-    return removals
-
-
-def _owned_runs(owners: Sequence) -> Iterator[tuple[int, int]]:
-    """(first, past the last) index of each run of consecutive lines with the same owner, not None.
-
-    The runs are found in C, by identity (a rule's == is Python code), so lines kept or removed in
-    long runs cost nothing here."""
-    ids = list(map(id, owners))
-    if not ids:  # an empty document
-        return iter(())
-    bounds = [0, *compress(range(1, len(ids)), map(ne, ids, ids[1:])), len(ids)]
-    kept = id(None)
-    return ((i, j) for i, j in pairwise(bounds) if ids[i] != kept)
-
-
-_new_removal = partial(tuple.__new__, Removal)  # a Removal from a tuple, without a Python-level call

@@ -90,7 +90,7 @@ def facts_cache(make: type) -> object | None:
 
 def spans(text: str, starts: list[int], owners: list, others: dict, reasons: dict, manual: str, layout_pack: str,
           make: type) -> list | None:
-    """engine/decide._spans of a document whose lines start at `starts`, each removal `make(...)` of its
+    """engine/spans.spans of a document whose lines start at `starts`, each removal `make(...)` of its
     fields (None when not compiled, or built before it existed)."""
     if not AVAILABLE or not hasattr(_linefast, "spans"):
         return None
