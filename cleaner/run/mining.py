@@ -28,6 +28,7 @@ from cleaner.authoring.minepack import render_pack, render_report, site_name
 from cleaner.errors import CleanerError
 from cleaner.io.corpus_files import PARQUET_BATCH_ROWS, read_jsonl
 from cleaner.io.files import run_id, write_atomic
+from cleaner.lines import markdown_view
 from cleaner.rules.ruleset import RuleSet
 from cleaner.run.corpus import BATCH_BYTES
 from cleaner.run.executor import chunked, init_worker, worker_rules
@@ -103,14 +104,17 @@ def stem_host(path: str) -> str | None:
 
 
 def documents(unit: Unit) -> Iterator[SiteDocument]:
-    """The unit's documents with their sites. Unreadable documents and bad records are passed over
-    (mining only counts; `cleaner clean` reports them)."""
+    """The unit's documents with their sites, as the rules read them (`markdown_view`: a mined line
+    must be the line a rule meets). Unreadable documents and bad records are passed over (mining only
+    counts; `cleaner clean` reports them). A hard-wrapped text's lines are mined one by one, though the
+    engine reads its paragraphs whole (`engine.units`): a site's wrapped furniture is not learnt."""
     for path in unit.files:
         try:
             doc = load_document(path)
         except CleanerError:
             continue
-        yield SiteDocument(site_of(doc.domain or stem_host(path), Path(path).resolve().parent.name), doc.text, path)
+        yield SiteDocument(site_of(doc.domain or stem_host(path), Path(path).resolve().parent.name),
+                           markdown_view(doc.text), path)
     for raw in unit.records:
         record = raw
         if isinstance(raw, (bytes, str)):
@@ -120,7 +124,7 @@ def documents(unit: Unit) -> Iterator[SiteDocument]:
                 continue
         if isinstance(record, dict) and isinstance(record.get("text"), str) and record["text"].strip():
             url = record.get("url") if isinstance(record.get("url"), str) else None
-            yield SiteDocument(site_of(url, unit.corpus), record["text"])
+            yield SiteDocument(site_of(url, unit.corpus), markdown_view(record["text"]))
 
 
 def count_documents(docs: Iterable[SiteDocument]) -> dict[str, SiteCounts]:
