@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from cleaner.lines import Line, markdown_view, split_lines, wrapped_paragraphs
+
+_TEXT = attrgetter("text")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Units:
 
 def units_of(lines: Sequence[Line], active: Sequence[int]) -> Units | None:
     """The active lines as paragraphs, or None when they do not read as hard-wrapped."""
-    paragraphs = wrapped_paragraphs([lines[i].text for i in active])
+    paragraphs = wrapped_paragraphs(list(map(_TEXT, map(lines.__getitem__, active))))
     if paragraphs is None:
         return None
     members = [[active[p] for p in paragraph] for paragraph in paragraphs]
