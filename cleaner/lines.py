@@ -118,8 +118,8 @@ def markdown_view(text: str) -> str:
 def _emptied_lines_back(text: str, view: str) -> str:
     """`view`, with each line that it left blank and `text` did not given back its own text."""
     old, new = _LINE_BREAK.split(text), _LINE_BREAK.split(view)  # body, terminator, ..., body
-    if len(old) != len(new):  # cannot happen (no pattern matches a terminator); never misnumber lines
-        return text
+    if len(old) != len(new):  # a line emptied between a lone CR and an LF: they read as one CRLF now
+        return "".join(markdown_view(body) + end for body, end in zip(old[0::2], [*old[1::2], ""], strict=True))
     pairs = list(zip(old[0::2], new[0::2], strict=True))
     if all(seen.strip() or not own.strip() for own, seen in pairs):
         return view
