@@ -73,8 +73,19 @@ _MD_STRONG = {mark: re.compile(rf"{re.escape(mark)}(?=[^\s*_])([^\r\n]{{1,500}}?
               for mark in ("**", "__")}
 _MD_EMPHASIS = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\r\n]{1,500}?)(?<=[^\s*])\*(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_MD_TABLE_ROW = {end: re.compile(rf"({end}[ \t]{{0,3}})\|([^\r\n]*)\|[ \t]*(?=[\r\n]|\Z)") for end in "\n\r"}
+_MD_CELL_BAR = re.compile(r"(?<!\\)\|")
 _LINE_START_MARKS = {mark: tuple(f"{end}{indent}{mark}" for end in "\r\n" for indent in ("", " ", "  ", "   "))
-                     for mark in "#>"}
+                     for mark in "#>|"}
+
+
+def _table_row(match: re.Match) -> str:
+    """A Markdown table row as a browser's text gives it: its cells with tabs between."""
+    return match.group(1) + "\t\t".join(cell.strip() for cell in _MD_CELL_BAR.split(match.group(2)))
+
+
+# What a line may start with (after up to three spaces), and how such a line is read.
+_LINE_START_VIEWS = (("#", _MD_HEADING, r"\1\2"), (">", _MD_QUOTE, r"\1"), ("|", _MD_TABLE_ROW, _table_row))
 
 
 def markdown_view(text: str) -> str:
@@ -84,20 +95,21 @@ def markdown_view(text: str) -> str:
 
     Links and images become their text (`[text](url "title")` -> "text"), heading marks (up to three
     spaces in), block-quote marks ("> ", not ">>"), `**strong**` / `__strong__` / `*emphasis*` markers
-    and backslash escapes go. List markers stay (rules read "- item" and "* item" as bullets already),
-    as do tables, code and `_emphasis_` (snake_case names look alike). A line whose view would hold
+    and backslash escapes go; a table row ("| a | b |") reads as a browser's text gives it, its cells
+    with tabs between. List markers stay (rules read "- item" and "* item" as bullets already), as do
+    code and `_emphasis_` (snake_case names look alike). A line whose view would hold
     nothing (an image without alt text) keeps its own text. Plain text comes back unchanged, as the
     same object, when it holds none of the markers; otherwise each line's view is a function of that
     line alone, with the same terminator, so `split_lines` numbers both alike. Cleaning still deletes
     the text's own lines: the view only decides which.
     """
-    marks = [mark for mark in ("](", "#", ">", "*", "_", "\\") if mark in text]
+    marks = [mark for mark in ("](", "#", ">", "|", "*", "_", "\\") if mark in text]
     if not marks:
         return text
     view = "\n" + text
     if "](" in marks:
         view = _MD_LINK.sub(r"\1", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", view)))  # twice: a link around an image
-    for mark, patterns, keep in (("#", _MD_HEADING, r"\1\2"), (">", _MD_QUOTE, r"\1")):
+    for mark, patterns, keep in _LINE_START_VIEWS:
         if mark in marks and any(start in view for start in _LINE_START_MARKS[mark]):
             for end, pattern in patterns.items():
                 if end in view:
