@@ -75,8 +75,8 @@ _MD_EMPHASIS = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\r\n]{1,500}?)(?<=[^\s
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _MD_TABLE_ROW = {end: re.compile(rf"({end}[ \t]{{0,3}})\|([^\r\n]*)\|[ \t]*(?=[\r\n]|\Z)") for end in "\n\r"}
 _MD_CELL_BAR = re.compile(r"(?<!\\)\|")
-_LINE_START_MARKS = {mark: tuple(f"{end}{indent}{mark}" for end in "\r\n" for indent in ("", " ", "  ", "   "))
-                     for mark in "#>|"}
+_LINE_START = re.compile(r"\n[ \t]{0,3}([#>|])")  # which marks start a line (a literal first: scanned fast)
+_LINE_START_CR = re.compile(r"\r[ \t]{0,3}([#>|])")
 
 
 def _table_row(match: re.Match) -> str:
@@ -109,8 +109,11 @@ def markdown_view(text: str) -> str:
     view = "\n" + text
     if "](" in marks:
         view = _MD_LINK.sub(r"\1", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", view)))  # twice: a link around an image
+    starts = set(_LINE_START.findall(view)) if any(mark in marks for mark in "#>|") else ()
+    if "\r" in view and any(mark in marks for mark in "#>|"):
+        starts = {*starts, *_LINE_START_CR.findall(view)}
     for mark, patterns, keep in _LINE_START_VIEWS:
-        if mark in marks and any(start in view for start in _LINE_START_MARKS[mark]):
+        if mark in starts:
             for end, pattern in patterns.items():
                 if end in view:
                     view = pattern.sub(keep, view)
@@ -173,10 +176,14 @@ def wrapped_paragraphs(texts: Sequence[str]) -> list[range] | None:
 
 
 def _wrap_width(texts: Sequence[str]) -> int | None:
-    lengths = sorted(map(len, map(str.rstrip, texts)))  # (in C: every document of a run pays this, per pass)
-    lengths = lengths[bisect_right(lengths, 0):]  # the non-blank lines'
-    if len(lengths) < _MIN_LINES:
-        return None
+    # Every document pays this once a pass: in C, and most documents (their paragraphs on one line each,
+    # over _WRAP_WIDTHS[1] characters) leave before the sort.
+    lengths = list(map(len, map(str.rstrip, texts)))
+    count = len(lengths) - lengths.count(0)  # the non-blank lines
+    if count < _MIN_LINES or sum(map(_WRAP_WIDTHS[1].__lt__, lengths)) >= count - int(0.98 * (count - 1)):
+        return None  # (the second: the width, below, would be over _WRAP_WIDTHS[1])
+    lengths.sort()
+    lengths = lengths[bisect_right(lengths, 0):]
     width = lengths[int(0.98 * (len(lengths) - 1))]
     if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
         return None
