@@ -60,8 +60,8 @@ _new_line = partial(tuple.__new__, Line)  # builds a Line from a 4-tuple without
 
 
 # Markdown as rules read it (`markdown_view`). No pattern matches "\r" or "\n", and a line's start is
-# wherever one of them precedes (the text is viewed with a "\n" put in front): each line's view is a
-# function of that line alone. Each pattern runs only when the text holds its marker.
+# wherever one of them precedes (the first line's: a "\n" is put in front while those run): each line's
+# view is a function of that line alone. Each pattern runs only when the text holds its marker.
 _MD_TARGET = r'\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\r\n]*")?\)'  # (url) or (url "title")
 _MD_IMAGE = re.compile(r"!\[([^\[\]\r\n]*)\]" + _MD_TARGET)
 _MD_LINK = re.compile(r"\[([^\[\]\r\n]*)\]" + _MD_TARGET)
@@ -77,6 +77,7 @@ _MD_TABLE_ROW = {end: re.compile(rf"({end}[ \t]{{0,3}})\|([^\r\n]*)\|[ \t]*(?=[\
 _MD_CELL_BAR = re.compile(r"(?<!\\)\|")
 _LINE_START = re.compile(r"\n[ \t]{0,3}([#>|])")  # which marks start a line (a literal first: scanned fast)
 _LINE_START_CR = re.compile(r"\r[ \t]{0,3}([#>|])")
+_FIRST_START = re.compile(r"[ \t]{0,3}([#>|])")
 
 
 def _table_row(match: re.Match) -> str:
@@ -103,31 +104,42 @@ def markdown_view(text: str) -> str:
     line alone, with the same terminator, so `split_lines` numbers both alike. Cleaning still deletes
     the text's own lines: the view only decides which.
     """
-    marks = [mark for mark in ("](", "#", ">", "|", "*", "_", "\\") if mark in text]
+    marks = [mark for mark in ("]", "#", ">", "|", "*", "_", "\\") if mark in text]  # (one character: fast)
     if not marks:
         return text
-    view = "\n" + text
-    if "](" in marks:
+    view = text
+    if "]" in marks and "](" in view:
         view = _MD_LINK.sub(r"\1", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", view)))  # twice: a link around an image
-    starts = set(_LINE_START.findall(view)) if any(mark in marks for mark in "#>|") else ()
-    if "\r" in view and any(mark in marks for mark in "#>|"):
-        starts = {*starts, *_LINE_START_CR.findall(view)}
-    for mark, patterns, keep in _LINE_START_VIEWS:
-        if mark in starts:
-            for end, pattern in patterns.items():
-                if end in view:
-                    view = pattern.sub(keep, view)
+    starts = _line_starts(view) if any(mark in marks for mark in "#>|") else ()
+    if starts:  # patterns led by a line's terminator: the first line gets one put in front
+        view = "\n" + view
+        for mark, patterns, keep in _LINE_START_VIEWS:
+            if mark in starts:
+                for end, pattern in patterns.items():
+                    if end in view:
+                        view = pattern.sub(keep, view)
+        view = view[1:]
     for mark, pattern in _MD_STRONG.items():
-        if mark in view:
+        if mark[0] in marks and mark in view:  # (a two-character search costs as much as ten of one)
             view = pattern.sub(r"\1", view)
-    if "*" in view:
+    if "*" in marks:
         view = _MD_EMPHASIS.sub(r"\1", view)
-    if "\\" in view:
+    if "\\" in marks:
         view = _MD_ESCAPE.sub(r"\1", view)
-    view = view[1:]
     if view == text:
         return text
     return _emptied_lines_back(text, view)
+
+
+def _line_starts(text: str) -> set[str]:
+    """Which of "#", ">" and "|" start a line of `text` (after up to three spaces)."""
+    starts = set(_LINE_START.findall(text))
+    if "\r" in text:
+        starts.update(_LINE_START_CR.findall(text))
+    first = _FIRST_START.match(text)
+    if first:
+        starts.add(first.group(1))
+    return starts
 
 
 def _emptied_lines_back(text: str, view: str) -> str:
@@ -151,7 +163,7 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•·▪◦‣–—►▸]|\d{1,3}[.)])[
 _SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
 
 
-def wrapped_paragraphs(texts: Sequence[str]) -> list[range] | None:
+def wrapped_paragraphs(texts: Sequence[str], width: int | None = None) -> list[range] | None:
     """The paragraphs of a hard-wrapped text (a terminal browser's dump, an e-mail, a Markdown file
     wrapped at 72 columns) as ranges of indices into `texts` (lines, without terminators), in order
     and covering every index; None when the text does not read as hard-wrapped.
@@ -164,8 +176,10 @@ def wrapped_paragraphs(texts: Sequence[str]) -> list[range] | None:
     tool's, not the author's), the next line is no list item and no less indented, the line is no
     Markdown heading, and the break is not a sentence's end followed by a capital (a wrap there would
     split a paragraph into two whole sentences' lines, which read as prose all the same).
+
+    `width`: `wrap_width` of the texts' lengths, when the caller has it.
     """
-    width = _wrap_width(texts)
+    width = wrap_width(list(map(len, map(str.rstrip, texts)))) if width is None else width
     if width is None:
         return None
     runs_on = [i for i in range(len(texts) - 1) if _runs_on(texts[i], texts[i + 1], width)]
@@ -175,19 +189,19 @@ def wrapped_paragraphs(texts: Sequence[str]) -> list[range] | None:
     return _ranges(len(texts), set(runs_on))
 
 
-def _wrap_width(texts: Sequence[str]) -> int | None:
-    # Every document pays this once a pass: in C, and most documents (their paragraphs on one line each,
-    # over _WRAP_WIDTHS[1] characters) leave before the sort.
-    lengths = list(map(len, map(str.rstrip, texts)))
-    count = len(lengths) - lengths.count(0)  # the non-blank lines
-    if count < _MIN_LINES or sum(map(_WRAP_WIDTHS[1].__lt__, lengths)) >= count - int(0.98 * (count - 1)):
-        return None  # (the second: the width, below, would be over _WRAP_WIDTHS[1])
+def wrap_width(lengths: list[int]) -> int | None:
+    """The wrap width of lines of these `lengths` (without trailing whitespace; sorted in place), or None
+    when they do not read as hard-wrapped (see `wrapped_paragraphs`). Every document pays this once a
+    pass, so it is all C: a sort and bisections."""
     lengths.sort()
-    lengths = lengths[bisect_right(lengths, 0):]
-    width = lengths[int(0.98 * (len(lengths) - 1))]
+    start = bisect_right(lengths, 0)  # the non-blank lines from here
+    count = len(lengths) - start
+    if count < _MIN_LINES:
+        return None
+    width = lengths[start + int(0.98 * (count - 1))]
     if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
         return None
-    return width if len(lengths) - bisect_left(lengths, width - 12) >= 0.15 * len(lengths) else None
+    return width if len(lengths) - bisect_left(lengths, width - 12) >= 0.15 * count else None
 
 
 def _runs_on(line: str, following: str, width: int) -> bool:

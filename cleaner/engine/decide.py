@@ -27,7 +27,7 @@ from time import monotonic
 from cleaner.engine.keep import KeepEntry, protects, resolve
 from cleaner.engine.positions import active_candidates
 from cleaner.engine.spans import LAYOUT_PACK, MANUAL, Removal, spans  # noqa: F401 - LAYOUT_PACK: importers use decide's
-from cleaner.engine.units import UnitGuard, Units, regrouped, units_of
+from cleaner.engine.units import Paragraphs, UnitGuard, Units, regrouped
 from cleaner.errors import DocumentTimeout
 from cleaner.lines import Line, markdown_view, split_lines
 from cleaner.rules.kinds import Document, Rule
@@ -92,10 +92,10 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     others: dict[int, list[Rule]] = {}
     active = [i for i in range(len(lines)) if owners[i] is None]
     blank, memo, units = [not line.text.strip() for line in lines], {}, None  # memo: Document.memo, every pass
-    reflow = hints is None and text.count("\r") == text.count("\r\n")  # (lone CRs: `_unjoin` reads lines)
+    paragraphs = Paragraphs.of(text, lines) if hints is None else None
     for _ in range(MAX_PASSES):
         active = _unjoin(text, lines, owners, _layout(blank, owners, active))
-        previous, units = units, (units_of(lines, active) if reflow else None)
+        previous, units = units, (paragraphs.units(active) if paragraphs is not None else None)
         rules = all_rules if previous is not None and regrouped(previous, units, active) else rules
         rest = (rules, owners, others, guard, ruleset.timeout, (deadline, budget), reasons, hints, whole_page, memo)
         claimed, released = _match(seen, active, hits, *rest) if units is None else _match_units(units, ruleset, rest)

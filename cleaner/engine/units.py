@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
-from cleaner.lines import Line, markdown_view, split_lines, wrapped_paragraphs
+from cleaner.lines import Line, markdown_view, split_lines, wrap_width, wrapped_paragraphs
 
 _TEXT = attrgetter("text")
 
@@ -45,15 +45,34 @@ class Units:
                     reasons[i] = unit_reasons[u]
 
 
-def units_of(lines: Sequence[Line], active: Sequence[int]) -> Units | None:
-    """The active lines as paragraphs, or None when they do not read as hard-wrapped."""
-    paragraphs = wrapped_paragraphs(list(map(_TEXT, map(lines.__getitem__, active))))
-    if paragraphs is None:
-        return None
-    members = [[active[p] for p in paragraph] for paragraph in paragraphs]
-    joined = [" ".join([lines[m[0]].text.rstrip(), *(lines[i].text.strip() for i in m[1:])]) for m in members]
-    text = markdown_view("".join(t + "\n" for t in joined))
-    return Units(members, split_lines(text), text)
+class Paragraphs:
+    """Finds a document's paragraphs pass after pass (`units`), its lines' widths measured once."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.lines = lines
+        self.widths = list(map(len, map(str.rstrip, map(_TEXT, lines))))
+
+    @classmethod
+    def of(cls, text: str, lines: Sequence[Line]) -> Paragraphs | None:
+        """For `text` and its `lines`; None when a line ends in a lone CR (the engine's `_unjoin` then
+        reads lines one by one, and a paragraph would hide the CR it looks for)."""
+        if "\r" in text and text.count("\r") != text.count("\r\n"):
+            return None
+        return cls(lines)
+
+    def units(self, active: Sequence[int]) -> Units | None:
+        """The active lines as paragraphs, or None when they do not read as hard-wrapped."""
+        lines = self.lines
+        width = wrap_width(list(map(self.widths.__getitem__, active)))
+        if width is None:  # most documents: their texts are not even looked at
+            return None
+        paragraphs = wrapped_paragraphs(list(map(_TEXT, map(lines.__getitem__, active))), width)
+        if paragraphs is None:
+            return None
+        members = [[active[p] for p in paragraph] for paragraph in paragraphs]
+        joined = [" ".join([lines[m[0]].text.rstrip(), *(lines[i].text.strip() for i in m[1:])]) for m in members]
+        text = markdown_view("".join(t + "\n" for t in joined))
+        return Units(members, split_lines(text), text)
 
 
 def regrouped(previous: Units | None, units: Units | None, active: Sequence[int]) -> bool:
