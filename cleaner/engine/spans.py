@@ -51,7 +51,7 @@ class Removal(NamedTuple):
 
 
 def spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]],
-           reasons: Mapping[int, dict]) -> list[Removal]:
+          reasons: Mapping[int, dict]) -> list[Removal]:
     """Group consecutive removed lines with the same owner into Removals, each listing its owner and
     then the rules it overrode on any of its lines (in the order they ran), and its lines' reasons.
     `lines` are all of `text`'s lines, so a line ends where the next one starts. (Compiled, when it is:
@@ -65,7 +65,7 @@ def spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, 
 
 
 def reference_spans(text: str, lines: Sequence[Line], owners: Sequence, others: dict[int, list[Rule]],
-                     reasons: Mapping[int, dict]) -> list[Removal]:
+                    reasons: Mapping[int, dict]) -> list[Removal]:
     """spans in Python."""
     removals: list[Removal] = []
     for i, j in _owned_runs(owners):

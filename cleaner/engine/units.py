@@ -39,8 +39,9 @@ class Units:
                 continue
             for i in self.members[u]:
                 owners[i] = owner
-                if u in unit_others:
-                    others[i] = list(unit_others[u])
+                if u in unit_others:  # as `_match` notes them: added to what the line had, once each
+                    noted = others.setdefault(i, [])
+                    noted += [rule for rule in unit_others[u] if rule not in noted]
                 if u in unit_reasons:
                     reasons[i] = unit_reasons[u]
 
