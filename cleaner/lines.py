@@ -63,17 +63,21 @@ _new_line = partial(tuple.__new__, Line)  # builds a Line from a 4-tuple without
 # wherever one of them precedes (the first line's: a "\n" is put in front while those run): each line's
 # view is a function of that line alone. Each pattern runs only when the text holds its marker.
 _MD_TARGET = r'\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\r\n]*")?\)'  # (url) or (url "title")
-_MD_IMAGE = re.compile(r"!\[([^\[\]\r\n]*)\]" + _MD_TARGET)
-_MD_LINK = re.compile(r"\[([^\[\]\r\n]*)\]" + _MD_TARGET)
+# No pattern can leave a line blank: each keeps a character that is not a space (a link's or an image's
+# text, a heading's, a quote's, a table row's cell), so a line holding text still does in the view.
+_MD_TEXT = r"([^\[\]\r\n]*[^\[\]\s][^\[\]\r\n]*)"  # a link's text, with something to read in it
+_MD_IMAGE = re.compile(r"!\[" + _MD_TEXT + r"\]" + _MD_TARGET)
+_MD_LINK = re.compile(r"\[" + _MD_TEXT + r"\]" + _MD_TARGET)
 # Patterns starting with a literal: `re` scans for a literal far faster than for a set such as [\r\n].
-_MD_HEADING = {end: re.compile(rf"({end}[ \t]{{0,3}})#{{1,6}}[ \t]+([^\r\n]*?)(?:[ \t]+#+)?[ \t]*(?=[\r\n]|\Z)")
+_MD_HEADING = {end: re.compile(rf"({end}[ \t]{{0,3}})#{{1,6}}[ \t]+([^\r\n]*?\S)(?:[ \t]+#+)?[ \t]*(?=[\r\n]|\Z)")
                for end in "\n\r"}
-_MD_QUOTE = {end: re.compile(rf"({end})[ \t]{{0,3}}(?:>(?:[ \t]|(?=[\r\n]|\Z)))+") for end in "\n\r"}  # "> ", not ">>"
+_MD_QUOTE = {end: re.compile(rf"({end})[ \t]{{0,3}}(?:>[ \t])+(?=[^\s>])") for end in "\n\r"}  # "> ", not ">>"
 _MD_STRONG = {mark: re.compile(rf"{re.escape(mark)}(?=[^\s*_])([^\r\n]{{1,500}}?)(?<=[^\s*_]){re.escape(mark)}")
               for mark in ("**", "__")}
 _MD_EMPHASIS = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\r\n]{1,500}?)(?<=[^\s*])\*(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_MD_TABLE_ROW = {end: re.compile(rf"({end}[ \t]{{0,3}})\|([^\r\n]*)\|[ \t]*(?=[\r\n]|\Z)") for end in "\n\r"}
+_MD_TABLE_ROW = {end: re.compile(rf"({end}[ \t]{{0,3}})\|(?=[^\r\n]*[^\s|])([^\r\n]*)\|[ \t]*(?=[\r\n]|\Z)")
+                 for end in "\n\r"}
 _MD_CELL_BAR = re.compile(r"(?<!\\)\|")
 _LINE_START = re.compile(r"\n[ \t]{0,3}([#>|])")  # which marks start a line (a literal first: scanned fast)
 _LINE_START_CR = re.compile(r"\r[ \t]{0,3}([#>|])")
@@ -98,12 +102,30 @@ def markdown_view(text: str) -> str:
     spaces in), block-quote marks ("> ", not ">>"), `**strong**` / `__strong__` / `*emphasis*` markers
     and backslash escapes go; a table row ("| a | b |") reads as a browser's text gives it, its cells
     with tabs between. List markers stay (rules read "- item" and "* item" as bullets already), as do
-    code and `_emphasis_` (snake_case names look alike). A line whose view would hold
-    nothing (an image without alt text) keeps its own text. Plain text comes back unchanged, as the
-    same object, when it holds none of the markers; otherwise each line's view is a function of that
-    line alone, with the same terminator, so `split_lines` numbers both alike. Cleaning still deletes
-    the text's own lines: the view only decides which.
+    code and `_emphasis_` (snake_case names look alike). Nothing is read that would leave a line
+    blank (an image without alt text, a lone "#" or ">", a table row of empty cells stay as they are).
+    Plain text comes back unchanged, as the same object, when it holds none of the markers; otherwise
+    each line's view is a function of that line alone, with the same terminator, so `split_lines`
+    numbers both alike. Cleaning still deletes the text's own lines: the view only decides which.
     """
+    if len(text) <= _VIEW_CHUNK:
+        return _viewed(text)
+    # A long text a piece at a time, each cut after a line's end: a piece without a marker costs a few
+    # searches and no copy, so a long document pays what its pieces would (each line is viewed alone).
+    parts, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + _VIEW_CHUNK) + 1 or len(text)
+        parts.append(_viewed(text[start:end]))
+        start = end
+    view = "".join(parts)
+    return text if view == text else view
+
+
+_VIEW_CHUNK = 1 << 16
+
+
+def _viewed(text: str) -> str:
+    """`markdown_view` of one piece of a text, cut after a line's end."""
     marks = [mark for mark in ("]", "#", ">", "|", "*", "_", "\\") if mark in text]  # (one character: fast)
     if not marks:
         return text
@@ -126,9 +148,7 @@ def markdown_view(text: str) -> str:
         view = _MD_EMPHASIS.sub(r"\1", view)
     if "\\" in marks:
         view = _MD_ESCAPE.sub(r"\1", view)
-    if view == text:
-        return text
-    return _emptied_lines_back(text, view)
+    return text if view == text else view
 
 
 def _line_starts(text: str) -> set[str]:
@@ -140,18 +160,6 @@ def _line_starts(text: str) -> set[str]:
     if first:
         starts.add(first.group(1))
     return starts
-
-
-def _emptied_lines_back(text: str, view: str) -> str:
-    """`view`, with each line that it left blank and `text` did not given back its own text."""
-    old, new = _LINE_BREAK.split(text), _LINE_BREAK.split(view)  # body, terminator, ..., body
-    if len(old) != len(new):  # a line emptied between a lone CR and an LF: they read as one CRLF now
-        return "".join(markdown_view(body) + end for body, end in zip(old[0::2], [*old[1::2], ""], strict=True))
-    pairs = list(zip(old[0::2], new[0::2], strict=True))
-    if all(seen.strip() or not own.strip() for own, seen in pairs):
-        return view
-    bodies = [seen if seen.strip() or not own.strip() else own for own, seen in pairs]
-    return "".join(body + end for body, end in zip(bodies, [*old[1::2], ""], strict=True))
 
 
 # Hard-wrapped text (`wrapped_paragraphs`): the widths a wrapping tool uses, and how many of a document's

@@ -53,6 +53,16 @@ def test_each_line_is_viewed_alone_with_its_terminator(text: str) -> None:
         assert view.text == markdown_view(line.text)
 
 
+def test_a_long_text_is_viewed_in_pieces_as_each_line_alone() -> None:
+    lines = ["## Related posts", "Plain prose, a * b.", "[Share](https://x.com/s) **now**", "> quoted", "| a | b |",
+             "", "   # indented heading", "snake_case_name"]
+    text = "\r\n".join(lines[i % len(lines)] for i in range(20_000)) + "\n"  # about 400 KB: many pieces
+    assert len(text) > 4 * 65536
+    assert markdown_view(text) == "\r\n".join(markdown_view(lines[i % len(lines)]) for i in range(20_000)) + "\n"
+    plain = "Plain prose without a marker.\n" * 10_000
+    assert markdown_view(plain) is plain
+
+
 def test_markdown_furniture_goes_and_the_body_stays_byte_for_byte() -> None:
     furniture = ("**Sign up for our newsletter**\n\nGet the best gardening tips in your inbox every week.\n\n"
                  "[Subscribe](https://example.com/subscribe)\n\n"
