@@ -75,7 +75,7 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
 
     Rules read Markdown as its words (`markdown_view`) and a hard-wrapped text's paragraphs as a line
     each (`engine.units`), and decide which of the text's own lines go. HTML input (`hints`, keyed by
-    its lines as they are) is read as it is, and so is a text with lines ending in a lone CR.
+    its lines as they are) is read as it is; a text with lines ending in a lone CR, a line at a time.
     """
     budget = ruleset.doc_timeout * max(1.0, len(text) / BUDGET_CHARS)
     lines = split_lines(text)
