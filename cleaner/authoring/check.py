@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from cleaner.engine.decide import LAYOUT_PACK, apply_rules
 from cleaner.errors import CleanerError
+from cleaner.lines import markdown_view
 from cleaner.rules.kinds import Rule
 from cleaner.rules.ruleset import RuleSet
 
@@ -59,7 +60,9 @@ def check_examples(ruleset: RuleSet, select: Callable[[Rule], bool] | None = Non
             checked += 1
             problem = _check_remove(alone, text, expect)
             if problem:
-                failures.append(ExampleFailure(rule.pack_id, rule.id, "remove", number, text, *problem))
+                got, *texts = problem
+                failures.append(ExampleFailure(rule.pack_id, rule.id, "remove", number, text,
+                                               got + _reads_hint(rule, text), *texts))
         for number, text in enumerate(rule.examples_keep, 1):
             checked += 1
             problem = _check_keep(alone, text)
@@ -73,6 +76,14 @@ def example_rules(ruleset: RuleSet, rule: Rule) -> RuleSet:
     it depends on (a line model's `packs`)."""
     packs = set(rule.depends_on_packs())
     return ruleset.only((rule.id, *rule.depends_on(), *(r.id for r in ruleset.rules() if r.pack_id in packs)))
+
+
+def _reads_hint(rule: Rule, text: str) -> str:
+    """Why a rule's pattern may miss an example written in Markdown: it reads the example's words."""
+    view = markdown_view(text)
+    if rule.reads == "raw" or view is text:
+        return ""
+    return f' (the rule reads Markdown as words: {view.strip()[:60]!r}; reads = "raw" reads the line as written)'
 
 
 def _example_hints(rules: RuleSet, text: str) -> dict | None:

@@ -76,29 +76,29 @@ def apply_rules(text: str, ruleset: RuleSet, domain: str | None = None, *,
     Rules read Markdown as its words (`markdown_view`) and a hard-wrapped text's paragraphs as a line
     each (`engine.units`), and decide which of the text's own lines go. HTML input (`hints`, keyed by
     its lines as they are) is read as it is; a text with lines ending in a lone CR, a line at a time.
-    """
+    A rule that says `reads = "raw"` reads each line as it is (`_RawReading`)."""
     budget = ruleset.doc_timeout * max(1.0, len(text) / BUDGET_CHARS)
     lines = split_lines(text)
     seen_text, seen = (text, lines) if hints is not None else _markdown_read(text, lines)
-    hits = ruleset.index.candidate_lines(seen_text, seen)
-    deadline = monotonic() + budget
+    hits, deadline = ruleset.index.candidate_lines(seen_text, seen), monotonic() + budget
     all_rules = rules = ruleset.rules(domain, scoped=True)
     whole_page = ruleset.whole_pages(domain) if whole_page is None else whole_page
     owners: list[Rule | str | None] = [None] * len(lines)
-    reasons: dict[int, dict] = {}
     for i in manual:
         owners[i] = MANUAL
     guard = _Guard(resolve(keep, lines)) if keep else None
     others: dict[int, list[Rule]] = {}
+    reasons: dict[int, dict] = {}  # (others, reasons: `_match`'s)
     active = [i for i in range(len(lines)) if owners[i] is None]
     blank, memo, units = [not line.text.strip() for line in lines], {}, None  # memo: Document.memo, every pass
     paragraphs = Paragraphs.of(text, lines) if hints is None else None
+    raw = _RawReading.of(text, lines, seen is not lines or paragraphs is not None, all_rules, ruleset)
     for _ in range(MAX_PASSES):
         active = _unjoin(text, lines, owners, _layout(blank, owners, active))
         previous, units = units, (paragraphs.units(active) if paragraphs is not None else None)
         rules = all_rules if previous is not None and regrouped(previous, units, active) else rules
         rest = (rules, owners, others, guard, ruleset.timeout, (deadline, budget), reasons, hints, whole_page, memo)
-        claimed, released = _match(seen, active, hits, *rest) if units is None else _match_units(units, ruleset, rest)
+        claimed, released = _match_pass(seen, active, hits, units, ruleset, rest, raw)
         if not claimed:
             break
         active = [i for i in active if owners[i] is None]
@@ -123,6 +123,16 @@ def _markdown_read(text: str, lines: list[Line]) -> tuple[str, list[Line]]:
     return (text, lines) if view is text else (view, split_lines(view))
 
 
+def _match_pass(seen: list[Line], active: list[int], hits: dict[str, list[int]], units: Units | None,
+                ruleset: RuleSet, rest: tuple, raw: _RawReading | None) -> tuple[bool, bool]:
+    """One pass of `rest`'s rules (`_match`'s arguments from `rules` on) over the lines as rules read them
+    (`seen`, or the paragraphs of `units`); then, when `raw` is given, of those reading raw lines."""
+    if raw is not None:
+        rest, raw_rules = (raw.reading_words(rest[0]), *rest[1:]), raw.reading_raw(rest[0])
+    found = _match(seen, active, hits, *rest) if units is None else _match_units(units, ruleset, rest)
+    return raw.match(active, raw_rules, rest, found) if raw is not None and raw_rules else found
+
+
 def _match_units(units: Units, ruleset: RuleSet, rest: tuple) -> tuple[bool, bool]:
     """`_match` over a hard-wrapped text's paragraphs (`engine.units`), its decisions spread to their lines.
     `rest`: `_match`'s arguments from `rules` on, for the document's lines."""
@@ -137,6 +147,40 @@ def _match_units(units: Units, ruleset: RuleSet, rest: tuple) -> tuple[bool, boo
                    unit_reasons, hints, whole_page, memo)
     units.spread(owners, others, reasons, unit_owners, unit_others, unit_reasons)
     return found
+
+
+class _RawReading:
+    """A document's raw lines, for the rules that read them (`Rule.reads` "raw") when the others read a view
+    (Markdown as its words, or a hard-wrapped text's paragraphs). Each pass, those rules run after the others,
+    over the lines still kept, so they own only lines no rule reading words claimed."""
+
+    def __init__(self, lines: list[Line], hits: dict[str, list[int]]) -> None:
+        self.lines, self.hits = lines, hits
+
+    @classmethod
+    def of(cls, text: str, lines: list[Line], viewed: bool, rules: Sequence[Rule], ruleset: RuleSet
+           ) -> _RawReading | None:
+        """None when no rule reads raw lines or the rules read `lines` as they are (`viewed` False): then
+        every rule runs in one `_match`, in its kind's order."""
+        if not viewed or all(rule.reads != "raw" for rule in rules):
+            return None
+        return cls(lines, ruleset.index.candidate_lines(text, lines))
+
+    @staticmethod
+    def reading_words(rules: Sequence[Rule]) -> list[Rule]:
+        return [rule for rule in rules if rule.reads != "raw"]
+
+    @staticmethod
+    def reading_raw(rules: Sequence[Rule]) -> list[Rule]:
+        return [rule for rule in rules if rule.reads == "raw"]
+
+    def match(self, active: list[int], rules: list[Rule], rest: tuple, found: tuple[bool, bool]) -> tuple[bool, bool]:
+        """`_match` of `rules` over the raw lines of `active` that `rest`'s owners leave unclaimed; `found`:
+        what the pass's other rules returned, merged into what this returns."""
+        owners = rest[1]
+        unclaimed = [i for i in active if owners[i] is None]
+        claimed, released = _match(self.lines, unclaimed, self.hits, rules, *rest[1:])
+        return found[0] or claimed, found[1] or released
 
 
 class _Guard:

@@ -34,7 +34,8 @@ from cleaner.rules.toml_lines import Locator
 
 PACK_FIELDS = {"id", "version", "description", "scope", "order", "rules", "category", "profiles", "whole_pages",
                "patterns"}
-COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples", "evidence", "category", "priority"}
+COMMON_FIELDS = {"id", "kind", "rationale", "keywords", "examples", "evidence", "category", "priority",
+                 "reads"}
 _RULE_ID = regex.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 _PIECE_NAME = regex.compile(r"[a-z_][a-z0-9_]*")
 _PIECE_USE = regex.compile(r"\{\{([^{}]*)\}\}")
@@ -220,6 +221,7 @@ def _build_rule(path: Path, pack_id: str, data: Any, n: int, locate: Locator, ca
             examples_remove=remove, examples_keep=keep, evidence=fields.evidence(path, data, rule_id, line), **values,
             category=fields.category(path, data, category, rule_id, line),
             priority=fields.typed(path, data, "priority", int, rule_id, line, 0),
+            reads=fields.reads(path, data, rule_id, line),
         )
     except ValueError as exc:  # a kind's own check of its fields together (e.g. the line model's weights)
         raise RuleError(path, str(exc), rule_id, line) from exc

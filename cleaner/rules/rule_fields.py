@@ -29,6 +29,18 @@ def category(path: Path, data: dict, default: str, rule_id: str | None, line: in
     return category
 
 
+READS = ("words", "raw")  # what a rule's patterns meet: see `Rule.reads`
+
+
+def reads(path: Path, data: dict, rule_id: str, line: int | None) -> str:
+    """The optional `reads` field: "words" (the default) or "raw"."""
+    value = typed(path, data, "reads", str, rule_id, line, READS[0])
+    if value not in READS:
+        raise RuleError(path, f"field 'reads' must be one of {', '.join(map(repr, READS))}, got {value!r}",
+                        rule_id, line)
+    return value
+
+
 def evidence(path: Path, data: dict, rule_id: str, line: int | None) -> tuple[tuple[str, int], ...] | None:
     """The optional `evidence` table: counts (non-negative integers), `pages` of `seen` required."""
     evidence = typed(path, data, "evidence", dict, rule_id, line, None)

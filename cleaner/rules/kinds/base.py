@@ -195,6 +195,9 @@ class Rule:
     evidence: tuple[tuple[str, int], ...] | None = None
     category: str = "other"  # the kind of furniture (`cleaner.rules.select.CATEGORIES`): its own, or its pack's
     priority: int = 0  # within a kind, higher runs first, so it owns a line a lower one also matches
+    # What the rule's patterns meet: "words", a line as a reader sees it (Markdown as its words, a hard-wrapped
+    # paragraph as one line; `engine.decide`), or "raw", each line exactly as the text has it (`^\[Subscribe\]\(`).
+    reads: str = "words"
 
     def find(self, doc: Document) -> Iterator[Claim]:
         raise NotImplementedError
