@@ -111,7 +111,7 @@ def atom_expression(atom: str, ignorecase: bool, exact: bool, literal: str | Non
         others = [literal] if not literal.isascii() and literal not in ascii_case_variants() else []
     else:
         others = [c for c in _non_ascii_matches(atom, ignorecase) if c not in ascii_case_variants()]
-    pieces = ["[" + "".join(f"\\x{c:02x}" for c in sorted(points)) + "]"] if points else []
+    pieces = [byte_class(points)] if points else []
     if others is None or len(others) > _MAX_EXACT:
         pieces.append(_ANY_NON_ASCII)
     else:
@@ -119,6 +119,27 @@ def atom_expression(atom: str, ignorecase: bool, exact: bool, literal: str | Non
     if not pieces:
         raise Unsupported("an atom that matches no character of a line")
     return pieces[0] if len(pieces) == 1 else "(?:" + "|".join(pieces) + ")"
+
+
+def byte_class(points: set[int]) -> str:
+    """A Hyperscan set of the ASCII bytes `points`, written short: runs of three or more as ranges, letters
+    and digits as themselves (an expression is capped at about 16,000 characters, and a letter under (?i)
+    written as two escapes took ten of them)."""
+    def show(c: int) -> str:
+        return chr(c) if chr(c).isalnum() else f"\\x{c:02x}"
+
+    parts, ordered = [], sorted(points)
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        if end - start >= 2:
+            parts.append(f"{show(ordered[start])}-{show(ordered[end])}")
+        else:
+            parts += [show(c) for c in ordered[start:end + 1]]
+        start = end + 1
+    return "[" + "".join(parts) + "]"
 
 
 def bytes_repeated(piece: str) -> str:
