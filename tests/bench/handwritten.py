@@ -16,6 +16,10 @@ short line (up to 40 characters, no sentence end) a link and each label ending i
 wraps every line at 60 columns, as a terminal dump or an e-mail would. A line counts as gone (or kept)
 when all the lines it was laid out as are.
 
+A cases file may give an article per language (`[articles.de]`, its `title` and `paragraphs`): a case
+with `lang = "de"` is put in that article, as furniture sits on a page of its own language; a case without
+`lang` goes in the English article below.
+
 The file is held out: it was written after the rules it scores and must not be tuned on. A case
 that a rule change is written from moves into that rule's examples, and fresh cases replace it,
 so the figure stays one about wordings the rules have not seen.
@@ -30,20 +34,40 @@ import textwrap
 import tomllib
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import cleaner
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "handwritten_unseen.toml"
 TITLE = "Harbour plan approved after two-year fight"
-ARTICLE = [
+ARTICLE = (
     "The port authority approved the harbour redevelopment on Thursday, ending a two-year dispute with "
     "the fishing families who have moored there since the 1950s.",
     "Under the final plan the inner basin stays open to working boats, and the new flats are set back "
     "behind a public promenade that the developer will pay to maintain.",
     "Campaigners said they had won more than they expected, though several still doubt that the "
     "promenade will be finished before the first residents move in.",
-]
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    """The article a case is put in: its headline and paragraphs."""
+
+    title: str = TITLE
+    paragraphs: tuple[str, ...] = ARTICLE
+
+
+ENGLISH = Article()
+
+
+def case_article(cases: dict, case: dict) -> Article:
+    """The article of `case`'s language (`lang`) in its file `cases`, the English one without `lang`."""
+    if "lang" not in case:
+        return ENGLISH
+    given = cases["articles"][case["lang"]]
+    return Article(given["title"], tuple(given["paragraphs"]))
 
 
 LAYOUT = "plain"  # set by --layout
@@ -69,12 +93,13 @@ def laid_out(line: str, role: str = "block") -> list[str]:
     return [line]
 
 
-def article(before: Sequence[str] = (), after: Sequence[str] = (), inside: str | None = None, at: int = 1) -> str:
-    """The test article with furniture lines before or after its paragraphs, or a sentence inside."""
-    paragraphs = list(ARTICLE)
+def article(before: Sequence[str] = (), after: Sequence[str] = (), inside: str | None = None, at: int = 1,
+            page: Article = ENGLISH) -> str:
+    """The test article `page` with furniture lines before or after its paragraphs, or a sentence inside."""
+    paragraphs = list(page.paragraphs)
     if inside is not None:
         paragraphs.insert(at, inside)
-    lines = [*laid_out(TITLE, "title"), "", *_block(before), *([""] if before else [])]
+    lines = [*laid_out(page.title, "title"), "", *_block(before), *([""] if before else [])]
     for paragraph in paragraphs:
         lines += [*laid_out(paragraph, "prose"), ""]
     return "\n".join(lines + _block(after)) + "\n"
@@ -89,38 +114,40 @@ def _all_in(lines: Sequence[str], kept: list[str], role: str = "prose") -> list[
     return [line for line in lines if all(part in kept for part in laid_out(line, role))]
 
 
-def furniture_miss(rules: cleaner.RuleSet, block: list[str], where: str) -> str | None:
-    """Why `block` is not caught when put `where` ("before", "after") the article, or None."""
-    text = article(before=block) if where == "before" else article(after=block)
+def furniture_miss(rules: cleaner.RuleSet, block: list[str], where: str, page: Article = ENGLISH) -> str | None:
+    """Why `block` is not caught when put `where` ("before", "after") the article `page`, or None."""
+    text = article(before=block, page=page) if where == "before" else article(after=block, page=page)
     kept = cleaner.clean(text, rules=rules).text.split("\n")
     left = [line for line in block if any(part in kept for part in laid_out(line) if part.strip())]
-    lost = [p for p in ARTICLE if p not in _all_in([p], kept)]
+    lost = [p for p in page.paragraphs if p not in _all_in([p], kept)]
     if lost:
         return f"{len(lost)} of the article's paragraphs lost"
     return f"left {left}" if left else None
 
 
-def prose_miss(rules: cleaner.RuleSet, sentence: str, at: int) -> str | None:
-    """Why the article with `sentence` inside it (at paragraph `at`) is not kept whole, or None."""
-    result = cleaner.clean(article(inside=sentence, at=at), rules=rules)
+def prose_miss(rules: cleaner.RuleSet, sentence: str, at: int, page: Article = ENGLISH) -> str | None:
+    """Why the article `page` with `sentence` inside it (at paragraph `at`) is not kept whole, or None."""
+    result = cleaner.clean(article(inside=sentence, at=at, page=page), rules=rules)
     kept = result.text.split("\n")
-    if len(_all_in([sentence, *ARTICLE], kept)) == len(ARTICLE) + 1 and _all_in([TITLE], kept, "title"):
+    whole = len(_all_in([sentence, *page.paragraphs], kept)) == len(page.paragraphs) + 1
+    if whole and _all_in([page.title], kept, "title"):
         return None
     return "removed by " + ", ".join(sorted({r.rule_id for r in result.removals if r.pack_id != "layout"}))
 
 
-def furniture_trials(rules: cleaner.RuleSet, case: dict) -> Iterator[tuple[str, list[str], str | None]]:
+def furniture_trials(rules: cleaner.RuleSet, case: dict, page: Article = ENGLISH
+                     ) -> Iterator[tuple[str, list[str], str | None]]:
     """A furniture case cleaned before and after the article: (where, its lines, why it is missed or None)."""
     block = case["text"].strip("\n").split("\n")
     for where in ("before", "after"):
-        yield where, block, furniture_miss(rules, block, where)
+        yield where, block, furniture_miss(rules, block, where, page)
 
 
-def prose_trials(rules: cleaner.RuleSet, case: dict) -> Iterator[tuple[int, str | None]]:
+def prose_trials(rules: cleaner.RuleSet, case: dict, page: Article = ENGLISH) -> Iterator[tuple[int, str | None]]:
     """A prose case cleaned inside the article, after its first and second paragraph: (at, why it is
     missed or None)."""
     for at in (1, 2):
-        yield at, prose_miss(rules, case["text"].strip(), at)
+        yield at, prose_miss(rules, case["text"].strip(), at, page)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,22 +162,30 @@ def main(argv: list[str] | None = None) -> int:
     rules = cleaner.load_rules(args.rules, defaults=True)
     cases = tomllib.loads(args.cases.read_text("utf-8"))
     right, total = Counter(), Counter()
+    by_case: Counter = Counter()  # (id of a case, its trial's number): 1 when right
     for case in cases.get("furniture", []):
-        for where, block, miss in furniture_trials(rules, case):
+        for n, (where, block, miss) in enumerate(furniture_trials(rules, case, case_article(cases, case))):
             key = f"{case['kind']} furniture"
             total[key] += 1
             right[key] += miss is None
+            by_case[id(case), n] = miss is None
             if miss and args.verbose:
                 print(f"miss: {key} {where}: {block[0]!r}: {miss}")
     for case in cases.get("prose", []):
-        for _, miss in prose_trials(rules, case):
+        for n, (_, miss) in enumerate(prose_trials(rules, case, case_article(cases, case))):
             key = f"{case['kind']} prose"
             total[key] += 1
             right[key] += miss is None
+            by_case[id(case), n] = miss is None
             if miss and args.verbose:
                 print(f"miss: {key}: {case['text'][:60]!r}: {miss}")
     for key in sorted(total):
         print(f"{key:22} {right[key]:3} of {total[key]:3} right")
+    for lang in sorted(cases.get("articles", {})):  # a multilingual file: each language's share too
+        for what in ("furniture", "prose"):
+            trials = [(case, n) for case in cases.get(what, []) if case.get("lang") == lang for n in (0, 1)]
+            got = sum(by_case[id(case), n] for case, n in trials)
+            print(f"{lang} {what:19} {got:3} of {len(trials):3} right")
     furniture = [k for k in total if k.endswith("furniture")]
     prose = [k for k in total if k.endswith("prose")]
     for name, keys in (("furniture caught", furniture), ("prose kept", prose)):
