@@ -6,7 +6,8 @@ written and laid out as Markdown or hard-wrapped text (`handwritten.py --layout`
 German, French, Spanish, Italian, Dutch and Portuguese (tests/data/handwritten_multilingual.toml, held
 out; handwritten_multilingual_tuned.toml, the probes `rules/multilingual.toml` was written from) and in
 Russian, Chinese and Japanese (handwritten_ru_zh_ja*.toml, for `rules/multilingual_ru_zh_ja.toml`), each
-put in an article of its own language."""
+put in an article of its own language; and a second pair of English files (handwritten_unseen_2.toml, held
+out, and handwritten_tuned_2.toml, probes), written in session 39."""
 
 from __future__ import annotations
 
@@ -29,12 +30,15 @@ TUNED = tomllib.loads((handwritten.CASES.parent / "handwritten_tuned.toml").read
 FURNITURE_FLOOR = {"plain": 0.80, "markdown": 0.80, "wrapped": 0.80}
 MULTILINGUAL = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                 for name in ("handwritten_multilingual", "handwritten_multilingual_tuned", "handwritten_ru_zh_ja",
-                             "handwritten_ru_zh_ja_tuned")}
+                             "handwritten_ru_zh_ja_tuned", "handwritten_unseen_2", "handwritten_tuned_2")}
 # 2026-12-05 (session 39): held out 107 of 144 caught (14 before rules/multilingual.toml), tuned-on probes
 # 188 of 192 (22 before); Russian, Chinese, Japanese held out 36 of 72 (2 before
 # rules/multilingual_ru_zh_ja.toml), probes 88 of 96 (2 before).
+# The second English files (held out, and the probes that session's English rules came from): 60 of 96 and
+# 95 of 120 (54 and 62 before).
 MULTILINGUAL_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual_tuned": 0.95,
-                      "handwritten_ru_zh_ja": 0.48, "handwritten_ru_zh_ja_tuned": 0.90}
+                      "handwritten_ru_zh_ja": 0.48, "handwritten_ru_zh_ja_tuned": 0.90,
+                      "handwritten_unseen_2": 0.60, "handwritten_tuned_2": 0.77}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +77,7 @@ def test_prose_keeps_its_article_whole_in_every_layout(rules, layout):
 @pytest.mark.parametrize("name", sorted(MULTILINGUAL))
 def test_prose_in_other_languages_keeps_its_article_whole(rules, name):
     cases = MULTILINGUAL[name]
-    trials = [(case["lang"], case["text"][:40], *trial) for case in cases["prose"]
+    trials = [(case.get("lang", "en"), case["text"][:40], *trial) for case in cases["prose"]
               for trial in handwritten.prose_trials(rules, case, handwritten.case_article(cases, case))]
     assert [trial for trial in trials if trial[3]] == []
 
@@ -85,6 +89,6 @@ def test_furniture_in_other_languages_caught_stays_above_the_floor(rules, name):
         for where, _block, miss in handwritten.furniture_trials(rules, case, handwritten.case_article(cases, case)):
             total += 1
             if miss:
-                assert "paragraphs lost" not in miss, (case["lang"], where, miss)  # never the article
+                assert "paragraphs lost" not in miss, (case.get("lang", "en"), where, miss)  # never the article
                 misses.append(miss)
     assert 1 - len(misses) / total >= MULTILINGUAL_FLOOR[name], len(misses)
