@@ -11,7 +11,7 @@ generated patterns: tests/test_pattern_syntax.py):
   \\A \\Z`, `\\n \\t \\r \\f \\v`, `\\xHH`, `\\uHHHH`, `\\p{..}` and `\\P{..}` of a general category;
 - sets `[...]` / `[^...]` of those characters and escapes, POSIX classes such as `[:upper:]`, and
   ranges `a-z` in order (no other nested `[`, no `--`, `&&`, `||`, `~~`, no `]` first);
-- groups `(...)`, `(?:...)`, `(?i:...)`, `(?P<name>...)` (names unique), lookarounds `(?=`, `(?!`,
+- groups `(...)`, `(?:...)`, atomic `(?>...)`, `(?i:...)`, `(?P<name>...)` (names unique), lookarounds `(?=`, `(?!`,
   `(?<=`, `(?<!`; `(?i)` only at the very start; comments `(?#...)`; no empty group or branch;
 - quantifiers `* + ? {m} {m,} {m,n}` (m <= n <= 10,000), lazy or possessive, after something that
   can repeat (not an anchor, a lookaround, a comment or another quantifier).
@@ -43,7 +43,7 @@ _TOKEN = re.compile(
     r"(?P<literal>(?:[^\\()\[\]{}|*+?.^$]|\\[" + re.escape(_PLAIN_ESCAPES) + r"])+)"
     r"|\\(?P<escape>x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[pP]\{[A-Za-z&]+\}|.)"
     r"|(?P<comment>\(\?#[^)]*\))"
-    r"|(?P<open>\((?:\?(?::|i:|=|!|<=|<!|P<[A-Za-z_][A-Za-z0-9_]*>))?)"
+    r"|(?P<open>\((?:\?(?::|>|i:|=|!|<=|<!|P<[A-Za-z_][A-Za-z0-9_]*>))?)"
     r"|(?P<close>\))"
     r"|(?P<bar>\|)"
     r"|(?P<set>\[)"
