@@ -162,8 +162,8 @@ class _RawReading:
            ) -> _RawReading | None:
         """None when no rule reads raw lines or the rules read `lines` as they are (`viewed` False): then
         every rule runs in one `_match`, in its kind's order."""
-        if not viewed or all(rule.reads != "raw" for rule in rules):
-            return None
+        if not viewed or not ruleset.reads_raw or all(rule.reads != "raw" for rule in rules):
+            return None  # (the last test only for a rule set that has a raw rule: its site packs may not apply)
         return cls(lines, ruleset.index.candidate_lines(text, lines))
 
     @staticmethod

@@ -99,6 +99,12 @@ class RuleSet:
         return CandidateIndex((r.id, r.keywords, getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None)
                               for r in self.rules())
 
+    @cached_property
+    def reads_raw(self) -> bool:
+        """Whether any rule reads raw lines (`Rule.reads`): the engine then keeps a second reading of
+        Markdown and wrapped texts, which no document of a rule set without one pays for."""
+        return any(rule.reads == "raw" for rule in self._ordered)
+
     def rules(self, domain: str | None = None, *, scoped: bool = False) -> list[Rule]:
         """Rules in the order they run: packs of order "default" before those of order "last"; within
         each, by kind (PHASES), then by `priority` (higher first), then pack order, then file order.
