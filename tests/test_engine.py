@@ -160,6 +160,10 @@ def test_list_run_with_a_heading_takes_the_heading_and_needs_it(tmp_path):
     assert cleaner.clean("Body.\nJobs\nLeeds\nYork\n", rules=rules).text == "Body.\nJobs\nLeeds\nYork\n"
     assert [d.reason for d in find_declines("Body.\nJobs\nLeeds\nYork\n", rules)] == [
         "2 items under the heading < min_items 3"]
+    # blank lines between the heading and its first item are not items
+    blanks = "Body.\nJobs by city\n\nLeeds\nYork\n"
+    assert cleaner.clean(blanks, rules=rules).text == blanks
+    assert [d.reason for d in find_declines(blanks, rules)] == ["2 items under the heading < min_items 3"]
 
 
 TAIL_RULE = """

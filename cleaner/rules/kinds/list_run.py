@@ -84,9 +84,16 @@ class ListRunRule(ContextRule):
         else:
             runs = self._runs(doc)
         for first, last in runs:
-            if last - first + 1 >= self.min_items + (self.heading is not None) \
+            if self._size(doc, first, last) >= self.min_items \
                     and self._context_ok(doc, first, last) and self._place_kept(doc, first, last) is None:
                 yield (first, last)
+
+    def _size(self, doc: Document, first: int, last: int) -> int:
+        """The run's item lines: under a heading, the lines after it but the blank ones between it and
+        the first item (items themselves run without a blank line)."""
+        if self.heading is None:
+            return last - first + 1
+        return sum(not line.is_blank for line in doc.lines[first + 1:last + 1])
 
     def _headed_runs(self, doc: Document) -> Iterator[Claim]:
         """Each `heading` line with the item lines right under it, as (heading, last item); a heading
@@ -110,7 +117,7 @@ class ListRunRule(ContextRule):
         """Runs of two or more item lines (or of `min_items`, when that is one) left in place, and why."""
         headed = self.heading is not None
         for first, last in self._headed_runs(doc) if headed else self._runs(doc):
-            size = last - first + 1 - headed
+            size = self._size(doc, first, last)
             # a run this rule took, or other rules took whole, is no decline; one holding removals that count
             # for it (a box's buttons under its label) may be, one holding others' removals is not
             owners = [owner for owner in doc.claimed[first:last + 1] if owner is not None]
