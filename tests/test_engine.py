@@ -166,6 +166,16 @@ def test_list_run_with_a_heading_takes_the_heading_and_needs_it(tmp_path):
     assert [d.reason for d in find_declines(blanks, rules)] == ["2 items under the heading < min_items 3"]
 
 
+
+def test_list_run_keep_at_end_leaves_the_end_of_the_document_to_the_tail_rules(tmp_path):
+    rules = make_rules(tmp_path, HEADED_LIST_RULE.replace('min_items = 3', 'min_items = 3\nkeep_at_end = true'))
+    items = "Leeds\nYork\nHull\n"
+    assert cleaner.clean(f"Jobs by city\n{items}\nBody.\n", rules=rules).text == "Body.\n"
+    at_end = f"Body.\nJobs by city\n{items}"
+    assert cleaner.clean(at_end, rules=rules).text == at_end
+    assert [d.reason for d in find_declines(at_end, rules)] == [
+        "3 items, but at the end of the document (keep_at_end)"]
+
 TAIL_RULE = """
 [[rules]]
 id = "more"

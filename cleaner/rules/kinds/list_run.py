@@ -38,7 +38,8 @@ class ListRunRule(ContextRule):
     off the article: with `across_blanks = false` a run touches only a removal on the next line, in its
     own block; with `keep_under_prose` a run right under a prose line (no blank line between) stays, as
     an article's sign-off over its share bar; with `keep_before_prose` a run above the document's first
-    prose line stays, as a byline or dateline over the article's share buttons. With `through_removed` a
+    prose line stays, as a byline or dateline over the article's share buttons; with `keep_at_end` a run
+    that ends the document stays, for a `tail` rule to take with the looser items it allows. With `through_removed` a
     run also touches a removal across non-blank lines other rules removed (a card's "2 days ago" between
     its title and its "Easy apply"); a blank line still ends the reach when `across_blanks` is false.
     """
@@ -67,6 +68,9 @@ class ListRunRule(ContextRule):
                                     "is a prose line: the article's closing lines, a sign-off over its share bar")
     keep_before_prose: bool = option(bool, False, "leave a run above the document's first prose line: the "
                                      "headline, byline or dateline over the article's share buttons")
+    keep_at_end: bool = option(bool, False, "leave a run with nothing after it but blank lines and lines other "
+                               "rules removed: the end of the document is the `tail` rules' to take, whose items "
+                               "may be any short lines")
     through_removed: bool = option(bool, False, "whether a run touches a removal across non-blank lines other "
                                    "rules removed between them (a job card's date line between its title and "
                                    "its button)")
@@ -134,14 +138,17 @@ class ListRunRule(ContextRule):
 
     def _place_kept(self, doc: Document, first: int, last: int) -> str | None:
         """Why the run of lines `first`..`last` stays for where it is (None: it may go): inside the article
-        (`context`), right under a prose line (`keep_under_prose`), or above the first one
-        (`keep_before_prose`)."""
+        (`context`), right under a prose line (`keep_under_prose`), above the first one
+        (`keep_before_prose`), or at the end (`keep_at_end`)."""
         if self._in_article(doc, first, last):
             return f"inside the article's prose (context = \"{self.context}\")"
         if self.keep_under_prose and self._under_prose(doc, first):
             return "right under a prose line (keep_under_prose)"
         if self.keep_before_prose and not self._prose_above(doc, first):
             return "above the first prose line (keep_before_prose)"
+        if self.keep_at_end and all(doc.lines[i].is_blank or doc.claimed[i] is not None
+                                    for i in range(last + 1, len(doc.lines))):
+            return "at the end of the document (keep_at_end)"
         return None
 
     def _in_article(self, doc: Document, first: int, last: int) -> bool:
