@@ -164,8 +164,12 @@ class _Rewriter:
             return
         if not self.quantifiable:
             raise Unsupported("quantifier after " + (self.out[-1] if self.out else "nothing"))
+        last = self.out[-1]
         if piece in ("*", "+") or piece.endswith(",}"):
-            self.out[-1] = bytes_repeated(self.out[-1])
+            last = bytes_repeated(last)
+        if not _one_unit(last):  # a character's bytes, or any non-ASCII run: the quantifier is the atom's,
+            last = "(?:" + last + ")"  # not its last byte's ("。?" was "\xe3\x80\x82?", "[。]?" "[\x80-\xff]+?")
+        self.out[-1] = last
         self.out.append(piece)
         self.quantifiable = False
 
@@ -204,6 +208,24 @@ class _Rewriter:
             self.i += 2
         else:
             raise Unsupported("\\" + e)
+
+
+def _one_unit(piece: str) -> bool:
+    """Whether a quantifier after the expression `piece` applies to all of it: one byte set, one escaped
+    byte or character, or one group. (The pieces write every ASCII character but letters and digits as
+    an escape inside a set, so a bracket or parenthesis left bare is structure.)"""
+    if len(piece) == 1 or (len(piece) == 4 and piece.startswith("\\x")):
+        return True
+    if piece.startswith("[") and piece.endswith("]"):
+        return "]" not in piece[1:-1]
+    if not piece.startswith("(") or not piece.endswith(")"):
+        return False
+    depth = 0
+    for i, c in enumerate(piece):
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            return i == len(piece) - 1
+    return False
 
 
 def _set_end(source: str, i: int) -> int:
