@@ -892,13 +892,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(describe(rule), flush=True)
     if trained:
         gold = f", --gold-weight {args.gold_weight}" + (", --first-stage-only" if args.first_stage_only else "")
-        trained_with = "; ".join(f"{r.id}: --label-share {label_share(r, OPTIONS)}, --c {args.c}"
-                                 + (gold if r.input == "text" else "") for r in trained)
+        settings = _settings_written(args.output)  # the rules not retrained keep theirs
+        settings.update({r.id: f"--label-share {label_share(r, OPTIONS)}, --c {args.c}"
+                         + (gold if r.input == "text" else "") for r in trained})
+        trained_with = "; ".join(f"{rule_id}: {text}" for rule_id, text in settings.items())
         write_pack(trained, OPTIONS, args.output,
                    f"Written by `python tests/bench/train_line_model.py` from {len(pages)} pages ({trained_with}).\n"
                    "Edit the feature parameters and examples here; the trainer rewrites the weights and thresholds.")
         print(f"wrote {args.output}")
     return 0
+
+
+def _settings_written(path: Path) -> dict[str, str]:
+    """Per rule id, the training settings the header of the rule file at `path` records (none if absent)."""
+    first = path.read_text("utf-8").split("\n", 1)[0] if path.exists() else ""
+    found = re.search(r"pages \((.*)\)\.$", first)
+    parts = (part.split(": ", 1) for part in found.group(1).split("; ")) if found else ()
+    return {part[0]: part[1] for part in parts if len(part) == 2}
 
 
 if __name__ == "__main__":
