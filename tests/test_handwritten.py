@@ -8,7 +8,7 @@ out; handwritten_multilingual_tuned.toml, the probes `rules/multilingual.toml` w
 Russian, Chinese and Japanese (handwritten_ru_zh_ja*.toml, for `rules/multilingual_ru_zh_ja.toml`), each
 put in an article of its own language; and more English files written in sessions 39 and 40
 (handwritten_unseen_2.toml, handwritten_unseen_3.toml and handwritten_unseen_4.toml, held out;
-handwritten_tuned_2.toml, handwritten_tuned_3.toml and handwritten_tuned_4.toml, probes)."""
+handwritten_tuned_2.toml to handwritten_tuned_5.toml, probes)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ MULTILINGUAL = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").
                 for name in ("handwritten_multilingual", "handwritten_multilingual_tuned", "handwritten_ru_zh_ja",
                              "handwritten_ru_zh_ja_tuned", "handwritten_unseen_2", "handwritten_tuned_2",
                              "handwritten_unseen_3", "handwritten_tuned_3", "handwritten_tuned_4",
-                             "handwritten_unseen_4")}
+                             "handwritten_unseen_4", "handwritten_tuned_5")}
 # 2026-12-05 (session 39): held out 107 of 144 caught (14 before rules/multilingual.toml), tuned-on probes
 # 188 of 192 (22 before); Russian, Chinese, Japanese held out 36 of 72 (2 before
 # rules/multilingual_ru_zh_ja.toml), probes 88 of 96 (2 before).
@@ -42,12 +42,13 @@ MULTILINGUAL = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").
 # The third English files (session 40; besides jobs, sign-up and share, "more from" lists, appeals and
 # partner content): held out 90 of 120, probes 97 of 120 (62 and 51 before); the fourth round's probes
 # (appeals, sign-up boxes, job boards) 70 of 90 (41 before). A fourth held-out file, written after that
-# session's rule work and scored once per build: 63 of 120 (43 on the session's first build).
+# session's rule work: 63 of 120 (43 on the session's first build); after a fifth round of rules (share,
+# sign-up, partner content; its probes 46 -> 67 of 90) 65, and the third file 94.
 MULTILINGUAL_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual_tuned": 0.95,
                       "handwritten_ru_zh_ja": 0.48, "handwritten_ru_zh_ja_tuned": 0.90,
                       "handwritten_unseen_2": 0.62, "handwritten_tuned_2": 0.77,
-                      "handwritten_unseen_3": 0.72, "handwritten_tuned_3": 0.78, "handwritten_tuned_4": 0.76,
-                      "handwritten_unseen_4": 0.50}
+                      "handwritten_unseen_3": 0.75, "handwritten_tuned_3": 0.78, "handwritten_tuned_4": 0.76,
+                      "handwritten_unseen_4": 0.52, "handwritten_tuned_5": 0.72}
 
 
 @pytest.fixture(scope="module")
