@@ -44,7 +44,8 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual
                      "handwritten_ru_zh_ja": 0.48, "handwritten_ru_zh_ja_tuned": 0.90,
                      "handwritten_unseen_2": 0.62, "handwritten_tuned_2": 0.77,
                      "handwritten_unseen_3": 0.75, "handwritten_tuned_3": 0.78, "handwritten_tuned_4": 0.76,
-                     "handwritten_unseen_4": 0.52, "handwritten_tuned_5": 0.72}
+                     "handwritten_unseen_4": 0.55, "handwritten_tuned_5": 0.74,
+                     "handwritten_unseen_5": 0.48, "handwritten_tuned_6": 0.81, "handwritten_tuned_7": 0.64}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}
 
