@@ -264,6 +264,13 @@ def test_the_model_vetoes_a_pattern_hit_inside_prose_and_stays_idempotent(tmp_pa
     assert apply_rules(text, only_veto).text == f"Home\n{PROSE}\n{PROSE}\n"
 
 
+def test_the_model_never_gives_back_a_never_vetoed_rules_removals(tmp_path):
+    text = f"Home\n{PROSE}\nThe budget\n{PROSE}\n"
+    assert apply_rules(text, model_rules(tmp_path, with_line_rule=True)).text == f"{PROSE}\n{PROSE}\n"
+    rules = model_rules(tmp_path, extra='never_vetoed = ["budget-word"]', with_line_rule=True)
+    assert apply_rules(text, rules).text == ""  # the prose lines budget-word removed stay removed
+
+
 def test_the_model_never_vetoes_a_pack_it_was_not_trained_with(tmp_path):
     rules = model_rules(tmp_path, with_line_rule=True)
     other = dataclasses.replace(rules.packs[1], id="ours", rules=tuple(

@@ -230,7 +230,7 @@ class _Lines:
     doc: object  # the document index of each line
     p: object  # the model's probability
     removed: object  # a rule removed it
-    releasable: object  # ... a rule of the model's packs (vetoes and releases apply)
+    releasable: object  # ... a rule of the model's packs that the veto applies to (not `never_vetoed`)
     rule: object  # index into `rule_ids` of the rule that removed it (-1: none)
     n: object  # its shingles
     hits: object  # ... of them in the gold
@@ -337,7 +337,8 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
                                    _shield_parts(rule, row, p, region, head), strict=True):
                 cols[name].append(value)
             cols["removed"].append(owner is not None)
-            cols["releasable"].append(owner is not None and pack_of.get(owner) in packs)
+            cols["releasable"].append(owner is not None and pack_of.get(owner) in packs
+                                      and owner not in rule.never_vetoed)
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
             cols["n"].append(n)
             cols["hits"].append(tp)
@@ -496,7 +497,7 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
                 if r is None:
                     removes = p >= threshold and not _shielded(rule, row, p, region, head)
                     owner.append("" if removes else None)  # "": the model removed it
-                elif pack_of.get(r) in packs and p < veto:
+                elif pack_of.get(r) in packs and p < veto and r not in rule.never_vetoed:
                     owner.append(None)  # the veto gives it back
                 else:
                     owner.append(r)

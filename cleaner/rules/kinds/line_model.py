@@ -17,7 +17,8 @@ document it computes each non-blank line's probability of being furniture (`rule
   extract (a run of "Read More" buttons) made it a page, and the model cut its body;
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
   an extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own
-  pack) and the rule is in `veto_rules` (empty: any): the model as a check on pattern hits;
+  pack), the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on
+  pattern hits;
 - on an extract, releases every line a rule of `extract_release_rules` removed (of `packs`): the
   rules the trainer found to remove more body than furniture from extractor output. With
   `extract_below`, only on the documents the classifier is surest are extracts (probability of a
@@ -95,6 +96,10 @@ class LineModelRule(Rule):
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
     veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any rule of `packs`)")
+    # A comment thread's removal rests on its heading and its posts' signs ("X writes:", a time of day), not on
+    # one line's looks: the first post's lines, right after the article, read as body to the model.
+    never_vetoed: tuple[str, ...] = option(list, (), "ids of the rules whose removals it never gives back by "
+                                           "`veto_below` (their evidence is a block's, not a line's)")
     extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
                                                     "gives back on an extract (written by the trainer)")
     page_weights: dict = option(dict, (), "the regime classifier: `bias` and a weight per document feature "
@@ -242,12 +247,12 @@ class LineModelRule(Rule):
         A row with no word character (a lone dash) stays removed when the nearest rows with words either
         side stay removed too, or the document ends there (`cleaner/rules/wordless.py`)."""
         claimed, lines = doc.claimed, scores.features.lines
-        vetoable, packs = set(self.veto_rules), set(self.packs)
+        vetoable, packs, never = set(self.veto_rules), set(self.packs), set(self.never_vetoed)
         back = []
         for k in compress(range(len(lines)), scores.removed):
             owner = claimed[lines[k]]
             if owner.pack_id in packs and (owner.id in released or (
-                    veto_below > 0 and (not vetoable or owner.id in vetoable)
+                    veto_below > 0 and (not vetoable or owner.id in vetoable) and owner.id not in never
                     and scores.probabilities[k] < veto_below)):
                 back.append(k)
         if all(map(wordless.has_words, (doc.keys[lines[k]] for k in back))):
