@@ -15,10 +15,9 @@ document it computes each non-blank line's probability of being furniture (`rule
   for the documents the classifier is surest are extracts (probability of a page below
   `extract_below`): the rules' own removals count toward the boundary, so a few right hits on an
   extract (a run of "Read More" buttons) made it a page, and the model cut its body;
-- releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on
-  an extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own
-  pack), the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on
-  pattern hits;
+- releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on an
+  extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own pack),
+  the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on pattern hits;
 - on an extract, releases every line a rule of `extract_release_rules` removed (of `packs`): the
   rules the trainer found to remove more body than furniture from extractor output. With
   `extract_below`, only on the documents the classifier is surest are extracts (probability of a
@@ -96,8 +95,7 @@ class LineModelRule(Rule):
                                "on a whole page")
     extract_veto_below: float = option(float, 0.0, "... on an extract")
     veto_rules: tuple[str, ...] = option(list, (), "ids of the rules it may overrule (empty: any rule of `packs`)")
-    # A comment thread's removal rests on its heading and its posts' signs ("X writes:", a time of day), not on
-    # one line's looks: the first post's lines, right after the article, read as body to the model.
+    # A comment thread goes by its heading and its posts' signs; its first post, after the article, reads as body.
     never_vetoed: tuple[str, ...] = option(list, (), "ids of the rules whose removals it never gives back by "
                                            "`veto_below` (their evidence is a block's, not a line's)")
     extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
@@ -149,11 +147,8 @@ class LineModelRule(Rule):
 
     def __post_init__(self) -> None:
         # A dict is not hashable, and rules are (the engine groups removals by rule): keep sorted pairs.
-        object.__setattr__(self, "weights", tuple(sorted(dict(self.weights).items())))
-        object.__setattr__(self, "page_weights", tuple(sorted(dict(self.page_weights).items())))
-        object.__setattr__(self, "second_weights", tuple(sorted(dict(self.second_weights).items())))
-        object.__setattr__(self, "lexicon", tuple(sorted(dict(self.lexicon).items())))
         for name in ("weights", "page_weights", "second_weights", "lexicon"):
+            object.__setattr__(self, name, tuple(sorted(dict(getattr(self, name)).items())))
             if not all(isinstance(v, int | float) and not isinstance(v, bool) for _, v in getattr(self, name)):
                 raise ValueError(f"{name} must be numbers")
         if "bias" not in dict(self.weights):
