@@ -408,7 +408,7 @@ def test_the_threshold_search_counts_never_empty_as_the_model_does():
     def lines(never_empty: bool) -> train_line_model._Lines:
         flags = np.array([False, True, False, False])
         return train_line_model._Lines(
-            doc=np.array([0, 0, 1, 1]), p=np.array([0.9, 0.8, 0.9, 0.1]), removed=flags, releasable=flags,
+            doc=np.array([0, 0, 1, 1]), p=np.array([0.9, 0.8, 0.9, 0.1]), removed=flags, vetoable=flags,
             rule=np.array([-1, 0, -1, -1]), n=np.ones(4, int), hits=np.ones(4, int), gold_total=np.ones(2),
             page_like=np.ones(2, bool), removed_share=np.zeros(2), lead=np.zeros(2, int), page_p=np.zeros(2),
             rule_ids=["r"], shielded=np.zeros(4, bool), never_empty=never_empty)
@@ -535,7 +535,7 @@ def test_the_threshold_search_chooses_the_shields_score():
         # one page: a shielded prose line at p 0.75, two body lines, one furniture line at p 0.95
         p = np.array([0.75, 0.1, 0.1, 0.95])
         return train_line_model._Lines(
-            doc=np.zeros(4, int), p=p, removed=np.zeros(4, bool), releasable=np.zeros(4, bool),
+            doc=np.zeros(4, int), p=p, removed=np.zeros(4, bool), vetoable=np.zeros(4, bool),
             rule=np.full(4, -1), n=np.full(4, 10), hits=np.array(hits), gold_total=np.array([float(sum(hits))]),
             page_like=np.ones(1, bool), removed_share=np.zeros(1), lead=np.zeros(1, int), page_p=np.zeros(1),
             rule_ids=[], shielded=np.array([True, False, False, False]),
@@ -566,7 +566,7 @@ def test_the_shields_score_is_chosen_by_the_benchmarks_metric():
     page = types.SimpleNamespace(gold_shingles=shingles(f"{texts[0]}\n{texts[2]}"))
     lines = train_line_model._Lines(
         doc=np.zeros(3, int), p=np.array([0.1, 0.75, 0.1]), removed=np.zeros(3, bool),
-        releasable=np.zeros(3, bool), rule=np.full(3, -1), n=np.array([4, 4, 6]), hits=np.array([4, 0, 6]),
+        vetoable=np.zeros(3, bool), rule=np.full(3, -1), n=np.array([4, 4, 6]), hits=np.array([4, 0, 6]),
         gold_total=np.array([10.0]), page_like=np.ones(1, bool), removed_share=np.zeros(1), lead=np.zeros(1, int),
         page_p=np.zeros(1), rule_ids=[], shielded=np.array([False, True, False]), texts=texts, pages=[page],
         in_run_prose=np.array([False, True, False]), in_region=np.zeros(3, bool), headline_kept=np.zeros(3, bool))

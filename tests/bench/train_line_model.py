@@ -230,7 +230,7 @@ class _Lines:
     doc: object  # the document index of each line
     p: object  # the model's probability
     removed: object  # a rule removed it
-    releasable: object  # ... a rule of the model's packs that the veto applies to (not `never_vetoed`)
+    vetoable: object  # ... by a rule of the model's packs that the veto applies to (not `never_vetoed`)
     rule: object  # index into `rule_ids` of the rule that removed it (-1: none)
     n: object  # its shingles
     hits: object  # ... of them in the gold
@@ -310,7 +310,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
-    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "releasable", "rule", "n", "hits",
+    cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "vetoable", "rule", "n", "hits",
                                              "in_run_prose", "in_region", "headline_kept")}
     gold_total, page_like, removed_share, lead, page_p, texts, doc_pages = [], [], [], [], [], [], []
     for page, _, first, _ in docs:
@@ -337,12 +337,12 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
                                    _shield_parts(rule, row, p, region, head), strict=True):
                 cols[name].append(value)
             cols["removed"].append(owner is not None)
-            cols["releasable"].append(owner is not None and pack_of.get(owner) in packs
+            cols["vetoable"].append(owner is not None and pack_of.get(owner) in packs
                                       and owner not in rule.never_vetoed)
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
             cols["n"].append(n)
             cols["hits"].append(tp)
-    types = {"p": float, "removed": bool, "releasable": bool, "in_run_prose": bool, "in_region": bool,
+    types = {"p": float, "removed": bool, "vetoable": bool, "in_run_prose": bool, "in_region": bool,
              "headline_kept": bool}
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     lines = _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
@@ -360,7 +360,7 @@ def _kept(lines: _Lines, threshold: float, veto: float, shielded=None):
     import numpy as np
 
     shielded = lines.shielded if shielded is None else shielded
-    kept = np.where(lines.removed, lines.releasable & (lines.p < veto), (lines.p < threshold) | shielded)
+    kept = np.where(lines.removed, lines.vetoable & (lines.p < veto), (lines.p < threshold) | shielded)
     if lines.never_empty:
         standing = np.bincount(lines.doc, weights=kept, minlength=len(lines.gold_total))
         kept = kept | (~lines.removed & (standing[lines.doc] == 0))
