@@ -167,6 +167,36 @@ def test_list_run_with_a_heading_takes_the_heading_and_needs_it(tmp_path):
 
 
 
+CONTENTS_RULE = """
+[[rules]]
+id = "contents"
+kind = "list_run"
+heading = '^Contents$'
+item = '^.{1,60}$'
+min_items = 3
+recur_share = 0.5
+rationale = "r"
+examples.remove = ["Contents\\n* Cost\\n* Size\\n* Noise\\nCost\\nSize\\nNoise"]
+"""
+
+
+def test_list_run_recur_share_takes_entries_that_name_the_sections_below(tmp_path):
+    rules = make_rules(tmp_path, CONTENTS_RULE)
+    body = "Cost\nIt costs less than a boiler to run.\nSize:\nIt fits a cupboard.\n2. Noise\nIt hums.\n"
+    # the entries (bullets, numbers, a colon and case aside) occur again below: they and the heading go,
+    # and the run ends where the first section they name begins, though its short lines match `item`
+    toc = "Intro.\nContents\n* cost\n* 1. Size\n* Noise\n"
+    assert cleaner.clean(toc + body, rules=rules).text == "Intro.\n" + body
+    # an extractor kept the heading and dropped the entries: the sections right under it stay
+    kept = "Intro.\nContents\n" + body
+    assert cleaner.clean(kept, rules=rules).text == kept
+    # a list whose items name nothing below (a kit's contents) stays, and says why
+    kit = "Contents\n* a screwdriver\n* two hinges\n* glue\nFit the hinges first.\n"
+    assert cleaner.clean(kit, rules=rules).text == kit
+    assert [d.reason for d in find_declines(kit, rules)] == [
+        "4 items, but fewer than 50% occur again below (recur_share)"]
+
+
 def test_list_run_keep_at_end_leaves_the_end_of_the_document_to_the_tail_rules(tmp_path):
     rules = make_rules(tmp_path, HEADED_LIST_RULE.replace('min_items = 3', 'min_items = 3\nkeep_at_end = true'))
     items = "Leeds\nYork\nHull\n"

@@ -74,6 +74,9 @@ class ListRunRule(ContextRule):
     through_removed: bool = option(bool, False, "whether a run touches a removal across non-blank lines other "
                                    "rules removed between them (a job card's date line between its title and "
                                    "its button)")
+    recur_share: float = option(float, 0.0, "the least share of the run's item lines that occur again below it "
+                                "as a line of their own, bullets, numbers and case aside: a table of contents "
+                                "names the headings that follow it (0: no such condition)")
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
@@ -87,8 +90,9 @@ class ListRunRule(ContextRule):
             runs = self._runs_touching(doc)
         else:
             runs = self._runs(doc)
-        for first, last in runs:
-            if self._size(doc, first, last) >= self.min_items \
+        for first, whole in runs:
+            last = self._entries_end(doc, first, whole)
+            if last is not None and self._size(doc, first, last) >= self.min_items \
                     and self._context_ok(doc, first, last) and self._place_kept(doc, first, last) is None:
                 yield (first, last)
 
@@ -135,6 +139,8 @@ class ListRunRule(ContextRule):
                 yield first, f"{size} items, but no adjacent removal{by} (requires = \"{self.requires}\")"
             elif (place := self._place_kept(doc, first, last)) is not None:
                 yield first, f"{size} items, but {place}"
+            elif self._entries_end(doc, first, last) is None:
+                yield first, f"{size} items, but fewer than {self.recur_share:.0%} occur again below (recur_share)"
 
     def _place_kept(self, doc: Document, first: int, last: int) -> str | None:
         """Why the run of lines `first`..`last` stays for where it is (None: it may go): inside the article
@@ -150,6 +156,27 @@ class ListRunRule(ContextRule):
                                     for i in range(last + 1, len(doc.lines))):
             return "at the end of the document (keep_at_end)"
         return None
+
+    def _entries_end(self, doc: Document, first: int, last: int) -> int | None:
+        """With `recur_share`, where a run of entries ends (None: not a list of entries): before the line
+        that repeats its first entry found again below (the section it names begins there), if at least
+        `recur_share` of the items up to it occur again below as lines of their own (`_entry` of each).
+        Without `recur_share`, `last`."""
+        if self.recur_share <= 0:
+            return last
+        start = first + (self.heading is not None)
+        entries = [_entry(key) if key else "" for key in doc.keys[start:]]
+        later: dict[str, int] = {}  # each entry's last line, relative to `start`
+        for offset, entry in enumerate(entries):
+            if entry:
+                later[entry] = offset
+        named = next((o for o in range(last - start + 1) if entries[o] and later[entries[o]] > o), None)
+        if named is not None:
+            repeat = next((o for o in range(named + 1, last - start + 1) if entries[o] == entries[named]), None)
+            last = start + repeat - 1 if repeat is not None else last
+        items = [o for o in range(last - start + 1) if entries[o]]
+        recurring = sum(later[entries[o]] > last - start for o in items)
+        return last if items and recurring >= self.recur_share * len(items) else None
 
     def _in_article(self, doc: Document, first: int, last: int) -> bool:
         if self.context in ("standalone", "label"):
@@ -255,3 +282,12 @@ def _across_blanks(doc: Document, index: int, step: int) -> int | None:
     while 0 <= i < size and doc.lines[i].is_blank and doc.claimed[i] is None:
         i += step
     return i if 0 <= i < size else None
+
+
+_ENTRY_MARK = regex.compile(r"^\s*(?:[#*+•·▪◦‣-]+\s*|\d{1,3}[.)]\s+)*|\s*:?\s*$")
+
+
+def _entry(key: str) -> str:
+    """A line as a table of contents names it: without a list marker, heading marks or a number in front
+    ("  • 2. Remove the paint", "## Remove the paint:"), a trailing colon, or case."""
+    return _ENTRY_MARK.sub("", key).casefold()
