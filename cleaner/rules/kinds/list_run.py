@@ -27,6 +27,12 @@ class ListRunRule(ContextRule):
     Finance", "Healthcare", ... is a job board's list whatever its heading's other words, which
     `heading` names by their nouns. The context below is then that of the heading and the run.
 
+    With `recur_share` a run is a list of entries that name what follows: at least that share of its
+    item lines must occur again below it as lines of their own (bullets, numbers, a colon and case
+    aside), and the run ends before the line that repeats its first such entry, where the section it
+    names begins. A table of contents goes; the sections under a heading whose entries an extractor
+    dropped, and a kit's list of contents, stay.
+
     With `context = "standalone"` a run stays when the line above it is a lead-in ending in a colon,
     or both lines around it are prose lines (`kinds/context.py` defines the terms):
     an article's own list of award winners is not a list of links. With `context = "article"` it
