@@ -228,7 +228,12 @@ TEXT_BOUNDARY = {"page_removed_share": 0.02, "page_lead_lines": 0}
 HTML_BOUNDARY = {"page_removed_share": 0.0, "page_lead_lines": 0}
 PAGE_ABOVE = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)  # grid of `page_above` (with a regime classifier)
 RELEASE_INPUT = "recall.txt"  # the input whose training F1 chooses the rules released on an extract (no other may fall)
-MIN_RELEASE_GAIN = 1e-4  # ... and for the html model, the least gain of its F1 that releases a rule
+# ... and the least gain of that F1 that releases a rule. For the html model since it had one; for the text
+# model since 2026-12-06: there any gain released a rule, and which rules (none; image-credit and
+# recipe-share-call; obfuscated-email-line) changed from fold to fold by gains the shipped model's own
+# releases show to be below 5e-5 of recall.txt's F1 (in-sample, each release or none: the same F1 to
+# four places), so the choice fitted noise and moved the out-of-fold figures with it.
+MIN_RELEASE_GAIN = 1e-4
 
 
 @dataclass
@@ -476,7 +481,7 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
     """Greedy forward selection, by the benchmark's metric (shingle F1 over the training pages'
     `RELEASE_INPUT`), of the rules whose removals to give back on an extract: each round releases the
     candidate (a rule of the model's packs that fired on an extract) that raises that F1 most, while
-    one raises it at all (the html model: by MIN_RELEASE_GAIN), among those that lower no other text
+    one raises it by more than MIN_RELEASE_GAIN, among those that lower no other text
     input's F1 (a release acts on every extract, and full.txt has some: menus the rules cut there,
     given back, cost it more). Every document of an input counts, the whole pages and the short ones
     held at what the model does there, so a release is judged by what it does to the input's score,
@@ -551,7 +556,7 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
         if not gains:
             return sorted(released)
         gain, r, trial, after = max(gains, key=lambda g: (g[0], g[1]))
-        if gain <= (0 if target == RELEASE_INPUT else MIN_RELEASE_GAIN):
+        if gain <= MIN_RELEASE_GAIN:
             return sorted(released)
         released.add(r)
         scores, total = trial, after
