@@ -39,13 +39,16 @@ FURNITURE_FLOOR = {"plain": 0.80, "markdown": 0.80, "wrapped": 0.80}
 # (appeals, sign-up boxes, job boards) 70 of 90 (41 before). A fourth held-out file, written after that
 # session's rule work: 63 of 120 (43 on the session's first build); after a fifth round of rules (share,
 # sign-up, partner content; its probes 46 -> 67 of 90) 65, and the third file 94.
+# Session 43's probes (share, appeal, partner): 53 of 72 (31 before); held out: the fifth file 65 of 120 and
+# the third 97 (61 and 95 before).
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
 OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual_tuned": 0.95,
                      "handwritten_ru_zh_ja": 0.48, "handwritten_ru_zh_ja_tuned": 0.90,
                      "handwritten_unseen_2": 0.62, "handwritten_tuned_2": 0.77,
                      "handwritten_unseen_3": 0.75, "handwritten_tuned_3": 0.78, "handwritten_tuned_4": 0.76,
                      "handwritten_unseen_4": 0.55, "handwritten_tuned_5": 0.74,
-                     "handwritten_unseen_5": 0.48, "handwritten_tuned_6": 0.81, "handwritten_tuned_7": 0.64}
+                     "handwritten_unseen_5": 0.48, "handwritten_tuned_6": 0.81, "handwritten_tuned_7": 0.64,
+                     "handwritten_tuned_8": 0.72}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}
 
