@@ -592,11 +592,10 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
     sure_extract = lines.page_p < rule.extract_below if rule.page_weights and rule.extract_below > 0 else None
     if rule.page_weights and sure_extract is None:
         boundaries = [({"page_above": a}, lines.page_p >= a) for a in PAGE_ABOVE]
-    elif rule.input == "html":
-        boundaries = [(HTML_BOUNDARY, lines.page_like.copy())]
-    else:
-        share, lead = TEXT_BOUNDARY["page_removed_share"], TEXT_BOUNDARY["page_lead_lines"]
-        boundaries = [(TEXT_BOUNDARY, lines.page_like & (lines.removed_share >= share) & (lines.lead >= lead))]
+    else:  # a fixed boundary; HTML_BOUNDARY's 0 and 0 leave page_like as it is (shares and counts are >= 0)
+        fixed = HTML_BOUNDARY if rule.input == "html" else TEXT_BOUNDARY
+        boundaries = [(fixed, lines.page_like & (lines.removed_share >= fixed["page_removed_share"])
+                       & (lines.lead >= fixed["page_lead_lines"]))]
     best = None
     for boundary, page in boundaries:
         candidates = _on_pages(rule, lines, page)  # kept: the chosen boundary's are searched again by the metric
