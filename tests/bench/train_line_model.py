@@ -312,6 +312,13 @@ def _flags(rule: LineModelRule, ex: Example) -> tuple[list[bool], list[bool]]:
     return [r is not None for r in ex.removed], [row[at] > 0 for row in ex.rows]
 
 
+def _vetoable(rule: LineModelRule, pack_of: dict[str, str], owner: str | None) -> bool:
+    """Whether the model's veto may give back a line `owner` (a rule id; None: no rule) removed: a rule
+    of its packs (`pack_of`: rule id -> pack id) not in `never_vetoed`, as `LineModelRule.given_back`
+    has it with `veto_rules` empty (as trained)."""
+    return owner is not None and pack_of.get(owner) in rule.packs and owner not in rule.never_vetoed
+
+
 def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]],
              scorers: dict | None = None) -> _Lines:
     """The documents' lines; `scorers` maps a page's fold to the rule scoring its lines (default: `rule`)."""
@@ -319,7 +326,6 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
 
     names = rule.spec.names
     short_at, removed_at, lead_at = (names.index(n) for n in ("doc_short_share", "doc_removed_share", "doc_lead_log"))
-    packs = set(rule.packs)
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
@@ -350,8 +356,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
                                    _shield_parts(rule, row, p, region, head), strict=True):
                 cols[name].append(value)
             cols["removed"].append(owner is not None)
-            cols["vetoable"].append(owner is not None and pack_of.get(owner) in packs
-                                      and owner not in rule.never_vetoed)
+            cols["vetoable"].append(_vetoable(rule, pack_of, owner))
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
             cols["n"].append(n)
             cols["hits"].append(tp)
@@ -513,7 +518,7 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
                 if r is None:
                     removes = p >= threshold and not _shielded(rule, row, p, region, head)
                     owner.append("" if removes else None)  # "": the model removed it
-                elif pack_of.get(r) in packs and p < veto and r not in rule.never_vetoed:
+                elif p < veto and _vetoable(rule, pack_of, r):
                     owner.append(None)  # the veto gives it back
                 else:
                     owner.append(r)
