@@ -15,6 +15,11 @@ document it computes each non-blank line's probability of being furniture (`rule
   for the documents the classifier is surest are extracts (probability of a page below
   `extract_below`): the rules' own removals count toward the boundary, so a few right hits on an
   extract (a run of "Read More" buttons) made it a page, and the model cut its body;
+- on an extract, and on a document too short for the rest (`min_lines`), removes the lines beside a
+  rule's removal that lie outside the best body region (see the shields below) and score `edge_threshold`
+  or more, and their like beyond them (`edge_rows`): a block of furniture, one of whose lines a rule
+  knew. The prototype's loose thresholds lost body on extracts because they acted anywhere; next to a
+  rule's hit and outside the article's body they take the rest of its block;
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on an
   extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own pack),
   the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on pattern hits;
@@ -77,6 +82,10 @@ class LineModelRule(Rule):
                         choices=("text", "html"))
     threshold: float = option(float, NEVER, "remove a kept line scoring at least this, on a whole page")
     extract_threshold: float = option(float, NEVER, "... on an extract")
+    edge_threshold: float = option(float, NEVER, "on an extract, and on a document shorter than `min_lines`: "
+                                   "remove a kept line outside the best body region and the main run of prose "
+                                   "scoring at least this, when it joins a line a rule removed (next to it, or "
+                                   "through other such lines; blank lines between do not part them)")
     run_prose_threshold: float = option(float, 0.0, "a prose line inside the main run of prose (the article's "
                                         "own paragraphs) is removed only from this score, if above the threshold")
     region_threshold: float = option(float, 0.0, "a line no rule removed inside the best body region of such "
@@ -115,7 +124,7 @@ class LineModelRule(Rule):
     page_lead_lines: int = option(int, 0, "... and at least this many lines come before its first prose line "
                                   "(its navigation)")
     min_lines: int = option(int, 10, "the fewest non-blank lines a document needs for the model to act "
-                            "(a short note shows no page around it)")
+                            "(a short note shows no page around it), but for `edge_threshold`")
     top_features: int = option(int, 3, "how many contributing features a removal's reason names")
     stop_words: tuple[str, ...] = option(list, (), "words counted by `stop_share`")
     furniture_words: tuple[str, ...] = option(list, (), "lower-case words and phrases counted by "
@@ -201,36 +210,70 @@ class LineModelRule(Rule):
         if (self.input == "html") != (doc.hints is not None):
             return  # a model trained on page hints needs them; one trained without them ignores them
         claimed = doc.claimed
-        removed_by = [rule.pack_id if rule is not None else None for rule in claimed]
-        if len(doc.keys) - doc.keys.count("") < self.min_lines:  # the non-blank lines
+        short = len(doc.keys) - doc.keys.count("") < self.min_lines  # the non-blank lines
+        if short and self.edge_threshold > 1:
             return
+        removed_by = [rule.pack_id if rule is not None else None for rule in claimed]
         scores = features_scores(doc.texts, removed_by, self.spec, self.model, self.second_model, doc.hints,
                                  stripped=doc.keys)
         features = scores.features
-        page, release = (True, False) if doc.whole_page else self.regime(features)
+        if short:  # only the lines beside a rule's removal: a short note shows no page to judge a regime by
+            removed, given_back = self.edge_rows(scores, [], []), []
+        else:
+            removed, given_back = self.decide(doc, scores)
+        doc.released.extend(features.lines[k] for k in given_back)
+        # (each claim is of its own line, read above before any claim: claiming after the loop is the same)
+        explained = scores.explain(removed, self.top_features)
+        for k, parts in zip(removed, explained, strict=True):
+            i = features.lines[k]
+            doc.reasons[i] = self.reason(scores.probabilities[k], parts)
+            yield (i, i)
+
+    def decide(self, doc: Document, scores: Scores) -> tuple[list[int], list[int]]:
+        """The rows (non-blank lines) of a document of at least `min_lines` the model removes, and those of
+        the rules' removals it gives back: by its regime's threshold and veto, the shields, the edge rows of
+        an extract (`edge_rows`) and `never_empty`."""
+        page, release = (True, False) if doc.whole_page else self.regime(scores.features)
         threshold = self.threshold if page else self.extract_threshold
         veto_below = self.veto_below if page else self.extract_veto_below
         released = frozenset(self.extract_release_rules) if release else frozenset()
         probabilities = scores.probabilities
-        # rows to remove (reasons are explained for them all at once, then claimed): among the lines no
-        # rule removed, by the thresholds and the two shields
+        # rows to remove: among the lines no rule removed, by the thresholds and the two shields
         removed = scores.select(threshold, self.run_prose_threshold, self.region_threshold,
                                 self.region_min_stop_share)
         if self.headline_threshold > threshold:  # the headline goes only from its own score
             head = self.headline_row(doc, scores.features, scores.removed)
             removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
         given_back = self.given_back(doc, scores, removed, veto_below, released)
+        if not page:
+            removed = sorted({*removed, *self.edge_rows(scores, removed, given_back)})
         standing = scores.removed.count(False) + len(given_back)  # lines left: no rule's, and those given back
         if self.never_empty and len(removed) == standing:
             # it doubts every line: the body is among them, and no line is surer (wordless lines' sides change)
             removed, given_back = [], self.given_back(doc, scores, [], veto_below, released)
-        doc.released.extend(features.lines[k] for k in given_back)
-        # (each claim is of its own line, read above before any claim: claiming after the loop is the same)
-        explained = scores.explain(removed, self.top_features)
-        for k, parts in zip(removed, explained, strict=True):
-            i = features.lines[k]
-            doc.reasons[i] = self.reason(probabilities[k], parts)
-            yield (i, i)
+        return removed, given_back
+
+    def edge_rows(self, scores: Scores, removed: Sequence[int], given_back: Sequence[int]) -> list[int]:
+        """The rows `edge_threshold` takes: rows no rule removed, outside the best body region (`Scores.select`
+        with both shields whole) and scoring at least `edge_threshold`, that join a row a rule removed and the
+        model did not give back, or one of `removed` (the model's own), next to it or through other such rows;
+        none in a document without a main run of prose, where there is no article to stand outside of.
+        Furniture comes in blocks, and a block's other lines are worded in ways no rule foresaw: the rule's hit
+        says where a block is, the model which of its neighbours belong to it."""
+        features = scores.features
+        if self.edge_threshold > 1 or not any(map(features.run_prose, range(len(features.lines)))):
+            return []  # no article found (no main run of prose: a text in Chinese has no sentence the model reads)
+        candidates = set(scores.select(self.edge_threshold, NEVER, NEVER, 0.0))
+        back = set(given_back)
+        seeds = [k for k, gone in enumerate(scores.removed) if gone and k not in back] + list(removed)
+        taken: set[int] = set()
+        for seed in seeds:
+            for step in (-1, 1):
+                k = seed + step
+                while k in candidates and k not in taken:
+                    taken.add(k)
+                    k += step
+        return sorted(taken)
 
     def given_back(self, doc: Document, scores: Scores, removed: Sequence[int], veto_below: float,
                    released: frozenset[str]) -> list[int]:
