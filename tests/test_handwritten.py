@@ -41,15 +41,17 @@ FURNITURE_FLOOR = {"plain": 0.80, "markdown": 0.80, "wrapped": 0.80}
 # sign-up, partner content; its probes 46 -> 67 of 90) 65, and the third file 94.
 # Session 43's probes (share, appeal, partner): 53 of 72 (31 before); held out: the fifth file 65 of 120 and
 # the third 97 (61 and 95 before).
-# Session 44's probes (related, jobs, appeal): 94 of 108 (28 before); no held-out file moved.
+# Session 44's probes (related, jobs, appeal): 94 of 108 (28 before); no held-out file moved. A sixth held-out
+# file (six kinds, 240 trials): 93; with the line model's edge_threshold 99, and the others 87, 74, 102, 81, 69.
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
 OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual_tuned": 0.95,
                      "handwritten_ru_zh_ja": 0.48, "handwritten_ru_zh_ja_tuned": 0.90,
-                     "handwritten_unseen_2": 0.62, "handwritten_tuned_2": 0.77,
-                     "handwritten_unseen_3": 0.75, "handwritten_tuned_3": 0.78, "handwritten_tuned_4": 0.76,
-                     "handwritten_unseen_4": 0.55, "handwritten_tuned_5": 0.74,
-                     "handwritten_unseen_5": 0.48, "handwritten_tuned_6": 0.81, "handwritten_tuned_7": 0.64,
-                     "handwritten_tuned_8": 0.72, "handwritten_tuned_9": 0.85}
+                     "handwritten_unseen_2": 0.70, "handwritten_tuned_2": 0.77,
+                     "handwritten_unseen_3": 0.80, "handwritten_tuned_3": 0.78, "handwritten_tuned_4": 0.76,
+                     "handwritten_unseen_4": 0.62, "handwritten_tuned_5": 0.74,
+                     "handwritten_unseen_5": 0.52, "handwritten_tuned_6": 0.81, "handwritten_tuned_7": 0.64,
+                     "handwritten_tuned_8": 0.72, "handwritten_tuned_9": 0.85,
+                     "handwritten_unseen_6": 0.38}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}
 
