@@ -476,9 +476,10 @@ def test_on_an_extract_the_rules_it_was_trained_to_release_are_given_back(tmp_pa
 
 def test_edge_threshold_takes_the_rest_of_a_block_beside_a_rules_removal(tmp_path):
     """`edge_threshold`: on an extract (and on a document shorter than `min_lines`) the model removes the
-    lines outside the best body region that score at least it and join a rule's removal, next to it or
-    through other such lines, each recorded with its reason; a like line apart from any removal stays,
-    and a document without a main run of prose (no article to stand outside of) gets none."""
+    lines outside the best body region that score at least it and join a removal by a rule of
+    `edge_categories` (any, when empty), next to it or through other such lines, each recorded with its
+    reason; a like line apart from any removal stays, and a document without a main run of prose (no
+    article to stand outside of) gets none."""
     extract = with_fields(model_rules(tmp_path, with_line_rule=True), page_short_share=0.9, extract_threshold=2.0,
                           extract_veto_below=0.0)  # an extract: short lines score 0.88, prose 0.007
     text = f"Home\n{OTHER}\n{NEWS}\n\nThe budget\nShare\nAbout\n"
@@ -494,6 +495,10 @@ def test_edge_threshold_takes_the_rest_of_a_block_beside_a_rules_removal(tmp_pat
         f"Home\n{OTHER}\n{NEWS}\n\nShare\nAbout\n"  # below the edge threshold
     short = with_fields(edged, min_lines=20, page_short_share=0.0)  # a page by shape, but too short for the rest
     assert apply_rules(text, short).text == f"Home\n{OTHER}\n{NEWS}\n"
+    other_kind = with_fields(edged, edge_categories=("jobs",))  # budget-word is of category "other": no seed
+    assert apply_rules(text, other_kind).text == f"Home\n{OTHER}\n{NEWS}\n\nShare\nAbout\n"
+    with pytest.raises(ValueError, match=r"edge_categories: unknown category \['job'\]"):
+        with_fields(edged, edge_categories=("job",))
     never_a_page = with_fields(edged, page_short_share=1.1)
     assert apply_rules("The budget\nShare\nAbout\n", never_a_page).text == "Share\nAbout\n"  # no prose: no edge
 

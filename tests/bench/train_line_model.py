@@ -758,7 +758,8 @@ def write_pack(trained: Sequence[LineModelRule], options: Options, output: Path,
 
 
 def describe(rule: LineModelRule) -> str:
-    """The trained rule's weights count, regime boundary, thresholds and released rules, on one line."""
+    """The trained rule's weights count, regime boundary, thresholds (the held edge one too) and released rules, on one
+    line."""
     boundary = f"a page from {rule.page_removed_share} removed and {rule.page_lead_lines} lines before the prose"
     classifier = f"a classifier over {len(dict(rule.page_weights)) - 1} document features"
     regime = (boundary if not rule.page_weights else f"a page from {rule.page_above} by {classifier}"
@@ -767,7 +768,8 @@ def describe(rule: LineModelRule) -> str:
     return (f"{rule.id}: {len(dict(rule.weights))} weights, {regime}, "
             f"thresholds {rule.threshold}/{rule.veto_below}, shields {rule.run_prose_threshold}/"
             f"{rule.region_threshold}, extract {rule.extract_threshold}/"
-            f"{rule.extract_veto_below}, released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")
+            f"{rule.extract_veto_below}, edge {rule.edge_threshold}, "
+            f"released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")
 
 
 def fit(train_pages: list[Page], input_name: str, workdir: Path, page_classifier: bool = False,

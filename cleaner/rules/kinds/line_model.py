@@ -16,10 +16,11 @@ document it computes each non-blank line's probability of being furniture (`rule
   `extract_below`): the rules' own removals count toward the boundary, so a few right hits on an
   extract (a run of "Read More" buttons) made it a page, and the model cut its body;
 - on an extract, and on a document too short for the rest (`min_lines`), removes the lines beside a
-  rule's removal that lie outside the best body region (see the shields below) and score `edge_threshold`
-  or more, and their like beyond them (`edge_rows`): a block of furniture, one of whose lines a rule
-  knew. The prototype's loose thresholds lost body on extracts because they acted anywhere; next to a
-  rule's hit and outside the article's body they take the rest of its block;
+  removal by a rule of `edge_categories` that lie outside the best body region (see the shields below)
+  and score `edge_threshold` or more, and their like beyond them (`edge_rows`): a block of furniture,
+  one of whose lines a rule knew. The prototype's loose thresholds lost body on extracts because they
+  acted anywhere; next to a sign-up, appeal, share, job, related or advertising hit and outside the
+  article's body they take the rest of its block;
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on an
   extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own pack),
   the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on pattern hits;
@@ -65,6 +66,7 @@ from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.line_scores import Scores
 from cleaner.rules.line_scores import scores as features_scores
 from cleaner.rules.linear import LinearModel
+from cleaner.rules.select import CATEGORIES
 
 NEVER = 2.0  # a threshold no probability reaches
 
@@ -86,6 +88,8 @@ class LineModelRule(Rule):
                                    "remove a kept line outside the best body region and the main run of prose "
                                    "scoring at least this, when it joins a line a rule removed (next to it, or "
                                    "through other such lines; blank lines between do not part them)")
+    edge_categories: tuple[str, ...] = option(list, (), "the categories of the rules whose removals `edge_threshold` "
+                                              "extends (empty: any rule's)")
     run_prose_threshold: float = option(float, 0.0, "a prose line inside the main run of prose (the article's "
                                         "own paragraphs) is removed only from this score, if above the threshold")
     region_threshold: float = option(float, 0.0, "a line no rule removed inside the best body region of such "
@@ -166,6 +170,9 @@ class LineModelRule(Rule):
         if unknown:
             raise ValueError(f"page_weights: unknown document feature(s) {unknown}")
         second_stage.check_names(self.second_features)
+        unknown = sorted(set(self.edge_categories) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"edge_categories: unknown categor{'y' if len(unknown) == 1 else 'ies'} {unknown}")
         if self.second_weights and "bias" not in dict(self.second_weights):
             raise ValueError("second_weights need a 'bias'")
         self.model, self.second_model  # noqa: B018 - build them now, so a bad feature name fails when the file loads
@@ -218,7 +225,7 @@ class LineModelRule(Rule):
                                  stripped=doc.keys)
         features = scores.features
         if short:  # only the lines beside a rule's removal: a short note shows no page to judge a regime by
-            removed, given_back = self.edge_rows(scores, [], []), []
+            removed, given_back = self.edge_rows(doc, scores, []), []
         else:
             removed, given_back = self.decide(doc, scores)
         doc.released.extend(features.lines[k] for k in given_back)
@@ -246,26 +253,29 @@ class LineModelRule(Rule):
             removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
         given_back = self.given_back(doc, scores, removed, veto_below, released)
         if not page:
-            removed = sorted({*removed, *self.edge_rows(scores, removed, given_back)})
+            removed = sorted({*removed, *self.edge_rows(doc, scores, given_back)})
         standing = scores.removed.count(False) + len(given_back)  # lines left: no rule's, and those given back
         if self.never_empty and len(removed) == standing:
             # it doubts every line: the body is among them, and no line is surer (wordless lines' sides change)
             removed, given_back = [], self.given_back(doc, scores, [], veto_below, released)
         return removed, given_back
 
-    def edge_rows(self, scores: Scores, removed: Sequence[int], given_back: Sequence[int]) -> list[int]:
+    def edge_rows(self, doc: Document, scores: Scores, given_back: Sequence[int]) -> list[int]:
         """The rows `edge_threshold` takes: rows no rule removed, outside the best body region (`Scores.select`
-        with both shields whole) and scoring at least `edge_threshold`, that join a row a rule removed and the
-        model did not give back, or one of `removed` (the model's own), next to it or through other such rows;
-        none in a document without a main run of prose, where there is no article to stand outside of.
-        Furniture comes in blocks, and a block's other lines are worded in ways no rule foresaw: the rule's hit
-        says where a block is, the model which of its neighbours belong to it."""
+        with both shields whole) and scoring at least `edge_threshold`, that join a row a rule of
+        `edge_categories` removed and the model did not give back (`given_back`), next to it or through other
+        such rows; none in a document without a main run of prose, where there is no article to stand outside
+        of. Furniture comes in blocks, and a block's other lines are worded in ways no rule foresaw: the rule's
+        hit says where a block is, the model which of its neighbours belong to it. A date or a separator is no
+        block's sign (a timestamp heads the article's own lines), hence the categories."""
         features = scores.features
         if self.edge_threshold > 1 or not any(map(features.run_prose, range(len(features.lines)))):
             return []  # no article found (no main run of prose: a text in Chinese has no sentence the model reads)
         candidates = set(scores.select(self.edge_threshold, NEVER, NEVER, 0.0))
-        back = set(given_back)
-        seeds = [k for k, gone in enumerate(scores.removed) if gone and k not in back] + list(removed)
+        back, categories = set(given_back), set(self.edge_categories)
+        owners = [doc.claimed[i] for i in features.lines]
+        seeds = [k for k, owner in enumerate(owners) if owner is not None and k not in back
+                 and (not categories or owner.category in categories)]
         taken: set[int] = set()
         for seed in seeds:
             for step in (-1, 1):
