@@ -54,25 +54,21 @@ feature parameters and the weights are data in the rule file, written by `tests/
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import compress
 
-from cleaner.rules import headline, second_stage, wordless
-from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features, FeatureSpec
+from cleaner.rules import second_stage
+from cleaner.rules.features import PAGE_FEATURES, FeatureSpec
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.line_scores import Scores
+from cleaner.rules.kinds.line_decisions import NEVER, LineDecisions
 from cleaner.rules.line_scores import scores as features_scores
 from cleaner.rules.linear import LinearModel
 from cleaner.rules.select import CATEGORIES
 
-NEVER = 2.0  # a threshold no probability reaches
-
 
 @dataclass(frozen=True, kw_only=True)
-class LineModelRule(Rule):
+class LineModelRule(LineDecisions, Rule):
     """Removes (and vetoes removals of) lines by a logistic model's probability that they are furniture."""
 
     kind = "line_model"
@@ -236,86 +232,6 @@ class LineModelRule(Rule):
             doc.reasons[i] = self.reason(scores.probabilities[k], parts)
             yield (i, i)
 
-    def decide(self, doc: Document, scores: Scores) -> tuple[list[int], list[int]]:
-        """The rows (non-blank lines) of a document of at least `min_lines` the model removes, and those of
-        the rules' removals it gives back: by its regime's threshold and veto, the shields, the edge rows of
-        an extract (`edge_rows`) and `never_empty`."""
-        page, release = (True, False) if doc.whole_page else self.regime(scores.features)
-        threshold = self.threshold if page else self.extract_threshold
-        veto_below = self.veto_below if page else self.extract_veto_below
-        released = frozenset(self.extract_release_rules) if release else frozenset()
-        probabilities = scores.probabilities
-        # rows to remove: among the lines no rule removed, by the thresholds and the two shields
-        removed = scores.select(threshold, self.run_prose_threshold, self.region_threshold,
-                                self.region_min_stop_share)
-        if self.headline_threshold > threshold:  # the headline goes only from its own score
-            head = self.headline_row(doc, scores.features, scores.removed)
-            removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
-        given_back = self.given_back(doc, scores, removed, veto_below, released)
-        if not page:
-            removed = sorted({*removed, *self.edge_rows(doc, scores, given_back)})
-        standing = scores.removed.count(False) + len(given_back)  # lines left: no rule's, and those given back
-        if self.never_empty and len(removed) == standing:
-            # it doubts every line: the body is among them, and no line is surer (wordless lines' sides change)
-            removed, given_back = [], self.given_back(doc, scores, [], veto_below, released)
-        return removed, given_back
-
-    def edge_rows(self, doc: Document, scores: Scores, given_back: Sequence[int]) -> list[int]:
-        """The rows `edge_threshold` takes: rows no rule removed, outside the best body region (`Scores.select`
-        with both shields whole) and scoring at least `edge_threshold`, that join a row a rule of
-        `edge_categories` removed and the model did not give back (`given_back`), next to it or through other
-        such rows; none in a document without a main run of prose, where there is no article to stand outside
-        of. Furniture comes in blocks, and a block's other lines are worded in ways no rule foresaw: the rule's
-        hit says where a block is, the model which of its neighbours belong to it. A date or a separator is no
-        block's sign (a timestamp heads the article's own lines), hence the categories."""
-        features = scores.features
-        if self.edge_threshold > 1 or not any(map(features.run_prose, range(len(features.lines)))):
-            return []  # no article found (no main run of prose: a text in Chinese has no sentence the model reads)
-        candidates = set(scores.select(self.edge_threshold, NEVER, NEVER, 0.0))
-        back, categories = set(given_back), set(self.edge_categories)
-        owners = [doc.claimed[i] for i in features.lines]
-        seeds = [k for k, owner in enumerate(owners) if owner is not None and k not in back
-                 and (not categories or owner.category in categories)]
-        taken: set[int] = set()
-        for seed in seeds:
-            for step in (-1, 1):
-                k = seed + step
-                while k in candidates and k not in taken:
-                    taken.add(k)
-                    k += step
-        return sorted(taken)
-
-    def given_back(self, doc: Document, scores: Scores, removed: Sequence[int], veto_below: float,
-                   released: frozenset[str]) -> list[int]:
-        """The rows (non-blank lines) whose rule removal the model gives back: every row a rule of
-        `released` removed, and every row a vetoable rule removed that scores below `veto_below`; only
-        rules of `packs` (a user's own rule is never overruled). `removed`: the rows the model itself
-        removes.
-
-        A row with no word character (a lone dash) stays removed when the nearest rows with words either
-        side stay removed too, or the document ends there (`cleaner/rules/wordless.py`)."""
-        claimed, lines = doc.claimed, scores.features.lines
-        vetoable, packs, never = set(self.veto_rules), set(self.packs), set(self.never_vetoed)
-        back = []
-        for k in compress(range(len(lines)), scores.removed):
-            owner = claimed[lines[k]]
-            if owner.pack_id in packs and (owner.id in released or (
-                    veto_below > 0 and (not vetoable or owner.id in vetoable) and owner.id not in never
-                    and scores.probabilities[k] < veto_below)):
-                back.append(k)
-        if all(map(wordless.has_words, (doc.keys[lines[k]] for k in back))):
-            return back
-        back_set = set(back)
-        gone = set(removed).union(k for k in compress(range(len(lines)), scores.removed) if k not in back_set)
-        stay = wordless.between_removed([doc.keys[i] for i in lines], back, gone)
-        return [k for k in back if k not in stay]
-
-    def headline_row(self, doc: Document, features: Features, removed: Sequence[bool]) -> int:
-        """The row of the document's headline (`headline.find` over its non-blank lines; `removed`: per
-        row, whether a rule removed it), or -1."""
-        return headline.find([doc.keys[i] for i in features.lines], features.prose(), removed,
-                             self.spec.stop_words)
-
     def reason(self, p: float, parts: Sequence[tuple[str, float]]) -> dict:
         """The provenance record of removing a row at probability `p`: the model id (with the second
         stage's, if any) and the first model's features that pushed the line most (`parts`: the row's
@@ -325,29 +241,3 @@ class LineModelRule(Rule):
 
     def depends_on_packs(self) -> tuple[str, ...]:
         return self.packs  # what they removed decides the regime and is among its features
-
-    def page_probability(self, page_values: Sequence[float]) -> float:
-        """The regime classifier's probability that a document (its PAGE_FEATURES values) is a whole page."""
-        weights = dict(self.page_weights)
-        z = weights.get("bias", 0.0) + sum(weights.get(name, 0.0) * value
-                                           for name, value in zip(PAGE_FEATURES, page_values, strict=True))
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
-
-    def regime(self, features: Features) -> tuple[bool, bool]:
-        """Whether a document is a whole page (thresholds and vetoes), and whether its lines of
-        `extract_release_rules` are given back (see the module docstring)."""
-        if self.page_weights and self.extract_below > 0:
-            sure_extract = self.page_probability(features.page) < self.extract_below
-            return self.is_page(features, boundary=True) and not sure_extract, sure_extract
-        page = self.is_page(features)
-        return page, not page
-
-    def is_page(self, features: Features, boundary: bool = False) -> bool:
-        """Whether a document is a whole page, not an extract, by the regime classifier, or by the
-        `page_*` boundary when there is none or `boundary` says so (see the module docstring)."""
-        if self.page_weights and not boundary:
-            return self.page_probability(features.page) >= self.page_above
-        values = dict(zip(DOC_FEATURES, features.doc, strict=True))
-        return values["doc_short_share"] >= self.page_short_share \
-            and values["doc_removed_share"] >= self.page_removed_share \
-            and values["doc_lead_log"] >= math.log1p(self.page_lead_lines) - 1e-9
