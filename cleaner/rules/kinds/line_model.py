@@ -82,8 +82,9 @@ class LineModelRule(LineDecisions, Rule):
     extract_threshold: float = option(float, NEVER, "... on an extract")
     edge_threshold: float = option(float, NEVER, "on an extract, and on a document shorter than `min_lines`: "
                                    "remove a kept line outside the best body region and the main run of prose "
-                                   "scoring at least this, when it joins a line a rule removed (next to it, or "
-                                   "through other such lines; blank lines between do not part them)")
+                                   "scoring at least this, when it joins a line a rule of `edge_categories` "
+                                   "removed (next to it, or through other such lines; blank lines between do not "
+                                   "part them), in a document with a main run of prose")
     edge_categories: tuple[str, ...] = option(list, (), "the categories of the rules whose removals `edge_threshold` "
                                               "extends (empty: any rule's)")
     run_prose_threshold: float = option(float, 0.0, "a prose line inside the main run of prose (the article's "
