@@ -79,13 +79,16 @@ class LineDecisions:
         hit says where a block is, the model which of its neighbours belong to it. A date or a separator is no
         block's sign (a timestamp heads the article's own lines), hence the categories."""
         features = scores.features
-        if self.edge_threshold > 1 or not any(map(features.run_prose, range(len(features.lines)))):
-            return []  # no article found (no main run of prose: a text in Chinese has no sentence the model reads)
-        candidates = set(scores.select(self.edge_threshold, NEVER, NEVER, 0.0))
+        if self.edge_threshold > 1:
+            return []
         back, categories = set(given_back), set(self.edge_categories)
         owners = [doc.claimed[i] for i in features.lines]
         seeds = [k for k, owner in enumerate(owners) if owner is not None and k not in back
                  and (not categories or owner.category in categories)]
+        # (cheapest test first: most documents hold no such removal)
+        if not seeds or not any(map(features.run_prose, range(len(features.lines)))):
+            return []  # no article found (no main run of prose: a text in Chinese has no sentence the model reads)
+        candidates = set(scores.select(self.edge_threshold, NEVER, NEVER, 0.0))
         taken: set[int] = set()
         for seed in seeds:
             for step in (-1, 1):
