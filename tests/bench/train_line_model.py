@@ -313,10 +313,9 @@ def _flags(rule: LineModelRule, ex: Example) -> tuple[list[bool], list[bool]]:
 
 
 def _vetoable(rule: LineModelRule, pack_of: dict[str, str], owner: str | None) -> bool:
-    """Whether the model's veto may give back a line `owner` (a rule id; None: no rule) removed: a rule
-    of its packs (`pack_of`: rule id -> pack id) not in `never_vetoed`, as `LineModelRule.given_back`
-    has it with `veto_rules` empty (as trained)."""
-    return owner is not None and pack_of.get(owner) in rule.packs and owner not in rule.never_vetoed
+    """Whether the model's veto may give back a line `owner` (a rule id; None: no rule) removed
+    (`LineModelRule.vetoable`; `pack_of`: rule id -> pack id)."""
+    return owner is not None and rule.vetoable(owner, pack_of.get(owner))
 
 
 def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]],

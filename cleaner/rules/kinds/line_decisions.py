@@ -13,7 +13,7 @@ from typing import Any
 
 from cleaner.rules import headline, wordless
 from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features
-from cleaner.rules.kinds.base import Document
+from cleaner.rules.kinds.base import Document, Rule
 from cleaner.rules.line_scores import Scores
 
 NEVER = 2.0  # a threshold no probability reaches
@@ -81,10 +81,8 @@ class LineDecisions:
         features = scores.features
         if self.edge_threshold > 1:
             return []
-        back, categories = set(given_back), set(self.edge_categories)
-        owners = [doc.claimed[i] for i in features.lines]
-        seeds = [k for k, owner in enumerate(owners) if owner is not None and k not in back
-                 and (not categories or owner.category in categories)]
+        back = set(given_back)
+        seeds = [k for k, i in enumerate(features.lines) if k not in back and self.edge_seed(doc.claimed[i])]
         # (cheapest test first: most documents hold no such removal)
         if not seeds or not any(map(features.run_prose, range(len(features.lines)))):
             return []  # no article found (no main run of prose: a text in Chinese has no sentence the model reads)
@@ -98,6 +96,17 @@ class LineDecisions:
                     k += step
         return sorted(taken)
 
+    def vetoable(self, rule_id: str, pack_id: str | None) -> bool:
+        """Whether the veto (`veto_below`) may give back a line the rule `rule_id` of pack `pack_id` removed:
+        a rule of `packs` (never a user's own), in `veto_rules` (empty: any) and not in `never_vetoed`. The
+        trainer asks the same (`train_line_model._vetoable`)."""
+        return pack_id in self.packs and (not self.veto_rules or rule_id in self.veto_rules) \
+            and rule_id not in self.never_vetoed
+
+    def edge_seed(self, owner: Rule | None) -> bool:
+        """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule)."""
+        return owner is not None and (not self.edge_categories or owner.category in self.edge_categories)
+
     def given_back(self, doc: Document, scores: Scores, removed: Sequence[int], veto_below: float,
                    released: frozenset[str]) -> list[int]:
         """The rows (non-blank lines) whose rule removal the model gives back: every row a rule of
@@ -108,13 +117,12 @@ class LineDecisions:
         A row with no word character (a lone dash) stays removed when the nearest rows with words either
         side stay removed too, or the document ends there (`cleaner/rules/wordless.py`)."""
         claimed, lines = doc.claimed, scores.features.lines
-        vetoable, packs, never = set(self.veto_rules), set(self.packs), set(self.never_vetoed)
+        packs = set(self.packs)
         back = []
         for k in compress(range(len(lines)), scores.removed):
             owner = claimed[lines[k]]
-            if owner.pack_id in packs and (owner.id in released or (
-                    veto_below > 0 and (not vetoable or owner.id in vetoable) and owner.id not in never
-                    and scores.probabilities[k] < veto_below)):
+            vetoed = veto_below > 0 and scores.probabilities[k] < veto_below and self.vetoable(owner.id, owner.pack_id)
+            if owner.pack_id in packs and (owner.id in released or vetoed):
                 back.append(k)
         if all(map(wordless.has_words, (doc.keys[lines[k]] for k in back))):
             return back

@@ -215,8 +215,8 @@ class LineModelRule(LineDecisions, Rule):
             return  # a model trained on page hints needs them; one trained without them ignores them
         claimed = doc.claimed
         short = len(doc.keys) - doc.keys.count("") < self.min_lines  # the non-blank lines
-        if short and self.edge_threshold > 1:
-            return
+        if short and (self.edge_threshold > 1 or not any(map(self.edge_seed, claimed))):
+            return  # no edge rows to look for: scoring a short note costs, and most have no furniture hit
         removed_by = [rule.pack_id if rule is not None else None for rule in claimed]
         scores = features_scores(doc.texts, removed_by, self.spec, self.model, self.second_model, doc.hints,
                                  stripped=doc.keys)
