@@ -40,7 +40,10 @@ def _value(value: Any) -> str:
 
 
 def _key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else json.dumps(key)
+    # (a character beyond the BMP as itself: JSON's escape of it is a surrogate pair, which TOML refuses)
+    if key.replace("_", "").replace("-", "").isalnum() and key.isascii():
+        return key
+    return json.dumps(key, ensure_ascii=False)
 
 
 def _table(data: dict, header: str | None) -> list[str]:

@@ -30,7 +30,7 @@ import math
 import re
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +58,7 @@ from cleaner.io.html import PARAMS, ExtractionParams  # noqa: E402
 from cleaner.rules import headline, lexicon, second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
-from cleaner.rules.loader import load_pack, load_rules  # noqa: E402
+from cleaner.rules.loader import load_pack  # noqa: E402
 from cleaner.rules.ruleset import RuleSet  # noqa: E402
 
 TEXT_INPUTS = ("full.txt", "recall.txt")
@@ -118,6 +118,8 @@ class Options:
     fit_second_stage: bool = True  # fit `second_weights` when the rule declares `second_features` (False: the first
     # model alone, the thresholds chosen for it; the declaration stays in the written file, unweighted)
     lexicon: LexiconParams = LexiconParams()  # how the `lexicon` table is learned (rules with `lexical_features`)
+    base: RuleSpec = RuleSpec()  # the rules whose removals the model's features see (less any line model): out of
+    # fold, the defaults with the fold's own fitted packs (train_line_classifier.fit)
 
 
 OPTIONS = Options()
@@ -134,9 +136,13 @@ def load_rule(options: Options) -> LineModelRule:
     return wanted[0]
 
 
-def base_rules() -> RuleSet:
-    """The default rules without any line model: what the model's features see other rules remove."""
-    rules = load_rules()
+DEFAULTS = RuleSpec()  # the bundled rules, as they ship
+
+
+def base_rules(base: RuleSpec = DEFAULTS) -> RuleSet:
+    """The rules of `base` (the defaults) without any line model: what the model's features see other rules
+    remove."""
+    rules = base.load()
     return rules.only(r.id for r in rules.rules() if r.kind != "line_model")
 
 
@@ -652,7 +658,7 @@ def gold_counts(page: Page) -> list[int]:
 
 def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     """The rule of `options` with weights and thresholds fitted on `pages`."""
-    rule, rules = load_rule(options), base_rules()
+    rule, rules = load_rule(options), base_rules(options.base)
     if not options.fit_second_stage:  # the first model alone: no second stage from the params file either
         rule = dataclasses.replace(rule, second_weights=())
     # Rows are built without the lexical features (so that they are cached whatever the table), which
@@ -772,12 +778,12 @@ def describe(rule: LineModelRule) -> str:
 
 
 def fit(train_pages: list[Page], input_name: str, workdir: Path, page_classifier: bool = False,
-        fit_second_stage: bool = True) -> RuleSpec:
+        fit_second_stage: bool = True, base: RuleSpec = DEFAULTS) -> RuleSpec:
     """A `devset.Fitter`: the model for `input_name` trained on `train_pages`, as a rule file in `workdir`
-    that replaces the shipped one."""
+    that replaces the shipped one (`base`: the other rules, as its features see them)."""
     options = dataclasses.replace(OPTIONS, rule="line-model-html" if input_name == "html" else None,
                                   page_classifier=page_classifier or OPTIONS.page_classifier,
-                                  fit_second_stage=fit_second_stage and OPTIONS.fit_second_stage)
+                                  fit_second_stage=fit_second_stage and OPTIONS.fit_second_stage, base=base)
     key = (tuple(p.id for p in train_pages), options)
     if key not in _trained:  # full.txt and recall.txt share the text model: train it once per fold
         _trained[key] = train(train_pages, options)
@@ -785,7 +791,7 @@ def fit(train_pages: list[Page], input_name: str, workdir: Path, page_classifier
     trained = _trained[key]
     path = workdir / "line_model.toml"
     write_pack([trained], options, path, f"trained on {len(train_pages)} pages")
-    return RuleSpec(packs=(str(path),), drop=("line_model",))
+    return RuleSpec(packs=(*base.packs, str(path)), drop=(*base.drop, "line_model"))
 
 
 def fit_page_classifier(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
@@ -820,20 +826,24 @@ def regime_accuracy(pages: Sequence[Page], options: Options, above: float = 0.5)
     return "\n".join([*lines, f"all: {right / total:.3f} of {total} right (a page from probability {above})"])
 
 
-def html_out_of_fold(pages: Sequence[Page], options: Options, shipped_extraction: bool = False) -> list[str]:
+def html_out_of_fold(pages: Sequence[Page], options: Options, shipped_extraction: bool = False,
+                     fold_base: Callable[[list[Page]], RuleSpec] | None = None) -> list[str]:
     """The HTML input's out-of-fold outputs: for each held-out fold, the extraction parameters its
     training folds choose (`html_params.choose`; with `shipped_extraction`, the shipped ones), the
     html model trained on the training pages extracted with them, and the fold's pages extracted with
-    them and cleaned with that model. The outputs are what `cleaner.clean_file` gives under those
-    parameters; each page's candidate texts and hints are computed once (`--hints-cache` keeps them)."""
+    them and cleaned with that model and the other rules (`fold_base` of the training pages: the fold's
+    own fitted packs; default: the defaults). The outputs are what `cleaner.clean_file` gives under
+    those parameters; each page's candidate texts and hints are computed once (`--hints-cache`)."""
     from cleaner.engine.decide import apply_rules
 
-    rules, outputs = base_rules(), {}
+    outputs = {}
     pack = load_pack(options.params)
     for fold in sorted({p.fold for p in pages}):
         training = [p for p in pages if p.fold != fold]
+        base = fold_base(training) if fold_base is not None else DEFAULTS
+        rules = base_rules(base)
         params = PARAMS if shipped_extraction else choose_extraction(training, options.hints_cache)[0]
-        fold_options = dataclasses.replace(options, extraction=params)
+        fold_options = dataclasses.replace(options, extraction=params, base=base)
         trained = train(training, fold_options)
         print(f"fold {fold}: extraction {describe_extraction(params)}; {describe(trained)}", file=sys.stderr,
               flush=True)
@@ -844,13 +854,15 @@ def html_out_of_fold(pages: Sequence[Page], options: Options, shipped_extraction
     return [outputs[p.id] for p in pages]
 
 
-def _fitted_out_of_fold(pages: Sequence[Page], input_name: str, jobs: int = 1) -> list[str] | None:
+def _fitted_out_of_fold(pages: Sequence[Page], input_name: str, jobs: int = 1,
+                        fold_base: Callable[[list[Page]], RuleSpec] | None = None) -> list[str] | None:
     """`fit`'s own out-of-fold run (devset.out_of_fold asks for it): the html input with its
     extraction parameters chosen per fold too (`html_out_of_fold`); None for the text inputs."""
     if input_name != "html":
         return None
     cache = OPTIONS.hints_cache or QUALITY_CACHE / "html-pages"  # beside quality.py's reference outputs
-    return html_out_of_fold(pages, dataclasses.replace(OPTIONS, rule="line-model-html", hints_cache=cache))
+    return html_out_of_fold(pages, dataclasses.replace(OPTIONS, rule="line-model-html", hints_cache=cache),
+                            fold_base=fold_base)
 
 
 fit.out_of_fold = _fitted_out_of_fold  # type: ignore[attr-defined]

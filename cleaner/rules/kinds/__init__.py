@@ -16,6 +16,7 @@ from cleaner.rules.kinds.base import Claim, Document, Field, Rule, declared_fiel
 from cleaner.rules.kinds.block import BlockRule
 from cleaner.rules.kinds.head import HeadRule
 from cleaner.rules.kinds.line import LineRule
+from cleaner.rules.kinds.line_classifier import LineClassifierRule
 from cleaner.rules.kinds.line_model import LineModelRule
 from cleaner.rules.kinds.list_run import ListRunRule
 from cleaner.rules.kinds.prose_window import ProseWindowRule, is_sentence_like
@@ -26,7 +27,8 @@ from cleaner.rules.kinds.tail import TailRule
 # The registered kinds, in the order in which they run; a line claimed by an earlier rule keeps that
 # attribution. Blocks first (the widest explicit structures), then single lines; list runs and tails
 # look at what those removed; repeats last, so a copy already caught by a named rule is credited to
-# it. prose_window runs after all of them: it is the structural fallback, looks only at lines no named
+# it. line_classifier then reads the wordings no pattern foresaw, around the prose the others left.
+# prose_window runs after all of them: it is the structural fallback, looks only at lines no named
 # rule has explained, and so never takes credit for a removal a pattern could name. The line model
 # comes next: its features include what every other rule removed, and it may veto some of that. The
 # `body` profile's kinds run last, on the lines all the others kept: standfirst (found by the headline
@@ -37,6 +39,7 @@ _REGISTERED: tuple[type[Rule], ...] = (
     ListRunRule,
     TailRule,
     RepeatRule,
+    LineClassifierRule,
     ProseWindowRule,
     LineModelRule,
     StandfirstRule,
@@ -54,7 +57,8 @@ KINDS: dict[str, type[Rule]] = {cls.kind: register(cls) for cls in _REGISTERED}
 PHASES: tuple[str, ...] = tuple(KINDS)
 
 __all__ = [
-    "KINDS", "PHASES", "BlockRule", "Claim", "Document", "Field", "HeadRule", "LineModelRule", "LineRule",
+    "KINDS", "PHASES", "BlockRule", "Claim", "Document", "Field", "HeadRule", "LineClassifierRule", "LineModelRule",
+    "LineRule",
     "ListRunRule",
     "ProseWindowRule", "RepeatRule", "Rule", "StandfirstRule", "TailRule", "is_sentence_like", "option", "required",
 ]

@@ -104,8 +104,11 @@ class LineDecisions:
             and rule_id not in self.never_vetoed
 
     def edge_seed(self, owner: Rule | None) -> bool:
-        """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule)."""
-        return owner is not None and (not self.edge_categories or owner.category in self.edge_categories)
+        """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule) that
+        is not itself a model's guess (a `line_classifier`'s: chained, two guesses lost a dictionary page's
+        entries beside its "Related Words" heading)."""
+        return owner is not None and (not self.edge_categories or owner.category in self.edge_categories) \
+            and owner.kind != "line_classifier"
 
     def given_back(self, doc: Document, scores: Scores, removed: Sequence[int], veto_below: float,
                    released: frozenset[str]) -> list[int]:

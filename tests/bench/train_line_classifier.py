@@ -1,0 +1,206 @@
+"""Train the furniture-line classifiers (kind `line_classifier`) and write their rule file.
+
+    python tests/bench/train_line_classifier.py                      # rewrites rules/furniture_lines.toml
+    python tests/bench/train_line_classifier.py --skip-fold 4 -o DIR/furniture_lines.toml   # one fold's
+    python tests/bench/quality.py --fit train_line_classifier:fit_with_line_model   # out of fold, with the line model
+
+One logistic model per category of furniture, each over the terms of a line (`line_terms`: words, word
+pairs, the lead, the shape), trained one category against body text:
+
+- furniture (1): the lines of the **tuned** English hand-written cases (`tests/data/handwritten_tuned*.toml`,
+  their kind naming the category) and of the `examples.remove` of every other default pack of that
+  category but the multilingual ones (a `{text, expect}` example's lines that `expect` keeps are body);
+- body (0): the tuned cases' prose sentences and articles, every pack's `examples.keep`, and every
+  non-blank line of the dev set's gold bodies (`--skip-fold N` leaves fold N's pages out, so the rule
+  file can clean that fold out of fold; `fit_with_line_model` fits these and then the line model on
+  each fold's training pages, the model's features seeing the fold's own classifiers).
+
+The held-out cases (`handwritten_unseen*.toml`, `handwritten_multilingual.toml`,
+`handwritten_ru_zh_ja.toml`) are never read: they measure what it learned (`handwritten.py`).
+The vocabulary is the terms of at least `--pos-count` furniture lines or `--neg-count` body lines, so
+the file stays a few thousand weights a rule; classes are weighted equally. scikit-learn (a development
+dependency) fits; cleaning needs only the weights. The rule's threshold, examples and rationale are
+kept from the output file as it is: only `weights` are rewritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import train_line_model  # noqa: E402
+from devset import ROOT, Page, RuleSpec, load_pages  # noqa: E402
+
+from cleaner.authoring.toml_out import dump_pack  # noqa: E402
+from cleaner.rules.kinds.line_classifier import line_terms  # noqa: E402
+
+RULES = ROOT / "rules"
+OUTPUT = RULES / "furniture_lines.toml"
+# English only: a model that learned a few languages' furniture words from the multilingual cases, and almost
+# none of their body text, scored whole French articles as furniture. Other languages' words are unknown to
+# it, and a line made mostly of unknown words is not scored (`min_known_share`).
+CASES = sorted((ROOT / "tests" / "data").glob("handwritten_tuned*.toml"))
+OTHER_LANGUAGES = ("multilingual",)  # packs (file name prefixes) whose examples are in other languages
+# the hand-written cases' kinds and the default packs, by the category their lines train
+CASE_CATEGORY = {"partner": "ads", "appeal": "appeal", "jobs": "jobs", "newsletter": "newsletter",
+                 "share": "share", "related": "related"}
+Labelled = list[tuple[str, str]]  # (category, line)
+C, POS_COUNT, NEG_COUNT = 0.2, 3, 200
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.strip("\n").split("\n") if line.strip()]
+
+
+def case_lines(paths: Iterable[Path]) -> tuple[Labelled, list[str]]:
+    """The furniture lines (category, line) and body lines of hand-written case files."""
+    furniture, body = [], []
+    for path in paths:
+        cases = tomllib.loads(path.read_text("utf-8"))
+        for case in cases.get("furniture", []):
+            furniture += [(CASE_CATEGORY[case["kind"]], line) for line in _lines(case["text"])]
+        body += [line for case in cases.get("prose", []) for line in _lines(case["text"])]
+        for article in cases.get("articles", {}).values():
+            body += [article["title"], *article["paragraphs"]]
+    return furniture, body
+
+
+def example_lines(packs: Iterable[Path]) -> tuple[Labelled, list[str]]:
+    """The furniture lines of the packs' remove examples (by rule or pack category) and the body lines of
+    all their examples."""
+    furniture, body = [], []
+    for path in packs:
+        pack = tomllib.loads(path.read_text("utf-8"))
+        for rule in pack.get("rules", []):
+            category = rule.get("category", pack.get("category"))
+            examples = rule.get("examples", {})
+            for example in examples.get("remove", []):
+                text, kept = (example["text"], set(example.get("expect", "").split("\n"))) \
+                    if isinstance(example, dict) else (example, set())
+                for line in _lines(text):
+                    if line in kept:
+                        body.append(line)
+                    elif category in CASE_CATEGORY.values():
+                        furniture.append((category, line))
+            body += [line for example in examples.get("keep", [])
+                     for line in _lines(example["text"] if isinstance(example, dict) else example)]
+    return furniture, body
+
+
+def gold_lines(pages: Sequence[Page]) -> list[str]:
+    """The non-blank lines of the pages' gold bodies."""
+    return [line for page in pages for line in _lines(page.gold)]
+
+
+def fit(furniture: Labelled, body: list[str], c: float, pos_count: int, neg_count: int
+        ) -> dict[str, dict[str, float]]:
+    """Per category: `bias` and a weight per vocabulary term, one category's lines against `body`, the two
+    classes weighing alike."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    terms_of = {line: line_terms(line.strip()) for line in {*(line for _, line in furniture), *body}}
+    positive = Counter(t for _, line in furniture for t in terms_of[line])
+    negative = Counter(t for line in body for t in terms_of[line])
+    vocabulary = {t for t, n in positive.items() if n >= pos_count} | {t for t, n in negative.items() if n >= neg_count}
+    rows = {line: dict.fromkeys(terms_of[line] & vocabulary, 1.0) for line in terms_of}
+    models = {}
+    for category in sorted({category for category, _ in furniture}):
+        mine = [line for cat, line in furniture if cat == category]
+        y = [1] * len(mine) + [0] * len(body)
+        vectorizer = DictVectorizer()
+        matrix = vectorizer.fit_transform([rows[line] for line in mine] + [rows[line] for line in body])
+        balance = {1: len(y) / (2 * len(mine)), 0: len(y) / (2 * len(body))}
+        model = LogisticRegression(C=c, class_weight=balance, max_iter=3000).fit(matrix, y)
+        weights = {name: round(float(w), 4) for name, w in zip(vectorizer.feature_names_, model.coef_[0], strict=True)
+                   if abs(w) >= 1e-3}
+        models[category] = {"bias": round(float(model.intercept_[0]), 4), **dict(sorted(weights.items()))}
+    return models
+
+
+def training_data(pages: Sequence[Page]) -> tuple[Labelled, list[str]]:
+    """All the labelled lines (see the module docstring), the gold bodies of `pages`: furniture (category,
+    line) and body."""
+    furniture, body = case_lines(CASES)
+    packs = [path for path in sorted(RULES.glob("*.toml"))
+             if path.name != OUTPUT.name and not path.name.startswith(OTHER_LANGUAGES)]
+    more_furniture, more_body = example_lines(packs)
+    return furniture + more_furniture, body + more_body + gold_lines(pages)
+
+
+def write(models: dict[str, dict[str, float]], template: Path, output: Path, comment: str) -> None:
+    """`template`'s pack with each rule's weights replaced by its category's model, written to `output`."""
+    raw = tomllib.loads(template.read_text("utf-8"))
+    for rule in raw["rules"]:
+        rule["weights"] = models[rule["category"]]
+    output.write_text(dump_pack(raw, comment), "utf-8")
+
+
+def train_pack(pages: Sequence[Page], output: Path, template: Path = OUTPUT, c: float = C, pos_count: int = POS_COUNT,
+               neg_count: int = NEG_COUNT, note: str = "") -> str:
+    """Train on `pages`' gold bodies (and the cases and examples), write the pack to `output`; a line saying so."""
+    furniture, body = training_data(pages)
+    models = fit(furniture, body, c, pos_count, neg_count)
+    settings = f"--c {c}, --pos-count {pos_count}, --neg-count {neg_count}"
+    comment = (f"Written by `python tests/bench/train_line_classifier.py` ({settings}{note}) from {len(furniture)} "
+               f"furniture and {len(body)} body lines.\nEdit thresholds, examples and rationales here; "
+               "the trainer rewrites the weights.\n")
+    write(models, template, output, comment)
+    return f"{output}: " + ", ".join(f"{cat} {len(w) - 1} weights" for cat, w in models.items())
+
+
+_packs: dict[tuple[str, ...], Path] = {}  # training page ids -> the pack trained on them (one per fold)
+
+
+def fold_pack(train_pages: list[Page], workdir: Path) -> RuleSpec:
+    """The classifiers trained on `train_pages`, in place of the shipped ones (trained once per fold)."""
+    key = tuple(page.id for page in train_pages)
+    if key not in _packs or not _packs[key].exists():
+        path = workdir / OUTPUT.name
+        print(train_pack(train_pages, path, note=f", {len(train_pages)} pages"), file=sys.stderr, flush=True)
+        _packs[key] = path
+    return RuleSpec(packs=(str(_packs[key]),), drop=(OUTPUT.stem,))
+
+
+def fit_with_line_model(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
+    """A `devset.Fitter` for everything fitted on the dev set: these classifiers, then the line model over
+    the rules with them (`train_line_model.fit`): `quality.py --fit train_line_classifier:fit_with_line_model`."""
+    return train_line_model.fit(train_pages, input_name, workdir, base=fold_pack(train_pages, workdir))
+
+
+def _html_out_of_fold(pages: Sequence[Page], input_name: str, jobs: int = 1) -> list[str] | None:
+    with tempfile.TemporaryDirectory(prefix="cleaner-classifier-") as scratch:
+        def fold_base(training: list[Page]) -> RuleSpec:
+            folder = Path(scratch) / str(len(_packs))
+            folder.mkdir()
+            return fold_pack(training, folder)
+        return train_line_model._fitted_out_of_fold(pages, input_name, jobs, fold_base=fold_base)
+
+
+fit_with_line_model.out_of_fold = _html_out_of_fold  # type: ignore[attr-defined]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
+    parser.add_argument("--template", type=Path, default=OUTPUT, help="the pack whose weights are rewritten")
+    parser.add_argument("--skip-fold", type=int, default=None, help="leave this fold's gold bodies out")
+    parser.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
+    parser.add_argument("--pos-count", type=int, default=POS_COUNT)
+    parser.add_argument("--neg-count", type=int, default=NEG_COUNT)
+    args = parser.parse_args(argv)
+    pages = [page for page in load_pages() if page.fold != args.skip_fold]
+    note = "" if args.skip_fold is None else f", fold {args.skip_fold} left out"
+    print(train_pack(pages, args.output, args.template, args.c, args.pos_count, args.neg_count, note))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

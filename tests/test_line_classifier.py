@@ -1,0 +1,119 @@
+"""The `line_classifier` kind: its terms, where it acts (outside the article's prose only), its unknown-word
+guard, its records, and the shipped pack's file."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+import cleaner
+from cleaner.authoring.check import check_examples
+from cleaner.authoring.toml_out import dump_pack
+from cleaner.rules.kinds.line_classifier import line_terms, probability
+from cleaner.rules.loader import load_pack
+from cleaner.rules.ruleset import RuleSet
+
+from .conftest import ROOT
+
+PROSE = [
+    "The council approved the harbour plan on Tuesday after a debate that ran late into the night.",
+    "The fishing families said they would watch the work closely and report any broken promise.",
+]
+# a toy model: "inbox" and "weekly" weigh towards furniture, "said" towards body
+WEIGHTS = {"bias": -3.0, "inbox": 4.0, "weekly": 2.0, "said": -6.0, "the": 0.0, "get": 0.0, "our": 0.0,
+           "in": 0.0, "your": 0.0, "briefing": 0.0, "council": 0.0, "news": 0.0}
+
+
+def toy_rules(tmp_path, **fields) -> RuleSet:
+    rule = {"id": "toy-newsletter", "kind": "line_classifier", "category": "newsletter", "threshold": 0.9,
+            "rationale": "t", "weights": WEIGHTS, **fields,
+            "examples": {"remove": [{"text": f"{PROSE[0]}\n\nGet our weekly briefing in your inbox\n",
+                                     "expect": f"{PROSE[0]}\n"}],
+                         "keep": [f"{PROSE[0]}\nGet our weekly briefing in your inbox\n{PROSE[1]}\n"]}}
+    path = tmp_path / "toy.toml"
+    path.write_text(dump_pack({"id": "toy", "version": "1", "rules": [rule]}), "utf-8")
+    return RuleSet((load_pack(path),))
+
+
+def test_line_terms_hold_words_pairs_lead_and_shape():
+    found = line_terms("Get our weekly briefing.")
+    assert {"get", "weekly", "get our", "weekly briefing", "^get our", "#w4", "#end"} <= found
+    assert "#w1" in line_terms("Subscribe") and "#end" not in line_terms("Subscribe")
+    assert "#w16" in line_terms(" ".join(["word"] * 20))
+    assert "#cells" in line_terms("Role | Place | Salary") and "#cells" in line_terms("Role\tPlace")
+
+
+def test_probability_is_the_logistic_of_the_summed_weights():
+    assert probability(0.0, {}, frozenset()) == 0.5
+    assert probability(-3.0, {"inbox": 4.0, "weekly": 2.0}, frozenset({"inbox", "weekly", "x"})) == \
+        pytest.approx(1 / (1 + 2.718281828459045 ** -3))
+
+
+def test_a_furniture_line_after_the_prose_goes_with_its_reason(tmp_path):
+    rules = toy_rules(tmp_path)
+    text = f"{PROSE[0]}\n{PROSE[1]}\n\nGet our weekly briefing in your inbox\n"
+    result = cleaner.clean(text, rules=rules)
+    assert result.text == f"{PROSE[0]}\n{PROSE[1]}\n"
+    [removal] = [r for r in result.removals if r.rule_id == "toy-newsletter"]
+    [why] = removal.reasons
+    assert why["model"] == "toy-newsletter" and why["p"] >= 0.9
+    assert [term for term, _ in why["terms"]][:2] == ["inbox", "weekly"]  # the terms that weighed most
+    assert cleaner.restore(result.text, result.provenance) == text
+
+
+def test_a_furniture_line_before_the_prose_goes_and_the_headline_stays(tmp_path):
+    text = f"Harbour plan approved\n\nGet our weekly briefing in your inbox\n\n{PROSE[0]}\n{PROSE[1]}\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path)).text == f"Harbour plan approved\n\n{PROSE[0]}\n{PROSE[1]}\n"
+
+
+def test_the_same_words_between_two_paragraphs_stay(tmp_path):
+    text = f"{PROSE[0]}\nGet our weekly briefing in your inbox\n{PROSE[1]}\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path)).removals == ()
+
+
+def test_a_sentence_it_scores_as_furniture_is_not_the_prose_it_stands_outside_of(tmp_path):
+    # two furniture sentences after the article: the first is not prose, so the second is outside it too
+    block = "Get our weekly briefing in your inbox today.\nThe weekly briefing lands in your inbox at seven every day."
+    text = f"{PROSE[0]}\n{PROSE[1]}\n\n{block}\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path)).text == f"{PROSE[0]}\n{PROSE[1]}\n"
+
+
+def test_nothing_goes_from_a_text_without_prose(tmp_path):
+    text = "Get our weekly briefing in your inbox\nWeekly inbox\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path)).removals == ()
+
+
+def test_a_line_of_mostly_unknown_words_is_not_scored(tmp_path):
+    # "weekly inbox" weighs for furniture, but four of the six words are unknown to the model
+    line = "Recevez notre lettre weekly inbox hebdomadaire"
+    text = f"{PROSE[0]}\n{PROSE[1]}\n\n{line}\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path)).removals == ()
+    assert cleaner.clean(text, rules=toy_rules(tmp_path, min_known_share=0.0)).text == f"{PROSE[0]}\n{PROSE[1]}\n"
+
+
+def test_a_line_over_max_words_or_a_threshold_above_one_removes_nothing(tmp_path):
+    text = f"{PROSE[0]}\n{PROSE[1]}\n\nGet our weekly briefing in your inbox\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path, max_words=3)).removals == ()
+    assert cleaner.clean(text, rules=toy_rules(tmp_path, threshold=2.0)).removals == ()
+
+
+def test_its_examples_are_checked_by_the_one_runner(tmp_path):
+    assert check_examples(toy_rules(tmp_path)) == (2, [])
+    broken = toy_rules(tmp_path, threshold=2.0)  # now it removes nothing: its remove example fails
+    assert [f.rule_id for f in check_examples(broken)[1]] == ["toy-newsletter"]
+
+
+def test_the_shipped_pack_has_a_rule_per_category_trained_in_english():
+    pack = tomllib.loads((ROOT / "rules" / "furniture_lines.toml").read_text("utf-8"))
+    categories = [rule["category"] for rule in pack["rules"]]
+    assert sorted(categories) == ["ads", "appeal", "jobs", "newsletter", "related", "share"]
+    for rule in pack["rules"]:
+        assert rule["kind"] == "line_classifier" and 0.5 <= rule["threshold"] < 1
+        assert len(rule["weights"]) > 1000 and "bias" in rule["weights"]
+        assert "newsletter" in rule["weights"] and "lettre" not in rule["weights"]  # no French learned
+
+
+def test_an_emoji_term_survives_the_trainers_toml_writer():
+    text = dump_pack({"id": "p", "rules": [{"id": "r", "weights": {"\U0001f449": 1.5, "bias": 0.0}}]})
+    assert tomllib.loads(text)["rules"][0]["weights"]["\U0001f449"] == 1.5
