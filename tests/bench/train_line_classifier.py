@@ -26,6 +26,9 @@ kept from the output file as it is: only `weights` are rewritten.
 from __future__ import annotations
 
 import argparse
+import atexit
+import functools
+import shutil
 import sys
 import tempfile
 import tomllib
@@ -119,8 +122,10 @@ def fit(furniture: Labelled, body: list[str], c: float, pos_count: int, neg_coun
         matrix = vectorizer.fit_transform([rows[line] for line in mine] + [rows[line] for line in body])
         balance = {1: len(y) / (2 * len(mine)), 0: len(y) / (2 * len(body))}
         model = LogisticRegression(C=c, class_weight=balance, max_iter=3000).fit(matrix, y)
-        weights = {name: round(float(w), 4) for name, w in zip(vectorizer.feature_names_, model.coef_[0], strict=True)
-                   if abs(w) >= 1e-3}
+        # every term of the vocabulary, in every category's table: the kind reads a line's terms once for all
+        # the rules sharing a vocabulary (a term no line of the category's training held weighs 0)
+        fitted = dict(zip(vectorizer.feature_names_, model.coef_[0], strict=True))
+        weights = {term: round(float(fitted.get(term, 0.0)), 4) for term in vocabulary}
         models[category] = {"bias": round(float(model.intercept_[0]), 4), **dict(sorted(weights.items()))}
     return models
 
@@ -159,29 +164,34 @@ def train_pack(pages: Sequence[Page], output: Path, template: Path = OUTPUT, c: 
 _packs: dict[tuple[str, ...], Path] = {}  # training page ids -> the pack trained on them (one per fold)
 
 
-def fold_pack(train_pages: list[Page], workdir: Path) -> RuleSpec:
-    """The classifiers trained on `train_pages`, in place of the shipped ones (trained once per fold)."""
+def fold_pack(train_pages: list[Page]) -> RuleSpec:
+    """The classifiers trained on `train_pages`, in place of the shipped ones: trained once per fold and
+    process, in a folder of the process's (so every input's run of a fold names the same file, and the line
+    model trained over them is trained once too)."""
     key = tuple(page.id for page in train_pages)
-    if key not in _packs or not _packs[key].exists():
-        path = workdir / OUTPUT.name
+    if key not in _packs:
+        path = _scratch() / f"fold{len(_packs)}" / OUTPUT.name
+        path.parent.mkdir()
         print(train_pack(train_pages, path, note=f", {len(train_pages)} pages"), file=sys.stderr, flush=True)
         _packs[key] = path
     return RuleSpec(packs=(str(_packs[key]),), drop=(OUTPUT.stem,))
 
 
+@functools.cache
+def _scratch() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="cleaner-classifier-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 def fit_with_line_model(train_pages: list[Page], input_name: str, workdir: Path) -> RuleSpec:
     """A `devset.Fitter` for everything fitted on the dev set: these classifiers, then the line model over
     the rules with them (`train_line_model.fit`): `quality.py --fit train_line_classifier:fit_with_line_model`."""
-    return train_line_model.fit(train_pages, input_name, workdir, base=fold_pack(train_pages, workdir))
+    return train_line_model.fit(train_pages, input_name, workdir, base=fold_pack(train_pages))
 
 
 def _html_out_of_fold(pages: Sequence[Page], input_name: str, jobs: int = 1) -> list[str] | None:
-    with tempfile.TemporaryDirectory(prefix="cleaner-classifier-") as scratch:
-        def fold_base(training: list[Page]) -> RuleSpec:
-            folder = Path(scratch) / str(len(_packs))
-            folder.mkdir()
-            return fold_pack(training, folder)
-        return train_line_model._fitted_out_of_fold(pages, input_name, jobs, fold_base=fold_base)
+    return train_line_model._fitted_out_of_fold(pages, input_name, jobs, fold_base=fold_pack)
 
 
 fit_with_line_model.out_of_fold = _html_out_of_fold  # type: ignore[attr-defined]

@@ -27,10 +27,11 @@ from cleaner.rules.kinds.tail import TailRule
 # The registered kinds, in the order in which they run; a line claimed by an earlier rule keeps that
 # attribution. Blocks first (the widest explicit structures), then single lines; list runs and tails
 # look at what those removed; repeats last, so a copy already caught by a named rule is credited to
-# it. line_classifier then reads the wordings no pattern foresaw, around the prose the others left.
-# prose_window runs after all of them: it is the structural fallback, looks only at lines no named
+# it. prose_window runs after all of them: it is the structural fallback, looks only at lines no named
 # rule has explained, and so never takes credit for a removal a pattern could name. The line model
-# comes next: its features include what every other rule removed, and it may veto some of that. The
+# comes next: its features include what every other rule removed, and it may veto some of that.
+# line_classifier then reads the wordings no pattern foresaw, around the prose all of them left (on a whole
+# page the model has taken most of that already, so it reads little there). The
 # `body` profile's kinds run last, on the lines all the others kept: standfirst (found by the headline
 # before it and the byline after it), then head (the headline and byline left before the first paragraph).
 _REGISTERED: tuple[type[Rule], ...] = (
@@ -39,9 +40,9 @@ _REGISTERED: tuple[type[Rule], ...] = (
     ListRunRule,
     TailRule,
     RepeatRule,
-    LineClassifierRule,
     ProseWindowRule,
     LineModelRule,
+    LineClassifierRule,
     StandfirstRule,
     HeadRule,
 )

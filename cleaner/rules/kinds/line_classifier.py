@@ -17,21 +17,27 @@ for £5 a month, the publisher said"); between two of the article's paragraphs s
 whatever it scores. A page's furniture sits around the article: a sign-up block after it, a sponsor's
 label between the headline and the first paragraph.
 
-No I/O; the terms of each line are computed once per document (`Document.memo`) for all the kind's rules.
+No I/O; the terms of each text are read once for all the kind's rules that share a vocabulary, and kept
+for the process (bounded), as the lexicon's values are.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.kinds.context import _sentence_in
 from cleaner.rules.lexicon import _WORD, terms
 
-_TERMS_MEMO = "line_classifier.terms"  # Document.memo's key: each stripped line's terms
+# Each text's known terms (`known_terms`), by vocabulary, for the process: a pure function of the text, kept
+# as the lexicon keeps its values (`lexicon._CACHE_LIMIT`): a site's menus and footers recur page after page.
+_KNOWN: dict[str, dict[str, tuple[str, ...] | None]] = {}
+_KNOWN_LIMIT = 50_000  # texts remembered per vocabulary (emptied beyond)
+_UNREAD = object()
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
 _SENTENCE_END = frozenset(".!?")
 
@@ -50,9 +56,9 @@ def line_terms(key: str) -> frozenset[str]:
     return frozenset([*found, *([lead] if lead else []), *shape])
 
 
-def probability(bias: float, weights: dict[str, float], line: frozenset[str]) -> float:
+def probability(bias: float, weights: dict[str, float], line: Iterable[str]) -> float:
     """The logistic model's probability for a line's terms (`line_terms`)."""
-    z = bias + sum(weights.get(term, 0.0) for term in line)
+    z = bias + sum(map(weights.get, line, repeat(0.0)))  # (a map of the bound method: no Python frame a term)
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
@@ -81,20 +87,43 @@ class LineClassifierRule(Rule):
         weights = dict(self.weights)
         return weights.pop("bias", 0.0), weights
 
+    @cached_property
+    def _memo_keys(self) -> tuple[str, str]:
+        """The keys of this rule's probabilities in `Document.memo`, and of the texts' terms read against its
+        vocabulary in `_KNOWN`, which the rules of one trained pack share (the same terms: read once for all)."""
+        vocabulary = frozenset(self.model[1])
+        shared = f"line_classifier.terms.{hash(vocabulary)}.{len(vocabulary)}.{self.max_words}.{self.min_known_share}"
+        return f"line_classifier.p.{self.pack_id}.{self.id}", shared
+
     def score(self, doc: Document, index: int) -> float:
-        """The probability of line `index` of `doc` (0 for a blank line or one over `max_words`)."""
+        """The probability of line `index` of `doc` (0 for a blank line, one over `max_words` or one of
+        mostly unknown words; words are `\\w+` tokens), computed once per text, rule and document
+        (`Document.memo`: the fixpoint's passes ask again)."""
         key = doc.keys[index]
-        if not key or len(key.split()) > self.max_words:
-            return 0.0
-        memo = doc.memo.setdefault(_TERMS_MEMO, {})
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = line_terms(key)
-        bias, weights = self.model
+        mine, shared = self._memo_keys
+        scored = doc.memo.setdefault(mine, {})
+        p = scored.get(key)
+        if p is None:
+            read = _KNOWN.setdefault(shared, {})
+            known = read.get(key, _UNREAD)
+            if known is _UNREAD:
+                if len(read) > _KNOWN_LIMIT:
+                    read.clear()
+                known = read[key] = self.known_terms(key)
+            bias, weights = self.model
+            p = scored[key] = 0.0 if known is None else probability(bias, weights, known)
+        return p
+
+    def known_terms(self, key: str) -> tuple[str, ...] | None:
+        """The terms of a stripped line that the model weighs, or None when it is not to be scored: blank,
+        over `max_words` words, or under `min_known_share` of its words known."""
         words = _WORD.findall(key.lower())
-        if not words or sum(word in weights for word in words) < self.min_known_share * len(words):
-            return 0.0  # its words are mostly unknown to the model: no evidence either way
-        return probability(bias, weights, found)
+        if not words or len(words) > self.max_words:
+            return None
+        weights = self.model[1]
+        if sum(map(weights.__contains__, words)) < self.min_known_share * len(words):
+            return None  # its words are mostly unknown to the model: no evidence either way
+        return tuple(filter(weights.__contains__, line_terms(key)))
 
     def find(self, doc: Document) -> Iterator[Claim]:
         if self.threshold > 1:
@@ -106,23 +135,28 @@ class LineClassifierRule(Rule):
                 yield (i, i)
 
     def outside_prose(self, doc: Document) -> list[int]:
-        """The lines no rule removed before the first prose line and after the last (module docstring)."""
-        open_lines = [i for i, key in enumerate(doc.keys) if key and doc.claimed[i] is None]
-        first = self._first_prose(doc, open_lines)
-        if first is None:
+        """The lines no rule removed before the first prose line and after the last (module docstring),
+        read from either end up to it."""
+        head = self._up_to_prose(doc, range(len(doc.keys)))
+        if head is None:
             return []  # no prose: nothing to stand outside of (a list, a table, a text the rule cannot read)
-        last = self._first_prose(doc, open_lines[::-1])
-        return [i for i in open_lines if i < first or i > last]
+        tail = self._up_to_prose(doc, range(len(doc.keys) - 1, -1, -1))
+        return head + tail[::-1]
 
-    def _first_prose(self, doc: Document, lines: Sequence[int]) -> int | None:
-        for i in lines:
-            if _sentence_in(doc, doc.keys[i]) and self.score(doc, i) < self.threshold:
-                return i
+    def _up_to_prose(self, doc: Document, order: Sequence[int]) -> list[int] | None:
+        """The open lines (non-blank, no rule's) met in `order` before a prose line; None: no prose line."""
+        keys, claimed, met = doc.keys, doc.claimed, []
+        for i in order:
+            if not keys[i] or claimed[i] is not None:
+                continue
+            if _sentence_in(doc, keys[i]) and self.score(doc, i) < self.threshold:
+                return met
+            met.append(i)
         return None
 
     def reason(self, doc: Document, index: int, p: float) -> dict:
         """The provenance record of removing line `index` at probability `p`: the terms that weighed most."""
         _, weights = self.model
-        found = doc.memo[_TERMS_MEMO][doc.keys[index]]
+        found = _KNOWN[self._memo_keys[1]].get(doc.keys[index]) or self.known_terms(doc.keys[index]) or ()
         top = sorted(((weights.get(t, 0.0), t) for t in found), reverse=True)[: self.top_terms]
         return {"model": self.id, "p": round(p, 3), "terms": [[t, round(w, 3)] for w, t in top if w > 0]}
