@@ -169,14 +169,14 @@ def test_text_input_records_the_title_and_byline_it_shows():
 def test_a_url_sidecar_selects_site_packs_for_a_text_file(tmp_path):
     pack = tmp_path / "site.toml"
     pack.write_text('id = "site"\nversion = "1"\nscope = ["northport.example"]\n[[rules]]\nid = "crew-promo"\n'
-                    "kind = \"line\"\npattern = '^Join our crew'\nrationale = \"r\"\n"
-                    'examples.remove = ["Join our crew"]\n', "utf-8")
+                    "kind = \"line\"\npattern = '^Harbour notice 7B'\nrationale = \"r\"\n"
+                    'examples.remove = ["Harbour notice 7B"]\n', "utf-8")
     rules = cleaner.load_rules([pack])
     page = tmp_path / "page.txt"
-    page.write_text("The ferry carried its first passengers on Monday.\nJoin our crew today\n", "utf-8")
-    assert "Join our crew" in cleaner.clean_file(page, rules=rules).text
+    page.write_text("The ferry carried its first passengers on Monday.\nHarbour notice 7B: berth four\n", "utf-8")
+    assert "Harbour notice 7B" in cleaner.clean_file(page, rules=rules).text
     (tmp_path / "page.url").write_text("https://news.northport.example/local/ferry\n", "utf-8")
-    assert "Join our crew" not in cleaner.clean_file(page, rules=rules).text
+    assert "Harbour notice 7B" not in cleaner.clean_file(page, rules=rules).text
 
 
 def test_losses_name_the_rule_that_removed_gold_text(tmp_path):
