@@ -4,8 +4,8 @@
     python tests/bench/quality.py --inputs full.txt,recall.txt --no-references [--rules PACK]... [--jobs 2]
     python tests/bench/quality.py --inputs full.txt,recall.txt --no-references --no-gold --profile body
     python tests/bench/quality.py --fit my_module:fit   # a fitted method, trained on 4 folds per fold
-    python tests/bench/quality.py --fit train_line_model:fit --jobs 1   # the shipped method: every row out-of-fold
-    python tests/bench/quality.py --inputs html --no-gold --fit train_line_model:fit   # the html rows alone
+    python tests/bench/quality.py --fit train_line_classifier:fit_with_line_model --jobs 1   # all out-of-fold
+    python tests/bench/quality.py --inputs html --no-gold --fit train_line_classifier:fit_with_line_model   # html alone
 
 Per input, a table of shingle precision / recall / F1 (evaluate.py: the benchmark's metric) as the
 mean over the 5 held-out folds (tests/data/devset_folds.json, split by registrable domain), each
@@ -15,7 +15,8 @@ line-oracle ceiling, and on HTML trafilatura's default and favor_precision. Then
 gold bodies' own words the cleaner removes, and the issue's targets, met or not. `--fit
 module:function` names a devset.Fitter (function(train_pages, input, workdir) -> RuleSpec) that
 is trained on the other four folds for every held-out fold; without it the rules (default packs
-plus --rules) are used as they are, since nothing is fitted. With `train_line_model:fit`, the html
+plus --rules) are used as they are, since nothing is fitted. With `train_line_model:fit` (or
+`train_line_classifier:fit_with_line_model`, which fits the furniture-line classifiers first), the html
 row is the HTML model trained per fold on pages extracted with the extraction parameters that fold's
 training folds choose (tests/bench/html_params.py), and the held-out pages extracted with them too.
 The library is devset.py.

@@ -88,7 +88,7 @@ def _known_sentences(doc: Document) -> dict[str, bool]:
     return known
 
 
-def _sentence_in(doc: Document, key: str) -> bool:
+def sentence_in(doc: Document, key: str) -> bool:
     """`is_sentence(key)` for a stripped line text of `doc`, asked once per text and document."""
     known = _known_sentences(doc)
     found = known.get(key)
@@ -117,7 +117,7 @@ class ContextRule(Rule):
         """Whether matching line `index` stays under `context = "standalone"` (or `"label"`); `matched`
         holds the lines this rule matches in the document."""
         key = doc.keys[index]
-        if self.context != "label" and (not _sentence_in(doc, key) or doc.key_counts[key] > 1):
+        if self.context != "label" and (not sentence_in(doc, key) or doc.key_counts[key] > 1):
             return False
         return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
 
@@ -144,7 +144,7 @@ class ContextRule(Rule):
     @staticmethod
     def _prose(doc: Document, index: int | None, matched: Collection[int]) -> bool:
         return index is not None and doc.claimed[index] is None and index not in matched \
-            and _sentence_in(doc, doc.keys[index])
+            and sentence_in(doc, doc.keys[index])
 
 
 def _neighbour(doc: Document, index: int, step: int) -> int | None:
@@ -158,7 +158,7 @@ def _neighbour(doc: Document, index: int, step: int) -> int | None:
 
 def _is_paragraph(doc: Document, key: str) -> bool:
     """Whether a stripped line of `doc` is a sentence that is not cut off with an ellipsis (as a teaser is)."""
-    return _sentence_in(doc, key) and not key.endswith(_CUT_OFF)
+    return sentence_in(doc, key) and not key.endswith(_CUT_OFF)
 
 
 def _prose_near(doc: Document, index: int, step: int, paragraph: bool = False) -> bool:

@@ -24,20 +24,22 @@ for the process (bounded), as the lexicon's values are.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.context import _sentence_in
-from cleaner.rules.lexicon import _WORD, terms
+from cleaner.rules.kinds.context import sentence_in
+from cleaner.rules.lexicon import terms
 
 # Each text's known terms (`known_terms`), by vocabulary, for the process: a pure function of the text, kept
 # as the lexicon keeps its values (`lexicon._CACHE_LIMIT`): a site's menus and footers recur page after page.
 _KNOWN: dict[str, dict[str, tuple[str, ...] | None]] = {}
 _KNOWN_LIMIT = 50_000  # texts remembered per vocabulary (emptied beyond)
 _UNREAD = object()
+_WORD = re.compile(r"\w+")  # a word, as the lexicon counts them
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
 _SENTENCE_END = frozenset(".!?")
 
@@ -149,7 +151,7 @@ class LineClassifierRule(Rule):
         for i in order:
             if not keys[i] or claimed[i] is not None:
                 continue
-            if _sentence_in(doc, keys[i]) and self.score(doc, i) < self.threshold:
+            if sentence_in(doc, keys[i]) and self.score(doc, i) < self.threshold:
                 return met
             met.append(i)
         return None
