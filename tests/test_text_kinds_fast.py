@@ -124,7 +124,7 @@ def test_the_context_checks_are_the_references(monkeypatch, lines, data):
     def checks() -> tuple:
         return (context._prose_near(doc, index, -1, flag), context._prose_near(doc, index, 1, flag),
                 context._prose_reached(doc, index, -1, flag), context._prose_reached(doc, index, 1, flag),
-                [context._sentence_in(Document(doc.lines, {}, 1.0), key) for key in doc.keys if key])
+                [context.sentence_in(Document(doc.lines, {}, 1.0), key) for key in doc.keys if key])
 
     fast = checks()
     with monkeypatch.context() as patch:
