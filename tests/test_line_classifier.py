@@ -117,3 +117,15 @@ def test_the_shipped_pack_has_a_rule_per_category_trained_in_english():
 def test_an_emoji_term_survives_the_trainers_toml_writer():
     text = dump_pack({"id": "p", "rules": [{"id": "r", "weights": {"\U0001f449": 1.5, "bias": 0.0}}]})
     assert tomllib.loads(text)["rules"][0]["weights"]["\U0001f449"] == 1.5
+
+
+def test_explain_says_why_a_furniture_like_line_stayed(tmp_path):
+    from cleaner.authoring.declines import find_declines
+
+    rules = toy_rules(tmp_path)
+    inside = f"{PROSE[0]}\nGet our weekly briefing in your inbox\n{PROSE[1]}\n"
+    [decline] = [d for d in find_declines(inside, rules) if d.rule_id == "toy-newsletter"]
+    assert decline.line == 2 and "inside the article's prose" in decline.reason
+    near = f"{PROSE[0]}\n{PROSE[1]}\n\nYour inbox briefing\n"  # -3 + 4: p 0.731, within 0.1 under 0.8
+    assert [d.reason for d in find_declines(near, toy_rules(tmp_path, threshold=0.8))
+            if d.rule_id == "toy-newsletter"] == ["outside the prose, but scored 0.731, under the threshold 0.8"]

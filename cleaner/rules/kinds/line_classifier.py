@@ -42,6 +42,7 @@ _UNREAD = object()
 _WORD = re.compile(r"\w+")  # a word, as the lexicon counts them
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
 _SENTENCE_END = frozenset(".!?")
+NEAR_MISS = 0.1  # how far under `threshold` a score is still a near miss worth naming (`declines`)
 
 
 def line_terms(key: str) -> frozenset[str]:
@@ -155,6 +156,21 @@ class LineClassifierRule(Rule):
                 return met
             met.append(i)
         return None
+
+    def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
+        """Lines that score at least `threshold` but sit inside the article's prose, and lines outside it
+        that score within `NEAR_MISS` of `threshold`: what a reviewer asks about (`cleaner explain -v`)."""
+        if self.threshold > 1:
+            return
+        outside = set(self.outside_prose(doc))
+        for i, key in enumerate(doc.keys):
+            if not key or doc.claimed[i] is not None:
+                continue
+            p = self.score(doc, i)
+            if p >= self.threshold and i not in outside:
+                yield i, f"scored {p:.3f}, but sits inside the article's prose"
+            elif i in outside and self.threshold - NEAR_MISS <= p < self.threshold:
+                yield i, f"outside the prose, but scored {p:.3f}, under the threshold {self.threshold}"
 
     def reason(self, doc: Document, index: int, p: float) -> dict:
         """The provenance record of removing line `index` at probability `p`: the terms that weighed most."""
