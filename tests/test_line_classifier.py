@@ -129,3 +129,33 @@ def test_explain_says_why_a_furniture_like_line_stayed(tmp_path):
     near = f"{PROSE[0]}\n{PROSE[1]}\n\nYour inbox briefing\n"  # -3 + 4: p 0.731, within 0.1 under 0.8
     assert [d.reason for d in find_declines(near, toy_rules(tmp_path, threshold=0.8))
             if d.rule_id == "toy-newsletter"] == ["outside the prose, but scored 0.731, under the threshold 0.8"]
+
+
+def test_the_trainer_reads_cases_and_examples_and_fits_a_shared_vocabulary(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    import train_line_classifier as trainer
+
+    cases = tmp_path / "handwritten_tuned_x.toml"
+    cases.write_text('[[furniture]]\nkind = "newsletter"\ntext = """\nGet our weekly briefing\nSign up free\n"""\n'
+                     '[[furniture]]\nkind = "partner"\ntext = "Sponsored by Acme"\n'
+                     '[[prose]]\nkind = "newsletter"\ntext = "The council said the briefing was late."\n', "utf-8")
+    furniture, body = trainer.case_lines([cases])
+    assert furniture == [("newsletter", "Get our weekly briefing"), ("newsletter", "Sign up free"),
+                         ("ads", "Sponsored by Acme")]
+    assert body == ["The council said the briefing was late."]
+    pack = tmp_path / "p.toml"
+    pack.write_text('id = "p"\ncategory = "newsletter"\n[[rules]]\nid = "r"\nkind = "line"\npattern = "x"\n'
+                    'examples.remove = [{ text = "Body stays.\\nJoin the list\\n", expect = "Body stays.\\n" }]\n'
+                    'examples.keep = ["A kept line."]\n', "utf-8")
+    more, kept = trainer.example_lines([pack])
+    assert more == [("newsletter", "Join the list")] and kept == ["Body stays.", "A kept line."]
+    body = [f"The council met on day {n} and said the harbour plan was late." for n in range(40)]
+    furniture = [("newsletter", f"Get our weekly briefing {n}") for n in range(10)] + \
+        [("ads", f"Sponsored by Acme {n}") for n in range(10)]
+    models = trainer.fit(furniture, body, c=1.0, pos_count=3, neg_count=3)
+    assert sorted(models) == ["ads", "newsletter"]
+    assert models["ads"].keys() == models["newsletter"].keys()  # one vocabulary: the kind reads it once
+    assert models["newsletter"]["weekly"] > 0 > models["newsletter"]["council"]
+    assert models["ads"]["sponsored"] > 0 and models["ads"]["weekly"] <= 0.1
