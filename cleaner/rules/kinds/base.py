@@ -182,6 +182,9 @@ class Rule:
     # Whether every claim `find` makes starts at a candidate line, so a document without any gives none:
     # the engine then skips the call (most rules on most documents, once the prefilters ran).
     NEEDS_CANDIDATES: ClassVar[bool] = False
+    # Whether the line model's edge rows may grow from the kind's removals (`LineDecisions.edge_seed`): a
+    # pattern's hit is evidence of a block; another model's guess is not (False for `line_classifier`).
+    SEEDS_EDGE_ROWS: ClassVar[bool] = True
 
     id: str
     pack_id: str

@@ -75,6 +75,7 @@ class LineClassifierRule(Rule):
     """
 
     kind = "line_classifier"
+    SEEDS_EDGE_ROWS = False  # a guess: the line model does not grow edge rows from it
     REMOVES = ("each line outside the article's prose whose terms a logistic model scores as furniture "
                "(`threshold`)")
     weights: dict = option(dict, (("bias", 0.0),), "the model: `bias` and a weight per term (words, word pairs, "

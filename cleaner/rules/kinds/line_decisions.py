@@ -104,11 +104,11 @@ class LineDecisions:
             and rule_id not in self.never_vetoed
 
     def edge_seed(self, owner: Rule | None) -> bool:
-        """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule) that
-        is not itself a model's guess (a `line_classifier`'s: chained, two guesses lost a dictionary page's
-        entries beside its "Related Words" heading)."""
+        """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule) of a
+        kind that seeds them (`Rule.SEEDS_EDGE_ROWS`: not a `line_classifier`'s guess, which, chained to the
+        model's own, lost a dictionary page's entries beside its "Related Words" heading)."""
         return owner is not None and (not self.edge_categories or owner.category in self.edge_categories) \
-            and owner.kind != "line_classifier"
+            and owner.SEEDS_EDGE_ROWS
 
     def given_back(self, doc: Document, scores: Scores, removed: Sequence[int], veto_below: float,
                    released: frozenset[str]) -> list[int]:
