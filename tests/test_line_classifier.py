@@ -146,7 +146,8 @@ def test_the_trainer_reads_cases_and_examples_and_fits_a_shared_vocabulary(tmp_p
                          ("ads", "Sponsored by Acme")]
     assert body == ["The council said the briefing was late."]
     pack = tmp_path / "p.toml"
-    pack.write_text('id = "p"\ncategory = "newsletter"\n[[rules]]\nid = "r"\nkind = "line"\npattern = "x"\n'
+    pack.write_text('id = "p"\nversion = "1"\ncategory = "newsletter"\n'
+                    '[[rules]]\nid = "r"\nkind = "line"\npattern = "x"\nrationale = "t"\n'
                     'examples.remove = [{ text = "Body stays.\\nJoin the list\\n", expect = "Body stays.\\n" }]\n'
                     'examples.keep = ["A kept line."]\n', "utf-8")
     more, kept = trainer.example_lines([pack])

@@ -43,6 +43,7 @@ from devset import ROOT, Page, RuleSpec, load_pages  # noqa: E402
 
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
 from cleaner.rules.kinds.line_classifier import line_terms  # noqa: E402
+from cleaner.rules.loader import load_pack  # noqa: E402
 
 RULES = ROOT / "rules"
 OUTPUT = RULES / "furniture_lines.toml"
@@ -76,24 +77,19 @@ def case_lines(paths: Iterable[Path]) -> tuple[Labelled, list[str]]:
 
 
 def example_lines(packs: Iterable[Path]) -> tuple[Labelled, list[str]]:
-    """The furniture lines of the packs' remove examples (by rule or pack category) and the body lines of
-    all their examples."""
+    """The furniture lines of the packs' remove examples (by rule category, the pack's by default) and the
+    body lines of all their examples, as the loader reads them (a `{text, expect}` example: what `expect`
+    keeps is body)."""
     furniture, body = [], []
-    for path in packs:
-        pack = tomllib.loads(path.read_text("utf-8"))
-        for rule in pack.get("rules", []):
-            category = rule.get("category", pack.get("category"))
-            examples = rule.get("examples", {})
-            for example in examples.get("remove", []):
-                text, kept = (example["text"], set(example.get("expect", "").split("\n"))) \
-                    if isinstance(example, dict) else (example, set())
-                for line in _lines(text):
-                    if line in kept:
-                        body.append(line)
-                    elif category in CASE_CATEGORY.values():
-                        furniture.append((category, line))
-            body += [line for example in examples.get("keep", [])
-                     for line in _lines(example["text"] if isinstance(example, dict) else example)]
+    for rule in (rule for path in packs for rule in load_pack(path).rules):
+        for text, expect in rule.examples_remove:
+            kept = set(expect.split("\n"))
+            for line in _lines(text):
+                if line in kept:
+                    body.append(line)
+                elif rule.category in CASE_CATEGORY.values():
+                    furniture.append((rule.category, line))
+        body += [line for example in rule.examples_keep for line in _lines(example)]
     return furniture, body
 
 
