@@ -160,3 +160,16 @@ def test_the_trainer_reads_cases_and_examples_and_fits_a_shared_vocabulary(tmp_p
     assert models["ads"].keys() == models["newsletter"].keys()  # one vocabulary: the kind reads it once
     assert models["newsletter"]["weekly"] > 0 > models["newsletter"]["council"]
     assert models["ads"]["sponsored"] > 0 and models["ads"]["weekly"] <= 0.1
+
+
+def test_a_label_meets_its_own_lower_bar_and_a_sentence_does_not(tmp_path):
+    # both score sigmoid(-3 + 4 + 2) = 0.95: under `threshold` 0.99, over `label_threshold` 0.9
+    label, sentence = "Weekly inbox", "Get our weekly briefing in your inbox."
+    text = f"{PROSE[0]}\n{PROSE[1]}\n\n{label}\n\n{sentence}\n"
+    strict = cleaner.clean(text, rules=toy_rules(tmp_path, threshold=0.99))
+    assert strict.removals == ()
+    labels = cleaner.clean(text, rules=toy_rules(tmp_path, threshold=0.99, label_threshold=0.9))
+    assert [r.text.strip() for r in labels.removals if r.rule_id == "toy-newsletter"] == [label]
+    # a label is at most `label_words` words
+    wordy = cleaner.clean(text, rules=toy_rules(tmp_path, threshold=0.99, label_threshold=0.9, label_words=1))
+    assert wordy.removals == ()

@@ -81,6 +81,10 @@ class LineClassifierRule(Rule):
     weights: dict = option(dict, (("bias", 0.0),), "the model: `bias` and a weight per term (words, word pairs, "
                            "`^` and the first two tokens, `#`-shapes; written by the trainer)")
     threshold: float = option(float, 2.0, "remove a line scoring at least this (above 1: never)")
+    label_threshold: float = option(float, 2.0, "remove a label (`label_words`) scoring at least this, when it is "
+                                    "lower than `threshold` (a label's few words carry less evidence, and "
+                                    "removing one costs an article little)")
+    label_words: int = option(int, 4, "the most words of a label: a line not ending as a sentence (.!?)")
     max_words: int = option(int, 40, "the longest line (words) the rule scores")
     min_known_share: float = option(float, 0.5, "the least share of a line's words the model has weights for, for "
                                     "the rule to score it (a line in a language it never saw scores 0)")
@@ -118,6 +122,18 @@ class LineClassifierRule(Rule):
             p = scored[key] = 0.0 if known is None else probability(bias, weights, known)
         return p
 
+    def bar(self, key: str) -> float:
+        """The least score that removes the stripped line `key`: `label_threshold` for a label (at most
+        `label_words` words, not ending as a sentence) when lower, else `threshold`."""
+        if self.label_threshold < self.threshold and key[-1:] not in _SENTENCE_END \
+                and len(key.split()) <= self.label_words:
+            return self.label_threshold
+        return self.threshold
+
+    @cached_property
+    def _never(self) -> bool:
+        return min(self.threshold, self.label_threshold) > 1
+
     def known_terms(self, key: str) -> tuple[str, ...] | None:
         """The terms of a stripped line that the model weighs, or None when it is not to be scored: blank,
         over `max_words` words, or under `min_known_share` of its words known."""
@@ -130,11 +146,11 @@ class LineClassifierRule(Rule):
         return tuple(filter(weights.__contains__, line_terms(key)))
 
     def find(self, doc: Document) -> Iterator[Claim]:
-        if self.threshold > 1:
+        if self._never:
             return
         for i in self.outside_prose(doc):
             p = self.score(doc, i)
-            if p >= self.threshold:
+            if p >= self.bar(doc.keys[i]):
                 doc.reasons[i] = self.reason(doc, i, p)
                 yield (i, i)
 
@@ -153,7 +169,7 @@ class LineClassifierRule(Rule):
         for i in order:
             if not keys[i] or claimed[i] is not None:
                 continue
-            if sentence_in(doc, keys[i]) and self.score(doc, i) < self.threshold:
+            if sentence_in(doc, keys[i]) and self.score(doc, i) < self.bar(keys[i]):
                 return met
             met.append(i)
         return None
@@ -161,17 +177,17 @@ class LineClassifierRule(Rule):
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """Lines that score at least `threshold` but sit inside the article's prose, and lines outside it
         that score within `NEAR_MISS` of `threshold`: what a reviewer asks about (`cleaner explain -v`)."""
-        if self.threshold > 1:
+        if self._never:
             return
         outside = set(self.outside_prose(doc))
         for i, key in enumerate(doc.keys):
             if not key or doc.claimed[i] is not None:
                 continue
-            p = self.score(doc, i)
-            if p >= self.threshold and i not in outside:
+            p, bar = self.score(doc, i), self.bar(key)
+            if p >= bar and i not in outside:
                 yield i, f"scored {p:.3f}, but sits inside the article's prose"
-            elif i in outside and self.threshold - NEAR_MISS <= p < self.threshold:
-                yield i, f"outside the prose, but scored {p:.3f}, under the threshold {self.threshold}"
+            elif i in outside and bar - NEAR_MISS <= p < bar:
+                yield i, f"outside the prose, but scored {p:.3f}, under the threshold {bar}"
 
     def reason(self, doc: Document, index: int, p: float) -> dict:
         """The provenance record of removing line `index` at probability `p`: the terms that weighed most."""
