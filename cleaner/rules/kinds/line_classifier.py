@@ -11,7 +11,11 @@ category of furniture, each with its own weights.
 
 Where it acts: only on lines no rule removed, of at most `max_words` words, that lie **outside the
 article's prose**: before its first prose line or after its last, where a prose line is a sentence
-(`kinds/context.py`) that no rule removed and this rule does not score as furniture. Wording that
+(`kinds/context.py`) that no rule removed and this rule does not score as furniture. A line's bar is
+`threshold`, or for a label (at most `label_words` words, not ending in `.`, `!` or `?`) `label_threshold`
+when that is lower: a label's few words are less evidence either way, and the sentences the trained models
+scored just under 0.99 on the dev set's gold bodies were an author's calls to action and sign-offs, while
+the labels they left at 0.9-0.97 were furniture ("SHARE:", "Sponsored by ..."). Wording that
 names furniture also occurs in articles that report on it ("Readers can subscribe to the print edition
 for £5 a month, the publisher said"); between two of the article's paragraphs such a sentence stays
 whatever it scores. A page's furniture sits around the article: a sign-up block after it, a sponsor's
@@ -68,7 +72,8 @@ def probability(bias: float, weights: dict[str, float], line: Iterable[str]) -> 
 @dataclass(frozen=True, kw_only=True)
 class LineClassifierRule(Rule):
     """A line no rule removed, outside the article's prose, that the rule's term model scores at least
-    `threshold` is removed; its record names the probability and the terms that weighed most.
+    its bar (`bar`: `threshold`, or `label_threshold` for a short label) is removed; its record names the
+    probability and the terms that weighed most.
 
     Example: trained on sign-up blocks, "Don't miss a dispatch — get Sarah's column emailed every Friday."
     after an article's last paragraph goes, and the same words between two paragraphs stay.
