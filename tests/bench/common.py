@@ -76,11 +76,14 @@ def write_jsonl_corpus(path: Path, n_docs: int, max_chars: int = 2000) -> int:
 
 def forget_documents(rules) -> None:
     """Empty what `rules` learned from the documents it cleaned (the line model's per-process cache of
-    line facts), so a timed pass over documents cleaned before costs what a first pass costs. Without
-    it an in-process loop over the same texts is timed with every line's facts already computed by the
-    untimed pass, about a fifth faster than any fresh process (a CLI run, a worker) can be."""
+    line facts, the classifiers' known terms), so a timed pass over documents cleaned before costs what
+    a first pass costs. Without it an in-process loop over the same texts is timed with every line's facts
+    already computed by the untimed pass, about a fifth faster than any fresh process (a CLI run, a
+    worker) can be."""
     from cleaner.rules.features import FeatureSpec
+    from cleaner.rules.kinds.line_classifier import forget_texts
 
+    forget_texts()  # the furniture-line classifiers' known terms of each text, kept for the process too
     for rule in rules.rules():
         spec = getattr(rule, "spec", None)
         if isinstance(spec, FeatureSpec):

@@ -49,6 +49,12 @@ _SENTENCE_END = frozenset(".!?")
 NEAR_MISS = 0.1  # how far under `threshold` a score is still a near miss worth naming (`declines`)
 
 
+def forget_texts() -> None:
+    """Empty the process cache of the texts' known terms (`_KNOWN`): a benchmark that cleans the same texts
+    again times what a fresh process (a CLI run, a worker) pays."""
+    _KNOWN.clear()
+
+
 def line_terms(key: str) -> frozenset[str]:
     """The terms the model weighs in a stripped line: its lexicon terms and lead term, and its shape
     (word-count band, `#end`, `#cells`). The trainer reads lines through this same function."""
