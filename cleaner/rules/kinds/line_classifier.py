@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
@@ -46,6 +46,7 @@ _UNREAD = object()
 _WORD = re.compile(r"\w+")  # a word, as the lexicon counts them
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
 _SENTENCE_END = frozenset(".!?")
+_SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`_sentence_lines`)
 NEAR_MISS = 0.1  # how far under `threshold` a score is still a near miss worth naming (`declines`)
 
 
@@ -53,6 +54,17 @@ def forget_texts() -> None:
     """Empty the process cache of the texts' known terms (`_KNOWN`): a benchmark that cleans the same texts
     again times what a fresh process (a CLI run, a worker) pays."""
     _KNOWN.clear()
+
+
+def _sentence_lines(doc: Document) -> list[int]:
+    """The indices of `doc`'s sentence lines (`context.sentence_in`), found once for its lines: the six rules
+    of a pack each ask, and a text without prose would be read to its end by each. Held in `Document.memo`
+    with the `keys` they index, since one memo serves every reading of a text (its lines, its paragraphs)."""
+    held = doc.memo.get(_SENTENCE_LINES)
+    if held is None or held[0] is not doc.keys:
+        keys = doc.keys
+        held = doc.memo[_SENTENCE_LINES] = (keys, [i for i, key in enumerate(keys) if key and sentence_in(doc, key)])
+    return held[1]
 
 
 def line_terms(key: str) -> frozenset[str]:
@@ -166,24 +178,14 @@ class LineClassifierRule(Rule):
                 yield (i, i)
 
     def outside_prose(self, doc: Document) -> list[int]:
-        """The lines no rule removed before the first prose line and after the last (module docstring),
-        read from either end up to it."""
-        head = self._up_to_prose(doc, range(len(doc.keys)))
-        if head is None:
+        """The lines no rule removed before the first prose line and after the last (module docstring)."""
+        keys, claimed = doc.keys, doc.claimed
+        sentences = _sentence_lines(doc)
+        first = next((i for i in sentences if claimed[i] is None and self.score(doc, i) < self.bar(keys[i])), None)
+        if first is None:
             return []  # no prose: nothing to stand outside of (a list, a table, a text the rule cannot read)
-        tail = self._up_to_prose(doc, range(len(doc.keys) - 1, -1, -1))
-        return head + tail[::-1]
-
-    def _up_to_prose(self, doc: Document, order: Sequence[int]) -> list[int] | None:
-        """The open lines (non-blank, no rule's) met in `order` before a prose line; None: no prose line."""
-        keys, claimed, met = doc.keys, doc.claimed, []
-        for i in order:
-            if not keys[i] or claimed[i] is not None:
-                continue
-            if sentence_in(doc, keys[i]) and self.score(doc, i) < self.bar(keys[i]):
-                return met
-            met.append(i)
-        return None
+        last = next(i for i in reversed(sentences) if claimed[i] is None and self.score(doc, i) < self.bar(keys[i]))
+        return [i for i in (*range(first), *range(last + 1, len(keys))) if keys[i] and claimed[i] is None]
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """Lines that score at least `threshold` but sit inside the article's prose, and lines outside it
