@@ -129,6 +129,10 @@ def test_explain_says_why_a_furniture_like_line_stayed(tmp_path):
     near = f"{PROSE[0]}\n{PROSE[1]}\n\nYour inbox briefing\n"  # -3 + 4: p 0.731, within 0.1 under 0.8
     assert [d.reason for d in find_declines(near, toy_rules(tmp_path, threshold=0.8))
             if d.rule_id == "toy-newsletter"] == ["outside the prose, but scored 0.731, under the threshold 0.8"]
+    # a label is measured against its own bar: 0.731 is a near miss of `label_threshold` 0.8, not of 0.99
+    labelled = toy_rules(tmp_path, threshold=0.99, label_threshold=0.8)
+    assert [d.reason for d in find_declines(near, labelled)
+            if d.rule_id == "toy-newsletter"] == ["outside the prose, but scored 0.731, under the threshold 0.8"]
 
 
 def test_the_trainer_reads_cases_and_examples_and_fits_a_shared_vocabulary(tmp_path):
