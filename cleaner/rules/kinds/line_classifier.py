@@ -100,7 +100,7 @@ class LineClassifierRule(Rule):
     kind = "line_classifier"
     SEEDS_EDGE_ROWS = False  # a guess: the line model does not grow edge rows from it
     REMOVES = ("each line outside the article's prose whose terms a logistic model scores as furniture "
-               "(`threshold`)")
+               "(`threshold`; `label_threshold` for a short label)")
     weights: dict = option(dict, (("bias", 0.0),), "the model: `bias` and a weight per term (words, word pairs, "
                            "`^` and the first two tokens, `#`-shapes; written by the trainer)")
     threshold: float = option(float, 2.0, "remove a line scoring at least this (above 1: never)")
