@@ -177,3 +177,17 @@ def test_a_label_meets_its_own_lower_bar_and_a_sentence_does_not(tmp_path):
     # a label is at most `label_words` words
     wordy = cleaner.clean(text, rules=toy_rules(tmp_path, threshold=0.99, label_threshold=0.9, label_words=1))
     assert wordy.removals == ()
+
+
+def test_the_bars_benchmark_sets_every_rules_bars_and_keeps_the_weights(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    from classifier_bars import Bars, with_bars
+
+    assert Bars.parse("0.99:0.9:7") == Bars(0.99, 0.9, 7) and Bars.parse("0.98") == Bars(0.98, 2.0, 4)
+    toy_rules(tmp_path)  # writes toy.toml
+    path = with_bars(tmp_path / "toy.toml", Bars(0.99, 0.9, 3), tmp_path / "bars")
+    [rule] = load_pack(path).rules
+    assert (rule.threshold, rule.label_threshold, rule.label_words) == (0.99, 0.9, 3)
+    assert rule.weights == toy_rules(tmp_path).rules()[0].weights
