@@ -180,16 +180,20 @@ class LineClassifierRule(Rule):
     def outside_prose(self, doc: Document) -> list[int]:
         """The lines no rule removed before the first prose line and after the last (module docstring)."""
         keys, claimed = doc.keys, doc.claimed
+
+        def is_prose(i: int) -> bool:  # a sentence line (the caller's) no rule removed, under its bar
+            return claimed[i] is None and self.score(doc, i) < self.bar(keys[i])
+
         sentences = _sentence_lines(doc)
-        first = next((i for i in sentences if claimed[i] is None and self.score(doc, i) < self.bar(keys[i])), None)
+        first = next(filter(is_prose, sentences), None)
         if first is None:
             return []  # no prose: nothing to stand outside of (a list, a table, a text the rule cannot read)
-        last = next(i for i in reversed(sentences) if claimed[i] is None and self.score(doc, i) < self.bar(keys[i]))
+        last = next(filter(is_prose, reversed(sentences)))
         return [i for i in (*range(first), *range(last + 1, len(keys))) if keys[i] and claimed[i] is None]
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
-        """Lines that score at least `threshold` but sit inside the article's prose, and lines outside it
-        that score within `NEAR_MISS` of `threshold`: what a reviewer asks about (`cleaner explain -v`)."""
+        """Lines that score at least their bar (`bar`) but sit inside the article's prose, and lines outside
+        it that score within `NEAR_MISS` under it: what a reviewer asks about (`cleaner explain -v`)."""
         if self._never:
             return
         outside = set(self.outside_prose(doc))
