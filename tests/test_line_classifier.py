@@ -10,7 +10,7 @@ import pytest
 import cleaner
 from cleaner.authoring.check import check_examples
 from cleaner.authoring.toml_out import dump_pack
-from cleaner.rules.kinds.line_classifier import line_terms, probability
+from cleaner.rules.kinds.line_classifier import STEM_CHARS, line_terms, probability, stem
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
 
@@ -42,6 +42,24 @@ def test_line_terms_hold_words_pairs_lead_and_shape():
     assert "#w1" in line_terms("Subscribe") and "#end" not in line_terms("Subscribe")
     assert "#w16" in line_terms(" ".join(["word"] * 20))
     assert "#cells" in line_terms("Role | Place | Salary") and "#cells" in line_terms("Role\tPlace")
+
+
+def test_a_longer_words_stem_is_a_term_and_a_short_word_or_a_number_has_none():
+    assert stem("advertorial") == "~" + "advertorial"[:STEM_CHARS]
+    assert stem("advertisement") == stem("advertorial") and stem("sponsored") == stem("sponsorship")
+    assert stem("ad") is None and stem("x" * STEM_CHARS) is None and stem("2026abcdef") is None
+    assert {stem("advertorial"), stem("supplied")} <= line_terms("ADVERTORIAL | Content supplied by")
+
+
+def test_a_word_the_model_never_saw_is_scored_by_its_stem(tmp_path):
+    # "newsletters" is in no training line; the stem of "newsletter" is, and carries its weight
+    weights = {**WEIGHTS, stem("newsletter"): 4.0, "weekly": 2.0}
+    rules = toy_rules(tmp_path, weights=weights)
+    text = f"{PROSE[0]}\n{PROSE[1]}\n\nWeekly newsletters\n"
+    result = cleaner.clean(text, rules=rules)
+    assert result.text == f"{PROSE[0]}\n{PROSE[1]}\n"
+    [removal] = [r for r in result.removals if r.rule_id == "toy-newsletter"]
+    assert [stem("newsletter"), 4.0] in removal.reasons[0]["terms"]
 
 
 def test_probability_is_the_logistic_of_the_summed_weights():

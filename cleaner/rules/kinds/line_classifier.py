@@ -5,7 +5,8 @@ Pattern rules catch the wordings their authors foresaw; a sign-up prompt, a part
 listing worded some other way goes by them. This kind scores a line by its words instead: a weight per
 term (its words, word pairs and first two tokens, as the line model's lexicon reads them:
 `cleaner/rules/lexicon.py`) and per shape (`#w1` ... `#w16`: its word count's band; `#end`: it ends in
-sentence punctuation; `#cells`: a table row), learned from labelled lines by
+sentence punctuation; `#cells`: a table row) and per stem (`~adver`: a longer word's first letters, so
+"Advertorial" weighs as "advertisement" did in training), learned from labelled lines by
 `tests/bench/train_line_classifier.py` and stored in the rule file as data. A rule file holds one rule per
 category of furniture, each with its own weights.
 
@@ -46,6 +47,7 @@ _UNREAD = object()
 _WORD = re.compile(r"\w+")  # a word, as the lexicon counts them
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
 _SENTENCE_END = frozenset(".!?")
+STEM_CHARS = 5  # a stem term: "~" and a longer word's first letters ("~adver": advertorial, advertisement)
 _SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`_sentence_lines`)
 NEAR_MISS = 0.1  # how far under `threshold` a score is still a near miss worth naming (`declines`)
 
@@ -67,10 +69,19 @@ def _sentence_lines(doc: Document) -> list[int]:
     return held[1]
 
 
+def stem(word: str) -> str | None:
+    """The stem term of a lower-case word: `~` and its first STEM_CHARS letters, for a word of letters longer
+    than that (None otherwise). A stem carries what the training learned of "advertisement" and "sponsored" to
+    "Advertorial" and "SPONSORSHIP", which no training line held."""
+    return f"~{word[:STEM_CHARS]}" if len(word) > STEM_CHARS and word.isalpha() else None
+
+
 def line_terms(key: str) -> frozenset[str]:
-    """The terms the model weighs in a stripped line: its lexicon terms and lead term, and its shape
-    (word-count band, `#end`, `#cells`). The trainer reads lines through this same function."""
+    """The terms the model weighs in a stripped line: its lexicon terms and lead term, its words' stems
+    (`stem`) and its shape (word-count band, `#end`, `#cells`). The trainer reads lines through this same
+    function."""
     found, lead = terms(key)
+    found += filter(None, map(stem, _WORD.findall(key.lower())))
     words = len(key.split())
     band = next((name for most, name in _BANDS if words <= most), "#w16")
     shape = [band]
@@ -164,7 +175,8 @@ class LineClassifierRule(Rule):
         if not words or len(words) > self.max_words:
             return None
         weights = self.model[1]
-        if sum(map(weights.__contains__, words)) < self.min_known_share * len(words):
+        known = sum(word in weights or stem(word) in weights for word in words)  # a word, or its stem
+        if known < self.min_known_share * len(words):
             return None  # its words are mostly unknown to the model: no evidence either way
         return tuple(filter(weights.__contains__, line_terms(key)))
 
