@@ -110,6 +110,21 @@ def test_a_line_of_mostly_unknown_words_is_not_scored(tmp_path):
     assert cleaner.clean(text, rules=toy_rules(tmp_path, min_known_share=0.0)).text == f"{PROSE[0]}\n{PROSE[1]}\n"
 
 
+def test_a_line_under_its_bar_goes_with_the_removed_line_next_to_it_and_only_then(tmp_path):
+    # "the weekly briefing" scores 0.27 (bias -3, weekly +2): under the bar 0.9, over a neighbour bar of 0.2
+    block = "Get our weekly briefing in your inbox\nthe weekly briefing\nthe weekly briefing\n"
+    text = f"{PROSE[0]}\n{PROSE[1]}\n\n{block}"
+    result = cleaner.clean(text, rules=toy_rules(tmp_path, neighbour_threshold=0.2))
+    assert result.text == f"{PROSE[0]}\n{PROSE[1]}\n"
+    beside = [why for r in result.removals for why in r.reasons or () if why.get("beside_removed")]
+    assert len(beside) == 2 and all(0.2 <= why["p"] < 0.9 for why in beside)  # the second follows the first
+    assert cleaner.clean(text, rules=toy_rules(tmp_path)).text.endswith("the weekly briefing\nthe weekly briefing\n")
+    alone = f"{PROSE[0]}\n{PROSE[1]}\n\nthe weekly briefing\n"  # nothing removed beside it
+    assert cleaner.clean(alone, rules=toy_rules(tmp_path, neighbour_threshold=0.2)).removals == ()
+    inside = f"{PROSE[0]}\nthe weekly briefing\n{PROSE[1]}\n"  # never inside the prose
+    assert cleaner.clean(inside, rules=toy_rules(tmp_path, neighbour_threshold=0.2)).removals == ()
+
+
 def test_a_line_over_max_words_or_a_threshold_above_one_removes_nothing(tmp_path):
     text = f"{PROSE[0]}\n{PROSE[1]}\n\nGet our weekly briefing in your inbox\n"
     assert cleaner.clean(text, rules=toy_rules(tmp_path, max_words=3)).removals == ()
@@ -203,9 +218,10 @@ def test_the_bars_benchmark_sets_every_rules_bars_and_keeps_the_weights(tmp_path
     sys.path.insert(0, str(ROOT / "tests" / "bench"))
     from classifier_bars import Bars, with_bars
 
-    assert Bars.parse("0.99:0.9:7") == Bars(0.99, 0.9, 7) and Bars.parse("0.98") == Bars(0.98, 2.0, 4)
+    assert Bars.parse("0.99:0.9:7") == Bars(0.99, 0.9, 7) and Bars.parse("0.98") == Bars(0.98, 2.0, 4, 2.0)
+    assert Bars.parse("0.99:0.9:4:0.5") == Bars(0.99, 0.9, 4, 0.5)
     toy_rules(tmp_path)  # writes toy.toml
-    path = with_bars(tmp_path / "toy.toml", Bars(0.99, 0.9, 3), tmp_path / "bars")
+    path = with_bars(tmp_path / "toy.toml", Bars(0.99, 0.9, 3, 0.6), tmp_path / "bars")
     [rule] = load_pack(path).rules
-    assert (rule.threshold, rule.label_threshold, rule.label_words) == (0.99, 0.9, 3)
+    assert (rule.threshold, rule.label_threshold, rule.label_words, rule.neighbour_threshold) == (0.99, 0.9, 3, 0.6)
     assert rule.weights == toy_rules(tmp_path).rules()[0].weights

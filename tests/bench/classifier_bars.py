@@ -1,15 +1,15 @@
 """The furniture-line classifiers' bars, compared out of fold on the dev set.
 
-    python tests/bench/classifier_bars.py 0.98 0.99:0.9:4 0.99:0.9:7 [--jobs 2]
+    python tests/bench/classifier_bars.py 0.98 0.99:0.9:4 0.99:0.9:7 0.99:0.9:4:0.5 [--jobs 2]
 
-Each setting is `threshold[:label_threshold[:label_words]]` (`kinds/line_classifier.py`), applied to every
-rule of `rules/furniture_lines.toml`. For each fold the classifiers and the text line model are trained on
-the other folds' pages as `train_line_classifier:fit_with_line_model` trains them (once, whatever the
-number of settings), and only the bars change between settings: each row scores the same fitted models.
-Prints, per setting, recall.txt and full.txt F1 (mean over the held-out folds), full.txt `without`
-snippets left, recall.txt `with` snippets kept, and the share of the gold bodies' words removed; about 15
-minutes for the training and 4 a setting on two cores. How session 46 chose the shipped bars (README,
-"Quality on real pages").
+Each setting is `threshold[:label_threshold[:label_words[:neighbour_threshold]]]` (`kinds/line_classifier.py`;
+a field left out takes the kind's default), applied to every rule of `rules/furniture_lines.toml`. For each
+fold the classifiers and the text line model are trained on the other folds' pages as
+`train_line_classifier:fit_with_line_model` trains them (once, whatever the number of settings), and only the
+bars change between settings: each row scores the same fitted models. Prints, per setting, recall.txt and
+full.txt F1 (mean over the held-out folds), full.txt `without` snippets left, recall.txt `with` snippets kept,
+and the share of the gold bodies' words removed; about 15 minutes for the training and 4 a setting on two
+cores. How session 46 chose the shipped bars (README, "Quality on real pages").
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from train_line_classifier import OUTPUT, fit_with_line_model  # noqa: E402
 
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
 
+SETTING = "threshold[:label_threshold[:label_words[:neighbour_threshold]]]"
+
 
 @dataclasses.dataclass(frozen=True)
 class Bars:
@@ -37,18 +39,20 @@ class Bars:
     threshold: float
     label_threshold: float = 2.0
     label_words: int = 4
+    neighbour_threshold: float = 2.0
 
     @classmethod
     def parse(cls, text: str) -> Bars:
-        """`threshold[:label_threshold[:label_words]]`."""
+        """`threshold[:label_threshold[:label_words[:neighbour_threshold]]]`."""
         parts = text.split(":")
-        if not 1 <= len(parts) <= 3:
-            raise argparse.ArgumentTypeError(f"expected threshold[:label_threshold[:label_words]], got {text!r}")
-        values = [float(parts[0]), *(float(p) for p in parts[1:2]), *(int(p) for p in parts[2:3])]
+        if not 1 <= len(parts) <= 4:
+            raise argparse.ArgumentTypeError(f"expected {SETTING}, got {text!r}")
+        values = [float(parts[0]), *(float(p) for p in parts[1:2]), *(int(p) for p in parts[2:3]),
+                  *(float(p) for p in parts[3:4])]
         return cls(*values)
 
     def __str__(self) -> str:
-        return f"{self.threshold}:{self.label_threshold}:{self.label_words}"
+        return f"{self.threshold}:{self.label_threshold}:{self.label_words}:{self.neighbour_threshold}"
 
 
 def with_bars(pack: Path, bars: Bars, folder: Path) -> Path:
@@ -86,11 +90,11 @@ def row(pages: Sequence[Page], bars: Bars, jobs: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("settings", nargs="+", type=Bars.parse, help="threshold[:label_threshold[:label_words]]")
+    parser.add_argument("settings", nargs="+", type=Bars.parse, help=SETTING)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     pages = load_pages()
-    print("| threshold:label_threshold:label_words | recall.txt F1 | full.txt F1 | full.txt `without` left "
+    print(f"| {SETTING.replace('[', '').replace(']', '')} | recall.txt F1 | full.txt F1 | full.txt `without` left "
           "| recall.txt `with` kept | gold words removed |")
     print("| --- | --- | --- | --- | --- | --- |")
     for bars in args.settings:

@@ -16,8 +16,10 @@ article's prose**: before its first prose line or after its last, where a prose 
 `threshold`, or for a label (at most `label_words` words, not ending in `.`, `!` or `?`) `label_threshold`
 when that is lower: a label's few words are less evidence either way, and the sentences the trained models
 scored just under 0.99 on the dev set's gold bodies were an author's calls to action and sign-offs, while
-the labels they left at 0.9-0.97 were furniture ("SHARE:", "Sponsored by ..."). Wording that
-names furniture also occurs in articles that report on it ("Readers can subscribe to the print edition
+the labels they left at 0.9-0.97 were furniture ("SHARE:", "Sponsored by ..."). A line under its bar still
+goes when it scores at least `neighbour_threshold` and the nearest non-blank line above or below it is removed
+(by any rule; again down a run): a sign-up block's pitch under its removed heading, a job list's items. Wording
+that names furniture also occurs in articles that report on it ("Readers can subscribe to the print edition
 for £5 a month, the publisher said"); between two of the article's paragraphs such a sentence stays
 whatever it scores. A page's furniture sits around the article: a sign-up block after it, a sponsor's
 label between the headline and the first paragraph.
@@ -92,6 +94,14 @@ def line_terms(key: str) -> frozenset[str]:
     return frozenset([*found, *([lead] if lead else []), *shape])
 
 
+def _non_blank(keys: list[str], index: int, step: int) -> int | None:
+    """The index of the nearest non-blank line from `index` in direction `step` (None at the text's end)."""
+    index += step
+    while 0 <= index < len(keys) and not keys[index]:
+        index += step
+    return index if 0 <= index < len(keys) else None
+
+
 def probability(bias: float, weights: dict[str, float], line: Iterable[str]) -> float:
     """The logistic model's probability for a line's terms (`line_terms`)."""
     z = bias + sum(map(weights.get, line, repeat(0.0)))  # (a map of the bound method: no Python frame a term)
@@ -111,7 +121,8 @@ class LineClassifierRule(Rule):
     kind = "line_classifier"
     SEEDS_EDGE_ROWS = False  # a guess: the line model does not grow edge rows from it
     REMOVES = ("each line outside the article's prose whose terms a logistic model scores as furniture "
-               "(`threshold`; `label_threshold` for a short label)")
+               "(`threshold`; `label_threshold` for a short label), and one scoring `neighbour_threshold` next "
+               "to a removed line")
     weights: dict = option(dict, (("bias", 0.0),), "the model: `bias` and a weight per term (words, word pairs, "
                            "`^` and the first two tokens, `#`-shapes; written by the trainer)")
     threshold: float = option(float, 2.0, "remove a line scoring at least this (above 1: never)")
@@ -119,6 +130,9 @@ class LineClassifierRule(Rule):
                                     "lower than `threshold` (a label's few words carry less evidence, and "
                                     "removing one costs an article little)")
     label_words: int = option(int, 4, "the most words of a label: a line not ending as a sentence (.!?)")
+    neighbour_threshold: float = option(float, 2.0, "remove a line outside the prose scoring at least this (under its "
+                                        "bar) when the nearest non-blank line above or below it is removed, by any "
+                                        "rule: a sign-up block's pitch or a job list's items under a heading that went")
     max_words: int = option(int, 40, "the longest line (words) the rule scores")
     min_known_share: float = option(float, 0.5, "the least share of a line's words the model has weights for, for "
                                     "the rule to score it (a line in a language it never saw scores 0)")
@@ -183,11 +197,29 @@ class LineClassifierRule(Rule):
     def find(self, doc: Document) -> Iterator[Claim]:
         if self._never:
             return
+        near = []  # under their bar, but over `neighbour_threshold`
         for i in self.outside_prose(doc):
             p = self.score(doc, i)
             if p >= self.bar(doc.keys[i]):
                 doc.reasons[i] = self.reason(doc, i, p)
+                yield (i, i)  # (the engine notes the claim in doc.claimed before the loop goes on)
+            elif p >= self.neighbour_threshold:
+                near.append(i)
+        yield from self._beside_removed(doc, near)
+
+    def _beside_removed(self, doc: Document, near: list[int]) -> Iterator[Claim]:
+        """Those of `near` whose nearest non-blank line above or below is removed (by any rule), again and
+        again, so a block's items follow its heading down a run of them."""
+        keys, claimed = doc.keys, doc.claimed
+        while near:
+            beside = [i for i in near if claimed[i] is None and any(
+                j is not None and claimed[j] is not None for j in (_non_blank(keys, i, -1), _non_blank(keys, i, 1)))]
+            if not beside:
+                return
+            for i in beside:
+                doc.reasons[i] = {**self.reason(doc, i, self.score(doc, i)), "beside_removed": True}
                 yield (i, i)
+            near = [i for i in near if claimed[i] is None and i not in beside]
 
     def outside_prose(self, doc: Document) -> list[int]:
         """The lines no rule removed before the first prose line and after the last (module docstring)."""
