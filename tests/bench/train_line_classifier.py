@@ -17,10 +17,10 @@ pairs, the lead, the shape), trained one category against body text:
 
 The held-out cases (`handwritten_unseen*.toml`, `handwritten_multilingual.toml`,
 `handwritten_ru_zh_ja.toml`) are never read: they measure what it learned (`handwritten.py`).
-The vocabulary is the terms of at least `--pos-count` furniture lines or `--neg-count` body lines, so
-the file stays a few thousand weights a rule; classes are weighted equally. scikit-learn (a development
-dependency) fits; cleaning needs only the weights. The rule's threshold, examples and rationale are
-kept from the output file as it is: only `weights` are rewritten.
+The vocabulary is the terms of at least `--pos-count` furniture lines or `--neg-count` body lines (a stem
+term only the former), so the file stays a few thousand weights a rule; classes are weighted equally.
+scikit-learn (a development dependency) fits; cleaning needs only the weights. The rule's threshold,
+examples and rationale are kept from the output file as it is: only `weights` are rewritten.
 """
 
 from __future__ import annotations
@@ -108,7 +108,10 @@ def fit(furniture: Labelled, body: list[str], c: float, pos_count: int, neg_coun
     terms_of = {line: line_terms(line.strip()) for line in {*(line for _, line in furniture), *body}}
     positive = Counter(t for _, line in furniture for t in terms_of[line])
     negative = Counter(t for line in body for t in terms_of[line])
-    vocabulary = {t for t, n in positive.items() if n >= pos_count} | {t for t, n in negative.items() if n >= neg_count}
+    # a stem only from furniture lines: it is there to carry furniture's evidence to forms training never held; a
+    # stem common in body text alone ("~refer") learned a weight from one furniture line and took "References"
+    vocabulary = {t for t, n in positive.items() if n >= pos_count} | \
+        {t for t, n in negative.items() if n >= neg_count and not t.startswith("~")}
     rows = {line: dict.fromkeys(terms_of[line] & vocabulary, 1.0) for line in terms_of}
     models = {}
     for category in sorted({category for category, _ in furniture}):
