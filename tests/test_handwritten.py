@@ -59,7 +59,8 @@ FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
 # tuned files as training data (related, appeal, partner; jobs, sign-up, share beyond news sites), 130 and 148
 # of 180 once trained on; held out 835 of 930. Then a line under the classifiers' bar, scoring 0.5, goes when
 # the line next to it went (`neighbour_threshold`): held out 886 of 930, the tuned files 144 and 150; a stem only
-# from furniture lines (no "~refer" from body text alone): 889, 140 and 150. A ninth
+# from furniture lines (no "~refer" from body text alone): 889, 140 and 150; the neighbour step only beside
+# the rule's own removals (a user's ignore and keep hold): 866, 135 and 150, the ninth file 100. A ninth
 # held-out file, written before all this and scored once before and once after: 97 -> 103 of 120; 101 after
 # the stem fix.
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
@@ -73,7 +74,7 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual
                      "handwritten_unseen_6": 0.61, "handwritten_unseen_7": 0.74,
                      "handwritten_unseen_8": 0.75,
                      "handwritten_tuned_10": 0.88, "handwritten_tuned_11": 0.58,
-                     "handwritten_tuned_12": 0.76, "handwritten_tuned_13": 0.81,
+                     "handwritten_tuned_12": 0.74, "handwritten_tuned_13": 0.81,
                      "handwritten_unseen_9": 0.83}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}

@@ -17,8 +17,10 @@ article's prose**: before its first prose line or after its last, where a prose 
 when that is lower: a label's few words are less evidence either way, and the sentences the trained models
 scored just under 0.99 on the dev set's gold bodies were an author's calls to action and sign-offs, while
 the labels they left at 0.9-0.97 were furniture ("SHARE:", "Sponsored by ..."). A line under its bar still
-goes when it scores at least `neighbour_threshold` and the nearest non-blank line above or below it is removed
-(by any rule; again down a run): a sign-up block's pitch under its removed heading, a job list's items. Wording
+goes when it scores at least `neighbour_threshold` and the nearest non-blank line above or below it was removed
+by the same rule (again down a run): a sign-up block's pitch under its removed heading, a job list's items.
+Not by any rule: a line another category's rule removed would carry this one off even when a user ignores
+its own category or keeps it from its own rule (seed 001's appeal under the sign-up masthead). Wording
 that names furniture also occurs in articles that report on it ("Readers can subscribe to the print edition
 for £5 a month, the publisher said"); between two of the article's paragraphs such a sentence stays
 whatever it scores. A page's furniture sits around the article: a sign-up block after it, a sponsor's
@@ -122,7 +124,7 @@ class LineClassifierRule(Rule):
     SEEDS_EDGE_ROWS = False  # a guess: the line model does not grow edge rows from it
     REMOVES = ("each line outside the article's prose whose terms a logistic model scores as furniture "
                "(`threshold`; `label_threshold` for a short label), and one scoring `neighbour_threshold` next "
-               "to a removed line")
+               "to a line it removed")
     weights: dict = option(dict, (("bias", 0.0),), "the model: `bias` and a weight per term (words, word pairs, "
                            "`^` and the first two tokens, `#`-shapes; written by the trainer)")
     threshold: float = option(float, 2.0, "remove a line scoring at least this (above 1: never)")
@@ -131,7 +133,7 @@ class LineClassifierRule(Rule):
                                     "removing one costs an article little)")
     label_words: int = option(int, 4, "the most words of a label: a line not ending as a sentence (.!?)")
     neighbour_threshold: float = option(float, 2.0, "remove a line outside the prose scoring at least this (under its "
-                                        "bar) when the nearest non-blank line above or below it is removed, by any "
+                                        "bar) when the nearest non-blank line above or below it was removed by this "
                                         "rule: a sign-up block's pitch or a job list's items under a heading that went")
     max_words: int = option(int, 40, "the longest line (words) the rule scores")
     min_known_share: float = option(float, 0.5, "the least share of a line's words the model has weights for, for "
@@ -208,12 +210,12 @@ class LineClassifierRule(Rule):
         yield from self._beside_removed(doc, near)
 
     def _beside_removed(self, doc: Document, near: list[int]) -> Iterator[Claim]:
-        """Those of `near` whose nearest non-blank line above or below is removed (by any rule), again and
-        again, so a block's items follow its heading down a run of them."""
+        """Those of `near` whose nearest non-blank line above or below this rule removed, again and again, so a
+        block's items follow its heading down a run of them."""
         keys, claimed = doc.keys, doc.claimed
         while near:
             beside = [i for i in near if claimed[i] is None and any(
-                j is not None and claimed[j] is not None for j in (_non_blank(keys, i, -1), _non_blank(keys, i, 1)))]
+                j is not None and claimed[j] is self for j in (_non_blank(keys, i, -1), _non_blank(keys, i, 1)))]
             if not beside:
                 return
             for i in beside:
