@@ -119,11 +119,11 @@ class ContextRule(Rule):
         key = doc.keys[index]
         if self.context != "label" and (not sentence_in(doc, key) or doc.key_counts[key] > 1):
             return False
-        return all(self._prose(doc, _neighbour(doc, index, step), matched) for step in (-1, 1))
+        return all(self._prose(doc, neighbour(doc, index, step), matched) for step in (-1, 1))
 
     def run_in_prose(self, doc: Document, first: int, last: int) -> bool:
         """Whether the run of lines `first`..`last` stays under `context = "standalone"`."""
-        above, below = _neighbour(doc, first, -1), _neighbour(doc, last, 1)
+        above, below = neighbour(doc, first, -1), neighbour(doc, last, 1)
         if above is not None and doc.claimed[above] is None and doc.keys[above].endswith(":"):
             return True
         return self._prose(doc, above, ()) and self._prose(doc, below, ())
@@ -147,7 +147,7 @@ class ContextRule(Rule):
             and sentence_in(doc, doc.keys[index])
 
 
-def _neighbour(doc: Document, index: int, step: int) -> int | None:
+def neighbour(doc: Document, index: int, step: int) -> int | None:
     """The nearest non-blank line above (`step` -1) or below (+1) line `index`, if any."""
     keys = doc.keys
     i = index + step

@@ -40,7 +40,7 @@ from functools import cached_property
 from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.context import sentence_in
+from cleaner.rules.kinds.context import neighbour, sentence_in
 from cleaner.rules.lexicon import terms
 
 # Each text's known terms (`known_terms`), by vocabulary, for the process: a pure function of the text, kept
@@ -94,14 +94,6 @@ def line_terms(key: str) -> frozenset[str]:
     if "\t" in key or key.count("|") >= 2:
         shape.append("#cells")
     return frozenset([*found, *([lead] if lead else []), *shape])
-
-
-def _non_blank(keys: list[str], index: int, step: int) -> int | None:
-    """The index of the nearest non-blank line from `index` in direction `step` (None at the text's end)."""
-    index += step
-    while 0 <= index < len(keys) and not keys[index]:
-        index += step
-    return index if 0 <= index < len(keys) else None
 
 
 def probability(bias: float, weights: dict[str, float], line: Iterable[str]) -> float:
@@ -212,10 +204,10 @@ class LineClassifierRule(Rule):
     def _beside_removed(self, doc: Document, near: list[int]) -> Iterator[Claim]:
         """Those of `near` whose nearest non-blank line above or below this rule removed, again and again, so a
         block's items follow its heading down a run of them."""
-        keys, claimed = doc.keys, doc.claimed
+        claimed = doc.claimed
         while near:
             beside = [i for i in near if claimed[i] is None and any(
-                j is not None and claimed[j] is self for j in (_non_blank(keys, i, -1), _non_blank(keys, i, 1)))]
+                j is not None and claimed[j] is self for j in (neighbour(doc, i, -1), neighbour(doc, i, 1)))]
             if not beside:
                 return
             for i in beside:
