@@ -63,6 +63,8 @@ FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
 # the rule's own removals (a user's ignore and keep hold): 866, 135 and 150, the ninth file 100. A ninth
 # held-out file, written before all this and scored once before and once after: 97 -> 103 of 120; 101 after
 # the stem fix.
+# Session 48: a second held-out Russian, Chinese and Japanese file (48 blocks, 24 sentences), written before any
+# rule change of the session: 44 of 96 caught (Markdown 44, wrapped 46), prose 48 of 48.
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
 OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual_tuned": 0.95,
                      "handwritten_ru_zh_ja": 0.48, "handwritten_ru_zh_ja_tuned": 0.90,
@@ -75,7 +77,7 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual
                      "handwritten_unseen_8": 0.75,
                      "handwritten_tuned_10": 0.88, "handwritten_tuned_11": 0.58,
                      "handwritten_tuned_12": 0.74, "handwritten_tuned_13": 0.81,
-                     "handwritten_unseen_9": 0.83}
+                     "handwritten_unseen_9": 0.83, "handwritten_ru_zh_ja_2": 0.45}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}
 
