@@ -68,8 +68,12 @@ FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
 # rather than wordings (rows of buttons with one furniture word, a "related" label before a headline, a box's
 # other lines), written from a second tuning file (handwritten_ru_zh_ja_tuned_2.toml: 62 -> 144 of 144): held out
 # 83 of 96 (Markdown 83, wrapped 83); the first held-out file, whose misses were read this session, 37 -> 62 of 72.
+# The same for German, French, Spanish, Italian, Dutch and Portuguese: a second held-out file
+# (handwritten_multilingual_2.toml, 48 blocks, 24 sentences) scored 70 of 96 before the session's rules of
+# rules/multilingual.toml (Markdown 70, wrapped 68), 84 after (84, 81); their tuning file
+# (handwritten_multilingual_tuned_2.toml) 103 -> 143 of 144; the first held-out file 113 -> 118 of 144.
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
-OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual_tuned": 0.95,
+OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual_tuned": 0.95,
                      "handwritten_ru_zh_ja": 0.83, "handwritten_ru_zh_ja_tuned": 0.90,
                      "handwritten_unseen_2": 0.74, "handwritten_tuned_2": 0.90,
                      "handwritten_unseen_3": 0.85, "handwritten_tuned_3": 0.90, "handwritten_tuned_4": 0.85,
@@ -81,7 +85,8 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.72, "handwritten_multilingual
                      "handwritten_tuned_10": 0.88, "handwritten_tuned_11": 0.58,
                      "handwritten_tuned_12": 0.74, "handwritten_tuned_13": 0.81,
                      "handwritten_unseen_9": 0.83, "handwritten_ru_zh_ja_2": 0.84,
-                     "handwritten_ru_zh_ja_tuned_2": 0.97}
+                     "handwritten_ru_zh_ja_tuned_2": 0.97,
+                     "handwritten_multilingual_2": 0.86, "handwritten_multilingual_tuned_2": 0.97}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}
 
