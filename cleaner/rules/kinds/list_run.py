@@ -56,9 +56,20 @@ class ListRunRule(ContextRule):
     NEEDS_CANDIDATES = True
 
     @property  # type: ignore[override]
-    def CANDIDATE_PATTERN(self) -> str:  # noqa: N802 (the class attribute of every kind)
-        """The pattern the prefilters narrow by: the heading, when set (a run needs one)."""
-        return "heading" if self.heading is not None else "item"
+    def CANDIDATE_PATTERN(self) -> str | None:  # noqa: N802 (the class attribute of every kind)
+        """The pattern the prefilters narrow by: the heading, when set (a run needs one); none for a box
+        rule, which reads only the lines around the removals that count for it (`_runs_touching`): its
+        item pattern (any short line) would have the prefilter list half of every page's lines and
+        narrow nothing, and the lines it reads are few. Candidates only ever filter what the item
+        pattern then confirms, so the runs found are the same."""
+        if self.heading is not None:
+            return "heading"
+        return None if self._reads_around_removals else "item"
+
+    @property
+    def _reads_around_removals(self) -> bool:
+        """Whether `find` reads only the lines around removals that count (`_runs_touching`)."""
+        return self.heading is None and bool(self.after_rules) and self.id not in self.after_rules
     item: regex.Pattern = required(str, "the regex each line of the run matches", pattern=True)
     min_items: int = option(int, 3, "the fewest consecutive item lines that make a run")
     max_chars: int = option(int, 80, "the longest item line (characters)")
@@ -92,7 +103,7 @@ class ListRunRule(ContextRule):
             return  # no run could touch a removal that counts: skip every regex call
         if self.heading is not None:
             runs: Iterable[Claim] = self._headed_runs(doc)
-        elif self.after_rules and self.id not in self.after_rules:
+        elif self._reads_around_removals:
             runs = self._runs_touching(doc)
         else:
             runs = self._runs(doc)
