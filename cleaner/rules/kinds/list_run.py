@@ -57,19 +57,9 @@ class ListRunRule(ContextRule):
 
     @property  # type: ignore[override]
     def CANDIDATE_PATTERN(self) -> str | None:  # noqa: N802 (the class attribute of every kind)
-        """The pattern the prefilters narrow by: the heading, when set (a run needs one); none for a box
-        rule, which reads only the lines around the removals that count for it (`_runs_touching`): its
-        item pattern (any short line) would have the prefilter list half of every page's lines and
-        narrow nothing, and the lines it reads are few. Candidates only ever filter what the item
-        pattern then confirms, so the runs found are the same."""
-        if self.heading is not None:
-            return "heading"
-        return None if self._reads_around_removals else "item"
-
-    @property
-    def _reads_around_removals(self) -> bool:
-        """Whether `find` reads only the lines around removals that count (`_runs_touching`)."""
-        return self.heading is None and bool(self.after_rules) and self.id not in self.after_rules
+        """The prefilters' pattern: the heading if set; none for a box rule (`_runs_touching` reads few lines)."""
+        box = self.heading is None and bool(self.after_rules) and self.id not in self.after_rules  # as `find` reads
+        return "heading" if self.heading is not None else None if box else "item"
     item: regex.Pattern = required(str, "the regex each line of the run matches", pattern=True)
     min_items: int = option(int, 3, "the fewest consecutive item lines that make a run")
     max_chars: int = option(int, 80, "the longest item line (characters)")
@@ -103,7 +93,7 @@ class ListRunRule(ContextRule):
             return  # no run could touch a removal that counts: skip every regex call
         if self.heading is not None:
             runs: Iterable[Claim] = self._headed_runs(doc)
-        elif self._reads_around_removals:
+        elif self.after_rules and self.id not in self.after_rules:
             runs = self._runs_touching(doc)
         else:
             runs = self._runs(doc)
