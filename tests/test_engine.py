@@ -113,6 +113,21 @@ def test_list_run_in_the_same_block_and_not_under_or_before_prose(tmp_path):
         "2 items, but above the first prose line (keep_before_prose)"]
 
 
+def test_box_rule_checks_its_keywords_on_the_lines_it_reads(tmp_path):
+    # a box rule reads only the lines beside removals: the prefilters never scan a document for its keywords
+    keyed = make_rules(tmp_path, BOX_RULE.replace('id = "box"', 'id = "box"\nkeywords = ["SPONSOR"]'))
+    box = keyed.rule("box")
+    assert box.prefilter_keywords == () and box.keywords == ("SPONSOR",)
+    assert "box" not in keyed.index.candidate_lines("Our sponsor\n", split_lines("Our sponsor\n"))
+    body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    # a line holding a keyword (case aside) goes with the removal; one without it stays
+    assert cleaner.clean(body + "\nOur sponsor\nAdvertisement\n", rules=keyed).text == body
+    assert cleaner.clean(body + "\nOur partner\nAdvertisement\n", rules=keyed).text == body + "\nOur partner\n"
+    # `explain -v` reads its runs among the lines that hold a keyword, as before ("Advertisement" holds none)
+    assert [d.reason for d in find_declines(body + "Happy sponsor!\nAdvertisement\n", keyed)] == [
+        "1 items, but right under a prose line (keep_under_prose)"]
+
+
 
 def test_list_run_through_removed_reaches_across_other_rules_removals(tmp_path):
     stamp = """

@@ -219,7 +219,8 @@ def _match(lines: Sequence[Line], active: list[int], hits: dict[str, list[int]],
     released = False
     doc_claimed, note = doc.claimed, claimed.append  # (the loop below runs once per claimed line)
     # the rules that can claim anything: those needing candidates have some, as Document.candidates says
-    for rule in [r for r in rules if not r.NEEDS_CANDIDATES or candidates.get(r.id, len(active) and not r.keywords)]:
+    for rule in [r for r in rules
+                 if not r.NEEDS_CANDIDATES or candidates.get(r.id, len(active) and not r.prefilter_keywords)]:
         for first, last in rule.find(doc):
             for p in range(first, last + 1):
                 owner = doc_claimed[p]

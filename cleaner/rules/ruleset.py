@@ -96,8 +96,8 @@ class RuleSet:
         """The rules' keyword and pattern prefilters. Built on first use: loading builds a rule set of
         every pack and then the one its selection keeps, and only the latter cleans (`load_rules`
         builds its index)."""
-        return CandidateIndex((r.id, r.keywords, getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None)
-                              for r in self.rules())
+        return CandidateIndex((r.id, r.prefilter_keywords,
+                               getattr(r, r.CANDIDATE_PATTERN) if r.CANDIDATE_PATTERN else None) for r in self.rules())
 
     @cached_property
     def reads_raw(self) -> bool:

@@ -113,7 +113,19 @@ class Document:
         found = self._candidates.get(rule.id)
         if found is not None:
             return found
-        return () if rule.keywords else range(len(self.lines))
+        if not rule.keywords:
+            return range(len(self.lines))
+        if rule.prefilter_keywords:
+            return ()  # the prefilters looked for its keywords and found none
+        return [i for i in range(len(self.lines)) if self.holds_keyword(rule, i)]
+
+    def holds_keyword(self, rule: Rule, index: int) -> bool:
+        """Whether line `index` holds one of `rule`'s keywords, case-insensitive, as the keyword prefilter
+        finds them (it lower-cases keywords and line alike); true for a rule without keywords."""
+        if not rule.keywords:
+            return True
+        text = self.lines[index].text.lower()
+        return any(keyword.lower() in text for keyword in rule.keywords)
 
     def search(self, rule: Rule, pattern: regex.Pattern, index: int) -> bool:
         """Whether `pattern` matches line `index`, under the timeout."""
@@ -201,6 +213,14 @@ class Rule:
     # What the rule's patterns meet: "words", a line as a reader sees it (Markdown as its words, a hard-wrapped
     # paragraph as one line; `engine.decide`), or "raw", each line exactly as the text has it (`^\[Subscribe\]\(`).
     reads: str = "words"
+
+    @property
+    def prefilter_keywords(self) -> tuple[str, ...]:
+        """The keywords the prefilters look for on every line of a document (`RuleSet.index`): all of them,
+        unless the rule needs candidates but names no pattern for the prefilters (a `list_run` box rule,
+        which reads only the lines beside removals): it checks them on the lines it reads
+        (`Document.holds_keyword`), and no document pays a scan for keywords as common as "$" or "•"."""
+        return self.keywords if self.CANDIDATE_PATTERN is not None or not self.NEEDS_CANDIDATES else ()
 
     def find(self, doc: Document) -> Iterator[Claim]:
         raise NotImplementedError

@@ -223,20 +223,18 @@ class ListRunRule(ContextRule):
         """Of `_runs`, those that hold a line `after_rules` removed or reach one across blank lines: all
         that `_context_ok` can pass when this rule's own removals do not count. Only the lines around
         such removals are read (an item pattern such as `signup-box-text`'s matches most short lines,
-        and a page has few sign-up lines); `_context_ok` still decides each run."""
+        and a page has few sign-up lines), its keywords checked there; `_context_ok` still decides each run."""
         lines, size = doc.lines, len(doc.lines)
         seeds = set()
         for removed in [i for i, owner in enumerate(doc.claimed) if self._counts(owner)]:
             seeds.add(removed)
             seeds.update(i for i in (self._touching(doc, removed, -1), self._touching(doc, removed, 1))
                          if i is not None)
-        candidates = doc.candidates(self)
-        allowed = None if isinstance(candidates, range) and len(candidates) == size else set(candidates)
         known: dict[int, bool] = {}
 
         def is_item(i: int) -> bool:
             if i not in known:
-                known[i] = (allowed is None or i in allowed) and len(lines[i].text) <= self.max_chars \
+                known[i] = len(lines[i].text) <= self.max_chars and doc.holds_keyword(self, i) \
                     and doc.search(self, self.item, i)
             return known[i]
 
@@ -291,10 +289,12 @@ def _across_blanks(doc: Document, index: int, step: int) -> int | None:
     return i if 0 <= i < size else None
 
 
-_ENTRY_MARK = regex.compile(r"^\s*(?:[#*+•·▪◦‣-]+\s*|\d{1,3}[.)]\s+)*|\s*:?\s*$")
+# The marks in front, then (searched backwards from the end: forwards it is tried at every position) a trailing colon.
+_ENTRY_LEAD, _ENTRY_TAIL = regex.compile(r"\s*(?:[#*+•·▪◦‣-]+\s*|\d{1,3}[.)]\s+)*"), regex.compile(r"(?r)\s*:?\s*$")
 
 
 def _entry(key: str) -> str:
     """A line as a table of contents names it: without a list marker, heading marks or a number in front
     ("  • 2. Remove the paint", "## Remove the paint:"), a trailing colon, or case."""
-    return _ENTRY_MARK.sub("", key).casefold()
+    start = _ENTRY_LEAD.match(key).end()
+    return key[start:_ENTRY_TAIL.search(key, start).start()].casefold()
