@@ -214,7 +214,7 @@ class Rule:
     # paragraph as one line; `engine.decide`), or "raw", each line exactly as the text has it (`^\[Subscribe\]\(`).
     reads: str = "words"
 
-    @property
+    @cached_property  # `_match` asks it of every rule on every pass
     def prefilter_keywords(self) -> tuple[str, ...]:
         """The keywords the prefilters look for on every line of a document (`RuleSet.index`): all of them,
         unless the rule needs candidates but names no pattern for the prefilters (a `list_run` box rule,

@@ -40,7 +40,7 @@ from functools import cached_property
 from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.context import neighbour, sentence_in
+from cleaner.rules.kinds.context import neighbour, sentences_among
 from cleaner.rules.lexicon import terms
 
 # Each text's known terms (`known_terms`), by vocabulary, for the process: a pure function of the text, kept
@@ -63,13 +63,13 @@ def forget_texts() -> None:
 
 
 def _sentence_lines(doc: Document) -> list[int]:
-    """The indices of `doc`'s sentence lines (`context.sentence_in`), found once for its lines: the six rules
+    """The indices of `doc`'s sentence lines (`context.sentences_among`), found once for its lines: the six rules
     of a pack each ask, and a text without prose would be read to its end by each. Held in `Document.memo`
     with the `keys` they index, since one memo serves every reading of a text (its lines, its paragraphs)."""
     held = doc.memo.get(_SENTENCE_LINES)
     if held is None or held[0] is not doc.keys:
         keys = doc.keys
-        held = doc.memo[_SENTENCE_LINES] = (keys, [i for i, key in enumerate(keys) if key and sentence_in(doc, key)])
+        held = doc.memo[_SENTENCE_LINES] = (keys, sentences_among(doc, keys))
     return held[1]
 
 
