@@ -167,12 +167,21 @@ def _line_starts(text: str) -> set[str]:
 
 
 # Hard-wrapped text (`wrapped_paragraphs`): the widths a wrapping tool uses, and how many of a document's
-# breaks must read as a wrap (the next line starts in lower case, or this one ends in "," or ";").
+# breaks must read as a wrap (the next line starts in lower case or in a script without case, or this one
+# ends in a comma or ";").
 _WRAP_WIDTHS = (40, 120)
 _MIN_LINES = 8
 _MIN_RUN_ONS = 3
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•·▪◦‣–—►▸]|\d{1,3}[.)])[ \t]")
-_SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?:…؟][\"'”’)\]]*$")
+_CLAUSE_END = ",;،"  # (the Arabic comma too)
+
+
+def _runs_on_in_case(first: str) -> bool:
+    """Whether a line starting with `first` (a character, or "") goes on with a sentence by its case: a
+    lower-case letter, or a letter of a script without case (Arabic, Hebrew, Devanagari...), where a
+    capital cannot say a new sentence starts and only the width can tell a wrap."""
+    return first.islower() or (first.isalpha() and not first.isupper() and not first.istitle())
 
 
 def wrapped_paragraphs(texts: Sequence[str], width: int | None = None) -> list[range] | None:
@@ -183,11 +192,12 @@ def wrapped_paragraphs(texts: Sequence[str], width: int | None = None) -> list[r
     The wrap width W is the longest non-blank line but the longest 2%; a text is hard-wrapped when it
     has at least _MIN_LINES non-blank lines, W lies within _WRAP_WIDTHS, at least 15% of its lines
     fill to within 12 characters of W, and at least _MIN_RUN_ONS of the breaks below would join a line
-    to one starting in lower case or after a "," or ";". A line runs on into the next when both hold
-    text, the next line's first word would not have fitted on it within W (so the break is the wrapping
-    tool's, not the author's), the next line is no list item and no less indented, the line is no
-    Markdown heading, and the break is not a sentence's end followed by a capital (a wrap there would
-    split a paragraph into two whole sentences' lines, which read as prose all the same).
+    to one starting in lower case (or in a script without case) or after a comma or ";". A line runs on
+    into the next when both hold text, the next line's first word would not have fitted on it within W
+    (so the break is the wrapping tool's, not the author's), the next line is no list item and no less
+    indented, the line is no Markdown heading, and the break is not a sentence's end followed by a
+    capital, a digit or a mark (a wrap there would split a paragraph into two whole sentences' lines,
+    which read as prose all the same).
 
     `width`: `wrap_width` of the texts' lengths, when the caller has it.
     """
@@ -195,7 +205,8 @@ def wrapped_paragraphs(texts: Sequence[str], width: int | None = None) -> list[r
     if width is None:
         return None
     runs_on = [i for i in range(len(texts) - 1) if _runs_on(texts[i], texts[i + 1], width)]
-    plain_wraps = [i for i in runs_on if texts[i + 1].lstrip()[:1].islower() or texts[i].rstrip()[-1:] in ",;"]
+    plain_wraps = [i for i in runs_on if _runs_on_in_case(texts[i + 1].lstrip()[:1])
+                   or texts[i].rstrip()[-1:] in _CLAUSE_END]
     if len(plain_wraps) < _MIN_RUN_ONS:
         return None
     return _ranges(len(texts), set(runs_on))
@@ -224,7 +235,7 @@ def _runs_on(line: str, following: str, width: int) -> bool:
         return False
     if len(following) - len(following.lstrip()) < len(text) - len(text.lstrip()):
         return False
-    return not (_SENTENCE_END.search(text) and not rest[:1].islower())
+    return not (_SENTENCE_END.search(text) and not _runs_on_in_case(rest[:1]))
 
 
 def _ranges(count: int, runs_on: set[int]) -> list[range]:

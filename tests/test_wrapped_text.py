@@ -79,3 +79,23 @@ def test_a_line_removed_by_hand_inside_a_wrapped_paragraph_goes_alone() -> None:
     by_hand = apply_rules(text, cleaner.load_rules(), manual=[3])  # the second line of the second paragraph
     assert [r.first_line for r in by_hand.removals if r.rule_id == MANUAL] == [4]
     assert by_hand.text == by_rules.text.replace(lines[3] + "\n", "", 1)
+
+
+# An article in a script without case (Arabic), then a share box. The wrapping tool's breaks cannot be told by
+# a lower-case letter after them, so only the width tells them (`_runs_on_in_case`); read as fragments, the
+# paragraphs' last lines went with the box (the line model reads no Arabic word).
+ARABIC = [
+    "افتتحت البلدية أمس حديقة عامة جديدة في وسط المدينة بعد عامين من أعمال البناء والتشجير، "
+    "وحضر الافتتاح عدد كبير من السكان.",
+    "وقال رئيس البلدية إن الحديقة تضم ملاعب للأطفال ومسارات للمشي وأكثر من ألف شجرة، "
+    "وإن الدخول إليها مجاني طوال أيام الأسبوع.",
+    "ورحب أصحاب المحلات القريبة بالمشروع، وتوقعوا أن يزيد عدد الزوار في المنطقة خلال فصل الصيف المقبل بشكل ملحوظ.",
+]
+SHARE_BOX = ["طباعة", "إرسال بالبريد", "مشاركة الخبر", "تم نسخ الرابط"]
+
+
+def test_a_wrapped_text_in_a_script_without_case_is_read_as_paragraphs() -> None:
+    article = wrapped(ARABIC, width=44)
+    assert wrapped_paragraphs(article.split("\n")) is not None
+    result = cleaner.clean(article + "\n" + "\n".join(SHARE_BOX) + "\n")
+    assert article in result.text  # every line of the article's paragraphs
