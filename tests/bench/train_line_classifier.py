@@ -7,9 +7,9 @@
 One logistic model per category of furniture, each over the terms of a line (`line_terms`: words, word
 pairs, the lead, the shape), trained one category against body text:
 
-- furniture (1): the lines of the **tuned** English hand-written cases (`tests/data/handwritten_tuned*.toml`,
-  their kind naming the category) and of the `examples.remove` of every other default pack of that
-  category but the multilingual ones (a `{text, expect}` example's lines that `expect` keeps are body);
+- furniture (1): the lines of the **tuned** English hand-written cases (`tests/data/handwritten_tuned*.toml`
+  but `NOT_TRAINING`, their kind naming the category) and of the `examples.remove` of every other default
+  pack of that category but the multilingual ones (a `{text, expect}` example's lines that `expect` keeps are body);
 - body (0): the tuned cases' prose sentences and articles, every pack's `examples.keep`, and every
   non-blank line of the dev set's gold bodies (`--skip-fold N` leaves fold N's pages out, so the rule
   file can clean that fold out of fold; `fit_with_line_model` fits these and then the line model on
@@ -50,7 +50,11 @@ OUTPUT = RULES / "furniture_lines.toml"
 # English only: a model that learned a few languages' furniture words from the multilingual cases, and almost
 # none of their body text, scored whole French articles as furniture. Other languages' words are unknown to
 # it, and a line made mostly of unknown words is not scored (`min_known_share`).
-CASES = sorted((ROOT / "tests" / "data").glob("handwritten_tuned*.toml"))
+# Not training data: tuning file 14 (session 49), which rules were written from. With it the fold classifiers
+# removed more gold-body words out of fold (0.110 % against 0.105 %) for +0.0001 F1 (full.txt, recall.txt).
+NOT_TRAINING = ("handwritten_tuned_14.toml",)
+CASES = sorted(path for path in (ROOT / "tests" / "data").glob("handwritten_tuned*.toml")
+               if path.name not in NOT_TRAINING)
 OTHER_LANGUAGES = ("multilingual",)  # packs (file name prefixes) whose examples are in other languages
 # the hand-written cases' kinds and the default packs, by the category their lines train
 CASE_CATEGORY = {"partner": "ads", "appeal": "appeal", "jobs": "jobs", "newsletter": "newsletter",
