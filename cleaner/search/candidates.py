@@ -135,8 +135,7 @@ class CandidateIndex:
         self._uncovered: KeywordIndex | None = None  # keywords of the rules the pattern prefilter misses
         # per rule, a search for any of its lower-cased keywords (as `in` finds them), in one call
         self._keyword_search: dict[str, Callable] = {
-            rule_id: _re.compile("|".join(map(_re.escape, map(str.lower, keywords)))).search
-            for rule_id, keywords, _ in rules if keywords}
+            rule_id: keyword_search(keywords) for rule_id, keywords, _ in rules if keywords}
         self._caseless = {rule_id for rule_id, keywords, _ in rules if keywords and all(map(is_caseless, keywords))}
         self.compile_after = compile_after
         self.lines_seen = 0
@@ -179,6 +178,12 @@ class CandidateIndex:
                     continue
             hits[rule_id] = indices
         return hits
+
+
+def keyword_search(keywords: Sequence[str]) -> Callable[[str], object]:
+    """A search of a lower-cased line for any of `keywords`, lower-cased: what the keyword prefilter finds on a
+    line (a match object, or None), in one call."""
+    return _re.compile("|".join(map(_re.escape, map(str.lower, keywords)))).search
 
 
 def is_caseless(keyword: str) -> bool:

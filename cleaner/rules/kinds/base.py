@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from time import monotonic
@@ -20,6 +20,7 @@ import regex
 
 from cleaner.errors import DocumentTimeout, RuleTimeout
 from cleaner.lines import Line
+from cleaner.search.candidates import keyword_search
 from cleaner.search.joined import matching_texts
 
 Claim = tuple[int, int]  # first and last line index, inclusive
@@ -120,12 +121,9 @@ class Document:
         return [i for i in range(len(self.lines)) if self.holds_keyword(rule, i)]
 
     def holds_keyword(self, rule: Rule, index: int) -> bool:
-        """Whether line `index` holds one of `rule`'s keywords, case-insensitive, as the keyword prefilter
-        finds them (it lower-cases keywords and line alike); true for a rule without keywords."""
-        if not rule.keywords:
-            return True
-        text = self.lines[index].text.lower()
-        return any(keyword.lower() in text for keyword in rule.keywords)
+        """Whether line `index` holds one of `rule`'s keywords, as the keyword prefilter finds them
+        (`candidates.keyword_search`); true for a rule without keywords."""
+        return not rule.keywords or rule.keyword_search(self.lines[index].text.lower()) is not None
 
     def search(self, rule: Rule, pattern: regex.Pattern, index: int) -> bool:
         """Whether `pattern` matches line `index`, under the timeout."""
@@ -213,6 +211,11 @@ class Rule:
     # What the rule's patterns meet: "words", a line as a reader sees it (Markdown as its words, a hard-wrapped
     # paragraph as one line; `engine.decide`), or "raw", each line exactly as the text has it (`^\[Subscribe\]\(`).
     reads: str = "words"
+
+    @cached_property
+    def keyword_search(self) -> Callable[[str], object]:
+        """A search of a lower-cased line for any of the rule's keywords (`Document.holds_keyword`)."""
+        return keyword_search(self.keywords)
 
     @cached_property  # `_match` asks it of every rule on every pass
     def prefilter_keywords(self) -> tuple[str, ...]:
