@@ -78,6 +78,33 @@ def test_list_run_requires_an_adjacent_removal_when_asked(tmp_path):
     assert cleaner.clean(two, rules=rules).text == "Intro.\n* Alpha\n* Beta\nEnd.\n"
 
 
+def test_list_run_enclosed_needs_a_removal_on_both_sides(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE + """
+    [[rules]]
+    id = "pitch"
+    kind = "list_run"
+    item = '^[A-Z][^.]*\\.?$'
+    min_items = 1
+    max_chars = 200
+    requires = "enclosed"
+    after_rules = ["ad"]
+    across_blanks = false
+    rationale = "r"
+    examples.remove = ["Advertisement\\nOur sponsor makes good things.\\nAdvertisement\\n"]
+    """)
+    pitch = "Our sponsor makes good things for gardens, every day of the week.\n"
+    # between two removed lines it goes
+    assert cleaner.clean("Advertisement\n" + pitch + "Advertisement\n", rules=rules).text == ""
+    # beside one only, it stays, above or below
+    assert cleaner.clean("Advertisement\n" + pitch, rules=rules).text == pitch
+    assert cleaner.clean(pitch + "Advertisement\n", rules=rules).text == pitch
+    # the item matches "Advertisement" too: a run that holds the removed lines is enclosed by them, and
+    # one that only starts with one is not
+    assert cleaner.clean("Advertisement\n" + pitch + pitch + "Advertisement\n", rules=rules).text == ""
+    assert cleaner.clean("Advertisement\n" + pitch + pitch + "Body.\n\nEnd.\n", rules=rules).text \
+        == pitch + pitch + "Body.\n\nEnd.\n"
+
+
 BOX_RULE = LINE_RULE + """
 [[rules]]
 id = "box"

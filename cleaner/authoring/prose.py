@@ -6,7 +6,8 @@ rule's `pattern`, a `list_run`'s `item`, within the rule's `max_chars`) on a bui
 article sentences (`data/prose_sentences.txt`: news, features, reviews, science, sport, business,
 opinion, using on purpose the words furniture rules look for, in their ordinary sense). Patterns
 that only open a structure the rule still checks (a `block` start needs its end, a `tail` marker a
-short rest) are left out: matching prose there removes nothing by itself.
+short rest) are left out: matching prose there removes nothing by itself. So is a `list_run`'s item
+under `requires = "enclosed"`: a line goes only between two lines other rules removed.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def prose_findings(ruleset: RuleSet, sample: tuple[str, ...] | None = None) -> l
     for pack in ruleset.packs:
         for rule in pack.rules:
             for kind, name, bound in LINE_REMOVING_FIELDS:
-                if rule.kind != kind:
+                if rule.kind != kind or getattr(rule, "requires", None) == "enclosed":
                     continue
                 limit = getattr(rule, bound, 0) or None
                 hits = _matches(getattr(rule, name), sentences, limit)

@@ -18,8 +18,9 @@ class ListRunRule(ContextRule):
 
     With `requires = "adjacent_removal"` the run must touch a line already removed by another rule
     (directly, across blank lines, or by holding it: a heading the item pattern matches too), or
-    lie between two removed lines: a list that follows a sign-up prompt is furniture, the same list
-    in an article may not be. `after_rules` narrows which rules' removals count (default: any).
+    lie between two removed lines: a list that follows a sign-up prompt is furniture, the same list in an
+    article may not be. With `requires = "enclosed"` it must touch (or end in) one above and one below: a
+    sign-up box's pitch between its heading and its field. `after_rules` narrows which removals count.
 
     With `heading` the rule reads from each line matching it (keywords then filter the heading, not
     the items): the heading and at least `min_items` item lines right under it (blank lines between
@@ -42,17 +43,17 @@ class ListRunRule(ContextRule):
 
     Three options keep a box rule (a free-worded label taken with the buttons or the field it touches)
     off the article: with `across_blanks = false` a run touches only a removal on the next line, in its
-    own block; with `keep_under_prose` a run right under a prose line (no blank line between) stays, as
-    an article's sign-off over its share bar; with `keep_before_prose` a run above the document's first
-    prose line stays, as a byline or dateline over the article's share buttons; with `keep_at_end` a run
-    that ends the document stays, for a `tail` rule to take with the looser items it allows. With `through_removed` a
-    run also touches a removal across non-blank lines other rules removed (a card's "2 days ago" between
-    its title and its "Easy apply"); a blank line still ends the reach when `across_blanks` is false.
+    own block; with `keep_under_prose` a run right under a prose line (no blank line between) stays, as an
+    article's sign-off over its share bar; with `keep_before_prose` a run above the first prose line stays,
+    as a byline over the article's share buttons; with `keep_at_end` a run that ends the document stays, for
+    a `tail` rule to take with the looser items it allows. With `through_removed` a run also touches a
+    removal across non-blank lines other rules removed (a card's "2 days ago" between its title and its
+    "Easy apply"); a blank line still ends the reach when `across_blanks` is false.
     """
 
     kind = "list_run"
-    REMOVES = ("a run of ≥ `min_items` consecutive `item` lines; with `requires = \"adjacent_removal\"` "
-               "only next to (or between) lines removed by `after_rules` (or any rule)")
+    REMOVES = ("a run of ≥ `min_items` consecutive `item` lines; with `requires` only next to (`adjacent_removal`) "
+               "or between (`enclosed`) lines removed by `after_rules` (or any rule)")
     NEEDS_CANDIDATES = True
 
     @property  # type: ignore[override]
@@ -63,8 +64,8 @@ class ListRunRule(ContextRule):
     item: regex.Pattern = required(str, "the regex each line of the run matches", pattern=True)
     min_items: int = option(int, 3, "the fewest consecutive item lines that make a run")
     max_chars: int = option(int, 80, "the longest item line (characters)")
-    requires: str = option(str, "none", "`adjacent_removal`: the run must touch a line another rule removed",
-                           choices=("none", "adjacent_removal"))
+    requires: str = option(str, "none", "`adjacent_removal`: the run must touch a line another rule removed; "
+                           "`enclosed`: one above it and one below", choices=("none", "adjacent_removal", "enclosed"))
     after_rules: tuple[str, ...] = option(list, (), "ids of the rules whose removals count for `requires` "
                                           "(empty: any rule)")
     heading: regex.Pattern | None = option(str, None, "the regex of a heading line: with it set, each such line "
@@ -106,9 +107,7 @@ class ListRunRule(ContextRule):
     def _size(self, doc: Document, first: int, last: int) -> int:
         """The run's item lines: under a heading, the lines after it but the blank ones between it and
         the first item (items themselves run without a blank line)."""
-        if self.heading is None:
-            return last - first + 1
-        return sum(not line.is_blank for line in doc.lines[first + 1:last + 1])
+        return last - first + 1 if self.heading is None else sum(not x.is_blank for x in doc.lines[first + 1:last + 1])
 
     def _headed_runs(self, doc: Document) -> Iterator[Claim]:
         """Each `heading` line with the item lines right under it, as (heading, last item); a heading
@@ -220,13 +219,13 @@ class ListRunRule(ContextRule):
             yield (first, previous)
 
     def _runs_touching(self, doc: Document) -> list[Claim]:
-        """Of `_runs`, those that hold a line `after_rules` removed or reach one across blank lines: all
-        that `_context_ok` can pass when this rule's own removals do not count. Only the lines around
-        such removals are read (an item pattern such as `signup-box-text`'s matches most short lines,
-        and a page has few sign-up lines), its keywords checked there; `_context_ok` still decides each run."""
+        """Of `_runs`, those that hold a line `after_rules` removed or reach one: all that `_context_ok` can
+        pass when this rule's own removals do not count. Only the lines around such removals are read (an
+        item such as `signup-box-text`'s matches most short lines), its keywords checked there."""
         lines, size = doc.lines, len(doc.lines)
         seeds = set()
-        for removed in [i for i, owner in enumerate(doc.claimed) if self._counts(owner)]:
+        counted = frozenset(self.after_rules)  # (`_counts`, inline: this reads every line of every document)
+        for removed in [i for i, owner in enumerate(doc.claimed) if owner is not None and owner.id in counted]:
             seeds.add(removed)
             seeds.update(i for i in (self._touching(doc, removed, -1), self._touching(doc, removed, 1))
                          if i is not None)
@@ -251,10 +250,11 @@ class ListRunRule(ContextRule):
         return runs
 
     def _context_ok(self, doc: Document, first: int, last: int) -> bool:
-        if self.requires == "none":
-            return True
         # A run whose item pattern also matched the removed line itself (a heading) touches it too.
-        return any(self._counts(doc.claimed[i]) for i in range(first, last + 1)) \
+        if self.requires == "enclosed":
+            ends = ((first, -1), (last, 1))
+            return all(self._counts(doc.claimed[i]) or self._removed_near(doc, i, k) for i, k in ends)
+        return self.requires == "none" or any(self._counts(doc.claimed[i]) for i in range(first, last + 1)) \
             or self._removed_near(doc, first, -1) or self._removed_near(doc, last, +1)
 
     def _counts(self, owner: Rule | None) -> bool:
