@@ -168,7 +168,7 @@ def _line_starts(text: str) -> set[str]:
 
 # Hard-wrapped text (`wrapped_paragraphs`): the widths a wrapping tool uses, and how many of a document's
 # breaks must read as a wrap (the next line starts in lower case or in a script without case, or this one
-# ends in a comma or ";").
+# ends in a comma, ";" or a letter of a script without case).
 _WRAP_WIDTHS = (40, 120)
 _MIN_LINES = 8
 _MIN_RUN_ONS = 3
@@ -181,7 +181,12 @@ def _runs_on_in_case(first: str) -> bool:
     """Whether a line starting with `first` (a character, or "") goes on with a sentence by its case: a
     lower-case letter, or a letter of a script without case (Arabic, Hebrew, Devanagari...), where a
     capital cannot say a new sentence starts and only the width can tell a wrap."""
-    return first.islower() or (first.isalpha() and not first.isupper() and not first.istitle())
+    return first.islower() or _caseless_letter(first)
+
+
+def _caseless_letter(char: str) -> bool:
+    """Whether `char` is a letter of a script without case (Hangul, Arabic, Devanagari...)."""
+    return char.isalpha() and not char.isupper() and not char.islower() and not char.istitle()
 
 
 def wrapped_paragraphs(texts: Sequence[str], width: int | None = None) -> list[range] | None:
@@ -192,7 +197,8 @@ def wrapped_paragraphs(texts: Sequence[str], width: int | None = None) -> list[r
     The wrap width W is the longest non-blank line but the longest 2%; a text is hard-wrapped when it
     has at least _MIN_LINES non-blank lines, W lies within _WRAP_WIDTHS, at least 15% of its lines
     fill to within 12 characters of W, and at least _MIN_RUN_ONS of the breaks below would join a line
-    to one starting in lower case (or in a script without case) or after a comma or ";". A line runs on
+    to one starting in lower case (or in a script without case) or after a comma, ";" or a letter of a
+    script without case (a Korean line over one that starts with a number). A line runs on
     into the next when both hold text, the next line's first word would not have fitted on it within W
     (so the break is the wrapping tool's, not the author's), the next line is no list item and no less
     indented, the line is no Markdown heading, and the break is not a sentence's end followed by a
@@ -205,8 +211,9 @@ def wrapped_paragraphs(texts: Sequence[str], width: int | None = None) -> list[r
     if width is None:
         return None
     runs_on = [i for i in range(len(texts) - 1) if _runs_on(texts[i], texts[i + 1], width)]
+    # a full line that stops on a comma, or on a letter of a script without case ("...지난해" over "3월에"), goes on
     plain_wraps = [i for i in runs_on if _runs_on_in_case(texts[i + 1].lstrip()[:1])
-                   or texts[i].rstrip()[-1:] in _CLAUSE_END]
+                   or texts[i].rstrip()[-1:] in _CLAUSE_END or _caseless_letter(texts[i].rstrip()[-1:])]
     if len(plain_wraps) < _MIN_RUN_ONS:
         return None
     return _ranges(len(texts), set(runs_on))

@@ -99,3 +99,28 @@ def test_a_wrapped_text_in_a_script_without_case_is_read_as_paragraphs() -> None
     assert wrapped_paragraphs(article.split("\n")) is not None
     result = cleaner.clean(article + "\n" + "\n".join(SHARE_BOX) + "\n")
     assert article in result.text  # every line of the article's paragraphs
+
+
+# Korean wrapped at 40 columns where the wrapped lines start with numbers ("120억", "2027년"): a digit says
+# nothing of a wrap, so only breaks after a letter of a script without case tell one (read as fragments,
+# the first line of the article went as a lone line beside the share box).
+KOREAN_LINES = [
+    "서울시는 내년 공원 조성 예산으로 강북과 강남의 여러 자치구에 걸쳐 모두",
+    "120억 원을 배정했다고 어제 시청에서 열린 기자회견에서 발표했다.",
+    "",
+    "새로 문을 여는 공원은 주거지와 가까운 곳에 들어서며 시민들이 쉴 수 있는",
+    "15곳의 쉼터와 함께 어린이를 위한 놀이터와 운동 시설을 갖추게 된다고",
+    "2027년까지 차례로 개장할 예정이라고 공원녹지국 관계자가 설명했다.",
+    "",
+    "시 관계자는 공원마다 주민들이 걷기 좋은 산책로를 새로 만들고 길이는",
+    "3킬로미터 이상이 되도록 설계하며 나무도 지역에 맞는 수종으로 골라",
+    "10만 그루를 새로 심겠다고 덧붙였으며 주민 의견도 듣겠다고 밝혔다.",
+]
+KOREAN_SHARE_BOX = ["공유하기", "페이스북", "카카오톡", "링크 복사", "기사 스크랩"]
+
+
+def test_wrapped_lines_that_start_with_numbers_in_a_script_without_case() -> None:
+    assert wrapped_paragraphs(KOREAN_LINES) == [range(0, 2), range(2, 3), range(3, 6), range(6, 7), range(7, 10)]
+    article = "\n".join(KOREAN_LINES) + "\n"
+    result = cleaner.clean(article + "\n" + "\n".join(KOREAN_SHARE_BOX) + "\n")
+    assert result.text == article
