@@ -9,6 +9,7 @@ import regex
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
 from cleaner.rules.kinds.context import ContextRule
+from cleaner.rules.kinds.entries import entries_end
 from cleaner.search import linefast
 
 
@@ -164,25 +165,11 @@ class ListRunRule(ContextRule):
         return None
 
     def _entries_end(self, doc: Document, first: int, last: int) -> int | None:
-        """With `recur_share`, where a run of entries ends (None: not a list of entries): before the line
-        that repeats its first entry found again below (the section it names begins there), if at least
-        `recur_share` of the items up to it occur again below as lines of their own (`_entry` of each).
-        Without `recur_share`, `last`."""
+        """With `recur_share`, where a run of entries ends (`entries.entries_end`; None: not a list of
+        entries). Without `recur_share`, `last`."""
         if self.recur_share <= 0:
             return last
-        start = first + (self.heading is not None)
-        entries = [_entry(key) if key else "" for key in doc.keys[start:]]
-        later: dict[str, int] = {}  # each entry's last line, relative to `start`
-        for offset, entry in enumerate(entries):
-            if entry:
-                later[entry] = offset
-        named = next((o for o in range(last - start + 1) if entries[o] and later[entries[o]] > o), None)
-        if named is not None:
-            repeat = next((o for o in range(named + 1, last - start + 1) if entries[o] == entries[named]), None)
-            last = start + repeat - 1 if repeat is not None else last
-        items = [o for o in range(last - start + 1) if entries[o]]
-        recurring = sum(later[entries[o]] > last - start for o in items)
-        return last if items and recurring >= self.recur_share * len(items) else None
+        return entries_end(doc.keys, first + (self.heading is not None), last, self.recur_share)
 
     def _in_article(self, doc: Document, first: int, last: int) -> bool:
         if self.context in ("standalone", "label"):
@@ -288,13 +275,3 @@ def _across_blanks(doc: Document, index: int, step: int) -> int | None:
         i += step
     return i if 0 <= i < size else None
 
-
-# The marks in front, then (searched backwards from the end: forwards it is tried at every position) a trailing colon.
-_ENTRY_LEAD, _ENTRY_TAIL = regex.compile(r"\s*(?:[#*+•·▪◦‣-]+\s*|\d{1,3}[.)]\s+)*"), regex.compile(r"(?r)\s*:?\s*$")
-
-
-def _entry(key: str) -> str:
-    """A line as a table of contents names it: without a list marker, heading marks or a number in front
-    ("  • 2. Remove the paint", "## Remove the paint:"), a trailing colon, or case."""
-    start = _ENTRY_LEAD.match(key).end()
-    return key[start:_ENTRY_TAIL.search(key, start).start()].casefold()
