@@ -108,7 +108,9 @@ class ListRunRule(ContextRule):
     def _size(self, doc: Document, first: int, last: int) -> int:
         """The run's item lines: under a heading, the lines after it but the blank ones between it and
         the first item (items themselves run without a blank line)."""
-        return last - first + 1 if self.heading is None else sum(not x.is_blank for x in doc.lines[first + 1:last + 1])
+        if self.heading is None:
+            return last - first + 1
+        return sum(not line.is_blank for line in doc.lines[first + 1:last + 1])
 
     def _headed_runs(self, doc: Document) -> Iterator[Claim]:
         """Each `heading` line with the item lines right under it, as (heading, last item); a heading
