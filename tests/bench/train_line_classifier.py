@@ -52,7 +52,8 @@ OUTPUT = RULES / "furniture_lines.toml"
 # it, and a line made mostly of unknown words is not scored (`min_known_share`).
 # Not training data: tuning file 14 (session 49), which rules were written from. With it the fold classifiers
 # removed more gold-body words out of fold (0.110 % against 0.105 %) for +0.0001 F1 (full.txt, recall.txt).
-NOT_TRAINING = ("handwritten_tuned_14.toml",)
+# Nor tuning file 15 (session 51), for the same reason.
+NOT_TRAINING = ("handwritten_tuned_14.toml", "handwritten_tuned_15.toml")
 CASES = sorted(path for path in (ROOT / "tests" / "data").glob("handwritten_tuned*.toml")
                if path.name not in NOT_TRAINING)
 OTHER_LANGUAGES = ("multilingual",)  # packs (file name prefixes) whose examples are in other languages
