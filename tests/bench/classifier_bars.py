@@ -9,7 +9,7 @@ fold the classifiers and the text line model are trained on the other folds' pag
 bars change between settings: each row scores the same fitted models. Prints, per setting, recall.txt and
 full.txt F1 (mean over the held-out folds), full.txt `without` snippets left, recall.txt `with` snippets kept,
 and the share of the gold bodies' words removed; about 15 minutes for the training and 4 a setting on two
-cores. How session 46 chose the shipped bars (README, "Quality on real pages").
+cores. How session 46 chose the shipped bars (docs/quality-history.md, session 46).
 """
 
 from __future__ import annotations

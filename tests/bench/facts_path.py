@@ -1,5 +1,5 @@
 """The line model's per-line lookups on the dev set: the facts cache held in C against the pure-Python
-reference (README, "Text, the line facts held in C").
+reference (docs/performance-history.md, "Text, the line facts held in C").
 
     python tests/bench/facts_path.py [--rounds 7]
 

@@ -1,4 +1,4 @@
-"""The learned lexical features' cost and sameness on the dev set (README, "Learned lexical features").
+"""The learned lexical features' cost and sameness on the dev set (docs/quality-history.md, "Learned lexical features").
 
     python tests/bench/lexicon_cost.py RULES_DIR [--rounds 3] [--every 3]        # CPU time, alternated
     python tests/bench/lexicon_cost.py RULES_DIR --digests OUT.json             # outputs, for --compare

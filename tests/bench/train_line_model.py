@@ -72,21 +72,21 @@ VETOES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 # A rule whose removal threshold on whole pages is held, not searched. The text model's: with the lexical
 # features the search picks 0.5 on the dev set, which keeps the old table layouts' furniture rows on
 # mining.py's sites (recall.txt 0.9446, below its 0.945 floor; held at 0.4, the threshold the model had
-# before them: 0.9459). Its cost is measured out-of-fold (README, "Learned lexical features").
+# before them: 0.9459). Its cost is measured out-of-fold (docs/quality-history.md, "Learned lexical features").
 PAGE_THRESHOLDS = {"line-model": (0.4,)}
 # A rule whose veto on extracts is held, not searched. The text model's: once prose_window ran on past a
 # guide's checklists (`run_on`), the search on all pages picked 0.7, which gives back the labelled
 # DONATE: / PARTNER: / ADVERTISE: footer lines of seed 002 (GUIDE.md: furniture); 0.5 is the value it had
-# before, and three of the five folds' own searches pick it. Its cost is measured out-of-fold (README).
+# before, and three of the five folds' own searches pick it. Its cost is measured out-of-fold (docs/quality-history.md).
 EXTRACT_VETOES = {"line-model": (0.5,)}
 # The grid of the shields' score (`run_prose_threshold`, `region_threshold`: a prose line of the main run, a
 # line of the kept body region, goes only from this probability), searched with the pair on whole pages for a
 # rule that declares either shield; NEVER keeps them whole. Held at NEVER until 2026-12-04: it was set for
-# seed 001's last paragraph (p 0.58 then), not chosen (README, "The shields' score, searched").
+# seed 001's last paragraph (p 0.58 then), not chosen (docs/quality-history.md, "The shields' score, searched").
 SHIELDS = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 # A rule whose shields' score is held, not searched. The text model's: every fold and all pages picked 0.5
 # until a build with a table-of-contents rule, where two folds picked 0.6 by a metric gain the size of noise
-# and lost for it out of fold (fold 4 0.0012 of F1, fold 2 0.0004, against 0.5 on the same rules; README, session 42).
+# and lost for it out of fold (fold 4 0.0012 of F1, fold 2 0.0004, against 0.5 on the same rules; docs/quality-history.md, session 42).
 HELD_SHIELDS = {"line-model": (0.5,)}
 SHIELD_FIELDS = ("run_prose_threshold", "region_threshold")  # written for a rule that declares them
 TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
@@ -225,7 +225,7 @@ def _line_counts(ex: Example, gold: Gold) -> list[tuple[int, int]]:
 # `page_lead_lines` 0 to 12): on the training folds the 30 choices scored within 0.0007 of each other, yet
 # the choice moved a held-out fold by 0.005 (fold 2 picked 0.1 and 0 on one build, 0.02 and 6 on the next,
 # one rule later): the search fitted noise. Held at what the search picked on all pages and on four folds
-# of five (README, session 42): out-of-fold full.txt 0.9290 searched, 0.9294 held, the same rules.
+# of five (docs/quality-history.md, session 42): out-of-fold full.txt 0.9290 searched, 0.9294 held, the same rules.
 TEXT_BOUNDARY = {"page_removed_share": 0.02, "page_lead_lines": 0}
 # The html model's boundary is not searched: a page is an extraction whose short lines make up
 # `page_short_share` of it. The grid above chose a different boundary on every fold, fitting the
