@@ -86,7 +86,8 @@ EXTRACT_VETOES = {"line-model": (0.5,)}
 SHIELDS = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 # A rule whose shields' score is held, not searched. The text model's: every fold and all pages picked 0.5
 # until a build with a table-of-contents rule, where two folds picked 0.6 by a metric gain the size of noise
-# and lost for it out of fold (fold 4 0.0012 of F1, fold 2 0.0004, against 0.5 on the same rules; docs/quality-history.md, session 42).
+# and lost for it out of fold (fold 4 0.0012 of F1, fold 2 0.0004, against 0.5 on the same rules;
+# docs/quality-history.md, session 42).
 HELD_SHIELDS = {"line-model": (0.5,)}
 SHIELD_FIELDS = ("run_prose_threshold", "region_threshold")  # written for a rule that declares them
 TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
