@@ -29,8 +29,10 @@ def test_markup_is_read_as_its_words() -> None:
     assert markdown_view("> quoted *and* **bold** text") == "quoted and bold text"
     assert markdown_view(r"en\_US and 1\. item") == "en_US and 1. item"
     assert markdown_view("Title #\r\n## Heading ##\r\n") == "Title #\r\nHeading\r\n"
-    # a table row as a browser's text gives it (the prose window reads a tab row as neither prose nor menu)
-    assert markdown_view("| Weight | 5.2 \\| 6.1 oz |\n| --- | --- |") == "Weight\t\t5.2 | 6.1 oz\n---\t\t---"
+    # a table row stays as written: an extractor gives an old table-layout page's menus as such rows, and
+    # read as tab-separated cells they no longer looked like menus (tests/bench/mining.py's sites, session 51)
+    rows = "| Home |  | Books |  | Celebs |\n| Weight | 5.2 oz |\n"
+    assert markdown_view(rows) == rows
 
 
 def test_plain_text_and_what_is_not_markup_stay_as_they_are() -> None:
