@@ -259,8 +259,26 @@ def main() -> None:
             print("\n| dev set | pages | page by page | mined per URL host | the folder as one site |")
             print("| --- | --- | --- | --- | --- |")
             print("\n".join(devset_check(Path(scratch))))
+    print("\n".join(since_last_run(summary, RESULTS / "mining.json")))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "mining.json").write_text(json.dumps({"thresholds": vars(thresholds), **summary}, indent=1) + "\n")
+
+
+def since_last_run(summary: dict, recorded: Path, tolerance: float = 0.002) -> list[str]:
+    """Each pooled figure against the run recorded in `recorded` (the results file this run replaces), with
+    FELL where it dropped by more than `tolerance`: a regression here stood unnoticed for twelve sessions
+    (session 51) because each run only printed its own table."""
+    if not recorded.is_file():
+        return []
+    before = json.loads(recorded.read_text())
+    lines = ["", "since the recorded run (tests/bench/results/mining.json):"]
+    for kind, now in summary.items():
+        for column in ("page_by_page", "learned"):
+            was = before.get(kind, {}).get(column)
+            if was is not None:
+                flag = "  FELL" if now[column] < was - tolerance else ""
+                lines.append(f"  {kind}.txt {column}: {was:.4f} -> {now[column]:.4f}{flag}")
+    return lines
 
 
 if __name__ == "__main__":
