@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import cleaner
+from cleaner.authoring.declines import find_declines
 from cleaner.authoring.line_model_data import Gold, gold_share, is_furniture
 from cleaner.authoring.toml_out import dump_pack
 from cleaner.engine.decide import apply_rules
@@ -269,6 +270,15 @@ def test_the_model_never_gives_back_a_never_vetoed_rules_removals(tmp_path):
     assert apply_rules(text, model_rules(tmp_path, with_line_rule=True)).text == f"{PROSE}\n{PROSE}\n"
     rules = model_rules(tmp_path, extra='never_vetoed = ["budget-word"]', with_line_rule=True)
     assert apply_rules(text, rules).text == ""  # the prose lines budget-word removed stay removed
+
+
+def test_explain_names_each_line_the_model_gave_back(tmp_path):
+    text = f"Home\n{PROSE}\nThe budget\n{PROSE}\n"
+    vetoes = [d for d in find_declines(text, model_rules(tmp_path, with_line_rule=True)) if "gave it back" in d.reason]
+    assert [(d.line, d.rule_id) for d in vetoes] == [(2, "budget-word"), (4, "budget-word")]
+    assert "the line model (lm-rule) gave it back" in vetoes[0].reason  # the model that vetoed, by its id
+    trusting = model_rules(tmp_path, extra='trusted_rules = ["budget-word"]', with_line_rule=True)
+    assert not [d for d in find_declines(text, trusting) if "gave it back" in d.reason]
 
 
 def test_the_model_never_gives_back_a_trusted_rules_removals(tmp_path):

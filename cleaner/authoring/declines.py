@@ -1,19 +1,24 @@
-"""Why a rule did not remove something: the places where a `tail` or `list_run` nearly matched.
+"""Why a rule did not remove something: the places where a `tail` or `list_run` nearly matched, and the
+lines a pattern rule removed that the line model gave back.
 
 A tail's marker can match and the tail still decline ("4 items > max_items 3"); a list run can be
 too short or lack the removal it must touch. The engine does not keep these reasons (it would cost
 every document); `find_declines` cleans the text, then asks each rule, over the document with the
-final removals marked, where it declined and why. For rule authors: `cleaner explain -v` and
+final removals marked, where it declined and why. A line model's veto (`veto_below`) is found by
+cleaning the text once more with the vetoes off: a line a rule the model may overrule removes then,
+and that stays, is one the model gave back. For rule authors: `cleaner explain -v` and
 `cleaner rules test -v` print them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from cleaner.engine.decide import apply_rules
+from cleaner.engine.decide import Outcome, apply_rules
 from cleaner.lines import split_lines
 from cleaner.rules.kinds import Document
+from cleaner.rules.kinds.line_model import LineModelRule
 from cleaner.rules.ruleset import RuleSet
 
 
@@ -45,4 +50,35 @@ def find_declines(text: str, ruleset: RuleSet, domain: str | None = None) -> lis
             doc.claimed[index] = owner
     found = [Decline(rule.id, rule.pack_id, index + 1, reason)
              for rule in rules for index, reason in rule.declines(doc)]
+    found += vetoed(text, ruleset, domain, outcome)
     return sorted(found, key=lambda d: (d.line, d.rule_id))
+
+
+def vetoed(text: str, ruleset: RuleSet, domain: str | None, outcome: Outcome) -> list[Decline]:
+    """The lines of `text` that a rule the line model may overrule removes when no model vetoes, and that
+    `outcome` (the text cleaned with `ruleset`) keeps: the model's vetoes, one Decline each."""
+    models = [r for r in ruleset.rules(domain, scoped=True) if isinstance(r, LineModelRule)
+              and (r.veto_below > 0 or r.extract_veto_below > 0)]
+    if not models:
+        return []
+    removed = {n for r in outcome.removals for n in range(r.first_line, r.last_line + 1)}
+    unvetoed = apply_rules(text, _without_vetoes(ruleset), domain)
+    keys = split_lines(text)
+    found = []
+    for removal in unvetoed.removals:
+        model = next((m for m in models if m.vetoable(removal.rule_id, removal.pack_id)), None)
+        if model is None:
+            continue
+        found += [Decline(removal.rule_id, removal.pack_id, n,
+                          f"the line model ({model.id}) gave it back: it scores the line as body")
+                  for n in range(removal.first_line, removal.last_line + 1)
+                  if n not in removed and keys[n - 1].text.strip()]
+    return found
+
+
+def _without_vetoes(ruleset: RuleSet) -> RuleSet:
+    """`ruleset` with every line model's vetoes off (`veto_below` and `extract_veto_below` 0)."""
+    packs = tuple(dataclasses.replace(pack, rules=tuple(
+        dataclasses.replace(rule, veto_below=0.0, extract_veto_below=0.0) if isinstance(rule, LineModelRule)
+        else rule for rule in pack.rules)) for pack in ruleset.packs)
+    return dataclasses.replace(ruleset, packs=packs)

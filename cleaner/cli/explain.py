@@ -61,7 +61,8 @@ def render(text: str, removals: Sequence[Removal]) -> list[str]:
 @selection_options
 @click.option("--url", help="The page's URL (selects site-scoped packs for text input).")
 @click.option("-v", "--verbose", is_flag=True,
-              help="Also say where a tail or list_run rule declined to remove, and why.")
+              help="Also say where a rule declined to remove (a tail, a list_run, a classifier) and why, "
+                   "and which rules' lines the line model gave back.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the counts per rule, not the documents.")
 @timeout_option
 def explain(sources, rule_paths, no_default_rules, url, verbose, quiet, timeout) -> None:

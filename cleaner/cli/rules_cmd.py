@@ -28,7 +28,8 @@ def _under(path: str, root: Path) -> bool:
 @click.command(name="test")
 @click.argument("path", required=False, type=click.Path(exists=True))
 @click.option("--rule", "rule_ids", multiple=True, metavar="ID", help="Test only this rule; repeatable.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list passing rules, and say why a tail or list_run declined.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list passing rules, and say why a rule declined (or the line model gave its line back).")
 @rules_option
 @no_defaults_option
 @selection_options
