@@ -277,16 +277,8 @@ def test_explain_names_each_line_the_model_gave_back(tmp_path):
     vetoes = [d for d in find_declines(text, model_rules(tmp_path, with_line_rule=True)) if "gave it back" in d.reason]
     assert [(d.line, d.rule_id) for d in vetoes] == [(2, "budget-word"), (4, "budget-word")]
     assert "the line model (lm-rule) gave it back" in vetoes[0].reason  # the model that vetoed, by its id
-    trusting = model_rules(tmp_path, extra='trusted_rules = ["budget-word"]', with_line_rule=True)
-    assert not [d for d in find_declines(text, trusting) if "gave it back" in d.reason]
-
-
-def test_the_model_never_gives_back_a_trusted_rules_removals(tmp_path):
-    text = f"Home\n{PROSE}\nThe budget\n{PROSE}\n"
-    rules = model_rules(tmp_path, extra='trusted_rules = ["budget-word"]', with_line_rule=True)
-    assert apply_rules(text, rules).text == ""  # learned rather than declared, the same effect as never_vetoed
-    others = model_rules(tmp_path, extra='trusted_rules = ["lm-rule"]', with_line_rule=True)
-    assert apply_rules(text, others).text == f"{PROSE}\n{PROSE}\n"  # another rule trusted: budget-word still vetoed
+    exempt = model_rules(tmp_path, extra='never_vetoed = ["budget-word"]', with_line_rule=True)
+    assert not [d for d in find_declines(text, exempt) if "gave it back" in d.reason]
 
 
 def test_the_model_never_vetoes_a_pack_it_was_not_trained_with(tmp_path):
@@ -433,35 +425,6 @@ def test_the_threshold_search_counts_never_empty_as_the_model_does():
 
     assert train_line_model._kept(lines(False), 0.5, 0.0).tolist() == [False, False, False, True]
     assert train_line_model._kept(lines(True), 0.5, 0.0).tolist() == [True, False, False, True]
-
-
-def test_a_rule_is_trusted_only_when_every_line_the_veto_gave_back_was_furniture():
-    """`_trusted`: at the chosen vetoes, a rule whose vetoed lines (at least MIN_TRUSTED_LINES) hold no gold
-    shingle and are labelled furniture, and that removed no body line at all, is trusted; one body line
-    among its removals, too few vetoed lines, or lines the veto kept removed, are not."""
-    import numpy as np
-
-    # rules: "menu" (3 vetoed lines, no gold), "quote" (3 vetoed, one with gold), "rare" (2 vetoed, no gold),
-    # "sure" (3 lines above the veto: removed, not given back), "near" (3 vetoed furniture lines, and a gold
-    # line above the veto); one document on a page, one an extract
-    rule = np.array([0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 4])
-    doc = np.array([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0])
-    p = np.array([0.1, 0.2, 0.3, 0.1, 0.1, 0.3, 0.1, 0.1, 0.6, 0.7, 0.45, 0.1, 0.1, 0.1, 0.9])
-    hits = np.array([0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4])
-    lines = train_line_model._Lines(
-        doc=doc, p=p, removed=np.ones(15, bool), vetoable=np.ones(15, bool), rule=rule, n=np.full(15, 5),
-        hits=hits, gold_total=np.ones(2), page_like=np.ones(2, bool), removed_share=np.zeros(2),
-        lead=np.zeros(2, int), page_p=np.zeros(2), rule_ids=["menu", "quote", "rare", "sure", "near"])
-    chosen = {"veto_below": 0.5, "extract_veto_below": 0.4}
-    extract = np.array([False, True])
-    assert train_line_model._trusted(lines, chosen, extract) == ("menu",)
-    # a higher veto on the page gives back one "sure" line (0.6): too few; higher on both, all three of them
-    assert train_line_model._trusted(lines, {**chosen, "veto_below": 0.65}, extract) == ("menu",)
-    assert train_line_model._trusted(lines, {**chosen, "veto_below": 0.75, "extract_veto_below": 0.5},
-                                     extract) == ("menu", "sure")
-    # a short line the gold has (or a gold body's own line) is body by its label, whatever its shingles
-    labelled = dataclasses.replace(lines, furniture=np.array([True, False] + [True] * 13))
-    assert train_line_model._trusted(labelled, chosen, extract) == ()
 
 
 def test_a_page_needs_furniture_the_rules_removed(tmp_path):

@@ -91,10 +91,7 @@ SHIELDS = (0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 HELD_SHIELDS = {"line-model": (0.5,)}
 SHIELD_FIELDS = ("run_prose_threshold", "region_threshold")  # written for a rule that declares them
 TRAINED = ("threshold", "veto_below", "extract_threshold", "extract_veto_below", "page_removed_share",
-           "page_lead_lines", "page_above", "extract_release_rules", "trusted_rules")  # fields the trainer sets
-# A rule is trusted (its removals never vetoed) when the veto, at the chosen thresholds, gave back at least this
-# many of its lines on the training pages and none of them held a word of the gold: fewer lines are no evidence.
-MIN_TRUSTED_LINES = 3
+           "page_lead_lines", "page_above", "extract_release_rules")  # fields the trainer sets (and the weights)
 PACK = ROOT / "rules" / "line_model.toml"
 # The label each rule is trained with unless --label-share says otherwise: the text model counts a line
 # with any shingle in the gold as body; the HTML model, a line with half of them (out-of-fold html F1
@@ -270,7 +267,6 @@ class _Lines:
     in_run_prose: object = None  # a prose line of the main run (what `run_prose_threshold` shields)
     in_region: object = None  # a line of the kept body region that reads as text (what `region_threshold` shields)
     headline_kept: object = None  # the headline, below `headline_threshold`
-    furniture: object = None  # its label (is_furniture: no shingle in the gold; a short line not in it)
 
     def shielded_at(self, run_prose: float, region: float):
         """`shielded` had the rule's shields been at these scores (a boolean mask)."""
@@ -340,7 +336,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
     cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "vetoable", "rule", "n", "hits",
-                                             "in_run_prose", "in_region", "headline_kept", "furniture")}
+                                             "in_run_prose", "in_region", "headline_kept")}
     gold_total, page_like, removed_share, lead, page_p, texts, doc_pages = [], [], [], [], [], [], []
     for page, _, first, _ in docs:
         if len(first.rows) < rule.min_lines:  # shorter documents are left to the rules
@@ -357,11 +353,10 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
         lead.append(round(math.expm1(first.rows[0][lead_at])))
         first_p = [model.probability(row) for row in first.rows]
         probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
-        for owner, row, p, region, head, (n, tp), label in zip(
-                first.removed, first.rows, probabilities, _regions(rule, first_p, first), _headlines(rule, first),
-                _line_counts(first, Gold.of(page.gold)), first.labels, strict=True):
+        for owner, row, p, region, head, (n, tp) in zip(first.removed, first.rows, probabilities,
+                                                        _regions(rule, first_p, first), _headlines(rule, first),
+                                                        _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
-            cols["furniture"].append(bool(label))
             cols["p"].append(p)
             for name, value in zip(("in_run_prose", "in_region", "headline_kept"),
                                    _shield_parts(rule, row, p, region, head), strict=True):
@@ -372,7 +367,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
             cols["n"].append(n)
             cols["hits"].append(tp)
     types = {"p": float, "removed": bool, "vetoable": bool, "in_run_prose": bool, "in_region": bool,
-             "headline_kept": bool, "furniture": bool}
+             "headline_kept": bool}
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     lines = _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
                    removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
@@ -629,34 +624,10 @@ def choose_thresholds(rule: LineModelRule, docs: Sequence[tuple[Page, str, Examp
         chosen.update(_shields_by_metric(lines, candidates, ~extract, chosen))
     if sure_extract is not None:  # chosen without it (letting it shape the search loosened the boundary)
         extract = extract | sure_extract
-    chosen["trusted_rules"] = _trusted(lines, chosen, extract)
-    shielding = dataclasses.replace(rule, **{k: v for k, v in chosen.items() if k in (*SHIELD_FIELDS, "trusted_rules")})
+    shielding = dataclasses.replace(rule, **{k: v for k, v in chosen.items() if k in SHIELD_FIELDS})
     chosen["extract_release_rules"] = _releases(shielding, docs, list(extract), chosen, scorers,
                                                 None if sure_extract is None else list(sure_extract))
     return chosen
-
-
-def _trusted(lines: _Lines, chosen: dict, extract) -> tuple[str, ...]:
-    """The rules whose removals the veto need not check: on the training documents not one line they removed
-    is body (no shingle in the gold, and labelled furniture when `furniture` is given: a short line is
-    body when the gold has it, and a gold body's own lines, among the documents with --gold-weight, are
-    all body), and at the chosen vetoes (`extract`: per document, its regime) the veto gave back at least
-    MIN_TRUSTED_LINES of their lines. The veto exists to keep body a rule hit; where a rule hit none, it
-    costs recall of furniture and buys nothing. Every removal counts, not only those the veto gave back:
-    a body line the cross-fitted probabilities left removed may be one a surer model would veto, and
-    trusting the rule would take it (README, "The line model")."""
-    import numpy as np
-
-    veto = np.where(extract[lines.doc], chosen["extract_veto_below"], chosen["veto_below"])
-    vetoable = lines.removed & lines.vetoable
-    given_back = vetoable & (lines.p < veto)
-    body = (lines.hits > 0) if lines.furniture is None else (lines.hits > 0) | ~lines.furniture
-    trusted = []
-    for k, rule_id in enumerate(lines.rule_ids):
-        mine = lines.rule == k
-        if int((given_back & mine).sum()) >= MIN_TRUSTED_LINES and not body[vetoable & mine].any():
-            trusted.append(rule_id)
-    return tuple(trusted)
 
 
 def fit_page_weights(docs: Sequence[tuple[Page, str, Example, Example]], min_lines: int, c: float) -> dict[str, float]:
@@ -689,7 +660,6 @@ def gold_counts(page: Page) -> list[int]:
 def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     """The rule of `options` with weights and thresholds fitted on `pages`."""
     rule, rules = load_rule(options), base_rules(options.base)
-    rule = dataclasses.replace(rule, trusted_rules=())  # learned afresh: a trusted rule's lines are never vetoed
     if not options.fit_second_stage:  # the first model alone: no second stage from the params file either
         rule = dataclasses.replace(rule, second_weights=())
     # Rows are built without the lexical features (so that they are cached whatever the table), which
@@ -717,8 +687,7 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
     if rule.second_features and scorers and options.fit_second_stage:
         trained, scorers = with_second_stage(trained, scorers, docs, options)
     chosen = choose_thresholds(trained, docs, scorers)
-    return dataclasses.replace(trained, **{**chosen, "extract_release_rules": tuple(chosen["extract_release_rules"]),
-                                           "trusted_rules": tuple(chosen["trusted_rules"])})
+    return dataclasses.replace(trained, **{**chosen, "extract_release_rules": tuple(chosen["extract_release_rules"])})
 
 
 def with_lexicon(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Example]], params: LexiconParams
@@ -806,8 +775,7 @@ def describe(rule: LineModelRule) -> str:
             f"thresholds {rule.threshold}/{rule.veto_below}, shields {rule.run_prose_threshold}/"
             f"{rule.region_threshold}, extract {rule.extract_threshold}/"
             f"{rule.extract_veto_below}, edge {rule.edge_threshold}, "
-            f"released on extracts: {', '.join(rule.extract_release_rules) or 'none'}, "
-            f"trusted: {', '.join(rule.trusted_rules) or 'none'}")
+            f"released on extracts: {', '.join(rule.extract_release_rules) or 'none'}")
 
 
 def fit(train_pages: list[Page], input_name: str, workdir: Path, page_classifier: bool = False,

@@ -36,7 +36,6 @@ class LineDecisions:
     extract_veto_below: float
     veto_rules: tuple[str, ...]
     never_vetoed: tuple[str, ...]
-    trusted_rules: tuple[str, ...]
     extract_release_rules: tuple[str, ...]
     packs: tuple[str, ...]
     page_weights: Any
@@ -99,10 +98,10 @@ class LineDecisions:
 
     def vetoable(self, rule_id: str, pack_id: str | None) -> bool:
         """Whether the veto (`veto_below`) may give back a line the rule `rule_id` of pack `pack_id` removed:
-        a rule of `packs` (never a user's own), in `veto_rules` (empty: any), and in neither `never_vetoed`
-        nor `trusted_rules`. The trainer asks the same (`train_line_model._vetoable`)."""
+        a rule of `packs` (never a user's own), in `veto_rules` (empty: any) and not in `never_vetoed`. The
+        trainer asks the same (`train_line_model._vetoable`)."""
         return pack_id in self.packs and (not self.veto_rules or rule_id in self.veto_rules) \
-            and rule_id not in self.never_vetoed and rule_id not in self.trusted_rules
+            and rule_id not in self.never_vetoed
 
     def edge_seed(self, owner: Rule | None) -> bool:
         """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule) of a

@@ -23,8 +23,7 @@ document it computes each non-blank line's probability of being furniture (`rule
   article's body they take the rest of its block;
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on an
   extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own pack),
-  the rule is in `veto_rules` (empty: any) and in neither `never_vetoed` (declared) nor `trusted_rules`
-  (learned): the model as a check on pattern hits, where the training pages show it one;
+  the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on pattern hits;
 - on an extract, releases every line a rule of `extract_release_rules` removed (of `packs`): the
   rules the trainer found to remove more body than furniture from extractor output. With
   `extract_below`, only on the documents the classifier is surest are extracts (probability of a
@@ -109,9 +108,6 @@ class LineModelRule(LineDecisions, Rule):
     # A comment thread goes by its heading and its posts' signs; its first post, after the article, reads as body.
     never_vetoed: tuple[str, ...] = option(list, (), "ids of the rules whose removals it never gives back by "
                                            "`veto_below` (their evidence is a block's, not a line's)")
-    trusted_rules: tuple[str, ...] = option(list, (), "ids of the rules whose removals it never gives back by "
-                                            "`veto_below` either: those whose lines it gave back on the training pages "
-                                            "held no word of the gold bodies (written by the trainer)")
     extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
                                                     "gives back on an extract (written by the trainer)")
     page_weights: dict = option(dict, (), "the regime classifier: `bias` and a weight per document feature "
