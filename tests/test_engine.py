@@ -95,8 +95,10 @@ def test_list_run_enclosed_needs_a_removal_on_both_sides(tmp_path):
     pitch = "Our sponsor makes good things for gardens, every day of the week.\n"
     # between two removed lines it goes
     assert cleaner.clean("Advertisement\n" + pitch + "Advertisement\n", rules=rules).text == ""
-    # beside one only, it stays, above or below
+    # beside one only, it stays, above or below, and `explain -v` says what it lacked
     assert cleaner.clean("Advertisement\n" + pitch, rules=rules).text == pitch
+    assert [d.reason for d in find_declines("Advertisement\n" + pitch, rules)] == [
+        '2 items, but not a removal on both sides by ad (requires = "enclosed")']
     assert cleaner.clean(pitch + "Advertisement\n", rules=rules).text == pitch
     # the item matches "Advertisement" too: a run that holds the removed lines is enclosed by them, and
     # one that only starts with one is not

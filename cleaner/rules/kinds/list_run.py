@@ -145,7 +145,8 @@ class ListRunRule(ContextRule):
                 yield first, f"{size} items{' under the heading' if headed else ''} < min_items {self.min_items}"
             elif not self._context_ok(doc, first, last):
                 by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
-                yield first, f"{size} items, but no adjacent removal{by} (requires = \"{self.requires}\")"
+                missing = "not a removal on both sides" if self.requires == "enclosed" else "no adjacent removal"
+                yield first, f"{size} items, but {missing}{by} (requires = \"{self.requires}\")"
             elif (place := self._place_kept(doc, first, last)) is not None:
                 yield first, f"{size} items, but {place}"
             elif self._entries_end(doc, first, last) is None:
