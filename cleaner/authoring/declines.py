@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from cleaner.engine.decide import Outcome, apply_rules
-from cleaner.lines import split_lines
+from cleaner.lines import Line, split_lines
 from cleaner.rules.kinds import Document
 from cleaner.rules.kinds.line_model import LineModelRule
 from cleaner.rules.ruleset import RuleSet
@@ -50,20 +50,19 @@ def find_declines(text: str, ruleset: RuleSet, domain: str | None = None) -> lis
             doc.claimed[index] = owner
     found = [Decline(rule.id, rule.pack_id, index + 1, reason)
              for rule in rules for index, reason in rule.declines(doc)]
-    found += vetoed(text, ruleset, domain, outcome)
+    found += vetoed(text, lines, ruleset, domain, outcome)
     return sorted(found, key=lambda d: (d.line, d.rule_id))
 
 
-def vetoed(text: str, ruleset: RuleSet, domain: str | None, outcome: Outcome) -> list[Decline]:
-    """The lines of `text` that a rule the line model may overrule removes when no model vetoes, and that
-    `outcome` (the text cleaned with `ruleset`) keeps: the model's vetoes, one Decline each."""
+def vetoed(text: str, lines: list[Line], ruleset: RuleSet, domain: str | None, outcome: Outcome) -> list[Decline]:
+    """The lines of `text` (split as `lines`) that a rule the line model may overrule removes when no model
+    vetoes, and that `outcome` (the text cleaned with `ruleset`) keeps: the model's vetoes, one Decline each."""
     models = [r for r in ruleset.rules(domain, scoped=True) if isinstance(r, LineModelRule)
               and (r.veto_below > 0 or r.extract_veto_below > 0)]
     if not models:
         return []
     removed = {n for r in outcome.removals for n in range(r.first_line, r.last_line + 1)}
     unvetoed = apply_rules(text, _without_vetoes(ruleset), domain)
-    keys = split_lines(text)
     found = []
     for removal in unvetoed.removals:
         model = next((m for m in models if m.vetoable(removal.rule_id, removal.pack_id)), None)
@@ -72,7 +71,7 @@ def vetoed(text: str, ruleset: RuleSet, domain: str | None, outcome: Outcome) ->
         found += [Decline(removal.rule_id, removal.pack_id, n,
                           f"the line model ({model.id}) gave it back: it scores the line as body")
                   for n in range(removal.first_line, removal.last_line + 1)
-                  if n not in removed and keys[n - 1].text.strip()]
+                  if n not in removed and not lines[n - 1].is_blank]
     return found
 
 
