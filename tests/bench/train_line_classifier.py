@@ -54,7 +54,11 @@ OUTPUT = RULES / "furniture_lines.toml"
 # the fold classifiers removed more gold-body words, 0.110 % against 0.105 %), session 51 at first file 15 too;
 # then measured both in: held-out hand-written files +6 of 1,390 blocks (plain; +4 Markdown, +8 wrapped), out of fold
 # gold-body words 0.112 % -> 0.100 %, full.txt F1 0.9320 -> 0.9317, recall.txt 0.9367 either way.
-NOT_TRAINING: tuple[str, ...] = ()
+# Session 52 left out tuning files 20-23 again after training on them: the round raised the held-out files by
+# 6 of 1,390 blocks, and taught the related classifier topic stems ("~schoo", "~housi", from invented headlines)
+# that took a line of nouns from the body of tests/test_mining_blocks.py's page at p 0.991. Left out, they are
+# held-out files again (scored, never trained on).
+NOT_TRAINING: tuple[str, ...] = tuple(f"handwritten_tuned_{n}.toml" for n in (20, 21, 22, 23))
 CASES = sorted(path for path in (ROOT / "tests" / "data").glob("handwritten_tuned*.toml")
                if path.name not in NOT_TRAINING)
 OTHER_LANGUAGES = ("multilingual",)  # packs (file name prefixes) whose examples are in other languages
