@@ -392,9 +392,28 @@ def test_headline_threshold_keeps_the_articles_headline(tmp_path):
     texts = text.splitlines()
     feats = extract(texts, [None] * len(texts), rule.spec)
     example = train_line_model.Example(feats.rows, [0] * len(texts), [None] * len(texts), texts)
-    assert train_line_model._headlines(rule, example) == [False, True, False, False, False, False]
-    assert train_line_model._shielded(rule, feats.rows[1], 0.88, is_headline=True)
-    assert not train_line_model._shielded(rules.rule("lm-rule"), feats.rows[1], 0.88, is_headline=True)
+    assert train_line_model._own_thresholds(rule, example) == [0.0, 2.0, 0.0, 0.0, 0.0, 0.0]
+    assert train_line_model._shielded(rule, feats.rows[1], 0.88, own_threshold=2.0)
+    assert not train_line_model._shielded(rules.rule("lm-rule"), feats.rows[1], 0.88)
+
+
+def test_bio_threshold_keeps_the_authors_bio_line(tmp_path):
+    """`bio_threshold`: a sentence opening with the name the byline gave (`author_bio.find`) goes only from
+    that score; the same sentence about someone the byline did not name goes as before. The trainer's
+    threshold search shields the same line (`_own_thresholds`)."""
+    # every line but the short ones scores > 0.8; the byline stays, as the shield reads the name off it in
+    # every pass of the engine's fixpoint (without the byline a second cleaning would take the bio line)
+    rules = with_fields(model_rules(tmp_path), weights={"bias": 2.0, "prose": -0.5, "short": -6.0})
+    bio = "Jane Doe is a reporter covering the city council."
+    text = f"Home\nBy Jane Doe\n{PROSE}\n{NEWS}\n{bio}\nShare\n"
+    shielded = shield_case(rules, text, "bio_threshold", "Home\nBy Jane Doe\nShare\n",
+                           f"Home\nBy Jane Doe\n{bio}\nShare\n")
+    assert apply_rules(text.replace("By Jane Doe", "By John Roe"), shielded).text == "Home\nBy John Roe\nShare\n"
+    rule = shielded.rule("lm-rule")
+    texts = text.splitlines()
+    feats = extract(texts, [None] * len(texts), rule.spec)
+    example = train_line_model.Example(feats.rows, [0] * len(texts), [None] * len(texts), texts)
+    assert train_line_model._own_thresholds(rule, example) == [0.0, 0.0, 0.0, 0.0, 2.0, 0.0]
 
 
 def test_never_empty_leaves_a_document_the_model_doubts_throughout(tmp_path):

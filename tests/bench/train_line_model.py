@@ -55,7 +55,7 @@ from cleaner.authoring.line_lexicon import LexiconParams, learn  # noqa: E402
 from cleaner.authoring.line_model_data import Example, Gold, examples  # noqa: E402
 from cleaner.authoring.toml_out import dump_pack  # noqa: E402
 from cleaner.io.html import PARAMS, ExtractionParams  # noqa: E402
-from cleaner.rules import headline, lexicon, second_stage  # noqa: E402
+from cleaner.rules import author_bio, headline, lexicon, second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
 from cleaner.rules.loader import load_pack  # noqa: E402
@@ -268,7 +268,7 @@ class _Lines:
     pages: list | None = None  # each document's page
     in_run_prose: object = None  # a prose line of the main run (what `run_prose_threshold` shields)
     in_region: object = None  # a line of the kept body region that reads as text (what `region_threshold` shields)
-    headline_kept: object = None  # the headline, below `headline_threshold`
+    headline_kept: object = None  # a line the guide keeps (headline, bio) below its own threshold
 
     def shielded_at(self, run_prose: float, region: float):
         """`shielded` had the rule's shields been at these scores (a boolean mask)."""
@@ -276,35 +276,41 @@ class _Lines:
 
 
 def _shield_parts(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False,
-                  is_headline: bool = False) -> tuple[bool, bool, bool]:
+                  own_threshold: float = 0.0) -> tuple[bool, bool, bool]:
     """What may shield the line of `row` at `p`, whatever the shields' scores: it is a prose line in the
     main run (`run_prose_threshold`'s), a line of the kept lines' best body region (`in_region`) with at
-    least `region_min_stop_share` of stop words (`region_threshold`'s), the headline below
-    `headline_threshold` (`is_headline`: the document's headline, `_headlines`)."""
+    least `region_min_stop_share` of stop words (`region_threshold`'s), a line the guide keeps below its
+    own threshold (`own_threshold`: the headline's or the bio line's, `_own_thresholds`)."""
     names = rule.spec.names
     return (row[names.index("prose")] > 0 and row[names.index("in_run")] > 0,
             in_region and row[names.index("stop_share")] >= rule.region_min_stop_share,
-            is_headline and p < rule.headline_threshold)
+            p < own_threshold)
 
 
 def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False,
-              is_headline: bool = False) -> bool:
+              own_threshold: float = 0.0) -> bool:
     """Whether `run_prose_threshold` keeps the line of `row` (a prose line in the main run) at `p`,
-    `region_threshold` (a line of the body region, `_shield_parts`), or `headline_threshold`."""
-    run_prose, region, headline_kept = _shield_parts(rule, row, p, in_region, is_headline)
-    return (run_prose and p < rule.run_prose_threshold) or (region and p < rule.region_threshold) or headline_kept
+    `region_threshold` (a line of the body region, `_shield_parts`), or its own threshold (`_own_thresholds`)."""
+    run_prose, region, own_kept = _shield_parts(rule, row, p, in_region, own_threshold)
+    return (run_prose and p < rule.run_prose_threshold) or (region and p < rule.region_threshold) or own_kept
 
 
-def _headlines(rule: LineModelRule, ex: Example) -> list[bool]:
-    """Per row of `ex`: it is the document's headline (when the rule shields it), as the kind finds it."""
-    flags = [False] * len(ex.rows)
+def _own_thresholds(rule: LineModelRule, ex: Example) -> list[float]:
+    """Per row of `ex`: the score from which the model may remove it when the rule shields it more than
+    its threshold does, as the kind finds such lines: `headline_threshold` for the document's headline,
+    `bio_threshold` for the author's bio lines; 0 for any other line."""
+    own = [0.0] * len(ex.rows)
+    keys = [t.strip() for t in ex.texts]
+    if rule.bio_threshold > 0:
+        for k in author_bio.find(keys):
+            own[k] = rule.bio_threshold
     if rule.headline_threshold > 0:
         at = rule.spec.names.index("prose")
-        k = headline.find([t.strip() for t in ex.texts], [row[at] > 0 for row in ex.rows],
-                          [r is not None for r in ex.removed], rule.spec.stop_words)
+        k = headline.find(keys, [row[at] > 0 for row in ex.rows], [r is not None for r in ex.removed],
+                          rule.spec.stop_words)
         if k >= 0:
-            flags[k] = True
-    return flags
+            own[k] = rule.headline_threshold
+    return own
 
 
 def _regions(rule: LineModelRule, first: Sequence[float], ex: Example) -> list[bool]:
@@ -355,13 +361,13 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
         lead.append(round(math.expm1(first.rows[0][lead_at])))
         first_p = [model.probability(row) for row in first.rows]
         probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
-        for owner, row, p, region, head, (n, tp) in zip(first.removed, first.rows, probabilities,
-                                                        _regions(rule, first_p, first), _headlines(rule, first),
+        for owner, row, p, region, own, (n, tp) in zip(first.removed, first.rows, probabilities,
+                                                        _regions(rule, first_p, first), _own_thresholds(rule, first),
                                                         _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
             cols["p"].append(p)
             for name, value in zip(("in_run_prose", "in_region", "headline_kept"),
-                                   _shield_parts(rule, row, p, region, head), strict=True):
+                                   _shield_parts(rule, row, p, region, own), strict=True):
                 cols[name].append(value)
             cols["removed"].append(owner is not None)
             cols["vetoable"].append(_vetoable(rule, pack_of, owner))
@@ -521,10 +527,10 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
             owner = []
             first_p = [scorer.model.probability(row) for row in first.rows]
             probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
-            for r, row, p, region, head in zip(first.removed, first.rows, probabilities,
-                                               _regions(rule, first_p, first), _headlines(rule, first), strict=True):
+            for r, row, p, region, own in zip(first.removed, first.rows, probabilities, _regions(rule, first_p, first),
+                                              _own_thresholds(rule, first), strict=True):
                 if r is None:
-                    removes = p >= threshold and not _shielded(rule, row, p, region, head)
+                    removes = p >= threshold and not _shielded(rule, row, p, region, own)
                     owner.append("" if removes else None)  # "": the model removed it
                 elif p < veto and _vetoable(rule, pack_of, r):
                     owner.append(None)  # the veto gives it back

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import compress
 from typing import Any
 
-from cleaner.rules import headline, wordless
+from cleaner.rules import author_bio, headline, wordless
 from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features
 from cleaner.rules.kinds.base import Document, Rule
 from cleaner.rules.line_scores import Scores
@@ -31,6 +31,7 @@ class LineDecisions:
     region_threshold: float
     region_min_stop_share: float
     headline_threshold: float
+    bio_threshold: float
     never_empty: bool
     veto_below: float
     extract_veto_below: float
@@ -61,6 +62,9 @@ class LineDecisions:
         if self.headline_threshold > threshold:  # the headline goes only from its own score
             head = self.headline_row(doc, scores.features, scores.removed)
             removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
+        if self.bio_threshold > threshold and removed:  # so does the author's bio line
+            bios = set(author_bio.find([doc.keys[i] for i in scores.features.lines]))
+            removed = [k for k in removed if k not in bios or probabilities[k] >= self.bio_threshold]
         given_back = self.given_back(doc, scores, removed, veto_below, released)
         if not page:
             removed = sorted({*removed, *self.edge_rows(doc, scores, given_back)})
