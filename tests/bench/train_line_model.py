@@ -109,13 +109,12 @@ class Options:
     c: float = 1.0  # inverse regularisation strength
     hints_cache: Path | None = None  # folder caching each HTML page's candidate texts and hints (html_params.py)
     page_classifier: bool = False  # the text model's regime by a classifier (page_weights), not the boundary
-    gold_weight: float = 0.75  # > 0: the text model also trains on each page's gold body (every line body), its
+    gold_weight: float = 1.0  # > 0: the text model also trains on each page's gold body (every line body), its
     # rows weighing this much against a page's: a clean body is to be left alone (README, "The line model";
-    # without it, the context features took the seeds' headline and an author's bio line). 0.75 since
-    # 2026-12-04 (out-of-fold full.txt 0.9263 against 0.9252 at 1.0, gold-body words 0.091 %; 0.5 gave 0.9271
-    # and 0.112 %). Session 52 measured 1.0 better on every out-of-fold figure (gold-body words 0.108 % ->
-    # 0.083 %), but over the shipped classifiers the model trained so removed seed 001's author bio line
-    # (the body keeps it): back to 0.75 (docs/quality-history.md, session 52)
+    # without it, the context features took the seeds' headline and an author's bio line). 0.75 from
+    # 2026-12-04 (out-of-fold full.txt 0.9263 against 0.9252 at 1.0 then). Session 52 measured 1.0 better on
+    # every out-of-fold figure (gold-body words 0.108 % -> 0.083 %), but the model so trained removed seed 001's
+    # author bio line at 0.404; since session 53 the rule's `bio_threshold` shields such lines, and 1.0 is back
     extraction: ExtractionParams = PARAMS  # the HTML pages' extraction parameters (per fold: chosen on its training
     # folds, html_params.choose)
     fit_second_stage: bool = True  # fit `second_weights` when the rule declares `second_features` (False: the first
