@@ -183,20 +183,25 @@ def repo(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
+STANDFIRST = "We're the new grouping for everyone in the party"
+
+
 def test_lines_removed_by_hand_are_recorded_as_manual_and_restore_still_works(repo):
+    # The standfirst, not the byline: the line model's bio shield reads the writer's name off the byline, so
+    # without it the model's own score decides the author's bio line at the end (README, "The line model").
     seed = repo / "seeds" / f"{SEED1}.txt"
     lines = seed.read_text("utf-8").splitlines(keepends=True)
-    byline = next(i for i, line in enumerate(lines) if line.startswith("By Steve Reed"))
-    edited = "".join(lines[:byline] + lines[byline + 1:])
+    standfirst = next(i for i, line in enumerate(lines) if line.startswith(STANDFIRST))
+    edited = "".join(lines[:standfirst] + lines[standfirst + 1:])
     seed.write_text(edited, "utf-8")
     result = cli("hook", "fix", seed)
     assert result.exit_code == 1 and "removed by hand" in result.output, result.output
     body = seed.read_text("utf-8")  # the user's edit stands (the blank lines around it collapse to one)
-    assert "By Steve Reed" not in body
+    assert STANDFIRST not in body
     assert [x for x in body.splitlines() if x.strip()] == [x for x in edited.splitlines() if x.strip()]
     record = json.loads(seed.with_suffix(".provenance.json").read_text("utf-8"))
     (manual,) = [r for r in record["removals"] if r["rule_id"] == "manual"]
-    assert manual["pack_id"] == "manual" and manual["text"].startswith("By Steve Reed")
+    assert manual["pack_id"] == "manual" and manual["text"].startswith(STANDFIRST)
     restored = cli("restore", seed, seed.with_suffix(".provenance.json"), "-o", "-")
     assert restored.stdout_bytes == (SEEDS / f"{SEED1}.txt").read_bytes()
     assert cli("hook", "fix", seed).exit_code == 0  # recorded: nothing left to do
