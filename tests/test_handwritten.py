@@ -98,7 +98,7 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual
                      "handwritten_unseen_6": 0.61, "handwritten_unseen_7": 0.74,
                      "handwritten_unseen_8": 0.75,
                      "handwritten_tuned_10": 0.88, "handwritten_tuned_11": 0.58,
-                     "handwritten_tuned_12": 0.73, "handwritten_tuned_13": 0.81,
+                     "handwritten_tuned_12": 0.72, "handwritten_tuned_13": 0.81,
                      "handwritten_unseen_9": 0.83, "handwritten_ru_zh_ja_2": 0.84,
                      "handwritten_ru_zh_ja_tuned_2": 0.97,
                      "handwritten_multilingual_2": 0.86, "handwritten_multilingual_tuned_2": 0.97,
