@@ -57,16 +57,16 @@ def names(keys: Iterable[str], max_chars: int = 120) -> set[str]:
 def bio_rows(keys: Sequence[str], writers: Iterable[str], min_words: int = 6) -> list[int]:
     """The indices into `keys` (stripped lines) of the lines that read as a bio of one of `writers`:
     the name, then a comma or a lower-case word, at least `min_words` words, a sentence's end."""
-    rows = []
-    for name in sorted(writers, key=len, reverse=True):
+    rows: set[int] = set()
+    for name in writers:
         size = len(name)
         for k, key in enumerate(keys):
-            if not key.startswith(name) or k in rows:
+            if not key.startswith(name):
                 continue
             rest = key[size:]
             opens = rest[:1] == "," or (rest[:1] == " " and rest[1:2].islower())
             if opens and len(key.split()) >= min_words and ends_sentence(key):
-                rows.append(k)
+                rows.add(k)
     return sorted(rows)
 
 
