@@ -59,12 +59,9 @@ class LineDecisions:
         # rows to remove: among the lines no rule removed, by the thresholds and the two shields
         removed = scores.select(threshold, self.run_prose_threshold, self.region_threshold,
                                 self.region_min_stop_share)
-        if self.headline_threshold > threshold:  # the headline goes only from its own score
-            head = self.headline_row(doc, scores.features, scores.removed)
-            removed = [k for k in removed if k != head or probabilities[k] >= self.headline_threshold]
-        if self.bio_threshold > threshold and removed:  # so does the author's bio line
-            bios = set(author_bio.find([doc.keys[i] for i in scores.features.lines]))
-            removed = [k for k in removed if k not in bios or probabilities[k] >= self.bio_threshold]
+        own = self.own_thresholds(doc, scores, threshold) if removed else {}
+        if own:  # the headline and the author's bio line go only from their own scores
+            removed = [k for k in removed if probabilities[k] >= own.get(k, 0.0)]
         given_back = self.given_back(doc, scores, removed, veto_below, released)
         if not page:
             removed = sorted({*removed, *self.edge_rows(doc, scores, given_back)})
@@ -137,6 +134,20 @@ class LineDecisions:
         gone = set(removed).union(k for k in compress(range(len(lines)), scores.removed) if k not in back_set)
         stay = wordless.between_removed([doc.keys[i] for i in lines], back, gone)
         return [k for k in back if k not in stay]
+
+    def own_thresholds(self, doc: Document, scores: Scores, threshold: float) -> dict[int, float]:
+        """The rows the guide keeps that the model removes only from a score of their own above `threshold`:
+        the author's bio lines (`author_bio.find`) from `bio_threshold`, the headline (`headline_row`) from
+        `headline_threshold`. The trainer's threshold search shields the same (`_own_thresholds`)."""
+        own: dict[int, float] = {}
+        if self.bio_threshold > threshold:
+            own.update(dict.fromkeys(author_bio.find([doc.keys[i] for i in scores.features.lines]),
+                                     self.bio_threshold))
+        if self.headline_threshold > threshold:
+            head = self.headline_row(doc, scores.features, scores.removed)
+            if head >= 0:
+                own[head] = self.headline_threshold
+        return own
 
     def headline_row(self, doc: Document, features: Features, removed: Sequence[bool]) -> int:
         """The row of the document's headline (`headline.find` over its non-blank lines; `removed`: per
