@@ -86,7 +86,9 @@ FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
 # Session 52: four more tuning files (handwritten_tuned_16..19.toml, 720 blocks) scored 564 of 720 before any use;
 # with the classifiers trained on them too, 631, and the held-out English files 1,189 -> 1,216 of 1,390. Four more
 # (20..23) scored 533 of 720 on that build; trained on as well, 587 and the held-out English files 1,222, but the
-# related classifier learned topic stems from them (train_line_classifier.NOT_TRAINING): they are held out, 533 of 720.
+# related classifier learned topic stems from them, so they were held out again. Session 53 fits that classifier
+# without stems (train_line_classifier.STEMLESS) and trains on them: 587 of 720 (plain), held out 1,218 of 1,390,
+# tuning file 12 133 -> 131 of 180 (its floor 0.73 -> 0.72).
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
 OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual_tuned": 0.95,
                      "handwritten_ru_zh_ja": 0.83, "handwritten_ru_zh_ja_tuned": 0.90,
@@ -106,8 +108,8 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual
                      "handwritten_unseen_10": 0.90, "handwritten_tuned_14": 0.91,
                      "handwritten_unseen_11": 0.82, "handwritten_tuned_15": 0.97,
                      "handwritten_tuned_16": 0.80, "handwritten_tuned_17": 0.87, "handwritten_tuned_18": 0.88,
-                     "handwritten_tuned_19": 0.84, "handwritten_tuned_20": 0.68, "handwritten_tuned_21": 0.75,
-                     "handwritten_tuned_22": 0.76, "handwritten_tuned_23": 0.69}
+                     "handwritten_tuned_19": 0.84, "handwritten_tuned_20": 0.78, "handwritten_tuned_21": 0.81,
+                     "handwritten_tuned_22": 0.81, "handwritten_tuned_23": 0.78}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}
 

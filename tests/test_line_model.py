@@ -598,7 +598,7 @@ def test_the_threshold_search_chooses_the_shields_score():
             page_like=np.ones(1, bool), removed_share=np.zeros(1), lead=np.zeros(1, int), page_p=np.zeros(1),
             rule_ids=[], shielded=np.array([True, False, False, False]),
             in_run_prose=np.array([True, False, False, False]), in_region=np.zeros(4, bool),
-            headline_kept=np.zeros(4, bool))
+            own_kept=np.zeros(4, bool))
 
     shielding = types.SimpleNamespace(id="x", run_prose_threshold=train_line_model.NEVER, region_threshold=0.0)
     page = np.ones(1, bool)
@@ -627,7 +627,7 @@ def test_the_shields_score_is_chosen_by_the_benchmarks_metric():
         vetoable=np.zeros(3, bool), rule=np.full(3, -1), n=np.array([4, 4, 6]), hits=np.array([4, 0, 6]),
         gold_total=np.array([10.0]), page_like=np.ones(1, bool), removed_share=np.zeros(1), lead=np.zeros(1, int),
         page_p=np.zeros(1), rule_ids=[], shielded=np.array([False, True, False]), texts=texts, pages=[page],
-        in_run_prose=np.array([False, True, False]), in_region=np.zeros(3, bool), headline_kept=np.zeros(3, bool))
+        in_run_prose=np.array([False, True, False]), in_region=np.zeros(3, bool), own_kept=np.zeros(3, bool))
     # joined without the furniture line, the body's shingles across the line break count too
     assert train_line_model._metric_f1(lines, np.array([True, False, True])) == 1.0
     assert train_line_model._metric_f1(lines, np.array([True, True, True])) < 1.0

@@ -267,11 +267,11 @@ class _Lines:
     pages: list | None = None  # each document's page
     in_run_prose: object = None  # a prose line of the main run (what `run_prose_threshold` shields)
     in_region: object = None  # a line of the kept body region that reads as text (what `region_threshold` shields)
-    headline_kept: object = None  # a line the guide keeps (headline, bio) below its own threshold
+    own_kept: object = None  # a line the guide keeps (headline, bio) below its own threshold (`_own_thresholds`)
 
     def shielded_at(self, run_prose: float, region: float):
         """`shielded` had the rule's shields been at these scores (a boolean mask)."""
-        return self.headline_kept | (self.in_run_prose & (self.p < run_prose)) | (self.in_region & (self.p < region))
+        return self.own_kept | (self.in_run_prose & (self.p < run_prose)) | (self.in_region & (self.p < region))
 
 
 def _shield_parts(rule: LineModelRule, row: Sequence[float], p: float, in_region: bool = False,
@@ -343,7 +343,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
     cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "vetoable", "rule", "n", "hits",
-                                             "in_run_prose", "in_region", "headline_kept")}
+                                             "in_run_prose", "in_region", "own_kept")}
     gold_total, page_like, removed_share, lead, page_p, texts, doc_pages = [], [], [], [], [], [], []
     for page, _, first, _ in docs:
         if len(first.rows) < rule.min_lines:  # shorter documents are left to the rules
@@ -365,7 +365,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
                                                         _line_counts(first, Gold.of(page.gold)), strict=True):
             cols["doc"].append(d)
             cols["p"].append(p)
-            for name, value in zip(("in_run_prose", "in_region", "headline_kept"),
+            for name, value in zip(("in_run_prose", "in_region", "own_kept"),
                                    _shield_parts(rule, row, p, region, own), strict=True):
                 cols[name].append(value)
             cols["removed"].append(owner is not None)
@@ -374,7 +374,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
             cols["n"].append(n)
             cols["hits"].append(tp)
     types = {"p": float, "removed": bool, "vetoable": bool, "in_run_prose": bool, "in_region": bool,
-             "headline_kept": bool}
+             "own_kept": bool}
     arrays = {k: np.asarray(v, dtype=types.get(k, int)) for k, v in cols.items()}
     lines = _Lines(**arrays, gold_total=np.asarray(gold_total, dtype=float), page_like=np.asarray(page_like, bool),
                    removed_share=np.asarray(removed_share, float), lead=np.asarray(lead, int),
