@@ -225,3 +225,15 @@ def test_the_bars_benchmark_sets_every_rules_bars_and_keeps_the_weights(tmp_path
     [rule] = load_pack(path).rules
     assert (rule.threshold, rule.label_threshold, rule.label_words, rule.neighbour_threshold) == (0.99, 0.9, 3, 0.6)
     assert rule.weights == toy_rules(tmp_path).rules()[0].weights
+
+
+def test_the_articles_headline_stays_however_it_scores_and_the_same_words_go_after_the_article(tmp_path):
+    # a related list's headlines are topics: "Harbour weekly inbox" as a headline above the prose whose words
+    # it shares stays (the guide keeps it); the same line after the article is a link and goes
+    weights = {**WEIGHTS, "harbour": 2.0, "plan": 2.0, "council": 2.0}
+    rules = toy_rules(tmp_path, weights=weights, threshold=0.5)
+    head = "Council harbour plan weekly inbox"
+    text = f"{head}\n\n{PROSE[0]}\n{PROSE[1]}\n"
+    assert cleaner.clean(text, rules=rules).text == text
+    tail = f"{PROSE[0]}\n{PROSE[1]}\n\nCouncil harbour plan weekly inbox two\n"
+    assert cleaner.clean(tail, rules=rules).text == f"{PROSE[0]}\n{PROSE[1]}\n"

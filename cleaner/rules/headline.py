@@ -69,15 +69,24 @@ def find(keys: Sequence[str], prose: Sequence[bool], removed: Sequence[bool], st
     `prose[k]`: line k is a prose line (`features`' `prose`); `removed[k]`: a rule removed it;
     `stop_words` are left out of the overlap (see the module docstring)."""
     first, last = main_run(prose)
+    run = [k for k in range(first, last + 1) if prose[k]]
+    return above(keys, first, prose, run, removed, stop_words, skip, min_overlap)
+
+
+def above(keys: Sequence[str], first: int, prose: Sequence[bool], prose_lines: Sequence[int],
+          removed: Sequence[bool], stop_words: Collection[str] = (), skip: int = 2, min_overlap: float = 0.5,
+          min_stems: int = 1) -> int:
+    """The headline above line `first` (where the article's prose starts), its words checked against the lines
+    `prose_lines`: `find` passes the main run of prose; a caller without one, all the prose. A headline has at
+    least `min_stems` words that count (a caller without stop words asks two: "f in 𝕏 ✉" has one). -1 if none."""
     if first <= 0:
         return -1
     counts = Counter(keys)
-    run_prose = [k for k in range(first, last + 1) if prose[k]]
     for k in range(first - 1, max(-1, first - 2 - skip), -1):
         key = keys[k]
         if removed[k] or prose[k] or counts[key] != 1 or not headline_shaped(key):
             continue
         stems = _stems(key, stop_words)
-        if stems and _overlap(stems, keys, run_prose, stop_words) >= min_overlap:
+        if len(stems) >= max(1, min_stems) and _overlap(stems, keys, prose_lines, stop_words) >= min_overlap:
             return k
     return -1

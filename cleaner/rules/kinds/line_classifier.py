@@ -24,7 +24,10 @@ its own category or keeps it from its own rule (seed 001's appeal under the sign
 that names furniture also occurs in articles that report on it ("Readers can subscribe to the print edition
 for £5 a month, the publisher said"); between two of the article's paragraphs such a sentence stays
 whatever it scores. A page's furniture sits around the article: a sign-up block after it, a sponsor's
-label between the headline and the first paragraph.
+label between the headline and the first paragraph. The article's headline (`headline_line`: the first line standing,
+headline-shaped, just above the first paragraph, its words the prose's) is never this kind's to remove: the guide
+keeps it, and its topic words are what a related list's headlines are made of ("How to grow tomatoes" scored
+0.91 as a related link once the training held a gardening site's list).
 
 No I/O; the terms of each text are read once for all the kind's rules that share a vocabulary, and kept
 for the process (bounded), as the lexicon's values are.
@@ -39,6 +42,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 
+from cleaner.rules import headline
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.kinds.context import neighbour, sentences_among
 from cleaner.rules.lexicon import terms
@@ -71,6 +75,25 @@ def _sentence_lines(doc: Document) -> list[int]:
         keys = doc.keys
         held = doc.memo[_SENTENCE_LINES] = (keys, sentences_among(doc, keys))
     return held[1]
+
+
+def headline_line(doc: Document) -> int:
+    """The index of `doc`'s headline line, or -1: the first line no rule removed, when it is `headline.above` the
+    first of its sentence lines no rule removed (over its non-blank lines), its words checked against all such
+    lines. Unlike the line model's headline (`headline.find`, above the main run of prose), it stands above the
+    article's first paragraph even when furniture in the middle of the article splits the prose. Asked only
+    when a classifier would remove a line."""
+    rows = [i for i, key in enumerate(doc.keys) if key]
+    claimed, sentences = doc.claimed, set(_sentence_lines(doc))
+    removed = [claimed[i] is not None for i in rows]
+    prose = [i in sentences and not gone for i, gone in zip(rows, removed, strict=True)]
+    prose_rows = [k for k, is_prose in enumerate(prose) if is_prose]
+    if not prose_rows:
+        return -1
+    k = headline.above([doc.keys[i] for i in rows], prose_rows[0], prose, prose_rows, removed, min_stems=2)
+    # Without the line model's stop words, a label's function words ("More from this author") can meet the
+    # prose's: the headline is also the first line standing, every line above it removed by some rule.
+    return rows[k] if k >= 0 and all(removed[:k]) else -1
 
 
 def stem(word: str) -> str | None:
@@ -192,8 +215,13 @@ class LineClassifierRule(Rule):
         if self._never:
             return
         near = []  # under their bar, but over `neighbour_threshold`
+        head = None  # the headline's line, found when a line first scores high enough to go
         for i in self.outside_prose(doc):
             p = self.score(doc, i)
+            if p >= min(self.neighbour_threshold, self.bar(doc.keys[i])):
+                head = headline_line(doc) if head is None else head
+                if i == head:
+                    continue
             if p >= self.bar(doc.keys[i]):
                 doc.reasons[i] = self.reason(doc, i, p)
                 yield (i, i)  # (the engine notes the claim in doc.claimed before the loop goes on)
@@ -235,11 +263,14 @@ class LineClassifierRule(Rule):
         if self._never:
             return
         outside = set(self.outside_prose(doc))
+        head = headline_line(doc)
         for i, key in enumerate(doc.keys):
             if not key or doc.claimed[i] is not None:
                 continue
             p, bar = self.score(doc, i), self.bar(key)
-            if p >= bar and i not in outside:
+            if i == head and i in outside and p >= min(self.neighbour_threshold, bar):
+                yield i, f"scored {p:.3f}, but it is the article's headline"
+            elif p >= bar and i not in outside:
                 yield i, f"scored {p:.3f}, but sits inside the article's prose"
             elif i in outside and bar - NEAR_MISS <= p < bar:
                 yield i, f"outside the prose, but scored {p:.3f}, under the threshold {bar}"
