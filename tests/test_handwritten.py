@@ -98,6 +98,10 @@ FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
 # A second round (handwritten_tuned_28..31.toml) scored 584 of 720 on that build; trained on as well, 620, the
 # older held-out English files 1,247 and files 12 and 13 113 and 103; tuning files 26 and 27 fell (155 -> 149,
 # 153 -> 149).
+# Session 55: two more held-out files by helpers that saw neither rules nor cases, scored on 779f21e before any
+# change: handwritten_unseen_14.toml (English-language outlets outside the Anglosphere, wire services) 107 of 120
+# (Markdown 105, wrapped 105) and handwritten_unseen_15.toml (blogs, newsletter pages, podcast notes, universities,
+# NGOs, government) 97 of 120 (95, 93); every prose sentence kept.
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
 OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual_tuned": 0.95,
                      "handwritten_ru_zh_ja": 0.83, "handwritten_ru_zh_ja_tuned": 0.90,
@@ -117,6 +121,7 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual
                      "handwritten_unseen_10": 0.90, "handwritten_tuned_14": 0.91,
                      "handwritten_unseen_11": 0.82, "handwritten_tuned_15": 0.97,
                      "handwritten_unseen_12": 0.94, "handwritten_unseen_13": 0.85,
+                     "handwritten_unseen_14": 0.89, "handwritten_unseen_15": 0.80,
                      "handwritten_tuned_16": 0.80, "handwritten_tuned_17": 0.87, "handwritten_tuned_18": 0.88,
                      "handwritten_tuned_19": 0.84, "handwritten_tuned_20": 0.78, "handwritten_tuned_21": 0.81,
                      "handwritten_tuned_22": 0.81, "handwritten_tuned_23": 0.78,
