@@ -102,6 +102,10 @@ FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
 # change: handwritten_unseen_14.toml (English-language outlets outside the Anglosphere, wire services) 107 of 120
 # (Markdown 105, wrapped 105) and handwritten_unseen_15.toml (blogs, newsletter pages, podcast notes, universities,
 # NGOs, government) 97 of 120 (95, 93); every prose sentence kept.
+# Four tuning files (handwritten_tuned_32..35.toml, related headlines and prose on the same subjects) scored 597
+# of 720 before use; with the classifiers and the line model trained on them, 635, and held-out files 14 and 15
+# 105 and 101. Then `related-box-text` (the headlines under a related label another rule took): 107 and 102,
+# the tuning files 638.
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
 OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual_tuned": 0.95,
                      "handwritten_ru_zh_ja": 0.83, "handwritten_ru_zh_ja_tuned": 0.90,
@@ -121,13 +125,15 @@ OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual
                      "handwritten_unseen_10": 0.90, "handwritten_tuned_14": 0.91,
                      "handwritten_unseen_11": 0.82, "handwritten_tuned_15": 0.97,
                      "handwritten_unseen_12": 0.94, "handwritten_unseen_13": 0.85,
-                     "handwritten_unseen_14": 0.89, "handwritten_unseen_15": 0.80,
+                     "handwritten_unseen_14": 0.89, "handwritten_unseen_15": 0.85,
                      "handwritten_tuned_16": 0.80, "handwritten_tuned_17": 0.87, "handwritten_tuned_18": 0.88,
                      "handwritten_tuned_19": 0.84, "handwritten_tuned_20": 0.78, "handwritten_tuned_21": 0.81,
                      "handwritten_tuned_22": 0.81, "handwritten_tuned_23": 0.78,
                      "handwritten_tuned_24": 0.85, "handwritten_tuned_25": 0.84, "handwritten_tuned_26": 0.82,
                      "handwritten_tuned_27": 0.82, "handwritten_tuned_28": 0.83, "handwritten_tuned_29": 0.87,
-                     "handwritten_tuned_30": 0.86, "handwritten_tuned_31": 0.87}
+                     "handwritten_tuned_30": 0.86, "handwritten_tuned_31": 0.87,
+                     "handwritten_tuned_32": 0.93, "handwritten_tuned_33": 0.82, "handwritten_tuned_34": 0.87,
+                     "handwritten_tuned_35": 0.90}
 OTHER_FILES = {name: tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
                for name in OTHER_FILES_FLOOR}
 
