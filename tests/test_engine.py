@@ -142,6 +142,25 @@ def test_list_run_in_the_same_block_and_not_under_or_before_prose(tmp_path):
         "2 items, but above the first prose line (keep_before_prose)"]
 
 
+def test_keep_before_prose_reads_each_line_once_for_all_the_runs(tmp_path, monkeypatch):
+    # Asked for every run, "is there prose above?" once scanned from the top each time: a long document
+    # without prose and with many boxes read its lines runs x lines times. Now each line is asked once
+    # (`list_run.FirstProse`), and the answers are those of a scan from the top.
+    from cleaner.rules.kinds.context import ContextRule
+
+    rules = make_rules(tmp_path, BOX_RULE)
+    boxes = 200
+    box = "Item of the list\nOur sponsor\nAdvertisement\n\n"
+    asked = []
+    prose = ContextRule._prose
+    monkeypatch.setattr(ContextRule, "_prose", staticmethod(lambda doc, i, m: asked.append(i) or prose(doc, i, m)))
+    kept = cleaner.clean(box * boxes, rules=rules).text  # no prose: each box's labels stay, its ad goes
+    assert kept == ("Item of the list\nOur sponsor\n\n" * boxes).rstrip("\n") + "\n"
+    assert len(asked) < 20 * boxes  # (a scan from the top per run: about 3 x 200 x 200 / 2 = 60,000)
+    body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    assert cleaner.clean(body + "\n" + box * boxes, rules=rules).text == body
+
+
 def test_box_rule_checks_its_keywords_on_the_lines_it_reads(tmp_path):
     # a box rule reads only the lines beside removals: the prefilters never scan a document for its keywords
     keyed = make_rules(tmp_path, BOX_RULE.replace('id = "box"', 'id = "box"\nkeywords = ["SPONSOR"]'))
