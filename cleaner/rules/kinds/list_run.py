@@ -133,7 +133,7 @@ class ListRunRule(ContextRule):
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """Runs of two or more item lines (or of `min_items`, when that is one) left in place, and why."""
-        headed = self.heading is not None
+        headed, above = self.heading is not None, FirstProse(self, doc)
         for first, last in self._headed_runs(doc) if headed else self._runs(doc):
             size = self._size(doc, first, last)
             # a run this rule took, or other rules took whole, is no decline; one holding removals that count
@@ -148,21 +148,21 @@ class ListRunRule(ContextRule):
                 by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
                 missing = "not a removal on both sides" if self.requires == "enclosed" else "no adjacent removal"
                 yield first, f"{size} items, but {missing}{by} (requires = \"{self.requires}\")"
-            elif (place := self._place_kept(doc, first, last)) is not None:
+            elif (place := self._place_kept(doc, first, last, above)) is not None:
                 yield first, f"{size} items, but {place}"
             elif self._entries_end(doc, first, last) is None:
                 yield first, f"{size} items, but fewer than {self.recur_share:.0%} occur again below (recur_share)"
 
-    def _place_kept(self, doc: Document, first: int, last: int, above: FirstProse | None = None) -> str | None:
+    def _place_kept(self, doc: Document, first: int, last: int, above: FirstProse) -> str | None:
         """Why the run of lines `first`..`last` stays for where it is (None: it may go): inside the article
         (`context`), right under a prose line (`keep_under_prose`), above the first one
-        (`keep_before_prose`; `above`: the scan for it this reading of `doc` has done so far), or at the end
-        (`keep_at_end`)."""
+        (`keep_before_prose`; `above`: the scan for it, one for all the runs of a reading of `doc`), or at the
+        end (`keep_at_end`)."""
         if self._in_article(doc, first, last):
             return f"inside the article's prose (context = \"{self.context}\")"
         if self.keep_under_prose and self._under_prose(doc, first):
             return "right under a prose line (keep_under_prose)"
-        if self.keep_before_prose and not (above or FirstProse(self, doc)).before(first):
+        if self.keep_before_prose and not above.before(first):
             return "above the first prose line (keep_before_prose)"
         if self.keep_at_end and all(doc.lines[i].is_blank or doc.claimed[i] is not None
                                     for i in range(last + 1, len(doc.lines))):
