@@ -142,10 +142,44 @@ def test_list_run_in_the_same_block_and_not_under_or_before_prose(tmp_path):
         "2 items, but above the first prose line (keep_before_prose)"]
 
 
+def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_path):
+    rules = make_rules(tmp_path, LINE_RULE + """
+    [[rules]]
+    id = "box-rest"
+    kind = "list_run"
+    item = '^[A-Z][^•]*$'
+    block_heading = '^[A-Z]\\w*( \\w+){0,4}$'
+    max_block_lines = 3
+    min_items = 1
+    max_chars = 200
+    requires = "adjacent_removal"
+    after_rules = ["ad"]
+    across_blanks = false
+    rationale = "r"
+    examples.remove = ["Our Sponsor\\nAdvertisement\\n"]
+    """)
+    body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    pitch = "The finest tools for the garden, made in Sheffield since 1890.\n"
+    # heading, pitch and the removed line, a block of their own: the block goes, before or after the body
+    assert cleaner.clean(body + "\nGarden Tools Direct\n" + pitch + "Advertisement\n", rules=rules).text == body
+    assert cleaner.clean("Garden Tools Direct\n" + pitch + "Advertisement\n\n" + body, rules=rules).text == body
+    # the removed line may head the block too, the heading pattern reading it as it is
+    assert cleaner.clean(body + "\nAdvertisement\n" + pitch, rules=rules).text == body
+    # a block opened by a sentence is a paragraph with furniture under it: the paragraph stays
+    assert cleaner.clean(body + "\n" + pitch + "Advertisement\n", rules=rules).text == body + "\n" + pitch
+    # so does a block longer than max_block_lines, and one holding a line the item does not match
+    four = "Garden Tools Direct\n" + pitch + pitch + "Advertisement\n"
+    assert cleaner.clean(body + "\n" + four, rules=rules).text == body + "\n" + four[:-len("Advertisement\n")]
+    bullet = "Garden Tools Direct\n• Spades\n" + pitch + "Advertisement\n"
+    assert cleaner.clean(body + "\n" + bullet, rules=rules).text == body + "\nGarden Tools Direct\n• Spades\n" + pitch
+    assert [(d.line, d.reason) for d in find_declines(body + "\n" + pitch + "Advertisement\n", rules)][-1] == (
+        3, "2 items, but not the whole of a block of at most 3 lines under a heading (block_heading)")
+
+
 def test_keep_before_prose_reads_each_line_once_for_all_the_runs(tmp_path, monkeypatch):
     # Asked for every run, "is there prose above?" once scanned from the top each time: a long document
     # without prose and with many boxes read its lines runs x lines times. Now each line is asked once
-    # (`list_run.FirstProse`), and the answers are those of a scan from the top.
+    # (`run_places.FirstProse`), and the answers are those of a scan from the top.
     from cleaner.rules.kinds.context import ContextRule
 
     rules = make_rules(tmp_path, BOX_RULE)

@@ -7,7 +7,8 @@ article sentences (`data/prose_sentences.txt`: news, features, reviews, science,
 opinion, using on purpose the words furniture rules look for, in their ordinary sense). Patterns
 that only open a structure the rule still checks (a `block` start needs its end, a `tail` marker a
 short rest) are left out: matching prose there removes nothing by itself. So is a `list_run`'s item
-under `requires = "enclosed"`: a line goes only between two lines other rules removed.
+under `requires = "enclosed"`: a line goes only between two lines other rules removed; and one with a
+`block_heading`: a line goes only in a short block of its own, under a heading, beside a removed line.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def prose_findings(ruleset: RuleSet, sample: tuple[str, ...] | None = None) -> l
     for pack in ruleset.packs:
         for rule in pack.rules:
             for kind, name, bound in LINE_REMOVING_FIELDS:
-                if rule.kind != kind or getattr(rule, "requires", None) == "enclosed":
+                if rule.kind != kind or getattr(rule, "requires", None) == "enclosed" \
+                        or getattr(rule, "block_heading", None) is not None:
                     continue
                 limit = getattr(rule, bound, 0) or None
                 hits = _matches(getattr(rule, name), sentences, limit)

@@ -10,6 +10,7 @@ import regex
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
 from cleaner.rules.kinds.context import ContextRule
 from cleaner.rules.kinds.entries import entries_end
+from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_bounds
 from cleaner.search import linefast
 
 
@@ -50,6 +51,12 @@ class ListRunRule(ContextRule):
     a `tail` rule to take with the looser items it allows. With `through_removed` a run also touches a
     removal across non-blank lines other rules removed (a card's "2 days ago" between its title and its
     "Easy apply"); a blank line still ends the reach when `across_blanks` is false.
+
+    With `block_heading` a run must fill its block (the lines between two blank lines, or the text's edges), at
+    most `max_block_lines` long: only lines the counted rules removed may stand above or below it there, and the
+    block's first line, removed or not, matches `block_heading`. A box is a block of its own, headed by a short
+    label, its pitch and its button: once a rule recognises one of its lines, the pitch goes too, however it
+    is worded, where the same sentence inside a paragraph's block, or under a line that is not a heading, stays.
     """
 
     kind = "list_run"
@@ -86,6 +93,10 @@ class ListRunRule(ContextRule):
     recur_share: float = option(float, 0.0, "the least share of the run's item lines that occur again below it "
                                 "as a line of their own, bullets, numbers and case aside: a table of contents "
                                 "names the headings that follow it (0: no such condition)")
+    block_heading: regex.Pattern | None = option(str, None, "the regex of the first line of a block the run must "
+                                                 "fill, only counted removals beside it in the block (none: no such "
+                                                 "condition)", pattern=True)
+    max_block_lines: int = option(int, 5, "with `block_heading`, the longest block (lines) a run may fill")
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
@@ -103,7 +114,8 @@ class ListRunRule(ContextRule):
         for first, whole in runs:
             last = self._entries_end(doc, first, whole)
             if last is not None and self._size(doc, first, last) >= self.min_items \
-                    and self._context_ok(doc, first, last) and self._place_kept(doc, first, last, above) is None:
+                    and self._context_ok(doc, first, last) and self._fills_block(doc, first, last) \
+                    and self._place_kept(doc, first, last, above) is None:
                 yield (first, last)
 
     def _size(self, doc: Document, first: int, last: int) -> int:
@@ -120,7 +132,7 @@ class ListRunRule(ContextRule):
         for start in doc.candidates(self):
             if start <= taken or not doc.search(self, self.heading, start):
                 continue
-            first = _across_blanks(doc, start, 1)
+            first = across_blanks(doc, start, 1)
             if first is None:
                 continue
             last = first - 1
@@ -148,6 +160,9 @@ class ListRunRule(ContextRule):
                 by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
                 missing = "not a removal on both sides" if self.requires == "enclosed" else "no adjacent removal"
                 yield first, f"{size} items, but {missing}{by} (requires = \"{self.requires}\")"
+            elif not self._fills_block(doc, first, last):
+                yield first, f"{size} items, but not the whole of a block of at most {self.max_block_lines} lines " \
+                    "under a heading (block_heading)"
             elif (place := self._place_kept(doc, first, last, above)) is not None:
                 yield first, f"{size} items, but {place}"
             elif self._entries_end(doc, first, last) is None:
@@ -168,6 +183,16 @@ class ListRunRule(ContextRule):
                                     for i in range(last + 1, len(doc.lines))):
             return "at the end of the document (keep_at_end)"
         return None
+
+    def _fills_block(self, doc: Document, first: int, last: int) -> bool:
+        """Without `block_heading`, True; with it, whether the run `first`..`last` fills its block, no longer than
+        `max_block_lines`, but for counted removals above and below it, and the block's first line is a heading."""
+        if self.block_heading is None:
+            return True
+        top, bottom = block_bounds(doc, first, last)
+        return bottom - top < self.max_block_lines \
+            and all(self._counts(doc.claimed[i]) for i in (*range(top, first), *range(last + 1, bottom + 1))) \
+            and doc.search(self, self.block_heading, top)
 
     def _entries_end(self, doc: Document, first: int, last: int) -> int | None:
         """With `recur_share`, where a run of entries ends (`entries.entries_end`; None: not a list of
@@ -264,37 +289,5 @@ class ListRunRule(ContextRule):
 
     def _next(self, doc: Document, index: int, step: int) -> int | None:
         if self.across_blanks:
-            return _across_blanks(doc, index, step)
+            return across_blanks(doc, index, step)
         return index + step if 0 <= index + step < len(doc.lines) else None
-
-
-def _across_blanks(doc: Document, index: int, step: int) -> int | None:
-    """The first line from `index` + `step` on, going by `step`, that is not a blank line left in
-    place (None past the document's edge): what a run touches across blank lines."""
-    i, size = index + step, len(doc.lines)
-    while 0 <= i < size and doc.lines[i].is_blank and doc.claimed[i] is None:
-        i += step
-    return i if 0 <= i < size else None
-
-
-class FirstProse:
-    """Whether a prose line (`ContextRule._prose`) lies above a line of `doc`: the article has begun.
-
-    Read for every run a `keep_before_prose` rule finds, a scan from the top each time made a long document
-    without prose quadratic (10 MB of lines that do not end a sentence: 0.2 s/MB became 0.4 s). While one rule's
-    runs are read, lines are only claimed, never given back (the engine releases lines between rules), so a
-    line found not prose stays so: the scan resumes where it stopped, and a prose line it found is asked
-    again only whether it has since been claimed.
-    """
-
-    def __init__(self, rule: ContextRule, doc: Document) -> None:
-        self.rule, self.doc, self.at = rule, doc, 0  # every line above `at` is not prose
-
-    def before(self, index: int) -> bool:
-        """Whether a line above line `index` is a prose line."""
-        keys, prose = self.doc.keys, self.rule._prose
-        while self.at < index:
-            if keys[self.at] and prose(self.doc, self.at, ()):
-                return True
-            self.at += 1
-        return False

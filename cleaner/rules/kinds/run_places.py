@@ -1,0 +1,50 @@
+"""Where a `list_run`'s run stands: what it touches across blank lines, the block it lies in, and whether
+the article's prose has begun above it."""
+
+from __future__ import annotations
+
+from cleaner.rules.kinds.base import Document
+from cleaner.rules.kinds.context import ContextRule
+
+
+def across_blanks(doc: Document, index: int, step: int) -> int | None:
+    """The first line from `index` + `step` on, going by `step`, that is not a blank line left in
+    place (None past the document's edge): what a run touches across blank lines."""
+    i, size = index + step, len(doc.lines)
+    while 0 <= i < size and doc.lines[i].is_blank and doc.claimed[i] is None:
+        i += step
+    return i if 0 <= i < size else None
+
+
+class FirstProse:
+    """Whether a prose line (`ContextRule._prose`) lies above a line of `doc`: the article has begun.
+
+    Read for every run a `keep_before_prose` rule finds, a scan from the top each time made a long document
+    without prose quadratic (10 MB of lines that do not end a sentence: 0.2 s/MB became 0.4 s). While one rule's
+    runs are read, lines are only claimed, never given back (the engine releases lines between rules), so a
+    line found not prose stays so: the scan resumes where it stopped, and a prose line it found is asked
+    again only whether it has since been claimed.
+    """
+
+    def __init__(self, rule: ContextRule, doc: Document) -> None:
+        self.rule, self.doc, self.at = rule, doc, 0  # every line above `at` is not prose
+
+    def before(self, index: int) -> bool:
+        """Whether a line above line `index` is a prose line."""
+        keys, prose = self.doc.keys, self.rule._prose
+        while self.at < index:
+            if keys[self.at] and prose(self.doc, self.at, ()):
+                return True
+            self.at += 1
+        return False
+
+
+def block_bounds(doc: Document, first: int, last: int) -> tuple[int, int]:
+    """The first and last line of the block holding lines `first`..`last` (none of them blank): the lines
+    between the blank lines around them, or the text's edges."""
+    lines, top, bottom = doc.lines, first, last
+    while top > 0 and not lines[top - 1].is_blank:
+        top -= 1
+    while bottom + 1 < len(lines) and not lines[bottom + 1].is_blank:
+        bottom += 1
+    return top, bottom
