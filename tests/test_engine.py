@@ -176,6 +176,35 @@ def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_
         3, "2 items, but not the whole of a block of at most 3 lines under a heading (block_heading)")
 
 
+def test_a_rule_runs_after_the_rules_whose_removals_it_reads():
+    # the engine's passes each read the lines earlier passes left, so a box rule of an early kind reading a
+    # later kind's removals (related-box-text and the related classifier) must run after it in the pass
+    rules = cleaner.default_rules().rules()
+    at = {rule.id: i for i, rule in enumerate(rules)}
+    late = [(rule.id, d) for i, rule in enumerate(rules) for d in rule.depends_on() if at.get(d, -1) > i]
+    assert late == []
+    assert at["related-box-text"] > at["related-line-model"]
+
+
+def test_after_dependencies_moves_a_reader_after_what_it_reads_and_leaves_a_circle():
+    from dataclasses import dataclass
+
+    from cleaner.rules.ruleset import after_dependencies
+
+    @dataclass(frozen=True)
+    class Stub:
+        id: str
+        reads: tuple[str, ...] = ()
+
+        def depends_on(self) -> tuple[str, ...]:
+            return self.reads
+
+    a, b, c, d = Stub("a", ("c",)), Stub("b"), Stub("c", ("b",)), Stub("d")
+    assert [r.id for r in after_dependencies([a, b, c, d])] == ["b", "c", "a", "d"]
+    circle = [Stub("x", ("y",)), Stub("y", ("x",)), d]
+    assert after_dependencies(circle) == tuple(circle)
+
+
 def test_keep_before_prose_reads_each_line_once_for_all_the_runs(tmp_path, monkeypatch):
     # Asked for every run, "is there prose above?" once scanned from the top each time: a long document
     # without prose and with many boxes read its lines runs x lines times. Now each line is asked once

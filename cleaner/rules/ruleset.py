@@ -36,6 +36,24 @@ def check_seconds(value: float, what: str) -> float:
     return float(value)
 
 
+def after_dependencies(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    """`rules` in their order, but a rule that reads another's removals (`Rule.depends_on`) moved to right after
+    it when that one would run later: a box rule of an early kind (`list_run`) reading what a classifier, a later
+    kind, removed. Each pass of the engine reads only the lines left by the passes before it, so a rule sees
+    another's removals only if it runs after it in the same pass. A circle of dependencies (never in the bundled
+    packs) leaves the order as it is."""
+    original = tuple(rules)
+    ordered = list(original)
+    for _ in range(len(ordered) + 1):
+        at = {rule.id: i for i, rule in enumerate(ordered)}
+        late = next(((i, max(at[d] for d in rule.depends_on() if d in at)) for i, rule in enumerate(ordered)
+                     if any(at.get(d, -1) > i for d in rule.depends_on())), None)
+        if late is None:
+            return tuple(ordered)
+        ordered.insert(late[1], ordered.pop(late[0]))  # after the pop, index late[1] is right after it
+    return original
+
+
 @dataclass(frozen=True)
 class RulePack:
     """One rule file, loaded."""
@@ -88,7 +106,7 @@ class RuleSet:
         phase = {kind: n for n, kind in enumerate(PHASES)}
         everything = [r for p in self.packs for r in p.rules]  # pack order, then file order
         pack_order = {p.id: ORDER_VALUES.index(p.order) for p in self.packs}
-        object.__setattr__(self, "_ordered", tuple(sorted(
+        object.__setattr__(self, "_ordered", after_dependencies(sorted(
             everything, key=lambda r: (pack_order[r.pack_id], phase[r.kind], -r.priority))))
 
     @cached_property
