@@ -162,7 +162,16 @@ def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_
     pitch = "The finest tools for the garden, made in Sheffield since 1890.\n"
     # heading, pitch and the removed line, a block of their own: the block goes, before or after the body
     assert cleaner.clean(body + "\nGarden Tools Direct\n" + pitch + "Advertisement\n", rules=rules).text == body
-    assert cleaner.clean("Garden Tools Direct\n" + pitch + "Advertisement\n\n" + body, rules=rules).text == body
+    title = "Vote on the harbour plan\n\n"
+    assert cleaner.clean(title + "Garden Tools Direct\n" + pitch + "Advertisement\n\n" + body, rules=rules).text \
+        == title + body
+    # the block that opens the text is the headline's, and one between two paragraphs the article's own
+    assert cleaner.clean("Garden Tools Direct\n" + pitch + "Advertisement\n\n" + body, rules=rules).text \
+        == "Garden Tools Direct\n" + pitch + "\n" + body
+    between = body + "\nGarden Tools Direct\n" + pitch + "Advertisement\n\n" + body
+    assert cleaner.clean(between, rules=rules).text == body + "\nGarden Tools Direct\n" + pitch + "\n" + body
+    assert (3, "3 items, but in a block between prose lines (block_heading)") in \
+        [(d.line, d.reason) for d in find_declines(between, rules)]
     # the removed line may head the block too, the heading pattern reading it as it is
     assert cleaner.clean(body + "\nAdvertisement\n" + pitch, rules=rules).text == body
     # a block opened by a sentence is a paragraph with furniture under it: the paragraph stays

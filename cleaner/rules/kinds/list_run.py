@@ -10,7 +10,7 @@ import regex
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
 from cleaner.rules.kinds.context import ContextRule
 from cleaner.rules.kinds.entries import entries_end
-from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_bounds
+from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_bounds, block_kept, fills_block
 from cleaner.search import linefast
 
 
@@ -57,6 +57,8 @@ class ListRunRule(ContextRule):
     block's first line, removed or not, matches `block_heading`. A box is a block of its own, headed by a short
     label, its pitch and its button: once a rule recognises one of its lines, the pitch goes too, however it
     is worded, where the same sentence inside a paragraph's block, or under a line that is not a heading, stays.
+    The block that opens the text (a headline and standfirst over a button) stays, and so does a block between
+    prose lines: a section's heading and paragraph with an ad label glued under them.
     """
 
     kind = "list_run"
@@ -175,6 +177,8 @@ class ListRunRule(ContextRule):
         end (`keep_at_end`)."""
         if self._in_article(doc, first, last):
             return f"inside the article's prose (context = \"{self.context}\")"
+        if self.block_heading is not None and (place := block_kept(self, doc, first, last)) is not None:
+            return place
         if self.keep_under_prose and self._under_prose(doc, first):
             return "right under a prose line (keep_under_prose)"
         if self.keep_before_prose and not above.before(first):
@@ -189,10 +193,8 @@ class ListRunRule(ContextRule):
         `max_block_lines`, but for counted removals above and below it, and the block's first line is a heading."""
         if self.block_heading is None:
             return True
-        top, bottom = block_bounds(doc, first, last)
-        return bottom - top < self.max_block_lines \
-            and all(self._counts(doc.claimed[i]) for i in (*range(top, first), *range(last + 1, bottom + 1))) \
-            and doc.search(self, self.block_heading, top)
+        return fills_block(doc, first, last, self.max_block_lines, self._counts) \
+            and doc.search(self, self.block_heading, block_bounds(doc, first, last)[0])
 
     def _entries_end(self, doc: Document, first: int, last: int) -> int | None:
         """With `recur_share`, where a run of entries ends (`entries.entries_end`; None: not a list of

@@ -3,8 +3,10 @@ the article's prose has begun above it."""
 
 from __future__ import annotations
 
-from cleaner.rules.kinds.base import Document
-from cleaner.rules.kinds.context import ContextRule
+from collections.abc import Callable
+
+from cleaner.rules.kinds.base import Document, Rule
+from cleaner.rules.kinds.context import ContextRule, neighbour
 
 
 def across_blanks(doc: Document, index: int, step: int) -> int | None:
@@ -48,3 +50,23 @@ def block_bounds(doc: Document, first: int, last: int) -> tuple[int, int]:
     while bottom + 1 < len(lines) and not lines[bottom + 1].is_blank:
         bottom += 1
     return top, bottom
+
+
+def fills_block(doc: Document, first: int, last: int, max_lines: int, counts: Callable[[Rule | None], bool]) -> bool:
+    """Whether lines `first`..`last` fill their block (`block_bounds`), at most `max_lines` long, but for lines
+    above and below them whose owners `counts` accepts (the removals a box rule reads)."""
+    top, bottom = block_bounds(doc, first, last)
+    return bottom - top < max_lines and all(counts(doc.claimed[i]) for i in (*range(top, first),
+                                                                             *range(last + 1, bottom + 1)))
+
+
+def block_kept(rule: ContextRule, doc: Document, first: int, last: int) -> str | None:
+    """Why the block of lines `first`..`last` stays for where it is (None: it may go): it opens the text (the
+    headline and its standfirst over a button), or stands between prose lines or under a lead-in
+    (`rule.run_in_prose` of the block), as a section's heading and paragraph with a label glued under them."""
+    top, bottom = block_bounds(doc, first, last)
+    if neighbour(doc, top, -1) is None:
+        return "in the block that opens the text (block_heading)"
+    if rule.run_in_prose(doc, top, bottom):
+        return "in a block between prose lines (block_heading)"
+    return None
