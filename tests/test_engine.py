@@ -185,6 +185,33 @@ def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_
         3, "2 items, but not the whole of a block of at most 3 lines under a heading (block_heading)")
 
 
+def test_block_bounds_reads_no_further_than_asked():
+    # a text without blank lines is one block: a box rule asking for a block of six lines must not walk it all
+    # for each of its runs (quadratic in whole-page text)
+    from types import SimpleNamespace
+
+    from cleaner.rules.kinds.run_places import block_bounds
+
+    reads = []
+
+    class Line:
+        def __init__(self, index: int, blank: bool) -> None:
+            self.index, self.blank = index, blank
+
+        @property
+        def is_blank(self) -> bool:
+            reads.append(self.index)
+            return self.blank
+
+    doc = SimpleNamespace(lines=[Line(i, i in (3, 9)) for i in range(10_000)])
+    assert block_bounds(doc, 5, 6) == (4, 8)
+    assert block_bounds(doc, 5, 6, most=6) == (4, 8)
+    reads.clear()
+    top, bottom = block_bounds(doc, 5_000, 5_000, most=6)
+    assert bottom - top + 1 == 7 and len(reads) <= 8
+    assert block_bounds(doc, 5_000, 5_000) == (10, 9_999)
+
+
 def test_a_rule_runs_after_the_rules_whose_removals_it_reads():
     # the engine's passes each read the lines earlier passes left, so a box rule of an early kind reading a
     # later kind's removals (related-box-text and the related classifier) must run after it in the pass

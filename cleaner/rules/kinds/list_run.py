@@ -10,7 +10,7 @@ import regex
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
 from cleaner.rules.kinds.context import ContextRule
 from cleaner.rules.kinds.entries import entries_end
-from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_bounds, block_kept, fills_block
+from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_kept, fills_block
 from cleaner.search import linefast
 
 
@@ -193,8 +193,8 @@ class ListRunRule(ContextRule):
         `max_block_lines`, but for counted removals above and below it, and the block's first line is a heading."""
         if self.block_heading is None:
             return True
-        return fills_block(doc, first, last, self.max_block_lines, self._counts) \
-            and doc.search(self, self.block_heading, block_bounds(doc, first, last)[0])
+        top = fills_block(doc, first, last, self.max_block_lines, self._counts)
+        return top is not None and doc.search(self, self.block_heading, top)
 
     def _entries_end(self, doc: Document, first: int, last: int) -> int | None:
         """With `recur_share`, where a run of entries ends (`entries.entries_end`; None: not a list of
@@ -253,13 +253,14 @@ class ListRunRule(ContextRule):
             return known[i]
 
         runs, last = [], -1
+        reach = size if self.block_heading is None else self.max_block_lines  # a longer run fills no block
         for seed in sorted(seeds):
             if seed <= last or not is_item(seed):
                 continue
             first = last = seed
-            while first > 0 and is_item(first - 1):
+            while first > 0 and last - first < reach and is_item(first - 1):
                 first -= 1
-            while last + 1 < size and is_item(last + 1):
+            while last + 1 < size and last - first < reach and is_item(last + 1):
                 last += 1
             runs.append((first, last))
         return runs

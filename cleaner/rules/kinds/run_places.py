@@ -41,29 +41,37 @@ class FirstProse:
         return False
 
 
-def block_bounds(doc: Document, first: int, last: int) -> tuple[int, int]:
+def block_bounds(doc: Document, first: int, last: int, most: int | None = None) -> tuple[int, int]:
     """The first and last line of the block holding lines `first`..`last` (none of them blank): the lines
-    between the blank lines around them, or the text's edges."""
+    between the blank lines around them, or the text's edges. With `most`, read no further than one line past
+    that many (the bounds then span more than `most` lines, and not the whole block): a text without blank lines
+    is one block, and walking it for each run would be quadratic."""
     lines, top, bottom = doc.lines, first, last
-    while top > 0 and not lines[top - 1].is_blank:
+    limit = len(lines) if most is None else most
+    while top > 0 and not lines[top - 1].is_blank and bottom - top + 1 <= limit:
         top -= 1
-    while bottom + 1 < len(lines) and not lines[bottom + 1].is_blank:
+    while bottom + 1 < len(lines) and not lines[bottom + 1].is_blank and bottom - top + 1 <= limit:
         bottom += 1
     return top, bottom
 
 
-def fills_block(doc: Document, first: int, last: int, max_lines: int, counts: Callable[[Rule | None], bool]) -> bool:
-    """Whether lines `first`..`last` fill their block (`block_bounds`), at most `max_lines` long, but for lines
-    above and below them whose owners `counts` accepts (the removals a box rule reads)."""
-    top, bottom = block_bounds(doc, first, last)
-    return bottom - top < max_lines and all(counts(doc.claimed[i]) for i in (*range(top, first),
-                                                                             *range(last + 1, bottom + 1)))
+def fills_block(doc: Document, first: int, last: int, max_lines: int,
+                counts: Callable[[Rule | None], bool]) -> int | None:
+    """The first line of the block (`block_bounds`, at most `max_lines` long) that lines `first`..`last` fill but
+    for lines above and below them whose owners `counts` accepts (the removals a box rule reads); None when they
+    do not fill one."""
+    top, bottom = block_bounds(doc, first, last, max_lines)
+    if bottom - top >= max_lines or not all(counts(doc.claimed[i]) for i in (*range(top, first),
+                                                                            *range(last + 1, bottom + 1))):
+        return None
+    return top
 
 
 def block_kept(rule: ContextRule, doc: Document, first: int, last: int) -> str | None:
     """Why the block of lines `first`..`last` stays for where it is (None: it may go): it opens the text (the
     headline and its standfirst over a button), or stands between prose lines or under a lead-in
-    (`rule.run_in_prose` of the block), as a section's heading and paragraph with a label glued under them."""
+    (`rule.run_in_prose` of the block), as a section's heading and paragraph with a label glued under them.
+    Asked of a block `fills_block` accepted: a short one."""
     top, bottom = block_bounds(doc, first, last)
     if neighbour(doc, top, -1) is None:
         return "in the block that opens the text (block_heading)"
