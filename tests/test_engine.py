@@ -185,6 +185,43 @@ def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_
         3, "2 items, but not the whole of a block of at most 3 lines under a heading (block_heading)")
 
 
+def test_list_run_block_excludes_keeps_a_block_holding_a_removal_of_those_categories(tmp_path):
+    stamp = """
+    [[rules]]
+    id = "stamp"
+    kind = "line"
+    category = "chrome"
+    pattern = '^Updated \\w+$'
+    rationale = "r"
+    examples.remove = ["Updated Monday"]
+    """
+    box = """
+    [[rules]]
+    id = "box-rest"
+    kind = "list_run"
+    item = '^[A-Z][^•]*$'
+    block_heading = '^[A-Z]\\w*( \\w+){0,4}$'
+    max_block_lines = 4
+    min_items = 1
+    max_chars = 200
+    requires = "adjacent_removal"
+    after_rules = ["ad"]
+    across_blanks = false
+    rationale = "r"
+    examples.remove = ["Our Sponsor\\nAdvertisement\\n"]
+    """
+    body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    # the run holds the timestamp (its item matches it): a block of the article's head, not a box
+    head = "Vote on the harbour plan\n\nJane Doe\nUpdated Monday\nAdvertisement\n\n" + body
+    rules = make_rules(tmp_path, LINE_RULE + stamp + box)
+    assert cleaner.clean(head, rules=rules).text == "Vote on the harbour plan\n\n" + body
+    excluding = make_rules(tmp_path, LINE_RULE + stamp + box.replace("max_block_lines = 4", "max_block_lines = 4\n"
+                                                                     "    block_excludes = [\"chrome\"]"))
+    assert cleaner.clean(head, rules=excluding).text == "Vote on the harbour plan\n\nJane Doe\n\n" + body
+    assert "a block of at most 4 lines under a heading (block_heading)" in \
+        " ".join(d.reason for d in find_declines(head, excluding))
+
+
 def test_block_bounds_reads_no_further_than_asked():
     # a text without blank lines is one block: a box rule asking for a block of six lines must not walk it all
     # for each of its runs (quadratic in whole-page text)

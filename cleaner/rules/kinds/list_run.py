@@ -57,8 +57,9 @@ class ListRunRule(ContextRule):
     block's first line, removed or not, matches `block_heading`. A box is a block of its own, headed by a short
     label, its pitch and its button: once a rule recognises one of its lines, the pitch goes too, however it
     is worded, where the same sentence inside a paragraph's block, or under a line that is not a heading, stays.
-    The block that opens the text (a headline and standfirst over a button) stays, and so does a block between
-    prose lines: a section's heading and paragraph with an ad label glued under them.
+    The block that opens the text (a headline and standfirst over a button) stays, as do a block between prose
+    lines (a section's heading and paragraph, an ad label glued under them) and one holding a removal of a
+    `block_excludes` category (the article's head: a byline over a timestamp).
     """
 
     kind = "list_run"
@@ -99,6 +100,8 @@ class ListRunRule(ContextRule):
                                                  "fill, only counted removals beside it in the block (none: no such "
                                                  "condition)", pattern=True)
     max_block_lines: int = option(int, 5, "with `block_heading`, the longest block (lines) a run may fill")
+    block_excludes: tuple[str, ...] = option(list, (), "with `block_heading`, categories whose removals in the block "
+                                             "keep it (`chrome`: a timestamp's block is the article's head)")
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
@@ -189,12 +192,13 @@ class ListRunRule(ContextRule):
         return None
 
     def _fills_block(self, doc: Document, first: int, last: int) -> bool:
-        """Without `block_heading`, True; with it, whether the run `first`..`last` fills its block, no longer than
-        `max_block_lines`, but for counted removals above and below it, and the block's first line is a heading."""
+        """Whether the run `first`..`last` fills its block as `block_heading` asks (the class docstring; True
+        without it)."""
         if self.block_heading is None:
             return True
-        top = fills_block(doc, first, last, self.max_block_lines, self._counts)
-        return top is not None and doc.search(self, self.block_heading, top)
+        block = fills_block(doc, first, last, self.max_block_lines, self._counts)
+        return block is not None and doc.search(self, self.block_heading, block[0]) and not any(
+            owner is not None and owner.category in self.block_excludes for owner in doc.claimed[block[0]:block[1] + 1])
 
     def _entries_end(self, doc: Document, first: int, last: int) -> int | None:
         """With `recur_share`, where a run of entries ends (`entries.entries_end`; None: not a list of

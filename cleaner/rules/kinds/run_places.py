@@ -56,15 +56,15 @@ def block_bounds(doc: Document, first: int, last: int, most: int | None = None) 
 
 
 def fills_block(doc: Document, first: int, last: int, max_lines: int,
-                counts: Callable[[Rule | None], bool]) -> int | None:
-    """The first line of the block (`block_bounds`, at most `max_lines` long) that lines `first`..`last` fill but
-    for lines above and below them whose owners `counts` accepts (the removals a box rule reads); None when they
-    do not fill one."""
+                counts: Callable[[Rule | None], bool]) -> tuple[int, int] | None:
+    """The first and last line of the block (`block_bounds`, at most `max_lines` long) that lines `first`..`last`
+    fill but for lines above and below them whose owners `counts` accepts (the removals a box rule reads); None
+    when they do not fill one."""
     top, bottom = block_bounds(doc, first, last, max_lines)
     if bottom - top >= max_lines or not all(counts(doc.claimed[i]) for i in (*range(top, first),
                                                                             *range(last + 1, bottom + 1))):
         return None
-    return top
+    return top, bottom
 
 
 def block_kept(rule: ContextRule, doc: Document, first: int, last: int) -> str | None:
