@@ -142,22 +142,25 @@ def test_list_run_in_the_same_block_and_not_under_or_before_prose(tmp_path):
         "2 items, but above the first prose line (keep_before_prose)"]
 
 
+BLOCK_BOX_RULE = """
+[[rules]]
+id = "box-rest"
+kind = "list_run"
+item = '^[A-Z][^•]*$'
+block_heading = '^[A-Z]\\w*( \\w+){0,4}$'
+max_block_lines = 3
+min_items = 1
+max_chars = 200
+requires = "adjacent_removal"
+after_rules = ["ad"]
+across_blanks = false
+rationale = "r"
+examples.remove = ["Our Sponsor\\nAdvertisement\\n"]
+"""
+
+
 def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_path):
-    rules = make_rules(tmp_path, LINE_RULE + """
-    [[rules]]
-    id = "box-rest"
-    kind = "list_run"
-    item = '^[A-Z][^•]*$'
-    block_heading = '^[A-Z]\\w*( \\w+){0,4}$'
-    max_block_lines = 3
-    min_items = 1
-    max_chars = 200
-    requires = "adjacent_removal"
-    after_rules = ["ad"]
-    across_blanks = false
-    rationale = "r"
-    examples.remove = ["Our Sponsor\\nAdvertisement\\n"]
-    """)
+    rules = make_rules(tmp_path, LINE_RULE + BLOCK_BOX_RULE)
     body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
     pitch = "The finest tools for the garden, made in Sheffield since 1890.\n"
     # heading, pitch and the removed line, a block of their own: the block goes, before or after the body
@@ -195,30 +198,14 @@ def test_list_run_block_excludes_keeps_a_block_holding_a_removal_of_those_catego
     rationale = "r"
     examples.remove = ["Updated Monday"]
     """
-    box = """
-    [[rules]]
-    id = "box-rest"
-    kind = "list_run"
-    item = '^[A-Z][^•]*$'
-    block_heading = '^[A-Z]\\w*( \\w+){0,4}$'
-    max_block_lines = 4
-    min_items = 1
-    max_chars = 200
-    requires = "adjacent_removal"
-    after_rules = ["ad"]
-    across_blanks = false
-    rationale = "r"
-    examples.remove = ["Our Sponsor\\nAdvertisement\\n"]
-    """
     body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
     # the run holds the timestamp (its item matches it): a block of the article's head, not a box
     head = "Vote on the harbour plan\n\nJane Doe\nUpdated Monday\nAdvertisement\n\n" + body
-    rules = make_rules(tmp_path, LINE_RULE + stamp + box)
+    rules = make_rules(tmp_path, LINE_RULE + stamp + BLOCK_BOX_RULE)
     assert cleaner.clean(head, rules=rules).text == "Vote on the harbour plan\n\n" + body
-    excluding = make_rules(tmp_path, LINE_RULE + stamp + box.replace("max_block_lines = 4", "max_block_lines = 4\n"
-                                                                     "    block_excludes = [\"chrome\"]"))
+    excluding = make_rules(tmp_path, LINE_RULE + stamp + BLOCK_BOX_RULE + 'block_excludes = ["chrome"]\n')
     assert cleaner.clean(head, rules=excluding).text == "Vote on the harbour plan\n\nJane Doe\n\n" + body
-    assert "a block of at most 4 lines under a heading (block_heading)" in \
+    assert "a block of at most 3 lines under a heading (block_heading)" in \
         " ".join(d.reason for d in find_declines(head, excluding))
 
 
