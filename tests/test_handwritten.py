@@ -30,7 +30,7 @@ TUNED = tomllib.loads((handwritten.CASES.parent / "handwritten_tuned.toml").read
 # 2026-12-05: as written 81 of 94 caught (session 37; 66 of 94 at its start); laid out as Markdown 79 and
 # hard-wrapped 78 (session 38, when rules began to read Markdown and wrapped paragraphs; 22 and 51 before).
 # Session 45 (rules/furniture_lines.toml, the line_classifier kind): 92 as written, 90 in Markdown and wrapped.
-FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
+FURNITURE_FLOOR = {"plain": 0.95, "markdown": 0.95, "wrapped": 0.95}
 # 2026-12-05 (session 39): held out 107 of 144 caught (14 before rules/multilingual.toml), tuned-on probes
 # 188 of 192 (22 before); Russian, Chinese, Japanese held out 36 of 72 (2 before
 # rules/multilingual_ru_zh_ja.toml), probes 88 of 96 (2 before).
@@ -106,26 +106,30 @@ FURNITURE_FLOOR = {"plain": 0.93, "markdown": 0.93, "wrapped": 0.93}
 # of 720 before use; with the classifiers and the line model trained on them, 635, and held-out files 14 and 15
 # 105 and 101. Then `related-box-text` (the headlines under a related label another rule took): 107 and 102,
 # the tuning files 638.
+# Session 56: boxes standing as blocks of their own (box-block-rest, related-box-block) and rules run after the
+# rules they read; no case file written or trained on. Held-out English files 1,676 -> 1,758 of 1,870 (plain),
+# files 14 and 15 107 and 102 -> 114 and 116, other-language files 430 -> 454 of 504; the held-out files' floors
+# rise to about three blocks under their new figures.
 # The floor of each further case file (tests/data/<name>.toml), which names the files the tests read.
-OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.80, "handwritten_multilingual_tuned": 0.95,
-                     "handwritten_ru_zh_ja": 0.83, "handwritten_ru_zh_ja_tuned": 0.90,
-                     "handwritten_unseen_2": 0.74, "handwritten_tuned_2": 0.90,
-                     "handwritten_unseen_3": 0.85, "handwritten_tuned_3": 0.90, "handwritten_tuned_4": 0.85,
-                     "handwritten_unseen_4": 0.74, "handwritten_tuned_5": 0.81,
-                     "handwritten_unseen_5": 0.70, "handwritten_tuned_6": 0.90, "handwritten_tuned_7": 0.73,
+OTHER_FILES_FLOOR = {"handwritten_multilingual": 0.86, "handwritten_multilingual_tuned": 0.95,
+                     "handwritten_ru_zh_ja": 0.89, "handwritten_ru_zh_ja_tuned": 0.90,
+                     "handwritten_unseen_2": 0.92, "handwritten_tuned_2": 0.90,
+                     "handwritten_unseen_3": 0.95, "handwritten_tuned_3": 0.90, "handwritten_tuned_4": 0.85,
+                     "handwritten_unseen_4": 0.88, "handwritten_tuned_5": 0.81,
+                     "handwritten_unseen_5": 0.91, "handwritten_tuned_6": 0.90, "handwritten_tuned_7": 0.73,
                      "handwritten_tuned_8": 0.82, "handwritten_tuned_9": 0.88,
-                     "handwritten_unseen_6": 0.61, "handwritten_unseen_7": 0.74,
-                     "handwritten_unseen_8": 0.75,
+                     "handwritten_unseen_6": 0.86, "handwritten_unseen_7": 0.88,
+                     "handwritten_unseen_8": 0.92,
                      "handwritten_tuned_10": 0.88, "handwritten_tuned_11": 0.58,
                      "handwritten_tuned_12": 0.72, "handwritten_tuned_13": 0.81,
-                     "handwritten_unseen_9": 0.83, "handwritten_ru_zh_ja_2": 0.84,
+                     "handwritten_unseen_9": 0.90, "handwritten_ru_zh_ja_2": 0.87,
                      "handwritten_ru_zh_ja_tuned_2": 0.97,
-                     "handwritten_multilingual_2": 0.86, "handwritten_multilingual_tuned_2": 0.97,
-                     "handwritten_world": 0.85, "handwritten_world_tuned": 0.97,
-                     "handwritten_unseen_10": 0.90, "handwritten_tuned_14": 0.91,
-                     "handwritten_unseen_11": 0.82, "handwritten_tuned_15": 0.97,
-                     "handwritten_unseen_12": 0.94, "handwritten_unseen_13": 0.85,
-                     "handwritten_unseen_14": 0.89, "handwritten_unseen_15": 0.85,
+                     "handwritten_multilingual_2": 0.88, "handwritten_multilingual_tuned_2": 0.97,
+                     "handwritten_world": 0.88, "handwritten_world_tuned": 0.97,
+                     "handwritten_unseen_10": 0.95, "handwritten_tuned_14": 0.91,
+                     "handwritten_unseen_11": 0.89, "handwritten_tuned_15": 0.97,
+                     "handwritten_unseen_12": 0.96, "handwritten_unseen_13": 0.88,
+                     "handwritten_unseen_14": 0.92, "handwritten_unseen_15": 0.94,
                      "handwritten_tuned_16": 0.80, "handwritten_tuned_17": 0.87, "handwritten_tuned_18": 0.88,
                      "handwritten_tuned_19": 0.84, "handwritten_tuned_20": 0.78, "handwritten_tuned_21": 0.81,
                      "handwritten_tuned_22": 0.81, "handwritten_tuned_23": 0.78,
