@@ -13,7 +13,8 @@ in DIR by the first run (extraction is trafilatura's, and not what a speed-up of
 touches), with and without the hints (the HTML line model acting or not). A document's digest is
 the SHA-256 of its clean text and its JSON provenance record; `--compare` lists every document
 whose digest differs. A document that fails (a timeout on a loaded machine) is digested by its
-error's type.
+error's type. `--without-rules-hash` leaves the rule set's hash out of every record, for a change to the
+rule files' form (both snapshots need it).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import cleaner
 from cleaner import api
 
 Variant = Callable[[str], str]
+WITHOUT_RULES_HASH = False  # `--without-rules-hash`: records compare across rule files that differ in form only
 
 
 def _shuffled(text: str) -> str:
@@ -53,7 +55,10 @@ VARIANTS: dict[str, Variant] = {
 
 
 def digest(result: cleaner.CleanResult) -> str:
-    record = json.dumps(result.provenance, sort_keys=True, ensure_ascii=False)
+    provenance = result.provenance
+    if WITHOUT_RULES_HASH:
+        provenance = {**provenance, "ruleset": {k: v for k, v in provenance["ruleset"].items() if k != "hash"}}
+    record = json.dumps(provenance, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(result.text.encode("utf-8", "surrogatepass") + b"\0" + record.encode()).hexdigest()
 
 
@@ -114,7 +119,12 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--compare", type=Path, help="a snapshot to compare with")
     parser.add_argument("--html-cache", type=Path, help="extracted HTML pages, written on first use")
+    parser.add_argument("--without-rules-hash", action="store_true",
+                        help="digest records without the rule set's hash: a rule file rewritten in another form "
+                             "(the same rules) changes no digest")
     args = parser.parse_args()
+    global WITHOUT_RULES_HASH  # noqa: PLW0603 - one flag for every digest of the run
+    WITHOUT_RULES_HASH = args.without_rules_hash
     rules = cleaner.default_rules()
     digests = dict(text_documents(rules))
     if args.html_cache:
