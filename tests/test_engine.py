@@ -11,6 +11,7 @@ import pytest
 import cleaner
 from cleaner.authoring.declines import find_declines
 from cleaner.engine.decide import apply_rules
+from cleaner.errors import RuleError
 from cleaner.lines import split_lines
 from cleaner.rules.loader import load_pack
 
@@ -186,6 +187,41 @@ def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_
     assert cleaner.clean(body + "\n" + bullet, rules=rules).text == body + "\nGarden Tools Direct\n• Spades\n" + pitch
     assert [(d.line, d.reason) for d in find_declines(body + "\n" + pitch + "Advertisement\n", rules)][-1] == (
         3, "2 items, but not the whole of a block of at most 3 lines under a heading (block_heading)")
+
+
+def test_list_run_after_categories_counts_every_rule_of_those_categories(tmp_path):
+    # a box rule naming a category reads the removals of every rule of it, whichever pack declares the rule
+    # (one added later counts without being named), but those of `not_after_rules` and of other categories
+    box = BLOCK_BOX_RULE.replace('after_rules = ["ad"]', 'after_categories = ["ads"]\nnot_after_rules = ["promoted"]')
+    (tmp_path / "t.toml").write_text('id = "t"\nversion = "1"\n' + LINE_RULE + box, "utf-8")
+    (tmp_path / "b.toml").write_text(textwrap.dedent("""\
+        id = "b"
+        version = "1"
+        category = "ads"
+        [[rules]]
+        id = "sponsored"
+        kind = "line"
+        pattern = '^Sponsored$'
+        rationale = "r"
+        examples.remove = ["Sponsored"]
+        [[rules]]
+        id = "promoted"
+        kind = "line"
+        pattern = '^Promoted$'
+        rationale = "r"
+        examples.remove = ["Promoted"]
+        """), "utf-8")
+    rules = cleaner.load_rules([tmp_path / "t.toml", tmp_path / "b.toml"], defaults=False)
+    assert rules.rule("box-rest").after_rules == ("sponsored",)
+    body = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    box_text = "\nGarden Tools Direct\nThe finest tools for the garden, made in Sheffield since 1890.\n"
+    assert cleaner.clean(body + box_text + "Sponsored\n", rules=rules).text == body
+    for label in ("Advertisement\n", "Promoted\n"):  # category "other"; and a rule the box leaves out
+        assert cleaner.clean(body + box_text + label, rules=rules).text == body + box_text
+    (tmp_path / "t.toml").write_text('id = "t"\nversion = "1"\n' + LINE_RULE + box.replace('"ads"', '"adverts"'))
+    with pytest.raises(RuleError, match=r"after_categories: 'adverts' not one of") as error:
+        cleaner.load_rules([tmp_path / "t.toml"], defaults=False)
+    assert "box-rest" in str(error.value)
 
 
 def test_list_run_block_excludes_keeps_a_block_holding_a_removal_of_those_categories(tmp_path):

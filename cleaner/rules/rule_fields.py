@@ -66,11 +66,14 @@ def field_value(path: Path, spec: Field, data: dict, rule_id: str, line: int | N
         if spec.minimum == 0:
             raise RuleError(path, f"field '{name}' must not be negative", rule_id, line)
         raise RuleError(path, f"field '{name}' must be at least {spec.minimum}, got {value}", rule_id, line)
-    if spec.choices and value not in spec.choices:
+    if spec.choices and spec.type is not list and value not in spec.choices:
         raise RuleError(path, f"{name} must be one of {spec.choices}", rule_id, line)
     if spec.type is list:
         if not all(isinstance(item, str) for item in value):
             raise RuleError(path, f"field '{name}' must be a list of strings", rule_id, line)
+        unknown = [item for item in value if spec.choices and item not in spec.choices]
+        if unknown:
+            raise RuleError(path, f"{name}: {', '.join(map(repr, unknown))} not one of {spec.choices}", rule_id, line)
         return tuple(value)
     return pattern_value(path, value, name, rule_id, line) if spec.pattern else value
 

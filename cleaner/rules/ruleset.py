@@ -105,6 +105,7 @@ class RuleSet:
         object.__setattr__(self, "hash", digest)
         phase = {kind: n for n, kind in enumerate(PHASES)}
         everything = [r for p in self.packs for r in p.rules]  # pack order, then file order
+        everything = [r.resolved(everything) for r in everything]
         pack_order = {p.id: ORDER_VALUES.index(p.order) for p in self.packs}
         object.__setattr__(self, "_ordered", after_dependencies(sorted(
             everything, key=lambda r: (pack_order[r.pack_id], phase[r.kind], -r.priority))))

@@ -237,6 +237,11 @@ class Rule:
         """Ids of rules whose removals this rule looks at (needed to test its examples)."""
         return ()
 
+    def resolved(self, rules: Sequence[Rule]) -> Rule:
+        """This rule with its references to other rules (`depends_on`) resolved against the rule set's `rules`
+        (a `list_run`'s `after_categories`); the rule itself for most."""
+        return self
+
     def depends_on_packs(self) -> tuple[str, ...]:
         """Ids of packs whose rules' removals this rule looks at (needed to test its examples)."""
         return ()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -10,7 +11,8 @@ import regex
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
 from cleaner.rules.kinds.context import ContextRule
 from cleaner.rules.kinds.entries import entries_end
-from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_kept, fills_block
+from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_kept, fills_block, runs_touching
+from cleaner.rules.select import CATEGORIES
 from cleaner.search import linefast
 
 
@@ -22,7 +24,9 @@ class ListRunRule(ContextRule):
     (directly, across blank lines, or by holding it: a heading the item pattern matches too), or
     lie between two removed lines: a list that follows a sign-up prompt is furniture, the same list in an
     article may not be. With `requires = "enclosed"` it must touch (or end in) one above and one below: a
-    sign-up box's pitch between its heading and its field. `after_rules` narrows which removals count.
+    sign-up box's pitch between its heading and its field. `after_rules` narrows which removals count;
+    `after_categories` names whole categories of rules (`not_after_rules` and the rule itself aside), which the
+    rule set turns into ids when it loads (`resolved`), so a rule added to such a category counts at once.
 
     With `heading` the rule reads from each line matching it (keywords then filter the heading, not
     the items): the heading and at least `min_items` item lines right under it (blank lines between
@@ -78,7 +82,10 @@ class ListRunRule(ContextRule):
     requires: str = option(str, "none", "`adjacent_removal`: the run must touch a line another rule removed; "
                            "`enclosed`: one above it and one below", choices=("none", "adjacent_removal", "enclosed"))
     after_rules: tuple[str, ...] = option(list, (), "ids of the rules whose removals count for `requires` "
-                                          "(empty: any rule)")
+                                          "(empty, and no `after_categories`: any rule)")
+    after_categories: tuple[str, ...] = option(list, (), "categories whose rules' removals count as `after_rules`' "
+                                               "do (this rule and `not_after_rules` aside)", choices=tuple(CATEGORIES))
+    not_after_rules: tuple[str, ...] = option(list, (), "rules of `after_categories` whose removals do not count")
     heading: regex.Pattern | None = option(str, None, "the regex of a heading line: with it set, each such line "
                                            "and the run of items right under it go together", pattern=True)
     across_blanks: bool = option(bool, True, "whether a run touches a removal across blank lines (false: only "
@@ -101,10 +108,19 @@ class ListRunRule(ContextRule):
                                                  "condition)", pattern=True)
     max_block_lines: int = option(int, 5, "with `block_heading`, the longest block (lines) a run may fill")
     block_excludes: tuple[str, ...] = option(list, (), "with `block_heading`, categories whose removals in the block "
-                                             "keep it (`chrome`: a timestamp's block is the article's head)")
+                                             "keep it (`chrome`: a timestamp's block is the article's head)",
+                                             choices=tuple(CATEGORIES))
 
     def depends_on(self) -> tuple[str, ...]:
         return self.after_rules
+
+    def resolved(self, rules: Sequence[Rule]) -> ListRunRule:
+        """This rule with `after_categories` turned into ids of `rules` added to `after_rules`."""
+        if not self.after_categories:
+            return self
+        skip = {self.id, *self.not_after_rules}
+        named = (r.id for r in rules if r.category in self.after_categories and r.id not in skip)
+        return dataclasses.replace(self, after_rules=tuple(dict.fromkeys((*self.after_rules, *named))))
 
     def find(self, doc: Document) -> Iterator[Claim]:
         if self.requires != "none" and not self._any_removal_counts(doc):
@@ -241,33 +257,17 @@ class ListRunRule(ContextRule):
         """Of `_runs`, those that hold a line `after_rules` removed or reach one: all that `_context_ok` can
         pass when this rule's own removals do not count. Only the lines around such removals are read (an
         item such as `signup-box-text`'s matches most short lines), its keywords checked there."""
-        lines, size = doc.lines, len(doc.lines)
-        seeds = set()
-        counted = frozenset(self.after_rules)  # (`_counts`, inline: this reads every line of every document)
-        for removed in [i for i, owner in enumerate(doc.claimed) if owner is not None and owner.id in counted]:
-            seeds.add(removed)
-            seeds.update(i for i in (self._touching(doc, removed, -1), self._touching(doc, removed, 1))
-                         if i is not None)
         known: dict[int, bool] = {}
 
         def is_item(i: int) -> bool:
             if i not in known:
-                known[i] = len(lines[i].text) <= self.max_chars and doc.holds_keyword(self, i) \
+                known[i] = len(doc.lines[i].text) <= self.max_chars and doc.holds_keyword(self, i) \
                     and doc.search(self, self.item, i)
             return known[i]
 
-        runs, last = [], -1
-        reach = size if self.block_heading is None else self.max_block_lines  # a longer run fills no block
-        for seed in sorted(seeds):
-            if seed <= last or not is_item(seed):
-                continue
-            first = last = seed
-            while first > 0 and last - first < reach and is_item(first - 1):
-                first -= 1
-            while last + 1 < size and last - first < reach and is_item(last + 1):
-                last += 1
-            runs.append((first, last))
-        return runs
+        reach = len(doc.lines) if self.block_heading is None else self.max_block_lines  # a longer run fills no block
+        return runs_touching(doc, frozenset(self.after_rules), is_item, reach,
+                             lambda i, step: self._touching(doc, i, step))
 
     def _context_ok(self, doc: Document, first: int, last: int) -> bool:
         # A run whose item pattern also matched the removed line itself (a heading) touches it too.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cleaner.rules.kinds.base import Document, Rule
+from cleaner.rules.kinds.base import Claim, Document, Rule
 from cleaner.rules.kinds.context import ContextRule, neighbour
 
 
@@ -16,6 +16,28 @@ def across_blanks(doc: Document, index: int, step: int) -> int | None:
     while 0 <= i < size and doc.lines[i].is_blank and doc.claimed[i] is None:
         i += step
     return i if 0 <= i < size else None
+
+
+def runs_touching(doc: Document, counted: frozenset[str], is_item: Callable[[int], bool], reach: int,
+                  touching: Callable[[int, int], int | None]) -> list[Claim]:
+    """The runs of item lines (`is_item`) that hold a line a `counted` rule removed or that `touching` reaches
+    from one (a line index and a step: the line a run's edge touches), each at most `reach` + 1 lines; only the
+    lines around such removals are read."""
+    seeds = set()
+    for removed in [i for i, owner in enumerate(doc.claimed) if owner is not None and owner.id in counted]:
+        seeds.add(removed)  # (the owner test inline: this reads every line of every document)
+        seeds.update(i for i in (touching(removed, -1), touching(removed, 1)) if i is not None)
+    runs, last, size = [], -1, len(doc.lines)
+    for seed in sorted(seeds):
+        if seed <= last or not is_item(seed):
+            continue
+        first = last = seed
+        while first > 0 and last - first < reach and is_item(first - 1):
+            first -= 1
+        while last + 1 < size and last - first < reach and is_item(last + 1):
+            last += 1
+        runs.append((first, last))
+    return runs
 
 
 class FirstProse:
