@@ -218,6 +218,8 @@ def test_list_run_after_categories_counts_every_rule_of_those_categories(tmp_pat
     assert cleaner.clean(body + box_text + "Sponsored\n", rules=rules).text == body
     for label in ("Advertisement\n", "Promoted\n"):  # category "other"; and a rule the box leaves out
         assert cleaner.clean(body + box_text + label, rules=rules).text == body + box_text
+    assert "no adjacent removal by a rule of ads (1 rule)" in \
+        " ".join(d.reason for d in find_declines(body + box_text + "Promoted\n", rules))
     (tmp_path / "t.toml").write_text('id = "t"\nversion = "1"\n' + LINE_RULE + box.replace('"ads"', '"adverts"'))
     with pytest.raises(RuleError, match=r"after_categories: 'adverts' not one of") as error:
         cleaner.load_rules([tmp_path / "t.toml"], defaults=False)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import regex
 
+from cleaner.rules.kinds import run_places
 from cleaner.rules.kinds.base import Claim, Document, Rule, option, required
 from cleaner.rules.kinds.context import ContextRule
 from cleaner.rules.kinds.entries import entries_end
-from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_kept, fills_block, runs_touching
+from cleaner.rules.kinds.run_places import FirstProse, across_blanks, block_kept, fills_block
 from cleaner.rules.select import CATEGORIES
 from cleaner.search import linefast
 
@@ -60,10 +61,9 @@ class ListRunRule(ContextRule):
     most `max_block_lines` long: only lines the counted rules removed may stand above or below it there, and the
     block's first line, removed or not, matches `block_heading`. A box is a block of its own, headed by a short
     label, its pitch and its button: once a rule recognises one of its lines, the pitch goes too, however it
-    is worded, where the same sentence inside a paragraph's block, or under a line that is not a heading, stays.
-    The block that opens the text (a headline and standfirst over a button) stays, as do a block between prose
-    lines (a section's heading and paragraph, an ad label glued under them) and one holding a removal of a
-    `block_excludes` category (the article's head: a byline over a timestamp).
+    is worded, where the same sentence inside a paragraph's block, or under a line that is not a heading, stays;
+    so do the text's first block, one between prose lines (`run_places.block_kept`) and one holding a removal
+    of a `block_excludes` category (the article's head: a byline over a timestamp).
     """
 
     kind = "list_run"
@@ -178,7 +178,7 @@ class ListRunRule(ContextRule):
             if size < self.min_items:
                 yield first, f"{size} items{' under the heading' if headed else ''} < min_items {self.min_items}"
             elif not self._context_ok(doc, first, last):
-                by = f" by {', '.join(self.after_rules)}" if self.after_rules else ""
+                by = run_places.counted_by(self.after_rules, self.after_categories)
                 missing = "not a removal on both sides" if self.requires == "enclosed" else "no adjacent removal"
                 yield first, f"{size} items, but {missing}{by} (requires = \"{self.requires}\")"
             elif not self._fills_block(doc, first, last):
@@ -266,8 +266,8 @@ class ListRunRule(ContextRule):
             return known[i]
 
         reach = len(doc.lines) if self.block_heading is None else self.max_block_lines  # a longer run fills no block
-        return runs_touching(doc, frozenset(self.after_rules), is_item, reach,
-                             lambda i, step: self._touching(doc, i, step))
+        return run_places.runs_touching(doc, frozenset(self.after_rules), is_item, reach,
+                                        lambda i, step: self._touching(doc, i, step))
 
     def _context_ok(self, doc: Document, first: int, last: int) -> bool:
         # A run whose item pattern also matched the removed line itself (a heading) touches it too.

@@ -18,6 +18,17 @@ def across_blanks(doc: Document, index: int, step: int) -> int | None:
     return i if 0 <= i < size else None
 
 
+def counted_by(after_rules: tuple[str, ...], after_categories: tuple[str, ...]) -> str:
+    """" by " and the rules whose removals a box rule counts, as its rule file names them: ids, or categories and
+    how many rules they hold ("" when any rule's count)."""
+    if not after_rules:
+        return ""
+    if not after_categories:
+        return " by " + ", ".join(after_rules)
+    count = len(after_rules)
+    return f" by a rule of {', '.join(after_categories)} ({count} rule{'' if count == 1 else 's'})"
+
+
 def runs_touching(doc: Document, counted: frozenset[str], is_item: Callable[[int], bool], reach: int,
                   touching: Callable[[int, int], int | None]) -> list[Claim]:
     """The runs of item lines (`is_item`) that hold a line a `counted` rule removed or that `touching` reaches
