@@ -94,6 +94,22 @@ def test_list_run_says_why_it_declined(tmp_path):
     assert [(d.rule_id, d.line, d.reason) for d in declines] == [
         ("bullets", 2, "2 items < min_items 3"),
         ("bullets", 6, '3 items, but no adjacent removal by more-tail (requires = "adjacent_removal")')]
+    assert [d.untouched for d in declines] == [False, True]  # the run touched no removal it counts
+
+
+def test_explain_counts_untouched_box_runs_and_lists_them_with_vv(tmp_path):
+    # every short line of a page is a run some box rule found no removal beside: -v counts them, -vv lists them
+    pack = rules_for(tmp_path)
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Body.\n- a\n- b\n\nMore text.\n- c\n- d\n- e\n\nEnd.\n", "utf-8")
+    verbose = run("explain", str(doc), "--rules", str(pack), "--no-default-rules", "-v")
+    assert verbose.exit_code == 0, verbose.output
+    assert "2 declines:\n  line 2: bullets (tails) declined: 2 items < min_items 3\n" in verbose.output
+    assert "line 6: bullets" not in verbose.output
+    assert "(and 1 of box rules whose runs touched no removal they count: -vv lists them)" in verbose.output
+    listed = run("explain", str(doc), "--rules", str(pack), "--no-default-rules", "-vv")
+    assert "line 6: bullets (tails) declined: 3 items, but no adjacent removal by more-tail" in listed.output
+    assert "-vv lists them" not in listed.output
 
 
 def test_explain_verbose_prints_declines(tmp_path):

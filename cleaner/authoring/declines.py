@@ -30,6 +30,9 @@ class Decline:
     pack_id: str
     line: int
     reason: str
+    # A box rule's run that touched no removal it counts (`requires`): every short line of a page is one for
+    # each box rule, so `explain -v` counts these and `-vv` lists them.
+    untouched: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.rule_id} ({self.pack_id}) declined: {self.reason}"
@@ -48,10 +51,16 @@ def find_declines(text: str, ruleset: RuleSet, domain: str | None = None) -> lis
             continue  # layout: blank lines, which both kinds pass over anyway
         for index in range(removal.first_line - 1, removal.last_line):
             doc.claimed[index] = owner
-    found = [Decline(rule.id, rule.pack_id, index + 1, reason)
+    found = [Decline(rule.id, rule.pack_id, index + 1, reason, _untouched(rule, reason))
              for rule in rules for index, reason in rule.declines(doc)]
     found += vetoed(text, lines, ruleset, domain, outcome)
     return sorted(found, key=lambda d: (d.line, d.rule_id))
+
+
+def _untouched(rule: object, reason: str) -> bool:
+    """Whether `reason` says a run lacked the removal its rule's `requires` asks for (`list_run.declines`)."""
+    requires = getattr(rule, "requires", None)
+    return requires not in (None, "none") and reason.endswith(f'(requires = "{requires}")')
 
 
 def vetoed(text: str, lines: list[Line], ruleset: RuleSet, domain: str | None, outcome: Outcome) -> list[Decline]:

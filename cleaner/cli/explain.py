@@ -60,9 +60,10 @@ def render(text: str, removals: Sequence[Removal]) -> list[str]:
 @no_defaults_option
 @selection_options
 @click.option("--url", help="The page's URL (selects site-scoped packs for text input).")
-@click.option("-v", "--verbose", is_flag=True,
+@click.option("-v", "--verbose", count=True,
               help="Also say where a rule declined to remove (a tail, a list_run, a classifier) and why, "
-                   "and which rules' lines the line model gave back.")
+                   "and which rules' lines the line model gave back; box rules' runs that touched no removal "
+                   "they count are only counted (-vv lists them).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the counts per rule, not the documents.")
 @timeout_option
 def explain(sources, rule_paths, no_default_rules, url, verbose, quiet, timeout) -> None:
@@ -110,7 +111,7 @@ def _clean(path: str, rules: RuleSet, url: str | None) -> tuple[CleanResult, str
     return result, site_host(path, url, result.provenance["input"].get("extraction"))
 
 
-def _show(result: CleanResult, rules: RuleSet, domain: str | None, verbose: bool, quiet: bool) -> None:
+def _show(result: CleanResult, rules: RuleSet, domain: str | None, verbose: int, quiet: bool) -> None:
     original = restore(result.text, result.provenance)
     if not quiet:
         for line in render(original, result.removals):
@@ -125,6 +126,10 @@ def _show(result: CleanResult, rules: RuleSet, domain: str | None, verbose: bool
                    f"{plural(c['chars'], 'char')}")
     if verbose:
         declines = find_declines(original, rules, domain)
+        shown = declines if verbose > 1 else [d for d in declines if not d.untouched]
         click.echo(f"{plural(len(declines), 'decline')}{':' if declines else ''}")
-        for decline in declines:
+        for decline in shown:
             click.echo(f"  {decline}")
+        if len(shown) < len(declines):
+            click.echo(f"  (and {len(declines) - len(shown):,} of box rules whose runs touched no removal they "
+                       "count: -vv lists them)")
