@@ -90,6 +90,24 @@ def test_the_same_words_between_two_paragraphs_stay(tmp_path):
     assert cleaner.clean(text, rules=toy_rules(tmp_path)).removals == ()
 
 
+def test_inside_threshold_takes_a_line_inside_the_prose_that_is_no_sentence_and_no_list_item(tmp_path):
+    # "Get our weekly briefing in your inbox" scores 0.95: between two paragraphs it stays by default ...
+    line = "Get our weekly briefing in your inbox"
+    assert cleaner.clean(f"{PROSE[0]}\n{line}\n{PROSE[1]}\n", rules=toy_rules(tmp_path)).text.count(line) == 1
+    rules = toy_rules(tmp_path, inside_threshold=0.9)
+    # ... and with inside_threshold it goes, its record saying where it stood
+    result = cleaner.clean(f"{PROSE[0]}\n{line}\n{PROSE[1]}\n", rules=rules)
+    assert result.text == f"{PROSE[0]}\n{PROSE[1]}\n"
+    assert result.removals[0].reasons[0]["inside_prose"] is True
+    # an article's own list item or sentence with the same words stays
+    for kept in (f"  • {line}", f"{line}."):
+        text = f"{PROSE[0]}\n{kept}\n{PROSE[1]}\n"
+        assert cleaner.clean(text, rules=rules).text == text
+    # a higher inside_threshold than the line's score keeps it too
+    text = f"{PROSE[0]}\n{line}\n{PROSE[1]}\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path, inside_threshold=0.96)).text == text
+
+
 def test_a_sentence_it_scores_as_furniture_is_not_the_prose_it_stands_outside_of(tmp_path):
     # two furniture sentences after the article: the first is not prose, so the second is outside it too
     block = "Get our weekly briefing in your inbox today.\nThe weekly briefing lands in your inbox at seven every day."

@@ -24,13 +24,13 @@ its own category or keeps it from its own rule (seed 001's appeal under the sign
 that names furniture also occurs in articles that report on it ("Readers can subscribe to the print edition
 for £5 a month, the publisher said"); between two of the article's paragraphs such a sentence stays
 whatever it scores. A page's furniture sits around the article: a sign-up block after it, a sponsor's
-label between the headline and the first paragraph. The article's headline (`headline_line`: the first line standing,
-headline-shaped, just above the first paragraph, its words the prose's) is never this kind's to remove: the guide
-keeps it, and its topic words are what a related list's headlines are made of ("How to grow tomatoes" scored
-0.91 as a related link once the training held a gardening site's list).
+label between the headline and the first paragraph. With `inside_threshold` a line inside the prose scoring
+that much goes too when it is neither a sentence nor a list item: a share bar between the article and its
+disclaimer, a "Buy now at ..." under a product's paragraph. The article's headline (`headline_line`: the first
+line standing, headline-shaped, just above the first paragraph, its words the prose's) is never this kind's to
+remove: the guide keeps it, and its topic words are a related list's ("How to grow tomatoes" scored 0.91 once).
 
-No I/O; the terms of each text are read once for all the kind's rules that share a vocabulary, and kept
-for the process (bounded), as the lexicon's values are.
+No I/O; each text's terms are read once for all the kind's rules sharing a vocabulary, kept (bounded) per process.
 """
 
 from __future__ import annotations
@@ -42,10 +42,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 
-from cleaner.rules import headline
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.context import neighbour, sentences_among
+from cleaner.rules.kinds.classifier_places import headline_line, runs_on, sentence_lines
+from cleaner.rules.kinds.context import neighbour
 from cleaner.rules.lexicon import terms
+from cleaner.rules.line_facts import CONSTANTS
 
 # Each text's known terms (`known_terms`), by vocabulary, for the process: a pure function of the text, kept
 # as the lexicon keeps its values (`lexicon._CACHE_LIMIT`): a site's menus and footers recur page after page.
@@ -55,8 +56,8 @@ _UNREAD = object()
 _WORD = re.compile(r"\w+")  # a word, as the lexicon counts them
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
 _SENTENCE_END = frozenset(".!?")
+_LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
 STEM_CHARS = 5  # a stem term: "~" and a longer word's first letters ("~adver": advertorial, advertisement)
-_SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`_sentence_lines`)
 NEAR_MISS = 0.1  # how far under `threshold` a score is still a near miss worth naming (`declines`)
 
 
@@ -64,36 +65,6 @@ def forget_texts() -> None:
     """Empty the process cache of the texts' known terms (`_KNOWN`): a benchmark that cleans the same texts
     again times what a fresh process (a CLI run, a worker) pays."""
     _KNOWN.clear()
-
-
-def _sentence_lines(doc: Document) -> list[int]:
-    """The indices of `doc`'s sentence lines (`context.sentences_among`), found once for its lines: the six rules
-    of a pack each ask, and a text without prose would be read to its end by each. Held in `Document.memo`
-    with the `keys` they index, since one memo serves every reading of a text (its lines, its paragraphs)."""
-    held = doc.memo.get(_SENTENCE_LINES)
-    if held is None or held[0] is not doc.keys:
-        keys = doc.keys
-        held = doc.memo[_SENTENCE_LINES] = (keys, sentences_among(doc, keys))
-    return held[1]
-
-
-def headline_line(doc: Document) -> int:
-    """The index of `doc`'s headline line, or -1: the first line no rule removed, when it is `headline.above` the
-    first of its sentence lines no rule removed (over its non-blank lines), its words checked against all such
-    lines. Unlike the line model's headline (`headline.find`, above the main run of prose), it stands above the
-    article's first paragraph even when furniture in the middle of the article splits the prose. Asked only
-    when a classifier would remove a line."""
-    rows = [i for i, key in enumerate(doc.keys) if key]
-    claimed, sentences = doc.claimed, set(_sentence_lines(doc))
-    removed = [claimed[i] is not None for i in rows]
-    prose = [i in sentences and not gone for i, gone in zip(rows, removed, strict=True)]
-    prose_rows = [k for k, is_prose in enumerate(prose) if is_prose]
-    if not prose_rows:
-        return -1
-    k = headline.above([doc.keys[i] for i in rows], prose_rows[0], prose, prose_rows, removed, min_stems=2)
-    # Without the line model's stop words, a label's function words ("More from this author") can meet the
-    # prose's: the headline is also the first line standing, every line above it removed by some rule.
-    return rows[k] if k >= 0 and all(removed[:k]) else -1
 
 
 def stem(word: str) -> str | None:
@@ -150,6 +121,8 @@ class LineClassifierRule(Rule):
     neighbour_threshold: float = option(float, 2.0, "remove a line outside the prose scoring at least this (under its "
                                         "bar) when the nearest non-blank line above or below it was removed by this "
                                         "rule: a sign-up block's pitch or a job list's items under a heading that went")
+    inside_threshold: float = option(float, 2.0, "remove a line inside the prose scoring at least this (above 1: "
+                                     "never) when it is no sentence (.!?) and no list item (a bullet first)")
     max_words: int = option(int, 40, "the longest line (words) the rule scores")
     min_known_share: float = option(float, 0.5, "the least share of a line's words the model has weights for, for "
                                     "the rule to score it (a line in a language it never saw scores 0)")
@@ -228,6 +201,20 @@ class LineClassifierRule(Rule):
             elif p >= self.neighbour_threshold:
                 near.append(i)
         yield from self._beside_removed(doc, near)
+        if self.inside_threshold <= 1:
+            yield from self._inside(doc)
+
+    def _inside(self, doc: Document) -> Iterator[Claim]:
+        """Lines inside the prose scoring `inside_threshold`, no sentence or list item ("• Send an email" stays)."""
+        outside, head = set(self.outside_prose(doc)), None
+        for i, key in enumerate(doc.keys):
+            if key and doc.claimed[i] is None and i not in outside and key[-1] not in _SENTENCE_END \
+                    and key[0] not in _LIST_MARKS and not runs_on(doc.keys, i) \
+                    and (p := self.score(doc, i)) >= self.inside_threshold:
+                head = headline_line(doc) if head is None else head
+                if i != head:
+                    doc.reasons[i] = {**self.reason(doc, i, p), "inside_prose": True}
+                    yield (i, i)
 
     def _beside_removed(self, doc: Document, near: list[int]) -> Iterator[Claim]:
         """Those of `near` whose nearest non-blank line above or below this rule removed, again and again, so a
@@ -250,7 +237,7 @@ class LineClassifierRule(Rule):
         def is_prose(i: int) -> bool:  # a sentence line (the caller's) no rule removed, under its bar
             return claimed[i] is None and self.score(doc, i) < self.bar(keys[i])
 
-        sentences = _sentence_lines(doc)
+        sentences = sentence_lines(doc)
         first = next(filter(is_prose, sentences), None)
         if first is None:
             return []  # no prose: nothing to stand outside of (a list, a table, a text the rule cannot read)

@@ -1,0 +1,52 @@
+"""Where a `line_classifier` acts, read off a document: its sentence lines, the article's headline, and the lines
+that belong to a sentence broken across lines. Pure functions of the document's lines and claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cleaner.rules import headline
+from cleaner.rules.kinds.base import Document
+from cleaner.rules.kinds.context import sentences_among
+
+_SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`sentence_lines`)
+_SENTENCE_END = frozenset(".!?")
+
+
+def sentence_lines(doc: Document) -> list[int]:
+    """The indices of `doc`'s sentence lines (`context.sentences_among`), found once for its lines: the six rules
+    of a pack each ask, and a text without prose would be read to its end by each. Held in `Document.memo`
+    with the `keys` they index, since one memo serves every reading of a text (its lines, its paragraphs)."""
+    held = doc.memo.get(_SENTENCE_LINES)
+    if held is None or held[0] is not doc.keys:
+        keys = doc.keys
+        held = doc.memo[_SENTENCE_LINES] = (keys, sentences_among(doc, keys))
+    return held[1]
+
+
+def headline_line(doc: Document) -> int:
+    """The index of `doc`'s headline line, or -1: the first line no rule removed, when it is `headline.above` the
+    first of its sentence lines no rule removed (over its non-blank lines), its words checked against all such
+    lines. Unlike the line model's headline (`headline.find`, above the main run of prose), it stands above the
+    article's first paragraph even when furniture in the middle of the article splits the prose. Asked only
+    when a classifier would remove a line."""
+    rows = [i for i, key in enumerate(doc.keys) if key]
+    claimed, sentences = doc.claimed, set(sentence_lines(doc))
+    removed = [claimed[i] is not None for i in rows]
+    prose = [i in sentences and not gone for i, gone in zip(rows, removed, strict=True)]
+    prose_rows = [k for k, is_prose in enumerate(prose) if is_prose]
+    if not prose_rows:
+        return -1
+    k = headline.above([doc.keys[i] for i in rows], prose_rows[0], prose, prose_rows, removed, min_stems=2)
+    # Without the line model's stop words, a label's function words ("More from this author") can meet the
+    # prose's: the headline is also the first line standing, every line above it removed by some rule.
+    return rows[k] if k >= 0 and all(removed[:k]) else -1
+
+
+def runs_on(keys: Sequence[str], index: int) -> bool:
+    """Whether the stripped line `keys[index]` is part of a sentence broken across lines: the next line goes on in
+    lower case ("Follow us" over "was the name of their first single, ..."), or it does itself under a line
+    ending no sentence. A label over a blank line, or over a capitalised line, is none."""
+    below = keys[index + 1][:1] if index + 1 < len(keys) else ""
+    above = keys[index - 1][-1:] if index > 0 else ""
+    return below.islower() or (keys[index][:1].islower() and above not in ("", *_SENTENCE_END))
