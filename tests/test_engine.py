@@ -189,6 +189,38 @@ def test_list_run_block_heading_takes_the_rest_of_a_box_standing_as_a_block(tmp_
         3, "2 items, but not the whole of a block of at most 3 lines under a heading (block_heading)")
 
 
+def test_list_run_apart_lines_takes_a_box_standing_as_its_own_block_between_paragraphs(tmp_path):
+    headed = """
+    [[rules]]
+    id = "more-list"
+    kind = "list_run"
+    context = "standalone"
+    heading = '^More from \\w+$'
+    item = '^[A-Z][^.]*$'
+    min_items = 2
+    rationale = "r"
+    examples.remove = ["More from Business\\nRates held\\nShops close\\n"]
+    """
+    p1 = "The council will vote on the plan again in March, the mayor said on Monday.\n"
+    p2 = "Campaigners said they would keep up the pressure until the last vote is taken.\n"
+    box = "More from Business\nBank holds rates\nShops close early\n"
+    between, glued = p1 + "\n" + box + "\n" + p2, p1 + box + p2
+    kept = make_rules(tmp_path, headed)
+    assert cleaner.clean(between, rules=kept).text == between  # between two prose lines: the article's own
+    rules = make_rules(tmp_path, headed + "apart_lines = 6\n")
+    assert cleaner.clean(between, rules=rules).text == p1 + "\n" + p2  # a block of its own: a box, whatever is around
+    assert cleaner.clean(glued, rules=rules).text == glued  # glued to the paragraphs: still inside the prose
+    longer = p1 + "\n" + box + "Markets slip\nOil rises\n\n" + p2  # a block over apart_lines: inside again
+    assert cleaner.clean(longer, rules=make_rules(tmp_path, headed + "apart_lines = 4\n")).text == longer
+    # a box rule's block (a counted removal, a heading, a pitch) goes between paragraphs too
+    pitch = "The finest tools for the garden, made in Sheffield since 1890.\n"
+    block = p1 + "\nGarden Tools Direct\n" + pitch + "Advertisement\n\n" + p2
+    assert cleaner.clean(block, rules=make_rules(tmp_path, LINE_RULE + BLOCK_BOX_RULE)).text == \
+        p1 + "\nGarden Tools Direct\n" + pitch + "\n" + p2
+    apart = make_rules(tmp_path, LINE_RULE + BLOCK_BOX_RULE + "apart_lines = 6\n")
+    assert cleaner.clean(block, rules=apart).text == p1 + "\n" + p2
+
+
 def test_list_run_after_categories_counts_every_rule_of_those_categories(tmp_path):
     # a box rule naming a category reads the removals of every rule of it, whichever pack declares the rule
     # (one added later counts without being named), but those of `not_after_rules` and of other categories

@@ -5,8 +5,9 @@ nobody quoted (issue 12: "the three named kinds must be caught in forms never se
 
 `tests/data/handwritten_unseen.toml` (`--cases`) holds blocks of page furniture (job-category lists,
 newsletter sign-up blocks, share and follow footers) and prose sentences that use the same words.
-Each furniture block is cleaned in a short article, once before the article and once after it: it
-counts as caught when every one of its lines is gone and the article is whole. Each prose sentence
+Each furniture block is cleaned in a short article, once before the article and once after it (`--places`:
+also, or only, `inside`, a block of its own between the article's first two paragraphs): it counts as caught
+when every one of its lines is gone and the article is whole. Each prose sentence
 is cleaned inside the article, between two paragraphs and after the first: it counts as kept when
 the whole article is. Prints per kind and in all; `-v` names each miss.
 
@@ -71,6 +72,7 @@ def case_article(cases: dict, case: dict) -> Article:
 
 
 LAYOUT = "plain"  # set by --layout
+PLACES = ("before", "after")  # where a furniture block is put (--places)
 _BULLET = re.compile(r"^\s*[•*-]\s+")
 
 
@@ -94,14 +96,17 @@ def laid_out(line: str, role: str = "block") -> list[str]:
 
 
 def article(before: Sequence[str] = (), after: Sequence[str] = (), inside: str | None = None, at: int = 1,
-            page: Article = ENGLISH) -> str:
-    """The test article `page` with furniture lines before or after its paragraphs, or a sentence inside."""
+            page: Article = ENGLISH, between: Sequence[str] = ()) -> str:
+    """The test article `page` with furniture lines before or after its paragraphs, or `between` its first two
+    (a block of its own, blank lines around it), or a sentence inside."""
     paragraphs = list(page.paragraphs)
     if inside is not None:
         paragraphs.insert(at, inside)
     lines = [*laid_out(page.title, "title"), "", *_block(before), *([""] if before else [])]
-    for paragraph in paragraphs:
+    for n, paragraph in enumerate(paragraphs):
         lines += [*laid_out(paragraph, "prose"), ""]
+        if n == 0 and between:
+            lines += [*_block(between), ""]
     return "\n".join(lines + _block(after)) + "\n"
 
 
@@ -116,7 +121,7 @@ def _all_in(lines: Sequence[str], kept: list[str], role: str = "prose") -> list[
 
 def furniture_miss(rules: cleaner.RuleSet, block: list[str], where: str, page: Article = ENGLISH) -> str | None:
     """Why `block` is not caught when put `where` ("before", "after") the article `page`, or None."""
-    text = article(before=block, page=page) if where == "before" else article(after=block, page=page)
+    text = article(**{{"before": "before", "after": "after", "inside": "between"}[where]: block}, page=page)
     kept = cleaner.clean(text, rules=rules).text.split("\n")
     left = [line for line in block if any(part in kept for part in laid_out(line) if part.strip())]
     lost = [p for p in page.paragraphs if p not in _all_in([p], kept)]
@@ -137,9 +142,10 @@ def prose_miss(rules: cleaner.RuleSet, sentence: str, at: int, page: Article = E
 
 def furniture_trials(rules: cleaner.RuleSet, case: dict, page: Article = ENGLISH
                      ) -> Iterator[tuple[str, list[str], str | None]]:
-    """A furniture case cleaned before and after the article: (where, its lines, why it is missed or None)."""
+    """A furniture case cleaned at each of PLACES (before and after the article, or between its first two
+    paragraphs): (where, its lines, why it is missed or None)."""
     block = case["text"].strip("\n").split("\n")
-    for where in ("before", "after"):
+    for where in PLACES:
         yield where, block, furniture_miss(rules, block, where, page)
 
 
@@ -155,10 +161,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", action="append", default=[], metavar="PACK", help="a pack added to the defaults")
     parser.add_argument("--cases", type=Path, default=CASES)
     parser.add_argument("--layout", choices=("plain", "markdown", "wrapped"), default="plain")
+    parser.add_argument("--places", default="before,after",
+                        help="where each furniture block is put: before, after, inside (between the article's "
+                             "first two paragraphs), comma-separated")
     parser.add_argument("-v", "--verbose", action="store_true", help="name each miss")
     args = parser.parse_args(argv)
-    global LAYOUT
+    global LAYOUT, PLACES
     LAYOUT = args.layout
+    PLACES = tuple(args.places.split(","))
+    if not PLACES or set(PLACES) - {"before", "after", "inside"}:
+        parser.error(f"--places: before, after or inside, not {args.places!r}")
     rules = cleaner.load_rules(args.rules, defaults=True)
     cases = tomllib.loads(args.cases.read_text("utf-8"))
     right, total = Counter(), Counter()
@@ -183,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:22} {right[key]:3} of {total[key]:3} right")
     for lang in sorted(cases.get("articles", {})):  # a multilingual file: each language's share too
         for what in ("furniture", "prose"):
-            trials = [(case, n) for case in cases.get(what, []) if case.get("lang") == lang for n in (0, 1)]
+            trials = [(case, n) for case in cases.get(what, []) if case.get("lang") == lang
+                      for n in range(len(PLACES) if what == "furniture" else 2)]
             got = sum(by_case[id(case), n] for case, n in trials)
             print(f"{lang} {what:19} {got:3} of {len(trials):3} right")
     furniture = [k for k in total if k.endswith("furniture")]

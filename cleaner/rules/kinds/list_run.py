@@ -107,6 +107,9 @@ class ListRunRule(ContextRule):
                                                  "fill, only counted removals beside it in the block (none: no such "
                                                  "condition)", pattern=True)
     max_block_lines: int = option(int, 5, "with `block_heading`, the longest block (lines) a run may fill")
+    apart_lines: int = option(int, 0, "a run filling a block of at most this many lines, only counted removals beside "
+                              "it, stands apart from the prose: neither `context` nor `block_heading` keeps it for "
+                              "the prose around it (a box between two paragraphs; 0: never)")
     block_excludes: tuple[str, ...] = option(list, (), "with `block_heading`, categories whose removals in the block "
                                              "keep it (`chrome`: a timestamp's block is the article's head)",
                                              choices=tuple(CATEGORIES))
@@ -126,7 +129,7 @@ class ListRunRule(ContextRule):
         if self.requires != "none" and not self._any_removal_counts(doc):
             return  # no run could touch a removal that counts: skip every regex call
         if self.heading is not None:
-            runs: Iterable[Claim] = self._headed_runs(doc)
+            runs: Iterable[Claim] = run_places.headed_runs(doc, self, self.heading, self.item, self.max_chars)
         elif self.after_rules and self.id not in self.after_rules:
             runs = self._runs_touching(doc)
         else:
@@ -146,28 +149,11 @@ class ListRunRule(ContextRule):
             return last - first + 1
         return sum(not line.is_blank for line in doc.lines[first + 1:last + 1])
 
-    def _headed_runs(self, doc: Document) -> Iterator[Claim]:
-        """Each `heading` line with the item lines right under it, as (heading, last item); a heading
-        inside a run taken already is an item of it."""
-        lines, taken = doc.lines, -1
-        for start in doc.candidates(self):
-            if start <= taken or not doc.search(self, self.heading, start):
-                continue
-            first = across_blanks(doc, start, 1)
-            if first is None:
-                continue
-            last = first - 1
-            while last + 1 < len(lines) and len(lines[last + 1].text) <= self.max_chars \
-                    and not lines[last + 1].is_blank and doc.search(self, self.item, last + 1):
-                last += 1
-            if last >= first:
-                taken = last
-                yield (start, last)
-
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """Runs of two or more item lines (or of `min_items`, when that is one) left in place, and why."""
         headed, above = self.heading is not None, FirstProse(self, doc)
-        for first, last in self._headed_runs(doc) if headed else self._runs(doc):
+        for first, last in run_places.headed_runs(doc, self, self.heading, self.item, self.max_chars) if headed \
+                else self._runs(doc):
             size = self._size(doc, first, last)
             # a run this rule took, or other rules took whole, is no decline; one holding removals that count
             # for it (a box's buttons under its label) may be, one holding others' removals is not
@@ -193,10 +179,11 @@ class ListRunRule(ContextRule):
         """Why the run of lines `first`..`last` stays for where it is (None: it may go): inside the article
         (`context`), right under a prose line (`keep_under_prose`), above the first one
         (`keep_before_prose`; `above`: the scan for it, one for all the runs of a reading of `doc`), or at the
-        end (`keep_at_end`)."""
-        if self._in_article(doc, first, last):
+        end (`keep_at_end`); a run standing apart (`apart_lines`) is not inside the prose."""
+        apart = self.apart_lines > 0 and fills_block(doc, first, last, self.apart_lines, self._counts) is not None
+        if not apart and self._in_article(doc, first, last):
             return f"inside the article's prose (context = \"{self.context}\")"
-        if self.block_heading is not None and (place := block_kept(self, doc, first, last)) is not None:
+        if self.block_heading is not None and (place := block_kept(self, doc, first, last, apart)) is not None:
             return place
         if self.keep_under_prose and self._under_prose(doc, first):
             return "right under a prose line (keep_under_prose)"

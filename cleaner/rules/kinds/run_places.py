@@ -3,7 +3,9 @@ the article's prose has begun above it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+import regex
 
 from cleaner.rules.kinds.base import Claim, Document, Rule
 from cleaner.rules.kinds.context import ContextRule, neighbour
@@ -16,6 +18,27 @@ def across_blanks(doc: Document, index: int, step: int) -> int | None:
     while 0 <= i < size and doc.lines[i].is_blank and doc.claimed[i] is None:
         i += step
     return i if 0 <= i < size else None
+
+
+def headed_runs(doc: Document, rule: Rule, heading: regex.Pattern, item: regex.Pattern, max_chars: int
+                ) -> Iterator[Claim]:
+    """Each line of `rule`'s candidates matching `heading`, with the item lines right under it (blank lines between
+    allowed, none between items; each at most `max_chars`), as (heading, last item); a heading inside a run taken
+    already is an item of it."""
+    lines, taken = doc.lines, -1
+    for start in doc.candidates(rule):
+        if start <= taken or not doc.search(rule, heading, start):
+            continue
+        first = across_blanks(doc, start, 1)
+        if first is None:
+            continue
+        last = first - 1
+        while last + 1 < len(lines) and len(lines[last + 1].text) <= max_chars \
+                and not lines[last + 1].is_blank and doc.search(rule, item, last + 1):
+            last += 1
+        if last >= first:
+            taken = last
+            yield (start, last)
 
 
 def counted_by(after_rules: tuple[str, ...], after_categories: tuple[str, ...]) -> str:
@@ -100,14 +123,14 @@ def fills_block(doc: Document, first: int, last: int, max_lines: int,
     return top, bottom
 
 
-def block_kept(rule: ContextRule, doc: Document, first: int, last: int) -> str | None:
+def block_kept(rule: ContextRule, doc: Document, first: int, last: int, apart: bool = False) -> str | None:
     """Why the block of lines `first`..`last` stays for where it is (None: it may go): it opens the text (the
-    headline and its standfirst over a button), or stands between prose lines or under a lead-in
-    (`rule.run_in_prose` of the block), as a section's heading and paragraph with a label glued under them.
-    Asked of a block `fills_block` accepted: a short one."""
+    headline and its standfirst over a button), or (unless it stands `apart`: `apart_lines`) stands between prose
+    lines or under a lead-in (`rule.run_in_prose` of the block), as a section's heading and paragraph with a label
+    glued under them. Asked of a block `fills_block` accepted: a short one."""
     top, bottom = block_bounds(doc, first, last)
     if neighbour(doc, top, -1) is None:
         return "in the block that opens the text (block_heading)"
-    if rule.run_in_prose(doc, top, bottom):
+    if not apart and rule.run_in_prose(doc, top, bottom):
         return "in a block between prose lines (block_heading)"
     return None
