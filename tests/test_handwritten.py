@@ -175,6 +175,30 @@ def test_furniture_caught_stays_above_the_floor(rules, layout):
     assert 1 - len(misses) / total >= FURNITURE_FLOOR[layout], misses
 
 
+# Session 57: each held-out English file's furniture as a block between the article's first two paragraphs
+# (`handwritten.py --places inside`): 309 of 935 blocks of files 1-15 caught at the session's start, 611 with
+# `apart_lines`; files 16 and 17 44 and then 85 of 120. One trial loses a paragraph: file 9's six-line share
+# bar ("Share / Facebook / WhatsApp / ...") under the first paragraph of this three-paragraph article, which
+# the line model then takes (p 0.52: `removed_wide`, `furniture_near`) with the headline. Known, not fixed.
+INSIDE_FLOOR = 0.63
+INSIDE_PARAGRAPHS_LOST = 1
+HELD_OUT_ENGLISH = ["handwritten_unseen", *(f"handwritten_unseen_{n}" for n in range(2, 18))]
+
+
+def test_furniture_between_the_paragraphs_caught_stays_above_the_floor(rules, monkeypatch):
+    monkeypatch.setattr(handwritten, "PLACES", ("inside",))
+    caught = total = lost = 0
+    for name in HELD_OUT_ENGLISH:
+        cases = tomllib.loads((handwritten.CASES.parent / f"{name}.toml").read_text("utf-8"))
+        for case in cases["furniture"]:
+            for _where, _block, miss in handwritten.furniture_trials(rules, case):
+                total += 1
+                caught += miss is None
+                lost += bool(miss) and "paragraphs lost" in miss
+    assert lost <= INSIDE_PARAGRAPHS_LOST
+    assert caught / total >= INSIDE_FLOOR, (caught, total)
+
+
 def test_prose_keeps_its_article_whole_in_every_layout(rules, layout):
     trials = [(case["text"][:40], *trial) for case in CASES["prose"] for trial in handwritten.prose_trials(rules, case)]
     assert [trial for trial in trials if trial[2]] == []
