@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from cleaner.rules import headline
 from cleaner.rules.kinds.base import Document
 from cleaner.rules.kinds.context import sentences_among
+from cleaner.rules.line_facts import CONSTANTS
 
 _SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`sentence_lines`)
+_INSIDE = "line_classifier.inside_candidates"  # and `inside_candidates`'
 _SENTENCE_END = frozenset(".!?")
+_LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
 
 
 def sentence_lines(doc: Document) -> list[int]:
@@ -41,6 +44,19 @@ def headline_line(doc: Document) -> int:
     # Without the line model's stop words, a label's function words ("More from this author") can meet the
     # prose's: the headline is also the first line standing, every line above it removed by some rule.
     return rows[k] if k >= 0 and all(removed[:k]) else -1
+
+
+def inside_candidates(doc: Document) -> list[int]:
+    """The lines a classifier may take inside the prose (`inside_threshold`): not blank, no sentence (a sentence
+    line, or one ending in .!?), no list item, no part of a sentence broken across lines (`runs_on`). Found once
+    per reading of a text (`Document.memo`), as `sentence_lines` is: each rule asks on each pass."""
+    held = doc.memo.get(_INSIDE)
+    if held is None or held[0] is not doc.keys:
+        keys, sentences = doc.keys, set(sentence_lines(doc))
+        found = [i for i, key in enumerate(keys) if key and i not in sentences and key[-1] not in _SENTENCE_END
+                 and key[0] not in _LIST_MARKS and not runs_on(keys, i)]
+        held = doc.memo[_INSIDE] = (keys, found)
+    return held[1]
 
 
 def runs_on(keys: Sequence[str], index: int) -> bool:

@@ -43,10 +43,9 @@ from functools import cached_property
 from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.classifier_places import headline_line, runs_on, sentence_lines
+from cleaner.rules.kinds.classifier_places import headline_line, inside_candidates, sentence_lines
 from cleaner.rules.kinds.context import neighbour
 from cleaner.rules.lexicon import terms
-from cleaner.rules.line_facts import CONSTANTS
 
 # Each text's known terms (`known_terms`), by vocabulary, for the process: a pure function of the text, kept
 # as the lexicon keeps its values (`lexicon._CACHE_LIMIT`): a site's menus and footers recur page after page.
@@ -56,7 +55,6 @@ _UNREAD = object()
 _WORD = re.compile(r"\w+")  # a word, as the lexicon counts them
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
 _SENTENCE_END = frozenset(".!?")
-_LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
 STEM_CHARS = 5  # a stem term: "~" and a longer word's first letters ("~adver": advertorial, advertisement)
 NEAR_MISS = 0.1  # how far under `threshold` a score is still a near miss worth naming (`declines`)
 
@@ -206,10 +204,9 @@ class LineClassifierRule(Rule):
 
     def _inside(self, doc: Document) -> Iterator[Claim]:
         """Lines inside the prose scoring `inside_threshold`, no sentence or list item ("• Send an email" stays)."""
-        outside, head = set(self.outside_prose(doc)), None
-        for i, key in enumerate(doc.keys):
-            if key and doc.claimed[i] is None and i not in outside and key[-1] not in _SENTENCE_END \
-                    and key[0] not in _LIST_MARKS and not runs_on(doc.keys, i) \
+        bounds, head = self.prose_bounds(doc), None
+        for i in inside_candidates(doc) if bounds else ():
+            if bounds[0] < i < bounds[1] and doc.claimed[i] is None \
                     and (p := self.score(doc, i)) >= self.inside_threshold:
                 head = headline_line(doc) if head is None else head
                 if i != head:
@@ -232,17 +229,22 @@ class LineClassifierRule(Rule):
 
     def outside_prose(self, doc: Document) -> list[int]:
         """The lines no rule removed before the first prose line and after the last (module docstring)."""
+        bounds, keys, claimed = self.prose_bounds(doc), doc.keys, doc.claimed
+        if bounds is None:
+            return []  # no prose: nothing to stand outside of (a list, a table, a text the rule cannot read)
+        first, last = bounds
+        return [i for i in (*range(first), *range(last + 1, len(keys))) if keys[i] and claimed[i] is None]
+
+    def prose_bounds(self, doc: Document) -> tuple[int, int] | None:
+        """The first and the last prose line: a sentence line no rule removed, scoring under its bar (None: none)."""
         keys, claimed = doc.keys, doc.claimed
 
-        def is_prose(i: int) -> bool:  # a sentence line (the caller's) no rule removed, under its bar
+        def is_prose(i: int) -> bool:
             return claimed[i] is None and self.score(doc, i) < self.bar(keys[i])
 
         sentences = sentence_lines(doc)
         first = next(filter(is_prose, sentences), None)
-        if first is None:
-            return []  # no prose: nothing to stand outside of (a list, a table, a text the rule cannot read)
-        last = next(filter(is_prose, reversed(sentences)))
-        return [i for i in (*range(first), *range(last + 1, len(keys))) if keys[i] and claimed[i] is None]
+        return None if first is None else (first, next(filter(is_prose, reversed(sentences))))
 
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """Lines that score at least their bar (`bar`) but sit inside the article's prose, and lines outside
