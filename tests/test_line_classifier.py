@@ -108,6 +108,18 @@ def test_inside_threshold_takes_a_line_inside_the_prose_that_is_no_sentence_and_
     assert cleaner.clean(text, rules=toy_rules(tmp_path, inside_threshold=0.96)).text == text
 
 
+def test_inside_threshold_reads_each_line_once_per_text_not_per_rule_and_pass(monkeypatch):
+    # the first version scanned every line for each rule on each pass (scaling 2.10 on 10 MB, session 57)
+    from cleaner.rules.kinds import classifier_places
+
+    calls = []
+    real = classifier_places.runs_on
+    monkeypatch.setattr(classifier_places, "runs_on", lambda keys, i: calls.append(i) or real(keys, i))
+    lines = [f"Heading number {n} of the report" if n % 3 == 0 else f"{PROSE[n % 2]} Item {n}." for n in range(900)]
+    cleaner.clean("\n".join(lines) + "\n")  # the default rules: three classifiers with inside_threshold
+    assert 0 < len(calls) <= 2 * 300  # the 300 heading lines, read in one or two readings of the text
+
+
 def test_a_sentence_it_scores_as_furniture_is_not_the_prose_it_stands_outside_of(tmp_path):
     # two furniture sentences after the article: the first is not prose, so the second is outside it too
     block = "Get our weekly briefing in your inbox today.\nThe weekly briefing lands in your inbox at seven every day."
