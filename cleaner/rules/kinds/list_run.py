@@ -129,7 +129,7 @@ class ListRunRule(ContextRule):
         if self.requires != "none" and not self._any_removal_counts(doc):
             return  # no run could touch a removal that counts: skip every regex call
         if self.heading is not None:
-            runs: Iterable[Claim] = run_places.headed_runs(doc, self, self.heading, self.item, self.max_chars)
+            runs: Iterable[Claim] = self._headed_runs(doc)
         elif self.after_rules and self.id not in self.after_rules:
             runs = self._runs_touching(doc)
         else:
@@ -149,11 +149,14 @@ class ListRunRule(ContextRule):
             return last - first + 1
         return sum(not line.is_blank for line in doc.lines[first + 1:last + 1])
 
+    def _headed_runs(self, doc: Document) -> Iterator[Claim]:
+        """Each `heading` line with the item lines right under it (`run_places.headed_runs`)."""
+        return run_places.headed_runs(doc, self, self.heading, self.item, self.max_chars)
+
     def declines(self, doc: Document) -> Iterator[tuple[int, str]]:
         """Runs of two or more item lines (or of `min_items`, when that is one) left in place, and why."""
         headed, above = self.heading is not None, FirstProse(self, doc)
-        for first, last in run_places.headed_runs(doc, self, self.heading, self.item, self.max_chars) if headed \
-                else self._runs(doc):
+        for first, last in self._headed_runs(doc) if headed else self._runs(doc):
             size = self._size(doc, first, last)
             # a run this rule took, or other rules took whole, is no decline; one holding removals that count
             # for it (a box's buttons under its label) may be, one holding others' removals is not
