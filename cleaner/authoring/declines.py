@@ -19,6 +19,7 @@ from cleaner.engine.decide import Outcome, apply_rules
 from cleaner.lines import Line, split_lines
 from cleaner.rules.kinds import Document
 from cleaner.rules.kinds.line_model import LineModelRule
+from cleaner.rules.kinds.list_run import ListRunRule
 from cleaner.rules.ruleset import RuleSet
 
 
@@ -58,9 +59,8 @@ def find_declines(text: str, ruleset: RuleSet, domain: str | None = None) -> lis
 
 
 def _untouched(rule: object, reason: str) -> bool:
-    """Whether `reason` says a run lacked the removal its rule's `requires` asks for (`list_run.declines`)."""
-    requires = getattr(rule, "requires", None)
-    return requires not in (None, "none") and reason.endswith(f'(requires = "{requires}")')
+    """Whether `reason` says a box rule's run lacked the removal its `requires` asks for (`ListRunRule.untouched`)."""
+    return isinstance(rule, ListRunRule) and rule.untouched(reason)
 
 
 def vetoed(text: str, lines: list[Line], ruleset: RuleSet, domain: str | None, outcome: Outcome) -> list[Decline]:

@@ -169,7 +169,7 @@ class ListRunRule(ContextRule):
             elif not self._context_ok(doc, first, last):
                 by = run_places.counted_by(self.after_rules, self.after_categories)
                 missing = "not a removal on both sides" if self.requires == "enclosed" else "no adjacent removal"
-                yield first, f"{size} items, but {missing}{by} (requires = \"{self.requires}\")"
+                yield first, f"{size} items, but {missing}{by}{self._requires_note}"
             elif not self._fills_block(doc, first, last):
                 yield first, f"{size} items, but not the whole of a block of at most {self.max_block_lines} lines " \
                     "under a heading (block_heading)"
@@ -177,6 +177,14 @@ class ListRunRule(ContextRule):
                 yield first, f"{size} items, but {place}"
             elif self._entries_end(doc, first, last) is None:
                 yield first, f"{size} items, but fewer than {self.recur_share:.0%} occur again below (recur_share)"
+
+    @property
+    def _requires_note(self) -> str:
+        return f' (requires = "{self.requires}")'
+
+    def untouched(self, reason: str) -> bool:
+        """Whether `reason`, one of `declines`', says a run lacked the removal `requires` asks for."""
+        return self.requires != "none" and reason.endswith(self._requires_note)
 
     def _place_kept(self, doc: Document, first: int, last: int, above: FirstProse) -> str | None:
         """Why the run of lines `first`..`last` stays for where it is (None: it may go): inside the article
