@@ -12,7 +12,7 @@ from cleaner.rules.line_facts import CONSTANTS
 
 _SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`sentence_lines`)
 _INSIDE = "line_classifier.inside_candidates"  # and `inside_candidates`'
-_SENTENCE_END = frozenset(".!?")
+SENTENCE_END = frozenset(".!?")  # what ends a sentence to the classifiers (`line_terms`' "#end", `bar`)
 _LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
 
 
@@ -53,7 +53,7 @@ def inside_candidates(doc: Document) -> list[int]:
     held = doc.memo.get(_INSIDE)
     if held is None or held[0] is not doc.keys:
         keys, sentences = doc.keys, set(sentence_lines(doc))
-        found = [i for i, key in enumerate(keys) if key and i not in sentences and key[-1] not in _SENTENCE_END
+        found = [i for i, key in enumerate(keys) if key and i not in sentences and key[-1] not in SENTENCE_END
                  and key[0] not in _LIST_MARKS and not runs_on(keys, i)]
         held = doc.memo[_INSIDE] = (keys, found)
     return held[1]
@@ -65,4 +65,4 @@ def runs_on(keys: Sequence[str], index: int) -> bool:
     ending no sentence. A label over a blank line, or over a capitalised line, is none."""
     below = keys[index + 1][:1] if index + 1 < len(keys) else ""
     above = keys[index - 1][-1:] if index > 0 else ""
-    return below.islower() or (keys[index][:1].islower() and above not in ("", *_SENTENCE_END))
+    return below.islower() or (keys[index][:1].islower() and above not in ("", *SENTENCE_END))

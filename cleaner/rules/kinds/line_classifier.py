@@ -43,7 +43,7 @@ from functools import cached_property
 from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.classifier_places import headline_line, inside_candidates, sentence_lines
+from cleaner.rules.kinds.classifier_places import SENTENCE_END, headline_line, inside_candidates, sentence_lines
 from cleaner.rules.kinds.context import neighbour
 from cleaner.rules.lexicon import terms
 
@@ -54,7 +54,6 @@ _KNOWN_LIMIT = 50_000  # texts remembered per vocabulary (emptied beyond)
 _UNREAD = object()
 _WORD = re.compile(r"\w+")  # a word, as the lexicon counts them
 _BANDS = ((1, "#w1"), (3, "#w2"), (7, "#w4"), (15, "#w8"))  # word-count bands, the last "#w16"
-_SENTENCE_END = frozenset(".!?")
 STEM_CHARS = 5  # a stem term: "~" and a longer word's first letters ("~adver": advertorial, advertisement)
 NEAR_MISS = 0.1  # how far under `threshold` a score is still a near miss worth naming (`declines`)
 
@@ -81,7 +80,7 @@ def line_terms(key: str) -> frozenset[str]:
     words = len(key.split())
     band = next((name for most, name in _BANDS if words <= most), "#w16")
     shape = [band]
-    if key[-1:] in _SENTENCE_END:
+    if key[-1:] in SENTENCE_END:
         shape.append("#end")
     if "\t" in key or key.count("|") >= 2:
         shape.append("#cells")
@@ -161,7 +160,7 @@ class LineClassifierRule(Rule):
     def bar(self, key: str) -> float:
         """The least score that removes the stripped line `key`: `label_threshold` for a label (at most
         `label_words` words, not ending as a sentence) when lower, else `threshold`."""
-        if self.label_threshold < self.threshold and key[-1:] not in _SENTENCE_END \
+        if self.label_threshold < self.threshold and key[-1:] not in SENTENCE_END \
                 and len(key.split()) <= self.label_words:
             return self.label_threshold
         return self.threshold
