@@ -3,7 +3,7 @@ found by place and shape, never by its words."""
 
 from __future__ import annotations
 
-from cleaner.rules.headline import find, headline_shaped
+from cleaner.rules.headline import find, headline_shaped, lead
 
 STOP = frozenset({"the", "a", "of", "to", "and", "on", "for", "by", "after", "in"})
 FIRST = "The council approved the new budget on Tuesday after a long debate about school funding."
@@ -41,3 +41,24 @@ def test_what_is_not_shaped_like_a_headline():
     assert not headline_shaped("Budget")  # one word
     assert not headline_shaped("Budget 2024-03-03 12:00")  # a date
     assert headline_shaped("What’s Labour Together?")
+
+
+def lead_of(lines: list[str], removed: set[int] = frozenset()) -> str | None:
+    k = lead(lines, [line in PROSE for line in lines], [k in removed for k in range(len(lines))], STOP)
+    return lines[k] if k >= 0 else None
+
+
+def test_the_lead_is_the_prose_line_right_under_the_opening_headline():
+    share = ["Share", "Facebook", "Email"]
+    # a share bar under the first paragraph cuts it from the main run of prose: the lead is still found
+    assert lead_of(["Council approves new budget", FIRST, *share, SECOND]) == FIRST
+    assert lead_of(["Home", "Menu", "Council approves new budget", FIRST, *share, SECOND], removed={0, 1}) == FIRST
+
+
+def test_no_lead_without_an_opening_headline_right_above_it():
+    assert lead_of(["Home", "Council approves new budget", FIRST, SECOND]) is None  # a line standing above it
+    assert lead_of(["Council approves new budget", "By Jane Doe", FIRST, SECOND]) is None  # nothing skipped
+    assert lead_of(["Weekly tips on gardening", FIRST, SECOND]) is None  # not the article's words
+    assert lead_of(["Council approves new budget", "Share this article", SECOND]) is None  # no prose under it
+    assert lead_of(["Council approves new budget", FIRST], removed={1}) is None  # a rule removed it
+    assert lead_of([FIRST, SECOND]) is None  # the prose opens the document

@@ -397,6 +397,25 @@ def test_headline_threshold_keeps_the_articles_headline(tmp_path):
     assert not train_line_model._shielded(rules.rule("lm-rule"), feats.rows[1], 0.88)
 
 
+def test_lead_threshold_keeps_the_lead_under_the_opening_headline(tmp_path):
+    """`lead_threshold`: the prose line right under the document's opening headline (`headline.lead`: every line
+    above the headline removed, none between) goes only from that score, however doubtful the furniture right
+    under it makes it; under a line that opens the document but is no headline of the article, it goes as
+    before. The trainer's threshold search shields the same line (`_own_thresholds`)."""
+    # every line but the short ones scores > 0.8; the headline stays, as the shield finds the lead under it in
+    # every pass of the engine's fixpoint (a lead whose headline goes is judged again without the shield)
+    rules = with_fields(model_rules(tmp_path), weights={"bias": 2.0, "prose": -0.5, "short": -6.0})
+    text = f"Budget approved\n{PROSE}\n{NEWS}\nShare\n"
+    shielded = shield_case(rules, text, "lead_threshold", "Budget approved\nShare\n",
+                           f"Budget approved\n{PROSE}\nShare\n")
+    assert apply_rules(text.replace("Budget approved", "Weather today"), shielded).text == "Weather today\nShare\n"
+    rule = shielded.rule("lm-rule")
+    texts = text.splitlines()
+    feats = extract(texts, [None] * len(texts), rule.spec)
+    example = train_line_model.Example(feats.rows, [0] * len(texts), [None] * len(texts), texts)
+    assert train_line_model._own_thresholds(rule, example) == [0.0, 2.0, 0.0, 0.0]
+
+
 def test_bio_threshold_keeps_the_authors_bio_line(tmp_path):
     """`bio_threshold`: a sentence opening with the name the byline gave (`author_bio.find`) goes only from
     that score; the same sentence about someone the byline did not name goes as before. The trainer's

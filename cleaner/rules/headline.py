@@ -73,6 +73,20 @@ def find(keys: Sequence[str], prose: Sequence[bool], removed: Sequence[bool], st
     return above(keys, first, prose, run, removed, stop_words, skip, min_overlap)
 
 
+def lead(keys: Sequence[str], prose: Sequence[bool], removed: Sequence[bool], stop_words: Collection[str] = (),
+         min_overlap: float = 0.5) -> int:
+    """The index (into `keys`, the stripped non-blank lines) of the article's lead, or -1: the prose line right
+    under the document's opening headline, the first line no rule removed (every line above it removed), which
+    `above` takes for a headline with nothing skipped, its words checked against every prose line no rule
+    removed. A standfirst or first paragraph the guide keeps; furniture right under it (a share bar) makes a
+    model that reads its neighbours doubt it, and a main run of prose cut by that furniture leaves it out."""
+    top = next((k for k, gone in enumerate(removed) if not gone), -1)
+    if top < 0 or top + 1 >= len(keys) or removed[top + 1] or not prose[top + 1]:
+        return -1
+    prose_lines = [k for k, is_prose in enumerate(prose) if is_prose and not removed[k]]
+    return top + 1 if above(keys, top + 1, prose, prose_lines, removed, stop_words, 0, min_overlap) == top else -1
+
+
 def above(keys: Sequence[str], first: int, prose: Sequence[bool], prose_lines: Sequence[int],
           removed: Sequence[bool], stop_words: Collection[str] = (), skip: int = 2, min_overlap: float = 0.5,
           min_stems: int = 1) -> int:

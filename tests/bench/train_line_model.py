@@ -297,7 +297,8 @@ def _shielded(rule: LineModelRule, row: Sequence[float], p: float, in_region: bo
 def _own_thresholds(rule: LineModelRule, ex: Example) -> list[float]:
     """Per row of `ex`: the score from which the model may remove it when the rule shields it more than
     its threshold does, as the kind finds such lines: `headline_threshold` for the document's headline,
-    `bio_threshold` for the author's bio lines; 0 for any other line."""
+    `lead_threshold` for the lead under its opening headline, `bio_threshold` for the author's bio lines; 0 for
+    any other line."""
     own = [0.0] * len(ex.rows)
     keys = [t.strip() for t in ex.texts]
     if rule.bio_threshold > 0:
@@ -309,6 +310,12 @@ def _own_thresholds(rule: LineModelRule, ex: Example) -> list[float]:
                           rule.spec.stop_words)
         if k >= 0:
             own[k] = rule.headline_threshold
+    if rule.lead_threshold > 0:
+        at = rule.spec.names.index("prose")
+        k = headline.lead(keys, [row[at] > 0 for row in ex.rows], [r is not None for r in ex.removed],
+                          rule.spec.stop_words)
+        if k >= 0:
+            own[k] = rule.lead_threshold
     return own
 
 

@@ -31,6 +31,7 @@ class LineDecisions:
     region_threshold: float
     region_min_stop_share: float
     headline_threshold: float
+    lead_threshold: float
     bio_threshold: float
     never_empty: bool
     veto_below: float
@@ -138,7 +139,8 @@ class LineDecisions:
     def own_thresholds(self, doc: Document, scores: Scores, threshold: float) -> dict[int, float]:
         """The rows the guide keeps that the model removes only from a score of their own above `threshold`:
         the author's bio lines (`author_bio.find`) from `bio_threshold`, the headline (`headline_row`) from
-        `headline_threshold`. The trainer's threshold search shields the same (`_own_thresholds`)."""
+        `headline_threshold`, the lead under the opening headline (`headline.lead`) from `lead_threshold`. The
+        trainer's threshold search shields the same (`_own_thresholds`)."""
         own: dict[int, float] = {}
         if self.bio_threshold > threshold:
             own.update(dict.fromkeys(author_bio.find([doc.keys[i] for i in scores.features.lines]),
@@ -147,6 +149,12 @@ class LineDecisions:
             head = self.headline_row(doc, scores.features, scores.removed)
             if head >= 0:
                 own[head] = self.headline_threshold
+        if self.lead_threshold > threshold:
+            features = scores.features
+            row = headline.lead([doc.keys[i] for i in features.lines], features.prose(), scores.removed,
+                                self.spec.stop_words)
+            if row >= 0:
+                own[row] = self.lead_threshold
         return own
 
     def headline_row(self, doc: Document, features: Features, removed: Sequence[bool]) -> int:

@@ -44,7 +44,8 @@ of such lines (the stretch with the most body log-odds by the first model, a rem
 article skipped) only from `region_threshold`, if its share of stop words reaches `region_min_stop_share`
 (a table layout's menu rows fall inside the region and read as no sentence). A third keeps the
 article's headline, which the seed guide keeps and which reads as no sentence either: the line
-`headline.find` picks by place and shape goes only from `headline_threshold`; a fourth the author's bio
+`headline.find` picks by place and shape goes only from `headline_threshold`, and the lead paragraph right
+under the document's opening headline (`headline.lead`) only from `lead_threshold`; a fourth the author's bio
 line the guide keeps too, which stands where furniture stands (after the article): a sentence opening
 with a name the byline gave (`author_bio.find`) goes only from `bio_threshold`. With `never_empty` the
 model removes nothing from a document it would otherwise leave without a line.
@@ -100,6 +101,9 @@ class LineModelRule(LineDecisions, Rule):
                                        "nearest line above the main run of prose shaped as a headline, whose words "
                                        "are the article's) is removed only from this score, if above the threshold "
                                        "(0: no such shield)")
+    lead_threshold: float = option(float, 0.0, "the article's lead (`headline.lead`: the prose line right under "
+                                   "the document's opening headline, every line above that removed) is removed "
+                                   "only from this score, if above the threshold (0: no such shield)")
     bio_threshold: float = option(float, 0.0, "the author's bio line (`cleaner/rules/author_bio.py`: a sentence "
                                   "opening with the name a byline gave, \"Jane Doe is a reporter ...\") is removed "
                                   "only from this score, if above the threshold (0: no such shield)")
