@@ -1,0 +1,135 @@
+"""Real articles in a layout a scraper gives: the dev set's gold bodies with a block of furniture between their
+paragraphs, cleaned by the default rules. What it counts is the article's safety, not the tuning: a gold body is
+the article alone, so every one of its paragraphs lost is the cleaner's doing.
+
+    python tests/bench/paragraph_safety.py                          # the built-in blocks, under the first paragraph
+    python tests/bench/paragraph_safety.py --at middle              # ... under the middle one
+    python tests/bench/paragraph_safety.py --cases tests/data/handwritten_unseen_16.toml   # a case file's furniture
+    python tests/bench/paragraph_safety.py --limit 100 -v           # the first 100 pages; each loss printed
+
+Each page whose gold body has at least `--min-lines` lines and opens with a paragraph (15+ words ending a
+sentence) becomes: its title (`.meta.json`), a blank line, the first paragraph, a blank line, the block, a blank
+line, and the rest of the gold lines, one per paragraph with blank lines between (`--at middle` puts the block
+after the middle paragraph instead). Per block, over the pages:
+
+- `lead lost`: the first paragraph not kept whole;
+- `paragraphs lost`: pages where any gold line of 15+ words is not kept whole;
+- `caught`: pages where no line of the block is left.
+
+The first row is the control, the same pages without a block. The blocks are ours (`BLOCKS`), or with `--cases`
+each `[[furniture]]` case of a hand-written file (a held-out file's misses are not printed unless `-v`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from devset import DEFAULT_DEVSET  # noqa: E402 - after the path set-up above, so it runs as a script too
+
+import cleaner  # noqa: E402
+
+BLOCKS = {
+    "share bar": "Share\nFacebook\nWhatsApp\nX (Twitter)\nLinkedIn\nEmail",
+    "follow row": "Follow us\nFacebook\nInstagram\nYouTube",
+    "newsletter box": "Sign up for our newsletter\nGet the day's top stories in your inbox every morning.\n"
+                      "Enter your email\nSubscribe",
+    "read next": "Read next\nThe hidden cost of cheap flights",
+    "ad label": "Advertisement",
+}
+MIN_WORDS = 15  # a paragraph, for `lead lost` and `paragraphs lost`
+
+
+@dataclass(frozen=True)
+class Page:
+    """A dev page's title and gold paragraphs (non-blank gold lines, stripped)."""
+
+    name: str
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+def is_paragraph(line: str) -> bool:
+    return len(line.split()) >= MIN_WORDS and line.rstrip("\"'”’)")[-1:] in ".!?"
+
+
+def pages(devset: Path, min_lines: int) -> Iterator[Page]:
+    """The dev pages whose gold body has `min_lines` lines or more and opens with a paragraph."""
+    for gold in sorted(devset.glob("*.gold.txt")):
+        lines = tuple(line.strip() for line in gold.read_text("utf-8").splitlines() if line.strip())
+        if len(lines) < min_lines or not is_paragraph(lines[0]):
+            continue
+        meta = json.loads(gold.with_name(gold.name.replace(".gold.txt", ".meta.json")).read_text("utf-8"))
+        yield Page(gold.name.split(".")[0], meta.get("title") or "Untitled", lines)
+
+
+def laid_out(page: Page, block: str | None, at: str) -> str:
+    """The page's document with `block` (None: none) under its first or its middle paragraph (`at`)."""
+    after = 1 if at == "lead" else max(1, len(page.paragraphs) // 2)
+    parts = [page.title, *page.paragraphs[:after], *([block] if block else []), *page.paragraphs[after:]]
+    return "\n\n".join(parts) + "\n"
+
+
+def outcome(page: Page, block: str | None, at: str) -> tuple[bool, list[str], bool]:
+    """Cleaning the page laid out with `block`: (lead lost, paragraphs lost, block caught)."""
+    kept = set(cleaner.clean(laid_out(page, block, at)).text.split("\n"))
+    lost = [line for line in page.paragraphs if is_paragraph(line) and line not in kept]
+    caught = block is None or not any(line.strip() and line in kept for line in block.split("\n"))
+    return page.paragraphs[0] in lost, lost, caught
+
+
+def _one(args: tuple[Page, Sequence[tuple[str, str | None]], str]) -> list[tuple[str, str, bool, list[str], bool]]:
+    page, blocks, at = args
+    return [(name, page.name, *outcome(page, block, at)) for name, block in blocks]
+
+
+def case_blocks(path: Path) -> dict[str, str]:
+    """Each furniture case of a hand-written file, named by its kind and number."""
+    cases = tomllib.loads(path.read_text("utf-8"))
+    return {f"{case['kind']} {n}": case["text"].strip("\n") for n, case in enumerate(cases["furniture"], 1)
+            if "lang" not in case}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
+    parser.add_argument("--at", choices=("lead", "middle"), default="lead")
+    parser.add_argument("--cases", type=Path, help="a hand-written case file: its furniture cases as the blocks")
+    parser.add_argument("--min-lines", type=int, default=4)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each lost paragraph")
+    args = parser.parse_args(argv)
+    chosen = list(pages(args.devset, args.min_lines))[: args.limit or None]
+    blocks = [("(no block)", None), *(case_blocks(args.cases) if args.cases else BLOCKS).items()]
+    with ProcessPoolExecutor(args.jobs) as pool:
+        results = [row for rows in pool.map(_one, [(page, blocks, args.at) for page in chosen], chunksize=8)
+                   for row in rows]
+    print(f"{len(chosen)} dev pages, block under the {'first' if args.at == 'lead' else 'middle'} paragraph")
+    print(f"{'block':<24} {'lead lost':>10} {'paragraphs lost':>16} {'caught':>8}")
+    totals = [0, 0, 0, 0]
+    for name, _ in blocks:
+        rows = [row for row in results if row[0] == name]
+        lead, lost, caught = (sum(row[2] for row in rows), sum(bool(row[3]) for row in rows),
+                              sum(row[4] for row in rows))
+        print(f"{name[:24]:<24} {lead:>10} {lost:>16} {caught if name != '(no block)' else '':>8}")
+        if name != "(no block)":
+            totals = [totals[0] + lead, totals[1] + lost, totals[2] + caught, totals[3] + len(rows)]
+        if args.verbose:
+            for row in rows:
+                for line in row[3]:
+                    print(f"    lost {row[1]}: {line[:110]}")
+    print(f"{'all blocks':<24} {totals[0]:>10} {totals[1]:>16} {totals[2]:>8}  of {totals[3]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
