@@ -397,6 +397,15 @@ def test_headline_threshold_keeps_the_articles_headline(tmp_path):
     assert not train_line_model._shielded(rules.rule("lm-rule"), feats.rows[1], 0.88)
 
 
+def trainer_own_thresholds(rules: RuleSet, text: str) -> list[float]:
+    """The trainer's own thresholds (`train_line_model._own_thresholds`) of `text`'s lines, none removed."""
+    rule = rules.rule("lm-rule")
+    texts = text.splitlines()
+    feats = extract(texts, [None] * len(texts), rule.spec)
+    return train_line_model._own_thresholds(rule, train_line_model.Example(feats.rows, [0] * len(texts),
+                                                                             [None] * len(texts), texts))
+
+
 def test_lead_threshold_keeps_the_lead_under_the_opening_headline(tmp_path):
     """`lead_threshold`: the prose line right under the document's opening headline (`headline.lead`: every line
     above the headline removed, none between) goes only from that score, however doubtful the furniture right
@@ -409,11 +418,7 @@ def test_lead_threshold_keeps_the_lead_under_the_opening_headline(tmp_path):
     shielded = shield_case(rules, text, "lead_threshold", "Budget approved\nShare\n",
                            f"Budget approved\n{PROSE}\nShare\n")
     assert apply_rules(text.replace("Budget approved", "Weather today"), shielded).text == "Weather today\nShare\n"
-    rule = shielded.rule("lm-rule")
-    texts = text.splitlines()
-    feats = extract(texts, [None] * len(texts), rule.spec)
-    example = train_line_model.Example(feats.rows, [0] * len(texts), [None] * len(texts), texts)
-    assert train_line_model._own_thresholds(rule, example) == [0.0, 2.0, 0.0, 0.0]
+    assert trainer_own_thresholds(shielded, text) == [0.0, 2.0, 0.0, 0.0]
 
 
 def test_bio_threshold_keeps_the_authors_bio_line(tmp_path):
@@ -428,11 +433,7 @@ def test_bio_threshold_keeps_the_authors_bio_line(tmp_path):
     shielded = shield_case(rules, text, "bio_threshold", "Home\nBy Jane Doe\nShare\n",
                            f"Home\nBy Jane Doe\n{bio}\nShare\n")
     assert apply_rules(text.replace("By Jane Doe", "By John Roe"), shielded).text == "Home\nBy John Roe\nShare\n"
-    rule = shielded.rule("lm-rule")
-    texts = text.splitlines()
-    feats = extract(texts, [None] * len(texts), rule.spec)
-    example = train_line_model.Example(feats.rows, [0] * len(texts), [None] * len(texts), texts)
-    assert train_line_model._own_thresholds(rule, example) == [0.0, 0.0, 0.0, 0.0, 2.0, 0.0]
+    assert trainer_own_thresholds(shielded, text) == [0.0, 0.0, 0.0, 0.0, 2.0, 0.0]
 
 
 def test_never_empty_leaves_a_document_the_model_doubts_throughout(tmp_path):

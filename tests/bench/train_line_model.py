@@ -304,18 +304,12 @@ def _own_thresholds(rule: LineModelRule, ex: Example) -> list[float]:
     if rule.bio_threshold > 0:
         for k in author_bio.find(keys):
             own[k] = rule.bio_threshold
-    if rule.headline_threshold > 0:
-        at = rule.spec.names.index("prose")
-        k = headline.find(keys, [row[at] > 0 for row in ex.rows], [r is not None for r in ex.removed],
-                          rule.spec.stop_words)
-        if k >= 0:
-            own[k] = rule.headline_threshold
-    if rule.lead_threshold > 0:
-        at = rule.spec.names.index("prose")
-        k = headline.lead(keys, [row[at] > 0 for row in ex.rows], [r is not None for r in ex.removed],
-                          rule.spec.stop_words)
-        if k >= 0:
-            own[k] = rule.lead_threshold
+    at = rule.spec.names.index("prose")
+    for find, threshold in ((headline.find, rule.headline_threshold), (headline.lead, rule.lead_threshold)):
+        if threshold > 0:
+            k = find(keys, [row[at] > 0 for row in ex.rows], [r is not None for r in ex.removed], rule.spec.stop_words)
+            if k >= 0:
+                own[k] = threshold
     return own
 
 
