@@ -14,14 +14,10 @@ included; shares are in 0..1):
 - `prose_above`, `prose_below`: share of the document's prose lines above and below the line;
 - `before_prose`, `after_prose`: a non-prose line with no prose line above it (below it);
 - `after_removed_<pack>`: a line that pack's rules removed lies above, below the document's first
-  kept prose line, the first prose line no rule removed, and for a pack of `MID_ARTICLE_PACKS` with at
-  least `AFTER_KEPT_RATIO` times as many kept prose lines above it as below it: after most of the
-  article (a comment heading, a
-  footer's copyright line: what follows them is seldom the article; a comment count or share bar by
-  the byline, above the first paragraph, says nothing of the article under it, and counted, it
-  marked every line of it; nor does a menu under a sign-in blurb of the header that a rule removed;
-  nor a share bar under the first paragraph or a sign-up box in the middle of the article, which
-  marked the rest of it: `tests/bench/paragraph_safety.py`);
+  kept prose line, the first prose line no rule removed (a comment heading, a footer's copyright
+  line: what follows them is seldom the article; a comment count or share bar by the byline, above
+  the first paragraph, says nothing of the article under it, and counted, it marked every line of
+  it; nor does a menu under a sign-in blurb of the header that a rule removed);
 - `before_removed_<pack>`: a line that pack's rules removed lies below, above the last kept prose
   line (the navigation; a footer's menu says nothing of the article above it).
 
@@ -45,9 +41,6 @@ WINDOWS = {
     "furniture_close": ("furniture", 2), "chars_near": ("chars", 3),
 }
 PLACES = ("prose_above", "prose_below", "before_prose", "after_prose")
-AFTER_KEPT_RATIO = 2.0  # an after_removed landmark: kept prose above it / below it (`_after`; _linefast.c's too)
-# ... of these packs only: their furniture stands between an article's paragraphs as well as after them
-MID_ARTICLE_PACKS = frozenset({"social", "newsletter", "related", "ads", "appeals"})
 AFTER, BEFORE = "after_removed_", "before_removed_"
 
 
@@ -84,7 +77,7 @@ def plan(names: Sequence[str], packs: Sequence[str]) -> tuple[tuple[int, int, in
             out.append((codes.index(name), 0, 0))
         elif pack != name and pack in packs:
             out.append((codes.index("after_removed" if name.startswith(AFTER) else "before_removed"),
-                        list(packs).index(pack), int(name.startswith(AFTER) and pack in MID_ARTICLE_PACKS)))
+                        list(packs).index(pack), 0))
         else:
             return None
     return tuple(out)
@@ -96,17 +89,10 @@ def _edges(flags: Sequence[bool]) -> tuple[int, int]:
     return (flags.index(True), n - 1 - flags[::-1].index(True)) if True in flags else (n, -1)
 
 
-def _after(owners: Sequence[str | None], pack: str, start: int, kept: Sequence[bool] | None = None) -> list[float]:
-    """For each position, 1.0 when a line `pack` removed lies before it, at `start` or later, and (given `kept`,
-    each line's being a kept prose line) with `AFTER_KEPT_RATIO` times as many kept lines above it as below it."""
+def _after(owners: Sequence[str | None], pack: str, start: int) -> list[float]:
+    """For each position, 1.0 when a line `pack` removed lies before it, at `start` or later."""
     n = len(owners)
-    if kept is None:
-        first = next((k for k in range(max(start, 0), n) if owners[k] == pack), n)
-    else:
-        above = list(accumulate(kept, initial=0))
-        total = above[-1]
-        first = next((k for k in range(max(start, 0), n) if owners[k] == pack
-                      and above[k] >= AFTER_KEPT_RATIO * (total - above[k] - kept[k])), n)
+    first = next((k for k in range(max(start, 0), n) if owners[k] == pack), n)
     return [0.0] * min(n, first + 1) + [1.0] * (n - first - 1)
 
 
@@ -123,8 +109,7 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
     # landmarks count from the first (to the last) prose line no rule removed: a sign-in blurb in
     # the header is prose, and a menu's "Newsletters" link under it marked the whole article
     # (prose > removed: prose, not removed)
-    kept = list(map(gt, prose, series("removed"))) if landmarks else []
-    kept_first, kept_last = _edges(kept) if landmarks else (n, -1)
+    kept_first, kept_last = _edges(list(map(gt, prose, series("removed")))) if landmarks else (n, -1)
     above = list(accumulate(prose, initial=0.0))[:-1]  # prose lines above each line
     scale = 1.0 / total if total else 0.0
     # (the lists are built with map and repeat, in C: these are a quarter of a document's features)
@@ -142,8 +127,7 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
         elif name == "after_prose":  # the lines after the last prose line
             cols.append([0.0] * (last + 1) + [1.0] * (n - last - 1))
         elif name.startswith(AFTER):  # landmarks below the first kept prose line (none: no such line)
-            pack = name[len(AFTER):]
-            cols.append(_after(owners, pack, kept_first + 1, kept if pack in MID_ARTICLE_PACKS else None))
+            cols.append(_after(owners, name[len(AFTER):], kept_first + 1))
         else:  # ... above the last
             cols.append(_after(owners[::-1], name[len(BEFORE):], n - kept_last)[::-1])
     return cols

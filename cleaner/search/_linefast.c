@@ -628,9 +628,6 @@ static int rows_line_facts(Rows *r, Py_ssize_t k, PyObject *facts) {
 /* The context features' codes (linefast.CONTEXT_CODES) and series (linefast.CONTEXT_SERIES). */
 enum { CTX_WINDOW, CTX_PROSE_ABOVE, CTX_PROSE_BELOW, CTX_BEFORE_PROSE, CTX_AFTER_PROSE, CTX_AFTER, CTX_BEFORE };
 enum { SERIES_PROSE, SERIES_REMOVED, SERIES_LIST, SERIES_SHORT, SERIES_FURNITURE, SERIES_CHARS, N_SERIES };
-/* context_features.AFTER_KEPT_RATIO: an after_removed landmark has this many times the kept prose above it as
- * below it (a share bar under the first paragraph, a sign-up box mid-article is none) */
-#define AFTER_KEPT_RATIO 2.0
 #define LIST_AT 8  /* list_marker and chars_log in a line's values (LINE_FEATURES, checked by linefast.matches) */
 #define CHARS_AT 0
 
@@ -649,7 +646,7 @@ static int rows_context(Rows *r, PyObject *plan) {
     if (series == NULL || r->context == NULL) { PyMem_Free(series); PyErr_NoMemory(); return -1; }
     double *prefix = series + N_SERIES * n, *out = prefix + n + 1;
     /* landmarks count from the first (to the last) prose line no rule removed: context_features.columns */
-    Py_ssize_t total = 0, first_prose = n, last_prose = -1, first_kept = n, last_kept = -1, total_kept = 0;
+    Py_ssize_t total = 0, first_prose = n, last_prose = -1, first_kept = n, last_kept = -1;
     for (Py_ssize_t k = 0; k < n; k++) {  /* each line's flags and chars, as features._Rows._series reads them */
         const double *own = r->own + k * r->n_own;
         int prose = r->flags[3 * k];
@@ -666,7 +663,6 @@ static int rows_context(Rows *r, PyObject *plan) {
             if (r->rule[2 * k] == 0.0) {
                 if (first_kept == n) first_kept = k;
                 last_kept = k;
-                total_kept++;
             }
         }
     }
@@ -681,24 +677,15 @@ static int rows_context(Rows *r, PyObject *plan) {
             for (Py_ssize_t k = 0; k < n; k++) r->context[k * m + j] = out[k];
             continue;
         }
-        /* the first line pack `a` removed below the first kept prose line, with (b: 1) at least AFTER_KEPT_RATIO
-         * times as many kept prose lines above it as below it; the last it removed above the last kept prose line */
+        /* the first (last) line pack `a` removed below the first (above the last) kept prose line */
         Py_ssize_t edge = code == CTX_AFTER ? n : -1;
         if (code == CTX_AFTER || code == CTX_BEFORE) {
             if (a < 0 || a >= r->n_packs) goto wrong;
-            Py_ssize_t kept_above = 0;
-            for (Py_ssize_t k = 0; k < (code == CTX_AFTER ? n : last_kept); k++) {
-                int kept = r->flags[3 * k] && r->rule[2 * k] == 0.0;
-                if (r->pack[k * r->n_packs + a] != 0.0) {
-                    if (code == CTX_BEFORE) {
-                        edge = k;
-                    } else if (k > first_kept && (b == 0 || (double)kept_above
-                                                  >= AFTER_KEPT_RATIO * (double)(total_kept - kept_above - kept))) {
-                        edge = k;
-                        break;
-                    }
-                }
-                kept_above += kept;
+            Py_ssize_t from = code == CTX_AFTER ? first_kept + 1 : 0, to = code == CTX_AFTER ? n : last_kept;
+            for (Py_ssize_t k = from; k < to; k++) {
+                if (r->pack[k * r->n_packs + a] == 0.0) continue;
+                if (edge == n) edge = k;
+                if (code == CTX_BEFORE) edge = k;
             }
         }
         double above = 0.0;  /* prose lines above line k: accumulate(prose, initial=0.0) */
