@@ -6,6 +6,7 @@ the article alone, so every one of its paragraphs lost is the cleaner's doing.
     python tests/bench/paragraph_safety.py --at middle              # ... under the middle one
     python tests/bench/paragraph_safety.py --cases tests/data/handwritten_unseen_16.toml   # a case file's furniture
     python tests/bench/paragraph_safety.py --limit 100 -v           # the first 100 pages; each loss printed
+    python tests/bench/paragraph_safety.py --fold 4                 # fold 4's pages only (a model trained without them)
 
 Each page whose gold body has at least `--min-lines` lines and opens with a paragraph (15+ words ending a
 sentence) becomes: its title (`.meta.json`), a blank line, the first paragraph, a blank line, the block, a blank
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from devset import DEFAULT_DEVSET  # noqa: E402 - after the path set-up above, so it runs as a script too
+from devset import DEFAULT_DEVSET, load_pages  # noqa: E402 - after the path set-up above, so it runs as a script too
 
 import cleaner  # noqa: E402
 
@@ -105,10 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, help="a hand-written case file: its furniture cases as the blocks")
     parser.add_argument("--min-lines", type=int, default=4)
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--fold", type=int, help="only the pages of this fold (tests/data/devset_folds.json)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("-v", "--verbose", action="store_true", help="print each lost paragraph")
     args = parser.parse_args(argv)
     chosen = list(pages(args.devset, args.min_lines))[: args.limit or None]
+    if args.fold is not None:
+        in_fold = {page.id for page in load_pages(args.devset) if page.fold == args.fold}
+        chosen = [page for page in chosen if page.name in in_fold]
     blocks = [("(no block)", None), *(case_blocks(args.cases) if args.cases else BLOCKS).items()]
     with ProcessPoolExecutor(args.jobs) as pool:
         results = [row for rows in pool.map(_one, [(page, blocks, args.at) for page in chosen], chunksize=8)
