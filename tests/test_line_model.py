@@ -684,6 +684,13 @@ def test_training_is_reproducible_and_writes_a_loadable_rule_file(tmp_path):
     alone = next(r for r in load_pack(first_only).rules if r.input == "text")
     assert alone.second_features and not alone.second_weights and dict(alone.weights) == weights
     assert "--first-stage-only" in first_only.read_text("utf-8").splitlines()[0]
+    # With --inside-weight it also trains on the gold bodies with a page's own furniture inside (not shipped).
+    inside = tmp_path / "inside.toml"
+    assert train_line_model.main(["--devset", str(corpus), "--folds", str(folds), "-o", str(inside), "--params",
+                                  str(params), "--rule", "line-model", "--first-stage-only",
+                                  "--inside-weight", "0.5"]) == 0
+    assert dict(next(r for r in load_pack(inside).rules if r.input == "text").weights) != weights
+    assert "--inside-weight 0.5" in inside.read_text("utf-8").splitlines()[0]
     # Trained on menus and footers around prose, it removes them from a page it has not seen.
     page = "Home\nWorld\nMarkets\nContact us\n" + "\n".join(
         f"Line {k} of a new report says the harbour reopened after the storm damage was repaired." for k in range(4)
@@ -815,3 +822,28 @@ def test_html_hints_place_an_articles_later_sections_inside_the_wide_block_and_t
     assert not {"outside_main", "outside_wide"} & set(hints[lines[0]])
     assert hints[guide]["after_main"] == 1.0 and "outside_wide" not in hints[guide]
     assert hints[footer]["outside_wide"] == hints[footer]["after_wide"] == hints[footer]["after_main"] == 1.0
+
+
+def test_inside_blocks_put_the_pages_own_longest_furniture_run_between_the_gold_paragraphs():
+    """The trainer's `--inside-weight` documents (tests/bench/inside_blocks.py): the longest run of rows rules of
+    the in-article packs removed and the gold leaves out, placed after a gold paragraph the page's id chooses."""
+    import inside_blocks
+
+    texts = ["Menu", "Share", "Facebook", "Article text.", "Follow us", "X", "Instagram", "Copyright"]
+    removed = ["nav-rule", "share-rule", "share-rule", None, "share-rule", "share-rule", "share-rule", "legal-rule"]
+    labels = [1, 1, 1, 0, 1, 1, 1, 1]
+    pack_of = {"nav-rule": "navigation", "share-rule": "social", "legal-rule": "legal"}
+    assert inside_blocks.page_block(texts, removed, labels, pack_of) == ["Follow us", "X", "Instagram"]
+    # a line the gold holds breaks a run; a pack that ends pages gives none
+    assert inside_blocks.page_block(texts, removed, [1, 1, 0, 0, 1, 0, 1, 1], pack_of) == ["Share"]
+    assert inside_blocks.page_block(texts[-1:], removed[-1:], labels[-1:], pack_of) == []
+    gold = "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n"
+    doc = inside_blocks.with_block("0042", "Title", gold, ["Share", "Facebook"])
+    assert doc == inside_blocks.with_block("0042", "Title", gold, ["Share", "Facebook"])  # deterministic
+    lines = doc.splitlines()
+    assert lines[:2] == ["Title", ""] and [x for x in lines if x.endswith("paragraph.")] == [
+        "First paragraph.", "Second paragraph.", "Third paragraph."]
+    at = lines.index("Share")
+    assert lines[at:at + 2] == ["Share", "Facebook"] and 2 < at < len(lines) - 3  # between two paragraphs
+    assert inside_blocks.with_block("0042", "Title", gold, []) is None
+    assert inside_blocks.with_block("0042", "Title", "One paragraph only.\n", ["Share"]) is None

@@ -49,6 +49,7 @@ from devset import (  # noqa: E402 - after the path set-up above, so it runs as 
 from html_params import choose as choose_extraction  # noqa: E402
 from html_params import describe as describe_extraction  # noqa: E402
 from html_params import page_input  # noqa: E402
+from inside_blocks import page_block, with_block  # noqa: E402
 from references import CACHE as QUALITY_CACHE  # noqa: E402
 
 from cleaner.authoring.line_lexicon import LexiconParams, learn  # noqa: E402
@@ -63,6 +64,7 @@ from cleaner.rules.ruleset import RuleSet  # noqa: E402
 
 TEXT_INPUTS = ("full.txt", "recall.txt")
 GOLD_INPUT = "gold.txt"  # the gold body itself: every line body (with --gold-weight, the text model trains on it)
+INSIDE_INPUT = "gold+block"  # ... with a block of its page's own furniture inside (--inside-weight; inside_blocks.py)
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
 # On an extract a text model removes nothing itself (the prototype and the out-of-fold runs: every
 # removal threshold lost more body than furniture there); an HTML model, which sees the page's tree,
@@ -115,6 +117,8 @@ class Options:
     # 2026-12-04 (out-of-fold full.txt 0.9263 against 0.9252 at 1.0 then). Session 52 measured 1.0 better on
     # every out-of-fold figure (gold-body words 0.108 % -> 0.083 %), but the model so trained removed seed 001's
     # author bio line at 0.404; since session 53 the rule's `bio_threshold` shields such lines, and 1.0 is back
+    inside_weight: float = 0.0  # > 0: the text model also trains on each gold body with a block of the page's own
+    # furniture between two of its paragraphs (inside_blocks.py), its rows weighing this much against a page's
     extraction: ExtractionParams = PARAMS  # the HTML pages' extraction parameters (per fold: chosen on its training
     # folds, html_params.choose)
     fit_second_stage: bool = True  # fit `second_weights` when the rule declares `second_features` (False: the first
@@ -165,7 +169,25 @@ def page_rows(page: Page, rule: LineModelRule, rules: RuleSet, options: Options)
             _rows[key] = examples(text, Gold.of(page.gold, page.title), rules, rule.spec, label_share(rule, options),
                                   _host(page.url), hints)
         out.append((input_name, *_rows[key]))
+    if rule.input == "text" and options.inside_weight and out and out[0][0] == TEXT_INPUTS[0]:
+        out += inside_rows(page, out[0][1], rule, rules, options)
     return out
+
+
+def inside_rows(page: Page, whole: Example, rule: LineModelRule, rules: RuleSet, options: Options
+                ) -> list[tuple[str, Example, Example]]:
+    """The page's gold body with a block of its own furniture inside (`whole`: its whole-page text's first view),
+    as (INSIDE_INPUT, first view, an empty later view); [] when the page has no such block (cached per process)."""
+    key = (page.id, INSIDE_INPUT, dataclasses.replace(options, extraction=PARAMS, lexicon=LexiconParams()), None)
+    if key not in _rows:
+        pack_of = {r.id: pack.id for pack in rules.packs for r in pack.rules}
+        text = with_block(page.id, page.title or "", page.gold, page_block(whole.texts, whole.removed, whole.labels,
+                                                                             pack_of))
+        # the first view alone: the later one, the rules' block gone, is the gold body again (GOLD_INPUT's)
+        first = examples(text, Gold.of(page.gold, page.title), rules, rule.spec, label_share(rule, options),
+                         _host(page.url))[0] if text else None
+        _rows[key] = (first, dataclasses.replace(first, rows=[], labels=[], removed=[], texts=[])) if first else None
+    return [(INSIDE_INPUT, *_rows[key])] if _rows[key] else []
 
 
 def label_share(rule: LineModelRule, options: Options) -> float:
@@ -186,9 +208,9 @@ def _page_weights(texts: Sequence[str]) -> list[float]:
 
 
 def fit_weights(docs: Sequence[tuple[Page, str, Example, Example]], names: Sequence[str], c: float,
-                gold_weight: float = 1.0) -> dict[str, float]:
+                gold_weight: float = 1.0, inside_weight: float = 0.0) -> dict[str, float]:
     """Logistic regression on standardised features, returned as plain weights (and `bias`); a gold
-    body's rows weigh `gold_weight` times a page's."""
+    body's rows weigh `gold_weight` times a page's, a gold body's with a block inside `inside_weight` times."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -197,7 +219,8 @@ def fit_weights(docs: Sequence[tuple[Page, str, Example, Example]], names: Seque
         for ex in (first, later):
             X += ex.rows
             y += ex.labels
-            w += [x * gold_weight for x in _page_weights(ex.texts)] if name == GOLD_INPUT else _page_weights(ex.texts)
+            scale = {GOLD_INPUT: gold_weight, INSIDE_INPUT: inside_weight}.get(name, 1.0)
+            w += [x * scale for x in _page_weights(ex.texts)]
     A = np.asarray(X, dtype=float)
     mean, scale = A.mean(axis=0), A.std(axis=0)
     scale[scale == 0] = 1.0
@@ -684,7 +707,8 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
         # extracts; else (and always for the html model, whose input is an extraction) the boundary fields.
         page_weights = fit_page_weights(chosen, rule.min_lines, options.c) \
             if rule.input == "text" and (options.page_classifier or rule.extract_below > 0) else {}
-        return dataclasses.replace(rule, weights=fit_weights(chosen, rule.spec.names, options.c, options.gold_weight),
+        return dataclasses.replace(rule, weights=fit_weights(chosen, rule.spec.names, options.c, options.gold_weight,
+                                                                     options.inside_weight),
                                    page_weights=page_weights)
 
     trained = fitted(docs)
@@ -707,7 +731,7 @@ def with_lexicon(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, E
     values are surer, and the model would trust them too much."""
     def table(chosen: Sequence[tuple[Page, str, Example, Example]]) -> dict[str, float]:
         return learn(((page.domain, first.texts, first.labels) for page, name, first, _ in chosen
-                      if name != GOLD_INPUT), params)
+                      if name not in (GOLD_INPUT, INSIDE_INPUT)), params)
 
     names, at = rule.lexical_features, rule.spec.names.index(rule.lexical_features[0])
     folds = sorted({page.fold for page, *_ in docs})
@@ -738,6 +762,8 @@ def with_second_stage(trained: LineModelRule, scorers: dict[int, LineModelRule],
     names = trained.second_features
 
     def view(scorer: LineModelRule, ex: Example) -> Example:
+        if not ex.rows:  # (an INSIDE_INPUT document's later view)
+            return ex
         first = [scorer.model.probability(row) for row in ex.rows]
         columns = second_stage.columns(names, first, *_flags(trained, ex))
         return dataclasses.replace(ex, rows=[list(r) for r in zip(*columns, strict=True)])
@@ -746,7 +772,7 @@ def with_second_stage(trained: LineModelRule, scorers: dict[int, LineModelRule],
                    for page, name, first, later in docs]
 
     def fitted(chosen: Sequence[tuple[Page, str, Example, Example]]) -> dict[str, float]:
-        return fit_weights(chosen, names, options.c, options.gold_weight)
+        return fit_weights(chosen, names, options.c, options.gold_weight, options.inside_weight)
 
     inner = {fold: dataclasses.replace(scorer, second_weights=fitted([d for d in second_docs if d[0].fold != fold]))
              for fold, scorer in scorers.items()}
@@ -906,12 +932,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold-weight", type=float, default=OPTIONS.gold_weight,
                         help="also train the text model on the gold bodies (every line body), their rows weighing "
                              f"this much against a page's (0: not at all; default {OPTIONS.gold_weight})")
+    parser.add_argument("--inside-weight", type=float, default=OPTIONS.inside_weight,
+                        help="also train the text model on each gold body with a block of its page's own furniture "
+                             "inside (tests/bench/inside_blocks.py), their rows weighing this much against a page's "
+                             f"(0: not at all; default {OPTIONS.inside_weight})")
     parser.add_argument("--first-stage-only", action="store_true",
                         help="fit no second stage even when the rule declares `second_features` (they stay declared, "
                              "without weights)")
     args = parser.parse_args(argv)
     OPTIONS = Options(args.params or args.output, None, args.label_share, args.c, args.hints_cache,
-                      args.page_classifier, args.gold_weight, fit_second_stage=not args.first_stage_only)
+                      args.page_classifier, args.gold_weight, args.inside_weight,
+                      fit_second_stage=not args.first_stage_only)
     if args.hints_cache:
         args.hints_cache.mkdir(parents=True, exist_ok=True)
     pages = load_pages(args.devset, args.folds)
@@ -934,7 +965,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rule = trained[-1]
             print(describe(rule), flush=True)
     if trained:
-        gold = f", --gold-weight {args.gold_weight}" + (", --first-stage-only" if args.first_stage_only else "")
+        inside = f", --inside-weight {args.inside_weight}" if args.inside_weight else ""
+        gold = f", --gold-weight {args.gold_weight}{inside}" + (", --first-stage-only" if args.first_stage_only else "")
         settings = _settings_written(args.output)  # the rules not retrained keep theirs
         settings.update({r.id: f"--label-share {label_share(r, OPTIONS)}, --c {args.c}"
                          + (gold if r.input == "text" else "") for r in trained})
