@@ -180,9 +180,9 @@ def inside_rows(page: Page, whole: Example, rule: LineModelRule, rules: RuleSet,
     as (INSIDE_INPUT, first view, an empty later view); [] when the page has no such block (cached per process)."""
     key = (page.id, INSIDE_INPUT, dataclasses.replace(options, extraction=PARAMS, lexicon=LexiconParams()), None)
     if key not in _rows:
-        pack_of = {r.id: pack.id for pack in rules.packs for r in pack.rules}
-        text = with_block(page.id, page.title or "", page.gold, page_block(whole.texts, whole.removed, whole.labels,
-                                                                             pack_of))
+        pack_of = {r.id: r.pack_id for r in rules.rules()}
+        block = page_block(whole.texts, whole.removed, whole.labels, pack_of)
+        text = with_block(page.id, page.title, page.gold, block)
         # the first view alone: the later one, the rules' block gone, is the gold body again (GOLD_INPUT's)
         first = examples(text, Gold.of(page.gold, page.title), rules, rule.spec, label_share(rule, options),
                          _host(page.url))[0] if text else None
@@ -707,9 +707,8 @@ def train(pages: Sequence[Page], options: Options = OPTIONS) -> LineModelRule:
         # extracts; else (and always for the html model, whose input is an extraction) the boundary fields.
         page_weights = fit_page_weights(chosen, rule.min_lines, options.c) \
             if rule.input == "text" and (options.page_classifier or rule.extract_below > 0) else {}
-        return dataclasses.replace(rule, weights=fit_weights(chosen, rule.spec.names, options.c, options.gold_weight,
-                                                                     options.inside_weight),
-                                   page_weights=page_weights)
+        weights = fit_weights(chosen, rule.spec.names, options.c, options.gold_weight, options.inside_weight)
+        return dataclasses.replace(rule, weights=weights, page_weights=page_weights)
 
     trained = fitted(docs)
     # Thresholds are chosen on probabilities each training page gets from a model trained on the other
