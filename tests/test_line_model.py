@@ -769,6 +769,22 @@ def test_html_hints_say_what_trafilaturas_stricter_settings_prune():
                      "link": {"one_link"}, "comments": {"precision_discard"}, "plain": set()}
 
 
+def test_html_hints_of_a_heading_repeated_as_a_link_elsewhere_come_from_the_heading():
+    """A line's text met in two elements apart (an article's heading, and the same words as a table of contents'
+    link before or after the article): the one less inside links gives its hints; an inner element with the
+    container's text still overrides the container."""
+    from cleaner.io.html import parse_html
+    from cleaner.io.html_lines import page_hints
+
+    heading, other = "Why build a home gym at all?", "A lone note inside two nested blocks"
+    article = f"<article><h2>{heading}</h2><p>Prose of the article.</p><div><p>{other}</p></div></article>"
+    contents = f'<ul class="toc"><li><a href="#why">{heading}</a></li></ul>'
+    for page in (f"<html><body>{article}{contents}</body></html>", f"<html><body>{contents}{article}</body></html>"):
+        hints = _by_line(page_hints(parse_html(page.encode(), "page.html"), f"{heading}\n{other}"))
+        assert hints[heading]["tag_h"] == 1.0 and hints[heading]["link_density"] == 0.0
+        assert hints[other]["tag_p"] == 1.0  # the inner p, not the div holding it
+
+
 def test_html_hints_meet_list_items_table_rows_and_code_lines_and_place_them_against_the_main_block():
     from cleaner.io.html import extract_tree, parse_html
     from cleaner.io.html_lines import page_hints

@@ -96,9 +96,11 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
         return hints
     matches, placed = _short_blocks(tree, 4 * max(map(len, lines)) + 256, hints)
     elements: dict[str, tuple[int | None, Any]] = {}  # key -> (document order, element)
-    for order, element, key in matches:  # document order: an inner element with the same text overrides its container
-        elements[key] = (order, element)
     page = _Page(tree)
+    for order, element, key in matches:  # document order: an inner element with the same text overrides its container
+        seen = elements.get(key)
+        if seen is None or _stands_for_line(element, seen[1], key, page):
+            elements[key] = (order, element)
     for pre in tree.iter("pre"):  # a code block: one line per line (placed only when the block is short)
         order = placed.get(pre)
         for line in pre.text_content().splitlines():
@@ -113,6 +115,16 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
     _place(elements, chains, wide, hints, ("outside_wide", "before_wide", "after_wide"))
     _lca(elements, chains, main, hints)
     return hints
+
+
+def _stands_for_line(element: Any, seen: Any, key: str, page: _Page) -> bool:
+    """Whether `element`, later in the document than `seen` and of the same text `key`, gives the line its hints
+    instead: when it lies inside `seen` (the innermost element whose text is the line), or apart from it and no
+    more inside links. (An article's heading repeated as a table of contents' or a "related" list's link: the
+    link's hints, met last, took the model to remove the heading.)"""
+    if any(node is seen for node in element.iterancestors()):
+        return True
+    return _link_density(page.anchors(element), len(key)) <= _link_density(page.anchors(seen), len(key))
 
 
 def _lca(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple], main: Any,
