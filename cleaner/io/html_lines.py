@@ -41,7 +41,6 @@ gives what each costs and scores.
 from __future__ import annotations
 
 import functools
-import math
 import os
 import re
 import sys
@@ -49,6 +48,7 @@ from typing import Any
 
 from lxml import etree  # (this module is imported for HTML input only, as lxml is)
 
+from cleaner.io.html_place import lca, main_blocks, place
 from cleaner.rules.features import hint_key
 
 try:  # the blocks' keys in C (hatch_build.py) when the install built them; CLEANER_PURE_PYTHON=1: not used
@@ -110,10 +110,10 @@ def page_hints(tree: Any, text: str) -> dict[str, dict[str, float]]:
     chains = {element: tuple(element.iterancestors()) for _, element in elements.values()}
     for key, (_, element) in elements.items():
         hints[key].update(_element_hints(element, key, chains[element], page))
-    main, wide = _main_blocks(elements, chains, (MAIN_SHARE, WIDE_SHARE))
-    _place(elements, chains, main, hints, ("outside_main", "before_main", "after_main"))
-    _place(elements, chains, wide, hints, ("outside_wide", "before_wide", "after_wide"))
-    _lca(elements, chains, main, hints)
+    main, wide = main_blocks(elements, chains, (MAIN_SHARE, WIDE_SHARE))
+    place(elements, chains, main, hints, ("outside_main", "before_main", "after_main"))
+    place(elements, chains, wide, hints, ("outside_wide", "before_wide", "after_wide"))
+    lca(elements, chains, main, hints)
     return hints
 
 
@@ -125,36 +125,6 @@ def _stands_for_line(element: Any, seen: Any, key: str, page: _Page) -> bool:
     if any(node is seen for node in element.iterancestors()):
         return True
     return _link_density(page.anchors(element), len(key)) <= _link_density(page.anchors(seen), len(key))
-
-
-def _lca(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple], main: Any,
-         hints: dict[str, dict[str, float]]) -> None:
-    """`main_lca_log`: for a line outside the main block, log(1 + the levels from the main block up to
-    the nearest ancestor the two share): an article's next section (a sibling of the main block) is 1
-    level away, a page's footer several."""
-    if main is None:
-        return
-    level = {node: k for k, node in enumerate((main, *main.iterancestors()))}
-    for key, (_, element) in elements.items():
-        for node in (element, *chains[element]):
-            up = level.get(node)
-            if up is not None:
-                if up:
-                    hints[key]["main_lca_log"] = math.log1p(up)
-                break
-
-
-def _place(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple], main: Any,
-           hints: dict[str, dict[str, float]], names: tuple[str, str, str]) -> None:
-    """Mark the lines outside `main` (names[0]), and then before or after its lines in document order."""
-    within = {element: main is None or element is main or main in chain for element, chain in chains.items()}
-    inside = [order for order, element in elements.values() if order is not None and within[element]]
-    first, last = (min(inside), max(inside)) if inside else (0, -1)
-    for key, (order, element) in elements.items():
-        if not within[element]:
-            hints[key][names[0]] = 1.0
-            if order is not None and not first <= order <= last:
-                hints[key][names[1] if order < first else names[2]] = 1.0
 
 
 class _Page:
@@ -208,25 +178,6 @@ def _short_blocks(tree: Any, limit: int, hints: dict[str, Any]) -> tuple[list[tu
     matches = [(order, element, key) for order, (element, content) in enumerate(short)
                if (key := hint_key(content)) in hints]
     return matches, {element: order for order, (element, _) in enumerate(short) if element.tag == "pre"}
-
-
-def _main_blocks(elements: dict[str, tuple[int | None, Any]], chains: dict[Any, tuple],
-                 shares: tuple[float, ...]) -> list[Any]:
-    """For each share, the deepest element holding more than that share of the matched lines' text
-    (None: no lines); `chains` gives each matched element's ancestors, innermost first."""
-    weight: dict[Any, int] = {}
-    total = 0
-    for key, (_, element) in elements.items():
-        total += len(key)
-        for node in (element, *chains[element]):
-            weight[node] = weight.get(node, 0) + len(key)
-    # The elements holding more than half are one chain from the root down (two disjoint subtrees
-    # cannot both hold more than half), their weights shrinking downwards; of equal weights any one
-    # holds the same lines.
-    low = min(shares) * total
-    heavy = [(w, node) for node, w in weight.items() if w > low]
-    return [min(((w, n) for w, n in heavy if w > share * total), key=lambda pair: pair[0], default=(0, None))[1]
-            for share in shares]
 
 
 class _Ancestry:

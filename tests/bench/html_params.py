@@ -70,11 +70,13 @@ def _code_digest(kind: str) -> str:
 
     import cleaner.io.html
     import cleaner.io.html_lines
+    import cleaner.io.html_place
     from cleaner.rules.features import hint_key
 
     parts = [inspect.getsource(cleaner.io.html), cleaner.io.html.trafilatura_version()]
     if kind == "hints":
-        parts += [inspect.getsource(cleaner.io.html_lines), inspect.getsource(hint_key)]
+        parts += [inspect.getsource(module) for module in (cleaner.io.html_lines, cleaner.io.html_place)]
+        parts.append(inspect.getsource(hint_key))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
