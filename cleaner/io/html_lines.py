@@ -3,8 +3,9 @@
 Read from the page's one parsed tree (the tree `io/html.py` parses for the favor_recall extraction
 and the metadata; extraction works on a copy, so the tree is as the page gave it), in one pass over
 its elements. Each line's hints come from the element whose text is the line (the innermost such
-element; compared by `hint_key`, so a list item's line `- text` meets its `li` and a table row's
-`| a | b |` its `tr`); each line of a `pre` block is its own:
+element, and of such elements apart the one least inside links: an article's heading, not its entry in
+a table of contents; compared by `hint_key`, so a list item's line `- text` meets its `li` and a table
+row's `| a | b |` its `tr`); each line of a `pre` block is its own:
 
 - `found` (an element matched), its tag: `tag_p`, `tag_li`, `tag_h` (h1-h6; `tag_h1` too for h1),
   `tag_cell` (td, th, tr), `tag_other`; `link_density` (share of its text inside links) and
