@@ -160,8 +160,7 @@ def page_rows(page: Page, rule: LineModelRule, rules: RuleSet, options: Options)
         # An html page's rows depend on its text, not on the parameters that chose it (most pages get the
         # same text under every fold's): keyed by the text.
         html = page_input(page, options.hints_cache, options.extraction) if input_name == "html" else None
-        key = (page.id, input_name, dataclasses.replace(options, extraction=PARAMS, lexicon=LexiconParams()),
-               html and html[0])
+        key = _rows_key(page, input_name, options, html and html[0])
         if key not in _rows:
             text, hints = html if html else (page.text(input_name), None)
             if text is None:
@@ -174,11 +173,17 @@ def page_rows(page: Page, rule: LineModelRule, rules: RuleSet, options: Options)
     return out
 
 
+def _rows_key(page: Page, input_name: str, options: Options, html_text: str | None = None) -> tuple:
+    """The key of a page's rows for one input in `_rows`: the options less those the rows do not depend on (the
+    extraction parameters, for which the html text stands, and the lexicon, inserted later)."""
+    return page.id, input_name, dataclasses.replace(options, extraction=PARAMS, lexicon=LexiconParams()), html_text
+
+
 def inside_rows(page: Page, whole: Example, rule: LineModelRule, rules: RuleSet, options: Options
                 ) -> list[tuple[str, Example, Example]]:
     """The page's gold body with a block of its own furniture inside (`whole`: its whole-page text's first view),
     as (INSIDE_INPUT, first view, an empty later view); [] when the page has no such block (cached per process)."""
-    key = (page.id, INSIDE_INPUT, dataclasses.replace(options, extraction=PARAMS, lexicon=LexiconParams()), None)
+    key = _rows_key(page, INSIDE_INPUT, options)
     if key not in _rows:
         pack_of = {r.id: r.pack_id for r in rules.rules()}
         block = page_block(whole.texts, whole.removed, whole.labels, pack_of)
