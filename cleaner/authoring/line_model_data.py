@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 from cleaner.engine.decide import LAYOUT_PACK, apply_rules
 from cleaner.lines import split_lines
@@ -76,6 +77,7 @@ class Example:
     removed: list[str | None]
     texts: list[str]
     page: tuple[float, ...] = ()  # the document's PAGE_FEATURES values (what the regime classifier reads)
+    blocks: list[int] = field(default_factory=list)  # each row's block: rows between the same two blank lines
 
 
 def removed_by_rules(text: str, rules: RuleSet, domain: str | None) -> tuple[list[str], list, str]:
@@ -106,5 +108,6 @@ def _example(texts: Sequence[str], packs: Sequence[str | None], rule_ids: Sequen
              spec: FeatureSpec, min_share: float, hints: Mapping | None) -> Example:
     features = extract(texts, packs, spec, hints)
     labels = [int(is_furniture(texts[i], gold, min_share)) for i in features.lines]
+    blank_before = list(accumulate(not text.strip() for text in texts))
     return Example(features.rows, labels, [rule_ids[i] for i in features.lines],
-                   [texts[i] for i in features.lines], features.page)
+                   [texts[i] for i in features.lines], features.page, [blank_before[i] for i in features.lines])

@@ -58,6 +58,7 @@ from cleaner.authoring.toml_out import dump_pack  # noqa: E402
 from cleaner.io.html import PARAMS, ExtractionParams  # noqa: E402
 from cleaner.rules import author_bio, headline, lexicon, second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
+from cleaner.rules.kinds.line_decisions import box_block  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
 from cleaner.rules.loader import load_pack  # noqa: E402
 from cleaner.rules.ruleset import RuleSet  # noqa: E402
@@ -191,7 +192,8 @@ def inside_rows(page: Page, whole: Example, rule: LineModelRule, rules: RuleSet,
         # the first view alone: the later one, the rules' block gone, is the gold body again (GOLD_INPUT's)
         first = examples(text, Gold.of(page.gold, page.title), rules, rule.spec, label_share(rule, options),
                          _host(page.url))[0] if text else None
-        _rows[key] = (first, dataclasses.replace(first, rows=[], labels=[], removed=[], texts=[])) if first else None
+        later = dataclasses.replace(first, rows=[], labels=[], removed=[], texts=[], blocks=[]) if first else None
+        _rows[key] = (first, later) if first else None
     return [(INSIDE_INPUT, *_rows[key])] if _rows[key] else []
 
 
@@ -355,6 +357,23 @@ def _flags(rule: LineModelRule, ex: Example) -> tuple[list[bool], list[bool]]:
     return [r is not None for r in ex.removed], [row[at] > 0 for row in ex.rows]
 
 
+def _spared(rule: LineModelRule, category_of: dict[str, str], ex: Example) -> list[bool]:
+    """Per row of `ex`: whether it lies in a block the veto spares (`line_decisions.box_block`, as
+    `LineModelRule.spared_block` asks at cleaning time; `category_of`: rule id -> category)."""
+    spared = [False] * len(ex.removed)
+    if rule.veto_spares_blocks < 2:
+        return spared
+    start = 0
+    for end in range(1, len(ex.removed) + 1):
+        if end == len(ex.removed) or ex.blocks[end] != ex.blocks[start]:
+            categories = [category_of.get(r) if r is not None else None for r in ex.removed[start:end]]
+            keys = [text.strip() for text in ex.texts[start:end]]
+            if box_block(categories, keys, rule.veto_spares_blocks, rule.edge_categories):
+                spared[start:end] = [True] * (end - start)
+            start = end
+    return spared
+
+
 def _vetoable(rule: LineModelRule, pack_of: dict[str, str], owner: str | None) -> bool:
     """Whether the model's veto may give back a line `owner` (a rule id; None: no rule) removed
     (`LineModelRule.vetoable`; `pack_of`: rule id -> pack id)."""
@@ -369,6 +388,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
     names = rule.spec.names
     short_at, removed_at, lead_at = (names.index(n) for n in ("doc_short_share", "doc_removed_share", "doc_lead_log"))
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
+    category_of = {r.id: r.category for r in base_rules().rules()}
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
     cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "vetoable", "rule", "n", "hits",
@@ -389,16 +409,18 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
         lead.append(round(math.expm1(first.rows[0][lead_at])))
         first_p = [model.probability(row) for row in first.rows]
         probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
-        for owner, row, p, region, own, (n, tp) in zip(first.removed, first.rows, probabilities,
+        spared = _spared(rule, category_of, first)
+        for owner, row, p, region, own, (n, tp), box in zip(first.removed, first.rows, probabilities,
                                                         _regions(rule, first_p, first), _own_thresholds(rule, first),
-                                                        _line_counts(first, Gold.of(page.gold)), strict=True):
+                                                        _line_counts(first, Gold.of(page.gold)), spared,
+                                                        strict=True):
             cols["doc"].append(d)
             cols["p"].append(p)
             for name, value in zip(("in_run_prose", "in_region", "own_kept"),
                                    _shield_parts(rule, row, p, region, own), strict=True):
                 cols[name].append(value)
             cols["removed"].append(owner is not None)
-            cols["vetoable"].append(_vetoable(rule, pack_of, owner))
+            cols["vetoable"].append(_vetoable(rule, pack_of, owner) and not box)
             cols["rule"].append(rule_index[owner] if owner is not None else -1)
             cols["n"].append(n)
             cols["hits"].append(tp)
@@ -539,6 +561,7 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
     from evaluate import aggregate, score_page
 
     pack_of = {r.id: r.pack_id for r in base_rules().rules()}
+    category_of = {r.id: r.category for r in base_rules().rules()}
     packs = set(rule.packs)
     is_extract, may_release = iter(extract), iter(extract if release_on is None else release_on)
     pages, owners, texts, on_extract, inputs = [], [], [], [], []
@@ -555,12 +578,13 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
             owner = []
             first_p = [scorer.model.probability(row) for row in first.rows]
             probabilities = scorer.line_probabilities(first_p, *_flags(rule, first))
-            for r, row, p, region, own in zip(first.removed, first.rows, probabilities, _regions(rule, first_p, first),
-                                              _own_thresholds(rule, first), strict=True):
+            for r, row, p, region, own, box in zip(first.removed, first.rows, probabilities,
+                                                   _regions(rule, first_p, first), _own_thresholds(rule, first),
+                                                   _spared(rule, category_of, first), strict=True):
                 if r is None:
                     removes = p >= threshold and not _shielded(rule, row, p, region, own)
                     owner.append("" if removes else None)  # "": the model removed it
-                elif p < veto and _vetoable(rule, pack_of, r):
+                elif p < veto and _vetoable(rule, pack_of, r) and not box:
                     owner.append(None)  # the veto gives it back
                 else:
                     owner.append(r)

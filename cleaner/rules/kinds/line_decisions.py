@@ -14,9 +14,26 @@ from typing import Any
 from cleaner.rules import author_bio, headline, wordless
 from cleaner.rules.features import DOC_FEATURES, PAGE_FEATURES, Features
 from cleaner.rules.kinds.base import Document, Rule
+from cleaner.rules.kinds.context import is_sentence
 from cleaner.rules.line_scores import Scores
 
 NEVER = 2.0  # a threshold no probability reaches
+
+
+def box_block(categories: Sequence[str | None], keys: Sequence[str], limit: int, box_categories: Sequence[str]) -> bool:
+    """Whether a block's lines (their stripped `keys`, and per line the category of the rule that removed it,
+    None: kept) stand as a box the veto spares (`veto_spares_blocks`): 2 to `limit` lines, a rule of
+    `box_categories` removed the first, every removed line is of those categories and at least half of them
+    are removed, the rest being no sentences: a "Read next" label over the headline its box rule takes in a
+    later pass, a share bar. Between two paragraphs the model, trained on pages whose furniture stands
+    outside the article, reads such lines as the prose around them; the block is the evidence, as for
+    `never_vetoed`. The trainer asks the same of its rows (`train_line_model._spared`)."""
+    if not 2 <= len(keys) <= limit or categories[0] is None:
+        return False
+    taken = [c for c in categories if c is not None]
+    if 2 * len(taken) < len(keys) or any(c not in box_categories for c in taken):
+        return False
+    return not any(is_sentence(key) for key, c in zip(keys, categories, strict=True) if c is None)
 
 
 class LineDecisions:
@@ -38,6 +55,7 @@ class LineDecisions:
     extract_veto_below: float
     veto_rules: tuple[str, ...]
     never_vetoed: tuple[str, ...]
+    veto_spares_blocks: int
     extract_release_rules: tuple[str, ...]
     packs: tuple[str, ...]
     page_weights: Any
@@ -105,6 +123,24 @@ class LineDecisions:
         return pack_id in self.packs and (not self.veto_rules or rule_id in self.veto_rules) \
             and rule_id not in self.never_vetoed
 
+    def spared_block(self, doc: Document, index: int) -> bool:
+        """Whether line `index` lies in a block (the lines between two blank lines, or a text's edge) that
+        stands as a box (`box_block`) of at most `veto_spares_blocks` lines."""
+        if self.veto_spares_blocks < 2:
+            return False
+        keys, claimed, limit = doc.keys, doc.claimed, self.veto_spares_blocks
+        first = last = index
+        while first > 0 and keys[first - 1]:
+            first -= 1
+            if index - first >= limit:
+                return False
+        while last + 1 < len(keys) and keys[last + 1]:
+            last += 1
+            if last - first >= limit:
+                return False
+        owners = [o.category if o is not None else None for o in claimed[first:last + 1]]
+        return box_block(owners, keys[first:last + 1], limit, self.edge_categories)
+
     def edge_seed(self, owner: Rule | None) -> bool:
         """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule) of a
         kind that seeds them (`Rule.SEEDS_EDGE_ROWS`: not a `line_classifier`'s guess, which, chained to the
@@ -126,7 +162,8 @@ class LineDecisions:
         back = []
         for k in compress(range(len(lines)), scores.removed):
             owner = claimed[lines[k]]
-            vetoed = veto_below > 0 and scores.probabilities[k] < veto_below and self.vetoable(owner.id, owner.pack_id)
+            vetoed = veto_below > 0 and scores.probabilities[k] < veto_below \
+                and self.vetoable(owner.id, owner.pack_id) and not self.spared_block(doc, lines[k])
             if owner.pack_id in packs and (owner.id in released or vetoed):
                 back.append(k)
         if all(map(wordless.has_words, (doc.keys[lines[k]] for k in back))):

@@ -117,6 +117,9 @@ class LineModelRule(LineDecisions, Rule):
     # A comment thread goes by its heading and its posts' signs; its first post, after the article, reads as body.
     never_vetoed: tuple[str, ...] = option(list, (), "ids of the rules whose removals it never gives back by "
                                            "`veto_below` (their evidence is a block's, not a line's)")
+    veto_spares_blocks: int = option(int, 0, "never give back by `veto_below` a line of a block (the lines between "
+                                     "two blank lines) of 2 to this many lines that rules removed every line of: a "
+                                     "box standing apart, whose evidence is the block's (0: no such exemption)")
     extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
                                                     "gives back on an extract (written by the trainer)")
     page_weights: dict = option(dict, (), "the regime classifier: `bias` and a weight per document feature "
