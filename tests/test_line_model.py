@@ -19,6 +19,7 @@ from cleaner.engine.decide import apply_rules
 from cleaner.errors import RuleError
 from cleaner.rules import second_stage
 from cleaner.rules.features import PAGE_FEATURES, FeatureSpec, extract, main_run
+from cleaner.rules.kinds.line_decisions import box_block
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
 from cleaner.rules.windows import EDGE_LINES
@@ -270,6 +271,37 @@ def test_the_model_never_gives_back_a_never_vetoed_rules_removals(tmp_path):
     assert apply_rules(text, model_rules(tmp_path, with_line_rule=True)).text == f"{PROSE}\n{PROSE}\n"
     rules = model_rules(tmp_path, extra='never_vetoed = ["budget-word"]', with_line_rule=True)
     assert apply_rules(text, rules).text == ""  # the prose lines budget-word removed stay removed
+
+
+def test_the_veto_spares_a_box_standing_apart(tmp_path):
+    """`veto_spares_blocks`: a rule's removal that opens a block of its own between two paragraphs (a "Read next"
+    label over its headline) stays removed, though the model scores it as body; a lone line does not."""
+    rules = model_rules(tmp_path, with_line_rule=True)
+    label, headline = "More budget coverage from the politics desk", "Council approves the new skate park"
+    box = f"{PROSE} {PROSE}\n\n{label}\n{headline}\n\n{PROSE} {PROSE}\n"
+    assert label in apply_rules(box, rules).text  # scored as body (neither short nor prose): given back
+    spares = model_rules(tmp_path, extra='veto_spares_blocks = 4\nedge_categories = ["related"]', with_line_rule=True)
+    related = dataclasses.replace(spares.packs[1], rules=tuple(
+        dataclasses.replace(r, category="related") for r in spares.packs[1].rules))
+    spares = RuleSet((spares.packs[0], related))
+    kept = apply_rules(box, spares).text
+    assert label not in kept and headline in kept  # the box's label stays removed; no rule took its headline
+    alone = f"{PROSE} {PROSE}\n\n{label}\n\n{PROSE} {PROSE}\n"
+    assert label in apply_rules(alone, spares).text  # a block of one line is a line's evidence: vetoed
+
+
+def test_box_block_says_which_blocks_stand_as_boxes():
+    cats = ("related", "share")
+    label, headline = "Read next", "The hidden cost of cheap flights"
+    sentence = "The council approved the budget after a long and heated debate."
+    assert box_block(["related", None], [label, headline], 8, cats)
+    assert box_block(["share"] * 6, ["Share", "Facebook", "WhatsApp", "X", "LinkedIn", "Email"], 8, cats)
+    assert not box_block(["related"], [label], 8, cats)  # one line
+    assert not box_block([None, "related"], [headline, label], 8, cats)  # a kept line heads it
+    assert not box_block(["related", None], [label, sentence], 8, cats)  # a kept sentence in it
+    assert not box_block(["related", None, None], [label, headline, headline], 8, cats)  # under half removed
+    assert not box_block(["repeat", None], [label, headline], 8, cats)  # a category boxes are not of
+    assert not box_block(["share"] * 9, ["Share"] * 9, 8, cats)  # longer than the limit
 
 
 def test_explain_names_each_line_the_model_gave_back(tmp_path):

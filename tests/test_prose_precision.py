@@ -287,3 +287,33 @@ def test_structure_matches_keeps_a_pattern_that_pervades_the_document(tmp_path):
     assert cleaner.clean(two, rules=rules).text == f"{P1}\n{P2}\n"  # one or two captions: furniture
     three = f"{P1}\nPictured: a\nPictured: b\nPictured: c\n{P2}\n"
     assert cleaner.clean(three, rules=rules).removals == ()  # a gallery's own list
+
+
+FERRY = [
+    "The city council voted on Tuesday to extend the harbour ferry service into the winter months, after two "
+    "years of complaints from commuters on the eastern shore.",
+    "Officials said the extension would cost about £1.2 million a year, paid for in part by a small rise in the "
+    "fare for single journeys bought on board.",
+    "Commuters who spoke to the paper welcomed the decision, though several said the timetable still leaves a gap "
+    "of almost an hour in the early evening.",
+    "The operator has until March to hire the extra crew it needs, and the council will review the service again "
+    "after its first full winter.",
+]
+
+
+@pytest.mark.parametrize("label, headline", [
+    ("Read next", "The hidden cost of cheap flights"),
+    ("You might also like", "Why the bus lane failed"),
+    ("Related stories", "Harbour dredging to begin in spring"),
+])
+def test_a_teaser_box_between_two_paragraphs_goes_whole_and_the_article_stays(label, headline):
+    """A related box standing as a block of its own inside the article, its label over a headline: the line
+    model, trained on pages whose furniture stands outside the article, scored the label as body and its veto
+    gave it back (`veto_spares_blocks` spares such a block), and the label rule did not know "Read next"."""
+    points = ["- Ferries will run every 30 minutes from 6am", "- Single fares rise by 20p on board",
+              "- The council reviews the service next autumn"]
+    blocks = ["Ferry service extended into winter", FERRY[0], f"{label}\n{headline}", *FERRY[1:3], "Key points",
+              *points, FERRY[3]]
+    result = cleaner.clean("\n\n".join(blocks) + "\n")
+    assert label not in result.text and headline not in result.text
+    assert all(line in result.text for line in [*FERRY, *points, "Key points"])
