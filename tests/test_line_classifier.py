@@ -10,7 +10,7 @@ import pytest
 import cleaner
 from cleaner.authoring.check import check_examples
 from cleaner.authoring.toml_out import dump_pack
-from cleaner.rules.kinds.line_classifier import STEM_CHARS, line_terms, probability, stem
+from cleaner.rules.kinds.line_classifier import STEM_CHARS, blocks_between, line_terms, probability, stem
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
 
@@ -106,6 +106,35 @@ def test_inside_threshold_takes_a_line_inside_the_prose_that_is_no_sentence_and_
     # a higher inside_threshold than the line's score keeps it too
     text = f"{PROSE[0]}\n{line}\n{PROSE[1]}\n"
     assert cleaner.clean(text, rules=toy_rules(tmp_path, inside_threshold=0.96)).text == text
+
+
+def test_box_lines_takes_a_box_of_its_own_between_two_paragraphs(tmp_path):
+    """`box_lines`: a block of a few lines between blank lines inside the prose, each line scoring
+    `neighbour_threshold` and one its bar, goes whole, sentences and all; the same lines inside a paragraph's
+    block, a block of one line, or a list, stay."""
+    box = ["Get our weekly briefing in your inbox.", "In your inbox"]  # scores 0.95 (bar 0.9) and 0.73
+    rules = toy_rules(tmp_path, box_lines=4, neighbour_threshold=0.5)
+    text = f"{PROSE[0]}\n\n" + "\n".join(box) + f"\n\n{PROSE[1]}\n"
+    assert cleaner.clean(text, rules=toy_rules(tmp_path, neighbour_threshold=0.5)).text == text  # no box_lines
+    result = cleaner.clean(text, rules=rules)
+    assert result.text == f"{PROSE[0]}\n\n{PROSE[1]}\n"
+    assert all(why.get("box") for removal in result.removals if removal.rule_id == "toy-newsletter"
+               for why in removal.reasons)
+    for kept in (f"{PROSE[0]}\n" + "\n".join(box) + f"\n{PROSE[1]}\n",  # no blank lines: not a block of its own
+                 f"{PROSE[0]}\n\n{box[0]}\n\n{PROSE[1]}\n",  # one line: a paragraph's block
+                 f"{PROSE[0]}\n\n" + "\n".join(f"  • {line}" for line in box) + f"\n\n{PROSE[1]}\n",  # a list
+                 f"{PROSE[0]}\n\n{box[0]}\n{PROSE[1]}\n\n{PROSE[0]}\n"):  # a line scoring under 0.5 in it
+        assert box[0] in cleaner.clean(kept, rules=rules).text
+    under = f"{PROSE[0]}\n\nIn your inbox\nYour inbox\n\n{PROSE[1]}\n"  # 0.73 each: none at its bar
+    assert cleaner.clean(under, rules=rules).text == under
+
+
+def test_blocks_between_finds_the_blocks_with_a_blank_line_either_side():
+    keys = ["P", "", "a", "b", "", "c", "", "d", "e", "f", "", "Q"]
+    assert list(blocks_between(keys, 0, 11, 6)) == [(2, 3), (7, 9)]  # "c" alone is no box
+    assert list(blocks_between(keys, 0, 11, 2)) == [(2, 3)]  # three lines: over `most`
+    assert list(blocks_between(["P", "x", "", "a", "b", "", "Q", "y"], 0, 6, 6)) == [(3, 4)]  # "P x" runs on above
+    assert list(blocks_between(["P", "", "a", "b", "Q"], 0, 4, 6)) == []  # no blank line below
 
 
 def test_inside_threshold_reads_each_line_once_per_text_not_per_rule_and_pass(monkeypatch):

@@ -317,3 +317,16 @@ def test_a_teaser_box_between_two_paragraphs_goes_whole_and_the_article_stays(la
     result = cleaner.clean("\n\n".join(blocks) + "\n")
     assert label not in result.text and headline not in result.text
     assert all(line in result.text for line in [*FERRY, *points, "Key points"])
+
+
+@pytest.mark.parametrize("box", [
+    ["You've read 3 of your 5 free articles this month.", "Subscribe today for unlimited access from £1 a week."],
+    ["Join our newsroom", "The Harbour Gazette is hiring a local democracy reporter, based in Portsmouth.",
+     "Apply now →"],
+])
+def test_a_box_of_furniture_sentences_between_two_paragraphs_goes_whole(box):
+    """A block of its own between two paragraphs whose lines the furniture-line classifiers score as one kind of
+    furniture (`box_lines`) goes, though its lines read as sentences; the paywall box stayed whole on a442a83."""
+    result = cleaner.clean("\n\n".join(["Ferry service extended into winter", FERRY[0], "\n".join(box), *FERRY[1:]]))
+    assert not [line for line in box if line in result.text]
+    assert all(paragraph in result.text for paragraph in FERRY)

@@ -13,7 +13,7 @@ from cleaner.rules.line_facts import CONSTANTS
 _SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`sentence_lines`)
 _INSIDE = "line_classifier.inside_candidates"  # and `inside_candidates`'
 SENTENCE_END = frozenset(".!?")  # what ends a sentence to the classifiers (`line_terms`' "#end", `bar`)
-_LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
+LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
 
 
 def sentence_lines(doc: Document) -> list[int]:
@@ -54,7 +54,7 @@ def inside_candidates(doc: Document) -> list[int]:
     if held is None or held[0] is not doc.keys:
         keys, sentences = doc.keys, set(sentence_lines(doc))
         found = [i for i, key in enumerate(keys) if key and i not in sentences and key[-1] not in SENTENCE_END
-                 and key[0] not in _LIST_MARKS and not runs_on(keys, i)]
+                 and key[0] not in LIST_MARKS and not runs_on(keys, i)]
         held = doc.memo[_INSIDE] = (keys, found)
     return held[1]
 

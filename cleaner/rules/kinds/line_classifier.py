@@ -26,9 +26,13 @@ for £5 a month, the publisher said"); between two of the article's paragraphs s
 whatever it scores. A page's furniture sits around the article: a sign-up block after it, a sponsor's
 label between the headline and the first paragraph. With `inside_threshold` a line inside the prose scoring
 that much goes too when it is neither a sentence nor a list item: a share bar between the article and its
-disclaimer, a "Buy now at ..." under a product's paragraph. The article's headline (`headline_line`: the first
-line standing, headline-shaped, just above the first paragraph, its words the prose's) is never this kind's to
-remove: the guide keeps it, and its topic words are a related list's ("How to grow tomatoes" scored 0.91 once).
+disclaimer, a "Buy now at ..." under a product's paragraph. With `box_lines` a block of its own inside the prose
+(2 to that many lines between two blank lines, no list item) goes whole when each line standing scores at least
+`neighbour_threshold` and one its bar, sentences included: where blank lines part the blocks, an article's
+paragraph is a block of one line, and a paywall's two lines or a hiring notice over its button is a box. The
+article's headline (`headline_line`: the first line standing, headline-shaped, just above the first paragraph, its
+words the prose's) is never this kind's to remove: the guide keeps it, and its topic words are a related list's
+("How to grow tomatoes" scored 0.91 once).
 
 No I/O; each text's terms are read once for all the kind's rules sharing a vocabulary, kept (bounded) per process.
 """
@@ -37,13 +41,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
-from cleaner.rules.kinds.classifier_places import SENTENCE_END, headline_line, inside_candidates, sentence_lines
+from cleaner.rules.kinds.classifier_places import (
+    LIST_MARKS,
+    SENTENCE_END,
+    headline_line,
+    inside_candidates,
+    sentence_lines,
+)
 from cleaner.rules.kinds.context import neighbour
 from cleaner.rules.lexicon import terms
 
@@ -87,6 +97,19 @@ def line_terms(key: str) -> frozenset[str]:
     return frozenset([*found, *([lead] if lead else []), *shape])
 
 
+def blocks_between(keys: Sequence[str], start: int, end: int, most: int) -> Iterator[tuple[int, int]]:
+    """The blocks (first and last line) of 2 to `most` non-blank lines with a blank line right above and below,
+    that lie between lines `start` and `end` of a text's stripped lines `keys`."""
+    first = None
+    for i in range(start + 1, end):
+        if keys[i] and first is None:
+            first = i if not keys[i - 1] else -1  # -1: a block that runs on from above the range
+        elif not keys[i] and first is not None:
+            if first >= 0 and 2 <= i - first <= most:
+                yield first, i - 1
+            first = None
+
+
 def probability(bias: float, weights: dict[str, float], line: Iterable[str]) -> float:
     """The logistic model's probability for a line's terms (`line_terms`)."""
     z = bias + sum(map(weights.get, line, repeat(0.0)))  # (a map of the bound method: no Python frame a term)
@@ -120,6 +143,9 @@ class LineClassifierRule(Rule):
                                         "rule: a sign-up block's pitch or a job list's items under a heading that went")
     inside_threshold: float = option(float, 2.0, "remove a line inside the prose scoring at least this (above 1: "
                                      "never) when it is no sentence (.!?) and no list item (a bullet first)")
+    box_lines: int = option(int, 0, "remove a box inside the prose: a block (lines between two blank lines) of 2 to "
+                            "this many lines, every line standing scoring at least `neighbour_threshold` and one its "
+                            "bar (0: never)")
     max_words: int = option(int, 40, "the longest line (words) the rule scores")
     min_known_share: float = option(float, 0.5, "the least share of a line's words the model has weights for, for "
                                     "the rule to score it (a line in a language it never saw scores 0)")
@@ -200,6 +226,8 @@ class LineClassifierRule(Rule):
         yield from self._beside_removed(doc, near)
         if self.inside_threshold <= 1:
             yield from self._inside(doc)
+        if self.box_lines >= 2:
+            yield from self._boxes(doc)
 
     def _inside(self, doc: Document) -> Iterator[Claim]:
         """Lines inside the prose scoring `inside_threshold`, no sentence or list item ("• Send an email" stays)."""
@@ -210,6 +238,26 @@ class LineClassifierRule(Rule):
                 head = headline_line(doc) if head is None else head
                 if i != head:
                     doc.reasons[i] = {**self.reason(doc, i, p), "inside_prose": True}
+                    yield (i, i)
+
+    def _boxes(self, doc: Document) -> Iterator[Claim]:
+        """The lines standing in a box inside the prose (`box_lines`): in a layout with blank lines between blocks,
+        an article's paragraph is a block of one line, and a block of a few lines between two of them, no list
+        item, each line this rule's kind of furniture by its words and one surely so, is a box a page set there (a
+        hiring notice over its pitch and button, a paywall's two lines), even where its lines read as sentences."""
+        bounds = self.prose_bounds(doc)
+        if bounds is None:
+            return
+        keys, claimed, head = doc.keys, doc.claimed, headline_line(doc)
+        for first, last in blocks_between(keys, *bounds, self.box_lines):
+            standing = [i for i in range(first, last + 1) if claimed[i] is None]
+            if not standing or head in standing or any(keys[i][0] in LIST_MARKS for i in range(first, last + 1)):
+                continue  # (an article's own list is a block of items: its words are no evidence of a box)
+            scores = [self.score(doc, i) for i in standing]
+            if min(scores) >= self.neighbour_threshold \
+                    and any(p >= self.bar(keys[i]) for i, p in zip(standing, scores, strict=True)):
+                for i, p in zip(standing, scores, strict=True):
+                    doc.reasons[i] = {**self.reason(doc, i, p), "box": True}
                     yield (i, i)
 
     def _beside_removed(self, doc: Document, near: list[int]) -> Iterator[Claim]:
