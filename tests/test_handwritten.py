@@ -180,8 +180,9 @@ def test_furniture_caught_stays_above_the_floor(rules, layout):
 # `apart_lines`; files 16 and 17 44 and then 85 of 120. Session 57 allowed one trial to lose a paragraph: file
 # 9's six-line share bar ("Share / Facebook / WhatsApp / ...") under the first paragraph of this three-paragraph
 # article, which the line model then took (p 0.52: `removed_wide`, `furniture_near`). Session 58's lead shield
-# (`lead_threshold`, `headline.lead`) keeps it: none may be lost.
-INSIDE_FLOOR = 0.63
+# (`lead_threshold`, `headline.lead`) keeps it: none may be lost. Session 60: 697 -> 774 of 1,055 (the veto's
+# spared boxes, `veto_spares_blocks`, and the classifiers' `box_lines`).
+INSIDE_FLOOR = 0.71
 INSIDE_PARAGRAPHS_LOST = 0
 HELD_OUT_ENGLISH = ["handwritten_unseen", *(f"handwritten_unseen_{n}" for n in range(2, 18))]
 
