@@ -10,7 +10,8 @@ import pytest
 import cleaner
 from cleaner.authoring.check import check_examples
 from cleaner.authoring.toml_out import dump_pack
-from cleaner.rules.kinds.line_classifier import STEM_CHARS, blocks_between, line_terms, probability, stem
+from cleaner.rules.kinds.classifier_places import blocks
+from cleaner.rules.kinds.line_classifier import STEM_CHARS, line_terms, probability, stem
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
 
@@ -129,12 +130,12 @@ def test_box_lines_takes_a_box_of_its_own_between_two_paragraphs(tmp_path):
     assert cleaner.clean(under, rules=rules).text == under
 
 
-def test_blocks_between_finds_the_blocks_with_a_blank_line_either_side():
-    keys = ["P", "", "a", "b", "", "c", "", "d", "e", "f", "", "Q"]
-    assert list(blocks_between(keys, 0, 11, 6)) == [(2, 3), (7, 9)]  # "c" alone is no box
-    assert list(blocks_between(keys, 0, 11, 2)) == [(2, 3)]  # three lines: over `most`
-    assert list(blocks_between(["P", "x", "", "a", "b", "", "Q", "y"], 0, 6, 6)) == [(3, 4)]  # "P x" runs on above
-    assert list(blocks_between(["P", "", "a", "b", "Q"], 0, 4, 6)) == []  # no blank line below
+def test_box_blocks_are_the_short_blocks_with_a_blank_line_either_side_and_no_list_item():
+    keys = ["P", "", "a", "b", "", "c", "", "d", "e", "f", "", "• g", "h", "", "Q"]
+    assert blocks(keys, 6) == [(2, 3), (7, 9)]  # "c" alone is no box; "• g" is a list's
+    assert blocks(keys, 2) == [(2, 3)]  # three lines: over `most`
+    assert blocks(["P", "x", "", "a", "b", "", "Q", "y"], 6) == [(3, 4)]  # "P x" has no blank line above
+    assert blocks(["P", "", "a", "b"], 6) == []  # no blank line below
 
 
 def test_inside_threshold_reads_each_line_once_per_text_not_per_rule_and_pass(monkeypatch):

@@ -12,6 +12,7 @@ from cleaner.rules.line_facts import CONSTANTS
 
 _SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`sentence_lines`)
 _INSIDE = "line_classifier.inside_candidates"  # and `inside_candidates`'
+_BOXES = "line_classifier.box_blocks"  # and `box_blocks`' (with the most lines)
 SENTENCE_END = frozenset(".!?")  # what ends a sentence to the classifiers (`line_terms`' "#end", `bar`)
 LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
 
@@ -57,6 +58,25 @@ def inside_candidates(doc: Document) -> list[int]:
                  and key[0] not in LIST_MARKS and not runs_on(keys, i)]
         held = doc.memo[_INSIDE] = (keys, found)
     return held[1]
+
+
+def box_blocks(doc: Document, most: int) -> list[tuple[int, int]]:
+    """The first and last line of each block of `doc` (its lines between two blank lines) of 2 to `most` lines,
+    none a list item: where a classifier may find a box (`box_lines`). Found once per reading of a text and
+    `most` (`Document.memo`), as `inside_candidates` is: six rules ask on each pass."""
+    key = f"{_BOXES}.{most}"
+    held = doc.memo.get(key)
+    if held is None or held[0] is not doc.keys:
+        held = doc.memo[key] = (doc.keys, blocks(doc.keys, most))
+    return held[1]
+
+
+def blocks(keys: Sequence[str], most: int) -> list[tuple[int, int]]:
+    """The blocks of stripped lines `keys` that `box_blocks` reads: 2 to `most` lines with a blank line right above
+    and below, no line starting with a list mark."""
+    blank = [i for i, key in enumerate(keys) if not key]
+    return [(above + 1, below - 1) for above, below in zip(blank, blank[1:], strict=False)
+            if 2 <= below - above - 1 <= most and not any(keys[i][0] in LIST_MARKS for i in range(above + 1, below))]
 
 
 def runs_on(keys: Sequence[str], index: int) -> bool:

@@ -41,15 +41,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 
 from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.kinds.classifier_places import (
-    LIST_MARKS,
     SENTENCE_END,
+    box_blocks,
     headline_line,
     inside_candidates,
     sentence_lines,
@@ -95,19 +95,6 @@ def line_terms(key: str) -> frozenset[str]:
     if "\t" in key or key.count("|") >= 2:
         shape.append("#cells")
     return frozenset([*found, *([lead] if lead else []), *shape])
-
-
-def blocks_between(keys: Sequence[str], start: int, end: int, most: int) -> Iterator[tuple[int, int]]:
-    """The blocks (first and last line) of 2 to `most` non-blank lines with a blank line right above and below,
-    that lie between lines `start` and `end` of a text's stripped lines `keys`."""
-    first = None
-    for i in range(start + 1, end):
-        if keys[i] and first is None:
-            first = i if not keys[i - 1] else -1  # -1: a block that runs on from above the range
-        elif not keys[i] and first is not None:
-            if first >= 0 and 2 <= i - first <= most:
-                yield first, i - 1
-            first = None
 
 
 def probability(bias: float, weights: dict[str, float], line: Iterable[str]) -> float:
@@ -245,20 +232,25 @@ class LineClassifierRule(Rule):
         an article's paragraph is a block of one line, and a block of a few lines between two of them, no list
         item, each line this rule's kind of furniture by its words and one surely so, is a box a page set there (a
         hiring notice over its pitch and button, a paywall's two lines), even where its lines read as sentences."""
-        bounds = self.prose_bounds(doc)
+        found = box_blocks(doc, self.box_lines)
+        bounds = self.prose_bounds(doc) if found else None
         if bounds is None:
             return
-        keys, claimed, head = doc.keys, doc.claimed, headline_line(doc)
-        for first, last in blocks_between(keys, *bounds, self.box_lines):
+        keys, claimed, head = doc.keys, doc.claimed, None
+        for first, last in found:
+            if not bounds[0] < first <= last < bounds[1]:
+                continue
             standing = [i for i in range(first, last + 1) if claimed[i] is None]
-            if not standing or head in standing or any(keys[i][0] in LIST_MARKS for i in range(first, last + 1)):
-                continue  # (an article's own list is a block of items: its words are no evidence of a box)
             scores = [self.score(doc, i) for i in standing]
-            if min(scores) >= self.neighbour_threshold \
-                    and any(p >= self.bar(keys[i]) for i, p in zip(standing, scores, strict=True)):
-                for i, p in zip(standing, scores, strict=True):
-                    doc.reasons[i] = {**self.reason(doc, i, p), "box": True}
-                    yield (i, i)
+            if not standing or min(scores) < self.neighbour_threshold \
+                    or not any(p >= self.bar(keys[i]) for i, p in zip(standing, scores, strict=True)):
+                continue
+            head = headline_line(doc) if head is None else head
+            if head in standing:
+                continue
+            for i, p in zip(standing, scores, strict=True):
+                doc.reasons[i] = {**self.reason(doc, i, p), "box": True}
+                yield (i, i)
 
     def _beside_removed(self, doc: Document, near: list[int]) -> Iterator[Claim]:
         """Those of `near` whose nearest non-blank line above or below this rule removed, again and again, so a
