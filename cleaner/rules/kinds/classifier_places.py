@@ -3,7 +3,7 @@ that belong to a sentence broken across lines. Pure functions of the document's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cleaner.rules import headline
 from cleaner.rules.kinds.base import Document
@@ -69,6 +69,31 @@ def box_blocks(doc: Document, most: int) -> list[tuple[int, int]]:
     if held is None or held[0] is not doc.keys:
         held = doc.memo[key] = (doc.keys, blocks(doc.keys, most))
     return held[1]
+
+
+def boxes(doc: Document, most: int, bounds: tuple[int, int] | None, score: Callable[[Document, int], float],
+          bar: Callable[[str], float], least: float) -> list[tuple[int, float]]:
+    """The lines (and their scores) standing in a box inside the prose (`box_lines`), between the first and the last
+    prose line (`bounds`; None: no prose): in a layout with blank lines between blocks an article's paragraph is a
+    block of one line, and a block of a few lines between two of them, no list item (`box_blocks`), each line
+    standing a classifier's kind of furniture by its words (`score` at least `least`) and one surely so (its
+    `bar`), is a box a page set there (a hiring notice over its pitch and button, a paywall's two lines), even
+    where its lines read as sentences. The article's headline is none."""
+    if bounds is None:
+        return []
+    keys, claimed, head, taken = doc.keys, doc.claimed, None, []
+    for first, last in box_blocks(doc, most):
+        if not bounds[0] < first <= last < bounds[1]:
+            continue
+        standing = [i for i in range(first, last + 1) if claimed[i] is None]
+        scores = [score(doc, i) for i in standing]
+        if not standing or min(scores) < least or not any(p >= bar(keys[i]) for i, p in zip(standing, scores,
+                                                                                           strict=True)):
+            continue
+        head = headline_line(doc) if head is None else head  # (asked only once a block qualifies)
+        if head not in standing:
+            taken += zip(standing, scores, strict=True)
+    return taken
 
 
 def blocks(keys: Sequence[str], most: int) -> list[tuple[int, int]]:

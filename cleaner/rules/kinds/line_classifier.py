@@ -50,6 +50,7 @@ from cleaner.rules.kinds.base import Claim, Document, Rule, option
 from cleaner.rules.kinds.classifier_places import (
     SENTENCE_END,
     box_blocks,
+    boxes,
     headline_line,
     inside_candidates,
     sentence_lines,
@@ -228,29 +229,11 @@ class LineClassifierRule(Rule):
                     yield (i, i)
 
     def _boxes(self, doc: Document) -> Iterator[Claim]:
-        """The lines standing in a box inside the prose (`box_lines`): in a layout with blank lines between blocks,
-        an article's paragraph is a block of one line, and a block of a few lines between two of them, no list
-        item, each line this rule's kind of furniture by its words and one surely so, is a box a page set there (a
-        hiring notice over its pitch and button, a paywall's two lines), even where its lines read as sentences."""
-        found = box_blocks(doc, self.box_lines)
-        bounds = self.prose_bounds(doc) if found else None
-        if bounds is None:
-            return
-        keys, claimed, head = doc.keys, doc.claimed, None
-        for first, last in found:
-            if not bounds[0] < first <= last < bounds[1]:
-                continue
-            standing = [i for i in range(first, last + 1) if claimed[i] is None]
-            scores = [self.score(doc, i) for i in standing]
-            if not standing or min(scores) < self.neighbour_threshold \
-                    or not any(p >= self.bar(keys[i]) for i, p in zip(standing, scores, strict=True)):
-                continue
-            head = headline_line(doc) if head is None else head
-            if head in standing:
-                continue
-            for i, p in zip(standing, scores, strict=True):
-                doc.reasons[i] = {**self.reason(doc, i, p), "box": True}
-                yield (i, i)
+        """The lines standing in a box inside the prose (`box_lines`; `classifier_places.boxes`)."""
+        bounds = self.prose_bounds(doc) if box_blocks(doc, self.box_lines) else None
+        for i, p in boxes(doc, self.box_lines, bounds, self.score, self.bar, self.neighbour_threshold):
+            doc.reasons[i] = {**self.reason(doc, i, p), "box": True}
+            yield (i, i)
 
     def _beside_removed(self, doc: Document, near: list[int]) -> Iterator[Claim]:
         """Those of `near` whose nearest non-blank line above or below this rule removed, again and again, so a
