@@ -357,6 +357,12 @@ def _flags(rule: LineModelRule, ex: Example) -> tuple[list[bool], list[bool]]:
     return [r is not None for r in ex.removed], [row[at] > 0 for row in ex.rows]
 
 
+def _rule_owners() -> tuple[dict[str, str], dict[str, str]]:
+    """Rule id -> pack id, and rule id -> category, of the rules the model's features see (`base_rules`)."""
+    rules = base_rules().rules()
+    return {r.id: r.pack_id for r in rules}, {r.id: r.category for r in rules}
+
+
 def _spared(rule: LineModelRule, category_of: dict[str, str], ex: Example) -> list[bool]:
     """Per row of `ex`: whether it lies in a block the veto spares (`line_decisions.box_block`, as
     `LineModelRule.spared_block` asks at cleaning time; `category_of`: rule id -> category)."""
@@ -387,8 +393,7 @@ def _flatten(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Examp
 
     names = rule.spec.names
     short_at, removed_at, lead_at = (names.index(n) for n in ("doc_short_share", "doc_removed_share", "doc_lead_log"))
-    pack_of = {r.id: r.pack_id for r in base_rules().rules()}
-    category_of = {r.id: r.category for r in base_rules().rules()}
+    pack_of, category_of = _rule_owners()
     rule_ids = sorted({r for _, _, first, _ in docs for r in first.removed if r is not None})
     rule_index = {r: k for k, r in enumerate(rule_ids)}
     cols: dict[str, list] = {k: [] for k in ("doc", "p", "removed", "vetoable", "rule", "n", "hits",
@@ -560,8 +565,7 @@ def _releases(rule: LineModelRule, docs: Sequence[tuple[Page, str, Example, Exam
     (same length; default `extract`) the documents whose rules may be released."""
     from evaluate import aggregate, score_page
 
-    pack_of = {r.id: r.pack_id for r in base_rules().rules()}
-    category_of = {r.id: r.category for r in base_rules().rules()}
+    pack_of, category_of = _rule_owners()
     packs = set(rule.packs)
     is_extract, may_release = iter(extract), iter(extract if release_on is None else release_on)
     pages, owners, texts, on_extract, inputs = [], [], [], [], []
