@@ -14,7 +14,7 @@ _SENTENCE_LINES = "line_classifier.sentence_lines"  # Document.memo's key (`sent
 _INSIDE = "line_classifier.inside_candidates"  # and `inside_candidates`'
 _BOXES = "line_classifier.box_blocks"  # and `box_blocks`' (with the most lines)
 SENTENCE_END = frozenset(".!?")  # what ends a sentence to the classifiers (`line_terms`' "#end", `bar`)
-LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
+_LIST_MARKS = CONSTANTS["bullets"]  # a line starting with one is a list item (as the line model reads it)
 
 
 def sentence_lines(doc: Document) -> list[int]:
@@ -55,7 +55,7 @@ def inside_candidates(doc: Document) -> list[int]:
     if held is None or held[0] is not doc.keys:
         keys, sentences = doc.keys, set(sentence_lines(doc))
         found = [i for i, key in enumerate(keys) if key and i not in sentences and key[-1] not in SENTENCE_END
-                 and key[0] not in LIST_MARKS and not runs_on(keys, i)]
+                 and key[0] not in _LIST_MARKS and not runs_on(keys, i)]
         held = doc.memo[_INSIDE] = (keys, found)
     return held[1]
 
@@ -101,7 +101,7 @@ def blocks(keys: Sequence[str], most: int) -> list[tuple[int, int]]:
     and below, no line starting with a list mark."""
     blank = [i for i, key in enumerate(keys) if not key]
     return [(above + 1, below - 1) for above, below in zip(blank, blank[1:], strict=False)
-            if 2 <= below - above - 1 <= most and not any(keys[i][0] in LIST_MARKS for i in range(above + 1, below))]
+            if 2 <= below - above - 1 <= most and not any(keys[i][0] in _LIST_MARKS for i in range(above + 1, below))]
 
 
 def runs_on(keys: Sequence[str], index: int) -> bool:

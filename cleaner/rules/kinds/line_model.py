@@ -120,8 +120,9 @@ class LineModelRule(LineDecisions, Rule):
     never_vetoed: tuple[str, ...] = option(list, (), "ids of the rules whose removals it never gives back by "
                                            "`veto_below` (their evidence is a block's, not a line's)")
     veto_spares_blocks: int = option(int, 0, "never give back by `veto_below` a line of a block (the lines between "
-                                     "two blank lines) of 2 to this many lines that rules removed every line of: a "
-                                     "box standing apart, whose evidence is the block's (0: no such exemption)")
+                                     "two blank lines) of 2 to this many lines standing as a box: its first line "
+                                     "and at least half of them removed by rules of `edge_categories`, the rest no "
+                                     "sentences (`line_decisions.box_block`; 0: no such exemption)")
     extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
                                                     "gives back on an extract (written by the trainer)")
     page_weights: dict = option(dict, (), "the regime classifier: `bias` and a weight per document feature "
