@@ -33,10 +33,9 @@ The catalogue (every value is a float; shares are in 0..1, `*_log` are log(1 + n
   title-case words, list items, repeated lines and the main run of prose (`Features.page`);
 - the neighbours: `prev_<name>` and `next_<name>` for each name in `neighbour_features` (the nearest
   non-blank line; 0 past the ends);
-- wider context, each name in `context_features` (windows at several distances, prose above and
-  below, packs' removals above or below: `context_features.py`);
-- derived columns, each name in `derived_features`: hinges (`NAME>KNOT`, `NAME<KNOT`) and products
-  (`A*B`) of the features above, so a linear model can bend (`derived.py`);
+- wider context, each name in `context_features` (windows, prose above and below, landmarks: `context_features.py`);
+- derived columns, each name in `derived_features`: hinges (`NAME>KNOT`, `NAME<KNOT`) and products (`A*B`)
+  of the features above, so a linear model can bend (`derived.py`);
 - HTML input only, from `hints` (what the page says about a line, see `cleaner/io/html_lines.py`):
   each name in `hint_features`, 0 when the page says nothing about that line (hints are keyed by
   `hint_key`: the line's text without its list marker, table bars and whitespace);
@@ -83,6 +82,7 @@ class FeatureSpec:
     neighbour_features: tuple[str, ...] = ()
     hint_features: tuple[str, ...] = ()
     context_features: tuple[str, ...] = ()  # see context_features.py
+    landmark_prose_share: float = 0.0  # see context_features.py
     derived_features: tuple[str, ...] = ()  # see derived.py: hinges and products of the columns above
     lexical_features: tuple[str, ...] = ()  # see lexicon.py
     lexicon: tuple[tuple[str, float], ...] = ()  # (term, weight) pairs: lexicon.py's table
@@ -112,8 +112,8 @@ class FeatureSpec:
         if unknown:
             raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")
         context_features.check_names(self.context_features, self.packs)
-        object.__setattr__(self, "context_plan", context_features.plan(self.context_features, self.packs)
-                           if self.context_features else None)
+        plan = context_features.plan(self.context_features, self.packs, self.landmark_prose_share)
+        object.__setattr__(self, "context_plan", plan if self.context_features else None)
         object.__setattr__(self, "neighbour_slots", tuple(map(_neighbour_slot, self.neighbour_features)))
         lexicon.check_names(self.lexical_features)
         object.__setattr__(self, "lexicon_table", lexicon.Table(self.lexicon, self.use_compiled))
@@ -209,7 +209,8 @@ class _Rows:
     @cached_property
     def context(self) -> list[tuple[float, ...]] | None:
         """Each row's context features (`context_features.columns`), None without any."""
-        columns = context_features.columns(self.spec.context_features, self._series, self.owners)
+        spec = self.spec
+        columns = context_features.columns(spec.context_features, self._series, self.owners, spec.landmark_prose_share)
         return list(zip(*columns, strict=True)) if columns else None
 
     @cached_property
