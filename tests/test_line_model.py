@@ -144,18 +144,16 @@ def test_context_features():
     rows, _ = features_of(blurb, ["social", "social", None, "social", None, "social"], spec=spec)
     assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 1, 1]
     assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 0, 0, 0]
-    # with a landmark share, a removal marks nothing unless that share of the prose lies above (below) it: a
-    # share bar under the first of four paragraphs says nothing of the three below it
-    shared = dataclasses.replace(spec, landmark_prose_share=0.5)
-    boxed = [PROSE, "Share", PROSE + " Two.", PROSE + " Three.", "Share", PROSE + " Four.", "Footer"]
-    owners = [None, "social", None, None, "social", None, None]
-    rows, _ = features_of(boxed, owners, spec=shared)
-    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 1, 1]  # the second bar: 3 of 4 above
-    assert [r["before_removed_social"] for r in rows] == [1, 0, 0, 0, 0, 0, 0]  # the first: 3 of 4 below
+    # with landmarks_outside_run, a removal inside the main run of prose marks nothing: a share bar between the
+    # article's paragraphs says nothing of those below it; one after the run does
+    outside = dataclasses.replace(spec, landmarks_outside_run=True)
+    boxed = [PROSE, "Share", PROSE + " Two.", PROSE + " Three.", "Share", "Follow", "Footer", PROSE + " Four."]
+    owners = [None, "social", None, None, "social", None, None, None]
+    rows, _ = features_of(boxed, owners, spec=outside)
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 1, 1, 1]  # the second bar, after the run
+    assert [r["before_removed_social"] for r in rows] == [0] * 8  # none above the run
     rows, _ = features_of(boxed, owners, spec=spec)
-    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1]  # share 0: the first bar marks all
-    with pytest.raises(ValueError, match="landmark_prose_share"):
-        dataclasses.replace(spec, landmark_prose_share=1.5)
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1, 1]  # otherwise the first marks all
     no_prose, _ = features_of(["Home", "About"], spec=spec)
     assert [(r["before_prose"], r["after_prose"], r["prose_below"]) for r in no_prose] == [(1, 1, 0), (1, 1, 0)]
     with pytest.raises(ValueError, match="context_features"):

@@ -21,10 +21,10 @@ included; shares are in 0..1):
 - `before_removed_<pack>`: a line that pack's rules removed lies below, above the last kept prose
   line (the navigation; a footer's menu says nothing of the article above it).
 
-With a landmark share (`landmark_prose_share`, 0 to 1), a removed line is a landmark only when at least
-that share of the document's prose lines lies above it (below it, for `before_removed`): a share bar or
-sign-up box under the article's first paragraph says nothing of the rest of the article, and at 0 it
-marked every line below it (a page that puts furniture between paragraphs lost its second half).
+With `landmarks_outside_run`, a removed line is a landmark only below the main run of prose (above it, for
+`before_removed`; `windows.main_run`, the article's paragraphs): a share bar or sign-up box between the
+article's paragraphs says nothing of the rest of the article, and counted, it marked every line below it (a
+page that puts furniture between its paragraphs lost their second half).
 
 Pure Python over the document's per-line flags, a few prefix sums: linear in the lines.
 """
@@ -62,23 +62,15 @@ def check_names(names: Sequence[str], packs: Sequence[str]) -> None:
         raise ValueError(f"context_features: unknown feature(s) {sorted(unknown)} (a pack must be among `packs`)")
 
 
-def share_permille(share: float) -> int:
-    """A landmark share in thousandths: the compiled code and `columns` compare whole numbers, so
-    both agree to the bit (`1000 * prose_above >= permille * prose_total`)."""
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"landmark_prose_share must be within 0..1, not {share}")
-    return round(share * 1000)
-
-
-def plan(names: Sequence[str], packs: Sequence[str], landmark_share: float = 0.0
+def plan(names: Sequence[str], packs: Sequence[str], outside_run: bool = False
          ) -> tuple[tuple[int, int, int], ...] | None:
     """The columns `columns` gives, as the compiled code computes them from the lines' facts and
     removals (`linefast.CONTEXT_CODES`): per name (code, a, b), a window's series and radius, or the
     index in `packs` (the model's) of the pack whose first (after) or last (before) removal it reads
-    and the landmark share in thousandths; None when a name or series is not one it knows."""
-    permille = share_permille(landmark_share)
-    if not linefast.SCORES or (permille and not linefast.LANDMARK_SHARE):
-        return None  # an older build reads a line index where this gives a pack's, or no share
+    and 1 when only those outside the main run of prose count; None when a name or series is not one it
+    knows."""
+    if not linefast.SCORES or (outside_run and not linefast.LANDMARKS_OUTSIDE_RUN):
+        return None  # an older build reads a line index where this gives a pack's, or all landmarks
     codes, kinds = linefast.CONTEXT_CODES, linefast.CONTEXT_SERIES
     out = []
     for name in names:
@@ -92,7 +84,7 @@ def plan(names: Sequence[str], packs: Sequence[str], landmark_share: float = 0.0
             out.append((codes.index(name), 0, 0))
         elif pack != name and pack in packs:
             out.append((codes.index("after_removed" if name.startswith(AFTER) else "before_removed"),
-                        list(packs).index(pack), permille))
+                        list(packs).index(pack), int(outside_run)))
         else:
             return None
     return tuple(out)
@@ -113,10 +105,10 @@ def _after(owners: Sequence[str | None], pack: str, start: int, landmark: Sequen
 
 
 def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owners: Sequence[str | None],
-            landmark_share: float = 0.0) -> list[list[float]]:
+            run: tuple[int, int] | None = None) -> list[list[float]]:
     """One column (a value per non-blank line) per name: `series(kind)` gives the per-line values of
     `prose`, `removed`, `list`, `short`, `furniture` or `chars`; `owners` the pack that removed each line;
-    `landmark_share` the share of the prose a landmark needs above (below) it."""
+    `run` the main run of prose's first and last line when only landmarks outside it count."""
     cols = []
     series = cache(series)  # each kind once per document
     landmarks = any(name.startswith((AFTER, BEFORE)) for name in names)
@@ -129,11 +121,8 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
     kept_first, kept_last = _edges(list(map(gt, prose, series("removed")))) if landmarks else (n, -1)
     above = list(accumulate(prose, initial=0.0))[:-1]  # prose lines above each line
     scale = 1.0 / total if total else 0.0
-    permille = share_permille(landmark_share)
-    # whole numbers, as the compiled code compares them; below = total - above - itself
-    after_ok = [1000 * a >= permille * total for a in above] if permille else [True] * n
-    before_ok = ([1000 * (total - a - p) >= permille * total for a, p in zip(above, prose, strict=True)]
-                 if permille else after_ok)
+    run_first, run_last = run if run and run[0] <= run[1] else (n, -1)  # (n, -1): any line may be one
+    after_ok, before_ok = [k > run_last for k in range(n)], [k < run_first for k in range(n)]
     # (the lists are built with map and repeat, in C: these are a quarter of a document's features)
     for name in names:
         if name in WINDOWS:

@@ -677,18 +677,17 @@ static int rows_context(Rows *r, PyObject *plan) {
             for (Py_ssize_t k = 0; k < n; k++) r->context[k * m + j] = out[k];
             continue;
         }
-        /* the first (last) line pack `a` removed below the first (above the last) kept prose line, with at
-         * least b thousandths of the prose lines above (below) it: whole numbers, as context_features.columns */
+        /* the first (last) line pack `a` removed below the first (above the last) kept prose line; with b,
+         * only below (above) the main run of prose (none: any line), as context_features.columns */
         Py_ssize_t edge = code == CTX_AFTER ? n : -1;
         if (code == CTX_AFTER || code == CTX_BEFORE) {
-            if (a < 0 || a >= r->n_packs || b < 0 || b > 1000) goto wrong;
+            if (a < 0 || a >= r->n_packs || b < 0 || b > 1) goto wrong;
             Py_ssize_t from = code == CTX_AFTER ? first_kept + 1 : 0, to = code == CTX_AFTER ? n : last_kept;
-            Py_ssize_t prose_before = 0;  /* prose lines above line k */
-            for (Py_ssize_t k = 0; k < from; k++) prose_before += r->flags[3 * k] != 0;
+            int run = b && r->run_first <= r->run_last;
+            if (run && code == CTX_AFTER && from <= r->run_last) from = r->run_last + 1;
+            if (run && code == CTX_BEFORE && to > r->run_first) to = r->run_first;
             for (Py_ssize_t k = from; k < to; k++) {
-                Py_ssize_t side = code == CTX_AFTER ? prose_before : total - prose_before - (r->flags[3 * k] != 0);
-                prose_before += r->flags[3 * k] != 0;
-                if (r->pack[k * r->n_packs + a] == 0.0 || 1000 * (long long)side < (long long)b * total) continue;
+                if (r->pack[k * r->n_packs + a] == 0.0) continue;
                 if (edge == n) edge = k;
                 if (code == CTX_BEFORE) edge = k;
             }
@@ -3496,8 +3495,8 @@ PyMODINIT_FUNC PyInit__linefast(void) {
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    /* context plans' after_removed / before_removed carry a landmark share (context_features.plan) */
-    if (PyModule_AddIntConstant(m, "LANDMARK_SHARE", 1) < 0) {
+    /* context plans' after_removed / before_removed may ask for landmarks outside the main run only */
+    if (PyModule_AddIntConstant(m, "LANDMARKS_OUTSIDE_RUN", 1) < 0) {
         Py_DECREF(m);
         return NULL;
     }
