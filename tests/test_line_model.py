@@ -17,7 +17,7 @@ from cleaner.authoring.line_model_data import Gold, gold_share, is_furniture
 from cleaner.authoring.toml_out import dump_pack
 from cleaner.engine.decide import apply_rules
 from cleaner.errors import RuleError
-from cleaner.rules import second_stage
+from cleaner.rules import context_features, second_stage
 from cleaner.rules.features import PAGE_FEATURES, FeatureSpec, extract, main_run
 from cleaner.rules.kinds.line_decisions import box_block
 from cleaner.rules.loader import load_pack
@@ -144,16 +144,20 @@ def test_context_features():
     rows, _ = features_of(blurb, ["social", "social", None, "social", None, "social"], spec=spec)
     assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 1, 1]
     assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 0, 0, 0]
-    # with landmarks_outside_run, a removal inside the main run of prose marks nothing: a share bar between the
-    # article's paragraphs says nothing of those below it; one after the run does
-    outside = dataclasses.replace(spec, landmarks_outside_run=True)
-    boxed = [PROSE, "Share", PROSE + " Two.", PROSE + " Three.", "Share", "Follow", "Footer", PROSE + " Four."]
-    owners = [None, "social", None, None, "social", None, None, None]
-    rows, _ = features_of(boxed, owners, spec=outside)
-    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 1, 1, 1]  # the second bar, after the run
-    assert [r["before_removed_social"] for r in rows] == [0] * 8  # none above the run
+    # with landmarks_apart, a run of removals between two kept prose lines marks nothing: a share bar between the
+    # article's paragraphs says nothing of those below it; one after the article (a footer's line below) does
+    apart = dataclasses.replace(spec, landmarks_apart=True)
+    boxed = [PROSE, "Share", "Like", PROSE + " Two.", "Share", "Follow", PROSE + " Three.", "Share", "Footer"]
+    owners = [None, "social", "social", None, None, "social", None, "social", None]
+    rows, _ = features_of(boxed, owners, spec=apart)
+    # rows 4-5: "Share" is kept, so "Follow" alone is the run, with no prose right above it
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 0, 1, 1, 1]
+    assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 1, 1, 0, 0, 0, 0]  # the last counted: row 5
     rows, _ = features_of(boxed, owners, spec=spec)
-    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1, 1]  # otherwise the first marks all
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1, 1, 1]  # otherwise the first marks all
+    assert context_features.boxed([True, False, False, True, False, True], [False, True, True, False, True, False]) \
+        == [False, True, True, False, True, False]
+    assert context_features.boxed([True, False, True], [True, True, False]) == [False, False, False]  # at the edge
     no_prose, _ = features_of(["Home", "About"], spec=spec)
     assert [(r["before_prose"], r["after_prose"], r["prose_below"]) for r in no_prose] == [(1, 1, 0), (1, 1, 0)]
     with pytest.raises(ValueError, match="context_features"):

@@ -116,8 +116,8 @@ def test_a_documents_probabilities_are_the_references(lines, data, with_hints, w
     derived = (*DERIVED, *(DERIVED_HINTS if with_hints else ()), *(DERIVED_CONTEXT if with_context else ()))
     extra = {"hint_features": ("found", "tag_p") if with_hints else (),
              "context_features": CONTEXT if with_context else (), "derived_features": derived if with_derived else (),
-             # landmarks outside the main run of prose only, or any removed line
-             "landmarks_outside_run": data.draw(st.booleans())}
+             # removals between two kept prose lines no landmarks, or any removed line
+             "landmarks_apart": data.draw(st.booleans())}
     fast_spec, slow_spec = spec(True, **extra), spec(False, **extra)
     assert fast_spec.context_plan is not None or not with_context  # the compiled rows compute them
     weights = {name: data.draw(weight) for name in fast_spec.names}

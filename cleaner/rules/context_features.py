@@ -21,10 +21,11 @@ included; shares are in 0..1):
 - `before_removed_<pack>`: a line that pack's rules removed lies below, above the last kept prose
   line (the navigation; a footer's menu says nothing of the article above it).
 
-With `landmarks_outside_run`, a removed line is a landmark only below the main run of prose (above it, for
-`before_removed`; `windows.main_run`, the article's paragraphs): a share bar or sign-up box between the
-article's paragraphs says nothing of the rest of the article, and counted, it marked every line below it (a
-page that puts furniture between its paragraphs lost their second half).
+With `landmarks_apart`, a removed line is no landmark when its run of removed lines (any rule's, blank lines
+not counted) stands between two kept prose lines: a share bar or sign-up box between the article's paragraphs
+says nothing of the rest of the article, and counted, it marked every line below it (a page that puts
+furniture between its paragraphs lost their second half). A comment heading, a footer or a related list has
+its thread's names and dates, its links or its headlines on one side.
 
 Pure Python over the document's per-line flags, a few prefix sums: linear in the lines.
 """
@@ -62,14 +63,14 @@ def check_names(names: Sequence[str], packs: Sequence[str]) -> None:
         raise ValueError(f"context_features: unknown feature(s) {sorted(unknown)} (a pack must be among `packs`)")
 
 
-def plan(names: Sequence[str], packs: Sequence[str], outside_run: bool = False
+def plan(names: Sequence[str], packs: Sequence[str], apart: bool = False
          ) -> tuple[tuple[int, int, int], ...] | None:
     """The columns `columns` gives, as the compiled code computes them from the lines' facts and
     removals (`linefast.CONTEXT_CODES`): per name (code, a, b), a window's series and radius, or the
     index in `packs` (the model's) of the pack whose first (after) or last (before) removal it reads
-    and 1 when only those outside the main run of prose count; None when a name or series is not one it
-    knows."""
-    if not linefast.SCORES or (outside_run and not linefast.LANDMARKS_OUTSIDE_RUN):
+    and 1 when removals between two kept prose lines do not count; None when a name or series is not one
+    it knows."""
+    if not linefast.SCORES or (apart and not linefast.LANDMARKS_APART):
         return None  # an older build reads a line index where this gives a pack's, or all landmarks
     codes, kinds = linefast.CONTEXT_CODES, linefast.CONTEXT_SERIES
     out = []
@@ -84,7 +85,7 @@ def plan(names: Sequence[str], packs: Sequence[str], outside_run: bool = False
             out.append((codes.index(name), 0, 0))
         elif pack != name and pack in packs:
             out.append((codes.index("after_removed" if name.startswith(AFTER) else "before_removed"),
-                        list(packs).index(pack), int(outside_run)))
+                        list(packs).index(pack), int(apart)))
         else:
             return None
     return tuple(out)
@@ -104,11 +105,24 @@ def _after(owners: Sequence[str | None], pack: str, start: int, landmark: Sequen
     return [0.0] * min(n, first + 1) + [1.0] * (n - first - 1)
 
 
+def boxed(prose: Sequence[bool], removed: Sequence[bool]) -> list[bool]:
+    """Per line: it was removed, and its run of removed lines has a kept prose line right above and below it."""
+    n, out, k = len(removed), [False] * len(removed), 0
+    while k < n:
+        end = k
+        while removed[k] and end + 1 < n and removed[end + 1]:
+            end += 1
+        if removed[k] and k > 0 and end < n - 1 and prose[k - 1] and prose[end + 1] and not removed[end + 1]:
+            out[k:end + 1] = [True] * (end + 1 - k)  # (the line above is kept: the run starts at k)
+        k = end + 1
+    return out
+
+
 def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owners: Sequence[str | None],
-            run: tuple[int, int] | None = None) -> list[list[float]]:
+            apart: bool = False) -> list[list[float]]:
     """One column (a value per non-blank line) per name: `series(kind)` gives the per-line values of
     `prose`, `removed`, `list`, `short`, `furniture` or `chars`; `owners` the pack that removed each line;
-    `run` the main run of prose's first and last line when only landmarks outside it count."""
+    with `apart`, removals between two kept prose lines (`boxed`) are no landmarks."""
     cols = []
     series = cache(series)  # each kind once per document
     landmarks = any(name.startswith((AFTER, BEFORE)) for name in names)
@@ -121,8 +135,7 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
     kept_first, kept_last = _edges(list(map(gt, prose, series("removed")))) if landmarks else (n, -1)
     above = list(accumulate(prose, initial=0.0))[:-1]  # prose lines above each line
     scale = 1.0 / total if total else 0.0
-    run_first, run_last = run if run and run[0] <= run[1] else (n, -1)  # (n, -1): any line may be one
-    after_ok, before_ok = [k > run_last for k in range(n)], [k < run_first for k in range(n)]
+    landmark = [not box for box in boxed(prose, series("removed"))] if landmarks and apart else [True] * n
     # (the lists are built with map and repeat, in C: these are a quarter of a document's features)
     for name in names:
         if name in WINDOWS:
@@ -138,7 +151,7 @@ def columns(names: Sequence[str], series: Callable[[str], Sequence[float]], owne
         elif name == "after_prose":  # the lines after the last prose line
             cols.append([0.0] * (last + 1) + [1.0] * (n - last - 1))
         elif name.startswith(AFTER):  # landmarks below the first kept prose line (none: no such line)
-            cols.append(_after(owners, name[len(AFTER):], kept_first + 1, after_ok))
+            cols.append(_after(owners, name[len(AFTER):], kept_first + 1, landmark))
         else:  # ... above the last
-            cols.append(_after(owners[::-1], name[len(BEFORE):], n - kept_last, before_ok[::-1])[::-1])
+            cols.append(_after(owners[::-1], name[len(BEFORE):], n - kept_last, landmark[::-1])[::-1])
     return cols

@@ -82,7 +82,7 @@ class FeatureSpec:
     neighbour_features: tuple[str, ...] = ()
     hint_features: tuple[str, ...] = ()
     context_features: tuple[str, ...] = ()  # see context_features.py
-    landmarks_outside_run: bool = False  # see context_features.py
+    landmarks_apart: bool = False  # see context_features.py
     derived_features: tuple[str, ...] = ()  # see derived.py: hinges and products of the columns above
     lexical_features: tuple[str, ...] = ()  # see lexicon.py
     lexicon: tuple[tuple[str, float], ...] = ()  # (term, weight) pairs: lexicon.py's table
@@ -112,7 +112,7 @@ class FeatureSpec:
         if unknown:
             raise ValueError(f"neighbour_features: unknown feature(s) {sorted(unknown)}")
         context_features.check_names(self.context_features, self.packs)
-        plan = context_features.plan(self.context_features, self.packs, self.landmarks_outside_run)
+        plan = context_features.plan(self.context_features, self.packs, self.landmarks_apart)
         object.__setattr__(self, "context_plan", plan if self.context_features else None)
         object.__setattr__(self, "neighbour_slots", tuple(map(_neighbour_slot, self.neighbour_features)))
         lexicon.check_names(self.lexical_features)
@@ -209,8 +209,8 @@ class _Rows:
     @cached_property
     def context(self) -> list[tuple[float, ...]] | None:
         """Each row's context features (`context_features.columns`), None without any."""
-        run = (self.run_first, self.run_last) if self.spec.landmarks_outside_run else None
-        columns = context_features.columns(self.spec.context_features, self._series, self.owners, run)
+        spec = self.spec
+        columns = context_features.columns(spec.context_features, self._series, self.owners, spec.landmarks_apart)
         return list(zip(*columns, strict=True)) if columns else None
 
     @cached_property

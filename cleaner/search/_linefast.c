@@ -633,6 +633,21 @@ enum { SERIES_PROSE, SERIES_REMOVED, SERIES_LIST, SERIES_SHORT, SERIES_FURNITURE
 
 static void window_mean_of(const double *p, Py_ssize_t n, Py_ssize_t radius, double *prefix, double *out);
 
+/* Per line of r, 1 when it was removed and its run of removed lines has a kept prose line right above and
+ * below it (context_features.boxed), into `out` (n zeroed chars). */
+static void boxed_runs(const Rows *r, char *out) {
+    Py_ssize_t n = r->n, k = 0;
+    while (k < n) {
+        Py_ssize_t end = k;
+        int removed = r->rule[2 * k] != 0.0;
+        while (removed && end + 1 < n && r->rule[2 * (end + 1)] != 0.0) end++;
+        if (removed && k > 0 && end < n - 1 && r->flags[3 * (k - 1)] && r->flags[3 * (end + 1)] &&
+            r->rule[2 * (end + 1)] == 0.0)
+            memset(out + k, 1, (size_t)(end + 1 - k));
+        k = end + 1;
+    }
+}
+
 /* r->context from `plan` (a tuple of (code, a, b) per context feature, see context_features.plan):
  * the values context_features.columns gives, row by row; 0, or -1 with an exception. */
 static int rows_context(Rows *r, PyObject *plan) {
@@ -667,6 +682,7 @@ static int rows_context(Rows *r, PyObject *plan) {
         }
     }
     double scale = total ? 1.0 / (double)total : 0.0;
+    char *boxed = NULL;  /* per line, context_features.boxed: found when a landmark first asks */
     for (Py_ssize_t j = 0; j < m; j++) {
         PyObject *item = PyTuple_GET_ITEM(plan, j);
         long code, a, b;
@@ -677,17 +693,18 @@ static int rows_context(Rows *r, PyObject *plan) {
             for (Py_ssize_t k = 0; k < n; k++) r->context[k * m + j] = out[k];
             continue;
         }
-        /* the first (last) line pack `a` removed below the first (above the last) kept prose line; with b,
-         * only below (above) the main run of prose (none: any line), as context_features.columns */
+        /* the first (last) line pack `a` removed below the first (above the last) kept prose line; with b, not
+         * one whose run of removed lines stands between two kept prose lines (context_features.boxed) */
         Py_ssize_t edge = code == CTX_AFTER ? n : -1;
         if (code == CTX_AFTER || code == CTX_BEFORE) {
             if (a < 0 || a >= r->n_packs || b < 0 || b > 1) goto wrong;
+            if (b && boxed == NULL) {
+                if ((boxed = PyMem_Calloc((size_t)n, 1)) == NULL) { PyErr_NoMemory(); goto fail; }
+                boxed_runs(r, boxed);
+            }
             Py_ssize_t from = code == CTX_AFTER ? first_kept + 1 : 0, to = code == CTX_AFTER ? n : last_kept;
-            int run = b && r->run_first <= r->run_last;
-            if (run && code == CTX_AFTER && from <= r->run_last) from = r->run_last + 1;
-            if (run && code == CTX_BEFORE && to > r->run_first) to = r->run_first;
             for (Py_ssize_t k = from; k < to; k++) {
-                if (r->pack[k * r->n_packs + a] == 0.0) continue;
+                if (r->pack[k * r->n_packs + a] == 0.0 || (b && boxed[k])) continue;
                 if (edge == n) edge = k;
                 if (code == CTX_BEFORE) edge = k;
             }
@@ -709,11 +726,13 @@ static int rows_context(Rows *r, PyObject *plan) {
         }
     }
     PyMem_Free(series);
+    PyMem_Free(boxed);
     return 0;
 wrong:
     PyErr_SetString(PyExc_ValueError, "a context plan or line facts of the wrong shape");
 fail:
     PyMem_Free(series);
+    PyMem_Free(boxed);
     return -1;
 }
 
@@ -3495,8 +3514,8 @@ PyMODINIT_FUNC PyInit__linefast(void) {
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    /* context plans' after_removed / before_removed may ask for landmarks outside the main run only */
-    if (PyModule_AddIntConstant(m, "LANDMARKS_OUTSIDE_RUN", 1) < 0) {
+    /* context plans' after_removed / before_removed may leave out removals between kept prose lines */
+    if (PyModule_AddIntConstant(m, "LANDMARKS_APART", 1) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -152,9 +152,10 @@ class LineModelRule(LineDecisions, Rule):
     context_features: tuple[str, ...] = option(list, (), "wider context features: windows at several "
                                                "distances, prose above and below, packs' removals above "
                                                "or below (`cleaner/rules/context_features.py`)")
-    landmarks_outside_run: bool = option(bool, False, "a pack's removed line is an `after_removed_<pack>` "
-                                         "(`before_removed_<pack>`) landmark only below (above) the main run of "
-                                         "prose: a box between the article's paragraphs marks nothing")
+    landmarks_apart: bool = option(bool, False, "a pack's removed line is no `after_removed_<pack>` "
+                                   "(`before_removed_<pack>`) landmark when its run of removed lines stands "
+                                   "between two kept prose lines: a box between the article's paragraphs marks "
+                                   "nothing (`context_features.boxed`)")
     derived_features: tuple[str, ...] = option(list, (), "hinges and products of the features above: "
                                                "`NAME>KNOT`, `NAME<KNOT`, `A*B` (`cleaner/rules/derived.py`)")
     lexical_features: tuple[str, ...] = option(list, (), "learned lexical features of the line: its terms' "
@@ -197,7 +198,7 @@ class LineModelRule(LineDecisions, Rule):
         return FeatureSpec(
             stop_words=frozenset(self.stop_words), furniture_words=tuple(w.lower() for w in self.furniture_words),
             packs=self.packs, neighbour_features=self.neighbour_features, hint_features=self.hint_features,
-            context_features=self.context_features, landmarks_outside_run=self.landmarks_outside_run,
+            context_features=self.context_features, landmarks_apart=self.landmarks_apart,
             derived_features=self.derived_features,
             lexical_features=self.lexical_features, lexicon=self.lexicon,
             prose_min_words=self.prose_min_words, prose_min_chars=self.prose_min_chars,
