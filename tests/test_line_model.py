@@ -19,7 +19,7 @@ from cleaner.engine.decide import apply_rules
 from cleaner.errors import RuleError
 from cleaner.rules import context_features, second_stage
 from cleaner.rules.features import PAGE_FEATURES, FeatureSpec, extract, main_run
-from cleaner.rules.kinds.line_decisions import box_block
+from cleaner.rules.kinds.line_decisions import veto_spares_box
 from cleaner.rules.loader import load_pack
 from cleaner.rules.ruleset import RuleSet
 from cleaner.rules.windows import EDGE_LINES
@@ -308,14 +308,14 @@ def test_box_block_says_which_blocks_stand_as_boxes():
     cats = ("related", "share")
     label, headline = "Read next", "The hidden cost of cheap flights"
     sentence = "The council approved the budget after a long and heated debate."
-    assert box_block(["related", None], [label, headline], 8, cats)
-    assert box_block(["share"] * 6, ["Share", "Facebook", "WhatsApp", "X", "LinkedIn", "Email"], 8, cats)
-    assert not box_block(["related"], [label], 8, cats)  # one line
-    assert not box_block([None, "related"], [headline, label], 8, cats)  # a kept line heads it
-    assert not box_block(["related", None], [label, sentence], 8, cats)  # a kept sentence in it
-    assert not box_block(["related", None, None], [label, headline, headline], 8, cats)  # under half removed
-    assert not box_block(["repeat", None], [label, headline], 8, cats)  # a category boxes are not of
-    assert not box_block(["share"] * 9, ["Share"] * 9, 8, cats)  # longer than the limit
+    assert veto_spares_box(["related", None], [label, headline], 8, cats)
+    assert veto_spares_box(["share"] * 6, ["Share", "Facebook", "WhatsApp", "X", "LinkedIn", "Email"], 8, cats)
+    assert not veto_spares_box(["related"], [label], 8, cats)  # one line
+    assert not veto_spares_box([None, "related"], [headline, label], 8, cats)  # a kept line heads it
+    assert not veto_spares_box(["related", None], [label, sentence], 8, cats)  # a kept sentence in it
+    assert not veto_spares_box(["related", None, None], [label, headline, headline], 8, cats)  # under half removed
+    assert not veto_spares_box(["repeat", None], [label, headline], 8, cats)  # a category boxes are not of
+    assert not veto_spares_box(["share"] * 9, ["Share"] * 9, 8, cats)  # longer than the limit
 
 
 def test_explain_names_each_line_the_model_gave_back(tmp_path):

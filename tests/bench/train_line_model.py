@@ -58,7 +58,7 @@ from cleaner.authoring.toml_out import dump_pack  # noqa: E402
 from cleaner.io.html import PARAMS, ExtractionParams  # noqa: E402
 from cleaner.rules import author_bio, headline, lexicon, second_stage  # noqa: E402
 from cleaner.rules.features import PAGE_FEATURES  # noqa: E402
-from cleaner.rules.kinds.line_decisions import box_block  # noqa: E402
+from cleaner.rules.kinds.line_decisions import veto_spares_box  # noqa: E402
 from cleaner.rules.kinds.line_model import NEVER, LineModelRule  # noqa: E402
 from cleaner.rules.loader import load_pack  # noqa: E402
 from cleaner.rules.ruleset import RuleSet  # noqa: E402
@@ -364,7 +364,7 @@ def _rule_owners() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _spared(rule: LineModelRule, category_of: dict[str, str], ex: Example) -> list[bool]:
-    """Per row of `ex`: whether it lies in a block the veto spares (`line_decisions.box_block`, as
+    """Per row of `ex`: whether it lies in a block the veto spares (`line_decisions.veto_spares_box`, as
     `LineModelRule.spared_block` asks at cleaning time; `category_of`: rule id -> category)."""
     spared = [False] * len(ex.removed)
     if rule.veto_spares_blocks < 2:
@@ -374,7 +374,7 @@ def _spared(rule: LineModelRule, category_of: dict[str, str], ex: Example) -> li
         if end == len(ex.removed) or ex.blocks[end] != ex.blocks[start]:
             categories = [category_of.get(r) if r is not None else None for r in ex.removed[start:end]]
             keys = [text.strip() for text in ex.texts[start:end]]
-            if box_block(categories, keys, rule.veto_spares_blocks, rule.edge_categories):
+            if veto_spares_box(categories, keys, rule.veto_spares_blocks, rule.edge_categories):
                 spared[start:end] = [True] * (end - start)
             start = end
     return spared

@@ -20,7 +20,8 @@ from cleaner.rules.line_scores import Scores
 NEVER = 2.0  # a threshold no probability reaches
 
 
-def box_block(categories: Sequence[str | None], keys: Sequence[str], limit: int, box_categories: Sequence[str]) -> bool:
+def veto_spares_box(categories: Sequence[str | None], keys: Sequence[str], limit: int,
+                    box_categories: Sequence[str]) -> bool:
     """Whether a block's lines (their stripped `keys`, and per line the category of the rule that removed it,
     None: kept) stand as a box the veto spares (`veto_spares_blocks`): 2 to `limit` lines, a rule of
     `box_categories` removed the first, every removed line is of those categories and at least half of them
@@ -125,7 +126,7 @@ class LineDecisions:
 
     def spared_block(self, doc: Document, index: int) -> bool:
         """Whether line `index` lies in a block (the lines between two blank lines, or a text's edge) that
-        stands as a box (`box_block`) of at most `veto_spares_blocks` lines."""
+        stands as a box (`veto_spares_box`) of at most `veto_spares_blocks` lines."""
         if self.veto_spares_blocks < 2:
             return False
         keys, claimed, limit = doc.keys, doc.claimed, self.veto_spares_blocks
@@ -139,7 +140,7 @@ class LineDecisions:
             if last - first >= limit:
                 return False
         owners = [o.category if o is not None else None for o in claimed[first:last + 1]]
-        return box_block(owners, keys[first:last + 1], limit, self.edge_categories)
+        return veto_spares_box(owners, keys[first:last + 1], limit, self.edge_categories)
 
     def edge_seed(self, owner: Rule | None) -> bool:
         """Whether a line `owner` removed may seed edge rows: a rule of `edge_categories` (empty: any rule) of a

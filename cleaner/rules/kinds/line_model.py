@@ -24,7 +24,7 @@ document it computes each non-blank line's probability of being furniture (`rule
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on an
   extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own pack),
   the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on pattern hits; a
-  line of a box standing apart (`veto_spares_blocks`, `line_decisions.box_block`) is never given back, since the
+  line of a box standing apart (`veto_spares_blocks`, `line_decisions.veto_spares_box`) is never given back, since the
   model, trained on pages whose furniture stands outside the article, reads one inside as the prose around it;
 - on an extract, releases every line a rule of `extract_release_rules` removed (of `packs`): the
   rules the trainer found to remove more body than furniture from extractor output. With
@@ -122,7 +122,7 @@ class LineModelRule(LineDecisions, Rule):
     veto_spares_blocks: int = option(int, 0, "never give back by `veto_below` a line of a block (the lines between "
                                      "two blank lines) of 2 to this many lines standing as a box: its first line "
                                      "and at least half of them removed by rules of `edge_categories`, the rest no "
-                                     "sentences (`line_decisions.box_block`; 0: no such exemption)")
+                                     "sentences (`line_decisions.veto_spares_box`; 0: no such exemption)")
     extract_release_rules: tuple[str, ...] = option(list, (), "ids of the rules (of `packs`) whose removals it "
                                                     "gives back on an extract (written by the trainer)")
     page_weights: dict = option(dict, (), "the regime classifier: `bias` and a weight per document feature "
