@@ -144,19 +144,20 @@ def test_context_features():
     rows, _ = features_of(blurb, ["social", "social", None, "social", None, "social"], spec=spec)
     assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 1, 1]
     assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 0, 0, 0]
-    # with landmarks_apart, a run of removals between two kept prose lines marks nothing: a share bar between the
-    # article's paragraphs says nothing of those below it; one after the article (a footer's line below) does
+    # with landmarks_apart, a run of removals inside the prose (a kept prose line above, two below) marks nothing:
+    # a share bar between the article's paragraphs says nothing of those below it; one after the article does
     apart = dataclasses.replace(spec, landmarks_apart=True)
-    boxed = [PROSE, "Share", "Like", PROSE + " Two.", "Share", "Follow", PROSE + " Three.", "Share", "Footer"]
-    owners = [None, "social", "social", None, None, "social", None, "social", None]
+    boxed = [PROSE, "Share", "Like", PROSE + " Two.", PROSE + " Three.", "Share", PROSE + " Four.", "Footer"]
+    owners = [None, "social", "social", None, None, "social", None, None]
     rows, _ = features_of(boxed, owners, spec=apart)
-    # rows 4-5: "Share" is kept, so "Follow" alone is the run, with no prose right above it
-    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 0, 1, 1, 1]
-    assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 1, 1, 0, 0, 0, 0]  # the last counted: row 5
+    # rows 1-2 are a box; row 5 is not (one prose line below it, then the footer): a teaser's headline and blurb
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 0, 0, 0, 0, 1, 1]
+    assert [r["before_removed_social"] for r in rows] == [1, 1, 1, 1, 1, 0, 0, 0]  # the last counted: row 5
     rows, _ = features_of(boxed, owners, spec=spec)
-    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1, 1, 1]  # otherwise the first marks all
-    assert context_features.boxed([True, False, False, True, False, True], [False, True, True, False, True, False]) \
-        == [False, True, True, False, True, False]
+    assert [r["after_removed_social"] for r in rows] == [0, 0, 1, 1, 1, 1, 1, 1]  # otherwise the first marks all
+    # row 1 has two prose lines below it; row 4 one, then a line that is no prose
+    assert context_features.boxed([True, False, True, True, False, True, False],
+                                  [False, True, False, False, True, False, False]) == [False, True] + [False] * 5
     assert context_features.boxed([True, False, True], [True, True, False]) == [False, False, False]  # at the edge
     no_prose, _ = features_of(["Home", "About"], spec=spec)
     assert [(r["before_prose"], r["after_prose"], r["prose_below"]) for r in no_prose] == [(1, 1, 0), (1, 1, 0)]

@@ -633,16 +633,16 @@ enum { SERIES_PROSE, SERIES_REMOVED, SERIES_LIST, SERIES_SHORT, SERIES_FURNITURE
 
 static void window_mean_of(const double *p, Py_ssize_t n, Py_ssize_t radius, double *prefix, double *out);
 
-/* Per line of r, 1 when it was removed and its run of removed lines has a kept prose line right above and
- * below it (context_features.boxed), into `out` (n zeroed chars). */
+/* Per line of r, 1 when it was removed and its run of removed lines has a kept prose line right above it and
+ * two right below it (context_features.boxed), into `out` (n zeroed chars). */
 static void boxed_runs(const Rows *r, char *out) {
     Py_ssize_t n = r->n, k = 0;
     while (k < n) {
         Py_ssize_t end = k;
         int removed = r->rule[2 * k] != 0.0;
         while (removed && end + 1 < n && r->rule[2 * (end + 1)] != 0.0) end++;
-        if (removed && k > 0 && end < n - 1 && r->flags[3 * (k - 1)] && r->flags[3 * (end + 1)] &&
-            r->rule[2 * (end + 1)] == 0.0)
+        if (removed && k > 0 && end < n - 2 && r->flags[3 * (k - 1)] && r->flags[3 * (end + 1)] &&
+            r->rule[2 * (end + 1)] == 0.0 && r->flags[3 * (end + 2)] && r->rule[2 * (end + 2)] == 0.0)
             memset(out + k, 1, (size_t)(end + 1 - k));
         k = end + 1;
     }
@@ -694,7 +694,7 @@ static int rows_context(Rows *r, PyObject *plan) {
             continue;
         }
         /* the first (last) line pack `a` removed below the first (above the last) kept prose line; with b, not
-         * one whose run of removed lines stands between two kept prose lines (context_features.boxed) */
+         * one whose run of removed lines stands inside the prose (context_features.boxed) */
         Py_ssize_t edge = code == CTX_AFTER ? n : -1;
         if (code == CTX_AFTER || code == CTX_BEFORE) {
             if (a < 0 || a >= r->n_packs || b < 0 || b > 1) goto wrong;

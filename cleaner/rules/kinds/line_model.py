@@ -154,8 +154,8 @@ class LineModelRule(LineDecisions, Rule):
                                                "or below (`cleaner/rules/context_features.py`)")
     landmarks_apart: bool = option(bool, False, "a pack's removed line is no `after_removed_<pack>` "
                                    "(`before_removed_<pack>`) landmark when its run of removed lines stands "
-                                   "between two kept prose lines: a box between the article's paragraphs marks "
-                                   "nothing (`context_features.boxed`)")
+                                   "inside the prose, a kept prose line above it and two below: a box between "
+                                   "the article's paragraphs marks nothing (`context_features.boxed`)")
     derived_features: tuple[str, ...] = option(list, (), "hinges and products of the features above: "
                                                "`NAME>KNOT`, `NAME<KNOT`, `A*B` (`cleaner/rules/derived.py`)")
     lexical_features: tuple[str, ...] = option(list, (), "learned lexical features of the line: its terms' "
