@@ -71,8 +71,8 @@ def plan(names: Sequence[str], packs: Sequence[str], apart: bool = False
     """The columns `columns` gives, as the compiled code computes them from the lines' facts and
     removals (`linefast.CONTEXT_CODES`): per name (code, a, b), a window's series and radius, or the
     index in `packs` (the model's) of the pack whose first (after) or last (before) removal it reads
-    and 1 when removals between two kept prose lines do not count; None when a name or series is not one
-    it knows."""
+    and 1 when removals inside the prose (`boxed`) do not count; None when a name or series is not one it
+    knows."""
     if not linefast.SCORES or (apart and not linefast.LANDMARKS_APART):
         return None  # an older build reads a line index where this gives a pack's, or all landmarks
     codes, kinds = linefast.CONTEXT_CODES, linefast.CONTEXT_SERIES
@@ -116,9 +116,10 @@ def boxed(prose: Sequence[bool], removed: Sequence[bool]) -> list[bool]:
         end = k
         while removed[k] and end + 1 < n and removed[end + 1]:
             end += 1
-        if removed[k] and k > 0 and end < n - 2 and prose[k - 1] and prose[end + 1] and not removed[end + 1] \
-                and prose[end + 2] and not removed[end + 2]:
-            out[k:end + 1] = [True] * (end + 1 - k)  # (the line above is kept: the run starts at k)
+        # (the run is whole: the line above it and the line below it are kept)
+        if removed[k] and k > 0 and end < n - 2 and prose[k - 1] and prose[end + 1] and prose[end + 2] \
+                and not removed[end + 2]:
+            out[k:end + 1] = [True] * (end + 1 - k)
         k = end + 1
     return out
 

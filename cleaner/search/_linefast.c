@@ -641,8 +641,9 @@ static void boxed_runs(const Rows *r, char *out) {
         Py_ssize_t end = k;
         int removed = r->rule[2 * k] != 0.0;
         while (removed && end + 1 < n && r->rule[2 * (end + 1)] != 0.0) end++;
+        /* (the run is whole: the line above it and the line below it are kept) */
         if (removed && k > 0 && end < n - 2 && r->flags[3 * (k - 1)] && r->flags[3 * (end + 1)] &&
-            r->rule[2 * (end + 1)] == 0.0 && r->flags[3 * (end + 2)] && r->rule[2 * (end + 2)] == 0.0)
+            r->flags[3 * (end + 2)] && r->rule[2 * (end + 2)] == 0.0)
             memset(out + k, 1, (size_t)(end + 1 - k));
         k = end + 1;
     }

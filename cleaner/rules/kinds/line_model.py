@@ -24,8 +24,9 @@ document it computes each non-blank line's probability of being furniture (`rule
 - releases a line a rule removed when the probability is below `veto_below` (`extract_veto_below` on an
   extract), the rule's pack is one of `packs` (those it was trained alongside: never a user's own pack),
   the rule is in `veto_rules` (empty: any) and not in `never_vetoed`: the model as a check on pattern hits; a
-  line of a box standing apart (`veto_spares_blocks`, `line_decisions.veto_spares_box`) is never given back, since the
-  model, trained on pages whose furniture stands outside the article, reads one inside as the prose around it;
+  line of a box standing apart (`veto_spares_blocks`, `line_decisions.veto_spares_box`) is never given back,
+  since the model, trained on pages whose furniture stands outside the article, reads one inside as the prose
+  around it;
 - on an extract, releases every line a rule of `extract_release_rules` removed (of `packs`): the
   rules the trainer found to remove more body than furniture from extractor output. With
   `extract_below`, only on the documents the classifier is surest are extracts (probability of a
