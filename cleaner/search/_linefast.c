@@ -3515,7 +3515,7 @@ PyMODINIT_FUNC PyInit__linefast(void) {
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    /* context plans' after_removed / before_removed may leave out removals between kept prose lines */
+    /* context plans' after_removed / before_removed may leave out removals inside the prose (boxed_runs) */
     if (PyModule_AddIntConstant(m, "LANDMARKS_APART", 1) < 0) {
         Py_DECREF(m);
         return NULL;

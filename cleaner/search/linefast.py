@@ -23,7 +23,7 @@ except ImportError:  # no compiler at install time: the reference runs
 AVAILABLE = _linefast is not None and not os.environ.get("CLEANER_PURE_PYTHON")
 # Whether the build has `score_document` (an older build runs the line model's per-document Python)
 SCORES = AVAILABLE and hasattr(_linefast, "score_document")
-# a build that reads `b` of after_removed and before_removed (1: no landmark between two kept prose lines)
+# a build that reads `b` of after_removed and before_removed (1: no landmark inside the prose, context_features.boxed)
 LANDMARKS_APART = AVAILABLE and getattr(_linefast, "LANDMARKS_APART", 0) == 1
 
 # What _linefast.c computes, in its order: a line's values, then repeat_log; the place features;
