@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -98,6 +99,25 @@ def test_out_of_fold_fits_on_the_other_folds_only(tmp_path):
     assert scores.f1 == 1.0 and list(scores.by_fold) == [0, 1, 2, 3, 4]
     unfitted = score_folds(pages, out_of_fold(pages, "recall.txt", constant(RuleSpec(defaults=False))))
     assert unfitted.precision < 1.0 and unfitted.recall == 1.0
+
+
+def test_paragraph_safety_cleans_each_fold_with_what_the_other_folds_fit(tmp_path):
+    """`paragraph_safety.py --fit`: each fold's chosen pages get the rules fitted on the other folds' pages."""
+    import paragraph_safety
+
+    dev_pages = _tiny_devset(tmp_path)
+    chosen = [paragraph_safety.Page(p.id, "Title", (p.gold.strip(),)) for p in dev_pages if p.fold != 2]
+    fitter = tmp_path / "fitter.py"
+    fitter.write_text("from devset import RuleSpec\n\n"
+                      "def fit(train, input_name, workdir):\n"
+                      "    folds = sorted({p.fold for p in train})\n"
+                      "    (workdir / 'folds.txt').write_text(f'{input_name} {folds}')\n"
+                      "    return RuleSpec(packs=(str(workdir / 'folds.txt'),), defaults=False)\n", "utf-8")
+    groups = [(spec.packs and Path(spec.packs[0]).read_text(), [page.name for page in group])
+              for spec, group in paragraph_safety.fitted_groups(dev_pages, chosen, f"{fitter}:fit")]
+    assert groups == [("full.txt [1, 2, 3, 4]", ["0000", "0005"]), ("full.txt [0, 2, 3, 4]", ["0001", "0006"]),
+                      ("full.txt [0, 1, 2, 4]", ["0003", "0008"]), ("full.txt [0, 1, 2, 3]", ["0004", "0009"])]
+    assert list(paragraph_safety.fitted_groups(dev_pages, chosen, None)) == [(None, chosen)]
 
 
 def test_page_score_is_normalised_and_counts_multisets():

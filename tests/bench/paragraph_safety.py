@@ -45,6 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from devset import DEFAULT_DEVSET, RuleSpec, load_pages  # noqa: E402 - after the path set-up above, so it runs as a script too
+from devset import Page as DevPage  # noqa: E402
 
 import cleaner  # noqa: E402
 
@@ -117,16 +118,17 @@ def case_blocks(path: Path) -> dict[str, str]:
             if "lang" not in case}
 
 
-def fitted_groups(devset: Path, chosen: list[Page], fit: str | None) -> Iterator[tuple[RuleSpec | None, list[Page]]]:
+def fitted_groups(dev_pages: Sequence[DevPage], chosen: list[Page],
+                  fit: str | None) -> Iterator[tuple[RuleSpec | None, list[Page]]]:
     """(rules, pages) to clean: the default rules for every chosen page, or with `fit` (`module:function`, a
-    `devset.Fitter`) per fold, that fold's chosen pages and the rules fitted on every other fold's pages."""
+    `devset.Fitter`) per fold of `dev_pages`, that fold's chosen pages and the rules fitted on every other fold's
+    pages."""
     if fit is None:
         yield None, chosen
         return
     from quality import load_fitter
 
     fitter = load_fitter(fit)
-    dev_pages = load_pages(devset)
     fold_of = {page.id: page.fold for page in dev_pages}
     with tempfile.TemporaryDirectory(prefix="cleaner-safety-") as scratch:
         for k in sorted({fold_of[page.name] for page in chosen}):
@@ -172,12 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     if not places or any(at not in ("lead", "middle") for at in places):
         parser.error(f"--at: lead, middle or lead,middle, not {args.at!r}")
     chosen = list(pages(args.devset, args.min_lines))[: args.limit or None]
+    dev_pages = load_pages(args.devset) if args.fold is not None or args.fit else []
     if args.fold is not None:
-        in_fold = {page.id for page in load_pages(args.devset) if page.fold == args.fold}
+        in_fold = {page.id for page in dev_pages if page.fold == args.fold}
         chosen = [page for page in chosen if page.name in in_fold]
     blocks = [("(no block)", None), *(case_blocks(args.cases) if args.cases else BLOCKS).items()]
     results: dict[str, list] = {at: [] for at in places}
-    for spec, group in fitted_groups(args.devset, chosen, args.fit):
+    for spec, group in fitted_groups(dev_pages, chosen, args.fit):
         with ProcessPoolExecutor(args.jobs, initializer=_init_worker, initargs=(spec,)) as pool:
             for at in places:
                 results[at] += [row for rows in pool.map(_one, [(page, blocks, at) for page in group], chunksize=8)
