@@ -305,7 +305,7 @@ def test_the_veto_spares_a_box_standing_apart(tmp_path):
     assert label in apply_rules(alone, spares).text  # a block of one line is a line's evidence: vetoed
 
 
-def test_box_block_says_which_blocks_stand_as_boxes():
+def test_veto_spares_box_says_which_blocks_stand_as_boxes():
     cats = ("related", "share")
     label, headline = "Read next", "The hidden cost of cheap flights"
     sentence = "The council approved the budget after a long and heated debate."
